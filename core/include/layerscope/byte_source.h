@@ -1,0 +1,65 @@
+// layerscope — where bytes come from.
+//
+// The core never opens files or fetches URLs itself. It reads through a
+// ByteSource: a size and positional reads. Natively that is a file
+// descriptor (FileSource); in the browser a File read with FileReaderSync
+// over slice() (wasm/); in tests a memory buffer. Sources count the bytes
+// they deliver so tests and benchmarks can prove that listing an archive
+// skips layer payloads instead of reading them.
+#pragma once
+
+#include <atomic>
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "layerscope/status.h"
+
+namespace layerscope {
+
+class ByteSource {
+ public:
+  virtual ~ByteSource() = default;
+  // Total size in bytes.
+  virtual uint64_t size() const = 0;
+  // Reads up to n bytes at `offset` into buf; returns the count read, which
+  // is n unless the read crosses size(). Never reads past size().
+  virtual Result<size_t> read_at(uint64_t offset, void* buf, size_t n) = 0;
+  // A short name for messages ("image.tar").
+  virtual std::string name() const { return "input"; }
+
+  // Bytes delivered by read_at so far (monotonic; for tests and benchmarks).
+  uint64_t bytes_read() const { return bytes_read_.load(std::memory_order_relaxed); }
+  uint64_t read_calls() const { return read_calls_.load(std::memory_order_relaxed); }
+
+ protected:
+  void count(size_t n) {
+    bytes_read_.fetch_add(n, std::memory_order_relaxed);
+    read_calls_.fetch_add(1, std::memory_order_relaxed);
+  }
+
+ private:
+  std::atomic<uint64_t> bytes_read_{0};
+  std::atomic<uint64_t> read_calls_{0};
+};
+
+// Reads exactly n bytes at offset or fails with kTruncated/kIo.
+Status read_exact(ByteSource& src, uint64_t offset, void* buf, size_t n);
+
+// A local file (POSIX pread). Not available in the browser build's I/O policy
+// but compiled everywhere (the wasm node tests may use it through NODEFS).
+Result<std::shared_ptr<ByteSource>> open_file_source(const std::string& path);
+
+// A buffer held in memory (tests, small inputs).
+std::shared_ptr<ByteSource> make_memory_source(std::vector<uint8_t> bytes,
+                                               std::string name = "memory");
+
+// A window [offset, offset+length) of another source; reads are counted on
+// both. Used for archive members (a layer tar inside the outer tar).
+std::shared_ptr<ByteSource> make_window_source(std::shared_ptr<ByteSource> base,
+                                               uint64_t offset, uint64_t length,
+                                               std::string name);
+
+}  // namespace layerscope

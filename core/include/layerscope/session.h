@@ -1,0 +1,130 @@
+// layerscope — the one API the CLI and the wasm bindings share.
+//
+//   auto s = Session::open(source, options);     // reads the archive's structure
+//   s->archive()                                  // the model (model.h)
+//   s->inspect_json()                             // `inspect --json`, schema below
+//   s->list(image, {.layer = 2, .merged = true})  // tree queries
+//   s->read_file(image, layer, "etc/passwd", sink) // stream one file's bytes
+//
+// Transport-free: no printing, no files, no JS. Every call returns Status or
+// Result; nothing throws. open() indexes every layer's headers once
+// (uncompressed layers: headers only, payloads skipped by seeking; compressed
+// layers: decompressed, entries kept, payloads discarded), reporting progress
+// through a callback that can cancel.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "layerscope/byte_source.h"
+#include "layerscope/model.h"
+#include "layerscope/status.h"
+#include "layerscope/tree.h"
+
+namespace layerscope {
+
+// Version of the JSON documents produced by inspect_json()/list_json().
+// Bump on any incompatible change; document in docs/json-schema.md.
+inline constexpr int kSchemaVersion = 1;
+
+struct Progress {
+  std::string_view phase;  // "scan", "index", "verify"
+  uint64_t done = 0;       // bytes of the archive consumed so far
+  uint64_t total = 0;      // archive size
+  std::string_view detail; // e.g. the layer being indexed
+};
+// Return false to cancel; the pending call then fails with Code::kCancelled.
+using ProgressFn = std::function<bool(const Progress&)>;
+
+struct Limits {
+  uint64_t max_json_bytes = 64ull << 20;    // a manifest/config/index larger than this is refused
+  uint32_t max_json_depth = 256;            // nesting depth refused beyond this
+  uint64_t max_entries = 5'000'000;         // per archive, all layers together
+  uint64_t max_members = 1'000'000;         // outer archive members
+  double max_expansion_ratio = 2000.0;      // compressed layer inflating more than this is stopped
+  uint64_t max_expansion_floor = 1ull << 30;  // ... but only once past this many bytes
+};
+
+struct OpenOptions {
+  ProgressFn progress;      // optional
+  bool verify = false;      // hash every blob and uncompressed layer (reads everything)
+  Limits limits;
+};
+
+struct ListOptions {
+  int layer = -1;       // image layer; -1 = the top layer
+  bool merged = false;  // merged filesystem up to `layer`, else `layer`'s changes
+  std::string prefix;   // only this path and below ("" = all)
+};
+
+// A tree item resolved to strings, for printing and JSON.
+struct ListedEntry {
+  std::string path;     // byte-exact, relative, no leading "/"
+  EntryType type = EntryType::kOther;
+  Change change = Change::kNone;
+  int layer = -1;
+  int64_t size = 0;
+  uint32_t mode = 0, uid = 0, gid = 0;
+  int64_t mtime = 0;
+  std::string link;     // symlink target or hardlink target path
+  bool implicit = false;
+};
+
+struct ChangeCounts {
+  uint32_t added = 0, modified = 0, deleted = 0;
+  int64_t added_bytes = 0, modified_bytes = 0;
+};
+
+// Receives file content in order; return false to stop early (not an error).
+using ChunkSink = std::function<bool(const uint8_t* data, size_t n)>;
+
+class Session {
+ public:
+  static Result<std::unique_ptr<Session>> open(std::shared_ptr<ByteSource> source,
+                                               OpenOptions options = {});
+  ~Session();
+
+  const Archive& archive() const;
+  const PathTable& paths() const;
+  ByteSource& source() const;
+
+  // Finds an image by tag ("repo:tag", "repo" means ":latest" too), image ID
+  // or its prefix (with or without "sha256:"), manifest digest prefix, or a
+  // 0-based index ("0", "#0"). Empty ref: the only image, else kAmbiguous.
+  // Errors list the choices.
+  Result<int> resolve_image(std::string_view ref) const;
+
+  // Index of a blob's entries; nullptr when the layer is absent or failed.
+  const LayerIndex* layer_index(int image, int layer) const;
+
+  Result<std::vector<ListedEntry>> list(int image, const ListOptions& opt) const;
+  // Per-layer added/modified/deleted counts for an image.
+  Result<std::vector<ChangeCounts>> change_counts(int image) const;
+
+  // Streams the content of `path` as it is at `layer` (-1 = top) in the merged
+  // view. Symlinks are not followed (their target is reported by list());
+  // hardlinks are. Fails with kNotFound / kInvalidArgument (a directory).
+  Status read_file(int image, int layer, std::string_view path, const ChunkSink& sink,
+                   const ProgressFn& progress = {}) const;
+
+  // Hashes every blob (stored digest) and every layer's uncompressed stream
+  // (diff_id); records mismatches as warnings. open() calls it when
+  // options.verify is set.
+  Status verify(const ProgressFn& progress = {});
+
+  // JSON documents (UTF-8; non-UTF-8 bytes in names are escaped as \u00XX
+  // of the Latin-1 reading plus a "path_bytes" hex field). See docs/json-schema.md.
+  std::string inspect_json() const;
+  Result<std::string> list_json(int image, const ListOptions& opt) const;
+
+ private:
+  struct Impl;
+  explicit Session(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace layerscope

@@ -1,0 +1,206 @@
+// JSON documents of the session (schema: docs/json-schema.md).
+#include <nlohmann/json.hpp>
+
+#include "api/session_impl.h"
+#include "layerscope/session.h"
+#include "manifest/json.h"
+
+namespace layerscope {
+namespace {
+
+using OJson = nlohmann::ordered_json;
+
+// Archive names are bytes. Valid UTF-8 passes unchanged; any invalid byte is
+// written as the four characters "\xNN", so the output stays valid JSON and
+// the original bytes are recoverable.
+std::string text(const std::string& s) {
+  std::string out;
+  out.reserve(s.size());
+  size_t i = 0;
+  while (i < s.size()) {
+    unsigned char c = static_cast<unsigned char>(s[i]);
+    size_t len = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 0;
+    bool ok = len > 0 && i + len <= s.size();
+    for (size_t k = 1; ok && k < len; ++k) ok = (static_cast<unsigned char>(s[i + k]) >> 6) == 2;
+    if (ok && len == 2 && c < 0xc2) ok = false;
+    if (ok && len == 3) {
+      unsigned char c1 = static_cast<unsigned char>(s[i + 1]);
+      if ((c == 0xe0 && c1 < 0xa0) || (c == 0xed && c1 >= 0xa0)) ok = false;
+    }
+    if (ok && len == 4) {
+      unsigned char c1 = static_cast<unsigned char>(s[i + 1]);
+      if (c > 0xf4 || (c == 0xf0 && c1 < 0x90) || (c == 0xf4 && c1 >= 0x90)) ok = false;
+    }
+    if (!ok) {
+      static const char* hx = "0123456789abcdef";
+      out += "\\x";
+      out += hx[c >> 4];
+      out += hx[c & 15];
+      ++i;
+      continue;
+    }
+    out.append(s, i, len);
+    i += len;
+  }
+  return out;
+}
+
+OJson opt_str(const std::string& s) { return s.empty() ? OJson(nullptr) : OJson(text(s)); }
+
+OJson parse_or_null(const std::string& s, uint32_t depth) {
+  if (s.empty()) return nullptr;
+  auto r = parse_json(s, "", depth);
+  if (!r.ok()) return nullptr;
+  // Re-parse as ordered to keep the document's key order.
+  OJson o = OJson::parse(s, nullptr, false);
+  if (o.is_discarded()) return nullptr;
+  return o;
+}
+
+std::string octal_mode(uint32_t m) {
+  char b[16];
+  std::snprintf(b, sizeof b, "%04o", m & 07777);
+  return b;
+}
+
+}  // namespace
+
+std::string Session::inspect_json() const {
+  const Archive& a = archive();
+  const Loaded& L = *impl_->L;
+  OJson j;
+  j["schema_version"] = kSchemaVersion;
+  j["archive"] = {{"name", text(a.name)},
+                  {"size", a.size},
+                  {"outer_compression", compression_name(a.outer_compression)},
+                  {"members", a.member_count},
+                  {"members_of_note", a.members_of_note}};
+  j["layout"] = layout_id(a.layout);
+  j["layout_description"] = layout_title(a.layout);
+  j["producer"] = a.producer;
+  OJson warns = OJson::array();
+  for (auto& w : a.warnings) warns.push_back({{"code", w.code}, {"message", text(w.message)}, {"where", text(w.where)}});
+  j["warnings"] = warns;
+  OJson images = OJson::array();
+  for (size_t i = 0; i < a.images.size(); ++i) {
+    const Image& img = a.images[i];
+    OJson im;
+    im["index"] = i;
+    OJson tags = OJson::array();
+    for (auto& t : img.tags) tags.push_back(text(t));
+    im["tags"] = tags;
+    im["config_digest"] = opt_str(img.config_digest);
+    im["id"] = img.config_digest.size() > 19 ? OJson(img.config_digest.substr(7, 12)) : OJson(nullptr);
+    im["manifest_digest"] = opt_str(img.manifest_digest);
+    im["manifest_media_type"] = opt_str(img.manifest_media_type);
+    im["source"] = img.source;
+    im["platform"] = {{"os", img.platform.os},
+                      {"architecture", img.platform.architecture},
+                      {"variant", opt_str(img.platform.variant)},
+                      {"os_version", opt_str(img.platform.os_version)}};
+    im["created"] = opt_str(img.created);
+    im["author"] = opt_str(img.author);
+    im["config"] = parse_or_null(img.config_json, L.options.limits.max_json_depth);
+    OJson hist = OJson::array();
+    for (auto& h : img.history) {
+      hist.push_back({{"created", opt_str(h.created)},
+                      {"created_by", text(h.created_by)},
+                      {"author", opt_str(h.author)},
+                      {"comment", opt_str(h.comment)},
+                      {"empty_layer", h.empty_layer},
+                      {"layer", h.layer >= 0 ? OJson(h.layer) : OJson(nullptr)}});
+    }
+    im["history"] = hist;
+    auto cc = change_counts(static_cast<int>(i));
+    OJson layers = OJson::array();
+    int64_t total_size = 0, total_unc = 0;
+    for (auto& l : img.layers) {
+      const Blob* b = l.blob >= 0 ? &a.blobs[l.blob] : nullptr;
+      const LayerIndex* idx = layer_index(static_cast<int>(i), l.index);
+      OJson lj;
+      lj["index"] = l.index;
+      lj["digest"] = opt_str(l.digest);
+      lj["diff_id"] = opt_str(l.diff_id);
+      lj["media_type"] = opt_str(l.media_type);
+      lj["compression"] = b && b->indexed ? compression_name(b->compression) : "unknown";
+      lj["size"] = l.size;
+      lj["uncompressed_size"] = b && b->uncompressed_size >= 0 ? OJson(b->uncompressed_size) : OJson(nullptr);
+      lj["member"] = b ? opt_str(b->member.empty() ? b->referenced_as : b->member) : OJson(nullptr);
+      lj["present"] = b && b->present;
+      if (l.size > 0) total_size += l.size;
+      if (b && b->uncompressed_size > 0) total_unc += b->uncompressed_size;
+      if (b && !b->error.empty()) lj["error"] = text(b->error);
+      if (b && !b->computed_digest.empty()) lj["computed_digest"] = b->computed_digest;
+      if (b && !b->computed_diff_id.empty()) lj["computed_diff_id"] = b->computed_diff_id;
+      const EntryCounts c = idx ? idx->counts : EntryCounts{};
+      lj["entries"] = c.total;
+      lj["entry_types"] = {{"file", c.files}, {"dir", c.dirs}, {"symlink", c.symlinks},
+                           {"hardlink", c.hardlinks}, {"other", c.other}};
+      OJson wh = OJson::array(), op = OJson::array(), hl = OJson::array();
+      if (idx) {
+        for (PathId p : idx->whiteouts) wh.push_back(text(paths().path(p)));
+        for (PathId p : idx->opaque_dirs) op.push_back(text(paths().path(p)));
+        for (auto& e : idx->entries)
+          if (e.type == EntryType::kHardlink)
+            hl.push_back({{"path", text(paths().path(e.path))}, {"target", text(paths().path(e.link))}});
+      }
+      lj["whiteouts"] = wh;
+      lj["opaque_dirs"] = op;
+      lj["hardlinks"] = hl;
+      if (cc.ok() && l.index < static_cast<int>(cc.value().size())) {
+        auto& k = cc.value()[l.index];
+        lj["changes"] = {{"added", k.added}, {"modified", k.modified}, {"deleted", k.deleted},
+                         {"added_bytes", k.added_bytes}, {"modified_bytes", k.modified_bytes}};
+      }
+      layers.push_back(lj);
+    }
+    im["layers"] = layers;
+    im["size"] = total_size;
+    im["uncompressed_size"] = total_unc;
+    images.push_back(im);
+  }
+  j["images"] = images;
+  OJson att = OJson::array();
+  for (auto& at : a.attestations) {
+    att.push_back({{"manifest_digest", at.manifest_digest},
+                   {"reference_digest", opt_str(at.reference_digest)},
+                   {"reference_type", at.reference_type},
+                   {"predicate_types", at.predicate_types}});
+  }
+  j["attestations"] = att;
+  j["bytes_read"] = L.src->bytes_read();
+  return j.dump(2, ' ', false, OJson::error_handler_t::replace);
+}
+
+Result<std::string> Session::list_json(int image, const ListOptions& opt) const {
+  LS_ASSIGN_OR_RETURN(auto entries, list(image, opt));
+  OJson j;
+  j["schema_version"] = kSchemaVersion;
+  j["image"] = image;
+  const Image& img = archive().images[image];
+  int layer = opt.layer < 0 ? static_cast<int>(img.layers.size()) - 1 : opt.layer;
+  j["layer"] = layer;
+  j["view"] = opt.merged ? "merged" : "layer";
+  OJson arr = OJson::array();
+  for (auto& e : entries) {
+    OJson x;
+    x["path"] = text(e.path);
+    x["type"] = e.change == Change::kDeleted ? "deleted" : entry_type_name(e.type);
+    x["change"] = change_name(e.change);
+    x["layer"] = e.layer;
+    if (e.change != Change::kDeleted) {
+      x["size"] = e.size;
+      x["mode"] = octal_mode(e.mode);
+      x["uid"] = e.uid;
+      x["gid"] = e.gid;
+      x["mtime"] = e.mtime;
+      if (!e.link.empty()) x["link"] = text(e.link);
+      if (e.implicit) x["implicit"] = true;
+    }
+    arr.push_back(std::move(x));
+  }
+  j["entries"] = arr;
+  return j.dump(-1, ' ', false, OJson::error_handler_t::replace);
+}
+
+}  // namespace layerscope

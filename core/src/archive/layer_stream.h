@@ -1,0 +1,63 @@
+// Opens one layer blob for reading its tar entries.
+//
+//   seekable source, uncompressed, no hashing -> TarReader straight on the
+//       source: payloads are skipped by seeking (listing reads headers only);
+//   otherwise -> a decoding pipeline:
+//       raw bytes ─(sha256 stored digest)─> libarchive raw format + filter
+//       ─(sha256 diff_id, uncompressed count, expansion limit)─> TarReader.
+// Compression is sniffed from magic bytes, never from names.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "archive/tar_reader.h"
+
+namespace layerscope {
+
+struct LayerStreamOptions {
+  bool hash = false;                 // compute stored digest and diff_id
+  uint64_t max_expansion_floor = 1ull << 30;
+  double max_expansion_ratio = 2000.0;
+  // Called with raw bytes consumed so far; return false to cancel.
+  std::function<bool(uint64_t)> tick;
+};
+
+class LayerStream {
+ public:
+  static Result<std::unique_ptr<LayerStream>> open(std::shared_ptr<ByteSource> src, LayerStreamOptions opt,
+                                                   std::string where);
+  // `prefix` holds bytes already taken from the stream (for sniffing).
+  static Result<std::unique_ptr<LayerStream>> open_stream(std::string prefix, TarReader::Pull pull,
+                                                          LayerStreamOptions opt, std::string where);
+  ~LayerStream();
+
+  Result<bool> next(TarHeader* h);
+  Result<size_t> read(void* buf, size_t n);
+  // Call after next() returned false: reads the rest of the stream (trailing
+  // padding) so sizes and digests cover every byte.
+  Status finish();
+
+  Compression compression() const { return compression_; }
+  uint64_t uncompressed_size() const { return uncompressed_; }
+  const std::string& stored_digest() const { return stored_digest_; }
+  const std::string& diff_id() const { return diff_id_; }
+
+ private:
+  struct Pipe;
+  LayerStream() = default;
+  Status init(std::shared_ptr<ByteSource> src, std::string prefix, TarReader::Pull pull);
+
+  LayerStreamOptions opt_;
+  std::string where_;
+  Compression compression_ = Compression::kNone;
+  std::unique_ptr<Pipe> pipe_;
+  std::unique_ptr<TarReader> tar_;
+  uint64_t uncompressed_ = 0;
+  std::string stored_digest_, diff_id_;
+  bool direct_ = false;
+  uint64_t direct_size_ = 0;
+};
+
+}  // namespace layerscope

@@ -1,0 +1,129 @@
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+#include "layerscope/byte_source.h"
+
+namespace layerscope {
+
+Status read_exact(ByteSource& src, uint64_t offset, void* buf, size_t n) {
+  auto* p = static_cast<uint8_t*>(buf);
+  size_t got = 0;
+  while (got < n) {
+    auto r = src.read_at(offset + got, p + got, n - got);
+    if (!r.ok()) return r.take_error();
+    if (r.value() == 0) {
+      return make_error(Code::kTruncated,
+                        "input ends at byte " + std::to_string(offset + got) + ", " +
+                            std::to_string(n - got) + " bytes short",
+                        src.name());
+    }
+    got += r.value();
+  }
+  return Status::Ok();
+}
+
+namespace {
+
+class FileSource final : public ByteSource {
+ public:
+  FileSource(int fd, uint64_t size, std::string name) : fd_(fd), size_(size), name_(std::move(name)) {}
+  ~FileSource() override { ::close(fd_); }
+  uint64_t size() const override { return size_; }
+  std::string name() const override { return name_; }
+  Result<size_t> read_at(uint64_t offset, void* buf, size_t n) override {
+    if (offset >= size_) return size_t{0};
+    if (n > size_ - offset) n = static_cast<size_t>(size_ - offset);
+    size_t got = 0;
+    while (got < n) {
+      ssize_t r = ::pread(fd_, static_cast<char*>(buf) + got, n - got, static_cast<off_t>(offset + got));
+      if (r < 0) {
+        if (errno == EINTR) continue;
+        return make_error(Code::kIo, std::string("read failed: ") + std::strerror(errno), name_);
+      }
+      if (r == 0) break;
+      got += static_cast<size_t>(r);
+    }
+    count(got);
+    return got;
+  }
+
+ private:
+  int fd_;
+  uint64_t size_;
+  std::string name_;
+};
+
+class MemorySource final : public ByteSource {
+ public:
+  MemorySource(std::vector<uint8_t> b, std::string name) : bytes_(std::move(b)), name_(std::move(name)) {}
+  uint64_t size() const override { return bytes_.size(); }
+  std::string name() const override { return name_; }
+  Result<size_t> read_at(uint64_t offset, void* buf, size_t n) override {
+    if (offset >= bytes_.size()) return size_t{0};
+    size_t avail = bytes_.size() - static_cast<size_t>(offset);
+    if (n > avail) n = avail;
+    std::memcpy(buf, bytes_.data() + offset, n);
+    count(n);
+    return n;
+  }
+
+ private:
+  std::vector<uint8_t> bytes_;
+  std::string name_;
+};
+
+class WindowSource final : public ByteSource {
+ public:
+  WindowSource(std::shared_ptr<ByteSource> base, uint64_t off, uint64_t len, std::string name)
+      : base_(std::move(base)), off_(off), len_(len), name_(std::move(name)) {}
+  uint64_t size() const override { return len_; }
+  std::string name() const override { return name_; }
+  Result<size_t> read_at(uint64_t offset, void* buf, size_t n) override {
+    if (offset >= len_) return size_t{0};
+    if (n > len_ - offset) n = static_cast<size_t>(len_ - offset);
+    auto r = base_->read_at(off_ + offset, buf, n);
+    if (r.ok()) count(r.value());
+    return r;
+  }
+
+ private:
+  std::shared_ptr<ByteSource> base_;
+  uint64_t off_, len_;
+  std::string name_;
+};
+
+}  // namespace
+
+Result<std::shared_ptr<ByteSource>> open_file_source(const std::string& path) {
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return make_error(Code::kIo, std::string("cannot open: ") + std::strerror(errno), path);
+  struct stat st {};
+  if (::fstat(fd, &st) != 0) {
+    int e = errno;
+    ::close(fd);
+    return make_error(Code::kIo, std::string("cannot stat: ") + std::strerror(e), path);
+  }
+  if (S_ISDIR(st.st_mode)) {
+    ::close(fd);
+    return make_error(Code::kInvalidArgument, "is a directory, expected an image archive file", path);
+  }
+  std::string name = path;
+  auto slash = name.find_last_of('/');
+  if (slash != std::string::npos) name = name.substr(slash + 1);
+  return std::shared_ptr<ByteSource>(std::make_shared<FileSource>(fd, static_cast<uint64_t>(st.st_size), name));
+}
+
+std::shared_ptr<ByteSource> make_memory_source(std::vector<uint8_t> bytes, std::string name) {
+  return std::make_shared<MemorySource>(std::move(bytes), std::move(name));
+}
+
+std::shared_ptr<ByteSource> make_window_source(std::shared_ptr<ByteSource> base, uint64_t offset,
+                                               uint64_t length, std::string name) {
+  return std::make_shared<WindowSource>(std::move(base), offset, length, std::move(name));
+}
+
+}  // namespace layerscope
