@@ -416,7 +416,9 @@ void image_and_path(const Args& a, Session& s, bool path_required, int* image, s
     img_ref = a.pos[0];
     *path = a.pos[1];
   } else if (a.pos.size() == 1) {
-    if (path_required || a.pos[0].find('/') != std::string::npos || s.archive().images.size() == 1) {
+    // One word: a PATH if it has a slash or names no image, else an IMAGE.
+    if (path_required || a.pos[0].find('/') != std::string::npos ||
+        (s.archive().images.size() == 1 && !s.resolve_image(a.pos[0]).ok())) {
       *path = a.pos[0];
     } else {
       img_ref = a.pos[0];

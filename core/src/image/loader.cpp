@@ -614,12 +614,14 @@ Status index_layer(LayerStream& stream, PathTable& paths, LayerIndex* index, uin
     auto r = stream.next(&h);
     if (!r.ok()) return r.take_error();
     if (!r.value()) break;
-    if (!normalize_path(h.path, &norm)) continue;  // the root "./" itself
+    // The root "./" itself is kept as an entry (its mode and owner are real) but
+    // has no path of its own in trees.
+    if (!normalize_path(h.path, &norm)) norm.clear();
     if (*budget == 0)
       return make_error(Code::kLimit, "more entries than the limit of entries per archive", h.path);
     --*budget;
     std::string base = basename_of(norm);
-    if (base.size() >= 4 && base.compare(0, 4, ".wh.") == 0) {
+    if (!norm.empty() && base.size() >= 4 && base.compare(0, 4, ".wh.") == 0) {
       std::string dir = dirname_of(norm);
       if (base == ".wh..wh..opq") {
         index->opaque_dirs.push_back(paths.intern(dir));
@@ -633,7 +635,7 @@ Status index_layer(LayerStream& stream, PathTable& paths, LayerIndex* index, uin
       continue;
     }
     Entry e;
-    e.path = paths.intern(norm);
+    e.path = norm.empty() ? kRootPath : paths.intern(norm);
     e.type = h.type;
     e.mode = h.mode;
     e.uid = h.uid;

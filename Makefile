@@ -1,0 +1,54 @@
+# layerscope — the commands of README.md.
+#   make demo   set up, build, run the CLI on the built-in example
+#   make test   set up, build, run every test (native, ASan+UBSan, wasm in node)
+#   make build  set up and build only (native CLI + wasm module)
+SHELL := /bin/bash
+export NODE_PATH ?= /usr/share/nodejs
+JOBS ?= 2
+NATIVE := build/native
+ASAN := build/asan
+WASM := build/wasm
+
+.PHONY: all setup build native wasm test test-native test-asan test-wasm demo clean
+
+all: build
+
+setup:
+	@scripts/setup.sh
+
+build: native wasm
+
+native: setup
+	@cmake -S . -B $(NATIVE) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+	@ninja -C $(NATIVE) -j$(JOBS)
+
+wasm: setup
+	@scripts/fetch-sources.sh
+	@deps="$$(scripts/build-wasm-deps.sh | tail -1)" && \
+	  emcmake cmake -S . -B $(WASM) -G Ninja -DCMAKE_BUILD_TYPE=Release -DLAYERSCOPE_WASM_DEPS="$$deps" >/dev/null && \
+	  ninja -C $(WASM) -j$(JOBS)
+
+test: build test-native test-asan test-wasm
+	@echo "all test suites passed"
+
+test-native: native
+	@ctest --test-dir $(NATIVE) --output-on-failure -j$(JOBS)
+
+test-asan: setup
+	@cmake -S . -B $(ASAN) -G Ninja -DCMAKE_BUILD_TYPE=Debug -DLAYERSCOPE_SANITIZE=ON >/dev/null
+	@ninja -C $(ASAN) -j$(JOBS)
+	@ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 ctest --test-dir $(ASAN) --output-on-failure -j$(JOBS)
+
+test-wasm: wasm
+	@LAYERSCOPE_WASM_MODULE=$(CURDIR)/$(WASM)/wasm/node/layerscope_core.js node --test tests/wasm/
+
+demo: build
+	@echo "== layerscope inspect examples/demo.tar"
+	@$(NATIVE)/cli/layerscope inspect examples/demo.tar
+	@echo; echo "== layerscope history examples/demo.tar"
+	@$(NATIVE)/cli/layerscope history examples/demo.tar
+	@echo; echo "== layerscope ls examples/demo.tar --layer 1   (what layer 1 changed)"
+	@$(NATIVE)/cli/layerscope ls examples/demo.tar --layer 1
+
+clean:
+	rm -rf build

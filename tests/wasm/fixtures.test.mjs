@@ -1,0 +1,154 @@
+// The fixture assertions, run on the WebAssembly build in node: the same core,
+// reached through the Embind bindings and a JS-backed ByteSource that reads
+// the file in slices (fs.readSync at an offset), never as a whole buffer.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const modulePath = process.env.LAYERSCOPE_WASM_MODULE ||
+  path.join(here, '../../build/wasm/wasm/node/layerscope_core.js');
+const fixturesDir = process.env.LAYERSCOPE_FIXTURES || path.join(here, '../../../shared/fixtures');
+
+const require = createRequire(import.meta.url);
+const createLayerscope = require(modulePath);
+const wasmBinary = fs.readFileSync(modulePath.replace(/\.js$/, '.wasm'));
+const mod = await createLayerscope({ wasmBinary });
+
+function fileSource(file) {
+  const fd = fs.openSync(file, 'r');
+  const size = fs.fstatSync(fd).size;
+  const src = {
+    size, name: path.basename(file), reads: 0, bytes: 0, maxRead: 0,
+    readInto(offset, ptr, len) {
+      // HEAPU8 is looked up on every call: the heap may have grown since.
+      const n = fs.readSync(fd, mod.HEAPU8, ptr, len, offset);
+      src.reads++; src.bytes += n; src.maxRead = Math.max(src.maxRead, len);
+      return n;
+    },
+    close() { fs.closeSync(fd); },
+  };
+  return src;
+}
+
+function unwrap(envelopeJson) {
+  const e = JSON.parse(envelopeJson);
+  assert.equal(e.ok, true, `call failed: ${envelopeJson}`);
+  return e.value;
+}
+
+function openFixture(file, opts) {
+  const src = fileSource(file);
+  const r = mod.openArchive(src, opts || {});
+  assert.equal(r.ok, true, `open failed: ${r.code} ${r.message} ${r.where}`);
+  return { h: r.handle, src };
+}
+
+const fixtures = fs.readdirSync(fixturesDir).filter((f) => f.endsWith('.tar')).sort();
+test('fixtures are present', () => {
+  assert.ok(fixtures.length >= 7, `expected the shared fixtures in ${fixturesDir}, found ${fixtures.length}`);
+});
+
+const findType = { file: 'f', hardlink: 'f', dir: 'd', symlink: 'l' };
+
+for (const name of fixtures) {
+  const truth = JSON.parse(fs.readFileSync(path.join(fixturesDir, name.replace(/\.tar$/, '.truth.json')), 'utf8'));
+  test(`wasm: ${name} matches its truth`, () => {
+    let progressCalls = 0;
+    const { h, src } = openFixture(path.join(fixturesDir, name), { progress: () => { progressCalls++; return true; } });
+    try {
+      assert.ok(progressCalls > 0, 'progress callback was called');
+      assert.ok(src.maxRead <= (1 << 20), 'reads are slices of at most 1 MiB');
+      const s = unwrap(h.summary());
+      assert.equal(s.schema_version, 1);
+      assert.equal(s.images.length, truth.images.length);
+      for (const ti of truth.images) {
+        const idx = s.images.findIndex((im) => im.config_digest === ti.config_digest);
+        assert.ok(idx >= 0, `image ${ti.config_digest} found`);
+        const im = s.images[idx];
+        const tags = ti.repo_tags || ti.ref_names || [];
+        assert.deepEqual([...im.tags].sort(), [...tags].sort(), 'tags');
+        assert.equal(im.history.length, ti.history_count, 'history count');
+        assert.equal(im.history.filter((x) => x.empty_layer).length, ti.history_empty_layer_count, 'empty_layer count');
+        assert.equal(im.layers.length, ti.layer_count, 'layer count');
+        ti.layers.forEach((tl, k) => {
+          const l = im.layers[k];
+          assert.equal(l.diff_id, ti.diff_ids[k], `layer ${k} diff_id`);
+          assert.equal(l.compression, tl.compression, `layer ${k} compression`);
+          assert.equal(l.uncompressed_size, tl.uncompressed_size, `layer ${k} uncompressed size`);
+          assert.deepEqual([...l.whiteouts].sort(), [...tl.whiteouts].sort(), `layer ${k} whiteouts`);
+          assert.deepEqual([...l.opaque_dirs].sort(), [...tl.opaque_dirs].sort(), `layer ${k} opaque dirs`);
+          const nonMarkers = tl.entries.filter((e) => !e.path.split('/').pop().startsWith('.wh.')).length;
+          assert.equal(l.entries, nonMarkers, `layer ${k} entries (without whiteout markers)`);
+        });
+        if (ti.merged_fs && ti.merged_fs.paths) {
+          const merged = unwrap(h.list(idx, -1, true, ''));
+          const ours = new Map(merged.entries.map((e) => [e.path, e]));
+          const want = new Map(ti.merged_fs.paths.map((p) => [p.path, p]));
+          const missing = [...want.keys()].filter((p) => !ours.has(p));
+          const extra = [...ours.keys()].filter((p) => !want.has(p));
+          assert.deepEqual({ missing, extra }, { missing: [], extra: [] }, 'merged path set');
+          for (const [p, t] of want) {
+            assert.equal(findType[ours.get(p).type], t.find_type, `type of ${p}`);
+            if (t.link !== undefined) assert.equal(ours.get(p).link, t.link, `link of ${p}`);
+          }
+        }
+      }
+    } finally {
+      h.delete();
+      src.close();
+    }
+  });
+}
+
+test('wasm: /etc/app/config.ini differs between the layer that adds it and the one that modifies it', () => {
+  const file = path.join(fixturesDir, 'skopeo-oci-archive-zstd-features.tar');
+  const { h, src } = openFixture(file);
+  try {
+    const s = unwrap(h.summary());
+    let added = -1, modified = -1;
+    for (let k = 0; k < s.images[0].layers.length; k++) {
+      const ch = unwrap(h.list(0, k, false, 'etc/app')).entries.find((e) => e.path === 'etc/app/config.ini');
+      if (ch && ch.change === 'added') added = k;
+      if (ch && ch.change === 'modified') modified = k;
+    }
+    assert.ok(added >= 0 && modified > added, `added at ${added}, modified at ${modified}`);
+    const v1 = h.readFile(0, added, 'etc/app/config.ini', 0, 1 << 20);
+    const v2 = h.readFile(0, modified, '/etc/app/config.ini', 0, 1 << 20);
+    assert.equal(v1.ok, true); assert.equal(v2.ok, true);
+    const t1 = Buffer.from(v1.data).toString('utf8'), t2 = Buffer.from(v2.data).toString('utf8');
+    assert.notEqual(t1, t2);
+    assert.ok(t1.length > 0 && t2.length > 0);
+    // Paging: a window of the later version equals the same slice of the whole.
+    const part = h.readFile(0, modified, 'etc/app/config.ini', 3, 5);
+    assert.equal(Buffer.from(part.data).toString('utf8'), t2.slice(3, 8));
+    const missing = h.readFile(0, -1, 'srv/app/to-delete.txt', 0, 10);
+    assert.equal(missing.ok, false);
+    assert.equal(missing.code, 'not-found');
+  } finally {
+    h.delete();
+    src.close();
+  }
+});
+
+test('wasm: a file that is not an archive gives a clear error envelope', () => {
+  const tmp = path.join(fs.mkdtempSync('/tmp/ls-wasm-'), 'junk.bin');
+  fs.writeFileSync(tmp, Buffer.from('this is not a tar file at all, just text\n'.repeat(40)));
+  const src = fileSource(tmp);
+  const r = mod.openArchive(src, {});
+  src.close();
+  assert.equal(r.ok, false);
+  assert.ok(['corrupt', 'not-an-image', 'truncated'].includes(r.code), r.code);
+  assert.ok(r.message.length > 10);
+});
+
+test('wasm: cancelling from the progress callback stops open with code cancelled', () => {
+  const src = fileSource(path.join(fixturesDir, 'buildah-oci-archive-gzip-features.tar'));
+  const r = mod.openArchive(src, { progress: () => false });
+  src.close();
+  assert.equal(r.ok, false);
+  assert.equal(r.code, 'cancelled');
+});
