@@ -9,14 +9,18 @@ NATIVE := build/native
 ASAN := build/asan
 WASM := build/wasm
 
-.PHONY: all setup build native wasm test test-native test-asan test-wasm demo clean
+.PHONY: all setup build native wasm web test test-native test-asan test-wasm test-e2e demo clean
 
 all: build
 
 setup:
 	@scripts/setup.sh
 
-build: native wasm
+build: native wasm web
+
+# The web app (web/, Vite) on top of the ES-module wasm build: see web/build.sh.
+web: wasm
+	@if [ -x web/build.sh ]; then web/build.sh "$(CURDIR)/$(WASM)/wasm/esm"; fi
 
 native: setup
 	@cmake -S . -B $(NATIVE) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
@@ -28,8 +32,12 @@ wasm: setup
 	  emcmake cmake -S . -B $(WASM) -G Ninja -DCMAKE_BUILD_TYPE=Release -DLAYERSCOPE_WASM_DEPS="$$deps" >/dev/null && \
 	  ninja -C $(WASM) -j$(JOBS)
 
-test: build test-native test-asan test-wasm
+test: build test-native test-asan test-wasm test-e2e
 	@echo "all test suites passed"
+
+# Browser end-to-end tests (Playwright + Debian chromium): see web/test-e2e.sh.
+test-e2e: web
+	@if [ -x web/test-e2e.sh ]; then web/test-e2e.sh; fi
 
 test-native: native
 	@ctest --test-dir $(NATIVE) --output-on-failure -j$(JOBS)

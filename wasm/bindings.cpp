@@ -68,8 +68,10 @@ class Handle {
     return envelope_ok(std::to_string(r.value()));
   }
 
-  std::string list(int image, int layer, bool merged, std::string prefix) const {
+  std::string list(int image, int layer, bool merged, std::string prefix, double offset, double limit) const {
     ListOptions o;
+    o.offset = static_cast<uint64_t>(offset);
+    o.limit = static_cast<uint64_t>(limit);
     o.layer = layer;
     o.merged = merged;
     o.prefix = prefix;

@@ -85,8 +85,17 @@ for (const name of fixtures) {
           assert.equal(l.entries, nonMarkers, `layer ${k} entries (without whiteout markers)`);
         });
         if (ti.merged_fs && ti.merged_fs.paths) {
-          const merged = unwrap(h.list(idx, -1, true, ''));
+          const merged = unwrap(h.list(idx, -1, true, '', 0, 0));
           const ours = new Map(merged.entries.map((e) => [e.path, e]));
+          assert.equal(merged.total, merged.entries.length);
+          // Paging: pages of 50 concatenate to the whole list.
+          const paged = [];
+          for (let off = 0; ; off += 50) {
+            const page = unwrap(h.list(idx, -1, true, '', off, 50));
+            paged.push(...page.entries.map((e) => e.path));
+            if (!page.has_more) break;
+          }
+          assert.deepEqual(paged, merged.entries.map((e) => e.path));
           const want = new Map(ti.merged_fs.paths.map((p) => [p.path, p]));
           const missing = [...want.keys()].filter((p) => !ours.has(p));
           const extra = [...ours.keys()].filter((p) => !want.has(p));
@@ -111,7 +120,7 @@ test('wasm: /etc/app/config.ini differs between the layer that adds it and the o
     const s = unwrap(h.summary());
     let added = -1, modified = -1;
     for (let k = 0; k < s.images[0].layers.length; k++) {
-      const ch = unwrap(h.list(0, k, false, 'etc/app')).entries.find((e) => e.path === 'etc/app/config.ini');
+      const ch = unwrap(h.list(0, k, false, 'etc/app', 0, 0)).entries.find((e) => e.path === 'etc/app/config.ini');
       if (ch && ch.change === 'added') added = k;
       if (ch && ch.change === 'modified') modified = k;
     }

@@ -59,6 +59,8 @@ struct ListOptions {
   int layer = -1;       // image layer; -1 = the top layer
   bool merged = false;  // merged filesystem up to `layer`, else `layer`'s changes
   std::string prefix;   // only this path and below ("" = all)
+  uint64_t offset = 0;  // paging (list_json only): skip this many items
+  uint64_t limit = 0;   // at most this many items; 0 = all
 };
 
 // A tree item resolved to strings, for printing and JSON.

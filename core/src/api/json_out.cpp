@@ -1,4 +1,6 @@
 // JSON documents of the session (schema: docs/json-schema.md).
+#include <algorithm>
+
 #include <nlohmann/json.hpp>
 
 #include "api/session_impl.h"
@@ -182,7 +184,14 @@ Result<std::string> Session::list_json(int image, const ListOptions& opt) const 
   j["layer"] = layer;
   j["view"] = opt.merged ? "merged" : "layer";
   OJson arr = OJson::array();
-  for (auto& e : entries) {
+  uint64_t total = entries.size();
+  uint64_t from = std::min<uint64_t>(opt.offset, total);
+  uint64_t to = opt.limit ? std::min<uint64_t>(total, from + opt.limit) : total;
+  j["total"] = total;
+  j["offset"] = from;
+  j["has_more"] = to < total;
+  for (uint64_t i = from; i < to; ++i) {
+    const ListedEntry& e = entries[i];
     OJson x;
     x["path"] = text(e.path);
     x["type"] = e.change == Change::kDeleted ? "deleted" : entry_type_name(e.type);
