@@ -10,7 +10,7 @@ namespace layerscope {
 namespace {
 constexpr size_t kBlockSize = 1 << 20;  // 1 MiB reads at most: few JS crossings, bounded memory
 }
-const size_t TarReader::kMinRead = 16 << 10;
+const size_t TarReader::kMinRead = 512;
 
 Compression sniff_compression(const uint8_t* p, size_t n) {
   if (n >= 2 && p[0] == 0x1f && p[1] == 0x8b) return Compression::kGzip;

@@ -73,7 +73,7 @@ class TarReader {
   std::unique_ptr<uint8_t[]> buf_;
   size_t buf_size_ = 0;
   static const size_t kMinRead;
-  size_t next_read_ = 16 << 10;
+  size_t next_read_ = 512;
   std::string where_;
   Compression compression_ = Compression::kNone;
   bool first_ = true;
