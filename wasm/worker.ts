@@ -1,0 +1,239 @@
+/// <reference lib="webworker" />
+// The worker that owns one wasm core instance and at most one open archive.
+// Protocol and the JS -> C++ -> JS stack: see protocol.ts.
+//
+// The archive File is never read whole: the core calls src.readInto(offset,
+// ptr, len) and we copy exactly that slice (FileReaderSync over File.slice)
+// into HEAPU8, looked up on every call because memory growth replaces it.
+// Calls into the core are synchronous; cancelling one means the page
+// terminates this worker (see client.ts).
+import createLayerscope from 'layerscope-core-glue';
+import type { CoreHandle, CoreModule } from 'layerscope-core-glue';
+import {
+  CHANGES,
+  ENTRY_TYPES,
+  PROTOCOL_VERSION,
+  type EntryPage,
+  type ErrorEnvelope,
+  type InspectDocument,
+  type ListRequest,
+  type OpenRequest,
+  type ReadRequest,
+  type RequestMessage,
+  type ResponseMessage,
+} from './protocol';
+
+const scope = self as unknown as DedicatedWorkerGlobalScope;
+
+let modulePromise: Promise<CoreModule> | null = null;
+let loadMs = 0;
+let handle: CoreHandle | null = null;
+/** Set once the instance has trapped or aborted: every later call is refused. */
+let dead: ErrorEnvelope | null = null;
+
+class RequestError extends Error {
+  constructor(readonly envelope: ErrorEnvelope) {
+    super(envelope.message);
+  }
+}
+
+function post(msg: ResponseMessage, transfer: Transferable[] = []): void {
+  scope.postMessage(msg, transfer);
+}
+
+function loadModule(): Promise<CoreModule> {
+  if (!modulePromise) {
+    const t0 = performance.now();
+    modulePromise = createLayerscope({
+      print: (s: string) => console.log('[core]', s),
+      printErr: (s: string) => console.warn('[core]', s),
+      onAbort: (what: unknown) => {
+        dead = { code: 'fatal', message: `the wasm core aborted: ${String(what)}`, where: 'worker' };
+        post({ v: PROTOCOL_VERSION, id: 0, type: 'fatal', error: dead });
+      },
+    }).then(
+      (m) => {
+        loadMs = performance.now() - t0;
+        return m;
+      },
+      (e: unknown) => {
+        modulePromise = null;
+        throw new RequestError({ code: 'load', message: `could not load the wasm core: ${String(e)}`, where: 'worker' });
+      },
+    );
+  }
+  return modulePromise;
+}
+
+function parseEnvelope<T>(text: string): T {
+  const env = JSON.parse(text) as { ok: true; value: T } | ({ ok: false } & ErrorEnvelope);
+  if (!env.ok) throw new RequestError({ code: env.code, message: env.message, where: env.where ?? '' });
+  return env.value;
+}
+
+function requireHandle(): CoreHandle {
+  if (!handle) throw new RequestError({ code: 'invalid-argument', message: 'no archive is open in this worker', where: 'worker' });
+  return handle;
+}
+
+async function open(id: number, req: OpenRequest): Promise<{ summary: InspectDocument; bytesRead: number; elapsedMs: number; loadMs: number }> {
+  const wasLoaded = modulePromise !== null;
+  const mod = await loadModule();
+  if (handle) {
+    handle.delete();
+    handle = null;
+  }
+  const file = req.file;
+  const reader = new FileReaderSync();
+  const t0 = performance.now();
+  let lastPost = 0;
+  const src = {
+    size: file.size,
+    name: req.name,
+    readInto(offset: number, ptr: number, len: number): number {
+      const end = Math.min(offset + len, file.size);
+      if (end <= offset) return 0;
+      const buf = reader.readAsArrayBuffer(file.slice(offset, end));
+      mod.HEAPU8.set(new Uint8Array(buf), ptr);
+      return buf.byteLength;
+    },
+  };
+  const progress = (phase: string, done: number, total: number, detail: string): boolean => {
+    const now = performance.now();
+    if (now - lastPost >= 60 || done >= total) {
+      lastPost = now;
+      const secs = (now - t0) / 1000;
+      post({ v: PROTOCOL_VERSION, id, type: 'progress', progress: { phase, done, total, rate: secs > 0 ? done / secs : 0, detail: detail ?? '' } });
+    }
+    return true;
+  };
+  const r = mod.openArchive(src, { progress, verify: !!req.verify });
+  if (!r.ok) throw new RequestError({ code: r.code, message: r.message, where: r.where ?? '' });
+  handle = r.handle;
+  const summary = parseEnvelope<InspectDocument>(handle.summary());
+  return { summary, bytesRead: handle.bytesRead(), elapsedMs: performance.now() - t0, loadMs: wasLoaded ? 0 : loadMs };
+}
+
+interface RawEntry {
+  path: string;
+  type: string;
+  change: string;
+  layer: number;
+  size?: number;
+  mode?: string;
+  uid?: number;
+  gid?: number;
+  mtime?: number;
+  link?: string;
+  implicit?: boolean;
+}
+
+function list(req: ListRequest): { page: EntryPage; transfer: Transferable[] } {
+  const h = requireHandle();
+  const v = parseEnvelope<{ total: number; offset: number; has_more: boolean; layer: number; entries: RawEntry[] }>(
+    h.list(req.image, req.layer, req.merged, req.prefix, req.offset, req.limit),
+  );
+  const n = v.entries.length;
+  const page: EntryPage = {
+    total: v.total,
+    offset: v.offset,
+    hasMore: v.has_more,
+    layer: v.layer,
+    count: n,
+    paths: new Array<string>(n),
+    links: new Array<string>(n),
+    types: new Uint8Array(n),
+    changes: new Uint8Array(n),
+    layers: new Int16Array(n),
+    sizes: new Float64Array(n),
+    modes: new Uint16Array(n),
+    uids: new Uint32Array(n),
+    gids: new Uint32Array(n),
+    mtimes: new Float64Array(n),
+    flags: new Uint8Array(n),
+  };
+  const typeIdx = new Map<string, number>(ENTRY_TYPES.map((t, i) => [t, i]));
+  const changeIdx = new Map<string, number>(CHANGES.map((c, i) => [c, i]));
+  for (let i = 0; i < n; i++) {
+    const e = v.entries[i];
+    page.paths[i] = e.path;
+    page.links[i] = e.link ?? '';
+    page.types[i] = typeIdx.get(e.type) ?? ENTRY_TYPES.indexOf('other');
+    page.changes[i] = changeIdx.get(e.change) ?? 0;
+    page.layers[i] = e.layer;
+    page.sizes[i] = e.size ?? 0;
+    page.modes[i] = e.mode ? parseInt(e.mode, 8) & 0o7777 : 0;
+    page.uids[i] = e.uid ?? 0;
+    page.gids[i] = e.gid ?? 0;
+    page.mtimes[i] = e.mtime ?? 0;
+    page.flags[i] = e.implicit ? 1 : 0;
+  }
+  const transfer = [page.types, page.changes, page.layers, page.sizes, page.modes, page.uids, page.gids, page.mtimes, page.flags].map(
+    (a) => a.buffer as ArrayBuffer,
+  );
+  return { page, transfer };
+}
+
+function read(req: ReadRequest): { data: Uint8Array; eof: boolean } {
+  const h = requireHandle();
+  const r = h.readFile(req.image, req.layer, req.path, req.offset, req.length);
+  if (!r.ok) throw new RequestError({ code: r.code, message: r.message, where: r.where ?? '' });
+  return { data: r.data, eof: r.eof };
+}
+
+async function handleMessage(msg: RequestMessage): Promise<void> {
+  const { id } = msg;
+  try {
+    if (msg.v !== PROTOCOL_VERSION)
+      throw new RequestError({ code: 'protocol', message: `protocol version ${msg.v} is not ${PROTOCOL_VERSION}`, where: 'worker' });
+    if (dead) throw new RequestError(dead);
+    switch (msg.type) {
+      case 'open': {
+        const result = await open(id, msg);
+        post({ v: PROTOCOL_VERSION, id, type: 'result', result });
+        break;
+      }
+      case 'list': {
+        const { page, transfer } = list(msg);
+        post({ v: PROTOCOL_VERSION, id, type: 'result', result: page }, transfer);
+        break;
+      }
+      case 'read': {
+        const r = read(msg);
+        post({ v: PROTOCOL_VERSION, id, type: 'result', result: r }, [r.data.buffer as ArrayBuffer]);
+        break;
+      }
+      case 'resolve': {
+        const idx = parseEnvelope<number>(requireHandle().resolveImage(msg.ref));
+        post({ v: PROTOCOL_VERSION, id, type: 'result', result: idx });
+        break;
+      }
+      case 'stats':
+        post({ v: PROTOCOL_VERSION, id, type: 'result', result: { bytesRead: handle ? handle.bytesRead() : 0 } });
+        break;
+      case 'close':
+        if (handle) handle.delete();
+        handle = null;
+        post({ v: PROTOCOL_VERSION, id, type: 'result', result: null });
+        break;
+      default:
+        throw new RequestError({ code: 'protocol', message: `unknown request type ${(msg as { type: string }).type}`, where: 'worker' });
+    }
+  } catch (e) {
+    if (e instanceof RequestError) {
+      post({ v: PROTOCOL_VERSION, id, type: 'error', error: e.envelope });
+      return;
+    }
+    // Anything else escaped the core (a trap, an abort, out of memory): this
+    // instance can no longer be trusted.
+    dead = dead ?? { code: 'fatal', message: `the wasm core failed: ${e instanceof Error ? e.message : String(e)}`, where: 'worker' };
+    post({ v: PROTOCOL_VERSION, id, type: 'fatal', error: dead });
+  }
+}
+
+// Requests run one at a time, in arrival order.
+let queue: Promise<void> = Promise.resolve();
+scope.onmessage = (ev: MessageEvent<RequestMessage>) => {
+  const msg = ev.data;
+  queue = queue.then(() => handleMessage(msg));
+};

@@ -1,0 +1,600 @@
+// One open archive: a sidebar (archive, image, layers) and the main views
+// (files, history, config). Every value from the archive is rendered through
+// Lit text bindings: names and labels are text, never markup.
+import { LitElement, css, html, nothing } from 'lit';
+import { customElement, property } from 'lit/decorators.js';
+import type { ArchiveSession } from '../state/session';
+import type { ImageDoc, LayerDoc } from '../engine';
+import { formatAgo, formatBytes, formatCount, formatDuration, formatTime, platformString, shortDigest } from '../state/format';
+import { toInstruction } from '../state/dockerfile';
+import { warningTitle } from '../state/words';
+import type { Tab, TreeView } from '../state/hash';
+import { shared } from './styles';
+import { icons } from './icons';
+import './copy-button';
+import './file-tree';
+import './file-viewer';
+import './history-view';
+import './config-view';
+import type { FileTree } from './file-tree';
+
+@customElement('ls-archive-view')
+export class ArchiveView extends LitElement {
+  static styles = [
+    shared,
+    css`
+      :host {
+        display: grid;
+        grid-template-columns: minmax(280px, 340px) minmax(0, 1fr);
+        flex: 1 1 auto;
+        min-height: 0;
+        height: 100%;
+      }
+      aside {
+        display: flex;
+        flex-direction: column;
+        gap: 12px;
+        padding: 12px;
+        overflow: auto;
+        border-right: 1px solid var(--ls-border);
+        min-height: 0;
+      }
+      .card {
+        padding-bottom: 12px;
+      }
+      .card > .body {
+        padding: 0 14px;
+      }
+      .archive-name {
+        font-weight: 600;
+        overflow-wrap: anywhere;
+        margin-bottom: 6px;
+      }
+      .warnings {
+        list-style: none;
+        margin: 10px 0 0;
+        padding: 0;
+        display: flex;
+        flex-direction: column;
+        gap: 6px;
+      }
+      .warnings li {
+        padding: 7px 9px;
+        border: 1px solid var(--ls-warn-border);
+        background: var(--ls-warn-bg);
+        border-radius: 6px;
+        font-size: 12.5px;
+      }
+      .warnings strong {
+        display: block;
+        font-weight: 600;
+      }
+      .warnings .detail {
+        color: var(--ls-muted);
+        overflow-wrap: anywhere;
+      }
+      .ok-line {
+        margin-top: 8px;
+        font-size: 12.5px;
+        color: var(--ls-add);
+      }
+      .images {
+        display: flex;
+        flex-direction: column;
+        gap: 4px;
+        margin: 0 0 10px;
+        padding: 0;
+        list-style: none;
+      }
+      .images button {
+        width: 100%;
+        text-align: left;
+        border: 1px solid var(--ls-border);
+        background: var(--ls-panel-2);
+        border-radius: 6px;
+        padding: 6px 9px;
+        font-size: 13px;
+      }
+      .images button[aria-pressed='true'] {
+        border-color: var(--ls-accent);
+        background: var(--ls-accent-soft);
+      }
+      .images .sub {
+        display: block;
+        font-size: 11.5px;
+        color: var(--ls-muted);
+      }
+      .images .tagline {
+        overflow-wrap: anywhere;
+      }
+      .chips {
+        display: flex;
+        flex-wrap: wrap;
+        gap: 4px;
+      }
+      .layers {
+        list-style: none;
+        margin: 0;
+        padding: 0 8px;
+        display: flex;
+        flex-direction: column;
+        gap: 2px;
+      }
+      .layer {
+        display: grid;
+        grid-template-columns: 26px minmax(0, 1fr) auto;
+        gap: 2px 8px;
+        align-items: baseline;
+        width: 100%;
+        padding: 6px 8px;
+        border: 1px solid transparent;
+        border-radius: 6px;
+        background: none;
+        text-align: left;
+        font-size: 12.5px;
+        color: var(--ls-fg);
+        cursor: pointer;
+      }
+      .layer:hover {
+        background: var(--ls-hover);
+      }
+      .layer[aria-pressed='true'] {
+        background: var(--ls-selected);
+        border-color: var(--ls-accent);
+      }
+      .layer .idx {
+        font-family: var(--ls-mono);
+        color: var(--ls-muted);
+        font-size: 11.5px;
+      }
+      .layer .cmd {
+        font-family: var(--ls-mono);
+        font-size: 11.5px;
+        white-space: nowrap;
+        overflow: hidden;
+        text-overflow: ellipsis;
+      }
+      .layer .kw {
+        color: var(--ls-accent);
+        font-weight: 600;
+      }
+      .layer .size {
+        font-variant-numeric: tabular-nums;
+        color: var(--ls-muted);
+        white-space: nowrap;
+      }
+      .layer .meta {
+        grid-column: 2 / 4;
+        display: flex;
+        flex-wrap: wrap;
+        gap: 4px 8px;
+        align-items: center;
+        color: var(--ls-muted);
+        font-size: 11.5px;
+      }
+      .layer .digest {
+        font-family: var(--ls-mono);
+      }
+      .layer .absent {
+        color: var(--ls-del);
+      }
+      .counts {
+        display: inline-flex;
+        gap: 3px;
+      }
+      section.main {
+        display: flex;
+        flex-direction: column;
+        min-width: 0;
+        min-height: 0;
+      }
+      nav.views {
+        display: flex;
+        align-items: center;
+        gap: 2px;
+        padding: 8px 12px 0;
+        border-bottom: 1px solid var(--ls-border);
+        background: var(--ls-panel);
+        flex-wrap: wrap;
+      }
+      nav.views button {
+        border: none;
+        background: none;
+        padding: 7px 12px 8px;
+        font-size: 13.5px;
+        color: var(--ls-muted);
+        border-bottom: 2px solid transparent;
+        margin-bottom: -1px;
+      }
+      nav.views button[aria-selected='true'] {
+        color: var(--ls-fg);
+        border-bottom-color: var(--ls-accent);
+        font-weight: 600;
+      }
+      nav.views .image-label {
+        margin-left: auto;
+        font-size: 12.5px;
+        color: var(--ls-muted);
+        padding-bottom: 6px;
+        overflow: hidden;
+        text-overflow: ellipsis;
+        white-space: nowrap;
+        max-width: 50%;
+      }
+      .toolbar {
+        display: flex;
+        align-items: center;
+        gap: 8px;
+        padding: 8px 12px;
+        flex-wrap: wrap;
+        border-bottom: 1px solid var(--ls-border);
+        background: var(--ls-panel-2);
+      }
+      .seg {
+        display: inline-flex;
+        border: 1px solid var(--ls-border-strong);
+        border-radius: 7px;
+        overflow: hidden;
+      }
+      .seg button {
+        border: none;
+        background: var(--ls-panel);
+        padding: 4px 11px;
+        font-size: 12.5px;
+        color: var(--ls-muted);
+      }
+      .seg button + button {
+        border-left: 1px solid var(--ls-border-strong);
+      }
+      .seg button[aria-pressed='true'] {
+        background: var(--ls-accent);
+        color: var(--ls-accent-fg);
+      }
+      select {
+        border: 1px solid var(--ls-border-strong);
+        border-radius: 6px;
+        background: var(--ls-panel);
+        padding: 3px 6px;
+        font-size: 12.5px;
+        max-width: 100%;
+      }
+      .layer-pick {
+        display: inline-flex;
+        align-items: center;
+        gap: 6px;
+        font-size: 12.5px;
+        color: var(--ls-muted);
+        min-width: 0;
+      }
+      .layer-pick select {
+        max-width: 340px;
+      }
+      .files {
+        flex: 1 1 auto;
+        min-height: 0;
+        display: grid;
+        grid-template-columns: minmax(0, 1.15fr) minmax(0, 1fr);
+      }
+      .files > ls-file-tree {
+        border-right: 1px solid var(--ls-border);
+        min-height: 0;
+      }
+      .files > ls-file-viewer {
+        min-height: 0;
+      }
+      .scroll {
+        flex: 1 1 auto;
+        min-height: 0;
+        overflow: auto;
+      }
+      .empty {
+        padding: 24px;
+        color: var(--ls-muted);
+      }
+      @container ls (max-width: 1100px) {
+        :host {
+          grid-template-columns: minmax(250px, 290px) minmax(0, 1fr);
+        }
+        .files {
+          grid-template-columns: minmax(0, 1fr);
+          grid-template-rows: minmax(300px, 1.2fr) minmax(260px, 1fr);
+        }
+        .files > ls-file-tree {
+          border-right: none;
+          border-bottom: 1px solid var(--ls-border);
+        }
+      }
+      @container ls (max-width: 820px) {
+        :host {
+          display: flex;
+          flex-direction: column;
+          height: auto;
+        }
+        aside {
+          border-right: none;
+          border-bottom: 1px solid var(--ls-border);
+          overflow: visible;
+          display: grid;
+          grid-template-columns: repeat(auto-fit, minmax(260px, 1fr));
+          align-items: start;
+        }
+        .layers-card {
+          grid-column: 1 / -1;
+        }
+        .layers-card .layers {
+          max-height: 300px;
+          overflow: auto;
+        }
+        .files {
+          grid-template-rows: 62vh minmax(360px, 70vh);
+        }
+        nav.views .image-label {
+          display: none;
+        }
+      }
+    `,
+  ];
+
+  @property({ attribute: false }) session!: ArchiveSession;
+  @property({ attribute: false }) version = 0;
+
+  private set(patch: Partial<Pick<ArchiveSession, 'layer' | 'view' | 'path' | 'tab' | 'mode'>>): void {
+    Object.assign(this.session, patch);
+    this.session.notify();
+  }
+
+  selectLayer(i: number, opts: { tab?: Tab; view?: TreeView } = {}): void {
+    this.set({ layer: i, ...(opts.tab ? { tab: opts.tab } : {}), ...(opts.view ? { view: opts.view } : {}) });
+  }
+
+  render() {
+    const s = this.session;
+    const doc = s.summary;
+    if (!doc) return nothing;
+    const img = s.currentImage;
+    return html`<aside>
+        ${this.renderArchive()} ${this.renderImage()} ${img ? this.renderLayers(img) : nothing}
+      </aside>
+      <section class="main">
+        <nav class="views" role="tablist" aria-label="Views">
+          ${(['files', 'history', 'config'] as Tab[]).map(
+            (t) =>
+              html`<button role="tab" id=${`tab-${t}`} aria-selected=${s.tab === t ? 'true' : 'false'} @click=${() => this.set({ tab: t })}>
+                ${t === 'files' ? 'Files' : t === 'history' ? 'History' : 'Config'}
+              </button>`,
+          )}
+          ${img ? html`<span class="image-label">${imageTitle(img)}</span>` : nothing}
+        </nav>
+        ${img ? this.renderTab(img) : html`<div class="empty">This archive holds no image.</div>`}
+      </section>`;
+  }
+
+  private renderTab(img: ImageDoc) {
+    const s = this.session;
+    if (s.tab === 'history')
+      return html`<div class="scroll">
+        <ls-history-view
+          .image=${img}
+          .selected=${s.layer}
+          @ls-select-layer=${(e: CustomEvent<number>) => this.selectLayer(e.detail, { tab: 'files', view: 'layer' })}
+        ></ls-history-view>
+      </div>`;
+    if (s.tab === 'config')
+      return html`<div class="scroll"><ls-config-view .image=${img} .archiveName=${s.name}></ls-config-view></div>`;
+    return this.renderFiles(img);
+  }
+
+  private renderFiles(img: ImageDoc) {
+    const s = this.session;
+    if (img.layers.length === 0) return html`<div class="empty">This image has no layers.</div>`;
+    const load = s.tree();
+    const model = load?.model ?? null;
+    const node = model && s.path ? model.byPath.get(s.path) ?? -1 : -1;
+    return html`<div class="toolbar">
+        <div class="seg" role="group" aria-label="Tree view">
+          <button id="view-layer" aria-pressed=${s.view === 'layer' ? 'true' : 'false'} @click=${() => this.set({ view: 'layer' })} title="Only what this layer added, modified or deleted">
+            Changes in layer
+          </button>
+          <button id="view-merged" aria-pressed=${s.view === 'merged' ? 'true' : 'false'} @click=${() => this.set({ view: 'merged' })} title="The filesystem as it is after this layer">
+            Merged up to layer
+          </button>
+        </div>
+        <label class="layer-pick"
+          >Layer
+          <select id="layer-select" @change=${(e: Event) => this.selectLayer(Number((e.target as HTMLSelectElement).value))}>
+            ${img.layers.map(
+              (l) => html`<option value=${l.index} ?selected=${l.index === s.layer}>${layerOptionLabel(img, l)}</option>`,
+            )}
+          </select></label
+        >
+      </div>
+      <div class="files">
+        <ls-file-tree
+          .load=${load}
+          .version=${this.version}
+          .selectedPath=${s.path}
+          .layerCount=${img.layers.length}
+          @ls-select-path=${(e: CustomEvent<string>) => this.set({ path: e.detail })}
+          @ls-open-path=${(e: CustomEvent<string>) => {
+            this.set({ path: e.detail });
+            this.renderRoot.querySelector('ls-file-viewer')?.focusContent();
+          }}
+        ></ls-file-tree>
+        <ls-file-viewer
+          .session=${s}
+          .image=${s.image}
+          .layer=${s.layer}
+          .model=${model}
+          .node=${node}
+          .path=${s.path}
+          .mode=${s.mode}
+          @ls-mode=${(e: CustomEvent<'auto' | 'text' | 'hex' | 'image'>) => this.set({ mode: e.detail })}
+          @ls-goto=${(e: CustomEvent<{ path: string; layer?: number; view?: TreeView }>) => {
+            this.set({ path: e.detail.path, ...(e.detail.layer !== undefined ? { layer: e.detail.layer } : {}), ...(e.detail.view ? { view: e.detail.view } : {}) });
+            this.updateComplete.then(() => (this.renderRoot.querySelector('ls-file-tree') as FileTree | null)?.revealSelected());
+          }}
+        ></ls-file-viewer>
+      </div>`;
+  }
+
+  private renderArchive() {
+    const s = this.session;
+    const d = s.summary!;
+    const pct = d.archive.size ? (100 * s.bytesRead) / d.archive.size : 0;
+    return html`<section class="card" id="archive-panel" aria-label="Archive">
+      <h2>Archive</h2>
+      <div class="body">
+        <div class="archive-name">${d.archive.name}</div>
+        <dl class="kv">
+          <dt>Layout</dt>
+          <dd id="layout">${d.layout_description || d.layout}</dd>
+          <dt>Producer</dt>
+          <dd id="producer">${d.producer || 'unknown'}</dd>
+          <dt>Size</dt>
+          <dd>${formatBytes(d.archive.size)}${d.archive.outer_compression !== 'none' ? html` · ${d.archive.outer_compression}-compressed` : nothing}</dd>
+          <dt>Members</dt>
+          <dd>${formatCount(d.archive.members)}</dd>
+          <dt>Indexed</dt>
+          <dd title="Bytes of the archive the inspector had to read; file payloads of uncompressed layers are skipped">
+            in ${formatDuration(s.openMs)} · read ${formatBytes(s.bytesRead)} (${pct.toFixed(pct < 10 ? 1 : 0)}%)
+          </dd>
+        </dl>
+        ${d.warnings.length
+          ? html`<ul class="warnings" id="warnings">
+              ${d.warnings.map(
+                (w) => html`<li>
+                  <strong>${icons.warn} ${warningTitle(w.code)}</strong>
+                  <span class="detail">${w.message}${w.where ? html` — <span class="mono">${w.where}</span>` : nothing}</span>
+                </li>`,
+              )}
+            </ul>`
+          : html`<div class="ok-line">No problems found in the archive’s structure.</div>`}
+      </div>
+    </section>`;
+  }
+
+  private renderImage() {
+    const s = this.session;
+    const d = s.summary!;
+    const img = s.currentImage;
+    return html`<section class="card" id="image-panel" aria-label="Image">
+      <h2>${d.images.length > 1 ? `Images (${d.images.length})` : 'Image'}</h2>
+      <div class="body">
+        ${d.images.length > 1
+          ? html`<ul class="images" id="image-picker">
+              ${d.images.map(
+                (im) => html`<li>
+                  <button aria-pressed=${im.index === s.image ? 'true' : 'false'} data-index=${im.index} @click=${() => s.selectImage(im.index)}>
+                    <span class="tagline">${imageTitle(im)}</span>
+                    <span class="sub">${im.id ?? 'no id'} · ${platformString(im.platform)} · ${im.layers.length} layers · ${formatBytes(im.size)}</span>
+                  </button>
+                </li>`,
+              )}
+            </ul>`
+          : nothing}
+        ${img ? this.renderImageSummary(img) : html`<p class="muted">No image found in this archive.</p>`}
+        ${d.attestations.length
+          ? html`<h3 class="section-title" id="attestations">Attestations (not images)</h3>
+              <ul class="images">
+                ${d.attestations.map(
+                  (a) => html`<li class="muted" title=${a.manifest_digest}>
+                    <span class="mono">${shortDigest(a.manifest_digest)}</span> · ${a.reference_type || 'attestation'}
+                    ${a.reference_digest ? html`for <span class="mono">${shortDigest(a.reference_digest)}</span>` : nothing}
+                    ${a.predicate_types.length ? html`<span class="sub">${a.predicate_types.join(', ')}</span>` : nothing}
+                  </li>`,
+                )}
+              </ul>`
+          : nothing}
+      </div>
+    </section>`;
+  }
+
+  private renderImageSummary(img: ImageDoc) {
+    const empties = img.history.filter((h) => h.empty_layer).length;
+    return html`<dl class="kv" id="image-summary">
+      <dt>Tags</dt>
+      <dd class="chips" id="tags">${img.tags.length ? img.tags.map((t) => html`<span class="chip">${t}</span>`) : html`<span class="muted">untagged</span>`}</dd>
+      <dt>ID</dt>
+      <dd><span class="mono" title=${img.config_digest ?? ''}>${img.id ?? '–'}</span>${img.config_digest ? html` <ls-copy .text=${img.config_digest} label="Copy the image ID (config digest)"></ls-copy>` : nothing}</dd>
+      ${img.manifest_digest
+        ? html`<dt>Manifest</dt>
+            <dd><span class="mono" title=${img.manifest_digest}>${shortDigest(img.manifest_digest)}</span> <ls-copy .text=${img.manifest_digest} label="Copy the manifest digest"></ls-copy></dd>`
+        : nothing}
+      <dt>Platform</dt>
+      <dd>${platformString(img.platform)}</dd>
+      <dt>Created</dt>
+      <dd title=${img.created ?? ''}>${formatTime(img.created)}${img.created ? html` <span class="faint">(${formatAgo(img.created)})</span>` : nothing}</dd>
+      ${img.author ? html`<dt>Author</dt><dd>${img.author}</dd>` : nothing}
+      <dt>Size</dt>
+      <dd>${formatBytes(img.size)} stored${img.uncompressed_size && img.uncompressed_size !== img.size ? html` · ${formatBytes(img.uncompressed_size)} uncompressed` : nothing}</dd>
+      <dt>Layers</dt>
+      <dd id="layer-count">${img.layers.length} layers · ${img.history.length} history steps${empties ? ` (${empties} without a layer)` : ''}</dd>
+    </dl>`;
+  }
+
+  private renderLayers(img: ImageDoc) {
+    const s = this.session;
+    return html`<section class="card layers-card" aria-label="Layers">
+      <h2>Layers</h2>
+      <ul class="layers" id="layers">
+        ${img.layers.map((l) => {
+          const h = img.history.find((x) => x.layer === l.index);
+          const ins = h ? toInstruction(h.created_by) : null;
+          const c = l.changes;
+          return html`<li>
+            <div
+              class="layer"
+              role="button"
+              tabindex="0"
+              data-layer=${l.index}
+              aria-pressed=${l.index === s.layer ? 'true' : 'false'}
+              @click=${() => this.selectLayer(l.index, { tab: 'files' })}
+              @keydown=${(e: KeyboardEvent) => {
+                if (e.target === e.currentTarget && (e.key === 'Enter' || e.key === ' ')) {
+                  e.preventDefault();
+                  this.selectLayer(l.index, { tab: 'files' });
+                }
+              }}
+            >
+              <span class="idx">#${l.index}</span>
+              <span class="cmd" title=${h?.created_by ?? ''}>${ins ? html`<span class="kw">${ins.keyword}</span> ${ins.args}` : html`<span class="faint">no history entry</span>`}</span>
+              <span class="size">${formatBytes(l.uncompressed_size ?? l.size)}</span>
+              <span class="meta">
+                ${c
+                  ? html`<span class="counts" title="paths added / modified / deleted"
+                      ><span class="mark A">+${formatCount(c.added)}</span><span class="mark M">~${formatCount(c.modified)}</span><span class="mark D">−${formatCount(c.deleted)}</span></span
+                    >`
+                  : nothing}
+                ${l.compression !== 'none' ? html`<span>${l.compression} ${formatBytes(l.size)}</span>` : nothing}
+                ${l.present ? nothing : html`<span class="absent">not stored in this archive</span>`}
+                ${l.error ? html`<span class="absent" title=${l.error}>unreadable</span>` : nothing}
+                ${l.digest
+                  ? html`<span class="digest" title=${l.digest}>${shortDigest(l.digest)}</span><ls-copy .text=${l.digest} label="Copy the layer digest"></ls-copy>`
+                  : nothing}
+              </span>
+            </div>
+          </li>`;
+        })}
+      </ul>
+    </section>`;
+  }
+}
+
+export function imageTitle(img: ImageDoc): string {
+  if (img.tags.length) return img.tags.join(', ');
+  return `untagged ${img.id ?? `#${img.index}`}`;
+}
+
+function layerOptionLabel(img: ImageDoc, l: LayerDoc): string {
+  const h = img.history.find((x) => x.layer === l.index);
+  const ins = h ? toInstruction(h.created_by) : null;
+  const text = ins ? `${ins.keyword} ${ins.args}`.trim() : '';
+  const short = text.length > 48 ? text.slice(0, 47) + '…' : text;
+  return `#${l.index} · ${formatBytes(l.uncompressed_size ?? l.size)}${short ? ` · ${short}` : ''}`;
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'ls-archive-view': ArchiveView;
+  }
+}

@@ -1,0 +1,214 @@
+// The image config, readable (entrypoint, command, env, ports, volumes,
+// labels, healthcheck, …), then the raw config JSON and the manifest facts.
+import { LitElement, css, html, nothing } from 'lit';
+import { customElement, property } from 'lit/decorators.js';
+import type { ContainerConfig, ImageDoc } from '../engine';
+import { platformString, shortDigest } from '../state/format';
+import { shared } from './styles';
+import './copy-button';
+
+@customElement('ls-config-view')
+export class ConfigView extends LitElement {
+  static styles = [
+    shared,
+    css`
+      :host {
+        display: block;
+        padding: 14px 16px 28px;
+        max-width: 1100px;
+      }
+      h3 {
+        margin: 22px 0 8px;
+        font-size: 12px;
+        font-weight: 650;
+        letter-spacing: 0.06em;
+        text-transform: uppercase;
+        color: var(--ls-muted);
+        display: flex;
+        align-items: center;
+        gap: 6px;
+      }
+      h3:first-child {
+        margin-top: 4px;
+      }
+      dl.kv {
+        grid-template-columns: minmax(110px, max-content) 1fr;
+      }
+      dl.kv dd.mono {
+        font-size: 12.5px;
+      }
+      table {
+        border-collapse: collapse;
+        width: 100%;
+        font-size: 12.5px;
+        table-layout: fixed;
+      }
+      td {
+        border-top: 1px solid var(--ls-border);
+        padding: 5px 8px;
+        vertical-align: top;
+        overflow-wrap: anywhere;
+      }
+      td:first-child {
+        width: 34%;
+        font-family: var(--ls-mono);
+        color: var(--ls-muted);
+      }
+      td:last-child {
+        font-family: var(--ls-mono);
+      }
+      .box {
+        border: 1px solid var(--ls-border);
+        border-radius: var(--ls-radius);
+        background: var(--ls-panel);
+        overflow: hidden;
+      }
+      .box table tr:first-child td {
+        border-top: none;
+      }
+      pre {
+        margin: 0;
+        padding: 12px 14px;
+        background: var(--ls-code-bg);
+        border: 1px solid var(--ls-border);
+        border-radius: var(--ls-radius);
+        font-family: var(--ls-mono);
+        font-size: 12px;
+        line-height: 1.5;
+        overflow: auto;
+        max-height: 70vh;
+        white-space: pre;
+        tab-size: 2;
+      }
+      .chips {
+        display: flex;
+        flex-wrap: wrap;
+        gap: 4px;
+      }
+      .none {
+        color: var(--ls-faint);
+      }
+      .note {
+        font-size: 12.5px;
+        color: var(--ls-muted);
+      }
+    `,
+  ];
+
+  @property({ attribute: false }) image: ImageDoc | null = null;
+  @property() archiveName = '';
+
+  render() {
+    const img = this.image;
+    if (!img) return nothing;
+    const cfg = img.config;
+    const c: ContainerConfig = (cfg?.config ?? {}) as ContainerConfig;
+    const env = (c.Env ?? []).map((e) => {
+      const k = e.indexOf('=');
+      return k < 0 ? [e, ''] : [e.slice(0, k), e.slice(k + 1)];
+    });
+    const labels = Object.entries(c.Labels ?? {});
+    const ports = Object.keys(c.ExposedPorts ?? {});
+    const vols = Object.keys(c.Volumes ?? {});
+    const hc = c.Healthcheck;
+    const raw = cfg ? JSON.stringify(cfg, null, 2) : '';
+    return html`
+      <h3>Runs</h3>
+      <dl class="kv" id="config-runs">
+        <dt>Entrypoint</dt>
+        <dd class="mono">${execForm(c.Entrypoint)}</dd>
+        <dt>Command</dt>
+        <dd class="mono">${execForm(c.Cmd)}</dd>
+        <dt>User</dt>
+        <dd class="mono">${c.User || html`<span class="none">root (default)</span>`}</dd>
+        <dt>Working dir</dt>
+        <dd class="mono">${c.WorkingDir || html`<span class="none">/ (default)</span>`}</dd>
+        <dt>Ports</dt>
+        <dd class="chips">${ports.length ? ports.map((p) => html`<span class="chip mono">${p}</span>`) : html`<span class="none">none</span>`}</dd>
+        <dt>Volumes</dt>
+        <dd class="chips">${vols.length ? vols.map((v) => html`<span class="chip mono">${v}</span>`) : html`<span class="none">none</span>`}</dd>
+        ${c.StopSignal ? html`<dt>Stop signal</dt><dd class="mono">${c.StopSignal}</dd>` : nothing}
+        ${c.Shell?.length ? html`<dt>Shell</dt><dd class="mono">${JSON.stringify(c.Shell)}</dd>` : nothing}
+        ${c.OnBuild?.length ? html`<dt>On build</dt><dd class="mono">${c.OnBuild.join('\n')}</dd>` : nothing}
+        <dt>Healthcheck</dt>
+        <dd class="mono">
+          ${hc && hc.Test?.length
+            ? html`${healthTest(hc.Test)}
+                <span class="note"
+                  >${[
+                    hc.Interval ? `every ${nsToS(hc.Interval)}` : '',
+                    hc.Timeout ? `timeout ${nsToS(hc.Timeout)}` : '',
+                    hc.StartPeriod ? `start period ${nsToS(hc.StartPeriod)}` : '',
+                    hc.Retries ? `${hc.Retries} retries` : '',
+                  ]
+                    .filter(Boolean)
+                    .join(' · ')}</span
+                >`
+            : html`<span class="none">none</span>`}
+        </dd>
+      </dl>
+
+      <h3>Environment (${env.length})</h3>
+      ${env.length
+        ? html`<div class="box"><table id="env">
+            ${env.map(([k, v]) => html`<tr><td>${k}</td><td>${v}</td></tr>`)}
+          </table></div>`
+        : html`<p class="none">No environment variables.</p>`}
+
+      <h3>Labels (${labels.length})</h3>
+      ${labels.length
+        ? html`<div class="box"><table id="labels">
+            ${labels.map(([k, v]) => html`<tr><td>${k}</td><td>${String(v)}</td></tr>`)}
+          </table></div>`
+        : html`<p class="none">No labels.</p>`}
+
+      <h3>Image</h3>
+      <dl class="kv">
+        <dt>Config digest</dt>
+        <dd class="mono">${img.config_digest ?? '–'} ${img.config_digest ? html`<ls-copy .text=${img.config_digest}></ls-copy>` : nothing}</dd>
+        <dt>Manifest</dt>
+        <dd class="mono">
+          ${img.manifest_digest ? html`${img.manifest_digest} <ls-copy .text=${img.manifest_digest}></ls-copy>` : html`<span class="none">no manifest digest (legacy docker save)</span>`}
+        </dd>
+        ${img.manifest_media_type ? html`<dt>Manifest type</dt><dd class="mono">${img.manifest_media_type}</dd>` : nothing}
+        ${img.source ? html`<dt>Found in</dt><dd class="mono">${img.source}</dd>` : nothing}
+        <dt>Platform</dt>
+        <dd>${platformString(img.platform)}</dd>
+        <dt>Layers</dt>
+        <dd>
+          ${img.layers.map(
+            (l) => html`<div class="mono" title=${l.digest ?? ''}>
+              #${l.index} ${l.media_type ?? ''} ${shortDigest(l.digest)} ${l.diff_id && l.diff_id !== l.digest ? html`<span class="faint">(diff_id ${shortDigest(l.diff_id)})</span>` : nothing}
+            </div>`,
+          )}
+        </dd>
+      </dl>
+
+      <h3>Raw config JSON <ls-copy .text=${raw} label="Copy the config JSON"></ls-copy></h3>
+      ${cfg ? html`<pre id="raw-config">${raw}</pre>` : html`<p class="none">The config could not be read.</p>`}
+    `;
+  }
+}
+
+function execForm(v: string[] | null | undefined) {
+  if (!v || v.length === 0) return html`<span class="none">none</span>`;
+  return JSON.stringify(v);
+}
+
+function healthTest(t: string[]): string {
+  if (t[0] === 'CMD-SHELL') return `CMD-SHELL ${t.slice(1).join(' ')}`;
+  if (t[0] === 'CMD') return `CMD ${JSON.stringify(t.slice(1))}`;
+  if (t[0] === 'NONE') return 'NONE (disabled)';
+  return JSON.stringify(t);
+}
+
+function nsToS(ns: number): string {
+  const s = ns / 1e9;
+  return s >= 1 ? `${s}s` : `${ns / 1e6}ms`;
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'ls-config-view': ConfigView;
+  }
+}

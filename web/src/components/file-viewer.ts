@@ -1,0 +1,676 @@
+// The file viewer: metadata, then the content as text with line numbers, as
+// hex, or as an image preview (an <img> of a blob: URL of the bytes — SVG is
+// never put into the DOM as markup, so its scripts cannot run). Symlinks and
+// hard links show their targets; whiteout-deleted paths link to the version
+// below. Content is read in pages of 1 MiB; "Load more" continues.
+import { LitElement, css, html, nothing, type PropertyValues } from 'lit';
+import { customElement, property, query, state } from 'lit/decorators.js';
+import { CHANGES, ENTRY_TYPES, isCancelled, CoreError } from '../engine';
+import type { ArchiveSession } from '../state/session';
+import { F_CONTEXT, T_DIR, hasKids, type TreeModel } from '../state/tree';
+import type { TreeView, ViewerMode } from '../state/hash';
+import { basename, formatBytes, formatCount, formatMode, formatUnixTime, octal, resolveLink } from '../state/format';
+import { looksLikeText, sniffImage, type ImageKind } from '../state/sniff';
+import { errorTitle } from '../state/words';
+import { shared } from './styles';
+import { icons } from './icons';
+import './virtual-list';
+import './copy-button';
+
+const PAGE = 1 << 20;
+const IMAGE_MAX = 64 << 20;
+/** Long lines are cut into rows of this many characters. */
+const SEG = 2000;
+const LINE_H = 20;
+const HEX_ROW = 16;
+
+interface Content {
+  key: string;
+  bytes: Uint8Array;
+  /** file offset of bytes[0] (hex view can start anywhere) */
+  base: number;
+  eof: boolean;
+  loading: boolean;
+  error: { code: string; message: string; where: string } | null;
+  image: ImageKind | null;
+  text: boolean;
+  /** text view: rows (line segments) and their line numbers (0 = continuation) */
+  rows: string[];
+  lineNo: Int32Array;
+  lines: number;
+  maxLen: number;
+  decoder: TextDecoder;
+  partial: string;
+  decodedUpTo: number;
+}
+
+@customElement('ls-file-viewer')
+export class FileViewer extends LitElement {
+  static styles = [
+    shared,
+    css`
+      :host {
+        display: flex;
+        flex-direction: column;
+        min-width: 0;
+        background: var(--ls-panel);
+      }
+      .head {
+        padding: 10px 14px 8px;
+        border-bottom: 1px solid var(--ls-border);
+      }
+      .path {
+        display: flex;
+        align-items: flex-start;
+        gap: 6px;
+        font-family: var(--ls-mono);
+        font-size: 13px;
+        font-weight: 600;
+        overflow-wrap: anywhere;
+        word-break: break-all;
+      }
+      .facts {
+        display: flex;
+        flex-wrap: wrap;
+        gap: 4px 14px;
+        margin-top: 6px;
+        font-size: 12px;
+        color: var(--ls-muted);
+      }
+      .facts b {
+        font-weight: 600;
+        color: var(--ls-fg);
+      }
+      .facts .mono {
+        font-size: 11.5px;
+      }
+      .bar {
+        display: flex;
+        align-items: center;
+        gap: 6px;
+        padding: 6px 14px;
+        border-bottom: 1px solid var(--ls-border);
+        background: var(--ls-panel-2);
+        flex-wrap: wrap;
+        font-size: 12px;
+      }
+      .seg {
+        display: inline-flex;
+        border: 1px solid var(--ls-border-strong);
+        border-radius: 6px;
+        overflow: hidden;
+      }
+      .seg button {
+        border: none;
+        background: var(--ls-panel);
+        padding: 2px 10px;
+        font-size: 12px;
+        color: var(--ls-muted);
+      }
+      .seg button + button {
+        border-left: 1px solid var(--ls-border-strong);
+      }
+      .seg button[aria-pressed='true'] {
+        background: var(--ls-accent);
+        color: var(--ls-accent-fg);
+      }
+      .seg button[disabled] {
+        opacity: 0.45;
+        cursor: default;
+      }
+      .bar .spacer {
+        flex: 1;
+      }
+      .bar .status {
+        color: var(--ls-muted);
+        font-variant-numeric: tabular-nums;
+      }
+      .body {
+        flex: 1 1 auto;
+        min-height: 0;
+        display: flex;
+        flex-direction: column;
+        position: relative;
+      }
+      ls-virtual-list {
+        flex: 1 1 auto;
+        min-height: 80px;
+        font-family: var(--ls-mono);
+        font-size: 12.5px;
+        background: var(--ls-code-bg);
+        outline: none;
+      }
+      .ln-row {
+        display: flex;
+        height: ${LINE_H}px;
+        line-height: ${LINE_H}px;
+        white-space: pre;
+        tab-size: 4;
+      }
+      .ln {
+        position: sticky;
+        left: 0;
+        flex: none;
+        width: 6.5ch;
+        padding-right: 1ch;
+        text-align: right;
+        color: var(--ls-faint);
+        background: var(--ls-code-bg);
+        border-right: 1px solid var(--ls-border);
+        margin-right: 1ch;
+        user-select: none;
+      }
+      .hex-row {
+        display: flex;
+        gap: 2ch;
+        height: ${LINE_H}px;
+        line-height: ${LINE_H}px;
+        white-space: pre;
+        padding-left: 1ch;
+      }
+      .hex-row .off {
+        color: var(--ls-faint);
+        user-select: none;
+      }
+      .hex-row .ascii {
+        color: var(--ls-muted);
+      }
+      .more {
+        display: flex;
+        gap: 8px;
+        align-items: center;
+        justify-content: center;
+        padding: 8px;
+        border-top: 1px solid var(--ls-border);
+        font-size: 12px;
+        color: var(--ls-muted);
+        background: var(--ls-panel-2);
+        flex-wrap: wrap;
+      }
+      .img-wrap {
+        flex: 1;
+        min-height: 0;
+        overflow: auto;
+        display: flex;
+        align-items: center;
+        justify-content: center;
+        padding: 16px;
+        background-color: var(--ls-code-bg);
+        background-image: linear-gradient(45deg, var(--ls-hover) 25%, transparent 25%), linear-gradient(-45deg, var(--ls-hover) 25%, transparent 25%),
+          linear-gradient(45deg, transparent 75%, var(--ls-hover) 75%), linear-gradient(-45deg, transparent 75%, var(--ls-hover) 75%);
+        background-size: 16px 16px;
+        background-position: 0 0, 0 8px, 8px -8px, -8px 0;
+      }
+      .img-wrap img {
+        max-width: 100%;
+        max-height: 100%;
+        object-fit: contain;
+        image-rendering: auto;
+        box-shadow: var(--ls-shadow);
+      }
+      .note {
+        padding: 18px 16px;
+        color: var(--ls-muted);
+        font-size: 13px;
+      }
+      .note p {
+        margin: 0 0 10px;
+      }
+      .note .mono {
+        color: var(--ls-fg);
+        overflow-wrap: anywhere;
+      }
+      .err {
+        margin: 14px;
+        padding: 10px 12px;
+        border: 1px solid var(--ls-err-border);
+        background: var(--ls-err-bg);
+        border-radius: 6px;
+        font-size: 13px;
+      }
+      .goto input {
+        width: 11ch;
+        border: 1px solid var(--ls-border-strong);
+        border-radius: 5px;
+        background: var(--ls-panel);
+        padding: 1px 5px;
+        font-family: var(--ls-mono);
+        font-size: 12px;
+      }
+      .placeholder {
+        flex: 1;
+        display: flex;
+        align-items: center;
+        justify-content: center;
+        color: var(--ls-faint);
+        font-size: 13px;
+        padding: 24px;
+        text-align: center;
+      }
+    `,
+  ];
+
+  @property({ attribute: false }) session: ArchiveSession | null = null;
+  @property({ type: Number }) image = 0;
+  @property({ type: Number }) layer = 0;
+  @property({ attribute: false }) model: TreeModel | null = null;
+  @property({ type: Number }) node = -1;
+  @property() path = '';
+  @property() mode: ViewerMode = 'auto';
+
+  @state() private content: Content | null = null;
+  @state() private tick = 0;
+  @state() private downloading: { done: number; total: number } | null = null;
+  @state() private imageUrl = '';
+  @state() private imageInfo = '';
+
+  @query('ls-virtual-list') private list?: HTMLElement;
+  private timer = 0;
+  private imageFor = '';
+
+  focusContent(): void {
+    this.updateComplete.then(() => this.list?.focus());
+  }
+
+  disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this.dropImage();
+  }
+
+  private get entryKey(): string {
+    return `${this.session?.id}|${this.image}|${this.layer}|${this.path}`;
+  }
+
+  private get isFileLike(): boolean {
+    const m = this.model;
+    const i = this.node;
+    if (!m || i < 0) return false;
+    const t = ENTRY_TYPES[m.type[i]];
+    return t === 'file' || t === 'hardlink';
+  }
+
+  protected willUpdate(changed: PropertyValues<this>): void {
+    if (changed.has('session') || changed.has('image') || changed.has('layer') || changed.has('path') || changed.has('model') || changed.has('node')) {
+      const key = this.entryKey;
+      if (this.content?.key !== key) {
+        this.content = null;
+        this.dropImage();
+        clearTimeout(this.timer);
+        if (this.isFileLike) {
+          // Debounced: arrowing through a directory should not queue a read per row.
+          this.timer = window.setTimeout(() => this.loadPage(key, 0, true), 90);
+        }
+      }
+    }
+  }
+
+  private dropImage(): void {
+    if (this.imageUrl) URL.revokeObjectURL(this.imageUrl);
+    this.imageUrl = '';
+    this.imageInfo = '';
+    this.imageFor = '';
+  }
+
+  /** Loads PAGE bytes at `offset` (appending when it continues what is loaded). */
+  private async loadPage(key: string, offset: number, first = false, length = PAGE): Promise<void> {
+    const s = this.session;
+    if (!s || key !== this.entryKey) return;
+    let c = this.content;
+    if (first || !c || c.key !== key) {
+      c = {
+        key,
+        bytes: new Uint8Array(0),
+        base: offset,
+        eof: false,
+        loading: true,
+        error: null,
+        image: null,
+        text: true,
+        rows: [],
+        lineNo: new Int32Array(0),
+        lines: 0,
+        maxLen: 0,
+        decoder: new TextDecoder('utf-8'),
+        partial: '',
+        decodedUpTo: 0,
+      };
+      this.content = c;
+    }
+    c.loading = true;
+    this.tick++;
+    try {
+      const r = await s.engine.read(this.image, this.layer, this.path, offset, length);
+      if (key !== this.entryKey || this.content !== c) return;
+      if (offset === c.base + c.bytes.length) {
+        const merged = new Uint8Array(c.bytes.length + r.data.length);
+        merged.set(c.bytes);
+        merged.set(r.data, c.bytes.length);
+        c.bytes = merged;
+      } else {
+        // a jump (hex view): start a new window there
+        c.bytes = r.data;
+        c.base = offset;
+        c.decodedUpTo = -1;
+      }
+      c.eof = r.eof;
+      if (first) {
+        c.image = sniffImage(c.bytes.subarray(0, 4096), this.path);
+        c.text = looksLikeText(c.bytes);
+      }
+      if (c.base === 0 && c.decodedUpTo >= 0) this.decodeMore(c);
+      c.error = null;
+    } catch (e) {
+      if (key !== this.entryKey) return;
+      c.error = e instanceof CoreError ? e.envelope : { code: 'internal', message: String(e), where: '' };
+      if (isCancelled(e)) c.error = { code: 'cancelled', message: 'Reading was cancelled.', where: '' };
+    }
+    c.loading = false;
+    this.tick++;
+    if (this.effectiveMode() === 'image') void this.ensureImage();
+  }
+
+  /** Decodes newly loaded bytes into text rows (streaming UTF-8, lines cut at SEG chars). */
+  private decodeMore(c: Content): void {
+    const fresh = c.bytes.subarray(c.decodedUpTo);
+    c.decodedUpTo = c.bytes.length;
+    let text = c.partial + c.decoder.decode(fresh, { stream: !c.eof });
+    const rows = c.rows;
+    const nums: number[] = [];
+    let line = c.lines;
+    const parts = text.split('\n');
+    c.partial = c.eof ? '' : parts.pop() ?? '';
+    if (c.eof && parts.length && parts[parts.length - 1] === '') parts.pop();
+    for (let p of parts) {
+      if (p.endsWith('\r')) p = p.slice(0, -1);
+      line++;
+      if (p.length > c.maxLen) c.maxLen = Math.min(p.length, SEG);
+      if (p.length <= SEG) {
+        rows.push(p);
+        nums.push(line);
+      } else {
+        for (let k = 0; k < p.length; k += SEG) {
+          rows.push(p.slice(k, k + SEG));
+          nums.push(k === 0 ? line : 0);
+        }
+      }
+    }
+    c.lines = line;
+    const ln = new Int32Array(c.lineNo.length + nums.length);
+    ln.set(c.lineNo);
+    ln.set(nums, c.lineNo.length);
+    c.lineNo = ln;
+    text = '';
+  }
+
+  private effectiveMode(): 'text' | 'hex' | 'image' {
+    const c = this.content;
+    if (this.mode === 'image') return c?.image ? 'image' : c?.text ? 'text' : 'hex';
+    if (this.mode === 'text' || this.mode === 'hex') return this.mode;
+    if (!c) return 'text';
+    if (c.image) return 'image';
+    return c.text ? 'text' : 'hex';
+  }
+
+  private async ensureImage(): Promise<void> {
+    const c = this.content;
+    const s = this.session;
+    const m = this.model;
+    if (!c || !s || !m || !c.image || this.imageFor === c.key) return;
+    const size = m.size[this.node];
+    if (size > IMAGE_MAX) return;
+    this.imageFor = c.key;
+    let bytes = c.bytes;
+    if (!c.eof || c.base !== 0) {
+      const parts = await s.engine.readAll(this.image, this.layer, this.path, size);
+      if (this.content !== c) return;
+      bytes = concat(parts);
+    }
+    this.imageUrl = URL.createObjectURL(new Blob([bytes as BlobPart], { type: c.image }));
+  }
+
+  private setMode(mode: ViewerMode): void {
+    this.dispatchEvent(new CustomEvent('ls-mode', { detail: mode, bubbles: true, composed: true }));
+    if (mode === 'image') void this.ensureImage();
+  }
+
+  private goto(path: string, layer?: number, view?: TreeView): void {
+    this.dispatchEvent(new CustomEvent('ls-goto', { detail: { path, layer, view }, bubbles: true, composed: true }));
+  }
+
+  private async download(): Promise<void> {
+    const s = this.session;
+    const m = this.model;
+    if (!s || !m || this.downloading) return;
+    const size = m.size[this.node];
+    this.downloading = { done: 0, total: size };
+    try {
+      const parts = await s.engine.readAll(this.image, this.layer, this.path, size, (done) => (this.downloading = { done, total: size }));
+      const url = URL.createObjectURL(new Blob(parts as BlobPart[], { type: 'application/octet-stream' }));
+      const a = document.createElement('a');
+      a.href = url;
+      a.download = basename(this.path) || 'file';
+      a.rel = 'noopener';
+      a.click();
+      setTimeout(() => URL.revokeObjectURL(url), 30_000);
+    } catch (e) {
+      if (this.content) this.content.error = e instanceof CoreError ? e.envelope : { code: 'internal', message: String(e), where: '' };
+    }
+    this.downloading = null;
+  }
+
+  render() {
+    const m = this.model;
+    const i = this.node;
+    if (!this.path || !m) return html`<div class="placeholder">Select a file to see its content.<br />↑↓ to move, Enter to open, / to filter.</div>`;
+    if (i < 0) return html`<div class="placeholder">${this.path} is not in this view.</div>`;
+    return html`${this.renderHead(m, i)}${this.renderBody(m, i)}`;
+  }
+
+  private renderHead(m: TreeModel, i: number) {
+    const type = ENTRY_TYPES[m.type[i]];
+    const ctx = (m.flags[i] & F_CONTEXT) !== 0;
+    const change = CHANGES[m.change[i]];
+    const full = '/' + m.paths[i];
+    return html`<div class="head">
+      <div class="path" id="viewer-path"><span>${full}</span><ls-copy .text=${full} label="Copy the path"></ls-copy></div>
+      <div class="facts" id="viewer-facts">
+        ${ctx
+          ? html`<span>unchanged directory</span>`
+          : html`<span><b>${type === 'deleted' ? 'deleted' : type}</b></span>
+              ${type === 'file' || type === 'hardlink' ? html`<span>${formatBytes(m.size[i])}${m.size[i] >= 1024 ? ` (${formatCount(m.size[i])} bytes)` : ''}</span>` : nothing}
+              ${type === 'dir' ? html`<span>${formatCount(m.desc[i])} entries below · ${formatBytes(m.agg[i])}</span>` : nothing}
+              ${type !== 'deleted'
+                ? html`<span class="mono" title=${`mode ${octal(m.mode[i])}`}>${formatMode(type, m.mode[i])} ${octal(m.mode[i])}</span>
+                    <span>owner <span class="mono">${m.uid[i]}:${m.gid[i]}</span></span>
+                    <span>modified ${formatUnixTime(m.mtime[i])}</span>`
+                : nothing}
+              ${m.layerOf[i] >= 0
+                ? html`<span
+                    >${change === 'added' ? 'added' : change === 'modified' ? 'modified' : change === 'deleted' ? 'deleted' : 'written'} by
+                    <button class="link" @click=${() => this.goto(m.paths[i], m.layerOf[i], 'layer')}>layer ${m.layerOf[i]}</button></span
+                  >`
+                : nothing}`}
+      </div>
+    </div>`;
+  }
+
+  private renderBody(m: TreeModel, i: number) {
+    const type = ENTRY_TYPES[m.type[i]];
+    const ctx = (m.flags[i] & F_CONTEXT) !== 0;
+    if (ctx || type === 'dir' || (hasKids(m, i) && m.type[i] === T_DIR)) {
+      return html`<div class="note">
+        <p>Directory${ctx ? ' (not changed by this layer; it holds changed paths)' : ''}: ${formatCount(m.desc[i])} entries below, ${formatBytes(m.agg[i])} of files.</p>
+      </div>`;
+    }
+    if (type === 'deleted') {
+      const lyr = m.layerOf[i] >= 0 ? m.layerOf[i] : m.layer;
+      return html`<div class="note" id="deleted-note">
+        <p>This path was <strong>deleted</strong> by layer ${lyr} (a whiteout); it is absent from the merged filesystem from this layer on.</p>
+        ${lyr > 0
+          ? html`<button class="btn small" @click=${() => this.goto(m.paths[i], lyr - 1, 'merged')}>Show it as of layer ${lyr - 1}</button>`
+          : nothing}
+      </div>`;
+    }
+    if (type === 'symlink') {
+      const target = m.links[i];
+      const resolved = resolveLink(m.paths[i], target);
+      const present = this.model?.merged ? this.model.byPath.has(resolved) : undefined;
+      return html`<div class="note" id="link-note">
+        <p>Symbolic link to <span class="mono">${target}</span></p>
+        <p>Resolves to <span class="mono">/${resolved}</span>${present === false ? html` — <strong>not present</strong> in this filesystem (dangling)` : nothing}</p>
+        <button class="btn small" @click=${() => this.goto(resolved, undefined, 'merged')}>${icons.arrowRight} Go to the target</button>
+      </div>`;
+    }
+    if (type !== 'file' && type !== 'hardlink') {
+      return html`<div class="note"><p>A special file (${type}); it has no content to show.</p></div>`;
+    }
+    return html`${type === 'hardlink'
+        ? html`<div class="note" id="link-note">
+            <p>Hard link to <span class="mono">/${m.links[i]}</span>: the same content.</p>
+            <button class="btn small" @click=${() => this.goto(m.links[i])}>${icons.arrowRight} Go to the target</button>
+          </div>`
+        : nothing}
+      ${this.renderContent(m, i)}`;
+  }
+
+  private renderContent(m: TreeModel, i: number) {
+    const c = this.content;
+    const mode = this.effectiveMode();
+    const size = m.size[i];
+    const loaded = c ? c.base + c.bytes.length : 0;
+    const dl = this.downloading;
+    const bar = html`<div class="bar">
+      <div class="seg" role="group" aria-label="Show as">
+        <button id="mode-text" aria-pressed=${mode === 'text' ? 'true' : 'false'} @click=${() => this.setMode('text')}>Text</button>
+        <button id="mode-hex" aria-pressed=${mode === 'hex' ? 'true' : 'false'} @click=${() => this.setMode('hex')}>Hex</button>
+        <button id="mode-image" aria-pressed=${mode === 'image' ? 'true' : 'false'} ?disabled=${!c?.image} @click=${() => this.setMode('image')}>Image</button>
+      </div>
+      <span class="spacer"></span>
+      <span class="status" id="viewer-status"
+        >${c?.loading ? 'reading…' : c ? (c.eof && c.base === 0 ? `${formatBytes(size)}` : `${formatBytes(c.base)}–${formatBytes(loaded)} of ${formatBytes(size)}`) : ''}${mode === 'text' && c
+          ? ` · ${formatCount(c.lines)} lines`
+          : ''}</span
+      >
+      <button class="btn small" id="download" @click=${() => this.download()} ?disabled=${!!dl} title="Save this file">
+        ${icons.download}${dl ? ` ${dl.total ? Math.floor((100 * dl.done) / dl.total) : 0}%` : ' Download'}
+      </button>
+    </div>`;
+    if (!c) return html`${bar}<div class="placeholder">reading…</div>`;
+    if (c.error)
+      return html`${bar}<div class="err" role="alert"><strong>${errorTitle(c.error.code)}</strong>: ${c.error.message}${c.error.where ? html` <span class="mono">(${c.error.where})</span>` : nothing}</div>`;
+    const more =
+      !c.eof && !c.loading
+        ? html`<div class="more">
+            Showing ${formatBytes(loaded - c.base)} of ${formatBytes(size)}${c.base ? ` from offset ${formatCount(c.base)}` : ''}.
+            <button class="btn small" id="load-more" @click=${() => this.loadPage(c.key, loaded)}>Load next ${formatBytes(PAGE)}</button>
+            ${size - loaded <= 64 * PAGE
+              ? html`<button class="btn small" id="load-all" @click=${() => this.loadPage(c.key, loaded, false, size - loaded)}>Load the rest</button>`
+              : nothing}
+          </div>`
+        : nothing;
+    if (mode === 'image') {
+      return html`${bar}
+        <div class="body">
+          ${size > IMAGE_MAX
+            ? html`<div class="note">This image is larger than ${formatBytes(IMAGE_MAX)}; download it to view it.</div>`
+            : this.imageUrl
+              ? html`<div class="img-wrap">
+                  <img
+                    id="preview"
+                    src=${this.imageUrl}
+                    alt=${`Preview of ${basename(this.path)}`}
+                    @load=${(e: Event) => {
+                      const img = e.target as HTMLImageElement;
+                      this.imageInfo = `${img.naturalWidth} × ${img.naturalHeight} px`;
+                    }}
+                    @error=${() => (this.imageInfo = 'the browser could not decode this image')}
+                  />
+                </div>
+                <div class="more">${c.image}${this.imageInfo ? ` · ${this.imageInfo}` : ''}</div>`
+              : html`<div class="placeholder">preparing preview…</div>`}
+        </div>`;
+    }
+    if (mode === 'hex') {
+      const rows = Math.ceil(c.bytes.length / HEX_ROW);
+      return html`${bar}
+        <div class="body">
+          <ls-virtual-list id="hex" tabindex="0" aria-label="Hex dump" .count=${rows} .rowHeight=${LINE_H} .renderRow=${(r: number) => this.hexRow(c, r)} .version=${c.bytes.length}></ls-virtual-list>
+          <div class="more">
+            ${!c.eof || c.base > 0
+              ? html`<span>${formatBytes(c.base)}–${formatBytes(loaded)} of ${formatBytes(size)}</span>
+                  ${!c.eof ? html`<button class="btn small" id="load-more" @click=${() => this.loadPage(c.key, loaded)}>Load next ${formatBytes(PAGE)}</button>` : nothing}`
+              : html`<span>${formatCount(c.bytes.length)} bytes</span>`}
+            <form
+              class="goto"
+              @submit=${(e: Event) => {
+                e.preventDefault();
+                const v = ((e.target as HTMLFormElement).elements.namedItem('off') as HTMLInputElement).value.trim();
+                const off = /^0x/i.test(v) ? parseInt(v, 16) : Number(v);
+                if (Number.isFinite(off) && off >= 0 && off < size) this.loadPage(c.key, Math.floor(off / HEX_ROW) * HEX_ROW);
+              }}
+            >
+              <label>Go to offset <input name="off" placeholder="0x1000" aria-label="Offset" /></label>
+            </form>
+          </div>
+        </div>`;
+    }
+    if (c.base !== 0) {
+      // text needs the file from its start; reload from 0
+      return html`${bar}<div class="note"><button class="btn small" @click=${() => this.loadPage(c.key, 0, true)}>Show the text from the start</button></div>`;
+    }
+    return html`${bar}
+      <div class="body">
+        ${c.text ? nothing : html`<div class="note">This looks like binary data; showing it as text anyway.</div>`}
+        <ls-virtual-list
+          id="text"
+          tabindex="0"
+          aria-label="File content"
+          .count=${c.rows.length}
+          .rowHeight=${LINE_H}
+          .contentWidth=${`calc(${Math.max(c.maxLen, 10) + 10}ch + 20px)`}
+          .renderRow=${(r: number) => this.textRow(c, r)}
+          .version=${c.rows.length}
+        ></ls-virtual-list>
+        ${more}
+      </div>`;
+  }
+
+  private textRow(c: Content, r: number) {
+    const n = c.lineNo[r];
+    return html`<div class="ln-row"><span class="ln">${n ? n : '↪'}</span><span>${c.rows[r]}</span></div>`;
+  }
+
+  private hexRow(c: Content, r: number) {
+    const start = r * HEX_ROW;
+    const b = c.bytes.subarray(start, start + HEX_ROW);
+    let hex = '';
+    let ascii = '';
+    for (let k = 0; k < HEX_ROW; k++) {
+      if (k < b.length) {
+        hex += HEX[b[k]] + (k === 7 ? '  ' : ' ');
+        ascii += b[k] >= 0x20 && b[k] < 0x7f ? String.fromCharCode(b[k]) : '·';
+      } else hex += k === 7 ? '    ' : '   ';
+    }
+    return html`<div class="hex-row"><span class="off">${(c.base + start).toString(16).padStart(8, '0')}</span><span>${hex}</span><span class="ascii">${ascii}</span></div>`;
+  }
+}
+
+const HEX = Array.from({ length: 256 }, (_, k) => k.toString(16).padStart(2, '0'));
+
+function concat(parts: Uint8Array[]): Uint8Array {
+  if (parts.length === 1) return parts[0];
+  const n = parts.reduce((s, p) => s + p.length, 0);
+  const out = new Uint8Array(n);
+  let o = 0;
+  for (const p of parts) {
+    out.set(p, o);
+    o += p.length;
+  }
+  return out;
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'ls-file-viewer': FileViewer;
+  }
+}

@@ -1,0 +1,197 @@
+// One open archive and everything the page remembers about it: status,
+// progress, the summary, where the user is (image, layer, view, path, tab),
+// and the tree listings already fetched.
+import { createArchive, type EngineArchive, type InspectDocument, type ProgressEvent, CoreError, isCancelled } from '../engine';
+import type { ErrorEnvelope } from '../engine';
+import { buildTree, type TreeModel } from './tree';
+import type { LinkState, Tab, TreeView, ViewerMode } from './hash';
+
+export type Status = 'opening' | 'ready' | 'error' | 'cancelled';
+
+let nextId = 1;
+
+export interface TreeLoad {
+  key: string;
+  model: TreeModel | null;
+  error: ErrorEnvelope | null;
+  /** entries received so far / total (while loading) */
+  done: number;
+  total: number;
+  promise: Promise<TreeModel>;
+}
+
+export class ArchiveSession {
+  readonly id = nextId++;
+  readonly engine: EngineArchive;
+  status: Status = 'opening';
+  progress: ProgressEvent | null = null;
+  /** progress of a transparent re-index after a cancel */
+  reopen: ProgressEvent | null = null;
+  error: ErrorEnvelope | null = null;
+  summary: InspectDocument | null = null;
+  openedAt = performance.now();
+  openMs = 0;
+  loadMs = 0;
+  bytesRead = 0;
+
+  // Where the user is.
+  image = 0;
+  /** -1 until the summary is known; then a real layer index */
+  layer = -1;
+  view: TreeView = 'layer';
+  path = '';
+  tab: Tab = 'files';
+  mode: ViewerMode = 'auto';
+  /** deep-link state waiting for the summary */
+  pending: LinkState | null = null;
+
+  private trees = new Map<string, TreeLoad>();
+
+  constructor(
+    readonly file: File,
+    /** same-origin URL the archive came from (deep links can reopen it) */
+    readonly src: string | undefined,
+    private readonly changed: () => void,
+  ) {
+    this.engine = createArchive(file, file.name, {
+      onReopen: (p) => {
+        this.reopen = p;
+        this.changed();
+      },
+    });
+  }
+
+  /** Tells the page to re-render (after changing where the user is). */
+  notify(): void {
+    this.changed();
+  }
+
+  get name(): string {
+    return this.file.name;
+  }
+
+  async open(): Promise<void> {
+    this.status = 'opening';
+    this.error = null;
+    this.progress = null;
+    this.openedAt = performance.now();
+    this.changed();
+    try {
+      const summary = await this.engine.open({
+        onProgress: (p) => {
+          this.progress = p;
+          this.changed();
+        },
+      });
+      this.summary = summary;
+      this.openMs = this.engine.openResult?.elapsedMs ?? 0;
+      this.loadMs = this.engine.openResult?.loadMs ?? 0;
+      this.bytesRead = this.engine.openResult?.bytesRead ?? 0;
+      this.status = 'ready';
+      this.applyLink(this.pending ?? {});
+      this.pending = null;
+    } catch (e) {
+      if (isCancelled(e)) {
+        this.status = 'cancelled';
+        this.error = { code: 'cancelled', message: 'Opening was cancelled.', where: '' };
+      } else {
+        this.status = 'error';
+        this.error = e instanceof CoreError ? e.envelope : { code: 'internal', message: String(e), where: '' };
+      }
+    }
+    this.changed();
+  }
+
+  cancel(): void {
+    this.engine.cancel();
+  }
+
+  dispose(): void {
+    this.engine.dispose();
+    this.trees.clear();
+  }
+
+  get currentImage() {
+    return this.summary?.images[this.image] ?? null;
+  }
+
+  /** Applies deep-link state (clamped to what the archive has). */
+  applyLink(st: LinkState): void {
+    const s = this.summary;
+    if (!s) {
+      this.pending = st;
+      return;
+    }
+    const nImages = s.images.length;
+    this.image = st.image !== undefined && st.image >= 0 && st.image < nImages ? st.image : 0;
+    const nl = s.images[this.image]?.layers.length ?? 0;
+    this.layer = st.layer !== undefined && st.layer >= 0 && st.layer < nl ? st.layer : Math.max(0, nl - 1);
+    if (st.view) this.view = st.view;
+    else this.view = st.layer === undefined ? 'merged' : 'layer';
+    this.path = st.path ? st.path.replace(/^\/+/, '') : '';
+    if (st.tab) this.tab = st.tab;
+    if (st.mode) this.mode = st.mode;
+  }
+
+  link(): LinkState {
+    return {
+      src: this.src,
+      archive: this.src ? undefined : this.name,
+      image: this.image,
+      layer: this.layer,
+      view: this.view,
+      path: this.path ? '/' + this.path : undefined,
+      tab: this.tab,
+      mode: this.mode,
+    };
+  }
+
+  selectImage(i: number): void {
+    if (!this.summary || i === this.image || i < 0 || i >= this.summary.images.length) return;
+    this.image = i;
+    this.layer = Math.max(0, (this.summary.images[i].layers.length ?? 1) - 1);
+    this.path = '';
+    this.changed();
+  }
+
+  /** The listing for the current image/layer/view, fetched once and cached. */
+  tree(): TreeLoad | null {
+    const img = this.currentImage;
+    if (!img || img.layers.length === 0 || this.layer < 0) return null;
+    const merged = this.view === 'merged';
+    const key = `${this.image}/${this.layer}/${merged ? 'm' : 'l'}`;
+    let t = this.trees.get(key);
+    if (t && t.error && t.error.code === 'cancelled') {
+      this.trees.delete(key);
+      t = undefined;
+    }
+    if (t) return t;
+    const load: TreeLoad = { key, model: null, error: null, done: 0, total: 0, promise: null as unknown as Promise<TreeModel> };
+    const image = this.image;
+    const layer = this.layer;
+    load.promise = this.engine
+      .listAll(image, layer, merged, (done, total) => {
+        load.done = done;
+        load.total = total;
+        this.changed();
+      })
+      .then((pages) => {
+        load.model = buildTree(pages, merged, layer);
+        this.changed();
+        return load.model;
+      })
+      .catch((e: unknown) => {
+        load.error = e instanceof CoreError ? e.envelope : { code: 'internal', message: String(e), where: '' };
+        this.changed();
+        throw e;
+      });
+    load.promise.catch(() => undefined);
+    this.trees.set(key, load);
+    // Keep a handful of listings: big merged trees are tens of MB.
+    if (this.trees.size > 6) {
+      const oldest = this.trees.keys().next().value as string;
+      if (oldest !== key) this.trees.delete(oldest);
+    }
+    return load;
+  }
+}

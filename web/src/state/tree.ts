@@ -1,0 +1,265 @@
+// The file tree of one listing (a layer's changes or a merged filesystem),
+// as flat columns so 200,000+ paths cost a few arrays, not objects.
+// Node 0 is the root ("" path, not shown). Parents always precede children.
+import { ENTRY_TYPES, type EntryPage } from '../engine';
+
+export const T_FILE = ENTRY_TYPES.indexOf('file');
+export const T_DIR = ENTRY_TYPES.indexOf('dir');
+export const T_SYMLINK = ENTRY_TYPES.indexOf('symlink');
+export const T_HARDLINK = ENTRY_TYPES.indexOf('hardlink');
+export const T_DELETED = ENTRY_TYPES.indexOf('deleted');
+
+/** flags bits */
+export const F_IMPLICIT = 1; // a parent directory no layer wrote explicitly
+export const F_CONTEXT = 2; // not in the listing: only there to hold changed paths
+
+export type SortMode = 'name' | 'size';
+export type FilterKind = 'text' | 'glob' | 'regex';
+
+export interface TreeModel {
+  merged: boolean;
+  layer: number;
+  n: number;
+  names: string[];
+  paths: string[];
+  links: string[];
+  parent: Int32Array;
+  depth: Uint16Array;
+  type: Uint8Array;
+  change: Uint8Array;
+  layerOf: Int16Array;
+  size: Float64Array;
+  /** own size + all descendants' sizes */
+  agg: Float64Array;
+  /** number of descendants */
+  desc: Uint32Array;
+  mode: Uint16Array;
+  uid: Uint32Array;
+  gid: Uint32Array;
+  mtime: Float64Array;
+  flags: Uint8Array;
+  /** children of node i: kids[kidStart[i] .. kidStart[i+1]) in listing order */
+  kidStart: Int32Array;
+  kids: Int32Array;
+  byPath: Map<string, number>;
+  /** entries of the listing (context nodes excluded) */
+  entryCount: number;
+}
+
+export function buildTree(pages: EntryPage[], merged: boolean, layer: number): TreeModel {
+  const total = pages.reduce((s, p) => s + p.count, 0);
+  let cap = total + 64;
+  let n = 0;
+  const names: string[] = [];
+  const paths: string[] = [];
+  const links: string[] = [];
+  let parent = new Int32Array(cap);
+  let depth = new Uint16Array(cap);
+  let type = new Uint8Array(cap);
+  let change = new Uint8Array(cap);
+  let layerOf = new Int16Array(cap);
+  let size = new Float64Array(cap);
+  let mode = new Uint16Array(cap);
+  let uid = new Uint32Array(cap);
+  let gid = new Uint32Array(cap);
+  let mtime = new Float64Array(cap);
+  let flags = new Uint8Array(cap);
+  const byPath = new Map<string, number>();
+
+  const grow = () => {
+    cap *= 2;
+    const g = <T extends Int32Array | Uint16Array | Uint8Array | Int16Array | Float64Array | Uint32Array>(a: T): T => {
+      const b = new (a.constructor as new (n: number) => T)(cap);
+      b.set(a);
+      return b;
+    };
+    parent = g(parent); depth = g(depth); type = g(type); change = g(change); layerOf = g(layerOf);
+    size = g(size); mode = g(mode); uid = g(uid); gid = g(gid); mtime = g(mtime); flags = g(flags);
+  };
+  const add = (path: string, par: number): number => {
+    if (n >= cap) grow();
+    const i = n++;
+    const slash = path.lastIndexOf('/');
+    names.push(slash < 0 ? path : path.slice(slash + 1));
+    paths.push(path);
+    links.push('');
+    parent[i] = par;
+    depth[i] = par < 0 ? 0 : depth[par] + 1;
+    type[i] = T_DIR;
+    layerOf[i] = -1;
+    mode[i] = 0o755;
+    flags[i] = F_CONTEXT;
+    byPath.set(path, i);
+    return i;
+  };
+  const ensure = (path: string): number => {
+    const have = byPath.get(path);
+    if (have !== undefined) return have;
+    const slash = path.lastIndexOf('/');
+    const par = ensure(slash < 0 ? '' : path.slice(0, slash));
+    return add(path, par);
+  };
+  add('', -1);
+  flags[0] = 0;
+
+  let entryCount = 0;
+  for (const p of pages) {
+    for (let k = 0; k < p.count; k++) {
+      const path = p.paths[k];
+      if (path === '') continue;
+      const i = ensure(path);
+      entryCount++;
+      links[i] = p.links[k];
+      type[i] = p.types[k];
+      change[i] = p.changes[k];
+      layerOf[i] = p.layers[k];
+      size[i] = p.sizes[k];
+      mode[i] = p.modes[k];
+      uid[i] = p.uids[k];
+      gid[i] = p.gids[k];
+      mtime[i] = p.mtimes[k];
+      flags[i] = p.flags[k] & F_IMPLICIT;
+    }
+  }
+
+  // Aggregates: children have higher indices than their parents.
+  const agg = new Float64Array(n);
+  const desc = new Uint32Array(n);
+  for (let i = n - 1; i > 0; i--) {
+    if (type[i] === T_FILE) agg[i] += size[i];
+    const par = parent[i];
+    agg[par] += agg[i];
+    desc[par] += desc[i] + 1;
+  }
+  // Children (CSR), in listing order.
+  const kidStart = new Int32Array(n + 1);
+  for (let i = 1; i < n; i++) kidStart[parent[i] + 1]++;
+  for (let i = 0; i < n; i++) kidStart[i + 1] += kidStart[i];
+  const fill = kidStart.slice(0, n);
+  const kids = new Int32Array(Math.max(n - 1, 0));
+  for (let i = 1; i < n; i++) kids[fill[parent[i]]++] = i;
+
+  return {
+    merged, layer, n, names, paths, links,
+    parent: parent.subarray(0, n), depth: depth.subarray(0, n), type: type.subarray(0, n),
+    change: change.subarray(0, n), layerOf: layerOf.subarray(0, n), size: size.subarray(0, n), agg, desc,
+    mode: mode.subarray(0, n), uid: uid.subarray(0, n), gid: gid.subarray(0, n), mtime: mtime.subarray(0, n),
+    flags: flags.subarray(0, n), kidStart, kids, byPath, entryCount,
+  };
+}
+
+export function isDir(t: TreeModel, i: number): boolean {
+  return t.type[i] === T_DIR;
+}
+
+export function hasKids(t: TreeModel, i: number): boolean {
+  return t.kidStart[i + 1] > t.kidStart[i];
+}
+
+const cmpStr = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+/** Children of `i` in display order (directories first for name order). */
+export function sortedKids(t: TreeModel, i: number, sort: SortMode): Int32Array {
+  const ks = t.kids.slice(t.kidStart[i], t.kidStart[i + 1]);
+  if (sort === 'size') {
+    ks.sort((a, b) => t.agg[b] - t.agg[a] || cmpStr(t.names[a], t.names[b]));
+  } else {
+    ks.sort((a, b) => {
+      const da = hasKids(t, a) || t.type[a] === T_DIR ? 0 : 1;
+      const db = hasKids(t, b) || t.type[b] === T_DIR ? 0 : 1;
+      return da - db || cmpStr(t.names[a], t.names[b]);
+    });
+  }
+  return ks;
+}
+
+/** A path filter, or an error message for an invalid pattern. */
+export function compileFilter(kind: FilterKind, pattern: string): { test: (path: string, name: string) => boolean } | { error: string } | null {
+  const p = pattern.trim();
+  if (!p) return null;
+  if (kind === 'text') {
+    const q = p.toLowerCase();
+    return { test: (path) => path.toLowerCase().includes(q) };
+  }
+  if (kind === 'glob') {
+    const body = p.replace(/^\//, '');
+    let re = '';
+    for (let k = 0; k < body.length; k++) {
+      const c = body[k];
+      if (c === '*') {
+        if (body[k + 1] === '*') {
+          re += '.*';
+          k++;
+          if (body[k + 1] === '/') k++;
+        } else re += '[^/]*';
+      } else if (c === '?') re += '[^/]';
+      else re += c.replace(/[.+^${}()|[\]\\]/g, '\\$&');
+    }
+    const rx = new RegExp(`^${re}$`, 'i');
+    // No slash in the pattern: match the name, as a shell would in any directory.
+    return body.includes('/') ? { test: (path) => rx.test(path) } : { test: (_path, name) => rx.test(name) };
+  }
+  try {
+    const rx = new RegExp(p, 'i');
+    return { test: (path) => rx.test('/' + path) };
+  } catch (e) {
+    return { error: e instanceof Error ? e.message : String(e) };
+  }
+}
+
+/** Which nodes a filter keeps: the matches and their ancestors (1 = keep, 2 = match). */
+export function filterMask(t: TreeModel, test: (path: string, name: string) => boolean): { mask: Uint8Array; matches: number } {
+  const mask = new Uint8Array(t.n);
+  let matches = 0;
+  for (let i = 1; i < t.n; i++) {
+    if ((t.flags[i] & F_CONTEXT) === 0 && test(t.paths[i], t.names[i])) {
+      matches++;
+      mask[i] = 2;
+      for (let a = t.parent[i]; a > 0 && mask[a] === 0; a = t.parent[a]) mask[a] = 1;
+    }
+  }
+  mask[0] = 1;
+  return { mask, matches };
+}
+
+/** The visible rows: depth-first over expanded directories (or over the filter's kept nodes). */
+export function flatten(t: TreeModel, expanded: Set<number>, sort: SortMode, mask: Uint8Array | null): Int32Array {
+  const out: number[] = [];
+  const stack: Int32Array[] = [sortedKids(t, 0, sort)];
+  const pos: number[] = [0];
+  while (stack.length) {
+    const top = stack.length - 1;
+    const ks = stack[top];
+    if (pos[top] >= ks.length) {
+      stack.pop();
+      pos.pop();
+      continue;
+    }
+    const i = ks[pos[top]++];
+    if (mask && mask[i] === 0) continue;
+    out.push(i);
+    const open = mask ? mask[i] === 1 || (mask[i] === 2 && expanded.has(i)) : expanded.has(i);
+    if (open && hasKids(t, i)) {
+      stack.push(sortedKids(t, i, sort));
+      pos.push(0);
+    }
+  }
+  return Int32Array.from(out);
+}
+
+/** Expands every ancestor of `path`; returns its node or -1. */
+export function reveal(t: TreeModel, expanded: Set<number>, path: string): number {
+  const i = t.byPath.get(path.replace(/^\/+/, '').replace(/\/+$/, ''));
+  if (i === undefined) return -1;
+  for (let a = t.parent[i]; a > 0; a = t.parent[a]) expanded.add(a);
+  return i;
+}
+
+/** Top-level directories expanded: a useful first view of a changes listing. */
+export function defaultExpansion(t: TreeModel): Set<number> {
+  const e = new Set<number>();
+  if (!t.merged && t.n < 5000) {
+    for (let i = 1; i < t.n; i++) if (hasKids(t, i)) e.add(i);
+  }
+  return e;
+}

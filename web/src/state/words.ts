@@ -1,0 +1,60 @@
+// Codes from the core, in plain words.
+
+const WARNINGS: Record<string, string> = {
+  'missing-blob': 'A layer or manifest the image refers to is not stored in this archive',
+  'invalid-config': 'The image configuration could not be read',
+  'diff-ids-count-mismatch': 'The configuration lists a different number of layers than the manifest',
+  'history-layer-mismatch': 'The build history does not line up with the layers',
+  'invalid-manifest': 'A manifest is malformed',
+  'missing-config': 'An image has no readable configuration',
+  'invalid-descriptor': 'A descriptor has a malformed digest',
+  'config-digest-mismatch': 'The configuration does not match its digest',
+  'index-too-deep': 'Image indexes are nested too deeply; the deepest were ignored',
+  'invalid-index': 'The image index is malformed',
+  'missing-oci-layout': 'The OCI layout marker file is missing',
+  'trimmed-manifest': 'manifest.json and index.json list different images',
+  'symlinked-layer': 'A layer is stored once and referenced through a link',
+  'no-images': 'The archive lists no images',
+  'junk-entry': 'A stray file that belongs to no image',
+  'duplicate-member': 'A file appears twice in the archive; the last copy is used',
+  'tar-warning': 'The tar reader reported a problem',
+  'layer-unreadable': 'A layer could not be read',
+  'media-type-mismatch': 'A layer is compressed differently from what its media type says',
+  'size-mismatch': 'A layer’s size differs from what the manifest says',
+  'verify-failed': 'Verification could not complete',
+  'diff-id-mismatch': 'A layer’s content does not match its diff_id',
+  'digest-mismatch': 'A blob does not match its digest',
+};
+
+export function warningTitle(code: string): string {
+  return WARNINGS[code] ?? code.replace(/-/g, ' ').replace(/^./, (c) => c.toUpperCase());
+}
+
+const ERRORS: Record<string, string> = {
+  io: 'The file could not be read',
+  truncated: 'The archive ends too early (truncated download or copy?)',
+  corrupt: 'The archive is damaged',
+  unsupported: 'This kind of archive is not supported',
+  'not-found': 'Not found',
+  'invalid-argument': 'That request is not valid',
+  ambiguous: 'That name is ambiguous',
+  limit: 'A safety limit was reached',
+  cancelled: 'Cancelled',
+  'not-an-image': 'This is not a container image archive',
+  internal: 'Internal error',
+  fatal: 'The inspector crashed on this input',
+  load: 'The inspector could not start',
+  protocol: 'The page and its worker disagree (reload the page)',
+};
+
+export function errorTitle(code: string): string {
+  return ERRORS[code] ?? 'Error';
+}
+
+const LAYOUT_HINT: Record<string, string> = {
+  'docker-legacy': 'written by docker save (Docker ≤ 24), podman save, or skopeo docker-archive',
+};
+
+export function layoutHint(layout: string): string {
+  return LAYOUT_HINT[layout] ?? '';
+}

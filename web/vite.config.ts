@@ -1,0 +1,135 @@
+// Vite build of the inspector.
+//   vite build                 -> dist/        relative base: works under any sub-path
+//   vite build --mode single   -> dist-single/ one self-contained HTML (wasm + iife worker inlined), works from file://
+// The wasm module comes from LAYERSCOPE_WASM_DIR (default ../build/wasm/wasm/esm):
+// layerscope_core.mjs + layerscope_core.wasm (Emscripten EXPORT_ES6 build).
+import { defineConfig, type Plugin } from 'vite';
+import { viteSingleFile } from 'vite-plugin-singlefile';
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const repo = resolve(here, '..');
+const wasmDir = resolve(process.env.LAYERSCOPE_WASM_DIR ?? resolve(repo, 'build/wasm/wasm/esm'));
+const example = resolve(repo, 'examples/demo.tar');
+
+/** The page's Content-Security-Policy: nothing from any other origin. */
+function cspNormal(): string {
+  return [
+    "default-src 'none'",
+    // 'wasm-unsafe-eval': compile the wasm core; nothing else is evaluated in the page.
+    "script-src 'self' 'wasm-unsafe-eval'",
+    "worker-src 'self'",
+    "connect-src 'self'",
+    "img-src 'self' blob:",
+    "style-src 'self'",
+    "font-src 'none'",
+    "object-src 'none'",
+    "base-uri 'none'",
+    "form-action 'none'",
+    "manifest-src 'none'",
+  ].join('; ');
+}
+
+/** Serves/emits examples/demo.tar as the app's "Try the example" archive. */
+function exampleArchive(): Plugin {
+  return {
+    name: 'layerscope-example',
+    configureServer(server) {
+      server.middlewares.use('/examples/demo.tar', (_req, res) => {
+        res.setHeader('Content-Type', 'application/x-tar');
+        res.end(readFileSync(example));
+      });
+    },
+    generateBundle() {
+      if (!existsSync(example)) {
+        this.warn(`no example archive at ${example}: "Try the example" will fail`);
+        return;
+      }
+      this.emitFile({ type: 'asset', fileName: 'examples/demo.tar', source: readFileSync(example) });
+    },
+  };
+}
+
+/** Normal build: a CSP meta tag (the static server may add the same as a header). */
+function cspMeta(): Plugin {
+  return {
+    name: 'layerscope-csp',
+    apply: 'build',
+    transformIndexHtml: {
+      order: 'post',
+      handler: (html) => html.replace('<meta charset="utf-8" />', `<meta charset="utf-8" />\n    <meta http-equiv="Content-Security-Policy" content="${cspNormal()}" />`),
+    },
+  };
+}
+
+/** Single-file build: after inlining, pin every inline script and style by its hash. */
+function cspSingle(): Plugin {
+  return {
+    name: 'layerscope-csp-single',
+    apply: 'build',
+    enforce: 'post',
+    // After vite-plugin-singlefile has inlined everything (it does so in its own
+    // generateBundle), so patch the written file.
+    writeBundle: {
+      order: 'post',
+      handler(opts, bundle) {
+      for (const f of Object.values(bundle)) {
+        if (f.type !== 'asset' || !f.fileName.endsWith('.html')) continue;
+        const file = resolve(opts.dir ?? '', f.fileName);
+        let html = readFileSync(file, 'utf8');
+        html = html.replace(/\s*<link rel="icon"[^>]*>/, '');
+        const hash = (s: string) => `'sha256-${createHash('sha256').update(s, 'utf8').digest('base64')}'`;
+        const scripts = [...html.matchAll(/<script\b[^>]*>([\s\S]*?)<\/script>/g)].map((m) => hash(m[1]));
+        const styles = [...html.matchAll(/<style\b[^>]*>([\s\S]*?)<\/style>/g)].map((m) => hash(m[1]));
+        const csp = [
+          "default-src 'none'",
+          // The worker runs from a blob: URL and so inherits this policy. Its Embind glue
+          // (Emscripten 3.1.6) builds its call wrappers with new Function: 'unsafe-eval'.
+          `script-src ${scripts.join(' ')} 'wasm-unsafe-eval' 'unsafe-eval'`,
+          'worker-src blob:',
+          // the inlined wasm is fetched from its data: URL inside the worker
+          'connect-src data:',
+          'img-src blob:',
+          `style-src ${styles.join(' ') || "'none'"}`,
+          "font-src 'none'",
+          "object-src 'none'",
+          "base-uri 'none'",
+          "form-action 'none'",
+        ].join('; ');
+        html = html.replace(/<meta charset="utf-8"\s*\/?>/, (m) => `${m}\n    <meta http-equiv="Content-Security-Policy" content="${csp}" />`);
+        writeFileSync(file, html);
+      }
+      },
+    },
+  };
+}
+
+export default defineConfig(({ mode }) => {
+  const single = mode === 'single';
+  return {
+    root: here,
+    base: './',
+    publicDir: single ? false : 'public',
+    resolve: {
+      alias: {
+        'layerscope-core-glue': resolve(wasmDir, 'layerscope_core.mjs'),
+        '#spawn-worker': resolve(here, single ? 'src/engine/spawn-inline.ts' : 'src/engine/spawn-module.ts'),
+      },
+    },
+    worker: { format: single ? 'iife' : 'es' },
+    build: {
+      outDir: single ? 'dist-single' : 'dist',
+      emptyOutDir: true,
+      target: 'es2022',
+      assetsInlineLimit: single ? 100_000_000 : 4096,
+      chunkSizeWarningLimit: 2000,
+      reportCompressedSize: false,
+      modulePreload: { polyfill: false },
+    },
+    server: { fs: { allow: [repo, wasmDir] } },
+    plugins: single ? [viteSingleFile({ removeViteModuleLoader: true }), cspSingle()] : [exampleArchive(), cspMeta()],
+  };
+});
