@@ -29,7 +29,7 @@ class Sha256 {
   uint8_t buf_[64];
   size_t buf_len_ = 0;
   uint64_t total_ = 0;
-  void* evp_ = nullptr;  // EVP_MD_CTX* when OpenSSL is used
+  [[maybe_unused]] void* evp_ = nullptr;  // EVP_MD_CTX* when OpenSSL is used
 };
 
 std::string to_hex(const uint8_t* p, size_t n);

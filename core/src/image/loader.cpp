@@ -680,7 +680,13 @@ Result<std::unique_ptr<Loaded>> load_archive(std::shared_ptr<ByteSource> src, co
   Builder B(*L);
   const Limits& lim = options.limits;
 
-  LS_ASSIGN_OR_RETURN(auto outer, TarReader::open(src, src->name()));
+  auto opened = TarReader::open(src, src->name());
+  if (!opened.ok()) {
+    Error e = opened.take_error();
+    e.message = "not a tar archive (nor a gzip/zstd/xz/bzip2-compressed one): " + e.message;
+    return e;
+  }
+  auto outer = std::move(opened).value();
   TarHeader h;
   std::string norm;
   for (;;) {
@@ -688,7 +694,7 @@ Result<std::unique_ptr<Loaded>> load_archive(std::shared_ptr<ByteSource> src, co
     if (!r.ok()) {
       Error e = r.take_error();
       if (L->members.empty())
-        e.message = "not a tar archive (nor a compressed one): " + e.message;
+        e.message = "not a tar archive (nor a gzip/zstd/xz/bzip2-compressed one): " + e.message;
       return e;
     }
     if (!r.value()) break;
