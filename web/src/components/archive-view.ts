@@ -5,7 +5,7 @@ import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
 import type { ArchiveSession } from '../state/session';
 import type { ImageDoc, LayerDoc } from '../engine';
-import { formatAgo, formatBytes, formatCount, formatDuration, formatTime, platformString, shortDigest } from '../state/format';
+import { formatAgo, formatBytes, formatCount, formatDuration, formatTime, platformString, plural, shortDigest } from '../state/format';
 import { toInstruction } from '../state/dockerfile';
 import { warningTitle } from '../state/words';
 import type { Tab, TreeView } from '../state/hash';
@@ -486,7 +486,7 @@ export class ArchiveView extends LitElement {
                 (im) => html`<li>
                   <button aria-pressed=${im.index === s.image ? 'true' : 'false'} data-index=${im.index} @click=${() => s.selectImage(im.index)}>
                     <span class="tagline">${imageTitle(im)}</span>
-                    <span class="sub">${im.id ?? 'no id'} · ${platformString(im.platform)} · ${im.layers.length} layers · ${formatBytes(im.size)}</span>
+                    <span class="sub">${im.id ?? 'no id'} · ${platformString(im.platform)} · ${plural(im.layers.length, 'layer')} · ${formatBytes(im.size)}</span>
                   </button>
                 </li>`,
               )}
@@ -528,7 +528,7 @@ export class ArchiveView extends LitElement {
       <dt>Size</dt>
       <dd>${formatBytes(img.size)} stored${img.uncompressed_size && img.uncompressed_size !== img.size ? html` · ${formatBytes(img.uncompressed_size)} uncompressed` : nothing}</dd>
       <dt>Layers</dt>
-      <dd id="layer-count">${img.layers.length} layers · ${img.history.length} history steps${empties ? ` (${empties} without a layer)` : ''}</dd>
+      <dd id="layer-count">${plural(img.layers.length, 'layer')} · ${plural(img.history.length, 'history step')}${empties ? ` (${empties} without a layer)` : ''}</dd>
     </dl>`;
   }
 

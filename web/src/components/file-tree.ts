@@ -593,6 +593,7 @@ export class FileTree extends LitElement {
     const deleted = m.type[i] === T_DELETED;
     const isDir = m.type[i] === T_DIR;
     const writtenHere = m.layerOf[i] === m.layer;
+    const implicit = (m.flags[i] & F_IMPLICIT) !== 0;
     let mark: unknown = nothing;
     if (!ctx) {
       if (!m.merged || writtenHere) {
@@ -610,7 +611,7 @@ export class FileTree extends LitElement {
       aria-selected=${sel ? 'true' : 'false'}
       aria-expanded=${kids ? (open ? 'true' : 'false') : nothing}
       data-path=${m.paths[i]}
-      title=${ctx ? `${m.paths[i]} (unchanged; holds changed paths)` : m.paths[i]}
+      title=${ctx ? `${m.paths[i]} (unchanged; holds changed paths)` : implicit ? `${m.paths[i]} (implied by the paths below; no entry of its own)` : m.paths[i]}
       @click=${() => {
         this.select(i);
         if (kids && isDir) this.toggle(i);
@@ -633,8 +634,8 @@ export class FileTree extends LitElement {
       <span class="lay">${mark}</span>
       <span class="num">${deleted || ctx || isDir ? '' : formatBytes(m.size[i])}</span>
       <span class="num agg">${kids ? formatBytes(m.agg[i]) : ''}</span>
-      <span class="mode">${deleted ? 'deleted' : ctx ? '' : formatMode(type, m.mode[i])}</span>
-      <span class="owner">${deleted || ctx ? '' : `${m.uid[i]}:${m.gid[i]}`}${(m.flags[i] & F_IMPLICIT) !== 0 ? '*' : ''}</span>
+      <span class="mode">${deleted ? 'deleted' : ctx || implicit ? '' : formatMode(type, m.mode[i])}</span>
+      <span class="owner">${deleted || ctx || implicit ? '' : `${m.uid[i]}:${m.gid[i]}`}</span>
     </div>`;
   }
 }

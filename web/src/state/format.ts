@@ -111,3 +111,8 @@ export function resolveLink(linkPath: string, target: string): string {
   }
   return parts.join('/');
 }
+
+/** "1 layer", "3 layers" */
+export function plural(n: number, word: string, many = word + 's'): string {
+  return `${formatCount(n)} ${n === 1 ? word : many}`;
+}

@@ -1,0 +1,56 @@
+import { expect, type Page } from '@playwright/test';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const web = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+export const repo = resolve(web, '..');
+export const fixtures = process.env.LAYERSCOPE_FIXTURES ?? resolve(repo, '../shared/fixtures');
+export const shots = resolve(repo, 'test-results/screenshots');
+export const tmp = process.env.LAYERSCOPE_E2E_TMP ?? '/tmp/layerscope-e2e';
+mkdirSync(shots, { recursive: true });
+mkdirSync(tmp, { recursive: true });
+
+export interface TruthImage {
+  repo_tags?: string[];
+  ref_names?: string[];
+  layer_count: number;
+  history_count: number;
+  history_empty_layer_count: number;
+  history: { created_by?: string; empty_layer?: boolean }[];
+  layers: { entries: { path: string; type: string }[]; whiteouts: string[] }[];
+  merged_fs: { path_count: number; paths: { path: string }[] };
+}
+export interface Truth {
+  archive: string;
+  image_count: number;
+  images: TruthImage[];
+}
+
+export function truth(name: string): Truth {
+  return JSON.parse(readFileSync(resolve(fixtures, `${name}.truth.json`), 'utf8')) as Truth;
+}
+
+export function fixture(name: string): string {
+  const p = resolve(fixtures, `${name}.tar`);
+  if (!existsSync(p)) throw new Error(`missing fixture ${p} (set LAYERSCOPE_FIXTURES)`);
+  return p;
+}
+
+/** Opens a local archive through the file picker and waits for its summary. */
+export async function openFile(page: Page, path: string, timeout = 60_000): Promise<void> {
+  await page.locator('#file').setInputFiles(path);
+  await expect(page.locator('#archive-panel')).toBeVisible({ timeout });
+}
+
+export const norm = (p: string) => p.replace(/^\.?\/+/, '').replace(/\/+$/, '');
+
+/** Fills the tree filter and waits for the listing to be ready. */
+export async function filter(page: Page, text: string, kind: 'text' | 'glob' | 'regex' = 'text'): Promise<void> {
+  await page.locator('#filter-kind').selectOption(kind);
+  await page.locator('#filter').fill(text);
+}
+
+export async function shot(page: Page, name: string): Promise<void> {
+  await page.screenshot({ path: resolve(shots, `${name}.png`) });
+}
