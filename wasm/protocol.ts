@@ -94,6 +94,9 @@ export interface OpenResult {
   elapsedMs: number;
   /** Time spent loading and compiling the wasm module, ms (0 when already loaded). */
   loadMs: number;
+  /** How the worker read the File: readInto calls from the core, FileReaderSync
+   *  fetches (read-ahead window), bytes fetched, ms spent fetching. */
+  io: { calls: number; fetches: number; fetchedBytes: number; ms: number };
 }
 
 /** Numeric entry types of EntryPage.types. */

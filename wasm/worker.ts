@@ -18,6 +18,7 @@ import {
   type InspectDocument,
   type ListRequest,
   type OpenRequest,
+  type OpenResult,
   type ReadRequest,
   type RequestMessage,
   type ResponseMessage,
@@ -76,7 +77,51 @@ function requireHandle(): CoreHandle {
   return handle;
 }
 
-async function open(id: number, req: OpenRequest): Promise<{ summary: InspectDocument; bytesRead: number; elapsedMs: number; loadMs: number }> {
+/**
+ * Reads a File synchronously through an adaptive read-ahead window.
+ * Each FileReaderSync call costs ~1 ms in Chromium whatever its size (measured:
+ * 1.2 ms for 512 B, 2.1 ms for 64 KiB, 5.7 ms for 1 MiB), and the core's header
+ * scan asks for 512 bytes after every skipped payload: without a window a
+ * 400 MB archive of 35,000 files took 52 s for 43,000 tiny reads. The window
+ * grows while misses land just past it (a forward scan through small entries)
+ * and shrinks after a long jump (a skipped large payload), so skipped payloads
+ * stay mostly unread.
+ */
+class ReadAhead {
+  private buf: Uint8Array | null = null;
+  private start = 0;
+  private window = ReadAhead.MIN;
+  static readonly MIN = 64 << 10;
+  static readonly MAX = 8 << 20;
+  readonly stats = { calls: 0, fetches: 0, fetchedBytes: 0, ms: 0 };
+  private readonly reader = new FileReaderSync();
+
+  constructor(private readonly file: Blob) {}
+
+  /** Bytes [offset, offset+len) (fewer at the end of the file); valid until the next call. */
+  read(offset: number, len: number): Uint8Array {
+    this.stats.calls++;
+    const b = this.buf;
+    if (b && offset >= this.start && offset + len <= this.start + b.length) return b.subarray(offset - this.start, offset - this.start + len);
+    if (b) {
+      const end = this.start + b.length;
+      const gap = offset - end;
+      if (gap >= 0 && gap <= this.window) this.window = Math.min(this.window * 2, ReadAhead.MAX);
+      else if (gap < 0 || gap > 4 * this.window) this.window = ReadAhead.MIN;
+    }
+    const size = Math.max(0, Math.min(this.file.size - offset, Math.max(len, this.window)));
+    const t = performance.now();
+    const buf = new Uint8Array(this.reader.readAsArrayBuffer(this.file.slice(offset, offset + size)));
+    this.stats.ms += performance.now() - t;
+    this.stats.fetches++;
+    this.stats.fetchedBytes += buf.length;
+    this.buf = buf;
+    this.start = offset;
+    return buf.subarray(0, Math.min(len, buf.length));
+  }
+}
+
+async function open(id: number, req: OpenRequest): Promise<OpenResult> {
   const wasLoaded = modulePromise !== null;
   const mod = await loadModule();
   if (handle) {
@@ -84,18 +129,17 @@ async function open(id: number, req: OpenRequest): Promise<{ summary: InspectDoc
     handle = null;
   }
   const file = req.file;
-  const reader = new FileReaderSync();
+  const ahead = new ReadAhead(file);
   const t0 = performance.now();
   let lastPost = 0;
   const src = {
     size: file.size,
     name: req.name,
     readInto(offset: number, ptr: number, len: number): number {
-      const end = Math.min(offset + len, file.size);
-      if (end <= offset) return 0;
-      const buf = reader.readAsArrayBuffer(file.slice(offset, end));
-      mod.HEAPU8.set(new Uint8Array(buf), ptr);
-      return buf.byteLength;
+      if (offset >= file.size || len <= 0) return 0;
+      const bytes = ahead.read(offset, len);
+      mod.HEAPU8.set(bytes, ptr);
+      return bytes.length;
     },
   };
   const progress = (phase: string, done: number, total: number, detail: string): boolean => {
@@ -111,7 +155,13 @@ async function open(id: number, req: OpenRequest): Promise<{ summary: InspectDoc
   if (!r.ok) throw new RequestError({ code: r.code, message: r.message, where: r.where ?? '' });
   handle = r.handle;
   const summary = parseEnvelope<InspectDocument>(handle.summary());
-  return { summary, bytesRead: handle.bytesRead(), elapsedMs: performance.now() - t0, loadMs: wasLoaded ? 0 : loadMs };
+  return {
+    summary,
+    bytesRead: handle.bytesRead(),
+    elapsedMs: performance.now() - t0,
+    loadMs: wasLoaded ? 0 : loadMs,
+    io: { ...ahead.stats },
+  };
 }
 
 interface RawEntry {

@@ -62,7 +62,7 @@ for (const name of CASES) {
     await expect(page.locator('.r[data-path="srv/app"]')).toBeVisible();
     await expect(page.locator('.r[data-path="srv/app/to-delete.txt"]')).toHaveCount(0);
     await filter(page, 'to-delete');
-    await expect(page.locator('#tree-info')).toContainText('0 match');
+    await expect(page.locator('#tree-info')).toContainText('0 matches');
     await expect(page.getByText('No path matches the filter.')).toBeVisible();
 
     // The merged tree has exactly the paths `umoci unpack` found.

@@ -39,6 +39,10 @@ def main(out):
         add(t, 'www/', kind=tarfile.DIRTYPE)
         add(t, 'www/pixel.png', png())
         add(t, 'www/logo.svg', SVG)
+        # A text file larger than one viewer page (1 MiB): 60,000 numbered lines.
+        add(t, 'var/', kind=tarfile.DIRTYPE)
+        add(t, 'var/log/', kind=tarfile.DIRTYPE)
+        add(t, 'var/log/big.log', ''.join(f'line {n:05d} of the big log: some words to make it longer\n' for n in range(1, 60001)).encode())
     layer_bytes = layer.getvalue()
     diff_id = 'sha256:' + hashlib.sha256(layer_bytes).hexdigest()
     config = {

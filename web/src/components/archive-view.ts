@@ -441,7 +441,18 @@ export class ArchiveView extends LitElement {
     const s = this.session;
     const d = s.summary!;
     const pct = d.archive.size ? (100 * s.bytesRead) / d.archive.size : 0;
-    return html`<section class="card" id="archive-panel" aria-label="Archive">
+    return html`<section
+      class="card"
+      id="archive-panel"
+      aria-label="Archive"
+      data-open-ms=${Math.round(s.openMs)}
+      data-load-ms=${Math.round(s.loadMs)}
+      data-bytes-read=${s.bytesRead}
+      data-fetched-bytes=${s.io?.fetchedBytes ?? 0}
+      data-fetches=${s.io?.fetches ?? 0}
+      data-read-calls=${s.io?.calls ?? 0}
+      data-size=${d.archive.size}
+    >
       <h2>Archive</h2>
       <div class="body">
         <div class="archive-name">${d.archive.name}</div>

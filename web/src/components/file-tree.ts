@@ -518,7 +518,8 @@ export class FileTree extends LitElement {
               } else if (e.key === 'ArrowDown' || e.key === 'Enter') {
                 e.preventDefault();
                 this.focusTree();
-                if (this.rows.length && !this.model?.byPath.has(this.selectedPath)) this.select(this.rows[0]);
+                const cur = this.selectedPath ? this.model?.byPath.get(this.selectedPath) : undefined;
+                if (this.rows.length && (cur === undefined || !this.rowOf.has(cur))) this.select(this.rows[0]);
               }
             }}
           />
@@ -574,10 +575,12 @@ export class FileTree extends LitElement {
   }
 
   private renderInfo(m: TreeModel) {
-    const total = m.merged ? formatBytes(m.agg[0]) : formatBytes(m.agg[0]);
+    const total = formatBytes(m.agg[0]);
     return html`<span id="tree-info"
-        >${formatCount(m.entryCount)} ${m.merged ? 'paths' : 'changes'} · ${total}${this.mask ? html` · <strong>${formatCount(this.matchCount)}</strong> match` : nothing}</span
-      >${this.filterError ? html`<span class="err">${this.filterError}</span>` : nothing}`;
+      >${formatCount(m.entryCount)} ${m.merged ? 'paths' : 'changes'} · ${total}${this.mask
+        ? html` · <strong>${formatCount(this.matchCount)}</strong> ${this.matchCount === 1 ? 'match' : 'matches'}`
+        : nothing}${this.filterError ? html` · <span class="err">${this.filterError}</span>` : nothing}</span
+    >`;
   }
 
   private renderRow(k: number) {

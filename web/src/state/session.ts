@@ -33,6 +33,8 @@ export class ArchiveSession {
   openMs = 0;
   loadMs = 0;
   bytesRead = 0;
+  /** how the worker read the File while indexing (see OpenResult.io) */
+  io: { calls: number; fetches: number; fetchedBytes: number; ms: number } | null = null;
 
   // Where the user is.
   image = 0;
@@ -87,6 +89,7 @@ export class ArchiveSession {
       this.openMs = this.engine.openResult?.elapsedMs ?? 0;
       this.loadMs = this.engine.openResult?.loadMs ?? 0;
       this.bytesRead = this.engine.openResult?.bytesRead ?? 0;
+      this.io = this.engine.openResult?.io ?? null;
       this.status = 'ready';
       this.applyLink(this.pending ?? {});
       this.pending = null;

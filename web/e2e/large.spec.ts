@@ -1,0 +1,99 @@
+// A ~400 MB archive made from real files by real tools (tests/bench/
+// make-large-archive.sh: umoci + skopeo), generated into /tmp on first use and
+// cached: it opens, shows its summary, its merged tree scrolls, and opening
+// can be cancelled mid-index and started again. Figures go to
+// test-results/large-archive.json (no timing assertions: see DESIGN.md).
+import { expect, test } from '@playwright/test';
+import { execFileSync } from 'node:child_process';
+import { existsSync, statSync, writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { repo, shot, tmp } from './util';
+
+const big = process.env.LAYERSCOPE_LARGE_ARCHIVE ?? resolve(tmp, 'large-400.tar');
+const results = resolve(repo, 'test-results/large-archive.json');
+const figures: Record<string, unknown> = {};
+
+test.describe.configure({ mode: 'serial', timeout: 240_000 });
+
+test.beforeAll(() => {
+  if (existsSync(big) && statSync(big).size > 300e6) return;
+  const have = (t: string) => {
+    try {
+      execFileSync('sh', ['-c', `command -v ${t}`]);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  test.skip(!have('umoci') || !have('skopeo'), 'umoci and skopeo are needed to generate the large archive');
+  execFileSync(resolve(repo, 'tests/bench/make-large-archive.sh'), [big + '.part', '400'], { stdio: 'inherit', timeout: 230_000 });
+  execFileSync('mv', [big + '.part', big]);
+});
+
+test.afterAll(() => {
+  writeFileSync(results, JSON.stringify({ archive: big, size: statSync(big).size, ...figures }, null, 2) + '\n');
+});
+
+test('opens a ~400 MB archive, shows its summary, scrolls its merged tree', async ({ page }) => {
+  await page.goto('./');
+  const t0 = Date.now();
+  await page.locator('#file').setInputFiles(big);
+  await expect(page.locator('#progress')).toBeVisible();
+  const panel = page.locator('#archive-panel');
+  await expect(panel).toBeVisible({ timeout: 180_000 });
+  figures.open_wall_ms = Date.now() - t0;
+  figures.open_in_worker_ms = Number(await panel.getAttribute('data-open-ms'));
+  figures.wasm_load_ms = Number(await panel.getAttribute('data-load-ms'));
+  figures.bytes_read = Number(await panel.getAttribute('data-bytes-read'));
+  figures.bytes_read_pct = Number(((100 * (figures.bytes_read as number)) / statSync(big).size).toFixed(2));
+  figures.read_calls = Number(await panel.getAttribute('data-read-calls'));
+  figures.file_reads = Number(await panel.getAttribute('data-fetches'));
+  figures.bytes_fetched = Number(await panel.getAttribute('data-fetched-bytes'));
+
+  await expect(page.locator('#tags .chip')).toHaveText([/(^|\/)big\/image:1$/]);
+  await expect(page.locator('#layers .layer')).toHaveCount(5);
+  await shot(page, 'large-summary');
+
+  // The merged tree at the top layer, everything expanded.
+  await page.locator('#view-merged').click();
+  const t1 = Date.now();
+  await expect(page.locator('#tree-info')).toContainText('paths', { timeout: 60_000 });
+  figures.merged_tree_ms = Date.now() - t1;
+  const info = (await page.locator('#tree-info').textContent()) ?? '';
+  figures.merged_paths = Number(info.match(/([\d,]+) paths/)![1].replace(/,/g, ''));
+  expect(figures.merged_paths as number).toBeGreaterThan(25_000);
+  await page.locator('#expand-all').click();
+  // Scroll through: only the visible rows exist in the DOM.
+  const tree = page.locator('#tree');
+  const steps = await tree.evaluate(async (el) => {
+    const frame = () => new Promise((r) => requestAnimationFrame(() => r(null)));
+    const times: number[] = [];
+    for (let k = 1; k <= 40; k++) {
+      const t = performance.now();
+      el.scrollTop = (el.scrollHeight * k) / 40;
+      await frame();
+      await frame();
+      times.push(performance.now() - t);
+    }
+    return { times, rows: el.querySelectorAll('.r').length, height: el.scrollHeight };
+  });
+  figures.scroll_frame_ms_median = steps.times.sort((a, b) => a - b)[Math.floor(steps.times.length / 2)];
+  figures.rows_in_dom = steps.rows;
+  expect(steps.rows).toBeLessThan(200);
+  await shot(page, 'large-merged-tree');
+});
+
+test('opening can be cancelled mid-index, and started again', async ({ page }) => {
+  await page.goto('./');
+  await page.locator('#file').setInputFiles(big);
+  const bar = page.locator('#progress [role="progressbar"]');
+  await expect.poll(async () => Number(await bar.getAttribute('aria-valuenow')), { timeout: 60_000, intervals: [20] }).toBeGreaterThan(0);
+  const pct = Number(await bar.getAttribute('aria-valuenow'));
+  await page.locator('#cancel').click();
+  await expect(page.locator('#open-error')).toContainText('Stopped opening');
+  figures.cancelled_at_pct = pct;
+  await shot(page, 'large-cancelled');
+  await page.getByRole('button', { name: 'Open again' }).click();
+  await expect(page.locator('#archive-panel')).toBeVisible({ timeout: 180_000 });
+  await expect(page.locator('#layers .layer')).toHaveCount(5);
+});
