@@ -273,11 +273,23 @@ export class ArchiveView extends LitElement {
         flex: 1 1 auto;
         min-height: 0;
         display: grid;
-        grid-template-columns: minmax(0, 1.15fr) minmax(0, 1fr);
+        grid-template-columns: var(--tree-cols, minmax(0, 1.2fr)) 5px minmax(0, 1fr);
       }
       .files > ls-file-tree {
-        border-right: 1px solid var(--ls-border);
         min-height: 0;
+      }
+      .gutter {
+        cursor: col-resize;
+        background: var(--ls-border);
+        border-left: 2px solid var(--ls-panel);
+        border-right: 2px solid var(--ls-panel);
+        touch-action: none;
+      }
+      .gutter:hover,
+      .gutter.dragging,
+      .gutter:focus-visible {
+        background: var(--ls-accent);
+        outline: none;
       }
       .files > ls-file-viewer {
         min-height: 0;
@@ -299,8 +311,10 @@ export class ArchiveView extends LitElement {
           grid-template-columns: minmax(0, 1fr);
           grid-template-rows: minmax(300px, 1.2fr) minmax(260px, 1fr);
         }
+        .gutter {
+          display: none;
+        }
         .files > ls-file-tree {
-          border-right: none;
           border-bottom: 1px solid var(--ls-border);
         }
       }
@@ -309,8 +323,10 @@ export class ArchiveView extends LitElement {
           display: flex;
           flex-direction: column;
           height: auto;
+          flex: none;
         }
         aside {
+          flex: none;
           border-right: none;
           border-bottom: 1px solid var(--ls-border);
           overflow: visible;
@@ -341,6 +357,43 @@ export class ArchiveView extends LitElement {
   private set(patch: Partial<Pick<ArchiveSession, 'layer' | 'view' | 'path' | 'tab' | 'mode'>>): void {
     Object.assign(this.session, patch);
     this.session.notify();
+  }
+
+  /** Width of the tree column (px) once the user dragged the gutter; shared by all archives. */
+  private static treeWidth = 0;
+
+  private resizeTree(delta: number, absolute?: number): void {
+    const files = this.renderRoot.querySelector('.files') as HTMLElement | null;
+    if (!files) return;
+    const tree = files.querySelector('ls-file-tree') as HTMLElement;
+    const total = files.clientWidth;
+    const w = Math.round(Math.max(260, Math.min(total - 300, absolute ?? tree.getBoundingClientRect().width + delta)));
+    ArchiveView.treeWidth = w;
+    files.style.setProperty('--tree-cols', `${w}px`);
+  }
+
+  private startDrag = (e: PointerEvent): void => {
+    const g = e.currentTarget as HTMLElement;
+    const files = g.parentElement as HTMLElement;
+    g.setPointerCapture(e.pointerId);
+    g.classList.add('dragging');
+    const left = files.getBoundingClientRect().left;
+    const move = (ev: PointerEvent) => this.resizeTree(0, ev.clientX - left);
+    const up = () => {
+      g.classList.remove('dragging');
+      g.removeEventListener('pointermove', move);
+      g.removeEventListener('pointerup', up);
+      g.removeEventListener('pointercancel', up);
+    };
+    g.addEventListener('pointermove', move);
+    g.addEventListener('pointerup', up);
+    g.addEventListener('pointercancel', up);
+    e.preventDefault();
+  };
+
+  protected updated(): void {
+    const files = this.renderRoot.querySelector('.files') as HTMLElement | null;
+    if (files && ArchiveView.treeWidth && !files.style.getPropertyValue('--tree-cols')) files.style.setProperty('--tree-cols', `${ArchiveView.treeWidth}px`);
   }
 
   selectLayer(i: number, opts: { tab?: Tab; view?: TreeView } = {}): void {
@@ -420,6 +473,20 @@ export class ArchiveView extends LitElement {
             this.renderRoot.querySelector('ls-file-viewer')?.focusContent();
           }}
         ></ls-file-tree>
+        <div
+          class="gutter"
+          role="separator"
+          aria-orientation="vertical"
+          aria-label="Resize the tree and the viewer"
+          tabindex="0"
+          @pointerdown=${this.startDrag}
+          @keydown=${(e: KeyboardEvent) => {
+            if (e.key === 'ArrowLeft' || e.key === 'ArrowRight') {
+              e.preventDefault();
+              this.resizeTree(e.key === 'ArrowLeft' ? -32 : 32);
+            }
+          }}
+        ></div>
         <ls-file-viewer
           .session=${s}
           .image=${s.image}

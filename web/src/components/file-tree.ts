@@ -120,7 +120,7 @@ export class FileTree extends LitElement {
       .head,
       .r {
         display: grid;
-        grid-template-columns: minmax(0, 1fr) 34px 76px 76px 92px 74px;
+        grid-template-columns: minmax(0, 1fr) 30px 70px 70px 86px 64px;
         align-items: center;
         column-gap: 8px;
         padding: 0 10px 0 0;
@@ -179,7 +179,7 @@ export class FileTree extends LitElement {
         align-items: center;
         gap: 4px;
         min-width: 0;
-        padding-left: calc(var(--depth, 0) * 16px + 6px);
+        padding-left: calc(var(--depth, 0) * 14px + 6px);
       }
       .twisty {
         display: inline-flex;
@@ -249,27 +249,46 @@ export class FileTree extends LitElement {
         color: var(--ls-faint);
         text-align: center;
       }
+      .lnum {
+        display: inline-block;
+        min-width: 18px;
+        border-radius: 4px;
+        line-height: 16px;
+      }
+      .lnum.here {
+        background: var(--ls-accent-soft);
+        color: var(--ls-accent);
+        font-weight: 700;
+      }
       .empty {
         padding: 24px 16px;
         color: var(--ls-muted);
         font-size: 13px;
       }
-      @container tree (max-width: 560px) {
+      @container tree (max-width: 660px) {
         .head,
         .r {
-          grid-template-columns: minmax(0, 1fr) 34px 72px 72px;
+          grid-template-columns: minmax(0, 1fr) 30px 70px 70px 86px;
+        }
+        .owner,
+        .head .owner {
+          display: none;
+        }
+      }
+      @container tree (max-width: 540px) {
+        .head,
+        .r {
+          grid-template-columns: minmax(0, 1fr) 30px 70px 70px;
         }
         .mode,
-        .owner,
-        .head .mode,
-        .head .owner {
+        .head .mode {
           display: none;
         }
       }
       @container tree (max-width: 380px) {
         .head,
         .r {
-          grid-template-columns: minmax(0, 1fr) 34px 72px;
+          grid-template-columns: minmax(0, 1fr) 30px 70px;
         }
         .agg,
         .head .agg {
@@ -599,11 +618,15 @@ export class FileTree extends LitElement {
     const implicit = (m.flags[i] & F_IMPLICIT) !== 0;
     let mark: unknown = nothing;
     if (!ctx) {
-      if (!m.merged || writtenHere) {
-        if (change === 'added') mark = html`<span class="mark A" title="added">A</span>`;
-        else if (change === 'modified') mark = html`<span class="mark M" title="modified">M</span>`;
-        else if (change === 'deleted') mark = html`<span class="mark D" title="deleted (whiteout)">D</span>`;
-      } else if (m.layerOf[i] >= 0) mark = html`<span title=${`last written by layer ${m.layerOf[i]}`}>${m.layerOf[i]}</span>`;
+      if (!m.merged) {
+        if (change === 'added') mark = html`<span class="mark A" title="added by this layer">A</span>`;
+        else if (change === 'modified') mark = html`<span class="mark M" title="modified by this layer">M</span>`;
+        else if (change === 'deleted') mark = html`<span class="mark D" title="deleted by this layer (whiteout)">D</span>`;
+      } else if (m.layerOf[i] >= 0) {
+        mark = html`<span class=${writtenHere ? 'lnum here' : 'lnum'} title=${`last written by layer ${m.layerOf[i]}${writtenHere ? ' (this layer)' : ''}`}
+          >${m.layerOf[i]}</span
+        >`;
+      }
     }
     const cls = `r${sel ? ' sel' : ''}${ctx ? ' context' : ''}${deleted ? ' deleted' : ''}${this.mask && this.mask[i] === 2 ? ' match' : ''}`;
     return html`<div

@@ -162,7 +162,7 @@ export class FileViewer extends LitElement {
       }
       .hex-row {
         display: flex;
-        gap: 2ch;
+        gap: 1.5ch;
         height: ${LINE_H}px;
         line-height: ${LINE_H}px;
         white-space: pre;
@@ -594,7 +594,16 @@ export class FileViewer extends LitElement {
       const rows = Math.ceil(c.bytes.length / HEX_ROW);
       return html`${bar}
         <div class="body">
-          <ls-virtual-list id="hex" tabindex="0" aria-label="Hex dump" .count=${rows} .rowHeight=${LINE_H} .renderRow=${(r: number) => this.hexRow(c, r)} .version=${c.bytes.length}></ls-virtual-list>
+          <ls-virtual-list
+            id="hex"
+            tabindex="0"
+            aria-label="Hex dump"
+            .count=${rows}
+            .rowHeight=${LINE_H}
+            .contentWidth=${'calc(76ch + 24px)'}
+            .renderRow=${(r: number) => this.hexRow(c, r)}
+            .version=${c.bytes.length}
+          ></ls-virtual-list>
           <div class="more">
             ${!c.eof || c.base > 0
               ? html`<span>${formatBytes(c.base)}–${formatBytes(loaded)} of ${formatBytes(size)}</span>

@@ -303,6 +303,12 @@ export class LayerScope extends LitElement {
       footer a {
         color: var(--ls-muted);
       }
+      @container ls (max-width: 820px) {
+        /* Half a laptop screen: the page scrolls as a whole, views stack. */
+        main {
+          overflow-y: auto;
+        }
+      }
       @container ls (max-width: 640px) {
         .brand span {
           display: none;

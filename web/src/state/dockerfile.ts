@@ -39,7 +39,8 @@ export function toInstruction(createdBy: string): Instruction {
     if (kw === 'RUN') args = args.replace(SHELL_PREFIX, '');
     if (kw === 'COPY' || kw === 'ADD') {
       // "COPY dir:<sha256> in /dest" (legacy builder) -> "COPY dir:<short> /dest"
-      args = args.replace(/^(file|dir|multi):([0-9a-f]{12})[0-9a-f]{52} in /, '$1:$2… ');
+      // (also after flags, which that builder glues on: "--chown=1000:1000dir:<sha256> in /dest")
+      args = args.replace(/(\S?)(file|dir|multi):([0-9a-f]{12})[0-9a-f]{52} in /, (_m, before: string, kind: string, short: string) => `${before}${before ? ' ' : ''}${kind}:${short}… `);
     }
     return { keyword: kw, args: args.trim() };
   }

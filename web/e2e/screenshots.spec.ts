@@ -1,0 +1,54 @@
+// Screenshots of the main views, light and dark, wide and half a laptop screen:
+// test-results/screenshots/*.png (artifacts for review).
+import { expect, test, type Page } from '@playwright/test';
+import { filter, fixture, openFile, shot } from './util';
+
+async function example(page: Page, hash = ''): Promise<void> {
+  await page.goto('./' + hash);
+  if (!hash) {
+    await page.locator('#try-example').click();
+  }
+  await expect(page.locator('#archive-panel')).toBeVisible();
+}
+
+for (const scheme of ['light', 'dark'] as const) {
+  test(`main views, ${scheme}`, async ({ page }) => {
+    await page.emulateMedia({ colorScheme: scheme });
+    await page.goto('./');
+    await shot(page, `${scheme}-landing`);
+
+    await example(page, '#src=examples/demo.tar&layer=2&view=layer&path=/etc/app/config.ini');
+    await expect(page.locator('#text')).toContainText('modified in layer 3');
+    await shot(page, `${scheme}-changes-text`);
+
+    await page.locator('#view-merged').click();
+    await page.locator('#expand-all').click();
+    await filter(page, '');
+    await page.locator('.r[data-path="bin/busybox"]').click();
+    await expect(page.locator('#hex')).toContainText('7f 45 4c 46');
+    await shot(page, `${scheme}-merged-hex`);
+
+    await page.locator('#tab-history').click();
+    await expect(page.locator('#history')).toBeVisible();
+    await shot(page, `${scheme}-history`);
+
+    await page.locator('#tab-config').click();
+    await expect(page.locator('#raw-config')).toBeVisible();
+    await shot(page, `${scheme}-config`);
+
+    await openFile(page, fixture('docker20-save-multi-2images-3tags'));
+    await shot(page, `${scheme}-multi-image`);
+  });
+
+  test(`half a laptop screen, ${scheme}`, async ({ page }) => {
+    await page.setViewportSize({ width: 760, height: 900 });
+    await page.emulateMedia({ colorScheme: scheme });
+    await example(page, '#src=examples/demo.tar&layer=2&view=layer&path=/etc/app/config.ini');
+    await expect(page.locator('#text')).toContainText('modified in layer 3');
+    await shot(page, `${scheme}-narrow-top`);
+    await page.locator('#tree').scrollIntoViewIfNeeded();
+    await page.evaluate(() => window.scrollBy(0, 0));
+    await page.locator('ls-file-tree').evaluate((e) => e.scrollIntoView());
+    await shot(page, `${scheme}-narrow-files`);
+  });
+}
