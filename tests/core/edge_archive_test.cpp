@@ -1,0 +1,489 @@
+// Edge cases of layer contents, through archives built in memory
+// (archive_builder.h) and opened with make_memory_source: whiteout marker
+// look-alikes, marker order, ./ and // prefixes, non-UTF-8 and long names,
+// `..`, hardlinks, implicit dirs, compressed layers, hostile input.
+#include <map>
+#include <set>
+
+#include "archive_builder.h"
+#include "test_util.h"
+
+using namespace layerscope;
+using namespace lstest;
+
+namespace {
+
+std::unique_ptr<Session> open_bytes(const std::vector<uint8_t>& bytes, std::shared_ptr<ByteSource>* src_out = nullptr) {
+  auto src = make_memory_source(bytes, "built.tar");
+  if (src_out) *src_out = src;
+  auto s = Session::open(src);
+  EXPECT_TRUE(s.ok()) << (s.ok() ? "" : s.error().to_string());
+  if (!s.ok()) return nullptr;
+  return std::move(s).value();
+}
+
+std::map<std::string, ListedEntry> listing(const Session& s, int image, int layer, bool merged) {
+  std::map<std::string, ListedEntry> m;
+  auto r = s.list(image, ListOptions{.layer = layer, .merged = merged});
+  EXPECT_TRUE(r.ok()) << (r.ok() ? "" : r.error().to_string());
+  if (r.ok())
+    for (auto& e : r.value()) m[e.path] = e;
+  return m;
+}
+
+std::set<std::string> keys(const std::map<std::string, ListedEntry>& m) {
+  std::set<std::string> s;
+  for (auto& [k, v] : m) s.insert(k);
+  return s;
+}
+
+std::string warnings_of(const Archive& a) {
+  std::string w;
+  for (auto& x : a.warnings) w += "\n  [" + x.code + "] " + x.message + " @ " + x.where;
+  return w;
+}
+
+std::string read_or_error(const Session& s, int image, int layer, const std::string& path) {
+  std::string out;
+  Status st = read_all(s, image, layer, path, &out);
+  return st.ok() ? out : "ERROR " + st.error().to_string();
+}
+
+}  // namespace
+
+TEST(ArchiveBuilder, LegacyArchiveRoundTrips) {
+  TImage img{{"test/one:1.0"}, {TLayer{{D("etc"), F("etc/hosts", "127.0.0.1 localhost\n")}}}};
+  std::shared_ptr<ByteSource> src;
+  auto s = open_bytes(build_docker_legacy({img}), &src);
+  ASSERT_TRUE(s);
+  const Archive& a = s->archive();
+  EXPECT_EQ(layout_id(a.layout), std::string("docker-legacy"));
+  EXPECT_TRUE(a.warnings.empty()) << warnings_of(a);
+  ASSERT_EQ(a.images.size(), 1u);
+  EXPECT_EQ(a.images[0].tags, std::vector<std::string>{"test/one:1.0"});
+  EXPECT_EQ(a.images[0].config_digest, config_digest_of(img));
+  EXPECT_EQ(keys(listing(*s, 0, -1, true)), (std::set<std::string>{"etc", "etc/hosts"}));
+  EXPECT_EQ(read_or_error(*s, 0, -1, "etc/hosts"), "127.0.0.1 localhost\n");
+  EXPECT_GT(src->bytes_read(), 0u);
+}
+
+TEST(ArchiveBuilder, OciArchiveRoundTrips) {
+  TImage img{{"test/oci:2"}, {TLayer{{F("a.txt", "A")}}, TLayer{{F("b.txt", "B")}, Filter::kGzip}}};
+  auto s = open_bytes(build_oci_archive({img}));
+  ASSERT_TRUE(s);
+  const Archive& a = s->archive();
+  EXPECT_EQ(layout_id(a.layout), std::string("oci-archive"));
+  EXPECT_TRUE(a.warnings.empty()) << warnings_of(a);
+  ASSERT_EQ(a.images.size(), 1u);
+  EXPECT_EQ(a.images[0].tags, std::vector<std::string>{"test/oci:2"});
+  EXPECT_EQ(a.images[0].config_digest, config_digest_of(img));
+  EXPECT_EQ(read_or_error(*s, 0, -1, "a.txt"), "A");
+  EXPECT_EQ(read_or_error(*s, 0, -1, "b.txt"), "B");
+}
+
+// `.wh..wh..opqX` is not the opaque marker (exact match only); `.wh.b` is a
+// whiteout; `./c` is "c"; markers never show as files.
+TEST(EdgeLayers, OpaqueMarkerLookalikeIsNotOpaque) {
+  TImage img{{"edge/opq:1"},
+             {TLayer{{D("a"), F("a/keep.txt", "keep"), F("a/b", "bee")}},
+              TLayer{{F("a/.wh..wh..opqX"), F("a/.wh.b"), F("./c", "sea")}}}};
+  for (bool oci : {false, true}) {
+    SCOPED_TRACE(oci ? "oci" : "legacy");
+    auto s = open_bytes(oci ? build_oci_archive({img}) : build_docker_legacy({img}));
+    ASSERT_TRUE(s);
+    const LayerIndex* idx = s->layer_index(0, 1);
+    ASSERT_NE(idx, nullptr);
+    EXPECT_TRUE(idx->opaque_dirs.empty()) << "'.wh..wh..opqX' taken for an opaque marker";
+    EXPECT_EQ(idx->counts.opaque_dirs, 0u);
+    std::set<std::string> wh;
+    for (PathId p : idx->whiteouts) wh.insert(s->paths().path(p));
+    EXPECT_TRUE(wh.count("a/b")) << "a/.wh.b must delete a/b";
+    for (auto& e : idx->entries) {
+      std::string p = s->paths().path(e.path);
+      EXPECT_NE(basename_of(p).rfind(".wh.", 0), 0u) << "marker kept as an entry: " << p;
+    }
+    auto top = listing(*s, 0, -1, true);
+    EXPECT_EQ(keys(top), (std::set<std::string>{"a", "a/keep.txt", "c"}));
+    EXPECT_EQ(read_or_error(*s, 0, -1, "c"), "sea");
+    EXPECT_EQ(read_or_error(*s, 0, -1, "a/keep.txt"), "keep");
+    auto ch = listing(*s, 0, 1, false);
+    ASSERT_TRUE(ch.count("a/b"));
+    EXPECT_EQ(ch["a/b"].change, Change::kDeleted);
+    EXPECT_FALSE(ch.count("a/keep.txt")) << "lower content of a/ must not be hidden";
+  }
+}
+
+// The opaque marker applies before the layer's own entries wherever it stands.
+TEST(EdgeLayers, OpaqueMarkerAfterOwnEntries) {
+  TImage img{{"edge/opq2:1"},
+             {TLayer{{D("a"), F("a/old.txt", "old"), D("a/sub"), F("a/sub/x", "x")}},
+              TLayer{{D("a"), F("a/new.txt", "new"), D("a/sub"), F("a/sub/y", "y"), F("a/.wh..wh..opq")}}}};
+  auto s = open_bytes(build_docker_legacy({img}));
+  ASSERT_TRUE(s);
+  const LayerIndex* idx = s->layer_index(0, 1);
+  ASSERT_NE(idx, nullptr);
+  ASSERT_EQ(idx->opaque_dirs.size(), 1u);
+  EXPECT_EQ(s->paths().path(idx->opaque_dirs[0]), "a");
+  EXPECT_EQ(idx->counts.total, 4u) << "the marker is not an entry";
+  EXPECT_EQ(keys(listing(*s, 0, -1, true)), (std::set<std::string>{"a", "a/new.txt", "a/sub", "a/sub/y"}));
+  auto ch = listing(*s, 0, 1, false);
+  EXPECT_EQ(ch["a/old.txt"].change, Change::kDeleted);
+  EXPECT_EQ(ch["a/sub/x"].change, Change::kDeleted);
+  EXPECT_EQ(ch["a/new.txt"].change, Change::kAdded);
+  EXPECT_EQ(ch["a/sub"].change, Change::kModified);
+  // Before the opaque layer, the old content is there.
+  EXPECT_EQ(read_or_error(*s, 0, 0, "a/old.txt"), "old");
+  std::string out;
+  Status st = read_all(*s, 0, 1, "a/old.txt", &out);
+  ASSERT_FALSE(st.ok());
+  EXPECT_EQ(st.error().code, Code::kNotFound);
+}
+
+TEST(EdgeLayers, WhiteoutOfDirectoryDeletesSubtree) {
+  TImage img{{"edge/wh:1"},
+             {TLayer{{D("d"), D("d/e"), F("d/e/f", "f"), F("d/g", "g"), F("dd", "dd")}},
+              TLayer{{F("./.wh.d")}}}};
+  auto s = open_bytes(build_docker_legacy({img}));
+  ASSERT_TRUE(s);
+  EXPECT_EQ(keys(listing(*s, 0, -1, true)), (std::set<std::string>{"dd"}));
+  auto ch = listing(*s, 0, 1, false);
+  EXPECT_EQ(keys(ch), (std::set<std::string>{"d", "d/e", "d/e/f", "d/g"}));
+  for (auto& [p, e] : ch) EXPECT_EQ(e.change, Change::kDeleted) << p;
+}
+
+TEST(EdgeLayers, FileReplacingDirectoryHidesChildren) {
+  TImage img{{"edge/fd:1"}, {TLayer{{D("d"), F("d/x", "x"), D("d/y"), F("d/y/z")}}, TLayer{{F("d", "now a file")}}}};
+  auto s = open_bytes(build_docker_legacy({img}));
+  ASSERT_TRUE(s);
+  auto top = listing(*s, 0, -1, true);
+  EXPECT_EQ(keys(top), (std::set<std::string>{"d"}));
+  EXPECT_EQ(top["d"].type, EntryType::kFile);
+  EXPECT_EQ(read_or_error(*s, 0, -1, "d"), "now a file");
+}
+
+TEST(EdgeLayers, ImplicitParentsAndPathSpellings) {
+  TImage img{{"edge/impl:1"}, {TLayer{{F("p/q/r.txt", "r"), F(".//x//y.txt", "y"), F("/abs/z", "z")}}}};
+  auto s = open_bytes(build_docker_legacy({img}));
+  ASSERT_TRUE(s);
+  auto top = listing(*s, 0, -1, true);
+  EXPECT_EQ(keys(top), (std::set<std::string>{"p", "p/q", "p/q/r.txt", "x", "x/y.txt", "abs", "abs/z"}));
+  for (std::string d : {"p", "p/q", "x", "abs"}) {
+    EXPECT_TRUE(top[d].implicit) << d;
+    EXPECT_EQ(top[d].type, EntryType::kDir) << d;
+  }
+  EXPECT_FALSE(top["p/q/r.txt"].implicit);
+  EXPECT_EQ(read_or_error(*s, 0, -1, "x/y.txt"), "y");
+  EXPECT_EQ(read_or_error(*s, 0, -1, "abs/z"), "z");
+  std::string out;
+  Status st = read_all(*s, 0, -1, "p/q", &out);
+  ASSERT_FALSE(st.ok());
+  EXPECT_EQ(st.error().code, Code::kInvalidArgument) << "an implicit dir is a directory";
+}
+
+TEST(EdgeLayers, NonUtf8AndLongNamesAreByteExact) {
+  const std::string bad = std::string("bin\xff\xfe-\x80.dat");
+  const std::string long_name = std::string(150, 'n') + ".txt";
+  const std::string long_path = std::string(120, 'd') + "/" + std::string(90, 'e') + "/" + long_name;
+  const std::string long_target = "/" + std::string(180, 't');
+  for (TarFormat fmt : {TarFormat::kPax, TarFormat::kGnu}) {
+    SCOPED_TRACE(fmt == TarFormat::kPax ? "pax" : "gnu");
+    TLayer l{{F(bad, "bytes"), F(long_path, "long"), L("lnk", long_target), F("x/../dotdot.txt", "dd")}};
+    l.format = fmt;
+    auto s = open_bytes(build_docker_legacy({TImage{{"edge/names:1"}, {l}}}));
+    ASSERT_TRUE(s);
+    auto top = listing(*s, 0, -1, true);
+    EXPECT_TRUE(top.count(bad)) << "non-UTF-8 name not kept byte-exact";
+    EXPECT_TRUE(top.count(long_path)) << "long name lost";
+    ASSERT_TRUE(top.count("lnk"));
+    EXPECT_EQ(top["lnk"].link, long_target);
+    // `..` is shown as written, never resolved.
+    EXPECT_TRUE(top.count("x/../dotdot.txt"));
+    EXPECT_FALSE(top.count("dotdot.txt"));
+    EXPECT_EQ(read_or_error(*s, 0, -1, bad), "bytes");
+    EXPECT_EQ(read_or_error(*s, 0, -1, long_path), "long");
+    EXPECT_EQ(read_or_error(*s, 0, -1, "x/../dotdot.txt"), "dd");
+    std::string out;
+    Status st = read_all(*s, 0, -1, "lnk", &out);
+    ASSERT_FALSE(st.ok());
+    EXPECT_EQ(st.error().code, Code::kInvalidArgument);
+    // JSON output stays valid with such names.
+    auto j = nlohmann::json::parse(s->inspect_json(), nullptr, false);
+    EXPECT_FALSE(j.is_discarded()) << "inspect_json is not valid JSON";
+    auto lj = s->list_json(0, ListOptions{.layer = -1, .merged = true});
+    ASSERT_TRUE(lj.ok());
+    EXPECT_FALSE(nlohmann::json::parse(lj.value(), nullptr, false).is_discarded()) << "list_json is not valid JSON";
+  }
+}
+
+TEST(EdgeLayers, HardlinksReadTheirTarget) {
+  TImage img{{"edge/hl:1"},
+             {TLayer{{D("h"), F("h/target", "payload\n"), H("h/one", "h/target"), H("./h/two", "./h/target")}}}};
+  auto s = open_bytes(build_docker_legacy({img}));
+  ASSERT_TRUE(s);
+  const LayerIndex* idx = s->layer_index(0, 0);
+  ASSERT_NE(idx, nullptr);
+  EXPECT_EQ(idx->counts.hardlinks, 2u);
+  EXPECT_EQ(idx->counts.files, 1u);
+  std::set<std::pair<std::string, std::string>> hl;
+  for (auto& e : idx->entries)
+    if (e.type == EntryType::kHardlink) hl.insert({s->paths().path(e.path), s->paths().path(e.link)});
+  EXPECT_EQ(hl, (std::set<std::pair<std::string, std::string>>{{"h/one", "h/target"}, {"h/two", "h/target"}}));
+  EXPECT_EQ(read_or_error(*s, 0, -1, "h/one"), "payload\n");
+  EXPECT_EQ(read_or_error(*s, 0, -1, "h/two"), "payload\n");
+  auto top = listing(*s, 0, -1, true);
+  EXPECT_EQ(top["h/one"].link, "h/target");
+}
+
+TEST(EdgeLayers, ModesAndOwnersPassThrough) {
+  TEntry f = F("secret", "s", 0600);
+  f.uid = 1000;
+  f.gid = 1001;
+  TEntry x = F("tool", "#!/bin/sh\n", 04755);
+  TImage img{{"edge/mode:1"}, {TLayer{{f, x}}}};
+  auto s = open_bytes(build_docker_legacy({img}));
+  ASSERT_TRUE(s);
+  auto top = listing(*s, 0, -1, true);
+  EXPECT_EQ(top["secret"].mode & 07777, 0600u);
+  EXPECT_EQ(top["secret"].uid, 1000u);
+  EXPECT_EQ(top["secret"].gid, 1001u);
+  EXPECT_EQ(top["tool"].mode & 07777, 04755u);
+  EXPECT_EQ(top["tool"].size, 10);
+}
+
+TEST(EdgeLayers, CompressedLayersAllFilters) {
+  std::vector<TLayer> layers;
+  std::vector<std::pair<Filter, Compression>> fs = {{Filter::kNone, Compression::kNone},
+                                                    {Filter::kGzip, Compression::kGzip},
+                                                    {Filter::kZstd, Compression::kZstd},
+                                                    {Filter::kXz, Compression::kXz},
+                                                    {Filter::kBzip2, Compression::kBzip2}};
+  std::string big(300000, '\0');
+  for (size_t i = 0; i < big.size(); ++i) big[i] = static_cast<char>((i * 2654435761u) >> 13);
+  for (size_t i = 0; i < fs.size(); ++i) {
+    TLayer l{{F("l" + std::to_string(i) + ".bin", big + std::to_string(i)), F("common", std::to_string(i))}};
+    l.filter = fs[i].first;
+    if (fs[i].first == Filter::kXz || fs[i].first == Filter::kBzip2)
+      l.media_type = "application/vnd.oci.image.layer.v1.tar";  // no OCI media type: must be sniffed
+    layers.push_back(l);
+  }
+  TImage img{{"edge/comp:1"}, layers};
+  for (bool oci : {false, true}) {
+    SCOPED_TRACE(oci ? "oci" : "legacy");
+    auto s = open_bytes(oci ? build_oci_archive({img}) : build_docker_legacy({img}));
+    ASSERT_TRUE(s);
+    const Image& im = s->archive().images[0];
+    ASSERT_EQ(im.layers.size(), fs.size());
+    for (size_t i = 0; i < fs.size(); ++i) {
+      const Blob& b = s->archive().blobs[im.layers[i].blob];
+      EXPECT_EQ(b.compression, fs[i].second) << "layer " << i << ": " << compression_name(b.compression);
+      EXPECT_TRUE(b.indexed) << b.error;
+      EXPECT_EQ(b.uncompressed_size, static_cast<int64_t>(make_tar(layers[i].entries).size())) << "layer " << i;
+      EXPECT_EQ(read_or_error(*s, 0, static_cast<int>(i), "l" + std::to_string(i) + ".bin"), big + std::to_string(i))
+          << "layer " << i;
+      EXPECT_EQ(read_or_error(*s, 0, static_cast<int>(i), "common"), std::to_string(i));
+    }
+  }
+}
+
+TEST(EdgeLayers, SharedLayerStoredOnceIndexedOnce) {
+  TLayer base{{D("base"), F("base/f", "shared")}};
+  TImage a{{"edge/a:1"}, {base, TLayer{{F("a", "a")}}}};
+  TImage b{{"edge/b:1"}, {base, TLayer{{F("b", "b")}}}};
+  for (bool oci : {false, true}) {
+    SCOPED_TRACE(oci ? "oci" : "legacy");
+    auto s = open_bytes(oci ? build_oci_archive({a, b}) : build_docker_legacy({a, b}));
+    ASSERT_TRUE(s);
+    const Archive& ar = s->archive();
+    ASSERT_EQ(ar.images.size(), 2u);
+    EXPECT_EQ(ar.blobs.size(), 3u) << "the base layer is one blob";
+    EXPECT_EQ(ar.images[0].layers[0].blob, ar.images[1].layers[0].blob);
+    int ia = find_image(ar, config_digest_of(a)), ib = find_image(ar, config_digest_of(b));
+    ASSERT_GE(ia, 0);
+    ASSERT_GE(ib, 0);
+    EXPECT_EQ(keys(listing(*s, ia, -1, true)), (std::set<std::string>{"base", "base/f", "a"}));
+    EXPECT_EQ(keys(listing(*s, ib, -1, true)), (std::set<std::string>{"base", "base/f", "b"}));
+  }
+}
+
+TEST(EdgeLayers, HistoryWithEmptyLayersMapsInOrder) {
+  TImage img{{"edge/hist:1"}, {TLayer{{F("one")}}, TLayer{{F("two")}}}};
+  img.history = nlohmann::json::array({{{"created_by", "ENV A=1"}, {"empty_layer", true}},
+                                       {{"created_by", "ADD one"}},
+                                       {{"created_by", "LABEL x=y"}, {"empty_layer", true}},
+                                       {{"created_by", "ADD two"}},
+                                       {{"created_by", "CMD sh"}, {"empty_layer", true}}});
+  auto s = open_bytes(build_docker_legacy({img}));
+  ASSERT_TRUE(s);
+  const auto& h = s->archive().images[0].history;
+  ASSERT_EQ(h.size(), 5u);
+  std::vector<int> layers;
+  for (auto& e : h) layers.push_back(e.layer);
+  EXPECT_EQ(layers, (std::vector<int>{-1, 0, -1, 1, -1}));
+  EXPECT_EQ(h[3].created_by, "ADD two");
+  EXPECT_TRUE(s->archive().warnings.empty()) << warnings_of(s->archive());
+}
+
+// Hostile or broken input: a clear error or a warning, never a crash and
+// never a silent success.
+TEST(Hostile, EmptyGarbageAndTruncatedInputs) {
+  {
+    auto s = Session::open(make_memory_source({}, "empty"));
+    ASSERT_FALSE(s.ok());
+    EXPECT_FALSE(s.error().message.empty());
+  }
+  {
+    std::vector<uint8_t> junk(5000);
+    for (size_t i = 0; i < junk.size(); ++i) junk[i] = static_cast<uint8_t>(i * 7 + 3);
+    auto s = Session::open(make_memory_source(junk, "junk"));
+    ASSERT_FALSE(s.ok()) << "garbage accepted";
+    EXPECT_FALSE(s.error().message.empty());
+  }
+  {
+    // A plain tar with no image in it.
+    auto bytes = to_bytes(make_tar({F("hello.txt", "hi")}));
+    auto s = Session::open(make_memory_source(bytes, "notimage.tar"));
+    ASSERT_FALSE(s.ok());
+    EXPECT_EQ(s.error().code, Code::kNotImage) << s.error().to_string();
+  }
+  TImage img{{"edge/trunc:1"}, {TLayer{{F("big", std::string(200000, 'x'))}}, TLayer{{F("small", "s")}}}};
+  auto full = build_docker_legacy({img});
+  // (Cutting only the end-of-archive zero blocks loses nothing; those cuts remove data.)
+  for (size_t cut : {full.size() / 4, full.size() / 2, full.size() * 3 / 4}) {
+    SCOPED_TRACE("cut at " + std::to_string(cut) + " of " + std::to_string(full.size()));
+    std::vector<uint8_t> part(full.begin(), full.begin() + static_cast<long>(cut));
+    auto s = Session::open(make_memory_source(part, "truncated.tar"));
+    if (!s.ok()) {
+      EXPECT_FALSE(s.error().message.empty());
+      continue;
+    }
+    // Opened anyway: then something must say it is incomplete.
+    bool flagged = !s.value()->archive().warnings.empty();
+    for (auto& b : s.value()->archive().blobs) flagged = flagged || !b.error.empty() || !b.present;
+    EXPECT_TRUE(flagged) << "truncated archive opened without any warning";
+  }
+}
+
+TEST(Hostile, MissingLayerIsShownNotFatal) {
+  // manifest.json points at a layer that is not in the archive (foreign layer).
+  TImage img{{"edge/missing:1"}, {TLayer{{F("a", "a")}}}};
+  // Build by hand with an extra, absent layer path in the manifest.
+  std::string config = build_config(img, {build_layer(img.layers[0])});
+  nlohmann::json cfg = nlohmann::json::parse(config);
+  cfg["rootfs"]["diff_ids"].push_back("sha256:" + std::string(64, 'a'));
+  cfg["history"].push_back({{"created_by", "foreign"}});
+  std::string c2 = cfg.dump();
+  std::string lid = sha256_hex("\n" + build_layer(img.layers[0]).diff_id);
+  nlohmann::json manifest = nlohmann::json::array(
+      {{{"Config", sha256_hex(c2) + ".json"}, {"RepoTags", {"edge/missing:1"}},
+        {"Layers", {lid + "/layer.tar", std::string(64, 'b') + "/layer.tar"}}}});
+  std::vector<TEntry> members = {D(lid), F(lid + "/layer.tar", build_layer(img.layers[0]).stored),
+                                 F(sha256_hex(c2) + ".json", c2), F("manifest.json", manifest.dump())};
+  auto s = open_bytes(to_bytes(make_tar(members)));
+  ASSERT_TRUE(s) << "an absent layer must not make the archive unreadable";
+  const Image& im = s->archive().images[0];
+  ASSERT_EQ(im.layers.size(), 2u);
+  EXPECT_EQ(s->layer_index(0, 1), nullptr);
+  EXPECT_FALSE(s->archive().warnings.empty()) << "the absent layer should be reported";
+  EXPECT_EQ(read_or_error(*s, 0, -1, "a"), "a");
+}
+
+namespace {
+bool mentions(const std::string& s, const char* w) { return s.find(w) != std::string::npos; }
+}  // namespace
+
+// A layer that inflates far beyond the configured ratio is stopped: a kLimit
+// error, or the layer is marked unreadable with a reason — never indexed silently.
+TEST(Hostile, DecompressionBombIsStopped) {
+  TImage img{{"edge/bomb:1"}, {TLayer{{F("zeros", std::string(8 << 20, '\0'))}, Filter::kGzip}}};
+  auto bytes = build_docker_legacy({img});
+  ASSERT_LT(bytes.size(), 200000u) << "the bomb should compress well";
+  OpenOptions o;
+  o.limits.max_expansion_ratio = 10;
+  o.limits.max_expansion_floor = 1 << 20;
+  auto s = Session::open(make_memory_source(bytes, "bomb.tar"), o);
+  if (!s.ok()) {
+    EXPECT_EQ(s.error().code, Code::kLimit) << s.error().to_string();
+    return;
+  }
+  const Archive& a = s.value()->archive();
+  const Blob& b = a.blobs.at(a.images.at(0).layers.at(0).blob);
+  EXPECT_FALSE(b.error.empty()) << "an 800:1 layer was indexed despite max_expansion_ratio=10";
+  EXPECT_FALSE(b.indexed && b.error.empty());
+  // Without the tight limit the same archive is fine.
+  auto ok = Session::open(make_memory_source(bytes, "bomb.tar"));
+  ASSERT_TRUE(ok.ok()) << ok.error().to_string();
+  EXPECT_TRUE(ok.value()->archive().blobs.at(0).error.empty());
+}
+
+TEST(Hostile, EntryLimitIsEnforced) {
+  std::vector<TEntry> many;
+  for (int i = 0; i < 300; ++i) many.push_back(F("f" + std::to_string(i), "x"));
+  TImage img{{"edge/many:1"}, {TLayer{many}}};
+  auto bytes = build_docker_legacy({img});
+  OpenOptions o;
+  o.limits.max_entries = 100;
+  auto s = Session::open(make_memory_source(bytes, "many.tar"), o);
+  if (!s.ok()) {
+    EXPECT_EQ(s.error().code, Code::kLimit) << s.error().to_string();
+    return;
+  }
+  const Archive& a = s.value()->archive();
+  const Blob& b = a.blobs.at(a.images.at(0).layers.at(0).blob);
+  EXPECT_TRUE(mentions(b.error, "limit")) << "300 entries indexed with max_entries=100; blob error: '" << b.error << "'";
+}
+
+TEST(Hostile, DeeplyNestedConfigIsRefusedNotFatal) {
+  nlohmann::json deep = nlohmann::json::array();
+  for (int i = 0; i < 400; ++i) deep = nlohmann::json::array({deep});
+  TImage img{{"edge/deep:1"}, {TLayer{{F("a", "a")}}}};
+  img.config_patch = {{"x-deep", deep}};
+  auto s = Session::open(make_memory_source(build_docker_legacy({img}), "deep.tar"));
+  if (!s.ok()) {
+    EXPECT_TRUE(s.error().code == Code::kLimit || s.error().code == Code::kCorrupt) << s.error().to_string();
+    return;
+  }
+  // Opened: the refusal must be visible.
+  EXPECT_FALSE(s.value()->archive().warnings.empty()) << "a config nested 400 deep (limit 256) passed silently";
+}
+
+// Progress reports bytes of the archive; returning false cancels with kCancelled.
+TEST(Progress, ReportsAndCancels) {
+  std::string f = fixture_tar("buildah-oci-archive-gzip-features");
+  ASSERT_TRUE(fs::exists(f)) << f;
+  auto src = open_file_source(f);
+  ASSERT_TRUE(src.ok());
+  uint64_t size = src.value()->size(), calls = 0;
+  bool sane = true;
+  OpenOptions o;
+  o.progress = [&](const Progress& p) {
+    ++calls;
+    sane = sane && p.total == size && p.done <= p.total && !p.phase.empty();
+    return true;
+  };
+  auto s = Session::open(src.value(), o);
+  ASSERT_TRUE(s.ok()) << s.error().to_string();
+  EXPECT_GT(calls, 0u);
+  EXPECT_TRUE(sane) << "progress outside [0, total] or total != archive size";
+
+  for (uint64_t stop_after : {1ull, 5ull}) {
+    auto src2 = open_file_source(f);
+    ASSERT_TRUE(src2.ok());
+    uint64_t n = 0;
+    OpenOptions c;
+    c.progress = [&](const Progress&) { return ++n < stop_after; };
+    auto r = Session::open(src2.value(), c);
+    ASSERT_FALSE(r.ok()) << "cancel after " << stop_after << " progress calls was ignored";
+    EXPECT_EQ(r.error().code, Code::kCancelled) << r.error().to_string();
+  }
+
+  // read_file progress can cancel too.
+  std::string data;
+  Status st = s.value()->read_file(0, -1, "srv/app/big.bin",
+                                   [&](const uint8_t* d, size_t k) {
+                                     data.append(reinterpret_cast<const char*>(d), k);
+                                     return true;
+                                   },
+                                   [](const Progress&) { return false; });
+  ASSERT_FALSE(st.ok());
+  EXPECT_EQ(st.error().code, Code::kCancelled) << st.error().to_string();
+}

@@ -1,0 +1,519 @@
+// Facts about the public fixtures (../shared/fixtures), checked against their
+// independent truth files (*.truth.json, computed with tar/skopeo/umoci/find).
+//
+// Truth-file conventions derived from the data (see the report in the commit):
+//  * `entries` lists every tar entry of a layer, in tar order, including the
+//    whiteout markers (`.wh.<name>`, `.wh..wh..opq`, typed "file") and a root
+//    entry "." when the producer wrote one (umoci does). `entry_count` and
+//    `entry_types` count that same list. layerscope's LayerIndex excludes the
+//    markers (they become whiteouts/opaque_dirs) and keeps the root entry (path
+//    kRootPath, counted as a dir), so: ours.total = entry_count - markers,
+//    ours.files = types.file - markers, ours.dirs = types.dir.
+//  * Whiteout markers may carry a stray linkname (docker's overlay2 writer puts
+//    "srv/app/numbers.txt" in `.wh.to-delete.txt`'s header) and mode 0 or 0600:
+//    irrelevant, they are markers.
+//  * `mode` is the raw tar header mode field: Go's archive/tar (docker,
+//    buildah, containerd) writes the type bits too (0o100644, 0o40755), umoci
+//    and the whiteout markers do not (0o755, 0o600, 0o0). Permission bits are
+//    compared always, type bits when the truth has them.
+//  * `hardlinks` pairs are [path, target]; entries typed "hardlink" carry size 0.
+//  * `merged_fs.paths` is `find` over an umoci unpack: hardlinks are 'f'.
+#include <map>
+#include <set>
+
+#include "test_util.h"
+
+using namespace layerscope;
+using namespace lstest;
+
+namespace {
+
+Compression compression_of(const std::string& s) {
+  if (s == "none") return Compression::kNone;
+  if (s == "gzip") return Compression::kGzip;
+  if (s == "zstd") return Compression::kZstd;
+  if (s == "xz") return Compression::kXz;
+  if (s == "bzip2") return Compression::kBzip2;
+  return Compression::kUnknown;
+}
+
+EntryType entry_type_of(const std::string& s) {
+  if (s == "file") return EntryType::kFile;
+  if (s == "dir") return EntryType::kDir;
+  if (s == "symlink") return EntryType::kSymlink;
+  if (s == "hardlink") return EntryType::kHardlink;
+  if (s == "char") return EntryType::kCharDev;
+  if (s == "block") return EntryType::kBlockDev;
+  if (s == "fifo") return EntryType::kFifo;
+  return EntryType::kOther;
+}
+
+uint32_t parse_mode(const std::string& s) {  // "0o100755"
+  std::string d = s.rfind("0o", 0) == 0 ? s.substr(2) : s;
+  return static_cast<uint32_t>(std::stoul(d, nullptr, 8));
+}
+
+// ---- a reference merge over truth layers, validated against truth merged_fs.
+// path -> 'd' | 'f' | 'l' | 'o' (hardlinks are 'f', as `find` sees them).
+using RefFs = std::map<std::string, char>;
+
+char find_type_of(const std::string& truth_type) {
+  if (truth_type == "dir") return 'd';
+  if (truth_type == "file" || truth_type == "hardlink") return 'f';
+  if (truth_type == "symlink") return 'l';
+  return 'o';
+}
+
+void erase_below(RefFs& fs, const std::string& dir) {
+  std::string pre = dir.empty() ? "" : dir + "/";
+  auto it = fs.lower_bound(pre);
+  while (it != fs.end() && it->first.compare(0, pre.size(), pre) == 0) it = fs.erase(it);
+}
+
+// Applies one truth layer (OCI changeset semantics); returns its changes.
+std::map<std::string, Change> ref_apply(RefFs& fs, const json& layer) {
+  RefFs prev = fs;
+  std::set<std::string> touched;
+  for (auto& o : layer.at("opaque_dirs")) erase_below(fs, norm(o.get<std::string>()));
+  for (auto& w : layer.at("whiteouts")) {
+    std::string p = norm(w.get<std::string>());
+    fs.erase(p);
+    erase_below(fs, p);
+  }
+  for (auto& e : layer.at("entries")) {
+    if (is_marker(e) || is_root(e)) continue;
+    std::string p = norm(e.at("path").get<std::string>());
+    for (size_t s = p.find('/'); s != std::string::npos; s = p.find('/', s + 1)) {
+      std::string a = p.substr(0, s);
+      if (!fs.count(a)) {
+        fs[a] = 'd';
+        touched.insert(a);
+      }
+    }
+    char t = find_type_of(e.at("type").get<std::string>());
+    auto it = fs.find(p);
+    if (it != fs.end() && it->second == 'd' && t != 'd') erase_below(fs, p);
+    fs[p] = t;
+    touched.insert(p);
+  }
+  std::map<std::string, Change> ch;
+  for (auto& p : touched)
+    if (fs.count(p)) ch[p] = prev.count(p) ? Change::kModified : Change::kAdded;
+  for (auto& [p, t] : prev)
+    if (!fs.count(p)) ch[p] = Change::kDeleted;
+  return ch;
+}
+
+std::string dump_diff(const std::set<std::string>& want, const std::set<std::string>& got, size_t max = 20) {
+  std::string s;
+  size_t n = 0;
+  for (auto& p : want)
+    if (!got.count(p) && n++ < max) s += "\n  missing: " + p;
+  n = 0;
+  for (auto& p : got)
+    if (!want.count(p) && n++ < max) s += "\n  unexpected: " + p;
+  return s;
+}
+
+class FixtureTest : public ::testing::TestWithParam<std::string> {
+ protected:
+  void SetUp() override {
+    ASSERT_TRUE(fs::exists(fixture_truth(GetParam()))) << "no truth file for " << GetParam();
+    truth_ = load_truth(GetParam());
+    session_ = open_session(fixture_tar(GetParam()), &src_);
+    ASSERT_TRUE(session_ != nullptr);
+  }
+  const Archive& ar() const { return session_->archive(); }
+  // Our image for a truth image (matched by config digest).
+  int image_for(const json& ti) const { return find_image(ar(), ti.at("config_digest").get<std::string>()); }
+
+  json truth_;
+  std::shared_ptr<ByteSource> src_;
+  std::unique_ptr<Session> session_;
+};
+
+std::vector<std::string> all_fixtures() { return fixture_names(); }
+
+}  // namespace
+
+// Runs even when the directory is empty or missing: no fixtures is a failure.
+TEST(Fixtures, DirectoryHasFixturesWithTruth) {
+  auto names = fixture_names();
+  ASSERT_FALSE(names.empty()) << "no *.tar fixtures in " << fixtures_dir()
+                              << " (set LAYERSCOPE_FIXTURES to the fixtures directory)";
+  for (auto& n : names) EXPECT_TRUE(fs::exists(fixture_truth(n))) << n << ".tar has no " << n << ".truth.json";
+}
+
+TEST_P(FixtureTest, ArchiveLayoutAndWarnings) {
+  EXPECT_EQ(ar().size, truth_.at("archive_size").get<uint64_t>());
+  EXPECT_EQ(layout_id(ar().layout), expected_layout_id(truth_.at("layout").get<std::string>()))
+      << "truth layout: " << truth_.at("layout");
+  EXPECT_EQ(ar().outer_compression, compression_of(truth_.value("outer_compression", "none")));
+  EXPECT_EQ(ar().images.size(), truth_.at("image_count").get<size_t>());
+  std::string w;
+  for (auto& x : ar().warnings) w += "\n  [" + x.code + "] " + x.message + " @ " + x.where;
+  EXPECT_TRUE(ar().warnings.empty()) << "warnings on a well-formed fixture:" << w;
+}
+
+TEST_P(FixtureTest, ImageTagsConfigAndHistory) {
+  for (auto& ti : truth_.at("images")) {
+    int im = image_for(ti);
+    ASSERT_GE(im, 0) << "no image with config digest " << ti.at("config_digest");
+    const Image& img = ar().images[im];
+    std::set<std::string> got(img.tags.begin(), img.tags.end());
+    EXPECT_EQ(got, truth_tags(ti)) << "tags of " << img.config_digest;
+    EXPECT_EQ(img.tags.size(), got.size()) << "duplicate tags";
+    EXPECT_EQ(img.config_digest, ti.at("config_digest").get<std::string>());
+    if (ti.contains("manifest_digest") && ti.at("manifest_digest").is_string())
+      EXPECT_EQ(img.manifest_digest, ti.at("manifest_digest").get<std::string>());
+    if (ti.contains("os")) EXPECT_EQ(img.platform.os, ti.at("os").get<std::string>());
+    if (ti.contains("architecture")) EXPECT_EQ(img.platform.architecture, ti.at("architecture").get<std::string>());
+    if (ti.contains("created") && ti.at("created").is_string()) EXPECT_EQ(img.created, ti.at("created").get<std::string>());
+    // The raw config bytes hash to the config digest (the image ID).
+    EXPECT_EQ(sha256_of(img.config_json), ti.at("config_digest").get<std::string>());
+
+    const json& th = ti.at("history");
+    ASSERT_EQ(img.history.size(), ti.at("history_count").get<size_t>());
+    ASSERT_EQ(img.history.size(), th.size());
+    int next_layer = 0;
+    for (size_t k = 0; k < th.size(); ++k) {
+      bool empty = th[k].value("empty_layer", false);
+      EXPECT_EQ(img.history[k].empty_layer, empty) << "history[" << k << "]";
+      EXPECT_EQ(img.history[k].created_by, th[k].value("created_by", "")) << "history[" << k << "]";
+      EXPECT_EQ(img.history[k].created, th[k].value("created", "")) << "history[" << k << "]";
+      // Non-empty steps map, in order, onto the layers (image spec).
+      EXPECT_EQ(img.history[k].layer, empty ? -1 : next_layer) << "history[" << k << "].layer";
+      if (!empty) ++next_layer;
+    }
+    ASSERT_EQ(img.layers.size(), ti.at("layer_count").get<size_t>());
+    ASSERT_EQ(ti.at("diff_ids").size(), img.layers.size());
+    for (size_t i = 0; i < img.layers.size(); ++i) {
+      EXPECT_EQ(img.layers[i].index, static_cast<int>(i));
+      EXPECT_EQ(img.layers[i].diff_id, ti.at("diff_ids")[i].get<std::string>()) << "layer " << i;
+      EXPECT_EQ(img.layers[i].diff_id, ti.at("layers")[i].at("config_diff_id").get<std::string>()) << "layer " << i;
+    }
+  }
+}
+
+TEST_P(FixtureTest, LayerBlobs) {
+  for (auto& ti : truth_.at("images")) {
+    int im = image_for(ti);
+    ASSERT_GE(im, 0);
+    const Image& img = ar().images[im];
+    ASSERT_EQ(img.layers.size(), ti.at("layers").size());
+    for (size_t i = 0; i < img.layers.size(); ++i) {
+      const json& tl = ti.at("layers")[i];
+      const Layer& l = img.layers[i];
+      SCOPED_TRACE("layer " + std::to_string(i) + " " + tl.at("path").get<std::string>());
+      ASSERT_GE(l.blob, 0);
+      ASSERT_LT(l.blob, static_cast<int>(ar().blobs.size()));
+      const Blob& b = ar().blobs[l.blob];
+      EXPECT_TRUE(b.present);
+      EXPECT_TRUE(b.indexed) << b.error;
+      EXPECT_TRUE(b.error.empty()) << b.error;
+      EXPECT_EQ(b.compression, compression_of(tl.at("compression").get<std::string>()))
+          << "ours " << compression_name(b.compression) << ", truth " << tl.at("compression");
+      EXPECT_EQ(b.stored_size, tl.at("stored_size").get<uint64_t>());
+      EXPECT_EQ(b.uncompressed_size, tl.at("uncompressed_size").get<int64_t>());
+      if (!l.digest.empty()) EXPECT_EQ(l.digest, tl.at("stored_digest").get<std::string>()) << "Layer::digest";
+      if (!b.stored_digest.empty())
+        EXPECT_EQ(b.stored_digest, tl.at("stored_digest").get<std::string>()) << "Blob::stored_digest";
+      if (l.size >= 0) EXPECT_EQ(l.size, tl.at("stored_size").get<int64_t>()) << "Layer::size";
+      if (tl.contains("media_type") && tl.at("media_type").is_string())
+        EXPECT_EQ(l.media_type, tl.at("media_type").get<std::string>());
+      EXPECT_EQ(b.member, truth_layer_member(tl)) << "Blob::member (after symlinks)";
+      EXPECT_NE(session_->layer_index(im, static_cast<int>(i)), nullptr);
+    }
+  }
+}
+
+TEST_P(FixtureTest, LayerEntryCounts) {
+  for (auto& ti : truth_.at("images")) {
+    int im = image_for(ti);
+    ASSERT_GE(im, 0);
+    for (size_t i = 0; i < ti.at("layers").size(); ++i) {
+      const json& tl = ti.at("layers")[i];
+      SCOPED_TRACE("layer " + std::to_string(i));
+      // The rule's premises, checked on the truth itself.
+      ASSERT_EQ(tl.at("entries").size(), tl.at("entry_count").get<size_t>());
+      uint32_t markers = 0, marker_files = 0;
+      for (auto& e : tl.at("entries")) {
+        if (is_marker(e)) {
+          ++markers;
+          if (e.at("type") == "file") ++marker_files;
+        }
+      }
+      ASSERT_EQ(markers, tl.at("whiteout_count").get<uint32_t>() + tl.at("opaque_dir_count").get<uint32_t>());
+      ASSERT_EQ(markers, marker_files) << "markers are typed 'file' in the truth";
+      auto types = tl.at("entry_types");
+      auto count = [&](const char* k) { return types.contains(k) ? types[k].get<uint32_t>() : 0u; };
+      uint32_t other = 0;
+      for (auto& [k, v] : types.items())
+        if (k != "file" && k != "dir" && k != "symlink" && k != "hardlink") other += v.get<uint32_t>();
+
+      const LayerIndex* idx = session_->layer_index(im, static_cast<int>(i));
+      ASSERT_NE(idx, nullptr);
+      const EntryCounts& c = idx->counts;
+      EXPECT_EQ(c.total, tl.at("entry_count").get<uint32_t>() - markers);
+      EXPECT_EQ(c.files, count("file") - marker_files);
+      EXPECT_EQ(c.dirs, count("dir")) << "the root entry '.' counts as a dir, as in the truth";
+      EXPECT_EQ(c.symlinks, count("symlink"));
+      EXPECT_EQ(c.hardlinks, count("hardlink"));
+      EXPECT_EQ(c.other, other);
+      EXPECT_EQ(c.whiteouts, tl.at("whiteout_count").get<uint32_t>());
+      EXPECT_EQ(c.opaque_dirs, tl.at("opaque_dir_count").get<uint32_t>());
+      EXPECT_EQ(idx->entries.size(), c.total);
+      // The blob's copy of the counts agrees.
+      const Blob& b = ar().blobs[ar().images[im].layers[i].blob];
+      EXPECT_EQ(b.counts.total, c.total) << "Blob::counts.total";
+      EXPECT_EQ(b.counts.files, c.files) << "Blob::counts.files";
+      EXPECT_EQ(b.counts.whiteouts, c.whiteouts) << "Blob::counts.whiteouts";
+    }
+  }
+}
+
+TEST_P(FixtureTest, LayerEntriesExact) {
+  const PathTable& pt = session_->paths();
+  for (auto& ti : truth_.at("images")) {
+    int im = image_for(ti);
+    ASSERT_GE(im, 0);
+    for (size_t i = 0; i < ti.at("layers").size(); ++i) {
+      const json& tl = ti.at("layers")[i];
+      SCOPED_TRACE("layer " + std::to_string(i));
+      const LayerIndex* idx = session_->layer_index(im, static_cast<int>(i));
+      ASSERT_NE(idx, nullptr);
+      std::vector<const json*> want;
+      for (auto& e : tl.at("entries"))
+        if (!is_marker(e)) want.push_back(&e);  // the root "." stays, as path ""
+      ASSERT_EQ(idx->entries.size(), want.size());
+      for (size_t k = 0; k < want.size(); ++k) {
+        const json& te = *want[k];
+        const Entry& e = idx->entries[k];
+        std::string tp = norm(te.at("path").get<std::string>());
+        ASSERT_EQ(pt.path(e.path), tp) << "entry #" << k << " (tar order)";
+        SCOPED_TRACE(tp);
+        EXPECT_EQ(e.type, entry_type_of(te.at("type").get<std::string>()))
+            << "ours " << entry_type_name(e.type) << ", truth " << te.at("type");
+        EXPECT_EQ(e.size, te.at("size").get<int64_t>());
+        EXPECT_EQ(e.uid, te.at("uid").get<uint32_t>());
+        EXPECT_EQ(e.gid, te.at("gid").get<uint32_t>());
+        uint32_t tm = parse_mode(te.at("mode").get<std::string>());
+        EXPECT_EQ(e.mode & 07777, tm & 07777) << std::oct << "mode ours 0" << e.mode << " truth 0" << tm;
+        if (tm & 0170000)
+          EXPECT_EQ(e.mode & 0170000, tm & 0170000) << std::oct << "type bits ours 0" << e.mode << " truth 0" << tm;
+        if (e.type == EntryType::kSymlink) {
+          ASSERT_LT(e.link, idx->strings.size());
+          EXPECT_EQ(idx->strings[e.link], te.at("link").get<std::string>());
+        } else if (e.type == EntryType::kHardlink) {
+          EXPECT_EQ(pt.path(e.link), norm(te.at("link").get<std::string>()));
+        }
+      }
+    }
+  }
+}
+
+TEST_P(FixtureTest, WhiteoutsOpaqueDirsHardlinks) {
+  const PathTable& pt = session_->paths();
+  for (auto& ti : truth_.at("images")) {
+    int im = image_for(ti);
+    ASSERT_GE(im, 0);
+    for (size_t i = 0; i < ti.at("layers").size(); ++i) {
+      const json& tl = ti.at("layers")[i];
+      SCOPED_TRACE("layer " + std::to_string(i));
+      const LayerIndex* idx = session_->layer_index(im, static_cast<int>(i));
+      ASSERT_NE(idx, nullptr);
+      std::multiset<std::string> wh, twh, op, top;
+      for (PathId p : idx->whiteouts) wh.insert(pt.path(p));
+      for (auto& w : tl.at("whiteouts")) twh.insert(norm(w.get<std::string>()));
+      for (PathId p : idx->opaque_dirs) op.insert(pt.path(p));
+      for (auto& o : tl.at("opaque_dirs")) top.insert(norm(o.get<std::string>()));
+      EXPECT_EQ(wh, twh);
+      EXPECT_EQ(op, top);
+      std::set<std::pair<std::string, std::string>> hl, thl;
+      for (auto& e : idx->entries)
+        if (e.type == EntryType::kHardlink) hl.insert({pt.path(e.path), pt.path(e.link)});
+      for (auto& h : tl.at("hardlinks")) thl.insert({norm(h[0].get<std::string>()), norm(h[1].get<std::string>())});
+      EXPECT_EQ(hl, thl);
+    }
+  }
+}
+
+TEST_P(FixtureTest, MergedFilesystem) {
+  for (auto& ti : truth_.at("images")) {
+    int im = image_for(ti);
+    ASSERT_GE(im, 0);
+    auto r = session_->list(im, ListOptions{.layer = -1, .merged = true});
+    ASSERT_TRUE(r.ok()) << r.error().to_string();
+    std::map<std::string, const ListedEntry*> ours;
+    for (auto& e : r.value()) {
+      EXPECT_TRUE(ours.emplace(e.path, &e).second) << "listed twice: " << e.path;
+      EXPECT_NE(e.change, Change::kDeleted) << e.path;
+      EXPECT_NE(basename_of(e.path).rfind(".wh.", 0), 0u) << "whiteout marker shown as a file: " << e.path;
+    }
+    std::set<std::string> want, got;
+    for (auto& p : ti.at("merged_fs").at("paths")) want.insert(p.at("path").get<std::string>());
+    for (auto& [p, e] : ours) got.insert(p);
+    EXPECT_EQ(got.size(), ti.at("merged_fs").at("path_count").get<size_t>());
+    EXPECT_EQ(got, want) << dump_diff(want, got);
+    for (auto& p : ti.at("merged_fs").at("paths")) {
+      auto it = ours.find(p.at("path").get<std::string>());
+      if (it == ours.end()) continue;
+      const ListedEntry& e = *it->second;
+      std::string ft = p.at("find_type").get<std::string>();
+      char t = e.type == EntryType::kDir ? 'd'
+               : (e.type == EntryType::kFile || e.type == EntryType::kHardlink) ? 'f'
+               : e.type == EntryType::kSymlink ? 'l' : '?';
+      EXPECT_EQ(std::string(1, t), ft) << e.path << " is " << entry_type_name(e.type);
+      if (p.contains("link")) EXPECT_EQ(e.link, p.at("link").get<std::string>()) << e.path;
+      if (e.type == EntryType::kFile && p.contains("size")) EXPECT_EQ(e.size, p.at("size").get<int64_t>()) << e.path;
+      EXPECT_GE(e.layer, 0) << e.path;
+    }
+  }
+}
+
+// Our merged view and change set after every layer against a reference merge of
+// the truth layers; the reference is first validated against umoci's result.
+TEST_P(FixtureTest, PerLayerMergeAndChanges) {
+  for (auto& ti : truth_.at("images")) {
+    int im = image_for(ti);
+    ASSERT_GE(im, 0);
+    RefFs ref;
+    std::vector<RefFs> after;
+    std::vector<std::map<std::string, Change>> changes;
+    for (auto& tl : ti.at("layers")) {
+      changes.push_back(ref_apply(ref, tl));
+      after.push_back(ref);
+    }
+    RefFs truth_top;
+    for (auto& p : ti.at("merged_fs").at("paths"))
+      truth_top[p.at("path").get<std::string>()] = p.at("find_type").get<std::string>()[0];
+    ASSERT_EQ(ref, truth_top) << "the test's reference merge disagrees with merged_fs (test bug or truth subtlety)";
+
+    for (size_t i = 0; i < after.size(); ++i) {
+      SCOPED_TRACE("layer " + std::to_string(i));
+      auto m = session_->list(im, ListOptions{.layer = static_cast<int>(i), .merged = true});
+      ASSERT_TRUE(m.ok()) << m.error().to_string();
+      RefFs got;
+      for (auto& e : m.value())
+        got[e.path] = e.type == EntryType::kDir ? 'd'
+                      : (e.type == EntryType::kFile || e.type == EntryType::kHardlink) ? 'f'
+                      : e.type == EntryType::kSymlink ? 'l' : 'o';
+      std::set<std::string> gs, ws;
+      for (auto& [p, t] : got) gs.insert(p);
+      for (auto& [p, t] : after[i]) ws.insert(p);
+      EXPECT_EQ(gs, ws) << dump_diff(ws, gs);
+      EXPECT_EQ(got, after[i]);
+
+      auto c = session_->list(im, ListOptions{.layer = static_cast<int>(i), .merged = false});
+      ASSERT_TRUE(c.ok()) << c.error().to_string();
+      std::map<std::string, Change> gc;
+      for (auto& e : c.value()) gc[e.path] = e.change;
+      std::string diff;
+      for (auto& [p, ch] : changes[i]) {
+        auto it = gc.find(p);
+        if (it == gc.end()) diff += "\n  missing " + std::string(1, change_mark(ch)) + " " + p;
+        else if (it->second != ch)
+          diff += "\n  " + p + ": ours " + change_name(it->second) + ", expected " + change_name(ch);
+      }
+      for (auto& [p, ch] : gc)
+        if (!changes[i].count(p)) diff += "\n  unexpected " + std::string(1, change_mark(ch)) + " " + p;
+      EXPECT_TRUE(diff.empty()) << "change set differs:" << diff;
+
+      auto cc = session_->change_counts(im);
+      ASSERT_TRUE(cc.ok());
+      ASSERT_EQ(cc.value().size(), after.size());
+      uint32_t a = 0, mo = 0, d = 0;
+      for (auto& [p, ch] : changes[i]) (ch == Change::kAdded ? a : ch == Change::kModified ? mo : d)++;
+      EXPECT_EQ(cc.value()[i].added, a);
+      EXPECT_EQ(cc.value()[i].modified, mo);
+      EXPECT_EQ(cc.value()[i].deleted, d);
+    }
+  }
+}
+
+// Every regular file of every layer, read at that layer, hashes to the truth.
+TEST_P(FixtureTest, LayerFileContents) {
+  for (auto& ti : truth_.at("images")) {
+    int im = image_for(ti);
+    ASSERT_GE(im, 0);
+    for (size_t i = 0; i < ti.at("layers").size(); ++i) {
+      const json& tl = ti.at("layers")[i];
+      for (auto& te : tl.at("entries")) {
+        if (is_marker(te) || te.at("type") != "file" || !te.contains("sha256")) continue;
+        std::string p = norm(te.at("path").get<std::string>());
+        std::string data;
+        Status st = read_all(*session_, im, static_cast<int>(i), p, &data);
+        ASSERT_TRUE(st.ok()) << p << " @ layer " << i << ": " << st.error().to_string();
+        EXPECT_EQ(data.size(), te.at("size").get<size_t>()) << p << " @ layer " << i;
+        EXPECT_EQ(sha256_of(data), te.at("sha256").get<std::string>()) << p << " @ layer " << i;
+      }
+    }
+  }
+}
+
+// Every regular file of the merged tree (hardlinks included) read at the top.
+TEST_P(FixtureTest, MergedFileContents) {
+  for (auto& ti : truth_.at("images")) {
+    int im = image_for(ti);
+    ASSERT_GE(im, 0);
+    for (auto& p : ti.at("merged_fs").at("paths")) {
+      if (p.at("find_type") != "f" || !p.contains("sha256")) continue;
+      std::string path = p.at("path").get<std::string>(), data;
+      Status st = read_all(*session_, im, -1, path, &data);
+      ASSERT_TRUE(st.ok()) << path << ": " << st.error().to_string();
+      EXPECT_EQ(data.size(), p.at("size").get<size_t>()) << path;
+      EXPECT_EQ(sha256_of(data), p.at("sha256").get<std::string>()) << path;
+    }
+  }
+}
+
+// verify() hashes blobs and uncompressed streams: they match the truth's
+// independently computed digests, and nothing is flagged.
+TEST_P(FixtureTest, VerifyDigests) {
+  OpenOptions o;
+  o.verify = true;
+  auto s = open_session(fixture_tar(GetParam()), nullptr, o);
+  ASSERT_TRUE(s != nullptr);
+  const Archive& a = s->archive();
+  std::string w;
+  for (auto& x : a.warnings) w += "\n  [" + x.code + "] " + x.message + " @ " + x.where;
+  EXPECT_TRUE(a.warnings.empty()) << w;
+  for (auto& ti : truth_.at("images")) {
+    int im = find_image(a, ti.at("config_digest").get<std::string>());
+    ASSERT_GE(im, 0);
+    for (size_t i = 0; i < ti.at("layers").size(); ++i) {
+      const json& tl = ti.at("layers")[i];
+      const Blob& b = a.blobs[a.images[im].layers[i].blob];
+      EXPECT_EQ(b.computed_digest, tl.at("stored_digest").get<std::string>()) << "layer " << i;
+      EXPECT_EQ(b.computed_diff_id, tl.at("computed_diff_id").get<std::string>()) << "layer " << i;
+      EXPECT_EQ(b.uncompressed_size, tl.at("uncompressed_size").get<int64_t>()) << "layer " << i;
+    }
+  }
+}
+
+// Opening reads headers, not payloads, of uncompressed layers (well under 30%
+// of the archive); compressed layers must be decoded, but each blob only once.
+TEST_P(FixtureTest, OpenReadsLittleOrOnce) {
+  bool all_plain = truth_.value("outer_compression", "none") == "none";
+  for (auto& ti : truth_.at("images"))
+    for (auto& tl : ti.at("layers")) all_plain = all_plain && tl.at("compression") == "none";
+  uint64_t n = src_->bytes_read(), size = src_->size();
+  double pct = 100.0 * static_cast<double>(n) / static_cast<double>(size);
+  std::printf("[ bytes    ] %s (%s layers): open read %llu of %llu bytes (%.2f%%) in %llu calls\n",
+              GetParam().c_str(), all_plain ? "uncompressed" : "compressed", static_cast<unsigned long long>(n),
+              static_cast<unsigned long long>(size), pct, static_cast<unsigned long long>(src_->read_calls()));
+  if (all_plain)
+    EXPECT_LT(n * 10, size * 3) << "open() read " << n << " of " << size << " bytes (" << pct << "%), want < 30%";
+  else
+    EXPECT_LE(n, size + size / 20) << "open() read " << n << " of " << size << " bytes (" << pct
+                                    << "%): some layer was read more than once";
+  // Listing the merged tree is served from the index: no further reads.
+  uint64_t before = src_->bytes_read();
+  auto r = session_->list(0, ListOptions{.layer = -1, .merged = true});
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(src_->bytes_read(), before) << "list() read the archive again";
+}
+
+INSTANTIATE_TEST_SUITE_P(Fixtures, FixtureTest, ::testing::ValuesIn(all_fixtures()),
+                         [](const ::testing::TestParamInfo<std::string>& i) { return param_name(i.param); });
+GTEST_ALLOW_UNINSTANTIATED_PARAMETERIZED_TEST(FixtureTest);
