@@ -166,3 +166,16 @@ test('several archives open, one current', async ({ page }) => {
   await expect(tabs).toHaveCount(1);
   await expect(page.locator('#archive-panel .archive-name')).toHaveText('skopeo-oci-archive-zstd-features.tar');
 });
+
+test('cancel terminates the worker; the next request respawns it and re-indexes', async ({ page }) => {
+  await page.goto('./');
+  await openFile(page, fixture('docker20-save-features'));
+  const spawned = () => page.evaluate(() => document.querySelector('layer-scope')!.current!.engine.workersSpawned);
+  expect(await spawned()).toBe(1);
+  await page.evaluate(() => document.querySelector('layer-scope')!.current!.cancel());
+  await page.locator('#view-merged').click();
+  await filter(page, 'config.ini');
+  await page.locator('.r[data-path="etc/app/config.ini"]').click();
+  await expect(page.locator('#text')).toContainText('(version 2)');
+  expect(await spawned()).toBe(2);
+});

@@ -107,6 +107,24 @@ export class ArchiveView extends LitElement {
       .images .tagline {
         overflow-wrap: anywhere;
       }
+      .attestations {
+        list-style: none;
+        margin: 0;
+        padding: 0;
+      }
+      .attestation {
+        font-size: 12.5px;
+        padding: 4px 0;
+      }
+      h3.section-title {
+        padding: 12px 0 4px;
+      }
+      .attestation .sub {
+        display: block;
+        color: var(--ls-muted);
+        font-size: 11px;
+        overflow-wrap: anywhere;
+      }
       .chips {
         display: flex;
         flex-wrap: wrap;
@@ -299,6 +317,12 @@ export class ArchiveView extends LitElement {
         min-height: 0;
         overflow: auto;
       }
+      .reopen {
+        padding: 6px 12px;
+        font-size: 12.5px;
+        background: var(--ls-accent-soft);
+        border-bottom: 1px solid var(--ls-border);
+      }
       .empty {
         padding: 24px;
         color: var(--ls-muted);
@@ -418,6 +442,11 @@ export class ArchiveView extends LitElement {
           )}
           ${img ? html`<span class="image-label">${imageTitle(img)}</span>` : nothing}
         </nav>
+        ${s.reopen
+          ? html`<div class="reopen" role="status">
+              Indexing ${s.name} again after a cancel… ${s.reopen.total ? `${Math.floor((100 * s.reopen.done) / s.reopen.total)}%` : ''}
+            </div>`
+          : nothing}
         ${img ? this.renderTab(img) : html`<div class="empty">This archive holds no image.</div>`}
       </section>`;
   }
@@ -563,7 +592,11 @@ export class ArchiveView extends LitElement {
               ${d.images.map(
                 (im) => html`<li>
                   <button aria-pressed=${im.index === s.image ? 'true' : 'false'} data-index=${im.index} @click=${() => s.selectImage(im.index)}>
-                    <span class="tagline">${imageTitle(im)}</span>
+                    <span class="tagline"
+                      >${imageTitle(im)}${d.images.some((o) => o !== im && imageTitle(o) === imageTitle(im))
+                        ? html` · <strong>${platformString(im.platform)}</strong>`
+                        : nothing}</span
+                    >
                     <span class="sub">${im.id ?? 'no id'} · ${platformString(im.platform)} · ${plural(im.layers.length, 'layer')} · ${formatBytes(im.size)}</span>
                   </button>
                 </li>`,
@@ -573,14 +606,19 @@ export class ArchiveView extends LitElement {
         ${img ? this.renderImageSummary(img) : html`<p class="muted">No image found in this archive.</p>`}
         ${d.attestations.length
           ? html`<h3 class="section-title" id="attestations">Attestations (not images)</h3>
-              <ul class="images">
-                ${d.attestations.map(
-                  (a) => html`<li class="muted" title=${a.manifest_digest}>
-                    <span class="mono">${shortDigest(a.manifest_digest)}</span> · ${a.reference_type || 'attestation'}
-                    ${a.reference_digest ? html`for <span class="mono">${shortDigest(a.reference_digest)}</span>` : nothing}
-                    ${a.predicate_types.length ? html`<span class="sub">${a.predicate_types.join(', ')}</span>` : nothing}
-                  </li>`,
-                )}
+              <ul class="attestations" id="attestation-list">
+                ${d.attestations.map((a) => {
+                  const target = d.images.find((im) => im.manifest_digest && im.manifest_digest === a.reference_digest);
+                  return html`<li class="attestation" title=${a.manifest_digest}>
+                    <span>${a.reference_type === 'attestation-manifest' ? 'Build attestation' : a.reference_type || 'Attestation'}</span>
+                    ${target
+                      ? html`for <button class="link" @click=${() => s.selectImage(target.index)}>${imageTitle(target)} (${platformString(target.platform)})</button>`
+                      : a.reference_digest
+                        ? html`for <span class="mono">${shortDigest(a.reference_digest)}</span>`
+                        : nothing}
+                    <span class="sub mono">${shortDigest(a.manifest_digest)}${a.predicate_types.length ? ` · ${a.predicate_types.join(', ')}` : ''}</span>
+                  </li>`;
+                })}
               </ul>`
           : nothing}
       </div>

@@ -12,6 +12,8 @@ import type { TreeLoad } from '../state/session';
 import {
   F_CONTEXT,
   F_IMPLICIT,
+  M_ABOVE,
+  M_MATCH,
   T_DELETED,
   T_DIR,
   T_HARDLINK,
@@ -434,7 +436,7 @@ export class FileTree extends LitElement {
 
   private isOpen(i: number): boolean {
     // While filtering, directories that hold matches are always open.
-    if (this.mask) return this.mask[i] === 1 || this.expanded.has(i);
+    if (this.mask) return (this.mask[i] & M_ABOVE) !== 0 || this.expanded.has(i);
     return this.expanded.has(i);
   }
 
@@ -628,7 +630,7 @@ export class FileTree extends LitElement {
         >`;
       }
     }
-    const cls = `r${sel ? ' sel' : ''}${ctx ? ' context' : ''}${deleted ? ' deleted' : ''}${this.mask && this.mask[i] === 2 ? ' match' : ''}`;
+    const cls = `r${sel ? ' sel' : ''}${ctx ? ' context' : ''}${deleted ? ' deleted' : ''}${this.mask && this.mask[i] & M_MATCH ? ' match' : ''}`;
     return html`<div
       class=${cls}
       id=${`n${i}`}

@@ -551,6 +551,11 @@ export class FileViewer extends LitElement {
           ? ` · ${formatCount(c.lines)} lines`
           : ''}</span
       >
+      ${c?.loading || dl
+        ? html`<button class="btn small" id="cancel-read" title="Stop reading (the archive is indexed again on the next request)" @click=${() => this.session?.cancel()}>
+            Cancel
+          </button>`
+        : nothing}
       <button class="btn small" id="download" @click=${() => this.download()} ?disabled=${!!dl} title="Save this file">
         ${icons.download}${dl ? ` ${dl.total ? Math.floor((100 * dl.done) / dl.total) : 0}%` : ' Download'}
       </button>

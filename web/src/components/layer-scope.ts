@@ -222,9 +222,14 @@ export class LayerScope extends LitElement {
         width: min(620px, 100%);
         padding: 20px 22px;
       }
-      .status h2 {
+      .status .card > h2 {
         margin: 0 0 4px;
+        padding: 0;
         font-size: 17px;
+        font-weight: 650;
+        letter-spacing: normal;
+        text-transform: none;
+        color: var(--ls-fg);
         overflow-wrap: anywhere;
       }
       .bar {

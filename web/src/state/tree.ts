@@ -207,41 +207,51 @@ export function compileFilter(kind: FilterKind, pattern: string): { test: (path:
   }
 }
 
-/** Which nodes a filter keeps: the matches and their ancestors (1 = keep, 2 = match). */
+/** Mask bits of filterMask: M_ABOVE = holds a match below (shown open), M_MATCH = matches. */
+export const M_ABOVE = 1;
+export const M_MATCH = 2;
+
+/** Which nodes a filter keeps: the matches and their ancestors. */
 export function filterMask(t: TreeModel, test: (path: string, name: string) => boolean): { mask: Uint8Array; matches: number } {
   const mask = new Uint8Array(t.n);
   let matches = 0;
   for (let i = 1; i < t.n; i++) {
     if ((t.flags[i] & F_CONTEXT) === 0 && test(t.paths[i], t.names[i])) {
       matches++;
-      mask[i] = 2;
-      for (let a = t.parent[i]; a > 0 && mask[a] === 0; a = t.parent[a]) mask[a] = 1;
+      mask[i] |= M_MATCH;
+      for (let a = t.parent[i]; a > 0 && (mask[a] & M_ABOVE) === 0; a = t.parent[a]) mask[a] |= M_ABOVE;
     }
   }
-  mask[0] = 1;
+  mask[0] = M_ABOVE;
   return { mask, matches };
 }
 
-/** The visible rows: depth-first over expanded directories (or over the filter's kept nodes). */
+/** The visible rows: depth-first over expanded directories (or over the filter's
+ *  kept nodes; a matching directory the user expands shows all of its content). */
 export function flatten(t: TreeModel, expanded: Set<number>, sort: SortMode, mask: Uint8Array | null): Int32Array {
   const out: number[] = [];
   const stack: Int32Array[] = [sortedKids(t, 0, sort)];
   const pos: number[] = [0];
+  const unmasked: boolean[] = [mask === null];
   while (stack.length) {
     const top = stack.length - 1;
     const ks = stack[top];
     if (pos[top] >= ks.length) {
       stack.pop();
       pos.pop();
+      unmasked.pop();
       continue;
     }
     const i = ks[pos[top]++];
-    if (mask && mask[i] === 0) continue;
+    const free = unmasked[top];
+    if (!free && mask![i] === 0) continue;
     out.push(i);
-    const open = mask ? mask[i] === 1 || (mask[i] === 2 && expanded.has(i)) : expanded.has(i);
+    const open = free ? expanded.has(i) : (mask![i] & M_ABOVE) !== 0 || expanded.has(i);
     if (open && hasKids(t, i)) {
       stack.push(sortedKids(t, i, sort));
       pos.push(0);
+      // The user opened a match that holds no other match: show everything in it.
+      unmasked.push(free || ((mask![i] & M_ABOVE) === 0 && expanded.has(i)));
     }
   }
   return Int32Array.from(out);
