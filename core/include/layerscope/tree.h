@@ -92,11 +92,11 @@ struct TreeItem {
 
 // The result of applying layers [0, upto] of an image.
 struct MergedTree {
-  std::vector<TreeItem> items;  // present paths, sorted by path bytes
+  std::vector<TreeItem> items;  // present paths in tree order: parents first, siblings by name bytes
 };
 
 // Per-layer change sets of an image: changes[i] lists what layer i added,
-// modified and deleted, sorted by path.
+// modified and deleted, in the same tree order.
 struct ImageChanges {
   std::vector<std::vector<TreeItem>> changes;
 };
