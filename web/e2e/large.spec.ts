@@ -88,6 +88,7 @@ test('opening can be cancelled mid-index, and started again', async ({ page }) =
   await page.locator('#file').setInputFiles(big);
   const bar = page.locator('#progress [role="progressbar"]');
   await expect.poll(async () => Number(await bar.getAttribute('aria-valuenow')), { timeout: 60_000, intervals: [20] }).toBeGreaterThan(0);
+  await shot(page, 'large-progress');
   const pct = Number(await bar.getAttribute('aria-valuenow'));
   await page.locator('#cancel').click();
   await expect(page.locator('#open-error')).toContainText('Stopped opening');

@@ -182,7 +182,10 @@ export function compileFilter(kind: FilterKind, pattern: string): { test: (path:
     return { test: (path) => path.toLowerCase().includes(q) };
   }
   if (kind === 'glob') {
-    const body = p.replace(/^\//, '');
+    // Like .gitignore: "/etc/*.conf" is anchored at the root; "app/*.ini" matches at any
+    // depth; a pattern without "/" matches names. "**" crosses directories.
+    const anchored = p.startsWith('/');
+    const body = p.replace(/^\/+/, '');
     let re = '';
     for (let k = 0; k < body.length; k++) {
       const c = body[k];
@@ -195,7 +198,7 @@ export function compileFilter(kind: FilterKind, pattern: string): { test: (path:
       } else if (c === '?') re += '[^/]';
       else re += c.replace(/[.+^${}()|[\]\\]/g, '\\$&');
     }
-    const rx = new RegExp(`^${re}$`, 'i');
+    const rx = new RegExp(`^${anchored ? '' : '(?:.*/)?'}${re}$`, 'i');
     // No slash in the pattern: match the name, as a shell would in any directory.
     return body.includes('/') ? { test: (path) => rx.test(path) } : { test: (_path, name) => rx.test(name) };
   }
