@@ -9,7 +9,7 @@ import { CHANGES, ENTRY_TYPES, isCancelled, CoreError } from '../engine';
 import type { ArchiveSession } from '../state/session';
 import { F_CONTEXT, T_DIR, hasKids, type TreeModel } from '../state/tree';
 import type { TreeView, ViewerMode } from '../state/hash';
-import { basename, formatBytes, formatCount, formatMode, formatUnixTime, octal, resolveLink } from '../state/format';
+import { basename, formatBytes, formatCount, formatMode, formatUnixTime, octal, plural, resolveLink } from '../state/format';
 import { looksLikeText, sniffImage, type ImageKind } from '../state/sniff';
 import { errorTitle } from '../state/words';
 import { shared } from './styles';
@@ -548,7 +548,7 @@ export class FileViewer extends LitElement {
       <span class="spacer"></span>
       <span class="status" id="viewer-status"
         >${c?.loading ? 'reading…' : c ? (c.eof && c.base === 0 ? `${formatBytes(size)}` : `${formatBytes(c.base)}–${formatBytes(loaded)} of ${formatBytes(size)}`) : ''}${mode === 'text' && c
-          ? ` · ${formatCount(c.lines)} lines`
+          ? ` · ${plural(c.lines, "line")}`
           : ''}</span
       >
       ${c?.loading || dl
