@@ -23,7 +23,7 @@ done
 
 pkgs=(
     build-essential cmake ninja-build pkg-config
-    libarchive-dev nlohmann-json3-dev libgtest-dev
+    libarchive-dev nlohmann-json3-dev libgtest-dev libssl-dev
     emscripten python3 nodejs npm
     dpkg-dev            # apt-get source / dpkg-source (scripts/fetch-sources.sh)
     zstd xz-utils bzip2 gzip

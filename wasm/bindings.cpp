@@ -59,6 +59,10 @@ class JsSource final : public ByteSource {
 class Handle {
  public:
   explicit Handle(std::unique_ptr<Session> s) : s_(std::move(s)) {}
+  explicit Handle(Error e) : err_(envelope_error(e)) {}
+
+  bool ok() const { return s_ != nullptr; }
+  std::string errorJson() const { return err_; }
 
   std::string summary() const { return envelope_ok(s_->inspect_json()); }
 
@@ -116,10 +120,13 @@ class Handle {
 
  private:
   std::unique_ptr<Session> s_;
+  std::string err_;
 };
 
-// opts: {verify?: bool, progress?: (phase, done, total) => bool}
-val openArchive(val src, val opts) {
+// opts: {verify?: bool, progress?: (phase, done, total, detail) => bool}
+// Returns a Handle that either holds the session or the error envelope;
+// wasm/api-post.js wraps it as openArchive() -> {ok:true, handle} | {ok:false, code, message, where}.
+Handle* openArchiveRaw(val src, val opts) {
   double size = src["size"].as<double>();
   std::string name = src["name"].isString() ? src["name"].as<std::string>() : std::string("archive");
   OpenOptions o;
@@ -135,28 +142,21 @@ val openArchive(val src, val opts) {
     }
   }
   auto s = Session::open(std::make_shared<JsSource>(src, size, name), std::move(o));
-  val r = val::object();
-  if (!s.ok()) {
-    r.set("ok", false);
-    r.set("code", std::string(code_name(s.error().code)));
-    r.set("message", s.error().message);
-    r.set("where", s.error().where);
-    return r;
-  }
-  r.set("ok", true);
-  r.set("handle", val(new Handle(std::move(s).value()), emscripten::allow_raw_pointers()));
-  return r;
+  if (!s.ok()) return new Handle(s.take_error());
+  return new Handle(std::move(s).value());
 }
 
 }  // namespace
 
 EMSCRIPTEN_BINDINGS(layerscope) {
   emscripten::class_<Handle>("Handle")
+      .function("ok", &Handle::ok)
+      .function("errorJson", &Handle::errorJson)
       .function("summary", &Handle::summary)
       .function("resolveImage", &Handle::resolveImage)
       .function("list", &Handle::list)
       .function("readFile", &Handle::readFile)
       .function("bytesRead", &Handle::bytesRead);
-  emscripten::function("openArchive", &openArchive);
+  emscripten::function("openArchiveRaw", &openArchiveRaw, emscripten::allow_raw_pointers());
   emscripten::constant("SCHEMA_VERSION", kSchemaVersion);
 }
