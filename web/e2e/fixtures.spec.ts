@@ -93,6 +93,7 @@ test('multi-image archive: picker and switching', async ({ page }) => {
   for (let k = 0; k < t.image_count; k++) {
     await picker.nth(k).click();
     await expect(picker.nth(k)).toHaveAttribute('aria-pressed', 'true');
+    await expect.poll(() => page.evaluate(() => location.hash)).toContain(`image=${k}`);
     const tags = await page.locator('#tags .chip').allTextContents();
     const im = t.images.find((x) => JSON.stringify([...(x.repo_tags ?? [])].sort()) === JSON.stringify([...tags].sort()));
     expect(im, `image with tags ${tags.join(', ')}`).toBeTruthy();

@@ -52,3 +52,22 @@ for (const scheme of ['light', 'dark'] as const) {
     await shot(page, `${scheme}-narrow-files`);
   });
 }
+
+test('theme toggle: follow the system, light, dark', async ({ page }) => {
+  await page.emulateMedia({ colorScheme: 'light' });
+  await page.goto('./');
+  const host = page.locator('layer-scope');
+  const bg = () => host.evaluate((e) => getComputedStyle(e).backgroundColor);
+  const light = await bg();
+  await page.locator('#theme').click(); // auto -> light
+  await expect(host).toHaveAttribute('theme', 'light');
+  expect(await bg()).toBe(light);
+  await page.locator('#theme').click(); // light -> dark
+  await expect(host).toHaveAttribute('theme', 'dark');
+  expect(await bg()).not.toBe(light);
+  await page.reload(); // remembered
+  await expect(host).toHaveAttribute('theme', 'dark');
+  await page.locator('#theme').click(); // dark -> auto
+  await expect(host).toHaveAttribute('theme', 'auto');
+  expect(await bg()).toBe(light);
+});
