@@ -44,7 +44,13 @@ if [ -f dist/.stamp ] && [ "$(cat dist/.stamp)" = "$stamp" ] && [ -f dist/layers
     exit 0
 fi
 
-# 3. Type-check, then the two builds.
+# 3. Guard: archive data is only ever rendered as text (Lit text bindings).
+if grep -rnE 'innerHTML|outerHTML|insertAdjacentHTML|unsafeHTML|unsafeSVG|unsafeCSS|document\.write' src ../wasm/*.ts; then
+    echo "web/build.sh: markup sinks are not allowed in web/src or wasm/*.ts (render archive data as text)" >&2
+    exit 1
+fi
+
+# 4. Type-check, then the two builds.
 export LAYERSCOPE_WASM_DIR="$esm"
 npx tsc --noEmit -p .
 npx vite build --logLevel warn

@@ -7,7 +7,7 @@
 // no-hash (do not read or write location.hash, for embedding).
 import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
-import { fetchArchive, isCancelled, SINGLE_FILE, CoreError } from '../engine';
+import { fetchArchive, SINGLE_FILE, CoreError } from '../engine';
 import { ArchiveSession } from '../state/session';
 import { formatHash, parseHash, type LinkState } from '../state/hash';
 import { formatBytes, formatDuration, formatRate } from '../state/format';
@@ -676,9 +676,6 @@ function phaseText(phase: string, detail: string): string {
 function isCancelledEnvelope(e: { code: string }): boolean {
   return e.code === 'cancelled';
 }
-
-// Re-exported for embedders that want to call openFiles() with their own File.
-export { isCancelled };
 
 declare global {
   interface HTMLElementTagNameMap {

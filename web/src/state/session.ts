@@ -191,7 +191,7 @@ export class ArchiveSession {
     load.promise.catch(() => undefined);
     this.trees.set(key, load);
     // Keep a handful of listings: big merged trees are tens of MB.
-    if (this.trees.size > 6) {
+    if (this.trees.size > 4) {
       const oldest = this.trees.keys().next().value as string;
       if (oldest !== key) this.trees.delete(oldest);
     }

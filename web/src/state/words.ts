@@ -50,11 +50,3 @@ const ERRORS: Record<string, string> = {
 export function errorTitle(code: string): string {
   return ERRORS[code] ?? 'Error';
 }
-
-const LAYOUT_HINT: Record<string, string> = {
-  'docker-legacy': 'written by docker save (Docker ≤ 24), podman save, or skopeo docker-archive',
-};
-
-export function layoutHint(layout: string): string {
-  return LAYOUT_HINT[layout] ?? '';
-}
