@@ -33,6 +33,7 @@ usage:
   layerscope history ARCHIVE [IMAGE] [--no-trunc] [--json]
   layerscope ls      ARCHIVE [IMAGE] [--layer N | --merged] [--layer N --merged] [PATH] [--json]
   layerscope cat     ARCHIVE [IMAGE] PATH [--layer N]
+  layerscope log     ARCHIVE [IMAGE] PATH [--json]   (every layer that added, modified or deleted PATH)
 
 IMAGE is a tag (repo:tag), an image ID or its prefix, or an index (0, #0). It may be left
 out when the archive holds one image. ls without --layer shows the merged filesystem of
@@ -474,11 +475,38 @@ int cmd_cat(const Args& a, Session& s) {
   return 0;
 }
 
+int cmd_log(const Args& a, Session& s) {
+  int im = 0;
+  std::string path;
+  image_and_path(a, s, true, &im, &path);
+  if (a.json) {
+    auto j = s.path_history_json(im, path);
+    if (!j.ok()) return fail(j.error());
+    std::printf("%s\n", j.value().c_str());
+    return 0;
+  }
+  auto r = s.path_history(im, path);
+  if (!r.ok()) return fail(r.error());
+  if (r.value().empty()) {
+    return fail(make_error(Code::kNotFound, "no layer of this image touches this path", path));
+  }
+  for (auto& e : r.value()) {
+    std::printf("layer %-3d %-9s", e.layer, change_name(e.change));
+    if (e.change != Change::kDeleted) {
+      std::printf(" %s %s/%s %9s", mode_string(e.type, e.mode).c_str(), std::to_string(e.uid).c_str(),
+                  std::to_string(e.gid).c_str(), e.type == EntryType::kFile ? human_size(e.size).c_str() : "-");
+      if (!e.link.empty()) std::printf(" -> %s", printable(e.link).c_str());
+    }
+    std::printf("\n");
+  }
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
   Args a = parse_args(argc, argv);
-  static const char* cmds[] = {"inspect", "images", "history", "ls", "cat"};
+  static const char* cmds[] = {"inspect", "images", "history", "ls", "cat", "log"};
   if (std::find_if(std::begin(cmds), std::end(cmds), [&](const char* c) { return a.cmd == c; }) == std::end(cmds))
     usage_error("unknown command '" + a.cmd + "'");
   auto s = open_session(a);
@@ -488,5 +516,6 @@ int main(int argc, char** argv) {
   if (a.cmd == "images") return cmd_images(a, sess);
   if (a.cmd == "history") return cmd_history(a, sess);
   if (a.cmd == "ls") return cmd_ls(a, sess);
+  if (a.cmd == "log") return cmd_log(a, sess);
   return cmd_cat(a, sess);
 }

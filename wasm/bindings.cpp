@@ -116,6 +116,12 @@ class Handle {
     return r;
   }
 
+  std::string pathHistory(int image, std::string path) const {
+    auto r = s_->path_history_json(image, path);
+    if (!r.ok()) return envelope_error(r.error());
+    return envelope_ok(r.value());
+  }
+
   double bytesRead() const { return static_cast<double>(s_->source().bytes_read()); }
 
  private:
@@ -156,6 +162,7 @@ EMSCRIPTEN_BINDINGS(layerscope) {
       .function("resolveImage", &Handle::resolveImage)
       .function("list", &Handle::list)
       .function("readFile", &Handle::readFile)
+      .function("pathHistory", &Handle::pathHistory)
       .function("bytesRead", &Handle::bytesRead);
   emscripten::function("openArchiveRaw", &openArchiveRaw, emscripten::allow_raw_pointers());
   emscripten::constant("SCHEMA_VERSION", kSchemaVersion);

@@ -342,6 +342,12 @@ def case_whiteout_semantics(cli, d):
     check("whiteouts: layer 1 deletions listed", ch.get("a/old.txt") == "deleted" and ch.get("a/sub/x") == "deleted"
           and ch.get("a/new.txt") == "added", ch)
     check("whiteouts: whiteout of a path never present is no deletion", "b/nothere" not in ch, ch)
+    rc, out, err = run(cli, "log", p, "0", "/a/old.txt", "--json")
+    ev = [(e["layer"], e["change"]) for e in json.loads(out)["events"]] if rc == 0 else []
+    check("log: a path's story across layers", ev == [(0, "added"), (1, "deleted")], (rc, ev, err))
+    rc, out, err = run(cli, "log", p, "0", "/a", "--json")
+    ev = [(e["layer"], e["change"]) for e in json.loads(out)["events"]] if rc == 0 else []
+    check("log: a dir rewritten by a later layer", ev == [(0, "added"), (1, "modified")], (rc, ev, err))
     rc, out, err = run(cli, "cat", p, "0", "/weird/hl")
     check("hardlink: cat follows to the target", rc == 0 and out == b"T", (rc, out, err))
     rc, out, err = run(cli, "cat", p, "0", "/a/old.txt")

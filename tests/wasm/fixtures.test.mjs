@@ -134,6 +134,8 @@ test('wasm: /etc/app/config.ini differs between the layer that adds it and the o
     // Paging: a window of the later version equals the same slice of the whole.
     const part = h.readFile(0, modified, 'etc/app/config.ini', 3, 5);
     assert.equal(Buffer.from(part.data).toString('utf8'), t2.slice(3, 8));
+    const story = unwrap(h.pathHistory(0, '/etc/app/config.ini')).events.map((e) => [e.layer, e.change]);
+    assert.deepEqual(story, [[added, 'added'], [modified, 'modified']]);
     const missing = h.readFile(0, -1, 'srv/app/to-delete.txt', 0, 10);
     assert.equal(missing.ok, false);
     assert.equal(missing.code, 'not-found');

@@ -104,6 +104,10 @@ class Session {
   const LayerIndex* layer_index(int image, int layer) const;
 
   Result<std::vector<ListedEntry>> list(int image, const ListOptions& opt) const;
+  // Every layer of the image that added, modified or deleted `path`, bottom-up.
+  Result<std::vector<ListedEntry>> path_history(int image, std::string_view path) const;
+  Result<std::string> path_history_json(int image, std::string_view path) const;
+
   // Per-layer added/modified/deleted counts for an image.
   Result<std::vector<ChangeCounts>> change_counts(int image) const;
 

@@ -174,6 +174,38 @@ std::string Session::inspect_json() const {
   return j.dump(2, ' ', false, OJson::error_handler_t::replace);
 }
 
+namespace {
+OJson entry_json(const ListedEntry& e) {
+  OJson x;
+  x["path"] = text(e.path);
+  x["type"] = e.change == Change::kDeleted ? "deleted" : entry_type_name(e.type);
+  x["change"] = change_name(e.change);
+  x["layer"] = e.layer;
+  if (e.change != Change::kDeleted) {
+    x["size"] = e.size;
+    x["mode"] = octal_mode(e.mode);
+    x["uid"] = e.uid;
+    x["gid"] = e.gid;
+    x["mtime"] = e.mtime;
+    if (!e.link.empty()) x["link"] = text(e.link);
+    if (e.implicit) x["implicit"] = true;
+  }
+  return x;
+}
+}  // namespace
+
+Result<std::string> Session::path_history_json(int image, std::string_view path) const {
+  LS_ASSIGN_OR_RETURN(auto events, path_history(image, path));
+  OJson j;
+  j["schema_version"] = kSchemaVersion;
+  j["image"] = image;
+  j["path"] = text(std::string(path));
+  OJson arr = OJson::array();
+  for (auto& e : events) arr.push_back(entry_json(e));
+  j["events"] = arr;
+  return j.dump(-1, ' ', false, OJson::error_handler_t::replace);
+}
+
 Result<std::string> Session::list_json(int image, const ListOptions& opt) const {
   LS_ASSIGN_OR_RETURN(auto entries, list(image, opt));
   OJson j;
@@ -191,22 +223,7 @@ Result<std::string> Session::list_json(int image, const ListOptions& opt) const 
   j["offset"] = from;
   j["has_more"] = to < total;
   for (uint64_t i = from; i < to; ++i) {
-    const ListedEntry& e = entries[i];
-    OJson x;
-    x["path"] = text(e.path);
-    x["type"] = e.change == Change::kDeleted ? "deleted" : entry_type_name(e.type);
-    x["change"] = change_name(e.change);
-    x["layer"] = e.layer;
-    if (e.change != Change::kDeleted) {
-      x["size"] = e.size;
-      x["mode"] = octal_mode(e.mode);
-      x["uid"] = e.uid;
-      x["gid"] = e.gid;
-      x["mtime"] = e.mtime;
-      if (!e.link.empty()) x["link"] = text(e.link);
-      if (e.implicit) x["implicit"] = true;
-    }
-    arr.push_back(std::move(x));
+    arr.push_back(entry_json(entries[i]));
   }
   j["entries"] = arr;
   return j.dump(-1, ' ', false, OJson::error_handler_t::replace);

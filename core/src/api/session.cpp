@@ -339,6 +339,47 @@ Status Session::read_file(int image, int layer, std::string_view path, const Chu
   return Status::Ok();
 }
 
+Result<std::vector<ListedEntry>> Session::path_history(int image, std::string_view path) const {
+  const Archive& a = archive();
+  if (image < 0 || image >= static_cast<int>(a.images.size()))
+    return make_error(Code::kInvalidArgument, "no image #" + std::to_string(image));
+  std::string norm;
+  normalize_path(path, &norm);
+  PathId pid = paths().find(norm);
+  std::vector<ListedEntry> out;
+  if (pid == kNoPath) return out;
+  const auto& cache = impl_->changes(image);
+  for (size_t li = 0; li < cache.changes.changes.size(); ++li) {
+    for (const TreeItem& it : cache.changes.changes[li]) {
+      if (it.path != pid) continue;
+      ListedEntry e;
+      e.path = norm;
+      e.layer = static_cast<int>(li);
+      e.change = it.change;
+      e.implicit = it.implicit;
+      const LayerIndex* idx = cache.layers[li];
+      if (it.change == Change::kDeleted) {
+        e.type = EntryType::kOther;
+      } else if (idx && it.entry < idx->entries.size()) {
+        const Entry& en = idx->entries[it.entry];
+        e.type = en.type;
+        e.size = en.size;
+        e.mode = en.mode;
+        e.uid = en.uid;
+        e.gid = en.gid;
+        e.mtime = en.mtime;
+        if (en.type == EntryType::kSymlink && en.link < idx->strings.size()) e.link = idx->strings[en.link];
+        if (en.type == EntryType::kHardlink) e.link = paths().path(en.link);
+      } else {
+        e.type = EntryType::kDir;
+      }
+      out.push_back(std::move(e));
+      break;
+    }
+  }
+  return out;
+}
+
 Status Session::verify(const ProgressFn& progress) { return verify_blobs(*impl_->L, progress); }
 
 }  // namespace layerscope
