@@ -20,7 +20,7 @@ build: native wasm web
 
 # The web app (web/, Vite) on top of the ES-module wasm build: see web/build.sh.
 web: wasm
-	@if [ -x web/build.sh ]; then web/build.sh "$(CURDIR)/$(WASM)/wasm/esm"; fi
+	@web/build.sh "$(CURDIR)/$(WASM)/wasm/esm"
 
 native: setup
 	@cmake -S . -B $(NATIVE) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
@@ -37,7 +37,8 @@ test: build test-native test-asan test-wasm test-e2e
 
 # Browser end-to-end tests (Playwright + Debian chromium): see web/test-e2e.sh.
 test-e2e: web
-	@if [ -x web/test-e2e.sh ]; then web/test-e2e.sh; fi
+	@scripts/setup.sh --browser
+	@web/test-e2e.sh
 
 test-native: native
 	@ctest --test-dir $(NATIVE) --output-on-failure -j$(JOBS)
@@ -50,13 +51,17 @@ test-asan: setup
 test-wasm: wasm
 	@LAYERSCOPE_WASM_MODULE=$(CURDIR)/$(WASM)/wasm/node/layerscope_core.js node --test tests/wasm/
 
+# The CLI on the example, then the browser inspector served on 127.0.0.1
+# (open the printed URL, click "Try the example"; Ctrl-C stops the server).
 demo: build
 	@echo "== layerscope inspect examples/demo.tar"
 	@$(NATIVE)/cli/layerscope inspect examples/demo.tar
 	@echo; echo "== layerscope history examples/demo.tar"
 	@$(NATIVE)/cli/layerscope history examples/demo.tar
-	@echo; echo "== layerscope ls examples/demo.tar --layer 1   (what layer 1 changed)"
-	@$(NATIVE)/cli/layerscope ls examples/demo.tar --layer 1
+	@echo; echo "== layerscope ls examples/demo.tar --layer 2   (what layer 2 changed)"
+	@$(NATIVE)/cli/layerscope ls examples/demo.tar --layer 2
+	@echo; echo "== the browser inspector: open the URL below and click 'Try the example'"
+	@web/serve.sh
 
 clean:
 	rm -rf build

@@ -2,7 +2,7 @@
 # layerscope: idempotent machine set-up for Debian 12 (bookworm).
 #
 #   scripts/setup.sh            base tool chain (native + WebAssembly builds, Debian sources)
-#   scripts/setup.sh --browser  also chromium (headless browser tests)
+#   scripts/setup.sh --browser  also chromium, umoci and skopeo (browser tests and their generated archives)
 #
 # Checks the apt packages with dpkg-query (fast when everything is present).
 # Missing packages: as root, `apt-get update` (only when the package lists are empty
@@ -29,7 +29,8 @@ pkgs=(
     zstd xz-utils bzip2 gzip
 )
 if [ "$want_browser" = 1 ]; then
-    pkgs+=(chromium)
+    # browser tests: chromium; their generated 400 MB image archive: umoci + skopeo
+    pkgs+=(chromium umoci skopeo)
 fi
 
 if ! command -v dpkg-query >/dev/null 2>&1; then

@@ -122,6 +122,30 @@ class Handle {
     return envelope_ok(r.value());
   }
 
+  // The raw manifest of an image (for manifest.json layouts: its entry), as text.
+  std::string manifestJson(int image) const {
+    const auto& a = s_->archive();
+    if (image < 0 || image >= static_cast<int>(a.images.size()))
+      return envelope_error(make_error(Code::kInvalidArgument, "no image #" + std::to_string(image)));
+    nlohmann::json j = a.images[image].manifest_json;
+    return envelope_ok(j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+  }
+
+  // Hashes every blob and layer (reads everything); returns the new summary.
+  std::string verify(val progress) {
+    ProgressFn fn;
+    if (!progress.isUndefined() && !progress.isNull()) {
+      fn = [progress](const Progress& p) {
+        val r = progress(std::string(p.phase), static_cast<double>(p.done), static_cast<double>(p.total),
+                         std::string(p.detail));
+        return !(r.isFalse());
+      };
+    }
+    Status st = s_->verify(fn);
+    if (!st.ok()) return envelope_error(st.error());
+    return envelope_ok(s_->inspect_json());
+  }
+
   double bytesRead() const { return static_cast<double>(s_->source().bytes_read()); }
 
  private:
@@ -163,6 +187,8 @@ EMSCRIPTEN_BINDINGS(layerscope) {
       .function("list", &Handle::list)
       .function("readFile", &Handle::readFile)
       .function("pathHistory", &Handle::pathHistory)
+      .function("manifestJson", &Handle::manifestJson)
+      .function("verify", &Handle::verify)
       .function("bytesRead", &Handle::bytesRead);
   emscripten::function("openArchiveRaw", &openArchiveRaw, emscripten::allow_raw_pointers());
   emscripten::constant("SCHEMA_VERSION", kSchemaVersion);

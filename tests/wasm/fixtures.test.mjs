@@ -145,6 +145,31 @@ test('wasm: /etc/app/config.ini differs between the layer that adds it and the o
   }
 });
 
+test('wasm: raw manifest, merged change marks, verify', () => {
+  const file = path.join(fixturesDir, 'buildah-oci-archive-gzip-features.tar');
+  const truth = JSON.parse(fs.readFileSync(file.replace(/\.tar$/, '.truth.json'), 'utf8'));
+  const { h, src } = openFixture(file);
+  try {
+    const raw = unwrap(h.manifestJson(0));
+    const crypto = require('node:crypto');
+    assert.equal('sha256:' + crypto.createHash('sha256').update(raw).digest('hex'), truth.images[0].manifest_digest,
+      'raw manifest bytes hash to the manifest digest');
+    const merged = unwrap(h.list(0, -1, true, 'etc/app', 0, 0)).entries;
+    assert.equal(merged.find((e) => e.path === 'etc/app/config.ini').change, 'modified');
+    let calls = 0;
+    const after = unwrap(h.verify(() => { calls++; return true; }));
+    assert.ok(calls > 0);
+    after.images[0].layers.forEach((l, k) => {
+      assert.equal(l.computed_diff_id, truth.images[0].layers[k].computed_diff_id, `layer ${k} computed diff_id`);
+      assert.equal(l.computed_digest, truth.images[0].layers[k].stored_digest, `layer ${k} computed digest`);
+    });
+    assert.deepEqual(after.warnings, []);
+  } finally {
+    h.delete();
+    src.close();
+  }
+});
+
 test('wasm: a file that is not an archive gives a clear error envelope', () => {
   const tmp = path.join(fs.mkdtempSync('/tmp/ls-wasm-'), 'junk.bin');
   fs.writeFileSync(tmp, Buffer.from('this is not a tar file at all, just text\n'.repeat(40)));

@@ -97,7 +97,7 @@ struct Image {
   Platform platform;
   std::string created, author;
   std::string config_json;         // raw bytes of the config
-  std::string manifest_json;       // raw manifest (empty for legacy)
+  std::string manifest_json;       // raw manifest; for manifest.json-only layouts, its entry
   std::vector<HistoryEntry> history;
   std::vector<Layer> layers;
   // The parsed config, re-serialised compactly, is produced by the API layer.

@@ -176,7 +176,9 @@ Result<std::vector<ListedEntry>> Session::list(int image, const ListOptions& opt
   const auto& cache = impl_->changes(image);
   std::vector<TreeItem> items;
   if (opt.merged) {
-    items = merge_layers(paths(), cache.layers, layer, nullptr).items;
+    // With the change sets, each item carries what the layer that last wrote it did (A/M).
+    ImageChanges upto;
+    items = merge_layers(paths(), cache.layers, layer, &upto).items;
   } else {
     items = cache.changes.changes[layer];
   }

@@ -220,6 +220,7 @@ struct Builder {
       Image img;
       img.source = where;
       img.tags = jstrings(e, "RepoTags");
+      img.manifest_json = jdump(e, 2);  // the manifest.json entry stands in for a manifest
       std::string cfg = jstr(e, "Config");
       int idx = static_cast<int>(L.archive.images.size());
       L.archive.images.push_back(std::move(img));
