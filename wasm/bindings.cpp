@@ -85,34 +85,49 @@ class Handle {
   }
 
   // Bytes [offset, offset+length) of a file as it is at `layer`; returns
-  // {ok, data: Uint8Array, eof} or an error envelope object.
-  val readFile(int image, int layer, std::string path, double offset, double length) const {
-    std::string out;
-    uint64_t skip = static_cast<uint64_t>(offset), want = static_cast<uint64_t>(length), pos = 0;
-    bool more = false;
-    Status st = s_->read_file(image, layer, path, [&](const uint8_t* d, size_t n) {
-      uint64_t end = pos + n;
-      if (end > skip) {
-        uint64_t from = pos < skip ? skip - pos : 0;
-        uint64_t take = std::min<uint64_t>(n - from, want - out.size());
-        out.append(reinterpret_cast<const char*>(d + from), static_cast<size_t>(take));
-      }
-      pos = end;
-      if (out.size() >= want) { more = true; return false; }
-      return true;
-    });
+  // {ok, data: Uint8Array, eof} or {ok:false, code, message, where}. The last
+  // file read stays open as a cursor, so reading page after page (or a download
+  // in chunks) continues where the previous page stopped instead of decoding a
+  // compressed layer from its start each time.
+  val readFile(int image, int layer, std::string path, double offset, double length) {
     val r = val::object();
-    if (!st.ok()) {
+    auto fail = [&](const Error& e) {
       r.set("ok", false);
-      r.set("code", std::string(code_name(st.error().code)));
-      r.set("message", st.error().message);
-      r.set("where", st.error().where);
+      r.set("code", std::string(code_name(e.code)));
+      r.set("message", e.message);
+      r.set("where", e.where);
       return r;
+    };
+    if (!cursor_ || cur_image_ != image || cur_layer_ != layer || cur_path_ != path) {
+      cursor_.reset();
+      auto o = s_->open_file(image, layer, path);
+      if (!o.ok()) return fail(o.error());
+      cursor_ = std::move(o).value();
+      cur_image_ = image;
+      cur_layer_ = layer;
+      cur_path_ = path;
     }
+    uint64_t off = static_cast<uint64_t>(offset);
+    if (off > cursor_->size()) off = cursor_->size();
+    if (off != cursor_->position()) {
+      Status st = cursor_->seek(off);
+      if (!st.ok()) { cursor_.reset(); return fail(st.error()); }
+    }
+    uint64_t want = std::min<uint64_t>(static_cast<uint64_t>(length), cursor_->size() - off);
+    std::string out(static_cast<size_t>(want), '\0');
+    size_t got = 0;
+    while (got < out.size()) {
+      auto n = cursor_->read(out.data() + got, out.size() - got);
+      if (!n.ok()) { cursor_.reset(); return fail(n.error()); }
+      if (n.value() == 0) break;
+      got += n.value();
+    }
+    out.resize(got);
     r.set("ok", true);
     val view(emscripten::typed_memory_view(out.size(), reinterpret_cast<const uint8_t*>(out.data())));
     r.set("data", view.call<val>("slice"));
-    r.set("eof", !more);
+    r.set("eof", cursor_->position() >= cursor_->size());
+    r.set("size", static_cast<double>(cursor_->size()));
     return r;
   }
 
@@ -151,6 +166,9 @@ class Handle {
  private:
   std::unique_ptr<Session> s_;
   std::string err_;
+  std::unique_ptr<FileReader> cursor_;  // declared after s_: destroyed before the session
+  int cur_image_ = -2, cur_layer_ = -2;
+  std::string cur_path_;
 };
 
 // opts: {verify?: bool, progress?: (phase, done, total, detail) => bool}

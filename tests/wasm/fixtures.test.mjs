@@ -170,6 +170,39 @@ test('wasm: raw manifest, merged change marks, verify', () => {
   }
 });
 
+test('wasm: paged reads of a file in a zstd layer equal one whole read (cursor kept between pages)', () => {
+  const file = path.join(fixturesDir, 'skopeo-oci-archive-zstd-features.tar');
+  const { h, src } = openFixture(file);
+  try {
+    const crypto = require('node:crypto');
+    const whole = h.readFile(0, -1, 'srv/app/big.bin', 0, 64 << 20);
+    assert.equal(whole.ok, true, whole.message);
+    assert.equal(whole.data.length, 3 << 20);
+    const before = src.bytes;
+    const hash = crypto.createHash('sha256');
+    let off = 0, pages = 0;
+    for (;;) {
+      const p = h.readFile(0, -1, 'srv/app/big.bin', off, 256 << 10);
+      assert.equal(p.ok, true, p.message);
+      hash.update(p.data);
+      off += p.data.length;
+      pages++;
+      if (p.eof) break;
+    }
+    assert.equal(pages, 12);
+    assert.equal(hash.digest('hex'), crypto.createHash('sha256').update(whole.data).digest('hex'));
+    // The pages together read the layer about once, not once per page (12x).
+    const layerSize = unwrap(h.summary()).images[0].layers.reduce((m, l) => Math.max(m, l.size), 0);
+    assert.ok(src.bytes - before < 2 * layerSize, `paged reads fetched ${src.bytes - before} bytes; layer is ${layerSize}`);
+    // Going back re-opens; a slice in the middle still matches.
+    const mid = h.readFile(0, -1, 'srv/app/big.bin', 1000, 10);
+    assert.deepEqual([...mid.data], [...whole.data.subarray(1000, 1010)]);
+  } finally {
+    h.delete();
+    src.close();
+  }
+});
+
 test('wasm: a file that is not an archive gives a clear error envelope', () => {
   const tmp = path.join(fs.mkdtempSync('/tmp/ls-wasm-'), 'junk.bin');
   fs.writeFileSync(tmp, Buffer.from('this is not a tar file at all, just text\n'.repeat(40)));

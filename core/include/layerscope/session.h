@@ -84,6 +84,23 @@ struct ChangeCounts {
 // Receives file content in order; return false to stop early (not an error).
 using ChunkSink = std::function<bool(const uint8_t* data, size_t n)>;
 
+// A file's content opened for sequential reading (see Session::open_file).
+// Valid while its Session lives.
+class FileReader {
+ public:
+  virtual ~FileReader() = default;
+  // Reads up to n bytes; 0 at the end of the file.
+  virtual Result<size_t> read(void* buf, size_t n) = 0;
+  // Moves to `offset` (<= size()): a seek in an uncompressed layer, reading
+  // forward in a compressed one; backwards in a compressed one reopens it.
+  virtual Status seek(uint64_t offset) = 0;
+  uint64_t size() const { return size_; }
+  uint64_t position() const { return pos_; }
+
+ protected:
+  uint64_t size_ = 0, pos_ = 0;
+};
+
 class Session {
  public:
   static Result<std::unique_ptr<Session>> open(std::shared_ptr<ByteSource> source,
@@ -116,6 +133,10 @@ class Session {
   // hardlinks are. Fails with kNotFound / kInvalidArgument (a directory).
   Status read_file(int image, int layer, std::string_view path, const ChunkSink& sink,
                    const ProgressFn& progress = {}) const;
+
+  // The same content as a cursor: paged readers keep it open between pages
+  // instead of decoding a compressed layer from its start for every page.
+  Result<std::unique_ptr<FileReader>> open_file(int image, int layer, std::string_view path) const;
 
   // Hashes every blob (stored digest) and every layer's uncompressed stream
   // (diff_id); records mismatches as warnings. open() calls it when

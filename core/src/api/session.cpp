@@ -1,6 +1,7 @@
 #include "layerscope/session.h"
 
 #include <algorithm>
+#include <functional>
 #include <map>
 #include <mutex>
 
@@ -217,8 +218,101 @@ Result<std::vector<ListedEntry>> Session::list(int image, const ListOptions& opt
   return out;
 }
 
-Status Session::read_file(int image, int layer, std::string_view path, const ChunkSink& sink,
-                          const ProgressFn& progress) const {
+namespace {
+
+// Uncompressed layer in a seekable archive: positional reads of the entry's bytes.
+class DirectFileReader final : public FileReader {
+ public:
+  DirectFileReader(std::shared_ptr<ByteSource> layer, uint64_t offset, uint64_t size, std::string where)
+      : layer_(std::move(layer)), offset_(offset), where_(std::move(where)) {
+    size_ = size;
+  }
+  Result<size_t> read(void* buf, size_t n) override {
+    if (pos_ >= size_) return size_t{0};
+    n = static_cast<size_t>(std::min<uint64_t>(n, size_ - pos_));
+    Status st = read_exact(*layer_, offset_ + pos_, buf, n);
+    if (!st.ok()) {
+      Error e = st.take_error();
+      if (e.code == Code::kTruncated) e.message = "layer data ends inside this file: " + e.message;
+      return with_where(std::move(e), where_);
+    }
+    pos_ += n;
+    return n;
+  }
+  Status seek(uint64_t offset) override {
+    if (offset > size_) return make_error(Code::kInvalidArgument, "seek past the end of the file", where_);
+    pos_ = offset;
+    return Status::Ok();
+  }
+
+ private:
+  std::shared_ptr<ByteSource> layer_;
+  uint64_t offset_;
+  std::string where_;
+};
+
+// Compressed layer, or any layer of a compressed archive: a decoder positioned at the entry.
+class StreamFileReader final : public FileReader {
+ public:
+  using Opener = std::function<Result<std::pair<std::unique_ptr<TarReader>, std::unique_ptr<LayerStream>>>()>;
+  static Result<std::unique_ptr<StreamFileReader>> make(Opener open, uint64_t data_offset, uint64_t size,
+                                                        std::string where) {
+    std::unique_ptr<StreamFileReader> r(new StreamFileReader());
+    r->open_ = std::move(open);
+    r->data_offset_ = data_offset;
+    r->size_ = size;
+    r->where_ = std::move(where);
+    LS_RETURN_IF_ERROR(r->start());
+    return r;
+  }
+  Result<size_t> read(void* buf, size_t n) override {
+    if (pos_ >= size_) return size_t{0};
+    n = static_cast<size_t>(std::min<uint64_t>(n, size_ - pos_));
+    LS_ASSIGN_OR_RETURN(size_t got, ls_->read(buf, n));
+    if (got == 0)
+      return make_error(Code::kTruncated,
+                        "file ends after " + std::to_string(pos_) + " of " + std::to_string(size_) + " bytes", where_);
+    pos_ += got;
+    return got;
+  }
+  Status seek(uint64_t offset) override {
+    if (offset > size_) return make_error(Code::kInvalidArgument, "seek past the end of the file", where_);
+    if (offset < pos_) LS_RETURN_IF_ERROR(start());
+    std::vector<uint8_t> junk(std::min<uint64_t>(1 << 20, offset - pos_ + 1));
+    while (pos_ < offset) {
+      LS_ASSIGN_OR_RETURN(size_t got, read(junk.data(), static_cast<size_t>(std::min<uint64_t>(junk.size(), offset - pos_))));
+      (void)got;
+    }
+    return Status::Ok();
+  }
+
+ private:
+  StreamFileReader() = default;
+  Status start() {
+    ls_.reset();
+    outer_.reset();
+    LS_ASSIGN_OR_RETURN(auto pair, open_());
+    outer_ = std::move(pair.first);
+    ls_ = std::move(pair.second);
+    TarHeader h;
+    for (;;) {
+      LS_ASSIGN_OR_RETURN(bool more, ls_->next(&h));
+      if (!more) return make_error(Code::kNotFound, "entry vanished on the second pass", where_);
+      if (h.data_offset == data_offset_) break;
+    }
+    pos_ = 0;
+    return Status::Ok();
+  }
+  Opener open_;
+  std::unique_ptr<TarReader> outer_;
+  std::unique_ptr<LayerStream> ls_;
+  uint64_t data_offset_ = 0;
+  std::string where_;
+};
+
+}  // namespace
+
+Result<std::unique_ptr<FileReader>> Session::open_file(int image, int layer, std::string_view path) const {
   const Archive& a = archive();
   if (image < 0 || image >= static_cast<int>(a.images.size()))
     return make_error(Code::kInvalidArgument, "no image #" + std::to_string(image));
@@ -231,14 +325,14 @@ Status Session::read_file(int image, int layer, std::string_view path, const Chu
   std::string norm;
   normalize_path(path, &norm);
   const auto& cache = impl_->changes(image);
+  std::string where = std::string(path) + " @ layer " + std::to_string(upto);
   PathId pid = paths().find(norm);
-  if (pid == kNoPath) return make_error(Code::kNotFound, "no such file in this image", std::string(path));
+  if (pid == kNoPath) return make_error(Code::kNotFound, "no such file in this image", where);
   // Which layer holds the path's content at `upto`: the merged tree's answer.
   auto merged = merge_layers(paths(), cache.layers, upto, nullptr);
   const TreeItem* hit = nullptr;
   for (auto& it : merged.items)
     if (it.path == pid) { hit = &it; break; }
-  std::string where = std::string(path) + " @ layer " + std::to_string(upto);
   if (!hit) return make_error(Code::kNotFound, "path does not exist at this layer (absent or deleted)", where);
   const LayerIndex* li = cache.layers[hit->layer];
   if (hit->implicit || !li) return make_error(Code::kInvalidArgument, "is a directory", where);
@@ -254,6 +348,7 @@ Status Session::read_file(int image, int layer, std::string_view path, const Chu
     if (!tgt) return make_error(Code::kNotFound, "hardlink target " + paths().path(en->link) + " is not in this layer", where);
     en = tgt;
   }
+  if (en->type == EntryType::kHardlink) return make_error(Code::kCorrupt, "hardlinks form a loop", where);
   if (en->type == EntryType::kDir) return make_error(Code::kInvalidArgument, "is a directory", where);
   if (en->type == EntryType::kSymlink)
     return make_error(Code::kInvalidArgument,
@@ -263,81 +358,64 @@ Status Session::read_file(int image, int layer, std::string_view path, const Chu
   if (en->type != EntryType::kFile) return make_error(Code::kInvalidArgument, "is not a regular file", where);
   const Blob& b = a.blobs[img.layers[hit->layer].blob];
   const Loaded& L = *impl_->L;
-  uint64_t want = static_cast<uint64_t>(en->size);
+  uint64_t size = static_cast<uint64_t>(en->size);
   if (L.random_access && b.compression == Compression::kNone) {
     LS_ASSIGN_OR_RETURN(auto ws, L.member_source(b.member));
-    std::vector<uint8_t> buf(std::min<uint64_t>(want, 1 << 20) + 1);
-    uint64_t done = 0;
-    while (done < want) {
-      size_t n = static_cast<size_t>(std::min<uint64_t>(buf.size(), want - done));
-      Status rs = read_exact(*ws, en->data_offset + done, buf.data(), n);
-      if (!rs.ok()) return with_where(rs.take_error(), where);
-      if (!sink(buf.data(), n)) return Status::Ok();
-      done += n;
-      if (progress) {
-        Progress p;
-        p.phase = "read";
-        p.done = done;
-        p.total = want;
-        if (!progress(p)) return make_error(Code::kCancelled, "cancelled", where);
-      }
-    }
-    return Status::Ok();
+    if (en->data_offset + size > ws->size())
+      return make_error(Code::kTruncated, "layer data ends inside this file", where);
+    return std::unique_ptr<FileReader>(new DirectFileReader(ws, en->data_offset, size, where));
   }
-  // Compressed layer (or a compressed outer archive): decode up to the entry.
-  std::unique_ptr<TarReader> outer;
-  std::unique_ptr<LayerStream> ls;
   LayerStreamOptions lo;
   lo.max_expansion_floor = L.options.limits.max_expansion_floor;
   lo.max_expansion_ratio = L.options.limits.max_expansion_ratio;
-  if (L.random_access) {
-    LS_ASSIGN_OR_RETURN(auto ws, L.member_source(b.member));
-    LS_ASSIGN_OR_RETURN(ls, LayerStream::open(ws, lo, b.member));
-  } else {
-    LS_ASSIGN_OR_RETURN(outer, TarReader::open(L.src, L.src->name()));
+  const Loaded* lp = &L;
+  std::string member = b.member;
+  auto opener = [lp, member, lo]() -> Result<std::pair<std::unique_ptr<TarReader>, std::unique_ptr<LayerStream>>> {
+    std::pair<std::unique_ptr<TarReader>, std::unique_ptr<LayerStream>> out;
+    if (lp->random_access) {
+      LS_ASSIGN_OR_RETURN(auto ws, lp->member_source(member));
+      LS_ASSIGN_OR_RETURN(out.second, LayerStream::open(ws, lo, member));
+      return out;
+    }
+    LS_ASSIGN_OR_RETURN(out.first, TarReader::open(lp->src, lp->src->name()));
     TarHeader oh;
     std::string on;
-    bool found = false;
     for (;;) {
-      LS_ASSIGN_OR_RETURN(bool more, outer->next(&oh));
-      if (!more) break;
+      LS_ASSIGN_OR_RETURN(bool more, out.first->next(&oh));
+      if (!more) return make_error(Code::kNotFound, "layer member vanished on the second pass", member);
       normalize_path(oh.path, &on);
-      if (on == b.member) { found = true; break; }
+      if (on == member) break;
     }
-    if (!found) return make_error(Code::kNotFound, "layer member vanished on the second pass", b.member);
-    TarReader* o = outer.get();
+    TarReader* o = out.first.get();
     auto pull = [o](const void** d) -> Result<size_t> {
       size_t n = 0;
       auto r = o->read_block(d, &n);
       if (!r.ok()) return r.take_error();
       return r.value() ? n : size_t{0};
     };
-    LS_ASSIGN_OR_RETURN(ls, LayerStream::open_stream({}, pull, lo, b.member));
-  }
-  TarHeader h;
+    LS_ASSIGN_OR_RETURN(out.second, LayerStream::open_stream({}, pull, lo, member));
+    return out;
+  };
+  LS_ASSIGN_OR_RETURN(auto r, StreamFileReader::make(opener, en->data_offset, size, where));
+  return std::unique_ptr<FileReader>(std::move(r));
+}
+
+Status Session::read_file(int image, int layer, std::string_view path, const ChunkSink& sink,
+                          const ProgressFn& progress) const {
+  LS_ASSIGN_OR_RETURN(auto r, open_file(image, layer, path));
+  std::vector<uint8_t> buf(static_cast<size_t>(std::min<uint64_t>(r->size(), 1 << 20)) + 1);
   for (;;) {
-    LS_ASSIGN_OR_RETURN(bool more, ls->next(&h));
-    if (!more) return make_error(Code::kNotFound, "entry vanished on the second pass", where);
-    if (h.data_offset == en->data_offset) break;
-  }
-  std::vector<uint8_t> buf(1 << 20);
-  uint64_t done = 0;
-  for (;;) {
-    LS_ASSIGN_OR_RETURN(size_t n, ls->read(buf.data(), buf.size()));
+    LS_ASSIGN_OR_RETURN(size_t n, r->read(buf.data(), buf.size()));
     if (n == 0) break;
     if (!sink(buf.data(), n)) return Status::Ok();
-    done += n;
     if (progress) {
       Progress p;
       p.phase = "read";
-      p.done = done;
-      p.total = want;
-      if (!progress(p)) return make_error(Code::kCancelled, "cancelled", where);
+      p.done = r->position();
+      p.total = r->size();
+      if (!progress(p)) return make_error(Code::kCancelled, "cancelled", std::string(path));
     }
   }
-  if (done != want)
-    return make_error(Code::kTruncated,
-                      "file ends after " + std::to_string(done) + " of " + std::to_string(want) + " bytes", where);
   return Status::Ok();
 }
 
