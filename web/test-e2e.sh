@@ -32,5 +32,11 @@ if [ ! -d "$web/node_modules/@playwright/test" ]; then
     (cd "$web" && npm ci --no-audit --no-fund --loglevel=error)
 fi
 
+# A free loopback port for the app server (another run, or a dev server, may hold 4173).
+if [ -z "${LAYERSCOPE_E2E_PORT:-}" ]; then
+    LAYERSCOPE_E2E_PORT="$(node -e 'const s=require("net").createServer();s.listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})')"
+    export LAYERSCOPE_E2E_PORT
+fi
+
 cd "$web"
 exec npx playwright test "$@"
