@@ -123,6 +123,28 @@ print(" ".join(sorted(x for i in t["images"] for x in i["repo_tags"])) + " ")' "
 n=$("$BIN" images "$MULTI" -f dangling=true | tail -n +2 | wc -l)
 [ "$n" -eq 0 ] && ok "images -f dangling=true: none (all tagged)" || bad "dangling=true listed $n rows"
 
+# before/since compare the truth's `created` times; label filters read the config's Labels.
+read -r feat_id tiny_id newer older < <($PY -c '
+import json,sys
+t=json.load(open(sys.argv[1]))
+im={i["repo_tags"][0]:i for i in t["images"]}
+f,ti=im["fixture/features:1.0"],im["fixture/tiny:2"]
+newer,older=(ti,f) if ti["created"]>f["created"] else (f,ti)
+print(f["config_digest"][7:19], ti["config_digest"][7:19], newer["config_digest"][7:19], older["config_digest"][7:19])'   "$FIX/docker20-save-multi-2images-3tags.truth.json")
+got=$("$BIN" images "$MULTI" -q -f since=fixture/features:1.0 | tr '\n' ' ')
+want=$([ "$newer" = "$tiny_id" ] && echo "$tiny_id " || echo "")
+[ "$got" = "$want" ] && ok "images -f since=REF: only newer images" || bad "since: got [$got], want [$want]"
+got=$("$BIN" images "$MULTI" -q -f before=fixture/tiny:2 | tr '\n' ' ')
+want=$([ "$older" = "$feat_id" ] && echo "$feat_id " || echo "")
+[ "$got" = "$want" ] && ok "images -f before=REF: only older images" || bad "before: got [$got], want [$want]"
+title=$($PY -c 'import json,sys; print(json.load(open(sys.argv[1]))["images"][0]["labels"]["org.opencontainers.image.title"])' "$FIX/docker20-save-multi-2images-3tags.truth.json")
+got=$("$BIN" images "$MULTI" -q -f "label=org.opencontainers.image.title=$title" | tr '\n' ' ')
+[ "$got" = "$feat_id " ] && ok "images -f label=K=V" || bad "label=K=V: got [$got], want [$feat_id ]"
+got=$("$BIN" images "$MULTI" -q -f label=no.such.label | wc -l)
+[ "$got" -eq 0 ] && ok "images -f label=K with no match: empty" || bad "label=K: $got rows"
+"$BIN" images "$MULTI" -f bogus=1 >/dev/null 2>&1; rc=$?
+[ "$rc" -eq 2 ] && ok "images unknown filter: usage error (2)" || bad "unknown filter exit $rc"
+
 # ---------------------------------------------------------------- history
 "$BIN" history "$FEAT" >"$TMP/history" 2>&1
 head -1 "$TMP/history" | grep -Eq '^IMAGE +CREATED +CREATED BY +SIZE +COMMENT' \
