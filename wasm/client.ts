@@ -23,6 +23,8 @@ import {
   type ReadRequest,
   type EntryPage,
   type ReadResult,
+  type PathHistory,
+  type VerifyResult,
 } from './protocol';
 
 export type SpawnWorker = () => Worker;
@@ -174,6 +176,23 @@ export class ArchiveClient {
 
   read(req: Omit<ReadRequest, 'type'>, opts: CallOptions = {}): Promise<ReadResult> {
     return this.afterOpen(opts, () => this.conn.call({ type: 'read', ...req }, opts));
+  }
+
+  /** The raw manifest text of an image. */
+  manifest(image: number, opts: CallOptions = {}): Promise<string> {
+    return this.afterOpen(opts, () => this.conn.call({ type: 'manifest', image }, opts));
+  }
+
+  /** Every layer that added, modified or deleted `path`, bottom-up. */
+  pathHistory(image: number, path: string, opts: CallOptions = {}): Promise<PathHistory> {
+    return this.afterOpen(opts, () => this.conn.call({ type: 'pathHistory', image, path }, opts));
+  }
+
+  /** Hashes every blob and layer; progress carries bytes done / total and the
+   *  rate. cancel() (or the signal) stops it by terminating the worker; the
+   *  worker that re-opens the archive afterwards has not verified it. */
+  verify(opts: CallOptions = {}): Promise<VerifyResult> {
+    return this.afterOpen(opts, () => this.conn.call({ type: 'verify' }, opts));
   }
 
   resolve(ref: string): Promise<number> {

@@ -8,6 +8,12 @@
 //   ArchiveClient.cancel() ──────> worker.terminate(); the next call spawns a fresh
 //                                  worker and re-opens the same File (lazy respawn).
 //
+// Requests: open, list (paged tree listings), read (file bytes; the core keeps
+// the last file open, so sequential pages continue where the previous stopped),
+// manifest (raw manifest text), pathHistory (every layer that touched a path),
+// verify (hash every blob and layer; progress; cancel = terminate), resolve,
+// stats, close.
+//
 // One worker holds at most one open archive, so cancelling one archive's work
 // never disturbs another. Every message carries the protocol version `v`; a
 // worker answers a request of another version with an error of code "protocol".
@@ -18,8 +24,10 @@
 // tree pages into columns (typed arrays + string arrays) and file bytes into a
 // Uint8Array, and transfers the buffers to the page.
 
-/** Bump on any incompatible change of the messages below. */
-export const PROTOCOL_VERSION = 1;
+/** Bump on any incompatible change of the messages below.
+ *  2: manifest, pathHistory and verify requests; ReadResult.size; merged
+ *     listings carry the writing layer's change (added/modified). */
+export const PROTOCOL_VERSION = 2;
 
 /** The one error shape, end to end (the core's envelope, plus client-side codes). */
 export interface ErrorEnvelope {
@@ -65,6 +73,27 @@ export interface ReadRequest {
   length: number;
 }
 
+/** The raw manifest of an image, as text (OCI/hybrid: the manifest blob;
+ *  legacy docker-archive: its manifest.json entry). */
+export interface ManifestRequest {
+  type: 'manifest';
+  image: number;
+}
+
+/** Every layer of `image` that added, modified or deleted `path`, bottom-up. */
+export interface PathHistoryRequest {
+  type: 'pathHistory';
+  image: number;
+  path: string;
+}
+
+/** Hashes every blob and uncompressed layer (reads the whole archive; progress
+ *  phase "verify"). Cancel by terminating the worker. For an archive compressed
+ *  as a whole (no random access) the worker re-opens it with hashing on. */
+export interface VerifyRequest {
+  type: 'verify';
+}
+
 export interface ResolveRequest {
   type: 'resolve';
   ref: string;
@@ -78,7 +107,16 @@ export interface CloseRequest {
   type: 'close';
 }
 
-export type Request = OpenRequest | ListRequest | ReadRequest | ResolveRequest | StatsRequest | CloseRequest;
+export type Request =
+  | OpenRequest
+  | ListRequest
+  | ReadRequest
+  | ManifestRequest
+  | PathHistoryRequest
+  | VerifyRequest
+  | ResolveRequest
+  | StatsRequest
+  | CloseRequest;
 export type RequestType = Request['type'];
 
 /** What travels: a request plus version and id. */
@@ -119,7 +157,9 @@ export interface EntryPage {
   links: string[];
   /** Index into ENTRY_TYPES. */
   types: Uint8Array;
-  /** Index into CHANGES. */
+  /** Index into CHANGES. Layer listings: what the layer did to the path.
+   *  Merged listings: what the layer that last wrote the path did (added or
+   *  modified); "none" for implicit parents no layer wrote. */
   changes: Uint8Array;
   /** Image layer that wrote (or deleted) the path; -1 when none. */
   layers: Int16Array;
@@ -137,6 +177,50 @@ export interface ReadResult {
   data: Uint8Array;
   /** True when the file ends within this chunk. */
   eof: boolean;
+  /** Size of the whole file, bytes. */
+  size: number;
+}
+
+/** One layer's change to a path (PathHistory.events). */
+export interface PathEvent {
+  /** Normalised path (no leading slash). */
+  path: string;
+  /** Entry type; "deleted" for a whiteout. */
+  type: EntryType;
+  change: ChangeKind;
+  layer: number;
+  /** Absent (0) for deletions. */
+  size: number;
+  /** Permission bits (mode & 0o7777); 0 for deletions. */
+  mode: number;
+  uid: number;
+  gid: number;
+  mtime: number;
+  /** Symlink or hardlink target; "" when none. */
+  link: string;
+  /** A parent directory the layer implied without an entry of its own. */
+  implicit: boolean;
+}
+
+export interface PathHistory {
+  image: number;
+  /** The path as asked. */
+  path: string;
+  /** Bottom-up: the first event is the lowest layer. Empty when no layer touched the path. */
+  events: PathEvent[];
+}
+
+export interface VerifyResult {
+  /** The summary again, now with computed_digest / computed_diff_id on the
+   *  layers and diff-id-mismatch / digest-mismatch / verify-failed warnings. */
+  summary: InspectDocument;
+  /** Wall time inside the worker, ms. */
+  elapsedMs: number;
+  /** Archive bytes the core fetched so far (cumulative, as StatsResult). */
+  bytesRead: number;
+  /** True when the archive had to be read again from its start (an archive
+   *  compressed as a whole has no random access to its members). */
+  reopened: boolean;
 }
 
 export interface StatsResult {
@@ -147,6 +231,9 @@ export interface ResultMap {
   open: OpenResult;
   list: EntryPage;
   read: ReadResult;
+  manifest: string;
+  pathHistory: PathHistory;
+  verify: VerifyResult;
   resolve: number;
   stats: StatsResult;
   close: null;
@@ -273,6 +360,10 @@ export interface LayerDoc {
   opaque_dirs: string[];
   hardlinks: { path: string; target: string }[];
   changes?: { added: number; modified: number; deleted: number; added_bytes: number; modified_bytes: number };
+  /** SHA-256 of the stored blob, once verified (VerifyRequest, or OpenRequest.verify). */
+  computed_digest?: string;
+  /** SHA-256 of the uncompressed layer tar, once verified. */
+  computed_diff_id?: string;
 }
 
 export interface AttestationDoc {

@@ -19,9 +19,14 @@ import {
   type ListRequest,
   type OpenRequest,
   type OpenResult,
+  type PathEvent,
+  type PathHistory,
+  type PathHistoryRequest,
   type ReadRequest,
+  type ReadResult,
   type RequestMessage,
   type ResponseMessage,
+  type VerifyResult,
 } from './protocol';
 
 const scope = self as unknown as DedicatedWorkerGlobalScope;
@@ -29,6 +34,8 @@ const scope = self as unknown as DedicatedWorkerGlobalScope;
 let modulePromise: Promise<CoreModule> | null = null;
 let loadMs = 0;
 let handle: CoreHandle | null = null;
+/** What `handle` was opened from, and what is known about it. */
+let opened: { file: Blob; name: string; summary: InspectDocument; verified: boolean } | null = null;
 /** Set once the instance has trapped or aborted: every later call is refused. */
 let dead: ErrorEnvelope | null = null;
 
@@ -121,17 +128,35 @@ class ReadAhead {
   }
 }
 
-async function open(id: number, req: OpenRequest): Promise<OpenResult> {
+/** A progress callback for the core that posts (throttled) progress events of request `id`. */
+function progressPoster(id: number, t0: number): (phase: string, done: number, total: number, detail: string) => boolean {
+  let lastPost = 0;
+  return (phase, done, total, detail) => {
+    const now = performance.now();
+    if (now - lastPost >= 60 || done >= total) {
+      lastPost = now;
+      const secs = (now - t0) / 1000;
+      post({ v: PROTOCOL_VERSION, id, type: 'progress', progress: { phase, done, total, rate: secs > 0 ? done / secs : 0, detail: detail ?? '' } });
+    }
+    return true;
+  };
+}
+
+function closeHandle(): void {
+  if (handle) handle.delete();
+  handle = null;
+  opened = null;
+}
+
+/** Opens req.file as this worker's archive. The archive open so far is closed
+ *  first, or with `replace` only once the new one opened (it stays on failure). */
+async function open(id: number, req: OpenRequest, replace = false): Promise<OpenResult> {
   const wasLoaded = modulePromise !== null;
   const mod = await loadModule();
-  if (handle) {
-    handle.delete();
-    handle = null;
-  }
+  if (!replace) closeHandle();
   const file = req.file;
   const ahead = new ReadAhead(file);
   const t0 = performance.now();
-  let lastPost = 0;
   const src = {
     size: file.size,
     name: req.name,
@@ -142,19 +167,12 @@ async function open(id: number, req: OpenRequest): Promise<OpenResult> {
       return bytes.length;
     },
   };
-  const progress = (phase: string, done: number, total: number, detail: string): boolean => {
-    const now = performance.now();
-    if (now - lastPost >= 60 || done >= total) {
-      lastPost = now;
-      const secs = (now - t0) / 1000;
-      post({ v: PROTOCOL_VERSION, id, type: 'progress', progress: { phase, done, total, rate: secs > 0 ? done / secs : 0, detail: detail ?? '' } });
-    }
-    return true;
-  };
-  const r = mod.openArchive(src, { progress, verify: !!req.verify });
+  const r = mod.openArchive(src, { progress: progressPoster(id, t0), verify: !!req.verify });
   if (!r.ok) throw new RequestError({ code: r.code, message: r.message, where: r.where ?? '' });
+  closeHandle();
   handle = r.handle;
   const summary = parseEnvelope<InspectDocument>(handle.summary());
+  opened = { file, name: req.name, summary, verified: !!req.verify };
   return {
     summary,
     bytesRead: handle.bytesRead(),
@@ -224,11 +242,50 @@ function list(req: ListRequest): { page: EntryPage; transfer: Transferable[] } {
   return { page, transfer };
 }
 
-function read(req: ReadRequest): { data: Uint8Array; eof: boolean } {
+function read(req: ReadRequest): ReadResult {
   const h = requireHandle();
   const r = h.readFile(req.image, req.layer, req.path, req.offset, req.length);
   if (!r.ok) throw new RequestError({ code: r.code, message: r.message, where: r.where ?? '' });
-  return { data: r.data, eof: r.eof };
+  return { data: r.data, eof: r.eof, size: r.size };
+}
+
+function pathHistory(req: PathHistoryRequest): PathHistory {
+  const v = parseEnvelope<{ image: number; path: string; events: RawEntry[] }>(requireHandle().pathHistory(req.image, req.path));
+  const events: PathEvent[] = v.events.map((e) => ({
+    path: e.path,
+    type: (ENTRY_TYPES as readonly string[]).includes(e.type) ? (e.type as PathEvent['type']) : 'other',
+    change: (CHANGES as readonly string[]).includes(e.change) ? (e.change as PathEvent['change']) : 'none',
+    layer: e.layer,
+    size: e.size ?? 0,
+    mode: e.mode ? parseInt(e.mode, 8) & 0o7777 : 0,
+    uid: e.uid ?? 0,
+    gid: e.gid ?? 0,
+    mtime: e.mtime ?? 0,
+    link: e.link ?? '',
+    implicit: !!e.implicit,
+  }));
+  return { image: v.image, path: v.path, events };
+}
+
+/**
+ * Hashes every blob and layer. The core's verify needs random access to the
+ * members; an archive compressed as a whole has none, so it is opened again
+ * with hashing on (one pass that indexes and hashes). A second verify of the
+ * same open archive answers from the first (the core would add its mismatch
+ * warnings again).
+ */
+async function verify(id: number): Promise<VerifyResult> {
+  const h = requireHandle();
+  const cur = opened!;
+  const t0 = performance.now();
+  if (cur.verified) return { summary: cur.summary, elapsedMs: 0, bytesRead: h.bytesRead(), reopened: false };
+  if (cur.summary.archive.outer_compression !== 'none') {
+    const r = await open(id, { type: 'open', file: cur.file, name: cur.name, verify: true }, true);
+    return { summary: r.summary, elapsedMs: performance.now() - t0, bytesRead: r.bytesRead, reopened: true };
+  }
+  const summary = parseEnvelope<InspectDocument>(h.verify(progressPoster(id, t0)));
+  opened = { ...cur, summary, verified: true };
+  return { summary, elapsedMs: performance.now() - t0, bytesRead: h.bytesRead(), reopened: false };
 }
 
 async function handleMessage(msg: RequestMessage): Promise<void> {
@@ -253,6 +310,19 @@ async function handleMessage(msg: RequestMessage): Promise<void> {
         post({ v: PROTOCOL_VERSION, id, type: 'result', result: r }, [r.data.buffer as ArrayBuffer]);
         break;
       }
+      case 'manifest': {
+        const text = parseEnvelope<string>(requireHandle().manifestJson(msg.image));
+        post({ v: PROTOCOL_VERSION, id, type: 'result', result: text });
+        break;
+      }
+      case 'pathHistory':
+        post({ v: PROTOCOL_VERSION, id, type: 'result', result: pathHistory(msg) });
+        break;
+      case 'verify': {
+        const result = await verify(id);
+        post({ v: PROTOCOL_VERSION, id, type: 'result', result });
+        break;
+      }
       case 'resolve': {
         const idx = parseEnvelope<number>(requireHandle().resolveImage(msg.ref));
         post({ v: PROTOCOL_VERSION, id, type: 'result', result: idx });
@@ -262,8 +332,7 @@ async function handleMessage(msg: RequestMessage): Promise<void> {
         post({ v: PROTOCOL_VERSION, id, type: 'result', result: { bytesRead: handle ? handle.bytesRead() : 0 } });
         break;
       case 'close':
-        if (handle) handle.delete();
-        handle = null;
+        closeHandle();
         post({ v: PROTOCOL_VERSION, id, type: 'result', result: null });
         break;
       default:

@@ -98,3 +98,27 @@ test('opening can be cancelled mid-index, and started again', async ({ page }) =
   await expect(page.locator('#archive-panel')).toBeVisible({ timeout: 180_000 });
   await expect(page.locator('#layers .layer')).toHaveCount(5);
 });
+
+test('verify digests shows progress and can be cancelled; browsing goes on', async ({ page }) => {
+  await page.goto('./');
+  await page.locator('#file').setInputFiles(big);
+  await expect(page.locator('#archive-panel')).toBeVisible({ timeout: 180_000 });
+  const spawned = () => page.evaluate(() => document.querySelector('layer-scope')!.current!.engine.workersSpawned);
+  await page.locator('#verify').click();
+  const bar = page.locator('#verify-progress [role="progressbar"]');
+  await expect.poll(async () => Number(await bar.getAttribute('aria-valuenow')), { timeout: 60_000, intervals: [20] }).toBeGreaterThan(0);
+  await expect(page.locator('#verify-bytes')).toContainText(' of ');
+  await expect(page.locator('#verify-rate')).toContainText('/s');
+  figures.verify_cancelled_at_pct = Number(await bar.getAttribute('aria-valuenow'));
+  await shot(page, 'large-verify-progress');
+  const before = await spawned();
+  await page.locator('#verify-cancel').click();
+  await expect(page.locator('#verify-result')).toContainText('Verification stopped');
+  await expect(page.locator('#layers .check')).toHaveCount(0);
+  // The worker was terminated: the next request starts a fresh one, which re-indexes.
+  await page.locator('#layer-select').selectOption('0');
+  await page.locator('#view-layer').click();
+  await expect(page.locator('#tree-info')).toContainText('changes', { timeout: 120_000 });
+  expect(await spawned()).toBe(before + 1);
+  await expect(page.locator('#verify')).toHaveText(/Verify again/);
+});

@@ -40,6 +40,25 @@ for (const scheme of ['light', 'dark'] as const) {
     await shot(page, `${scheme}-multi-image`);
   });
 
+  test(`verify, manifest, path history, merged marks, ${scheme}`, async ({ page }) => {
+    await page.emulateMedia({ colorScheme: scheme });
+    await page.goto('./');
+    await openFile(page, fixture('buildah-oci-archive-gzip-features'));
+    await page.locator('#verify').click();
+    await expect(page.locator('#verify-result')).toBeVisible();
+    await page.locator('#view-merged').click();
+    await filter(page, 'etc/');
+    await page.locator('.r[data-path="etc/app/config.ini"]').click();
+    await expect(page.locator('#path-history tr')).toHaveCount(2);
+    await expect(page.locator('#text')).toContainText('version 2');
+    await shot(page, `${scheme}-verified-history`);
+
+    await page.locator('#tab-config').click();
+    await expect(page.locator('#raw-manifest')).toBeVisible();
+    await page.locator('#raw-manifest').scrollIntoViewIfNeeded();
+    await shot(page, `${scheme}-config-manifest`);
+  });
+
   test(`half a laptop screen, ${scheme}`, async ({ page }) => {
     await page.setViewportSize({ width: 760, height: 900 });
     await page.emulateMedia({ colorScheme: scheme });

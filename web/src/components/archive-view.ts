@@ -5,7 +5,9 @@ import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
 import type { ArchiveSession } from '../state/session';
 import type { ImageDoc, LayerDoc } from '../engine';
-import { formatAgo, formatBytes, formatCount, formatDuration, formatTime, platformString, plural, shortDigest } from '../state/format';
+import { formatAgo, formatBytes, formatCount, formatDuration, formatRate, formatTime, platformString, plural, shortDigest } from '../state/format';
+import { layerChecks, verifyTally, VERIFY_WARNINGS, type Check } from '../state/verify';
+import { setStyle } from './set-style';
 import { toInstruction } from '../state/dockerfile';
 import { warningTitle } from '../state/words';
 import type { Tab, TreeView } from '../state/hash';
@@ -77,6 +79,60 @@ export class ArchiveView extends LitElement {
         margin-top: 8px;
         font-size: 12.5px;
         color: var(--ls-add);
+      }
+      .warnings li.verify-warning {
+        border-color: var(--ls-err-border);
+        background: var(--ls-err-bg);
+      }
+      .verify {
+        margin-top: 10px;
+        padding-top: 10px;
+        border-top: 1px solid var(--ls-border);
+        font-size: 12.5px;
+      }
+      .verify .row {
+        display: flex;
+        align-items: center;
+        gap: 8px;
+        flex-wrap: wrap;
+      }
+      .verify .hint {
+        color: var(--ls-faint);
+        font-size: 11.5px;
+      }
+      .verify .bar {
+        height: 6px;
+        border-radius: 99px;
+        background: var(--ls-hover);
+        overflow: hidden;
+        margin: 8px 0 6px;
+      }
+      .verify .bar > div {
+        height: 100%;
+        background: var(--ls-accent);
+        border-radius: 99px;
+        transition: width 0.12s linear;
+      }
+      .verify .numbers {
+        display: flex;
+        flex-wrap: wrap;
+        gap: 2px 12px;
+        color: var(--ls-muted);
+        font-variant-numeric: tabular-nums;
+        margin-bottom: 6px;
+      }
+      .verify .result {
+        display: flex;
+        align-items: baseline;
+        gap: 6px;
+        flex-wrap: wrap;
+      }
+      .verify .result.ok {
+        color: var(--ls-add);
+      }
+      .verify .result.bad {
+        color: var(--ls-del);
+        font-weight: 600;
       }
       .images {
         display: flex;
@@ -195,6 +251,21 @@ export class ArchiveView extends LitElement {
       }
       .layer .absent {
         color: var(--ls-del);
+      }
+      .check {
+        font-family: var(--ls-mono);
+        font-size: 11px;
+        white-space: nowrap;
+      }
+      .check.ok {
+        color: var(--ls-add);
+      }
+      .check.bad {
+        color: var(--ls-del);
+        font-weight: 700;
+      }
+      .check.unchecked {
+        color: var(--ls-faint);
       }
       .counts {
         display: inline-flex;
@@ -462,7 +533,9 @@ export class ArchiveView extends LitElement {
         ></ls-history-view>
       </div>`;
     if (s.tab === 'config')
-      return html`<div class="scroll"><ls-config-view .image=${img} .archiveName=${s.name}></ls-config-view></div>`;
+      return html`<div class="scroll">
+        <ls-config-view .image=${img} .archiveName=${s.name} .session=${s} .version=${this.version}></ls-config-view>
+      </div>`;
     return this.renderFiles(img);
   }
 
@@ -524,6 +597,7 @@ export class ArchiveView extends LitElement {
           .node=${node}
           .path=${s.path}
           .mode=${s.mode}
+          .version=${this.version}
           @ls-mode=${(e: CustomEvent<'auto' | 'text' | 'hex' | 'image'>) => this.set({ mode: e.detail })}
           @ls-goto=${(e: CustomEvent<{ path: string; layer?: number; view?: TreeView }>) => {
             this.set({ path: e.detail.path, ...(e.detail.layer !== undefined ? { layer: e.detail.layer } : {}), ...(e.detail.view ? { view: e.detail.view } : {}) });
@@ -566,10 +640,11 @@ export class ArchiveView extends LitElement {
             in ${formatDuration(s.openMs)} · read ${formatBytes(s.bytesRead)} (${pct.toFixed(pct < 10 ? 1 : 0)}%)
           </dd>
         </dl>
+        ${this.renderVerify()}
         ${d.warnings.length
           ? html`<ul class="warnings" id="warnings">
               ${d.warnings.map(
-                (w) => html`<li>
+                (w) => html`<li class=${VERIFY_WARNINGS.has(w.code) ? 'verify-warning' : ''} data-code=${w.code}>
                   <strong>${icons.warn} ${warningTitle(w.code)}</strong>
                   <span class="detail">${w.message}${w.where ? html` — <span class="mono">${w.where}</span>` : nothing}</span>
                 </li>`,
@@ -578,6 +653,60 @@ export class ArchiveView extends LitElement {
           : html`<div class="ok-line">No problems found in the archive’s structure.</div>`}
       </div>
     </section>`;
+  }
+
+  /** "Verify digests": hash every blob and layer, with progress and cancel; then the tally. */
+  private renderVerify() {
+    const s = this.session;
+    const v = s.verification;
+    if (v?.status === 'running') {
+      const p = v.progress;
+      const frac = p && p.total ? Math.min(1, p.done / p.total) : 0;
+      return html`<div class="verify" id="verify-progress" role="status" aria-live="polite">
+        <div class="row"><strong>Verifying digests…</strong><span class="hint">other requests wait until it ends</span></div>
+        <div class="bar" role="progressbar" aria-label="Verification" aria-valuemin="0" aria-valuemax="100" aria-valuenow=${Math.round(frac * 100)}>
+          <div ${setStyle({ width: `${(frac * 100).toFixed(1)}%` })}></div>
+        </div>
+        <div class="numbers">
+          ${p
+            ? html`<span id="verify-bytes">${formatBytes(p.done)} of ${formatBytes(p.total)} (${Math.floor(frac * 100)}%)</span>
+                <span id="verify-rate">${formatRate(p.rate)}</span>`
+            : html`<span>starting…</span>`}
+        </div>
+        <button class="btn small" id="verify-cancel" @click=${() => s.cancelVerify()} title="Stop verifying (the archive is indexed again on the next request)">Cancel</button>
+      </div>`;
+    }
+    const button = (label: string) =>
+      html`<button class="btn small" id="verify" @click=${() => void s.verify()} title="Hash every layer and compare with its digest and diff_id (reads the whole archive)">
+        ${icons.check} ${label}
+      </button>`;
+    if (!v) {
+      return html`<div class="verify"><div class="row">${button('Verify digests')}<span class="hint">reads the whole archive</span></div></div>`;
+    }
+    if (v.status === 'cancelled' || v.status === 'error') {
+      return html`<div class="verify" id="verify-result">
+        <div class="row">
+          <span class=${v.status === 'error' ? 'result bad' : 'result'}
+            >${v.status === 'cancelled' ? 'Verification stopped; nothing was concluded.' : `Verification failed: ${v.error?.message ?? ''}`}</span
+          >
+          ${button('Verify again')}
+        </div>
+      </div>`;
+    }
+    const t = verifyTally(s.summary!);
+    const checked = t.ok + t.bad;
+    return html`<div class="verify" id="verify-result" data-ok=${t.ok} data-bad=${t.bad} data-unchecked=${t.unchecked}>
+      ${t.bad
+        ? html`<div class="result bad">✗ ${plural(t.bad, 'layer')} of ${t.layers} ${t.bad === 1 ? 'does' : 'do'} not match ${t.bad === 1 ? 'its' : 'their'} digest or diff_id</div>`
+        : checked
+          ? html`<div class="result ok">✓ ${t.ok === t.layers ? `All ${plural(t.layers, 'layer')}` : `${t.ok} of ${plural(t.layers, 'layer')}`} match their digest and diff_id</div>`
+          : html`<div class="result">No layer could be checked.</div>`}
+      <div class="hint">
+        ${t.unchecked ? `${t.unchecked} not checked (not stored or unreadable) · ` : ''}verified in ${formatDuration(v.elapsedMs)}${v.reopened
+          ? ' (the archive is compressed as a whole, so it was read again from its start)'
+          : ''}
+      </div>
+    </div>`;
   }
 
   private renderImage() {
@@ -650,6 +779,7 @@ export class ArchiveView extends LitElement {
 
   private renderLayers(img: ImageDoc) {
     const s = this.session;
+    const verified = s.verification?.status === 'done' || img.layers.some((l) => l.computed_digest || l.computed_diff_id);
     return html`<section class="card layers-card" aria-label="Layers">
       <h2>Layers</h2>
       <ul class="layers" id="layers">
@@ -687,12 +817,31 @@ export class ArchiveView extends LitElement {
                 ${l.digest
                   ? html`<span class="digest" title=${l.digest}>${shortDigest(l.digest)}</span><ls-copy .text=${l.digest} label="Copy the layer digest"></ls-copy>`
                   : nothing}
+                ${verified ? this.renderChecks(l) : nothing}
               </span>
             </div>
           </li>`;
         })}
       </ul>
     </section>`;
+  }
+
+  /** ✓/✗ for the layer's digest and diff_id (after verification). */
+  private renderChecks(l: LayerDoc) {
+    const c = layerChecks(l);
+    const one = (kind: 'digest' | 'diff_id', check: Check, expected: string | null, computed: string | undefined) => {
+      const what = kind === 'digest' ? 'the stored blob' : 'the uncompressed layer';
+      const title =
+        check === 'ok'
+          ? `${kind} verified: ${what} hashes to ${computed}`
+          : check === 'bad'
+            ? `${kind} MISMATCH: ${what} hashes to ${computed}, expected ${expected}`
+            : `${kind} not checked${computed ? ` (computed ${computed}; nothing to compare with)` : ''}`;
+      return html`<span class=${`check ${check}`} data-kind=${kind} data-check=${check} data-computed=${computed ?? ''} title=${title}
+        >${check === 'ok' ? '✓' : check === 'bad' ? '✗' : '–'} ${kind}</span
+      >`;
+    };
+    return html`${one('digest', c.digest, l.digest, l.computed_digest)}${one('diff_id', c.diffId, l.diff_id, l.computed_diff_id)}`;
   }
 }
 

@@ -1,9 +1,12 @@
 // The image config, readable (entrypoint, command, env, ports, volumes,
-// labels, healthcheck, …), then the raw config JSON and the manifest facts.
+// labels, healthcheck, …), the manifest facts, then the raw config JSON next
+// to the raw manifest JSON (pretty-printed text; copy gives the manifest as stored).
 import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
 import type { ContainerConfig, ImageDoc } from '../engine';
+import type { ArchiveSession } from '../state/session';
 import { platformString, shortDigest } from '../state/format';
+import { errorTitle } from '../state/words';
 import { shared } from './styles';
 import './copy-button';
 
@@ -16,6 +19,38 @@ export class ConfigView extends LitElement {
         display: block;
         padding: 14px 16px 28px;
         max-width: 1100px;
+        container-type: inline-size;
+        container-name: config;
+      }
+      .raw {
+        display: grid;
+        grid-template-columns: minmax(0, 1fr);
+        gap: 0 16px;
+      }
+      @container config (min-width: 900px) {
+        /* Side by side: long lines (digests) wrap instead of hiding off to the right. */
+        .raw {
+          grid-template-columns: minmax(0, 1fr) minmax(0, 1fr);
+        }
+        .raw pre {
+          white-space: pre-wrap;
+          word-break: break-all;
+        }
+      }
+      .raw > div {
+        min-width: 0;
+      }
+      .raw h3 .sub {
+        text-transform: none;
+        letter-spacing: normal;
+        font-weight: normal;
+        color: var(--ls-faint);
+        font-family: var(--ls-mono);
+        font-size: 11.5px;
+        overflow: hidden;
+        text-overflow: ellipsis;
+        white-space: nowrap;
+        min-width: 0;
       }
       h3 {
         margin: 22px 0 8px;
@@ -97,6 +132,10 @@ export class ConfigView extends LitElement {
 
   @property({ attribute: false }) image: ImageDoc | null = null;
   @property() archiveName = '';
+  /** Where the raw manifest comes from (fetched from the worker once). */
+  @property({ attribute: false }) session: ArchiveSession | null = null;
+  /** Changes when the session's state changed (a fetch finished). */
+  @property({ attribute: false }) version: unknown = 0;
 
   render() {
     const img = this.image;
@@ -184,9 +223,42 @@ export class ConfigView extends LitElement {
         </dd>
       </dl>
 
-      <h3>Raw config JSON <ls-copy .text=${raw} label="Copy the config JSON"></ls-copy></h3>
-      ${cfg ? html`<pre id="raw-config">${raw}</pre>` : html`<p class="none">The config could not be read.</p>`}
+      <div class="raw">
+        <div>
+          <h3>Raw config JSON <ls-copy .text=${raw} label="Copy the config JSON"></ls-copy></h3>
+          ${cfg ? html`<pre id="raw-config">${raw}</pre>` : html`<p class="none">The config could not be read.</p>`}
+        </div>
+        <div>${this.renderManifest(img)}</div>
+      </div>
     `;
+  }
+
+  private renderManifest(img: ImageDoc) {
+    const m = this.session?.manifest(img.index) ?? null;
+    const text = m?.value ?? null;
+    const pretty = text === null ? '' : prettyJson(text);
+    return html`<h3>
+        Raw manifest JSON
+        ${text !== null ? html`<ls-copy .text=${text} label="Copy the manifest as stored"></ls-copy>` : nothing}
+        ${img.manifest_digest ? nothing : html`<span class="sub" title="a legacy docker save has no manifest blob">manifest.json entry</span>`}
+      </h3>
+      ${!m || m.loading
+        ? html`<p class="none">Reading the manifest…</p>`
+        : m.error
+          ? html`<p class="none" id="raw-manifest-error">${errorTitle(m.error.code)}: ${m.error.message}</p>`
+          : pretty === null
+            ? html`<p class="note">Not valid JSON; shown as stored.</p>
+                <pre id="raw-manifest">${text}</pre>`
+            : html`<pre id="raw-manifest">${pretty}</pre>`}`;
+  }
+}
+
+/** JSON text re-indented by two spaces; null when it does not parse. */
+function prettyJson(text: string): string | null {
+  try {
+    return JSON.stringify(JSON.parse(text), null, 2);
+  } catch {
+    return null;
   }
 }
 

@@ -1,5 +1,6 @@
 // The file tree of one listing: a virtualised, keyboard-driven tree with
-// A/M/D marks, own and aggregate sizes, type, mode, owner and link targets;
+// A/M/D marks (merged view: the layer that last wrote each path, and whether
+// it added or modified it), own and aggregate sizes, type, mode, owner and link targets;
 // sort by name or size; filter by substring, glob or regex.
 //
 // Keys: ↑/↓ move, →/← expand/collapse (or go to child/parent), Enter opens a
@@ -122,7 +123,7 @@ export class FileTree extends LitElement {
       .head,
       .r {
         display: grid;
-        grid-template-columns: minmax(0, 1fr) 30px 70px 70px 86px 64px;
+        grid-template-columns: minmax(0, 1fr) 34px 70px 70px 86px 64px;
         align-items: center;
         column-gap: 8px;
         padding: 0 10px 0 0;
@@ -262,6 +263,16 @@ export class FileTree extends LitElement {
         color: var(--ls-accent);
         font-weight: 700;
       }
+      .lnum .chg {
+        font-weight: 700;
+        margin-right: 1px;
+      }
+      .lnum .chg.A {
+        color: var(--ls-add);
+      }
+      .lnum .chg.M {
+        color: var(--ls-mod);
+      }
       .empty {
         padding: 24px 16px;
         color: var(--ls-muted);
@@ -270,7 +281,7 @@ export class FileTree extends LitElement {
       @container tree (max-width: 660px) {
         .head,
         .r {
-          grid-template-columns: minmax(0, 1fr) 30px 70px 70px 86px;
+          grid-template-columns: minmax(0, 1fr) 34px 70px 70px 86px;
         }
         .owner,
         .head .owner {
@@ -280,7 +291,7 @@ export class FileTree extends LitElement {
       @container tree (max-width: 540px) {
         .head,
         .r {
-          grid-template-columns: minmax(0, 1fr) 30px 70px 70px;
+          grid-template-columns: minmax(0, 1fr) 34px 70px 70px;
         }
         .mode,
         .head .mode {
@@ -290,7 +301,7 @@ export class FileTree extends LitElement {
       @container tree (max-width: 380px) {
         .head,
         .r {
-          grid-template-columns: minmax(0, 1fr) 30px 70px;
+          grid-template-columns: minmax(0, 1fr) 34px 70px;
         }
         .agg,
         .head .agg {
@@ -571,7 +582,7 @@ export class FileTree extends LitElement {
       </div>
       <div class="head" role="presentation">
         <button aria-pressed=${this.sort === 'name' ? 'true' : 'false'} @click=${() => (this.sort = 'name')}>Name</button>
-        <span class="lay" title=${m?.merged ? 'Layer that last wrote the path' : 'Change in this layer'}>${m?.merged ? 'Lyr' : ''}</span>
+        <span class="lay" title=${m?.merged ? 'Layer that last wrote the path: A added it, M modified it' : 'Change in this layer'}>${m?.merged ? 'Lyr' : ''}</span>
         <button class="num" aria-pressed=${this.sort === 'size' ? 'true' : 'false'} @click=${() => (this.sort = 'size')}>Size</button>
         <span class="num agg" title="Directories: total size of the files below">Total</span>
         <span class="mode">Mode</span>
@@ -625,8 +636,11 @@ export class FileTree extends LitElement {
         else if (change === 'modified') mark = html`<span class="mark M" title="modified by this layer">M</span>`;
         else if (change === 'deleted') mark = html`<span class="mark D" title="deleted by this layer (whiteout)">D</span>`;
       } else if (m.layerOf[i] >= 0) {
-        mark = html`<span class=${writtenHere ? 'lnum here' : 'lnum'} title=${`last written by layer ${m.layerOf[i]}${writtenHere ? ' (this layer)' : ''}`}
-          >${m.layerOf[i]}</span
+        // The writing layer's own change: A (added the path) or M (modified it).
+        const letter = change === 'added' ? 'A' : change === 'modified' ? 'M' : '';
+        const how = letter === 'A' ? 'added' : letter === 'M' ? 'last modified' : 'last written';
+        mark = html`<span class=${writtenHere ? 'lnum here' : 'lnum'} title=${`${how} by layer ${m.layerOf[i]}${writtenHere ? ' (this layer)' : ''}`}
+          >${letter ? html`<span class=${`chg ${letter}`}>${letter}</span>` : nothing}${m.layerOf[i]}</span
         >`;
       }
     }

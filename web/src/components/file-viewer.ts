@@ -2,10 +2,12 @@
 // hex, or as an image preview (an <img> of a blob: URL of the bytes — SVG is
 // never put into the DOM as markup, so its scripts cannot run). Symlinks and
 // hard links show their targets; whiteout-deleted paths link to the version
-// below. Content is read in pages of 1 MiB; "Load more" continues.
+// below. Content is read in pages of 1 MiB; "Load more" continues (the core
+// keeps the file open, so the next page continues where the last stopped).
+// "History of this path" lists every layer that added, modified or deleted it.
 import { LitElement, css, html, nothing, type PropertyValues } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
-import { CHANGES, ENTRY_TYPES, isCancelled, CoreError } from '../engine';
+import { CHANGES, ENTRY_TYPES, isCancelled, CoreError, type PathEvent } from '../engine';
 import type { ArchiveSession } from '../state/session';
 import { F_CONTEXT, T_DIR, hasKids, type TreeModel } from '../state/tree';
 import type { TreeView, ViewerMode } from '../state/hash';
@@ -237,6 +239,85 @@ export class FileViewer extends LitElement {
         font-family: var(--ls-mono);
         font-size: 12px;
       }
+      details.hist {
+        border-bottom: 1px solid var(--ls-border);
+        font-size: 12px;
+      }
+      details.hist > summary {
+        display: flex;
+        align-items: center;
+        gap: 6px;
+        padding: 5px 14px;
+        cursor: pointer;
+        color: var(--ls-muted);
+        font-size: 11px;
+        font-weight: 650;
+        letter-spacing: 0.06em;
+        text-transform: uppercase;
+        list-style: none;
+        user-select: none;
+      }
+      details.hist > summary::-webkit-details-marker {
+        display: none;
+      }
+      details.hist > summary .icon {
+        width: 12px;
+        height: 12px;
+        transition: transform 0.1s;
+      }
+      details.hist[open] > summary .icon {
+        transform: rotate(90deg);
+      }
+      details.hist > summary .count {
+        text-transform: none;
+        letter-spacing: normal;
+        font-weight: normal;
+        color: var(--ls-faint);
+      }
+      .hist-body {
+        max-height: 168px;
+        overflow: auto;
+        padding: 0 14px 8px;
+      }
+      .hist table {
+        border-collapse: collapse;
+        width: 100%;
+        font-variant-numeric: tabular-nums;
+      }
+      .hist td {
+        padding: 2px 10px 2px 0;
+        white-space: nowrap;
+        vertical-align: baseline;
+      }
+      .hist td.grow {
+        width: 100%;
+        white-space: normal;
+        overflow-wrap: anywhere;
+        color: var(--ls-muted);
+      }
+      .hist td.num {
+        text-align: right;
+      }
+      .hist .mono {
+        font-size: 11.5px;
+      }
+      .hist tr.shown td:first-child .link {
+        font-weight: 700;
+      }
+      .hist tr.later {
+        opacity: 0.6;
+      }
+      .hist .tag {
+        font-size: 10.5px;
+        padding: 0 5px;
+        border-radius: 4px;
+        background: var(--ls-accent-soft);
+        color: var(--ls-accent);
+      }
+      .hist .none {
+        color: var(--ls-faint);
+        padding: 2px 0;
+      }
       .placeholder {
         flex: 1;
         display: flex;
@@ -257,6 +338,8 @@ export class FileViewer extends LitElement {
   @property({ type: Number }) node = -1;
   @property() path = '';
   @property() mode: ViewerMode = 'auto';
+  /** Changes when the session's state changed (e.g. a path history arrived). */
+  @property({ attribute: false }) version: unknown = 0;
 
   @state() private content: Content | null = null;
   @state() private tick = 0;
@@ -267,6 +350,9 @@ export class FileViewer extends LitElement {
   @query('ls-virtual-list') private list?: HTMLElement;
   private timer = 0;
   private imageFor = '';
+  private historyTimer = 0;
+  /** "History of this path" open or collapsed; kept across files. */
+  private static historyOpen = true;
 
   focusContent(): void {
     this.updateComplete.then(() => this.list?.focus());
@@ -275,6 +361,8 @@ export class FileViewer extends LitElement {
   disconnectedCallback(): void {
     super.disconnectedCallback();
     this.dropImage();
+    clearTimeout(this.timer);
+    clearTimeout(this.historyTimer);
   }
 
   private get entryKey(): string {
@@ -290,6 +378,20 @@ export class FileViewer extends LitElement {
   }
 
   protected willUpdate(changed: PropertyValues<this>): void {
+    if ((changed.has('session') || changed.has('image') || changed.has('path')) && this.session && this.path) {
+      // Debounced like the content: arrowing through rows should not queue a request per row.
+      clearTimeout(this.historyTimer);
+      const s = this.session;
+      const image = this.image;
+      const path = this.path;
+      if (!s.peekPathHistory(image, path))
+        this.historyTimer = window.setTimeout(() => {
+          if (this.session === s && this.image === image && this.path === path) {
+            s.pathHistory(image, path);
+            this.tick++;
+          }
+        }, 90);
+    }
     if (changed.has('session') || changed.has('image') || changed.has('layer') || changed.has('path') || changed.has('model') || changed.has('node')) {
       const key = this.entryKey;
       if (this.content?.key !== key) {
@@ -463,7 +565,70 @@ export class FileViewer extends LitElement {
     const i = this.node;
     if (!this.path || !m) return html`<div class="placeholder">Select a file to see its content.<br />↑↓ to move, Enter to open, / to filter.</div>`;
     if (i < 0) return html`<div class="placeholder">${this.path} is not in this view.</div>`;
-    return html`${this.renderHead(m, i)}${this.renderBody(m, i)}`;
+    return html`${this.renderHead(m, i)}${this.renderHistory(m, i)}${this.renderBody(m, i)}`;
+  }
+
+  /** Every layer that added, modified or deleted this path; each links to that layer's changes. */
+  private renderHistory(m: TreeModel, i: number) {
+    const s = this.session;
+    if (!s) return nothing;
+    let h = s.peekPathHistory(this.image, this.path);
+    // Cancelled (the worker was terminated): ask again.
+    if (h?.error?.code === 'cancelled') h = s.pathHistory(this.image, this.path);
+    const events = h?.value?.events ?? null;
+    // The version shown: written by layerOf (merged view), or this layer's own change.
+    const shownLayer = m.layerOf[i] >= 0 ? m.layerOf[i] : -1;
+    return html`<details
+      class="hist"
+      id="path-history"
+      ?open=${FileViewer.historyOpen}
+      @toggle=${(e: Event) => (FileViewer.historyOpen = (e.target as HTMLDetailsElement).open)}
+    >
+      <summary
+        >${icons.chevron} History of this path
+        <span class="count"
+          >${events ? `(${events.length === 0 ? 'no layer wrote it' : plural(events.length, 'layer')})` : h?.error ? '' : '…'}</span
+        ></summary
+      >
+      <div class="hist-body">
+        ${h?.error
+          ? html`<div class="none">${errorTitle(h.error.code)}: ${h.error.message}</div>`
+          : !events
+            ? html`<div class="none">reading…</div>`
+            : events.length === 0
+              ? html`<div class="none">No layer has an entry for this path: it is a parent directory implied by the paths below.</div>`
+              : html`<table>
+                  <tbody>
+                    ${events.map((e) => this.historyRow(e, m, shownLayer))}
+                  </tbody>
+                </table>`}
+      </div>
+    </details>`;
+  }
+
+  private historyRow(e: PathEvent, m: TreeModel, shownLayer: number) {
+    const letter = e.change === 'added' ? 'A' : e.change === 'modified' ? 'M' : e.change === 'deleted' ? 'D' : '';
+    const shown = e.layer === shownLayer;
+    const later = e.layer > m.layer;
+    const isFile = e.type === 'file' || e.type === 'hardlink';
+    return html`<tr
+      class=${`${shown ? 'shown' : ''}${later ? ' later' : ''}`}
+      data-layer=${e.layer}
+      data-change=${e.change}
+      title=${later ? `after layer ${m.layer}, the layer being viewed` : ''}
+    >
+      <td>
+        <button class="link mono" @click=${() => this.goto(e.path, e.layer, 'layer')} title=${`Show what layer ${e.layer} changed`}>layer ${e.layer}</button>
+      </td>
+      <td>${letter ? html`<span class=${`mark ${letter}`} title=${e.change}>${letter}</span>` : nothing}</td>
+      <td class="num">${isFile ? formatBytes(e.size) : ''}</td>
+      <td class="mono" title=${e.change === 'deleted' ? '' : `mode ${octal(e.mode)}`}>${e.change === 'deleted' ? 'deleted (whiteout)' : `${formatMode(e.type, e.mode)} ${octal(e.mode)}`}</td>
+      <td class="mono">${e.change === 'deleted' || e.implicit ? '' : `${e.uid}:${e.gid}`}</td>
+      <td class="grow">
+        ${e.link ? html`<span class="mono">${e.type === 'hardlink' ? '⇒' : '→'} ${e.link}</span> ` : nothing}
+        ${shown ? html`<span class="tag">shown</span>` : nothing}
+      </td>
+    </tr>`;
   }
 
   private renderHead(m: TreeModel, i: number) {

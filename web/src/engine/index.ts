@@ -1,12 +1,22 @@
 // The only code of web/ that talks to the wasm worker (through wasm/client.ts).
 // Components and state see EngineArchive: summaries, whole tree listings
-// (fetched in pages), file bytes in chunks, cancel.
+// (fetched in pages), file bytes in chunks, raw manifests, path histories,
+// digest verification, cancel.
 import { spawnWorker, SINGLE_FILE } from '#spawn-worker';
 import { ArchiveClient, CoreError, isCancelled } from '../../../wasm/client';
-import type { EntryPage, ErrorEnvelope, InspectDocument, OpenResult, ProgressEvent, ReadResult } from '../../../wasm/protocol';
+import type {
+  EntryPage,
+  ErrorEnvelope,
+  InspectDocument,
+  OpenResult,
+  PathHistory,
+  ProgressEvent,
+  ReadResult,
+  VerifyResult,
+} from '../../../wasm/protocol';
 
 export { CoreError, isCancelled, SINGLE_FILE };
-export type { EntryPage, InspectDocument, ProgressEvent, ReadResult, OpenResult, ErrorEnvelope };
+export type { EntryPage, InspectDocument, ProgressEvent, ReadResult, OpenResult, ErrorEnvelope, PathHistory, VerifyResult };
 export type {
   ImageDoc,
   LayerDoc,
@@ -17,11 +27,15 @@ export type {
   ContainerConfig,
   EntryType,
   ChangeKind,
+  PathEvent,
 } from '../../../wasm/protocol';
 export { ENTRY_TYPES, CHANGES, PROTOCOL_VERSION } from '../../../wasm/protocol';
 
 /** Entries per list request: large pages, few round trips, bounded message size. */
 const LIST_PAGE = 50_000;
+/** Bytes per read request of readAll: the core keeps the file open between
+ *  requests, so chunks only bound the memory a request holds (wasm heap + copy). */
+const READ_CHUNK = 16 << 20;
 
 export interface OpenOptions {
   onProgress?: (p: ProgressEvent) => void;
@@ -73,9 +87,9 @@ export class EngineArchive {
 
   /** Every byte of a file, as Blob parts, read in large chunks. */
   async readAll(image: number, layer: number, path: string, size: number, onProgress?: (done: number) => void, signal?: AbortSignal): Promise<Uint8Array[]> {
-    // One request when it fits: the core streams a file from its start for
-    // every request, so few large chunks beat many small ones.
-    const chunk = Math.max(size, 1) <= 256 << 20 ? Math.max(size, 1) : 64 << 20;
+    // The core keeps the file open as a cursor: each chunk continues where the
+    // previous one stopped (a compressed layer is decoded once, not per chunk).
+    const chunk = Math.min(Math.max(size, 1), READ_CHUNK);
     const parts: Uint8Array[] = [];
     let offset = 0;
     for (;;) {
@@ -86,6 +100,27 @@ export class EngineArchive {
       if (r.eof || r.data.byteLength === 0) break;
     }
     return parts;
+  }
+
+  /** The raw manifest of an image, as text (not re-serialised). */
+  manifest(image: number, signal?: AbortSignal): Promise<string> {
+    return this.client.manifest(image, { signal });
+  }
+
+  /** Every layer that added, modified or deleted `path` (bottom-up). */
+  pathHistory(image: number, path: string, signal?: AbortSignal): Promise<PathHistory> {
+    return this.client.pathHistory(image, path, { signal });
+  }
+
+  /**
+   * Hashes every blob and layer (reads the whole archive) and returns the
+   * summary with computed digests and mismatch warnings; `summary` becomes it.
+   * Cancel with cancel() or the signal: that terminates the worker.
+   */
+  async verify(opts: { onProgress?: (p: ProgressEvent) => void; signal?: AbortSignal } = {}): Promise<VerifyResult> {
+    const r = await this.client.verify(opts);
+    this.summary = r.summary;
+    return r;
   }
 
   resolveImage(ref: string): Promise<number> {

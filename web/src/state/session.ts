@@ -1,8 +1,9 @@
 // One open archive and everything the page remembers about it: status,
 // progress, the summary, where the user is (image, layer, view, path, tab),
-// and the tree listings already fetched.
+// the tree listings, manifests and path histories already fetched, and the
+// state of a digest verification.
 import { createArchive, type EngineArchive, type InspectDocument, type ProgressEvent, CoreError, isCancelled } from '../engine';
-import type { ErrorEnvelope } from '../engine';
+import type { ErrorEnvelope, PathHistory } from '../engine';
 import { buildTree, type TreeModel } from './tree';
 import type { LinkState, Tab, TreeView, ViewerMode } from './hash';
 
@@ -19,6 +20,27 @@ export interface TreeLoad {
   total: number;
   promise: Promise<TreeModel>;
 }
+
+/** A value fetched from the worker once and cached. */
+export interface Loadable<T> {
+  value: T | null;
+  error: ErrorEnvelope | null;
+  loading: boolean;
+}
+
+export interface VerifyState {
+  status: 'running' | 'done' | 'cancelled' | 'error';
+  progress: ProgressEvent | null;
+  startedAt: number;
+  /** wall time of the whole verification (set when done) */
+  elapsedMs: number;
+  error: ErrorEnvelope | null;
+  /** the archive was compressed as a whole and had to be read again from its start */
+  reopened: boolean;
+}
+
+const asEnvelope = (e: unknown): ErrorEnvelope =>
+  e instanceof CoreError ? e.envelope : { code: 'internal', message: String(e), where: '' };
 
 export class ArchiveSession {
   readonly id = nextId++;
@@ -47,7 +69,12 @@ export class ArchiveSession {
   /** deep-link state waiting for the summary */
   pending: LinkState | null = null;
 
+  /** The digest verification, once started. */
+  verification: VerifyState | null = null;
+
   private trees = new Map<string, TreeLoad>();
+  private manifests = new Map<number, Loadable<string>>();
+  private histories = new Map<string, Loadable<PathHistory>>();
 
   constructor(
     readonly file: File,
@@ -112,6 +139,81 @@ export class ArchiveSession {
   dispose(): void {
     this.engine.dispose();
     this.trees.clear();
+    this.manifests.clear();
+    this.histories.clear();
+  }
+
+  /**
+   * Hashes every blob and layer; the summary is replaced by the verified one
+   * (computed digests on the layers, mismatches as warnings). Other requests
+   * wait behind it (one worker, one request at a time).
+   */
+  async verify(): Promise<void> {
+    if (this.verification?.status === 'running' || this.status !== 'ready') return;
+    const v: VerifyState = { status: 'running', progress: null, startedAt: performance.now(), elapsedMs: 0, error: null, reopened: false };
+    this.verification = v;
+    this.changed();
+    try {
+      const r = await this.engine.verify({
+        onProgress: (p) => {
+          v.progress = p;
+          this.changed();
+        },
+      });
+      this.summary = r.summary;
+      v.status = 'done';
+      v.reopened = r.reopened;
+    } catch (e) {
+      v.status = isCancelled(e) ? 'cancelled' : 'error';
+      v.error = asEnvelope(e);
+    }
+    v.elapsedMs = performance.now() - v.startedAt;
+    this.changed();
+  }
+
+  /** Stops a running verification: terminates the worker (the next request re-indexes). */
+  cancelVerify(): void {
+    if (this.verification?.status === 'running') this.engine.cancel();
+  }
+
+  /** The raw manifest text of an image (fetched once; re-fetched after a cancel). */
+  manifest(image: number): Loadable<string> {
+    return this.cached(this.manifests, image, () => this.engine.manifest(image), 16);
+  }
+
+  /** The cached history of a path, if it was fetched (or is being fetched). */
+  peekPathHistory(image: number, path: string): Loadable<PathHistory> | null {
+    return this.histories.get(`${image}|${path}`) ?? null;
+  }
+
+  /** Every layer that touched `path` in `image` (fetched once). */
+  pathHistory(image: number, path: string): Loadable<PathHistory> {
+    return this.cached(this.histories, `${image}|${path}`, () => this.engine.pathHistory(image, path), 500);
+  }
+
+  private cached<K, T>(map: Map<K, Loadable<T>>, key: K, fetch: () => Promise<T>, keep: number): Loadable<T> {
+    let l = map.get(key);
+    if (l && l.error?.code === 'cancelled') {
+      map.delete(key);
+      l = undefined;
+    }
+    if (l) return l;
+    const load: Loadable<T> = { value: null, error: null, loading: true };
+    map.set(key, load);
+    if (map.size > keep) map.delete(map.keys().next().value as K);
+    fetch().then(
+      (v) => {
+        load.value = v;
+        load.loading = false;
+        this.changed();
+      },
+      (e: unknown) => {
+        load.error = asEnvelope(e);
+        load.loading = false;
+        this.changed();
+      },
+    );
+    return load;
   }
 
   get currentImage() {
