@@ -203,6 +203,28 @@ test('wasm: paged reads of a file in a zstd layer equal one whole read (cursor k
   }
 });
 
+test('wasm: verify after open on a gzip-compressed whole archive (second streaming pass), twice', () => {
+  const zlib = require('node:zlib');
+  const name = 'docker20-save-features.tar';
+  const truth = JSON.parse(fs.readFileSync(path.join(fixturesDir, name.replace(/\.tar$/, '.truth.json')), 'utf8'));
+  const tmp = path.join(fs.mkdtempSync('/tmp/ls-wasm-'), name + '.gz');
+  fs.writeFileSync(tmp, zlib.gzipSync(fs.readFileSync(path.join(fixturesDir, name))));
+  const { h, src } = openFixture(tmp);
+  try {
+    assert.equal(unwrap(h.summary()).images[0].layers[0].computed_diff_id, undefined);
+    for (let round = 0; round < 2; round++) {
+      const after = unwrap(h.verify(() => true));
+      after.images[0].layers.forEach((l, k) => {
+        assert.equal(l.computed_diff_id, truth.images[0].layers[k].computed_diff_id, `round ${round} layer ${k}`);
+      });
+      assert.deepEqual(after.warnings, [], `round ${round}: no warnings`);
+    }
+  } finally {
+    h.delete();
+    src.close();
+  }
+});
+
 test('wasm: a file that is not an archive gives a clear error envelope', () => {
   const tmp = path.join(fs.mkdtempSync('/tmp/ls-wasm-'), 'junk.bin');
   fs.writeFileSync(tmp, Buffer.from('this is not a tar file at all, just text\n'.repeat(40)));

@@ -14,6 +14,51 @@ namespace layerscope {
 namespace {
 
 constexpr const char* kMtOciIndex = "application/vnd.oci.image.index.v1+json";
+
+// Limits not (yet) in session.h's Limits; see tests/hostile/README.md.
+// A path longer than Linux's PATH_MAX cannot be unpacked by any runtime, and
+// deep paths multiply listing output (every implicit parent is listed with
+// its full path), so a layer holding one is refused with kLimit.
+constexpr size_t kMaxPathBytes = 4096;
+// Image indexes: descriptors walked in all nested indexes together, and
+// nested indexes read (each distinct (digest, inherited tags) once).
+constexpr uint64_t kMaxIndexDescriptors = 100000;
+constexpr uint64_t kMaxNestedIndexes = 1024;
+// Links between outer members (symlinks/hardlinks) followed at most this far.
+constexpr int kMaxMemberLinkHops = 16;
+// Distinct paths (entries plus the implicit parents they imply) in one archive.
+constexpr size_t kMaxPaths = 10'000'000;
+
+// Archive bytes quoted in a message: control characters and bytes that are not
+// UTF-8 become \xNN (a hostile name must not drive a terminal), long names are cut.
+std::string shown(std::string_view s, size_t max = 160) {
+  std::string out;
+  size_t i = 0;
+  for (; i < s.size() && out.size() < max; ++i) {
+    unsigned char c = static_cast<unsigned char>(s[i]);
+    size_t len = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 0;
+    bool ok = len > 0 && c >= 0x20 && c != 0x7f && i + len <= s.size() && !(len == 2 && c < 0xc2);
+    for (size_t k = 1; ok && k < len; ++k) ok = (static_cast<unsigned char>(s[i + k]) >> 6) == 2;
+    if (ok && len == 2 && c == 0xc2 && static_cast<unsigned char>(s[i + 1]) < 0xa0) ok = false;  // C1 controls
+    if (ok && len == 3 && ((c == 0xe0 && static_cast<unsigned char>(s[i + 1]) < 0xa0) ||
+                           (c == 0xed && static_cast<unsigned char>(s[i + 1]) >= 0xa0)))
+      ok = false;
+    if (ok && len == 4 && (c > 0xf4 || (c == 0xf0 && static_cast<unsigned char>(s[i + 1]) < 0x90) ||
+                           (c == 0xf4 && static_cast<unsigned char>(s[i + 1]) >= 0x90)))
+      ok = false;
+    if (!ok) {
+      static const char* hx = "0123456789abcdef";
+      out += "\\x";
+      out += hx[c >> 4];
+      out += hx[c & 15];
+      continue;
+    }
+    out.append(s.substr(i, len));
+    i += len - 1;
+  }
+  if (i < s.size()) out += "…";
+  return out;
+}
 constexpr const char* kMtDockerList = "application/vnd.docker.distribution.manifest.list.v2+json";
 
 std::string dirname_of(const std::string& p) {
@@ -90,6 +135,42 @@ Compression compression_from_media_type(const std::string& mt) {
   return Compression::kUnknown;
 }
 
+// Where a link between outer members points next (symlink targets are relative
+// to the link's directory; hardlink targets are archive paths).
+std::string member_link_target(const std::string& at, const Member& m) {
+  if (m.type == EntryType::kSymlink)
+    return resolve_dots(m.link.size() && m.link[0] == '/' ? m.link : dirname_of(at) + "/" + m.link);
+  return resolve_dots(m.link);
+}
+
+// Why `path` does not resolve to a member: absent, a link loop, or a link to
+// a path the archive does not hold. (Never the host's file system: members are
+// looked up by name only.)
+Error unresolved_member(const Loaded& L, const std::string& path) {
+  std::string cur;
+  normalize_path(path, &cur);
+  std::string raw;
+  for (int hop = 0; hop <= kMaxMemberLinkHops; ++hop) {
+    auto it = L.by_path.find(cur);
+    if (it == L.by_path.end()) {
+      if (hop == 0) return make_error(Code::kNotFound, "no such member in the archive", path);
+      return make_error(Code::kNotFound,
+                        "member is a link to '" + shown(raw) + "' ('" + shown(cur) +
+                            "' in the archive), which the archive does not hold",
+                        path);
+    }
+    const Member& m = L.members[it->second];
+    if (m.type != EntryType::kSymlink && m.type != EntryType::kHardlink)
+      return make_error(Code::kInternal, "member resolves", path);
+    raw = m.link;
+    cur = member_link_target(cur, m);
+  }
+  return make_error(Code::kCorrupt,
+                    "links between archive members form a loop (or a chain of more than " +
+                        std::to_string(kMaxMemberLinkHops) + ")",
+                    path);
+}
+
 struct Builder {
   Loaded& L;
   const Limits& lim;
@@ -104,6 +185,18 @@ struct Builder {
 
   void warn(std::string code, std::string msg, std::string where = {}) {
     L.archive.warnings.push_back(Warning{std::move(code), std::move(msg), std::move(where)});
+  }
+
+  // A descriptor's "size": a byte count, or -1 when absent; anything else
+  // (negative, fractional, 1e999, beyond int64, a string) is reported.
+  int64_t descriptor_size(const Json& d, const std::string& where) {
+    const Json* sz = jget(d, "size");
+    if (!sz) return -1;
+    if (sz->is_number_unsigned() && sz->get<uint64_t>() <= static_cast<uint64_t>(INT64_MAX))
+      return static_cast<int64_t>(sz->get<uint64_t>());
+    if (sz->is_number_integer() && sz->get<int64_t>() >= 0) return sz->get<int64_t>();
+    warn("invalid-descriptor", "descriptor size " + shown(jdump(*sz), 60) + " is not a byte count; ignored", where);
+    return -1;
   }
 
   Result<Json> read_json(const std::string& path) {
@@ -127,9 +220,14 @@ struct Builder {
       if (via_link) ++symlinked_layers;
     } else {
       b.present = false;
-      warn("missing-blob", "layer " + (digest.empty() ? ref : digest) + " is referenced but not stored in the archive" +
-                               (ref.empty() ? std::string() : " (expected member " + ref + ")"),
-           where);
+      std::string why;
+      std::string nref;
+      normalize_path(ref, &nref);
+      if (m) why = std::string(": member ") + shown(ref) + " is a " + entry_type_name(m->type) + ", not a file";
+      else if (!ref.empty() && L.by_path.count(nref)) why = ": member " + shown(ref) + ": " + unresolved_member(L, ref).message;
+      else if (!ref.empty()) why = " (expected member " + shown(ref) + ")";
+      warn("missing-blob",
+           "layer " + shown(digest.empty() ? ref : digest) + " is referenced but not stored in the archive" + why, where);
     }
     int id = static_cast<int>(L.archive.blobs.size());
     L.archive.blobs.push_back(std::move(b));
@@ -176,6 +274,9 @@ struct Builder {
   }
 
   std::unordered_map<long, std::vector<std::string>> img_diff_ids;
+  uint64_t index_descriptors = 0, nested_indexes = 0;
+  std::set<std::string> walked_indexes;
+  std::vector<std::string> index_stack;
 
   void finish_image(int idx) {
     Image& img = L.archive.images[idx];
@@ -249,7 +350,7 @@ struct Builder {
           auto s = sources.find(diff[k]);
           if (s != sources.end()) {
             l.media_type = jstr(*s->second, "mediaType");
-            l.size = jint(*s->second, "size");
+            l.size = descriptor_size(*s->second, lw + ".LayerSources");
             std::string d = jstr(*s->second, "digest");
             if (!d.empty()) l.digest = d;
           }
@@ -327,8 +428,8 @@ struct Builder {
         l.index = static_cast<int>(k);
         l.digest = jstr(d, "digest");
         l.media_type = jstr(d, "mediaType");
-        l.size = jint(d, "size");
         std::string lw = bp + ".layers[" + std::to_string(k) + "]";
+        l.size = descriptor_size(d, lw);
         std::string p = blob_path(l.digest);
         if (p.empty()) warn("invalid-descriptor", "layer descriptor has a malformed digest '" + l.digest + "'", lw);
         l.blob = blob_for(p, l.digest, lw);
@@ -352,6 +453,13 @@ struct Builder {
     for (size_t i = 0; i < ms->size(); ++i) {
       const Json& d = (*ms)[i];
       std::string w = where + ".manifests[" + std::to_string(i) + "]";
+      if (++index_descriptors > kMaxIndexDescriptors) {
+        warn("invalid-index",
+             "the image indexes list more than " + std::to_string(kMaxIndexDescriptors) +
+                 " descriptors in all; the rest are ignored",
+             w);
+        return;
+      }
       if (!d.is_object()) continue;
       std::string mt = jstr(d, "mediaType");
       std::vector<std::string> tags = parent_tags;
@@ -394,12 +502,30 @@ struct Builder {
       }
       if (mt == kMtOciIndex || mt == kMtDockerList) {
         std::string bp = blob_path(jstr(d, "digest"));
+        // A nested index is walked once per set of inherited tags (a fan-out of
+        // repeated descriptors would otherwise multiply at every level), never
+        // inside itself (blob names are not verified, so cycles are possible).
+        if (!bp.empty() && std::find(index_stack.begin(), index_stack.end(), bp) != index_stack.end()) {
+          warn("invalid-index", "nested index " + shown(bp) + " lists an index that contains it (a cycle)", w);
+          continue;
+        }
+        std::string key = bp;
+        for (auto& t : tags) key += '\0' + t;
+        if (!bp.empty() && !walked_indexes.insert(key).second) continue;
+        if (++nested_indexes > kMaxNestedIndexes) {
+          if (nested_indexes == kMaxNestedIndexes + 1)
+            warn("invalid-index", "more than " + std::to_string(kMaxNestedIndexes) + " nested indexes; the rest are ignored",
+                 w);
+          continue;
+        }
         auto sub = bp.empty() ? Result<Json>(make_error(Code::kCorrupt, "malformed digest", w)) : read_json(bp);
         if (!sub.ok()) {
           warn("missing-blob", "nested index " + jstr(d, "digest") + ": " + sub.error().message, w);
           continue;
         }
+        index_stack.push_back(bp);
         walk_index(sub.value(), bp, tags, depth + 1);
+        index_stack.pop_back();
         continue;
       }
       image_from_manifest_desc(d, w, tags, has_plat ? &plat : nullptr);
@@ -557,18 +683,13 @@ void record_blob_result(Blob& b, const LayerStream& ls) {
 const Member* Loaded::resolve(const std::string& path, std::string* resolved, bool* via_link) const {
   std::string cur;
   normalize_path(path, &cur);
-  for (int hop = 0; hop < 16; ++hop) {
+  for (int hop = 0; hop <= kMaxMemberLinkHops; ++hop) {
     auto it = by_path.find(cur);
     if (it == by_path.end()) return nullptr;
     const Member& m = members[it->second];
-    if (m.type == EntryType::kSymlink) {
+    if (m.type == EntryType::kSymlink || m.type == EntryType::kHardlink) {
       if (via_link) *via_link = true;
-      cur = resolve_dots(m.link.size() && m.link[0] == '/' ? m.link : dirname_of(cur) + "/" + m.link);
-      continue;
-    }
-    if (m.type == EntryType::kHardlink) {
-      if (via_link) *via_link = true;
-      cur = resolve_dots(m.link);
+      cur = member_link_target(cur, m);
       continue;
     }
     if (resolved) *resolved = cur;
@@ -579,8 +700,10 @@ const Member* Loaded::resolve(const std::string& path, std::string* resolved, bo
 
 Result<std::string> Loaded::read_member(const std::string& path, uint64_t limit) const {
   const Member* m = resolve(path);
-  if (!m) return make_error(Code::kNotFound, "no such member in the archive", path);
-  if (m->type != EntryType::kFile) return make_error(Code::kCorrupt, "member is not a regular file", path);
+  if (!m) return unresolved_member(*this, path);
+  if (m->type != EntryType::kFile)
+    return make_error(Code::kCorrupt, std::string("member is not a regular file (it is a ") + entry_type_name(m->type) + ")",
+                      path);
   if (m->size > limit)
     return make_error(Code::kLimit,
                       "member is " + std::to_string(m->size) + " bytes, over the limit of " + std::to_string(limit),
@@ -591,6 +714,12 @@ Result<std::string> Loaded::read_member(const std::string& path, uint64_t limit)
       return make_error(Code::kNotFound, "member was not kept while streaming the compressed archive", path);
     return it->second;
   }
+  if (m->data_offset + m->size > src->size())
+    return make_error(Code::kTruncated,
+                      "the archive ends inside this member (" + std::to_string(m->size) + " bytes declared, " +
+                          std::to_string(src->size() > m->data_offset ? src->size() - m->data_offset : 0) +
+                          " present)",
+                      path);
   std::string out(static_cast<size_t>(m->size), '\0');
   if (m->size) LS_RETURN_IF_ERROR(read_exact(*src, m->data_offset, out.data(), out.size()));
   return out;
@@ -598,7 +727,7 @@ Result<std::string> Loaded::read_member(const std::string& path, uint64_t limit)
 
 Result<std::shared_ptr<ByteSource>> Loaded::member_source(const std::string& path) const {
   const Member* m = resolve(path);
-  if (!m) return make_error(Code::kNotFound, "no such member in the archive", path);
+  if (!m) return unresolved_member(*this, path);
   if (!random_access) return make_error(Code::kUnsupported, "compressed archive has no random access", path);
   if (m->data_offset + m->size > src->size())
     return make_error(Code::kTruncated,
@@ -621,10 +750,23 @@ Status index_layer(LayerStream& stream, PathTable& paths, LayerIndex* index, uin
     if (*budget == 0)
       return make_error(Code::kLimit, "more entries than the limit of entries per archive", h.path);
     --*budget;
+    if (norm.size() > kMaxPathBytes)
+      return make_error(Code::kLimit,
+                        "entry path is " + std::to_string(norm.size()) + " bytes, over the limit of " +
+                            std::to_string(kMaxPathBytes) + " (PATH_MAX; no runtime can unpack it): '" +
+                            shown(norm, 100) + "'",
+                        shown(norm, 100));
+    if (paths.size() > kMaxPaths) {
+      *budget = 0;  // fatal, like the entry limit
+      return make_error(Code::kLimit, "more than " + std::to_string(kMaxPaths) + " distinct paths in the archive",
+                        shown(norm, 100));
+    }
     std::string base = basename_of(norm);
     if (!norm.empty() && base.size() >= 4 && base.compare(0, 4, ".wh.") == 0) {
       std::string dir = dirname_of(norm);
-      if (base == ".wh..wh..opq") {
+      if (base == ".wh." || base == ".wh.." || base == ".wh...") {
+        // A whiteout of "", "." or "..": names nothing; neither a file nor a deletion.
+      } else if (base == ".wh..wh..opq") {
         index->opaque_dirs.push_back(paths.intern(dir));
         ++index->counts.opaque_dirs;
       } else if (base.compare(0, 8, ".wh..wh.") == 0) {
@@ -862,8 +1004,74 @@ Result<std::unique_ptr<Loaded>> load_archive(std::shared_ptr<ByteSource> src, co
   return L;
 }
 
+// Compressed outer archive: one more streaming pass hashes every layer member.
+static Status verify_streamed(Loaded& L, const ProgressFn& progress) {
+  const uint64_t total = L.src->size();
+  std::unordered_map<std::string, size_t> want;
+  for (size_t bi = 0; bi < L.archive.blobs.size(); ++bi) {
+    const Blob& b = L.archive.blobs[bi];
+    if (b.present && b.computed_digest.empty()) want[b.member] = bi;
+  }
+  if (want.empty()) return Status::Ok();
+  LS_ASSIGN_OR_RETURN(auto outer, TarReader::open(L.src, L.src->name()));
+  TarHeader h;
+  std::string norm;
+  while (!want.empty()) {
+    LS_ASSIGN_OR_RETURN(bool more, outer->next(&h));
+    if (!more) break;
+    if (!normalize_path(h.path, &norm)) continue;
+    auto it = want.find(norm);
+    if (it == want.end()) continue;
+    Blob& b = L.archive.blobs[it->second];
+    want.erase(it);
+    TarReader* o = outer.get();
+    LayerStreamOptions lo;
+    lo.hash = true;
+    lo.max_expansion_floor = L.options.limits.max_expansion_floor;
+    lo.max_expansion_ratio = L.options.limits.max_expansion_ratio;
+    std::string name = norm;
+    lo.tick = [o, &progress, total, name](uint64_t) {
+      return emit_progress(progress, "verify", o->raw_position(), total, name);
+    };
+    auto pull = [o](const void** d) -> Result<size_t> {
+      size_t n = 0;
+      auto r = o->read_block(d, &n);
+      if (!r.ok()) return r.take_error();
+      return r.value() ? n : size_t{0};
+    };
+    auto ls = LayerStream::open_stream({}, pull, lo, norm);
+    Status st = ls.ok() ? Status::Ok() : Status(ls.error());
+    if (st.ok()) {
+      TarHeader lh;
+      for (;;) {
+        auto n = ls.value()->next(&lh);
+        if (!n.ok()) { st = n.error(); break; }
+        if (!n.value()) break;
+      }
+      if (st.ok()) st = ls.value()->finish();
+    }
+    if (!st.ok()) {
+      if (st.error().code == Code::kCancelled) return st.take_error();
+      L.archive.warnings.push_back(Warning{"verify-failed", st.error().to_string(), b.member});
+      continue;
+    }
+    b.computed_digest = ls.value()->stored_digest();
+    b.computed_diff_id = ls.value()->diff_id();
+  }
+  return Status::Ok();
+}
+
 Status verify_blobs(Loaded& L, const ProgressFn& progress) {
   const uint64_t total = L.src->size();
+  // Verifying again replaces the previous verdicts instead of repeating them.
+  auto& ws = L.archive.warnings;
+  ws.erase(std::remove_if(ws.begin(), ws.end(),
+                          [](const Warning& w) {
+                            return w.code == "diff-id-mismatch" || w.code == "digest-mismatch" ||
+                                   w.code == "verify-failed";
+                          }),
+           ws.end());
+  if (!L.random_access) LS_RETURN_IF_ERROR(verify_streamed(L, progress));
   for (size_t bi = 0; bi < L.archive.blobs.size(); ++bi) {
     Blob& b = L.archive.blobs[bi];
     if (!b.present) continue;
