@@ -24,7 +24,7 @@ web: wasm
 
 native: setup
 	@cmake -S . -B $(NATIVE) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
-	@ninja -C $(NATIVE) -j$(JOBS)
+	@ninja -C $(NATIVE) -j$(JOBS) $(NATIVE_TARGETS)
 
 wasm: setup
 	@scripts/fetch-sources.sh
@@ -53,6 +53,7 @@ test-wasm: wasm
 
 # The CLI on the example, then the browser inspector served on 127.0.0.1
 # (open the printed URL, click "Try the example"; Ctrl-C stops the server).
+demo: NATIVE_TARGETS = layerscope
 demo: build
 	@echo "== layerscope inspect examples/demo.tar"
 	@$(NATIVE)/cli/layerscope inspect examples/demo.tar
