@@ -3,6 +3,7 @@
 #include <archive.h>
 #include <archive_entry.h>
 
+#include <cstdio>
 #include <cstring>
 
 #include "digest/sha256.h"
@@ -11,7 +12,40 @@ namespace layerscope {
 
 namespace {
 constexpr size_t kChunk = 1 << 20;
+
+// CRC-32 (the gzip polynomial), slice-by-8. libarchive's gzip reader skips the
+// member trailer without checking it, so a damaged gzip layer would decode to
+// wrong bytes silently; the pipeline checks CRC-32 and ISIZE itself.
+const uint32_t (&crc_tables())[8][256] {
+  static const auto tables = [] {
+    struct T { uint32_t t[8][256]; } x{};
+    for (uint32_t i = 0; i < 256; ++i) {
+      uint32_t c = i;
+      for (int k = 0; k < 8; ++k) c = (c & 1) ? 0xedb88320u ^ (c >> 1) : c >> 1;
+      x.t[0][i] = c;
+    }
+    for (int k = 1; k < 8; ++k)
+      for (uint32_t i = 0; i < 256; ++i) x.t[k][i] = (x.t[k - 1][i] >> 8) ^ x.t[0][x.t[k - 1][i] & 255];
+    return x;
+  }();
+  return tables.t;
 }
+
+uint32_t crc32_update(uint32_t crc, const uint8_t* p, size_t n) {
+  const auto& T = crc_tables();
+  crc = ~crc;
+  while (n >= 8) {
+    uint32_t a = crc ^ (uint32_t{p[0]} | uint32_t{p[1]} << 8 | uint32_t{p[2]} << 16 | uint32_t{p[3]} << 24);
+    uint32_t b = uint32_t{p[4]} | uint32_t{p[5]} << 8 | uint32_t{p[6]} << 16 | uint32_t{p[7]} << 24;
+    crc = T[7][a & 255] ^ T[6][(a >> 8) & 255] ^ T[5][(a >> 16) & 255] ^ T[4][a >> 24] ^ T[3][b & 255] ^
+          T[2][(b >> 8) & 255] ^ T[1][(b >> 16) & 255] ^ T[0][b >> 24];
+    p += 8;
+    n -= 8;
+  }
+  while (n--) crc = (crc >> 8) ^ T[0][(crc ^ *p++) & 255];
+  return ~crc;
+}
+}  // namespace
 
 // The decoding pipeline's state: a raw source (seekable or pull), hashing of
 // the stored bytes, libarchive's raw format decoding, hashing of the output.
@@ -24,8 +58,11 @@ struct LayerStream::Pipe {
   TarReader::Pull pull;
   std::unique_ptr<uint8_t[]> buf;
   uint64_t raw_total = 0;
+  uint8_t tail[8] = {0};  // the last 8 raw bytes seen (a gzip trailer at the end)
   // hashing
   bool hash = false;
+  bool gzip = false;      // check the gzip trailer at the end of the stream
+  uint32_t crc = 0;       // CRC-32 of the decoded bytes
   Sha256 stored, unpacked;
   // decoder
   struct archive* a = nullptr;
@@ -60,6 +97,12 @@ struct LayerStream::Pipe {
       n = r.value();
     }
     if (hash && n) stored.update(*data, n);
+    if (n >= 8) {
+      std::memcpy(tail, static_cast<const uint8_t*>(*data) + n - 8, 8);
+    } else if (n) {
+      std::memmove(tail, tail + n, 8 - n);
+      std::memcpy(tail + 8 - n, *data, n);
+    }
     raw_total += n;
     if (opt->tick && n && !opt->tick(raw_total)) {
       return make_error(Code::kCancelled, "cancelled", where);
@@ -82,6 +125,7 @@ struct LayerStream::Pipe {
     a = archive_read_new();
     if (!a) return make_error(Code::kInternal, "out of memory", where);
     archive_read_support_format_raw(a);
+    archive_read_support_format_empty(a);  // a compressed stream of zero bytes: an empty layer
     archive_read_support_filter_gzip(a);
     archive_read_support_filter_zstd(a);
     archive_read_support_filter_xz(a);
@@ -106,15 +150,43 @@ struct LayerStream::Pipe {
                       where + " (compressed byte " + std::to_string(raw_total) + ")");
   }
 
+  // At the end of a gzip stream: the trailer (the blob's last 8 bytes) must
+  // hold the CRC-32 and length of what was decoded. When the length does not
+  // match, the blob has several gzip members or trailing bytes and cannot be
+  // checked this way; nothing is claimed then.
+  Status check_gzip_trailer() {
+    const void* d = nullptr;
+    for (;;) {
+      auto r = raw(&d);
+      if (!r.ok()) return with_where(r.take_error(), where);
+      if (r.value() == 0) break;
+    }
+    if (raw_total < 18) return Status::Ok();
+    uint32_t want = uint32_t{tail[0]} | uint32_t{tail[1]} << 8 | uint32_t{tail[2]} << 16 | uint32_t{tail[3]} << 24;
+    uint32_t isize = uint32_t{tail[4]} | uint32_t{tail[5]} << 8 | uint32_t{tail[6]} << 16 | uint32_t{tail[7]} << 24;
+    if (isize != static_cast<uint32_t>(out_total) || want == crc) return Status::Ok();
+    char b[64];
+    std::snprintf(b, sizeof b, "%08x, the trailer says %08x", crc, want);
+    return make_error(Code::kCorrupt,
+                      std::string("gzip CRC-32 mismatch: the compressed layer is damaged (decoded data has CRC ") + b +
+                          ")",
+                      where);
+  }
+
   // Next decoded chunk (for the tar reader).
   Result<size_t> decoded(const void** data) {
     if (decoder_eof) return size_t{0};
     size_t n = 0;
     la_int64_t off = 0;
     int r = archive_read_data_block(a, data, &n, &off);
-    if (r == ARCHIVE_EOF) { decoder_eof = true; return size_t{0}; }
+    if (r == ARCHIVE_EOF) {
+      decoder_eof = true;
+      if (gzip) LS_RETURN_IF_ERROR(check_gzip_trailer());
+      return size_t{0};
+    }
     if (r != ARCHIVE_OK && r != ARCHIVE_WARN) return fail("corrupt compressed data");
     if (hash && n) unpacked.update(*data, n);
+    if (gzip && n) crc = crc32_update(crc, static_cast<const uint8_t*>(*data), n);
     out_total += n;
     if (out_total > opt->max_expansion_floor &&
         static_cast<double>(out_total) > opt->max_expansion_ratio * static_cast<double>(raw_total ? raw_total : 1)) {
@@ -178,6 +250,7 @@ Status LayerStream::init(std::shared_ptr<ByteSource> src, std::string prefix, Ta
   pipe_->prefix = std::move(prefix);
   pipe_->pull = std::move(pull);
   pipe_->hash = opt_.hash;
+  pipe_->gzip = compression_ == Compression::kGzip;
   pipe_->opt = &opt_;
   pipe_->where = where_;
   if (pipe_->src) pipe_->buf.reset(new uint8_t[kChunk]);

@@ -9,7 +9,43 @@ namespace layerscope {
 
 namespace {
 constexpr size_t kBlockSize = 1 << 20;  // 1 MiB reads at most: few JS crossings, bounded memory
+
+// Archive bytes quoted in a message: control characters and bytes that are not
+// UTF-8 become \xNN (a hostile name must not drive a terminal), long names are cut.
+std::string shown(std::string_view s, size_t max = 160) {
+  std::string out;
+  size_t i = 0;
+  for (; i < s.size() && out.size() < max; ++i) {
+    unsigned char c = static_cast<unsigned char>(s[i]);
+    size_t len = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 0;
+    bool ok = len > 0 && c >= 0x20 && c != 0x7f && i + len <= s.size() && !(len == 2 && c < 0xc2);
+    for (size_t k = 1; ok && k < len; ++k) ok = (static_cast<unsigned char>(s[i + k]) >> 6) == 2;
+    if (ok && len == 2 && c == 0xc2 && static_cast<unsigned char>(s[i + 1]) < 0xa0) ok = false;  // C1 controls
+    if (ok && len == 3 && ((c == 0xe0 && static_cast<unsigned char>(s[i + 1]) < 0xa0) ||
+                           (c == 0xed && static_cast<unsigned char>(s[i + 1]) >= 0xa0)))
+      ok = false;
+    if (ok && len == 4 && (c > 0xf4 || (c == 0xf0 && static_cast<unsigned char>(s[i + 1]) < 0x90) ||
+                           (c == 0xf4 && static_cast<unsigned char>(s[i + 1]) >= 0x90)))
+      ok = false;
+    if (!ok) {
+      static const char* hx = "0123456789abcdef";
+      out += "\\x";
+      out += hx[c >> 4];
+      out += hx[c & 15];
+      continue;
+    }
+    out.append(s.substr(i, len));
+    i += len - 1;
+  }
+  if (i < s.size()) out += "…";
+  return out;
 }
+
+bool says_truncated(const char* s) {
+  return s && (std::strstr(s, "runcated") || std::strstr(s, "premature") || std::strstr(s, "Premature") ||
+               std::strstr(s, "nexpected EOF") || std::strstr(s, "nexpected end"));
+}
+}  // namespace
 const size_t TarReader::kMinRead = 512;
 
 Compression sniff_compression(const uint8_t* p, size_t n) {
@@ -134,7 +170,9 @@ Status TarReader::start() {
     archive_read_set_seek_callback(a_, reinterpret_cast<archive_seek_callback*>(&TarReader::seek_cb));
   }
   if (archive_read_open1(a_) != ARCHIVE_OK) {
-    return la_error(Code::kCorrupt, "not a readable tar archive");
+    const char* s = archive_error_string(a_);
+    return la_error(says_truncated(s) ? Code::kTruncated : Code::kCorrupt,
+                    says_truncated(s) ? "the compressed stream ends early" : "not a readable tar archive");
   }
   return Status::Ok();
 }
@@ -154,12 +192,32 @@ Result<bool> TarReader::next(TarHeader* h) {
   } else if (r != ARCHIVE_OK) {
     if (callback_failed_) return with_where(callback_error_, where_);
     const char* s = archive_error_string(a_);
-    std::string msg = std::string("cannot read tar header after ") + std::to_string(count_) +
-                      " entries at uncompressed offset " + std::to_string(position());
-    if (s && *s) msg += ": " + std::string(s);
-    bool trunc = s && (std::strstr(s, "runcated") || std::strstr(s, "premature") ||
-                       std::strstr(s, "Premature") || std::strstr(s, "nexpected EOF"));
-    return make_error(trunc ? Code::kTruncated : Code::kCorrupt, msg, where_);
+    bool trunc = says_truncated(s);
+    // Where it broke: inside the previous entry's payload (its size field says
+    // more than the input holds), or in the header that follows it.
+    uint64_t last_end = last_data_offset_ + static_cast<uint64_t>(last_size_);
+    bool in_payload = false;
+    if (trunc && count_ > 0 && last_size_ > 0) {
+      if (src_ && compression_ == Compression::kNone) in_payload = last_end > src_->size();
+      else in_payload = s && std::strstr(s, "Truncated input file") && position() < last_end;
+    }
+    std::string msg;
+    if (in_payload) {
+      msg = "the input ends inside the data of entry '" + shown(last_path_) + "' (" + std::to_string(last_size_) +
+            " bytes declared at offset " + std::to_string(last_data_offset_) +
+            (src_ && compression_ == Compression::kNone
+                 ? ", " + std::to_string(src_->size() > last_data_offset_ ? src_->size() - last_data_offset_ : 0) +
+                       " present)"
+                 : ")");
+    } else {
+      msg = "cannot read the tar header " +
+            (count_ ? "after entry '" + shown(last_path_) + "'" : std::string("at the start")) + " (entry " +
+            std::to_string(count_ + 1) + ", uncompressed offset " + std::to_string(position()) + ")";
+    }
+    if (s && *s) msg += ": " + shown(s, 400);
+    Error e = make_error(trunc ? Code::kTruncated : Code::kCorrupt, msg, where_);
+    if (in_payload) e.where = where_.empty() ? last_path_ : where_ + ": " + last_path_;
+    return e;
   }
   if (first_) {
     first_ = false;
@@ -208,6 +266,9 @@ Result<bool> TarReader::next(TarHeader* h) {
   h->gid = static_cast<uint32_t>(archive_entry_gid(e_));
   h->mtime = archive_entry_mtime(e_);
   h->data_offset = position();
+  last_path_ = h->path;
+  last_size_ = h->size;
+  last_data_offset_ = h->data_offset;
   return true;
 }
 

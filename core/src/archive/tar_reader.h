@@ -79,6 +79,9 @@ class TarReader {
   bool first_ = true;
   std::string warnings_;
   uint64_t count_ = 0;
+  std::string last_path_;         // the previous entry, for errors that concern it
+  int64_t last_size_ = 0;
+  uint64_t last_data_offset_ = 0;
   Error callback_error_;
   bool callback_failed_ = false;
 

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <optional>
 #include <set>
 
 #include "archive/layer_stream.h"
@@ -611,7 +612,7 @@ struct Builder {
       else L.archive.layout = Layout::kDockerArchive;
     } else {
       std::string seen;
-      for (size_t i = 0; i < L.members.size() && i < 8; ++i) seen += (i ? ", " : "") + L.members[i].path;
+      for (size_t i = 0; i < L.members.size() && i < 8; ++i) seen += (i ? ", " : "") + shown(L.members[i].path, 100);
       if (L.members.size() > 8) seen += ", …";
       return make_error(Code::kNotImage,
                         "no image found: the archive has neither manifest.json (docker save) nor "
@@ -668,6 +669,12 @@ bool emit_progress(const ProgressFn& fn, std::string_view phase, uint64_t done, 
   p.total = total;
   p.detail = detail;
   return fn(p);
+}
+
+// A layer's error always says which member holds the layer ("member: entry").
+Error in_member(Error e, const std::string& member) {
+  if (e.where.compare(0, member.size(), member) == 0) return e;
+  return with_where(std::move(e), member);
 }
 
 void record_blob_result(Blob& b, const LayerStream& ls) {
@@ -822,25 +829,69 @@ Result<std::unique_ptr<Loaded>> load_archive(std::shared_ptr<ByteSource> src, co
   L->random_access = L->archive.outer_compression == Compression::kNone;
   Builder B(*L);
   const Limits& lim = options.limits;
+  if (L->random_access && total < 512)
+    return make_error(Code::kTruncated,
+                      "the file is " + std::to_string(total) +
+                          " bytes, shorter than one 512-byte tar header: an archive cut short, or not one at all",
+                      src->name());
 
   auto opened = TarReader::open(src, src->name());
   if (!opened.ok()) {
     Error e = opened.take_error();
-    e.message = "not a tar archive (nor a gzip/zstd/xz/bzip2-compressed one): " + e.message;
+    if (e.code == Code::kCorrupt) e.message = "not a tar archive (nor a gzip/zstd/xz/bzip2-compressed one): " + e.message;
     return e;
   }
   auto outer = std::move(opened).value();
   TarHeader h;
   std::string norm;
+  std::string last_entry;    // the last outer header read, for messages
+  uint64_t entries_end = 0;  // where the last entry's padded data ends
+  bool clean_end = false;    // the end-of-archive marker (two zero blocks) was read
+  // Streaming (a compressed outer archive): every byte of the outer stream goes
+  // through outer_block, which stops an outer decompression bomb (the same
+  // ratio limit as for layers) and keeps progress and cancellation going.
+  uint64_t next_tick = 0;
+  auto outer_block = [&](const void** d, size_t* n) -> Result<bool> {
+    auto b = outer->read_block(d, n);
+    if (!b.ok()) return b.take_error();
+    uint64_t out = outer->position(), raw = outer->raw_position();
+    if (out > lim.max_expansion_floor &&
+        static_cast<double>(out) > lim.max_expansion_ratio * static_cast<double>(raw ? raw : 1))
+      return make_error(Code::kLimit,
+                        "decompression bomb: " + std::to_string(raw) + " compressed bytes of the archive expand past " +
+                            std::to_string(out) + " bytes (limit ratio " +
+                            std::to_string(static_cast<int>(lim.max_expansion_ratio)) + ")",
+                        src->name() + ": " + shown(norm));
+    if (out >= next_tick) {
+      next_tick = out + (16u << 20);
+      if (!emit_progress(options.progress, "scan", raw, total, norm))
+        return make_error(Code::kCancelled, "cancelled while reading the archive", norm);
+    }
+    return b.value();
+  };
   for (;;) {
     auto r = outer->next(&h);
     if (!r.ok()) {
       Error e = r.take_error();
-      if (L->members.empty())
+      // Only zero bytes left after the last member: an incomplete end-of-archive
+      // marker, no data lost (warned below).
+      if (e.code == Code::kTruncated && L->random_access && !L->members.empty() && total > entries_end &&
+          total - entries_end < 1024) {
+        std::string tail(static_cast<size_t>(total - entries_end), '\0');
+        if (read_exact(*src, entries_end, tail.data(), tail.size()).ok() &&
+            tail.find_first_not_of('\0') == std::string::npos)
+          break;
+      }
+      if (L->members.empty() && e.code == Code::kCorrupt)
         e.message = "not a tar archive (nor a gzip/zstd/xz/bzip2-compressed one): " + e.message;
       return e;
     }
-    if (!r.value()) break;
+    if (!r.value()) {
+      clean_end = outer->position() >= entries_end + 1024;
+      break;
+    }
+    last_entry = h.path;
+    entries_end = h.data_offset + (h.type == EntryType::kFile ? (static_cast<uint64_t>(h.size) + 511) / 512 * 512 : 0);
     if (!normalize_path(h.path, &norm)) continue;
     if (L->members.size() >= lim.max_members)
       return make_error(Code::kLimit, "more than " + std::to_string(lim.max_members) + " members", src->name());
@@ -855,13 +906,13 @@ Result<std::unique_ptr<Loaded>> load_archive(std::shared_ptr<ByteSource> src, co
     if (L->by_path.count(norm)) B.warn("duplicate-member", "member appears more than once; the last one wins", norm);
     L->by_path[norm] = L->members.size();
     L->members.push_back(m);
+    const void* d = nullptr;
+    size_t n = 0;
     if (!L->random_access && m.type == EntryType::kFile && m.size > 0) {
       // One pass must gather everything: keep JSON, index layer tars now.
       std::string prefix;
-      const void* d = nullptr;
-      size_t n = 0;
       while (prefix.size() < 512) {
-        auto b = outer->read_block(&d, &n);
+        auto b = outer_block(&d, &n);
         if (!b.ok()) return b.take_error();
         if (!b.value()) break;
         prefix.append(static_cast<const char*>(d), n);
@@ -871,7 +922,7 @@ Result<std::unique_ptr<Loaded>> load_archive(std::shared_ptr<ByteSource> src, co
       const auto* up = reinterpret_cast<const uint8_t*>(prefix.data());
       if ((jsonish || is_json_name(norm)) && m.size <= lim.max_json_bytes) {
         for (;;) {
-          auto b = outer->read_block(&d, &n);
+          auto b = outer_block(&d, &n);
           if (!b.ok()) return b.take_error();
           if (!b.value()) break;
           prefix.append(static_cast<const char*>(d), n);
@@ -887,33 +938,63 @@ Result<std::unique_ptr<Loaded>> load_archive(std::shared_ptr<ByteSource> src, co
         lo.tick = [o, &pf, total, &norm](uint64_t) {
           return emit_progress(pf, "scan", o->raw_position(), total, norm);
         };
-        auto pull = [o](const void** data) -> Result<size_t> {
+        (void)o;
+        // Errors of the outer stream itself (truncation, a bomb) end the open;
+        // errors of the layer's own stream only make the layer unreadable.
+        std::optional<Error> outer_err;
+        auto pull = [&](const void** data) -> Result<size_t> {
           size_t nn = 0;
-          auto b = o->read_block(data, &nn);
-          if (!b.ok()) return b.take_error();
+          auto b = outer_block(data, &nn);
+          if (!b.ok()) {
+            outer_err = b.error();
+            return b.take_error();
+          }
           return b.value() ? nn : size_t{0};
         };
         auto ls = LayerStream::open_stream(std::move(prefix), pull, lo, norm);
         LayerIndex idx;
         Blob blob;
         Status st = ls.ok() ? index_layer(*ls.value(), L->paths, &idx, &B.entry_budget) : Status(ls.error());
+        if (outer_err) return *outer_err;
         if (!st.ok() && st.error().code == Code::kCancelled) return st.take_error();
+        if (!st.ok() && st.error().code == Code::kLimit && B.entry_budget == 0) return st.take_error();
         if (st.ok()) {
           record_blob_result(blob, *ls.value());
         } else {
-          blob.error = st.error().to_string();
+          blob.error = in_member(st.error(), norm).to_string();
         }
         B.pre_index[norm] = std::move(idx);
         B.pre_blob[norm] = std::move(blob);
+      }
+    }
+    if (!L->random_access) {
+      // The rest of the member's data (libarchive would skip it by decoding it anyway).
+      for (;;) {
+        auto b = outer_block(&d, &n);
+        if (!b.ok()) return b.take_error();
+        if (!b.value()) break;
       }
     }
     if (!emit_progress(options.progress, "scan", outer->raw_position(), total, norm))
       return make_error(Code::kCancelled, "cancelled while reading the archive", norm);
   }
   if (!outer->warnings().empty())
-    B.warn("tar-warning", outer->warnings(), src->name());
+    B.warn("tar-warning", shown(outer->warnings(), 400), src->name());
   L->archive.member_count = static_cast<uint32_t>(L->members.size());
-  LS_RETURN_IF_ERROR(B.build());
+  std::string cut_note;
+  if (!clean_end && !L->members.empty())
+    cut_note = "the archive ends after member '" + shown(last_entry) +
+               "' without a complete end-of-archive marker (two zero blocks): it may have been cut short";
+  if (Status st = B.build(); !st.ok()) {
+    Error e = st.take_error();
+    if (e.code == Code::kNotImage && !cut_note.empty()) {
+      e.code = Code::kTruncated;
+      e.message = cut_note + " before any manifest.json or index.json (" + std::to_string(L->members.size()) +
+                  " members read)";
+    }
+    return e;
+  }
+  if (!cut_note.empty()) B.warn("tar-warning", cut_note, src->name());
   B.guess_producer();
 
   // Index every present layer blob.
@@ -962,7 +1043,7 @@ Result<std::unique_ptr<Loaded>> load_archive(std::shared_ptr<ByteSource> src, co
       if (!st.ok()) {
         if (st.error().code == Code::kCancelled) return st.take_error();
         if (st.error().code == Code::kLimit && B.entry_budget == 0) return st.take_error();
-        b.error = st.error().to_string();
+        b.error = in_member(st.error(), b.member).to_string();
         L->indexes[bi] = LayerIndex{};
       } else {
         record_blob_result(b, *ls);

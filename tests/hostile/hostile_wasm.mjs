@@ -1,0 +1,83 @@
+// One hostile case through the WebAssembly build, the way the worker uses it:
+// openArchive over a source that reads the file in slices (fs.readSync at an
+// offset into HEAPU8), then summary, the merged listing, file reads and path
+// logs. Prints one JSON line for tests/hostile/hostile_test.py:
+//   {open:{ok,code?,message?,where?}, summary?, ls?, cat:[…], log:[…], verify?}
+//
+// usage: node hostile_wasm.mjs MODULE.js ARCHIVE '{"cat":[{"path","max"}],"log":[…],"verify":bool,"list":bool}'
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { createRequire } from 'node:module';
+
+const [modulePath, archive, jobText] = process.argv.slice(2);
+const job = JSON.parse(jobText || '{}');
+const require = createRequire(import.meta.url);
+const createLayerscope = require(path.resolve(modulePath));
+const mod = await createLayerscope({ wasmBinary: fs.readFileSync(path.resolve(modulePath).replace(/\.js$/, '.wasm')) });
+
+function source() {
+  const fd = fs.openSync(archive, 'r');
+  return {
+    size: fs.fstatSync(fd).size,
+    name: path.basename(archive),
+    readInto(offset, ptr, len) { return fs.readSync(fd, mod.HEAPU8, ptr, len, offset); },
+    close() { fs.closeSync(fd); },
+  };
+}
+
+// A JSON envelope string -> {ok:true, doc} | {ok:false, code, message, where}.
+function envelope(text) {
+  const e = JSON.parse(text);
+  return e.ok ? { ok: true, doc: e.value } : { ok: false, code: e.code, message: e.message, where: e.where };
+}
+
+function session(opts) {
+  const src = source();
+  const r = mod.openArchive(src, opts);
+  if (!r.ok) { src.close(); return { open: { ok: false, code: r.code, message: r.message, where: r.where } }; }
+  return { open: { ok: true }, h: r.handle, src };
+}
+
+const out = { cat: [], log: [] };
+const s = session({});
+out.open = s.open;
+if (s.h) {
+  const h = s.h;
+  try {
+    out.summary = envelope(h.summary()).doc;
+    // Image "0" resolved like the CLI's IMAGE argument (errors when there is none).
+    const img = envelope(h.resolveImage('0'));
+    const image = img.ok ? img.doc : -1;
+    if (job.list) out.ls = img.ok ? envelope(h.list(image, -1, true, '', 0, 0)) : img;
+    let cats = job.cat || [];
+    if (!cats.length && out.ls && out.ls.ok)
+      cats = out.ls.doc.entries.filter((e) => e.type === 'file').slice(0, 3).map((e) => ({ path: e.path, max: 1 << 20 }));
+    for (const c of cats) {
+      if (!img.ok) { out.cat.push({ path: c.path, ...img }); continue; }
+      const r = h.readFile(image, -1, c.path, 0, c.max);
+      if (!r.ok) { out.cat.push({ path: c.path, ok: false, code: r.code, message: r.message, where: r.where }); continue; }
+      const data = Buffer.from(r.data);
+      const x = { path: c.path, ok: true, size: data.length, sha256: crypto.createHash('sha256').update(data).digest('hex') };
+      if (data.length <= (1 << 20)) x.hex = data.toString('hex');
+      out.cat.push(x);
+    }
+    for (const p of job.log || []) {
+      out.log.push(img.ok ? { path: p, ...envelope(h.pathHistory(image, p)) } : { path: p, ...img });
+    }
+  } finally {
+    h.delete();
+    s.src.close();
+  }
+}
+if (job.verify) {
+  const v = session({ verify: true });
+  if (v.h) {
+    out.verify = { ok: true, summary: envelope(v.h.summary()).doc };
+    v.h.delete();
+    v.src.close();
+  } else {
+    out.verify = v.open;
+  }
+}
+process.stdout.write(JSON.stringify(out) + '\n');
