@@ -27,8 +27,13 @@ constexpr uint64_t kMaxIndexDescriptors = 100000;
 constexpr uint64_t kMaxNestedIndexes = 1024;
 // Links between outer members (symlinks/hardlinks) followed at most this far.
 constexpr int kMaxMemberLinkHops = 16;
-// Distinct paths (entries plus the implicit parents they imply) in one archive.
+// Warnings of one code kept in full (the rest are counted).
+constexpr uint64_t kMaxWarningsPerCode = 1000;
+// Distinct paths (entries plus the implicit parents they imply) in one archive,
+// and the memory of the path table (names are interned once; this also keeps
+// its 32-bit name offsets in range).
 constexpr size_t kMaxPaths = 10'000'000;
+constexpr size_t kMaxPathTableBytes = 1ull << 30;
 
 // Archive bytes quoted in a message: control characters and bytes that are not
 // UTF-8 become \xNN (a hostile name must not drive a terminal), long names are cut.
@@ -184,8 +189,19 @@ struct Builder {
 
   Builder(Loaded& l) : L(l), lim(l.options.limits), entry_budget(l.options.limits.max_entries) {}
 
+  // At most kMaxWarningsPerCode warnings of one code are kept; the rest are
+  // counted and summarised by summarize_warnings() (a million junk members must
+  // not make a million warnings).
+  std::unordered_map<std::string, uint64_t> warn_counts;
   void warn(std::string code, std::string msg, std::string where = {}) {
+    if (++warn_counts[code] > kMaxWarningsPerCode) return;
     L.archive.warnings.push_back(Warning{std::move(code), std::move(msg), std::move(where)});
+  }
+  void summarize_warnings() {
+    for (auto& [code, n] : warn_counts)
+      if (n > kMaxWarningsPerCode)
+        L.archive.warnings.push_back(
+            Warning{code, "… and " + std::to_string(n - kMaxWarningsPerCode) + " more warnings like the above", ""});
   }
 
   // A descriptor's "size": a byte count, or -1 when absent; anything else
@@ -763,11 +779,19 @@ Status index_layer(LayerStream& stream, PathTable& paths, LayerIndex* index, uin
                             std::to_string(kMaxPathBytes) + " (PATH_MAX; no runtime can unpack it): '" +
                             shown(norm, 100) + "'",
                         shown(norm, 100));
-    if (paths.size() > kMaxPaths) {
+    if (paths.size() > kMaxPaths || paths.memory_bytes() > kMaxPathTableBytes) {
       *budget = 0;  // fatal, like the entry limit
-      return make_error(Code::kLimit, "more than " + std::to_string(kMaxPaths) + " distinct paths in the archive",
+      return make_error(Code::kLimit,
+                        "more than " + std::to_string(kMaxPaths) + " distinct paths, or " +
+                            std::to_string(kMaxPathTableBytes >> 20) + " MiB of path names, in the archive",
                         shown(norm, 100));
     }
+    const std::string& target = h.type == EntryType::kSymlink ? h.symlink : h.hardlink;
+    if (target.size() > kMaxPathBytes)
+      return make_error(Code::kLimit,
+                        "link target is " + std::to_string(target.size()) + " bytes, over the limit of " +
+                            std::to_string(kMaxPathBytes) + " (PATH_MAX): '" + shown(target, 100) + "'",
+                        shown(norm, 100));
     std::string base = basename_of(norm);
     if (!norm.empty() && base.size() >= 4 && base.compare(0, 4, ".wh.") == 0) {
       std::string dir = dirname_of(norm);
@@ -893,6 +917,23 @@ Result<std::unique_ptr<Loaded>> load_archive(std::shared_ptr<ByteSource> src, co
     last_entry = h.path;
     entries_end = h.data_offset + (h.type == EntryType::kFile ? (static_cast<uint64_t>(h.size) + 511) / 512 * 512 : 0);
     if (!normalize_path(h.path, &norm)) continue;
+    if (norm.size() > kMaxPathBytes || h.symlink.size() > kMaxPathBytes || h.hardlink.size() > kMaxPathBytes) {
+      // No image member has such a name; keeping it would only cost memory.
+      B.warn("tar-warning",
+             "member with a name or link target over " + std::to_string(kMaxPathBytes) + " bytes ignored: '" +
+                 shown(norm, 100) + "'",
+             src->name());
+      norm.clear();
+      if (!L->random_access)
+        for (;;) {
+          const void* d = nullptr;
+          size_t n = 0;
+          auto b = outer_block(&d, &n);
+          if (!b.ok()) return b.take_error();
+          if (!b.value()) break;
+        }
+      continue;
+    }
     if (L->members.size() >= lim.max_members)
       return make_error(Code::kLimit, "more than " + std::to_string(lim.max_members) + " members", src->name());
     Member m;
@@ -1081,6 +1122,7 @@ Result<std::unique_ptr<Loaded>> load_archive(std::shared_ptr<ByteSource> src, co
                b.member);
     }
   }
+  B.summarize_warnings();
   if (options.verify) LS_RETURN_IF_ERROR(verify_blobs(*L, options.progress));
   return L;
 }
