@@ -2,17 +2,18 @@
 """Regression: archive bytes quoted in core messages are escaped.
 
 Guards core/src/image/loader.cpp (shown(): the not-an-image member list, link
-targets, missing-blob references), core/src/archive/tar_reader.cpp (entry
+targets, missing-blob references, malformed digests), core/src/archive/tar_reader.cpp (entry
 names in header errors) and core/src/manifest/json.cpp (nlohmann's
 "last read: '…'" echo of the input). Control characters, C1 controls and
 bytes that are not UTF-8 become \\xNN. Before: a member named
 "\\x1b]0;pwned\\x07" reached the terminal raw through the CLI's error line,
 and invalid UTF-8 from a manifest made stderr invalid UTF-8.
 """
+import json
 import re
 
 import regress as R
-from make_corpus import F, S, base_layers, legacy, tarbytes
+from make_corpus import F, S, base_layers, blobp, jdump, legacy, oci, sha, tarbytes
 
 RAW = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\x80-\x9f]")
 
@@ -37,6 +38,17 @@ def test(t):
     rc, out, err = t.run("inspect", t.write("dangling.tar", tarbytes(members)))
     clean(t, "dangling link target", err)
     t.check("... target shown escaped", "\\x1b[2J" in err, err)
+    # A malformed digest (from JSON) quoted in a warning message.
+    members, info = oci(base_layers())
+    man = json.loads(info["manifest_bytes"])
+    man["layers"][0]["digest"] = "sha256:\x1b[2J\u009b31m"
+    raw = jdump(man)
+    idx = {"schemaVersion": 2, "manifests": [{"mediaType": man["mediaType"], "digest": sha(raw), "size": len(raw)}]}
+    members = [m for m in members if m.name != b"index.json"] + [F(blobp(sha(raw)), raw), F("index.json", jdump(idx))]
+    doc, e = t.inspect(t.write("digest.tar", tarbytes(members)))
+    w = t.warnings(doc, "invalid-descriptor")
+    t.check("malformed digest quoted escaped in the warning",
+            w and "\\x1b[2J\\xc2\\x9b31m" in w[0]["message"] and not RAW.search(w[0]["message"]), w or e)
 
 
 R.main(test)

@@ -347,7 +347,7 @@ struct Builder {
       } else {
         auto text = L.read_member(cfg, lim.max_json_bytes);
         if (!text.ok()) {
-          warn("missing-config", "config " + cfg + ": " + text.error().message, where);
+          warn("missing-config", "config " + shown(cfg) + ": " + text.error().message, where);
           L.archive.images[idx].config_digest = digest_from_name(cfg);
         } else {
           apply_config(L.archive.images[idx], text.value(), cfg);
@@ -395,12 +395,12 @@ struct Builder {
     }
     std::string bp = blob_path(digest);
     if (bp.empty()) {
-      warn("invalid-descriptor", "manifest descriptor has a malformed digest '" + digest + "'", where);
+      warn("invalid-descriptor", "manifest descriptor has a malformed digest '" + shown(digest) + "'", where);
       return;
     }
     auto text = L.read_member(bp, lim.max_json_bytes);
     if (!text.ok()) {
-      warn("missing-blob", "image manifest " + digest + " is not stored in the archive: " + text.error().message,
+      warn("missing-blob", "image manifest " + shown(digest) + " is not stored in the archive: " + text.error().message,
            where);
       return;
     }
@@ -429,7 +429,7 @@ struct Builder {
       auto ct = cp.empty() ? Result<std::string>(make_error(Code::kCorrupt, "malformed digest"))
                            : L.read_member(cp, lim.max_json_bytes);
       if (!ct.ok()) {
-        warn("missing-config", "config " + cd + ": " + ct.error().message, bp);
+        warn("missing-config", "config " + shown(cd) + ": " + ct.error().message, bp);
         L.archive.images[idx].config_digest = cd;
       } else {
         apply_config(L.archive.images[idx], ct.value(), cp);
@@ -448,7 +448,7 @@ struct Builder {
         std::string lw = bp + ".layers[" + std::to_string(k) + "]";
         l.size = descriptor_size(d, lw);
         std::string p = blob_path(l.digest);
-        if (p.empty()) warn("invalid-descriptor", "layer descriptor has a malformed digest '" + l.digest + "'", lw);
+        if (p.empty()) warn("invalid-descriptor", "layer descriptor has a malformed digest '" + shown(l.digest) + "'", lw);
         l.blob = blob_for(p, l.digest, lw);
         L.archive.images[idx].layers.push_back(std::move(l));
       }
@@ -537,7 +537,7 @@ struct Builder {
         }
         auto sub = bp.empty() ? Result<Json>(make_error(Code::kCorrupt, "malformed digest", w)) : read_json(bp);
         if (!sub.ok()) {
-          warn("missing-blob", "nested index " + jstr(d, "digest") + ": " + sub.error().message, w);
+          warn("missing-blob", "nested index " + shown(jstr(d, "digest")) + ": " + sub.error().message, w);
           continue;
         }
         index_stack.push_back(bp);
