@@ -269,6 +269,7 @@ Result<bool> TarReader::next(TarHeader* h) {
   last_path_ = h->path;
   last_size_ = h->size;
   last_data_offset_ = h->data_offset;
+  if (archive_entry_sparse_count(e_) > 0) h->data_offset |= kSparseDataOffset;
   return true;
 }
 

@@ -26,8 +26,15 @@ struct TarHeader {
   int64_t mtime = 0;
   std::string symlink;   // symlink target
   std::string hardlink;  // hardlink target path (as stored)
-  uint64_t data_offset = 0;  // offset of the payload in the uncompressed stream
+  uint64_t data_offset = 0;  // offset of the payload in the uncompressed stream;
+                             // kSparseDataOffset is set for a sparse entry (below)
 };
+
+// Set in TarHeader::data_offset of a sparse entry (GNU or PAX sparse): its
+// stored bytes are not its content (holes are left out), so it must be read
+// through the tar reader, never by position. The offset stays unique and equal
+// on every pass, so entries can still be matched by it.
+inline constexpr uint64_t kSparseDataOffset = 1ull << 63;
 
 // Sniffs compression from magic bytes (gzip 1f8b, zstd 28b52ffd, xz fd377a585a00, bzip2 "BZh").
 Compression sniff_compression(const uint8_t* p, size_t n);

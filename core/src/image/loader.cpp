@@ -737,7 +737,9 @@ Result<std::string> Loaded::read_member(const std::string& path, uint64_t limit)
       return make_error(Code::kNotFound, "member was not kept while streaming the compressed archive", path);
     return it->second;
   }
-  if (m->data_offset + m->size > src->size())
+  if (m->data_offset & kSparseDataOffset)
+    return make_error(Code::kUnsupported, "member is stored as a sparse file", path);
+  if (m->data_offset > src->size() || m->size > src->size() - m->data_offset)
     return make_error(Code::kTruncated,
                       "the archive ends inside this member (" + std::to_string(m->size) + " bytes declared, " +
                           std::to_string(src->size() > m->data_offset ? src->size() - m->data_offset : 0) +
@@ -752,7 +754,9 @@ Result<std::shared_ptr<ByteSource>> Loaded::member_source(const std::string& pat
   const Member* m = resolve(path);
   if (!m) return unresolved_member(*this, path);
   if (!random_access) return make_error(Code::kUnsupported, "compressed archive has no random access", path);
-  if (m->data_offset + m->size > src->size())
+  if (m->data_offset & kSparseDataOffset)
+    return make_error(Code::kUnsupported, "member is stored as a sparse file", path);
+  if (m->data_offset > src->size() || m->size > src->size() - m->data_offset)
     return make_error(Code::kTruncated,
                       "member data runs past the end of the archive (" + std::to_string(m->data_offset + m->size) +
                           " > " + std::to_string(src->size()) + ")",
@@ -915,7 +919,7 @@ Result<std::unique_ptr<Loaded>> load_archive(std::shared_ptr<ByteSource> src, co
       break;
     }
     last_entry = h.path;
-    entries_end = h.data_offset + (h.type == EntryType::kFile ? (static_cast<uint64_t>(h.size) + 511) / 512 * 512 : 0);
+    entries_end = (h.data_offset & ~kSparseDataOffset) + (h.type == EntryType::kFile ? (static_cast<uint64_t>(h.size) + 511) / 512 * 512 : 0);
     if (!normalize_path(h.path, &norm)) continue;
     if (norm.size() > kMaxPathBytes || h.symlink.size() > kMaxPathBytes || h.hardlink.size() > kMaxPathBytes) {
       // No image member has such a name; keeping it would only cost memory.
@@ -1089,7 +1093,8 @@ Result<std::unique_ptr<Loaded>> load_archive(std::shared_ptr<ByteSource> src, co
       } else {
         record_blob_result(b, *ls);
       }
-      if (!emit_progress(options.progress, "index", b.stored_size + L->members[L->by_path[b.member]].data_offset,
+      if (!emit_progress(options.progress, "index",
+                         b.stored_size + (L->members[L->by_path[b.member]].data_offset & ~kSparseDataOffset),
                          total, b.member))
         return make_error(Code::kCancelled, "cancelled while indexing layers", b.member);
     }
