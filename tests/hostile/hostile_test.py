@@ -304,6 +304,19 @@ def codes_of(x):
     return x if isinstance(x, list) else [x]
 
 
+def term_escaped(s):
+    """The CLI's printable() form of a string: C0/C1 controls, DEL and invalid bytes as \\xNN."""
+    out = []
+    for ch in s:
+        o = ord(ch)
+        if o < 0x20 or o == 0x7f or 0x80 <= o <= 0x9f or 0xdc80 <= o <= 0xdcff:
+            raw = bytes([o - 0xdc00]) if o >= 0xdc80 else ch.encode("utf-8")
+            out.append("".join("\\x%02x" % b for b in raw))
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
 def match_error(ck, label, got, ex):
     codes = codes_of(ex["code"])
     if not ck.check(f"{label}: fails with {'/'.join(codes)}", not got.get("ok") and got.get("code") in codes,
@@ -312,7 +325,8 @@ def match_error(ck, label, got, ex):
     ck.check(f"{label}: has a message", len(got.get("message") or "") > 5, got)
     if ex.get("where"):
         place = (got.get("where") or "") + " | " + (got.get("message") or "")
-        ck.check(f"{label}: points at {ex['where']!r}", ex["where"] in place, f"where={got.get('where')!r} "
+        ck.check(f"{label}: points at {ex['where']!r}", ex["where"] in place or term_escaped(ex["where"]) in place,
+                 f"where={got.get('where')!r} "
                  f"message={got.get('message')!r}")
     if ex.get("message"):
         ck.check(f"{label}: message mentions {ex['message']!r}",
