@@ -126,26 +126,33 @@ const LayerIndex* Session::layer_index(int image, int layer) const {
   return &impl_->L->indexes[b];
 }
 
-const ImageTreeCache& Session::Impl::changes(int image) {
+std::shared_ptr<const ImageTreeCache> Session::Impl::changes(int image) {
   std::lock_guard<std::mutex> g(mu);
-  auto it = cache.find(image);
-  if (it != cache.end()) return it->second;
   const Image& img = L->archive.images[image];
-  std::vector<const LayerIndex*> layers;
+  std::vector<int> key;
+  for (auto& l : img.layers) key.push_back(l.blob);
+  for (auto it = lru.begin(); it != lru.end(); ++it) {
+    if (it->first == key) {
+      lru.splice(lru.begin(), lru, it);
+      return lru.front().second;
+    }
+  }
+  auto c = std::make_shared<ImageTreeCache>();
   for (auto& l : img.layers) {
     const Blob* b = l.blob >= 0 ? &L->archive.blobs[l.blob] : nullptr;
-    layers.push_back(b && b->present && b->indexed ? &L->indexes[l.blob] : nullptr);
+    c->layers.push_back(b && b->present && b->indexed ? &L->indexes[l.blob] : nullptr);
   }
-  ImageTreeCache c;
-  c.layers = layers;
-  if (!layers.empty()) merge_layers(L->paths, layers, static_cast<int>(layers.size()) - 1, &c.changes);
-  return cache.emplace(image, std::move(c)).first->second;
+  if (!c->layers.empty()) merge_layers(L->paths, c->layers, static_cast<int>(c->layers.size()) - 1, &c->changes);
+  lru.emplace_front(std::move(key), c);
+  if (lru.size() > kCacheSlots) lru.pop_back();
+  return c;
 }
 
 Result<std::vector<ChangeCounts>> Session::change_counts(int image) const {
   if (image < 0 || image >= static_cast<int>(archive().images.size()))
     return make_error(Code::kInvalidArgument, "no image #" + std::to_string(image));
-  const auto& c = impl_->changes(image);
+  auto c_ptr = impl_->changes(image);
+  const auto& c = *c_ptr;
   std::vector<ChangeCounts> out;
   for (size_t li = 0; li < c.changes.changes.size(); ++li) {
     ChangeCounts cc;
@@ -174,7 +181,8 @@ Result<std::vector<ListedEntry>> Session::list(int image, const ListOptions& opt
     return make_error(Code::kInvalidArgument,
                       "layer " + std::to_string(layer) + " does not exist; the image has " + std::to_string(nl) +
                           " layers (0.." + std::to_string(nl - 1) + ")");
-  const auto& cache = impl_->changes(image);
+  auto cache_ptr = impl_->changes(image);
+  const auto& cache = *cache_ptr;
   std::vector<TreeItem> items;
   if (opt.merged) {
     // With the change sets, each item carries what the layer that last wrote it did (A/M).
@@ -324,7 +332,8 @@ Result<std::unique_ptr<FileReader>> Session::open_file(int image, int layer, std
                                                   std::to_string(nl) + " layers");
   std::string norm;
   normalize_path(path, &norm);
-  const auto& cache = impl_->changes(image);
+  auto cache_ptr = impl_->changes(image);
+  const auto& cache = *cache_ptr;
   std::string where = std::string(path) + " @ layer " + std::to_string(upto);
   PathId pid = paths().find(norm);
   if (pid == kNoPath) return make_error(Code::kNotFound, "no such file in this image", where);
@@ -359,7 +368,9 @@ Result<std::unique_ptr<FileReader>> Session::open_file(int image, int layer, std
   const Blob& b = a.blobs[img.layers[hit->layer].blob];
   const Loaded& L = *impl_->L;
   uint64_t size = static_cast<uint64_t>(en->size);
-  if (L.random_access && b.compression == Compression::kNone) {
+  // Positional reads only for plain entries: a sparse entry's stored bytes are
+  // a map and segments, which libarchive expands when it reads the entry.
+  if (L.random_access && b.compression == Compression::kNone && !(en->data_offset & kSparseDataOffset)) {
     LS_ASSIGN_OR_RETURN(auto ws, L.member_source(b.member));
     if (en->data_offset + size > ws->size())
       return make_error(Code::kTruncated, "layer data ends inside this file", where);
@@ -428,7 +439,8 @@ Result<std::vector<ListedEntry>> Session::path_history(int image, std::string_vi
   PathId pid = paths().find(norm);
   std::vector<ListedEntry> out;
   if (pid == kNoPath) return out;
-  const auto& cache = impl_->changes(image);
+  auto cache_ptr = impl_->changes(image);
+  const auto& cache = *cache_ptr;
   for (size_t li = 0; li < cache.changes.changes.size(); ++li) {
     for (const TreeItem& it : cache.changes.changes[li]) {
       if (it.path != pid) continue;
