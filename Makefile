@@ -9,7 +9,7 @@ NATIVE := build/native
 ASAN := build/asan
 WASM := build/wasm
 
-.PHONY: all setup build native wasm web test test-native test-asan test-wasm test-e2e demo clean
+.PHONY: all setup build native wasm web test test-native test-asan test-wasm test-e2e test-fuzz demo clean
 
 all: build
 
@@ -32,8 +32,13 @@ wasm: setup
 	  emcmake cmake -S . -B $(WASM) -G Ninja -DCMAKE_BUILD_TYPE=Release -DLAYERSCOPE_WASM_DEPS="$$deps" >/dev/null && \
 	  ninja -C $(WASM) -j$(JOBS)
 
-test: build test-native test-asan test-wasm test-e2e
+test: build test-native test-asan test-wasm test-e2e test-fuzz
 	@echo "all test suites passed"
+
+# A short libFuzzer run of each target (clang, ASan+UBSan); crashers land in fuzz/crashes/.
+FUZZ_SECONDS ?= 20
+test-fuzz: setup
+	@fuzz/run.sh $(FUZZ_SECONDS)
 
 # Browser end-to-end tests (Playwright + Debian chromium): see web/test-e2e.sh.
 test-e2e: web
@@ -50,6 +55,7 @@ test-asan: setup
 
 test-wasm: wasm
 	@LAYERSCOPE_WASM_MODULE=$(CURDIR)/$(WASM)/wasm/node/layerscope_core.js node --test tests/wasm/
+	@python3 tests/hostile/hostile_test.py --wasm $(CURDIR)/$(WASM)/wasm/node/layerscope_core.js --jobs $(JOBS)
 
 # The CLI on the example, then the browser inspector served on 127.0.0.1
 # (open the printed URL, click "Try the example"; Ctrl-C stops the server).
