@@ -19,7 +19,15 @@ build="${BUILD:-build/fuzz}"
 cxx="${CXX_FUZZ:-clang++-14}"
 cc="${CC_FUZZ:-clang-14}"
 
-# libFuzzer's runtime ships with clang; Debian splits it into libclang-rt-<v>-dev on newer releases.
+if ! command -v "$cxx" >/dev/null; then
+  if [ "$(id -u)" = 0 ]; then
+    apt-get install -y clang-14 libclang-rt-14-dev >/dev/null
+  else
+    echo "$cxx missing: sudo apt-get install clang-14 libclang-rt-14-dev" >&2
+    exit 2
+  fi
+fi
+# libFuzzer's runtime: Debian 12 ships it in libclang-rt-14-dev.
 probe=$(mktemp -d)
 echo 'extern "C" int LLVMFuzzerTestOneInput(const unsigned char*, unsigned long) { return 0; }' > "$probe/p.cc"
 if ! "$cxx" -fsanitize=fuzzer "$probe/p.cc" -o "$probe/p" 2>/dev/null; then
