@@ -1125,6 +1125,19 @@ def gen_counts(C, quick):
           ok([], only=["diff-ids-count-mismatch", "history-layer-mismatch"], ls={"count_min": 50000}),
           f"{ni} images (manifest.json entries) sharing a 50,000-entry layer: a 400 KB archive", "counts",
           timeout=30)
+    # The same, but every image adds its own tiny layer: 1500 distinct stacks to merge.
+    members, info = legacy(l[:1] + [big], stored=[l[0], gz(big)])
+    man = json.loads(next(m.data for m in members if m.name == b"manifest.json"))
+    extra, mans = [], []
+    for i in range(ni):
+        p = "tiny%05d/layer.tar" % i
+        extra.append(F(p, tarbytes([F("top%05d" % i, b"x")])))
+        mans.append(dict(man[0], RepoTags=["distinct/img:%d" % i], Layers=man[0]["Layers"] + [p]))
+    members = [m if m.name != b"manifest.json" else F("manifest.json", jdump(mans)) for m in members] + extra
+    C.add("count-images-distinct-stacks", tarbytes(members),
+          err("limit", f"count-images-distinct-stacks.tar", "distinct layer stacks"),
+          f"{ni} images, each its own tiny layer over one 50,000-entry layer (75M entries to merge, ~25 s "
+          "without the limit)", "counts", timeout=30)
     # Nested indexes: a cycle and an exponential fan-out.
     members, info = oci(l)
     mdesc = {"mediaType": "application/vnd.oci.image.manifest.v1+json", "digest": info["manifest"],
