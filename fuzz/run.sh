@@ -64,13 +64,16 @@ for t in "${targets[@]}"; do
   par=()
   # -jobs N runs N fuzzing processes (logs in $build/fuzz-N.log), each for SECONDS.
   if [ "${FUZZ_JOBS:-1}" -gt 1 ]; then par=(-jobs="$FUZZ_JOBS" -workers="$FUZZ_JOBS"); fi
+  rm -f "$build"/fuzz-*.log
   set +e
   (cd "$build" && "./fuzz/$t" "corpus/$t" "seeds/$t" -max_total_time="$secs" -max_len="$max_len" -timeout=30 \
     -rss_limit_mb=2048 -print_final_stats=1 "${par[@]}" -artifact_prefix="$root/$crashes/") >"$log" 2>&1
   rc=$?
   set -e
-  [ "${FUZZ_JOBS:-1}" -gt 1 ] && cat "$build"/fuzz-*.log >>"$log" 2>/dev/null || true
-  runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | awk '{s+=$1} END {print s+0}')
+  # With -jobs the per-job logs hold the stats (the main log may echo them too).
+  stats=("$log")
+  [ "${FUZZ_JOBS:-1}" -gt 1 ] && stats=("$build"/fuzz-*.log)
+  runs=$(cat "${stats[@]}" | sed -n 's/^stat::number_of_executed_units: *//p' | awk '{s+=$1} END {print s+0}')
   cov=$(grep -o 'cov: [0-9]*' "$log" | tail -1 || true)
   found=$(find "$crashes" -type f \( -name 'crash-*' -o -name 'leak-*' -o -name 'timeout-*' -o -name 'oom-*' \) \
           -newer "$stamp" 2>/dev/null || true)
@@ -78,7 +81,7 @@ for t in "${targets[@]}"; do
   if [ "$rc" != 0 ] || [ -n "$found" ]; then
     status=1
     echo "  FAILED — inputs saved:"; echo "$found" | sed 's/^/    /'
-    grep -E 'ERROR|SUMMARY|runtime error|==[0-9]+==' "$log" | head -20 | sed 's/^/    /'
+    cat "$log" "${stats[@]}" | grep -E 'ERROR|SUMMARY|runtime error|==[0-9]+==' | head -20 | sed 's/^/    /'
   fi
 done
 exit $status
