@@ -18,6 +18,7 @@
 #include <nlohmann/json.hpp>
 
 #include "layerscope/session.h"
+#include "layerscope/text.h"
 
 using namespace layerscope;
 
@@ -56,42 +57,11 @@ struct Args {
   std::exit(2);
 }
 
-std::string printable(const std::string& s);
-
 int fail(const Error& e) {
   // Messages and places quote archive bytes: escaped like everything else printed.
-  Error shown{e.code, printable(e.message), printable(e.where)};
+  Error shown{e.code, escape_text(e.message), escape_text(e.where)};
   std::fprintf(stderr, "layerscope: error: %s\n", shown.to_string().c_str());
   return 1;
-}
-
-// Printable form of archive bytes for a terminal: control characters and
-// invalid UTF-8 are escaped so a hostile name cannot drive the terminal.
-std::string printable(const std::string& s) {
-  // Strict UTF-8 (no overlong forms, no surrogates, nothing past U+10FFFF);
-  // C0 and C1 controls and DEL are escaped too.
-  std::string out;
-  auto esc = [&out](unsigned char c) {
-    char b[8];
-    std::snprintf(b, sizeof b, "\\x%02x", c);
-    out += b;
-  };
-  for (size_t i = 0; i < s.size(); ++i) {
-    unsigned char c = static_cast<unsigned char>(s[i]);
-    if (c < 0x20 || c == 0x7f) { esc(c); continue; }
-    if (c < 0x80) { out += static_cast<char>(c); continue; }
-    size_t len = (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 0;
-    bool ok = len && i + len <= s.size();
-    for (size_t k = 1; ok && k < len; ++k) ok = (static_cast<unsigned char>(s[i + k]) >> 6) == 2;
-    unsigned char c1 = ok ? static_cast<unsigned char>(s[i + 1]) : 0;
-    if (ok && len == 2 && (c < 0xc2 || (c == 0xc2 && c1 < 0xa0))) ok = false;  // overlong, C1 controls
-    if (ok && len == 3 && ((c == 0xe0 && c1 < 0xa0) || (c == 0xed && c1 >= 0xa0))) ok = false;  // overlong, surrogates
-    if (ok && len == 4 && (c > 0xf4 || (c == 0xf0 && c1 < 0x90) || (c == 0xf4 && c1 >= 0x90))) ok = false;
-    if (!ok) { esc(c); continue; }
-    out.append(s, i, len);
-    i += len - 1;
-  }
-  return out;
 }
 
 std::string human_size(int64_t n) {
@@ -115,7 +85,7 @@ std::optional<std::time_t> parse_time(const std::string& s) {
 
 std::string ago(const std::string& created) {
   auto t = parse_time(created);
-  if (!t) return created.empty() ? "N/A" : printable(created);
+  if (!t) return created.empty() ? "N/A" : escape_text(created);
   long long d = static_cast<long long>(std::time(nullptr) - *t);
   if (d < 0) return "in the future";
   auto unit = [](long long v, const char* u) {
@@ -211,8 +181,8 @@ Result<std::unique_ptr<Session>> open_session(const Args& a) {
 
 std::string short_id(const std::string& digest, bool no_trunc) {
   if (digest.empty()) return "<none>";
-  if (no_trunc) return printable(digest);
-  return printable(digest.size() > 19 ? digest.substr(7, 12) : digest);
+  if (no_trunc) return escape_text(digest);
+  return escape_text(digest.size() > 19 ? digest.substr(7, 12) : digest);
 }
 
 void split_tag(const std::string& tag, std::string* repo, std::string* t) {
@@ -252,10 +222,10 @@ int cmd_inspect(const Args& a, Session& s) {
     return 0;
   }
   const Archive& ar = s.archive();
-  std::printf("Archive:   %s (%s bytes, outer compression %s, %u members)\n", printable(ar.name).c_str(),
+  std::printf("Archive:   %s (%s bytes, outer compression %s, %u members)\n", escape_text(ar.name).c_str(),
               std::to_string(ar.size).c_str(), compression_name(ar.outer_compression), ar.member_count);
   std::printf("Layout:    %s — %s\n", layout_id(ar.layout), layout_title(ar.layout));
-  std::printf("Producer:  %s (best guess)\n", printable(ar.producer).c_str());
+  std::printf("Producer:  %s (best guess)\n", escape_text(ar.producer).c_str());
   std::printf("Read:      %s of %s bytes (%.2f%%)\n", std::to_string(s.source().bytes_read()).c_str(),
               std::to_string(ar.size).c_str(),
               ar.size ? 100.0 * static_cast<double>(s.source().bytes_read()) / static_cast<double>(ar.size) : 0.0);
@@ -263,21 +233,21 @@ int cmd_inspect(const Args& a, Session& s) {
   else {
     std::printf("Warnings:  %zu\n", ar.warnings.size());
     for (auto& w : ar.warnings)
-      std::printf("  [%s] %s%s%s\n", w.code.c_str(), printable(w.message).c_str(), w.where.empty() ? "" : " — ",
-                  printable(w.where).c_str());
+      std::printf("  [%s] %s%s%s\n", w.code.c_str(), escape_text(w.message).c_str(), w.where.empty() ? "" : " — ",
+                  escape_text(w.where).c_str());
   }
   for (size_t i = 0; i < ar.images.size(); ++i) {
     const Image& img = ar.images[i];
     std::printf("\nImage #%zu\n", i);
     std::string tags;
-    for (auto& t : img.tags) tags += (tags.empty() ? "" : ", ") + printable(t);
+    for (auto& t : img.tags) tags += (tags.empty() ? "" : ", ") + escape_text(t);
     std::printf("  Tags:      %s\n", tags.empty() ? "<none>" : tags.c_str());
-    std::printf("  ID:        %s\n", img.config_digest.empty() ? "<unknown>" : printable(img.config_digest).c_str());
-    if (!img.manifest_digest.empty()) std::printf("  Manifest:  %s\n", printable(img.manifest_digest).c_str());
-    std::printf("  Platform:  %s\n", printable(img.platform.to_string()).c_str());
-    std::printf("  Created:   %s\n", img.created.empty() ? "N/A" : printable(img.created).c_str());
-    if (!img.author.empty()) std::printf("  Author:    %s\n", printable(img.author).c_str());
-    std::printf("  Source:    %s\n", printable(img.source).c_str());
+    std::printf("  ID:        %s\n", img.config_digest.empty() ? "<unknown>" : escape_text(img.config_digest).c_str());
+    if (!img.manifest_digest.empty()) std::printf("  Manifest:  %s\n", escape_text(img.manifest_digest).c_str());
+    std::printf("  Platform:  %s\n", escape_text(img.platform.to_string()).c_str());
+    std::printf("  Created:   %s\n", img.created.empty() ? "N/A" : escape_text(img.created).c_str());
+    if (!img.author.empty()) std::printf("  Author:    %s\n", escape_text(img.author).c_str());
+    std::printf("  Source:    %s\n", escape_text(img.source).c_str());
     auto cc = s.change_counts(static_cast<int>(i));
     std::printf("  Layers:    %zu\n", img.layers.size());
     std::printf("    %-3s %-13s %-6s %10s %10s %7s %5s %5s %5s %4s %4s\n", "#", "DIGEST", "COMP", "SIZE", "UNPACKED",
@@ -287,7 +257,7 @@ int cmd_inspect(const Args& a, Session& s) {
       const LayerIndex* idx = s.layer_index(static_cast<int>(i), l.index);
       const ChangeCounts* k = cc.ok() && l.index < static_cast<int>(cc.value().size()) ? &cc.value()[l.index] : nullptr;
       std::printf("    %-3d %-13s %-6s %10s %10s %7u %5u %5u %5u %4u %4u%s\n", l.index,
-                  printable(short_id(l.digest, false)).c_str(),
+                  escape_text(short_id(l.digest, false)).c_str(),
                   b && b->indexed ? compression_name(b->compression) : (b && !b->present ? "absent" : "?"),
                   l.size >= 0 ? human_size(l.size).c_str() : "?",
                   b && b->uncompressed_size >= 0 ? human_size(b->uncompressed_size).c_str() : "?",
@@ -297,8 +267,8 @@ int cmd_inspect(const Args& a, Session& s) {
     }
   }
   for (auto& at : ar.attestations)
-    std::printf("\nAttestation %s for %s\n", printable(at.manifest_digest).c_str(),
-                printable(at.reference_digest).c_str());
+    std::printf("\nAttestation %s for %s\n", escape_text(at.manifest_digest).c_str(),
+                escape_text(at.reference_digest).c_str());
   return 0;
 }
 
@@ -358,7 +328,7 @@ int cmd_images(const Args& a, Session& s) {
       std::string repo, tag;
       if (t == "<none>:<none>") { repo = "<none>"; tag = "<none>"; }
       else split_tag(t, &repo, &tag);
-      std::printf("%-40s %-16s %-20s %-20s %s\n", printable(repo).c_str(), printable(tag).c_str(), id.c_str(),
+      std::printf("%-40s %-16s %-20s %-20s %s\n", escape_text(repo).c_str(), escape_text(tag).c_str(), id.c_str(),
                   ago(img.created).c_str(), human_size(size).c_str());
     }
   }
@@ -406,14 +376,14 @@ int cmd_history(const Args& a, Session& s) {
       const Blob* b = img.layers[h.layer].blob >= 0 ? &s.archive().blobs[img.layers[h.layer].blob] : nullptr;
       if (b && b->uncompressed_size > 0) size = b->uncompressed_size;
     }
-    std::string by = printable(h.created_by);
+    std::string by = escape_text(h.created_by);
     if (!a.no_trunc && by.size() > 45) {
       size_t cut = 44;
       while (cut > 0 && (static_cast<unsigned char>(by[cut]) & 0xc0) == 0x80) --cut;  // not inside a UTF-8 sequence
       by = by.substr(0, cut) + "…";
     }
     std::printf("%-14s %-20s %-46s %-10s %s\n", id.c_str(), ago(h.created).c_str(), by.c_str(),
-                human_size(size).c_str(), printable(h.comment).c_str());
+                human_size(size).c_str(), escape_text(h.comment).c_str());
   }
   return 0;
 }
@@ -457,16 +427,16 @@ int cmd_ls(const Args& a, Session& s) {
   if (!r.ok()) return fail(r.error());
   for (auto& e : r.value()) {
     if (e.change == Change::kDeleted) {
-      std::printf("D %-10s %9s %-9s %9s  /%s\n", "", "", "", "", printable(e.path).c_str());
+      std::printf("D %-10s %9s %-9s %9s  /%s\n", "", "", "", "", escape_text(e.path).c_str());
       continue;
     }
     std::string own = std::to_string(e.uid) + "/" + std::to_string(e.gid);
     std::string line = std::string(1, o.merged ? ' ' : change_mark(e.change));
     if (o.merged) line = "L" + std::to_string(e.layer);
     std::printf("%-3s %s %-9s %9s  /%s", line.c_str(), mode_string(e.type, e.mode).c_str(), own.c_str(),
-                e.type == EntryType::kFile ? human_size(e.size).c_str() : "-", printable(e.path).c_str());
-    if (e.type == EntryType::kSymlink) std::printf(" -> %s", printable(e.link).c_str());
-    if (e.type == EntryType::kHardlink) std::printf(" link to /%s", printable(e.link).c_str());
+                e.type == EntryType::kFile ? human_size(e.size).c_str() : "-", escape_text(e.path).c_str());
+    if (e.type == EntryType::kSymlink) std::printf(" -> %s", escape_text(e.link).c_str());
+    if (e.type == EntryType::kHardlink) std::printf(" link to /%s", escape_text(e.link).c_str());
     std::printf("\n");
   }
   return 0;
@@ -504,7 +474,7 @@ int cmd_log(const Args& a, Session& s) {
     if (e.change != Change::kDeleted) {
       std::printf(" %s %s/%s %9s", mode_string(e.type, e.mode).c_str(), std::to_string(e.uid).c_str(),
                   std::to_string(e.gid).c_str(), e.type == EntryType::kFile ? human_size(e.size).c_str() : "-");
-      if (!e.link.empty()) std::printf(" -> %s", printable(e.link).c_str());
+      if (!e.link.empty()) std::printf(" -> %s", escape_text(e.link).c_str());
     }
     std::printf("\n");
   }

@@ -29,6 +29,25 @@ namespace {
 
 bool starts_with(std::string_view s, std::string_view p) { return s.substr(0, p.size()) == p; }
 
+// What one layer's change set says about `path`, or nullptr.
+const TreeItem* find_change(const std::vector<TreeItem>& changes, PathId path) {
+  for (const TreeItem& it : changes)
+    if (it.path == path) return &it;
+  return nullptr;
+}
+
+// The recorded facts of one layer entry, resolved to strings.
+void fill_from_entry(ListedEntry* e, const Entry& en, const LayerIndex& li, const PathTable& paths) {
+  e->type = en.type;
+  e->size = en.size;
+  e->mode = en.mode;
+  e->uid = en.uid;
+  e->gid = en.gid;
+  e->mtime = en.mtime;
+  if (en.type == EntryType::kSymlink && en.link < li.strings.size()) e->link = li.strings[en.link];
+  if (en.type == EntryType::kHardlink) e->link = paths.path(en.link);
+}
+
 std::string image_label(const Image& img, int i) {
   std::string id = img.config_digest.size() > 19 ? img.config_digest.substr(7, 12) : img.config_digest;
   std::string s = "#" + std::to_string(i) + " " + (id.empty() ? "(no config)" : id);
@@ -211,15 +230,7 @@ Result<std::vector<ListedEntry>> Session::list(int image, const ListOptions& opt
       e.type = EntryType::kDir;
       e.mode = 040755;
     } else {
-      const Entry& en = li->entries[it.entry];
-      e.type = en.type;
-      e.size = en.size;
-      e.mode = en.mode;
-      e.uid = en.uid;
-      e.gid = en.gid;
-      e.mtime = en.mtime;
-      if (en.type == EntryType::kSymlink && en.link < li->strings.size()) e.link = li->strings[en.link];
-      if (en.type == EntryType::kHardlink) e.link = paths().path(en.link);
+      fill_from_entry(&e, li->entries[it.entry], *li, paths());
     }
     out.push_back(std::move(e));
   }
@@ -337,11 +348,13 @@ Result<std::unique_ptr<FileReader>> Session::open_file(int image, int layer, std
   std::string where = std::string(path) + " @ layer " + std::to_string(upto);
   PathId pid = paths().find(norm);
   if (pid == kNoPath) return make_error(Code::kNotFound, "no such file in this image", where);
-  // Which layer holds the path's content at `upto`: the merged tree's answer.
-  auto merged = merge_layers(paths(), cache.layers, upto, nullptr);
+  // Which layer holds the path's content at `upto`: the last layer at or below
+  // it that changed the path (the change sets record every deletion, including
+  // paths hidden by an opaque dir or a replaced parent, so this is the merged
+  // tree's answer without merging).
   const TreeItem* hit = nullptr;
-  for (auto& it : merged.items)
-    if (it.path == pid) { hit = &it; break; }
+  for (int li = upto; li >= 0 && !hit; --li) hit = find_change(cache.changes.changes[li], pid);
+  if (hit && hit->change == Change::kDeleted) hit = nullptr;
   if (!hit) return make_error(Code::kNotFound, "path does not exist at this layer (absent or deleted)", where);
   const LayerIndex* li = cache.layers[hit->layer];
   if (hit->implicit || !li) return make_error(Code::kInvalidArgument, "is a directory", where);
@@ -397,14 +410,7 @@ Result<std::unique_ptr<FileReader>> Session::open_file(int image, int layer, std
       normalize_path(oh.path, &on);
       if (on == member) break;
     }
-    TarReader* o = out.first.get();
-    auto pull = [o](const void** d) -> Result<size_t> {
-      size_t n = 0;
-      auto r = o->read_block(d, &n);
-      if (!r.ok()) return r.take_error();
-      return r.value() ? n : size_t{0};
-    };
-    LS_ASSIGN_OR_RETURN(out.second, LayerStream::open_stream({}, pull, lo, member));
+    LS_ASSIGN_OR_RETURN(out.second, LayerStream::open_stream({}, out.first->member_pull(), lo, member));
     return out;
   };
   LS_ASSIGN_OR_RETURN(auto r, StreamFileReader::make(opener, en->data_offset, size, where));
@@ -442,8 +448,8 @@ Result<std::vector<ListedEntry>> Session::path_history(int image, std::string_vi
   auto cache_ptr = impl_->changes(image);
   const auto& cache = *cache_ptr;
   for (size_t li = 0; li < cache.changes.changes.size(); ++li) {
-    for (const TreeItem& it : cache.changes.changes[li]) {
-      if (it.path != pid) continue;
+    if (const TreeItem* hit = find_change(cache.changes.changes[li], pid)) {
+      const TreeItem& it = *hit;
       ListedEntry e;
       e.path = norm;
       e.layer = static_cast<int>(li);
@@ -453,20 +459,11 @@ Result<std::vector<ListedEntry>> Session::path_history(int image, std::string_vi
       if (it.change == Change::kDeleted) {
         e.type = EntryType::kOther;
       } else if (idx && it.entry < idx->entries.size()) {
-        const Entry& en = idx->entries[it.entry];
-        e.type = en.type;
-        e.size = en.size;
-        e.mode = en.mode;
-        e.uid = en.uid;
-        e.gid = en.gid;
-        e.mtime = en.mtime;
-        if (en.type == EntryType::kSymlink && en.link < idx->strings.size()) e.link = idx->strings[en.link];
-        if (en.type == EntryType::kHardlink) e.link = paths().path(en.link);
+        fill_from_entry(&e, idx->entries[it.entry], *idx, paths());
       } else {
         e.type = EntryType::kDir;
       }
       out.push_back(std::move(e));
-      break;
     }
   }
   return out;

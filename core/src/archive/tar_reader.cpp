@@ -1,5 +1,7 @@
 #include "archive/tar_reader.h"
 
+#include "layerscope/text.h"
+
 #include <archive.h>
 #include <archive_entry.h>
 
@@ -10,36 +12,6 @@ namespace layerscope {
 namespace {
 constexpr size_t kBlockSize = 1 << 20;  // 1 MiB reads at most: few JS crossings, bounded memory
 
-// Archive bytes quoted in a message: control characters and bytes that are not
-// UTF-8 become \xNN (a hostile name must not drive a terminal), long names are cut.
-std::string shown(std::string_view s, size_t max = 160) {
-  std::string out;
-  size_t i = 0;
-  for (; i < s.size() && out.size() < max; ++i) {
-    unsigned char c = static_cast<unsigned char>(s[i]);
-    size_t len = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 0;
-    bool ok = len > 0 && c >= 0x20 && c != 0x7f && i + len <= s.size() && !(len == 2 && c < 0xc2);
-    for (size_t k = 1; ok && k < len; ++k) ok = (static_cast<unsigned char>(s[i + k]) >> 6) == 2;
-    if (ok && len == 2 && c == 0xc2 && static_cast<unsigned char>(s[i + 1]) < 0xa0) ok = false;  // C1 controls
-    if (ok && len == 3 && ((c == 0xe0 && static_cast<unsigned char>(s[i + 1]) < 0xa0) ||
-                           (c == 0xed && static_cast<unsigned char>(s[i + 1]) >= 0xa0)))
-      ok = false;
-    if (ok && len == 4 && (c > 0xf4 || (c == 0xf0 && static_cast<unsigned char>(s[i + 1]) < 0x90) ||
-                           (c == 0xf4 && static_cast<unsigned char>(s[i + 1]) >= 0x90)))
-      ok = false;
-    if (!ok) {
-      static const char* hx = "0123456789abcdef";
-      out += "\\x";
-      out += hx[c >> 4];
-      out += hx[c & 15];
-      continue;
-    }
-    out.append(s.substr(i, len));
-    i += len - 1;
-  }
-  if (i < s.size()) out += "…";
-  return out;
-}
 
 bool says_truncated(const char* s) {
   return s && (std::strstr(s, "runcated") || std::strstr(s, "premature") || std::strstr(s, "Premature") ||
@@ -203,7 +175,7 @@ Result<bool> TarReader::next(TarHeader* h) {
     }
     std::string msg;
     if (in_payload) {
-      msg = "the input ends inside the data of entry '" + shown(last_path_) + "' (" + std::to_string(last_size_) +
+      msg = "the input ends inside the data of entry '" + escape_text(last_path_, kQuoteBytes) + "' (" + std::to_string(last_size_) +
             " bytes declared at offset " + std::to_string(last_data_offset_) +
             (src_ && compression_ == Compression::kNone
                  ? ", " + std::to_string(src_->size() > last_data_offset_ ? src_->size() - last_data_offset_ : 0) +
@@ -211,10 +183,10 @@ Result<bool> TarReader::next(TarHeader* h) {
                  : ")");
     } else {
       msg = "cannot read the tar header " +
-            (count_ ? "after entry '" + shown(last_path_) + "'" : std::string("at the start")) + " (entry " +
+            (count_ ? "after entry '" + escape_text(last_path_, kQuoteBytes) + "'" : std::string("at the start")) + " (entry " +
             std::to_string(count_ + 1) + ", uncompressed offset " + std::to_string(position()) + ")";
     }
-    if (s && *s) msg += ": " + shown(s, 400);
+    if (s && *s) msg += ": " + escape_text(s, 400);
     Error e = make_error(trunc ? Code::kTruncated : Code::kCorrupt, msg, where_);
     if (in_payload) e.where = where_.empty() ? last_path_ : where_ + ": " + last_path_;
     return e;
@@ -280,6 +252,15 @@ Result<size_t> TarReader::read(void* buf, size_t n) {
     return with_where(la_error(Code::kCorrupt, "cannot read entry data"), p ? p : "");
   }
   return static_cast<size_t>(r);
+}
+
+TarReader::Pull TarReader::member_pull() {
+  return [this](const void** d) -> Result<size_t> {
+    size_t n = 0;
+    auto r = read_block(d, &n);
+    if (!r.ok()) return r.take_error();
+    return r.value() ? n : size_t{0};
+  };
 }
 
 Result<bool> TarReader::read_block(const void** data, size_t* n) {

@@ -56,6 +56,9 @@ class TarReader {
   Result<size_t> read(void* buf, size_t n);
   // Zero-copy: next block of the current entry's payload; false at its end.
   Result<bool> read_block(const void** data, size_t* n);
+  // The current entry's payload as a Pull stream (for a layer nested in this
+  // archive); valid while this reader lives and stays on the entry.
+  Pull member_pull();
 
   Compression compression() const { return compression_; }
   // Uncompressed bytes consumed so far by the tar parser.

@@ -9,6 +9,7 @@
 #include "archive/layer_stream.h"
 #include "archive/tar_reader.h"
 #include "digest/sha256.h"
+#include "layerscope/text.h"
 #include "manifest/json.h"
 
 namespace layerscope {
@@ -40,36 +41,6 @@ constexpr uint64_t kMaxWarningsPerCode = 1000;
 constexpr size_t kMaxPaths = 10'000'000;
 constexpr size_t kMaxPathTableBytes = 1ull << 30;
 
-// Archive bytes quoted in a message: control characters and bytes that are not
-// UTF-8 become \xNN (a hostile name must not drive a terminal), long names are cut.
-std::string shown(std::string_view s, size_t max = 160) {
-  std::string out;
-  size_t i = 0;
-  for (; i < s.size() && out.size() < max; ++i) {
-    unsigned char c = static_cast<unsigned char>(s[i]);
-    size_t len = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 0;
-    bool ok = len > 0 && c >= 0x20 && c != 0x7f && i + len <= s.size() && !(len == 2 && c < 0xc2);
-    for (size_t k = 1; ok && k < len; ++k) ok = (static_cast<unsigned char>(s[i + k]) >> 6) == 2;
-    if (ok && len == 2 && c == 0xc2 && static_cast<unsigned char>(s[i + 1]) < 0xa0) ok = false;  // C1 controls
-    if (ok && len == 3 && ((c == 0xe0 && static_cast<unsigned char>(s[i + 1]) < 0xa0) ||
-                           (c == 0xed && static_cast<unsigned char>(s[i + 1]) >= 0xa0)))
-      ok = false;
-    if (ok && len == 4 && (c > 0xf4 || (c == 0xf0 && static_cast<unsigned char>(s[i + 1]) < 0x90) ||
-                           (c == 0xf4 && static_cast<unsigned char>(s[i + 1]) >= 0x90)))
-      ok = false;
-    if (!ok) {
-      static const char* hx = "0123456789abcdef";
-      out += "\\x";
-      out += hx[c >> 4];
-      out += hx[c & 15];
-      continue;
-    }
-    out.append(s.substr(i, len));
-    i += len - 1;
-  }
-  if (i < s.size()) out += "…";
-  return out;
-}
 constexpr const char* kMtDockerList = "application/vnd.docker.distribution.manifest.list.v2+json";
 
 std::string dirname_of(const std::string& p) {
@@ -166,7 +137,7 @@ Error unresolved_member(const Loaded& L, const std::string& path) {
     if (it == L.by_path.end()) {
       if (hop == 0) return make_error(Code::kNotFound, "no such member in the archive", path);
       return make_error(Code::kNotFound,
-                        "member is a link to '" + shown(raw) + "' ('" + shown(cur) +
+                        "member is a link to '" + escape_text(raw, kQuoteBytes) + "' ('" + escape_text(cur, kQuoteBytes) +
                             "' in the archive), which the archive does not hold",
                         path);
     }
@@ -217,7 +188,7 @@ struct Builder {
     if (sz->is_number_unsigned() && sz->get<uint64_t>() <= static_cast<uint64_t>(INT64_MAX))
       return static_cast<int64_t>(sz->get<uint64_t>());
     if (sz->is_number_integer() && sz->get<int64_t>() >= 0) return sz->get<int64_t>();
-    warn("invalid-descriptor", "descriptor size " + shown(jdump(*sz), 60) + " is not a byte count; ignored", where);
+    warn("invalid-descriptor", "descriptor size " + escape_text(jdump(*sz), 60) + " is not a byte count; ignored", where);
     return -1;
   }
 
@@ -245,11 +216,11 @@ struct Builder {
       std::string why;
       std::string nref;
       normalize_path(ref, &nref);
-      if (m) why = std::string(": member ") + shown(ref) + " is a " + entry_type_name(m->type) + ", not a file";
-      else if (!ref.empty() && L.by_path.count(nref)) why = ": member " + shown(ref) + ": " + unresolved_member(L, ref).message;
-      else if (!ref.empty()) why = " (expected member " + shown(ref) + ")";
+      if (m) why = std::string(": member ") + escape_text(ref, kQuoteBytes) + " is a " + entry_type_name(m->type) + ", not a file";
+      else if (!ref.empty() && L.by_path.count(nref)) why = ": member " + escape_text(ref, kQuoteBytes) + ": " + unresolved_member(L, ref).message;
+      else if (!ref.empty()) why = " (expected member " + escape_text(ref, kQuoteBytes) + ")";
       warn("missing-blob",
-           "layer " + shown(digest.empty() ? ref : digest) + " is referenced but not stored in the archive" + why, where);
+           "layer " + escape_text(digest.empty() ? ref : digest, kQuoteBytes) + " is referenced but not stored in the archive" + why, where);
     }
     int id = static_cast<int>(L.archive.blobs.size());
     L.archive.blobs.push_back(std::move(b));
@@ -352,7 +323,7 @@ struct Builder {
       } else {
         auto text = L.read_member(cfg, lim.max_json_bytes);
         if (!text.ok()) {
-          warn("missing-config", "config " + shown(cfg) + ": " + text.error().message, where);
+          warn("missing-config", "config " + escape_text(cfg, kQuoteBytes) + ": " + text.error().message, where);
           L.archive.images[idx].config_digest = digest_from_name(cfg);
         } else {
           apply_config(L.archive.images[idx], text.value(), cfg);
@@ -400,12 +371,12 @@ struct Builder {
     }
     std::string bp = blob_path(digest);
     if (bp.empty()) {
-      warn("invalid-descriptor", "manifest descriptor has a malformed digest '" + shown(digest) + "'", where);
+      warn("invalid-descriptor", "manifest descriptor has a malformed digest '" + escape_text(digest, kQuoteBytes) + "'", where);
       return;
     }
     auto text = L.read_member(bp, lim.max_json_bytes);
     if (!text.ok()) {
-      warn("missing-blob", "image manifest " + shown(digest) + " is not stored in the archive: " + text.error().message,
+      warn("missing-blob", "image manifest " + escape_text(digest, kQuoteBytes) + " is not stored in the archive: " + text.error().message,
            where);
       return;
     }
@@ -434,7 +405,7 @@ struct Builder {
       auto ct = cp.empty() ? Result<std::string>(make_error(Code::kCorrupt, "malformed digest"))
                            : L.read_member(cp, lim.max_json_bytes);
       if (!ct.ok()) {
-        warn("missing-config", "config " + shown(cd) + ": " + ct.error().message, bp);
+        warn("missing-config", "config " + escape_text(cd, kQuoteBytes) + ": " + ct.error().message, bp);
         L.archive.images[idx].config_digest = cd;
       } else {
         apply_config(L.archive.images[idx], ct.value(), cp);
@@ -453,7 +424,7 @@ struct Builder {
         std::string lw = bp + ".layers[" + std::to_string(k) + "]";
         l.size = descriptor_size(d, lw);
         std::string p = blob_path(l.digest);
-        if (p.empty()) warn("invalid-descriptor", "layer descriptor has a malformed digest '" + shown(l.digest) + "'", lw);
+        if (p.empty()) warn("invalid-descriptor", "layer descriptor has a malformed digest '" + escape_text(l.digest, kQuoteBytes) + "'", lw);
         l.blob = blob_for(p, l.digest, lw);
         L.archive.images[idx].layers.push_back(std::move(l));
       }
@@ -528,7 +499,7 @@ struct Builder {
         // repeated descriptors would otherwise multiply at every level), never
         // inside itself (blob names are not verified, so cycles are possible).
         if (!bp.empty() && std::find(index_stack.begin(), index_stack.end(), bp) != index_stack.end()) {
-          warn("invalid-index", "nested index " + shown(bp) + " lists an index that contains it (a cycle)", w);
+          warn("invalid-index", "nested index " + escape_text(bp, kQuoteBytes) + " lists an index that contains it (a cycle)", w);
           continue;
         }
         std::string key = bp;
@@ -542,7 +513,7 @@ struct Builder {
         }
         auto sub = bp.empty() ? Result<Json>(make_error(Code::kCorrupt, "malformed digest", w)) : read_json(bp);
         if (!sub.ok()) {
-          warn("missing-blob", "nested index " + shown(jstr(d, "digest")) + ": " + sub.error().message, w);
+          warn("missing-blob", "nested index " + escape_text(jstr(d, "digest"), kQuoteBytes) + ": " + sub.error().message, w);
           continue;
         }
         index_stack.push_back(bp);
@@ -633,7 +604,7 @@ struct Builder {
       else L.archive.layout = Layout::kDockerArchive;
     } else {
       std::string seen;
-      for (size_t i = 0; i < L.members.size() && i < 8; ++i) seen += (i ? ", " : "") + shown(L.members[i].path, 100);
+      for (size_t i = 0; i < L.members.size() && i < 8; ++i) seen += (i ? ", " : "") + escape_text(L.members[i].path, 100);
       if (L.members.size() > 8) seen += ", …";
       return make_error(Code::kNotImage,
                         "no image found: the archive has neither manifest.json (docker save) nor "
@@ -786,21 +757,21 @@ Status index_layer(LayerStream& stream, PathTable& paths, LayerIndex* index, uin
       return make_error(Code::kLimit,
                         "entry path is " + std::to_string(norm.size()) + " bytes, over the limit of " +
                             std::to_string(kMaxPathBytes) + " (PATH_MAX; no runtime can unpack it): '" +
-                            shown(norm, 100) + "'",
-                        shown(norm, 100));
+                            escape_text(norm, 100) + "'",
+                        escape_text(norm, 100));
     if (paths.size() > kMaxPaths || paths.memory_bytes() > kMaxPathTableBytes) {
       *budget = 0;  // fatal, like the entry limit
       return make_error(Code::kLimit,
                         "more than " + std::to_string(kMaxPaths) + " distinct paths, or " +
                             std::to_string(kMaxPathTableBytes >> 20) + " MiB of path names, in the archive",
-                        shown(norm, 100));
+                        escape_text(norm, 100));
     }
     const std::string& target = h.type == EntryType::kSymlink ? h.symlink : h.hardlink;
     if (target.size() > kMaxPathBytes)
       return make_error(Code::kLimit,
                         "link target is " + std::to_string(target.size()) + " bytes, over the limit of " +
-                            std::to_string(kMaxPathBytes) + " (PATH_MAX): '" + shown(target, 100) + "'",
-                        shown(norm, 100));
+                            std::to_string(kMaxPathBytes) + " (PATH_MAX): '" + escape_text(target, 100) + "'",
+                        escape_text(norm, 100));
     std::string base = basename_of(norm);
     if (!norm.empty() && base.size() >= 4 && base.compare(0, 4, ".wh.") == 0) {
       std::string dir = dirname_of(norm);
@@ -894,7 +865,7 @@ Result<std::unique_ptr<Loaded>> load_archive(std::shared_ptr<ByteSource> src, co
                         "decompression bomb: " + std::to_string(raw) + " compressed bytes of the archive expand past " +
                             std::to_string(out) + " bytes (limit ratio " +
                             std::to_string(static_cast<int>(lim.max_expansion_ratio)) + ")",
-                        src->name() + ": " + shown(norm));
+                        src->name() + ": " + escape_text(norm, kQuoteBytes));
     if (out >= next_tick) {
       next_tick = out + (16u << 20);
       if (!emit_progress(options.progress, "scan", raw, total, norm))
@@ -930,7 +901,7 @@ Result<std::unique_ptr<Loaded>> load_archive(std::shared_ptr<ByteSource> src, co
       // No image member has such a name; keeping it would only cost memory.
       B.warn("tar-warning",
              "member with a name or link target over " + std::to_string(kMaxPathBytes) + " bytes ignored: '" +
-                 shown(norm, 100) + "'",
+                 escape_text(norm, 100) + "'",
              src->name());
       norm.clear();
       if (!L->random_access)
@@ -1029,11 +1000,11 @@ Result<std::unique_ptr<Loaded>> load_archive(std::shared_ptr<ByteSource> src, co
       return make_error(Code::kCancelled, "cancelled while reading the archive", norm);
   }
   if (!outer->warnings().empty())
-    B.warn("tar-warning", shown(outer->warnings(), 400), src->name());
+    B.warn("tar-warning", escape_text(outer->warnings(), 400), src->name());
   L->archive.member_count = static_cast<uint32_t>(L->members.size());
   std::string cut_note;
   if (!clean_end && !L->members.empty())
-    cut_note = "the archive ends after member '" + shown(last_entry) +
+    cut_note = "the archive ends after member '" + escape_text(last_entry, kQuoteBytes) +
                "' without a complete end-of-archive marker (two zero blocks): it may have been cut short";
   if (Status st = B.build(); !st.ok()) {
     Error e = st.take_error();
@@ -1183,13 +1154,7 @@ static Status verify_streamed(Loaded& L, const ProgressFn& progress) {
     lo.tick = [o, &progress, total, name](uint64_t) {
       return emit_progress(progress, "verify", o->raw_position(), total, name);
     };
-    auto pull = [o](const void** d) -> Result<size_t> {
-      size_t n = 0;
-      auto r = o->read_block(d, &n);
-      if (!r.ok()) return r.take_error();
-      return r.value() ? n : size_t{0};
-    };
-    auto ls = LayerStream::open_stream({}, pull, lo, norm);
+    auto ls = LayerStream::open_stream({}, o->member_pull(), lo, norm);
     Status st = ls.ok() ? Status::Ok() : Status(ls.error());
     if (st.ok()) {
       TarHeader lh;

@@ -1,37 +1,9 @@
 #include "manifest/json.h"
 
+#include "layerscope/text.h"
+
 namespace layerscope {
 namespace {
-
-// nlohmann quotes the input around a syntax error ("last read: '...'"): those
-// are archive bytes. Control characters and bytes that are not UTF-8 become
-// \xNN so the message is safe to print and to put in JSON.
-std::string printable(const std::string& s) {
-  std::string out;
-  for (size_t i = 0; i < s.size(); ++i) {
-    unsigned char c = static_cast<unsigned char>(s[i]);
-    size_t len = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 0;
-    bool ok = len > 0 && c >= 0x20 && c != 0x7f && i + len <= s.size() && !(len == 2 && c < 0xc2);
-    for (size_t k = 1; ok && k < len; ++k) ok = (static_cast<unsigned char>(s[i + k]) >> 6) == 2;
-    if (ok && len == 2 && c == 0xc2 && static_cast<unsigned char>(s[i + 1]) < 0xa0) ok = false;  // C1 controls
-    if (ok && len == 3 && ((c == 0xe0 && static_cast<unsigned char>(s[i + 1]) < 0xa0) ||
-                           (c == 0xed && static_cast<unsigned char>(s[i + 1]) >= 0xa0)))
-      ok = false;
-    if (ok && len == 4 && (c > 0xf4 || (c == 0xf0 && static_cast<unsigned char>(s[i + 1]) < 0x90) ||
-                           (c == 0xf4 && static_cast<unsigned char>(s[i + 1]) >= 0x90)))
-      ok = false;
-    if (!ok) {
-      static const char* hx = "0123456789abcdef";
-      out += "\\x";
-      out += hx[c >> 4];
-      out += hx[c & 15];
-      continue;
-    }
-    out.append(s, i, len);
-    i += len - 1;
-  }
-  return out;
-}
 
 // Validating SAX handler: tracks depth, records the first error.
 struct Checker : nlohmann::json_sax<Json> {
@@ -65,7 +37,7 @@ struct Checker : nlohmann::json_sax<Json> {
     auto bracket = err.find("] ");
     if (err.rfind("[json.exception.parse_error", 0) == 0 && colon != std::string::npos) err = err.substr(colon + 2);
     else if (err.rfind("[json.exception", 0) == 0 && bracket != std::string::npos) err = err.substr(bracket + 2);
-    err = printable(err);
+    err = escape_text(err);  // nlohmann quotes archive bytes around the error ("last read: '...'")
     (void)last_token;
     return false;
   }

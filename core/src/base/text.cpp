@@ -1,0 +1,31 @@
+#include "layerscope/text.h"
+
+namespace layerscope {
+
+std::string escape_text(std::string_view s, size_t max) {
+  std::string out;
+  size_t i = 0;
+  for (; i < s.size() && out.size() < max; ++i) {
+    unsigned char c = static_cast<unsigned char>(s[i]);
+    size_t len = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 0;
+    bool ok = len > 0 && c >= 0x20 && c != 0x7f && i + len <= s.size() && !(len == 2 && c < 0xc2);
+    for (size_t k = 1; ok && k < len; ++k) ok = (static_cast<unsigned char>(s[i + k]) >> 6) == 2;
+    unsigned char c1 = ok && len > 1 ? static_cast<unsigned char>(s[i + 1]) : 0;
+    if (ok && len == 2 && c == 0xc2 && c1 < 0xa0) ok = false;  // C1 controls
+    if (ok && len == 3 && ((c == 0xe0 && c1 < 0xa0) || (c == 0xed && c1 >= 0xa0))) ok = false;  // overlong, surrogates
+    if (ok && len == 4 && (c > 0xf4 || (c == 0xf0 && c1 < 0x90) || (c == 0xf4 && c1 >= 0x90))) ok = false;
+    if (!ok) {
+      static const char* hx = "0123456789abcdef";
+      out += "\\x";
+      out += hx[c >> 4];
+      out += hx[c & 15];
+      continue;
+    }
+    out.append(s.substr(i, len));
+    i += len - 1;
+  }
+  if (i < s.size()) out += "…";
+  return out;
+}
+
+}  // namespace layerscope
