@@ -36,7 +36,7 @@ test: build test-native test-asan test-wasm test-e2e test-fuzz
 	@echo "all test suites passed"
 
 # A short libFuzzer run of each target (clang, ASan+UBSan); crashers land in fuzz/crashes/.
-FUZZ_SECONDS ?= 20
+FUZZ_SECONDS ?= 60
 test-fuzz: setup
 	@fuzz/run.sh $(FUZZ_SECONDS)
 
