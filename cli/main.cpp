@@ -363,7 +363,7 @@ int cmd_history(const Args& a, Session& s) {
       e["size"] = size;
       arr.push_back(e);
     }
-    std::printf("%s\n", arr.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace).c_str());
+    std::printf("%s\n", escape_json_controls(arr.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace)).c_str());
     return 0;
   }
   std::printf("%-14s %-20s %-46s %-10s %s\n", "IMAGE", "CREATED", "CREATED BY", "SIZE", "COMMENT");
@@ -417,15 +417,17 @@ int cmd_ls(const Args& a, Session& s) {
   o.layer = a.layer_set ? a.layer : -1;
   o.merged = a.merged || !a.layer_set;
   o.prefix = path;
+  // One listing, resolved an entry at a time: output of any length in memory of one entry.
+  auto r = s.listing(im, o);
+  if (!r.ok()) return fail(r.error());
+  const Listing& l = *r.value();
   if (a.json) {
-    auto j = s.list_json(im, o);
-    if (!j.ok()) return fail(j.error());
-    std::printf("%s\n", j.value().c_str());
+    l.write_json(0, 0, [](std::string_view piece) { std::fwrite(piece.data(), 1, piece.size(), stdout); });
+    std::printf("\n");
     return 0;
   }
-  auto r = s.list(im, o);
-  if (!r.ok()) return fail(r.error());
-  for (auto& e : r.value()) {
+  for (uint64_t i = 0; i < l.size(); ++i) {
+    ListedEntry e = l.entry(i);
     if (e.change == Change::kDeleted) {
       std::printf("D %-10s %9s %-9s %9s  /%s\n", "", "", "", "", escape_text(e.path).c_str());
       continue;

@@ -432,6 +432,31 @@ TEST(Hostile, EntryLimitIsEnforced) {
   EXPECT_TRUE(mentions(b.error, "limit")) << "300 entries indexed with max_entries=100; blob error: '" << b.error << "'";
 }
 
+// The loader's bounds are OpenOptions::limits, not constants: lowering one
+// changes what is refused, and the default accepts the same archive.
+TEST(Hostile, PathLimitsComeFromOptions) {
+  std::vector<TEntry> files;
+  const std::string deep = "sub/" + std::string(100, 'n');  // outer member names are shorter (<= 74 bytes)
+  for (int i = 0; i < 30; ++i) files.push_back(F("dir" + std::to_string(i) + "/" + deep, "x"));
+  TImage img{{"edge/paths:1"}, {TLayer{files}}};
+  auto bytes = build_docker_legacy({img});
+  auto layer_error = [&](const OpenOptions& o) -> std::string {
+    auto s = Session::open(make_memory_source(bytes, "paths.tar"), o);
+    if (!s.ok()) return "OPEN " + s.error().to_string();
+    const Archive& a = s.value()->archive();
+    return a.blobs.at(a.images.at(0).layers.at(0).blob).error;
+  };
+  EXPECT_EQ(layer_error({}), "");
+  OpenOptions shortp;
+  shortp.limits.max_path_bytes = 100;  // "dir10/sub/nnn…" is 110
+  std::string e = layer_error(shortp);
+  EXPECT_TRUE(mentions(e, "over the limit of 100")) << e;
+  OpenOptions fewer;
+  fewer.limits.max_paths = 40;  // 30 files + 30 dirs + 30 subdirs
+  e = layer_error(fewer);
+  EXPECT_TRUE(mentions(e, "more than 40 distinct paths")) << e;
+}
+
 TEST(Hostile, DeeplyNestedConfigIsRefusedNotFatal) {
   nlohmann::json deep = nlohmann::json::array();
   for (int i = 0; i < 400; ++i) deep = nlohmann::json::array({deep});
@@ -486,4 +511,65 @@ TEST(Progress, ReportsAndCancels) {
                                    [](const Progress&) { return false; });
   ASSERT_FALSE(st.ok());
   EXPECT_EQ(st.error().code, Code::kCancelled) << st.error().to_string();
+}
+
+// Paging: list(offset, limit) is a slice of the whole listing, list_json pages
+// agree with it, write_json's pieces are the list_json document, and paging a
+// merged tree reuses one Listing instead of merging per page.
+TEST(EdgeLayers, ListingPagesAreSlicesOfTheWhole) {
+  std::vector<TEntry> l0, l1;
+  for (int i = 0; i < 40; ++i) l0.push_back(F("d" + std::to_string(i % 7) + "/x/y/f" + std::to_string(i), "v"));
+  l1.push_back(F("d3/x/.wh.y"));
+  l1.push_back(F("z/new", "n"));
+  TImage img{{"edge/page:1"}, {TLayer{l0}, TLayer{l1}}};
+  auto s = open_bytes(build_docker_legacy({img}));
+  ASSERT_TRUE(s);
+  for (bool merged : {true, false}) {
+    ListOptions all{.layer = -1, .merged = merged};
+    auto whole = s->list(0, all);
+    ASSERT_TRUE(whole.ok());
+    const auto& w = whole.value();
+    ASSERT_GT(w.size(), 6u);
+    auto lst = s->listing(0, all);
+    ASSERT_TRUE(lst.ok());
+    EXPECT_EQ(lst.value()->size(), w.size());
+    auto again = s->listing(0, all);
+    ASSERT_TRUE(again.ok());
+    EXPECT_EQ(lst.value().get(), again.value().get()) << "the second page merged again";
+    std::vector<std::string> paged;
+    for (uint64_t off = 0;; off += 3) {
+      ListOptions o = all;
+      o.offset = off;
+      o.limit = 3;
+      auto p = s->list(0, o);
+      ASSERT_TRUE(p.ok());
+      auto pj = s->list_json(0, o);
+      ASSERT_TRUE(pj.ok());
+      auto j = nlohmann::json::parse(pj.value(), nullptr, false);
+      ASSERT_FALSE(j.is_discarded());
+      EXPECT_EQ(j["total"], w.size());
+      EXPECT_EQ(j["offset"], std::min<uint64_t>(off, w.size()));
+      ASSERT_EQ(j["entries"].size(), p.value().size());
+      for (size_t k = 0; k < p.value().size(); ++k) EXPECT_EQ(j["entries"][k]["path"], p.value()[k].path);
+      EXPECT_EQ(j["has_more"].get<bool>(), off + 3 < w.size());
+      for (auto& e : p.value()) paged.push_back(e.path);
+      if (p.value().empty()) break;
+    }
+    ASSERT_EQ(paged.size(), w.size());
+    for (size_t k = 0; k < w.size(); ++k) EXPECT_EQ(paged[k], w[k].path) << k;
+    std::string streamed;
+    size_t pieces = 0;
+    lst.value()->write_json(0, 0, [&](std::string_view piece) { streamed.append(piece); ++pieces; });
+    EXPECT_EQ(streamed, s->list_json(0, all).value());
+    EXPECT_GT(pieces, w.size()) << "write_json should hand out about one entry per piece";
+  }
+  // A prefix filters to the subtree, the path itself included.
+  auto sub = s->list(0, ListOptions{.layer = 0, .merged = true, .prefix = "/d3/x"});
+  ASSERT_TRUE(sub.ok());
+  ASSERT_FALSE(sub.value().empty());
+  EXPECT_EQ(sub.value().front().path, "d3/x");
+  for (auto& e : sub.value()) EXPECT_EQ(e.path.rfind("d3/x", 0), 0u) << e.path;
+  auto none = s->list(0, ListOptions{.layer = 0, .merged = true, .prefix = "nope"});
+  ASSERT_FALSE(none.ok());
+  EXPECT_EQ(none.error().code, Code::kNotFound);
 }

@@ -2,6 +2,9 @@
 #include <memory>
 #include <set>
 
+#include <nlohmann/json.hpp>
+
+#include "layerscope/text.h"
 #include "test_util.h"
 
 using namespace layerscope;
@@ -138,4 +141,13 @@ TEST(Error, WithWherePrefixesOuterLocation) {
   EXPECT_EQ(e2.where, "layer 2");
   Error e3 = with_where(make_error(Code::kTruncated, "short", "x"), "");
   EXPECT_EQ(e3.where, "x");
+}
+
+TEST(Text, EscapeJsonControlsKeepsTheValue) {
+  // DEL, U+0080 and U+009F inside a string; U+00A0 and "é" stay raw.
+  std::string doc = nlohmann::json({{"k", std::string("a\x7f" "b\xc2\x80" "c\xc2\x9f" "d\xc2\xa0" "\xc3\xa9")}}).dump();
+  std::string esc = escape_json_controls(doc);
+  EXPECT_EQ(esc, "{\"k\":\"a\\u007fb\\u0080c\\u009fd\xc2\xa0\xc3\xa9\"}");
+  EXPECT_EQ(nlohmann::json::parse(esc), nlohmann::json::parse(doc));
+  EXPECT_EQ(escape_json_controls("{\"plain\":1}"), "{\"plain\":1}");
 }

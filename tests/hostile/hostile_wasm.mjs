@@ -4,7 +4,7 @@
 // logs. Prints one JSON line for tests/hostile/hostile_test.py:
 //   {open:{ok,code?,message?,where?}, summary?, ls?, cat:[…], log:[…], verify?}
 //
-// usage: node hostile_wasm.mjs MODULE.js ARCHIVE '{"cat":[{"path","max"}],"log":[…],"verify":bool,"list":bool}'
+// usage: node hostile_wasm.mjs MODULE.js ARCHIVE '{"cat":[{"path","max"}],"log":[…],"verify":bool,"list":{"prefix"}}'
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -49,7 +49,21 @@ if (s.h) {
     // Image "0" resolved like the CLI's IMAGE argument (errors when there is none).
     const img = envelope(h.resolveImage('0'));
     const image = img.ok ? img.doc : -1;
-    if (job.list) out.ls = img.ok ? envelope(h.list(image, -1, true, '', 0, 0)) : img;
+    if (job.list) {
+      out.ls = img.ok ? envelope(h.list(image, -1, true, job.list.prefix || '', 0, 0)) : img;
+      // The whole merged listing, paged as the page does it, counted and not kept.
+      if (img.ok && out.ls.ok) {
+        let n = 0;
+        for (let off = 0; ; ) {
+          const p = envelope(h.list(image, -1, true, '', off, 5000));
+          if (!p.ok) { n = null; break; }
+          n += p.doc.entries.length;
+          off += p.doc.entries.length;
+          if (!p.doc.has_more || !p.doc.entries.length) break;
+        }
+        out.ls_count = n;
+      }
+    }
     let cats = job.cat || [];
     if (!cats.length && out.ls && out.ls.ok)
       cats = out.ls.doc.entries.filter((e) => e.type === 'file').slice(0, 3).map((e) => ({ path: e.path, max: 1 << 20 }));

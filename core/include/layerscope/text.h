@@ -12,6 +12,11 @@ namespace layerscope {
 // message. With `max`, output stops once it reaches about `max` bytes and ends in "…".
 std::string escape_text(std::string_view s, size_t max = std::string_view::npos);
 
+// For a serialised JSON document (UTF-8): DEL and the C1 controls U+0080-U+009F,
+// which JSON allows raw but a terminal acts on, become \u007f / \u0080-\u009f.
+// The document's values are unchanged (only string contents hold such bytes).
+std::string escape_json_controls(std::string json);
+
 // How much of an archive name an error or warning message quotes.
 inline constexpr size_t kQuoteBytes = 160;
 

@@ -5,6 +5,7 @@
 
 #include "api/session_impl.h"
 #include "layerscope/session.h"
+#include "layerscope/text.h"
 #include "manifest/json.h"
 
 namespace layerscope {
@@ -171,7 +172,7 @@ std::string Session::inspect_json() const {
   }
   j["attestations"] = att;
   j["bytes_read"] = L.src->bytes_read();
-  return j.dump(2, ' ', false, OJson::error_handler_t::replace);
+  return escape_json_controls(j.dump(2, ' ', false, OJson::error_handler_t::replace));
 }
 
 namespace {
@@ -203,30 +204,39 @@ Result<std::string> Session::path_history_json(int image, std::string_view path)
   OJson arr = OJson::array();
   for (auto& e : events) arr.push_back(entry_json(e));
   j["events"] = arr;
-  return j.dump(-1, ' ', false, OJson::error_handler_t::replace);
+  return escape_json_controls(j.dump(-1, ' ', false, OJson::error_handler_t::replace));
 }
 
-Result<std::string> Session::list_json(int image, const ListOptions& opt) const {
-  LS_ASSIGN_OR_RETURN(auto entries, list(image, opt));
+void Listing::write_json(uint64_t offset, uint64_t limit, const std::function<void(std::string_view)>& out) const {
+  uint64_t total = size();
+  uint64_t from = std::min<uint64_t>(offset, total);
+  uint64_t to = limit ? std::min<uint64_t>(total, from + limit) : total;
   OJson j;
   j["schema_version"] = kSchemaVersion;
-  j["image"] = image;
-  const Image& img = archive().images[image];
-  int layer = opt.layer < 0 ? static_cast<int>(img.layers.size()) - 1 : opt.layer;
-  j["layer"] = layer;
-  j["view"] = opt.merged ? "merged" : "layer";
-  OJson arr = OJson::array();
-  uint64_t total = entries.size();
-  uint64_t from = std::min<uint64_t>(opt.offset, total);
-  uint64_t to = opt.limit ? std::min<uint64_t>(total, from + opt.limit) : total;
+  j["image"] = image_;
+  j["layer"] = layer_;
+  j["view"] = merged_ ? "merged" : "layer";
   j["total"] = total;
   j["offset"] = from;
   j["has_more"] = to < total;
+  j["entries"] = OJson::array();
+  // The head without its closing "[]}", then one entry at a time.
+  std::string head = j.dump(-1, ' ', false, OJson::error_handler_t::replace);
+  out(std::string_view(head).substr(0, head.size() - 3));
+  out("[");
   for (uint64_t i = from; i < to; ++i) {
-    arr.push_back(entry_json(entries[i]));
+    std::string e = escape_json_controls(entry_json(entry(i)).dump(-1, ' ', false, OJson::error_handler_t::replace));
+    if (i > from) e.insert(e.begin(), ',');
+    out(e);
   }
-  j["entries"] = arr;
-  return j.dump(-1, ' ', false, OJson::error_handler_t::replace);
+  out("]}");
+}
+
+Result<std::string> Session::list_json(int image, const ListOptions& opt) const {
+  LS_ASSIGN_OR_RETURN(auto l, listing(image, opt));
+  std::string doc;
+  l->write_json(opt.offset, opt.limit, [&](std::string_view piece) { doc.append(piece); });
+  return doc;
 }
 
 }  // namespace layerscope

@@ -188,52 +188,89 @@ Result<std::vector<ChangeCounts>> Session::change_counts(int image) const {
   return out;
 }
 
-Result<std::vector<ListedEntry>> Session::list(int image, const ListOptions& opt) const {
+Result<std::shared_ptr<const Listing>> Session::listing(int image, const ListOptions& opt) const {
   const Archive& a = archive();
   if (image < 0 || image >= static_cast<int>(a.images.size()))
     return make_error(Code::kInvalidArgument, "no image #" + std::to_string(image));
   const Image& img = a.images[image];
   int nl = static_cast<int>(img.layers.size());
   int layer = opt.layer < 0 ? nl - 1 : opt.layer;
-  if (nl == 0) return std::vector<ListedEntry>{};
-  if (layer >= nl)
+  if (nl > 0 && layer >= nl)
     return make_error(Code::kInvalidArgument,
                       "layer " + std::to_string(layer) + " does not exist; the image has " + std::to_string(nl) +
                           " layers (0.." + std::to_string(nl - 1) + ")");
-  auto cache_ptr = impl_->changes(image);
-  const auto& cache = *cache_ptr;
-  std::vector<TreeItem> items;
-  if (opt.merged) {
-    // With the change sets, each item carries what the layer that last wrote it did (A/M).
-    ImageChanges upto;
-    items = merge_layers(paths(), cache.layers, layer, &upto).items;
-  } else {
-    items = cache.changes.changes[layer];
-  }
   std::string prefix;
   normalize_path(opt.prefix, &prefix);
   PathId pid = prefix.empty() ? kRootPath : paths().find(prefix);
   if (pid == kNoPath) return make_error(Code::kNotFound, "no such path in the archive", opt.prefix);
-  std::vector<ListedEntry> out;
-  out.reserve(items.size());
-  for (auto& it : items) {
-    if (pid != kRootPath && it.path != pid && !paths().is_ancestor(pid, it.path)) continue;
-    ListedEntry e;
-    e.path = paths().path(it.path);
-    e.layer = it.layer;
-    e.change = it.change;
-    e.implicit = it.implicit;
-    const LayerIndex* li = it.layer >= 0 ? cache.layers[it.layer] : nullptr;
-    if (it.change == Change::kDeleted) {
-      e.type = EntryType::kOther;
-    } else if (it.implicit || !li || it.entry >= li->entries.size()) {
-      e.type = EntryType::kDir;
-      e.mode = 040755;
-    } else {
-      fill_from_entry(&e, li->entries[it.entry], *li, paths());
+
+  Impl::ListingKey key{{}, layer, opt.merged, prefix};
+  for (auto& l : img.layers) key.stack.push_back(l.blob);
+  {
+    std::lock_guard<std::mutex> g(impl_->mu);
+    auto& lru = impl_->listings;
+    for (auto it = lru.begin(); it != lru.end(); ++it) {
+      if (it->first == key && it->second->image_ == image) {
+        lru.splice(lru.begin(), lru, it);
+        return lru.front().second;
+      }
     }
-    out.push_back(std::move(e));
   }
+  auto out = std::make_shared<Listing>();
+  out->paths_ = &paths();
+  out->image_ = image;
+  out->layer_ = layer;
+  out->merged_ = opt.merged;
+  if (nl > 0) {
+    out->cache_ = impl_->changes(image);
+    const ImageTreeCache& cache = *out->cache_;
+    if (opt.merged) {
+      // With the change sets, each item carries what the layer that last wrote it did (A/M).
+      ImageChanges upto;
+      out->items_ = merge_layers(paths(), cache.layers, layer, &upto).items;
+    } else {
+      out->items_ = cache.changes.changes[layer];
+    }
+    if (pid != kRootPath) {
+      auto& v = out->items_;
+      v.erase(std::remove_if(v.begin(), v.end(),
+                             [&](const TreeItem& it) { return it.path != pid && !paths().is_ancestor(pid, it.path); }),
+              v.end());
+    }
+    out->items_.shrink_to_fit();
+  }
+  std::lock_guard<std::mutex> g(impl_->mu);
+  impl_->listings.emplace_front(std::move(key), out);
+  if (impl_->listings.size() > Impl::kListingSlots) impl_->listings.pop_back();
+  return std::shared_ptr<const Listing>(std::move(out));
+}
+
+ListedEntry Listing::entry(uint64_t i) const {
+  const TreeItem& it = items_[i];
+  ListedEntry e;
+  e.path = paths_->path(it.path);
+  e.layer = it.layer;
+  e.change = it.change;
+  e.implicit = it.implicit;
+  const LayerIndex* li = it.layer >= 0 ? cache_->layers[it.layer] : nullptr;
+  if (it.change == Change::kDeleted) {
+    e.type = EntryType::kOther;
+  } else if (it.implicit || !li || it.entry >= li->entries.size()) {
+    e.type = EntryType::kDir;
+    e.mode = 040755;
+  } else {
+    fill_from_entry(&e, li->entries[it.entry], *li, *paths_);
+  }
+  return e;
+}
+
+Result<std::vector<ListedEntry>> Session::list(int image, const ListOptions& opt) const {
+  LS_ASSIGN_OR_RETURN(auto l, listing(image, opt));
+  uint64_t from = std::min<uint64_t>(opt.offset, l->size());
+  uint64_t to = opt.limit ? std::min<uint64_t>(l->size(), from + opt.limit) : l->size();
+  std::vector<ListedEntry> out;
+  out.reserve(to - from);
+  for (uint64_t i = from; i < to; ++i) out.push_back(l->entry(i));
   return out;
 }
 

@@ -25,6 +25,18 @@ struct Session::Impl {
   static constexpr size_t kCacheSlots = 8;
   std::list<std::pair<std::vector<int>, std::shared_ptr<const ImageTreeCache>>> lru;
   std::shared_ptr<const ImageTreeCache> changes(int image);
+
+  // The most recent listings, keyed by (layer stack, layer, merged, prefix):
+  // a page of a merged tree should not cost a merge of the whole image.
+  struct ListingKey {
+    std::vector<int> stack;
+    int layer;
+    bool merged;
+    std::string prefix;
+    bool operator==(const ListingKey&) const = default;
+  };
+  static constexpr size_t kListingSlots = 4;
+  std::list<std::pair<ListingKey, std::shared_ptr<const Listing>>> listings;
 };
 
 }  // namespace layerscope

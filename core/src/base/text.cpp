@@ -28,4 +28,32 @@ std::string escape_text(std::string_view s, size_t max) {
   return out;
 }
 
+std::string escape_json_controls(std::string json) {
+  static const char* hx = "0123456789abcdef";
+  size_t n = 0;
+  for (size_t i = 0; i < json.size(); ++i) {
+    unsigned char c = static_cast<unsigned char>(json[i]);
+    if (c == 0x7f || (c == 0xc2 && i + 1 < json.size() && static_cast<unsigned char>(json[i + 1]) < 0xa0 &&
+                      static_cast<unsigned char>(json[i + 1]) >= 0x80))
+      ++n;
+  }
+  if (n == 0) return json;
+  std::string out;
+  out.reserve(json.size() + 5 * n);
+  for (size_t i = 0; i < json.size(); ++i) {
+    unsigned char c = static_cast<unsigned char>(json[i]);
+    unsigned cp = 0;
+    if (c == 0x7f) cp = 0x7f;
+    else if (c == 0xc2 && i + 1 < json.size()) {
+      unsigned char c1 = static_cast<unsigned char>(json[i + 1]);
+      if (c1 >= 0x80 && c1 < 0xa0) { cp = c1; ++i; }
+    }
+    if (!cp) { out += static_cast<char>(c); continue; }
+    out += "\\u00";
+    out += hx[cp >> 4];
+    out += hx[cp & 15];
+  }
+  return out;
+}
+
 }  // namespace layerscope

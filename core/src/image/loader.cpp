@@ -17,30 +17,6 @@ namespace {
 
 constexpr const char* kMtOciIndex = "application/vnd.oci.image.index.v1+json";
 
-// Limits not (yet) in session.h's Limits; see tests/hostile/README.md.
-// A path longer than Linux's PATH_MAX cannot be unpacked by any runtime, and
-// deep paths multiply listing output (every implicit parent is listed with
-// its full path), so a layer holding one is refused with kLimit.
-constexpr size_t kMaxPathBytes = 4096;
-// Image indexes: descriptors walked in all nested indexes together, and
-// nested indexes read (each distinct (digest, inherited tags) once).
-constexpr uint64_t kMaxIndexDescriptors = 100000;
-constexpr uint64_t kMaxNestedIndexes = 1024;
-// Links between outer members (symlinks/hardlinks) followed at most this far.
-constexpr int kMaxMemberLinkHops = 16;
-// Each distinct layer stack (an image's layers) is merged on its own, so the
-// work of showing every image is the sum over distinct stacks of the entries
-// they hold: 1500 images each adding one tiny layer over one 50,000-entry
-// layer cost 75 million entry merges (~25 s) from a 5 MB archive.
-constexpr uint64_t kMaxStackedEntries = 50'000'000;
-// Warnings of one code kept in full (the rest are counted).
-constexpr uint64_t kMaxWarningsPerCode = 1000;
-// Distinct paths (entries plus the implicit parents they imply) in one archive,
-// and the memory of the path table (names are interned once; this also keeps
-// its 32-bit name offsets in range).
-constexpr size_t kMaxPaths = 10'000'000;
-constexpr size_t kMaxPathTableBytes = 1ull << 30;
-
 constexpr const char* kMtDockerList = "application/vnd.docker.distribution.manifest.list.v2+json";
 
 std::string dirname_of(const std::string& p) {
@@ -132,7 +108,7 @@ Error unresolved_member(const Loaded& L, const std::string& path) {
   std::string cur;
   normalize_path(path, &cur);
   std::string raw;
-  for (int hop = 0; hop <= kMaxMemberLinkHops; ++hop) {
+  for (int hop = 0; hop <= static_cast<int>(L.options.limits.max_member_link_hops); ++hop) {
     auto it = L.by_path.find(cur);
     if (it == L.by_path.end()) {
       if (hop == 0) return make_error(Code::kNotFound, "no such member in the archive", path);
@@ -149,7 +125,7 @@ Error unresolved_member(const Loaded& L, const std::string& path) {
   }
   return make_error(Code::kCorrupt,
                     "links between archive members form a loop (or a chain of more than " +
-                        std::to_string(kMaxMemberLinkHops) + ")",
+                        std::to_string(L.options.limits.max_member_link_hops) + ")",
                     path);
 }
 
@@ -165,19 +141,19 @@ struct Builder {
 
   Builder(Loaded& l) : L(l), lim(l.options.limits), entry_budget(l.options.limits.max_entries) {}
 
-  // At most kMaxWarningsPerCode warnings of one code are kept; the rest are
+  // At most lim.max_warnings_per_code warnings of one code are kept; the rest are
   // counted and summarised by summarize_warnings() (a million junk members must
   // not make a million warnings).
   std::unordered_map<std::string, uint64_t> warn_counts;
   void warn(std::string code, std::string msg, std::string where = {}) {
-    if (++warn_counts[code] > kMaxWarningsPerCode) return;
+    if (++warn_counts[code] > lim.max_warnings_per_code) return;
     L.archive.warnings.push_back(Warning{std::move(code), std::move(msg), std::move(where)});
   }
   void summarize_warnings() {
     for (auto& [code, n] : warn_counts)
-      if (n > kMaxWarningsPerCode)
+      if (n > lim.max_warnings_per_code)
         L.archive.warnings.push_back(
-            Warning{code, "… and " + std::to_string(n - kMaxWarningsPerCode) + " more warnings like the above", ""});
+            Warning{code, "… and " + std::to_string(n - lim.max_warnings_per_code) + " more warnings like the above", ""});
   }
 
   // A descriptor's "size": a byte count, or -1 when absent; anything else
@@ -446,9 +422,9 @@ struct Builder {
     for (size_t i = 0; i < ms->size(); ++i) {
       const Json& d = (*ms)[i];
       std::string w = where + ".manifests[" + std::to_string(i) + "]";
-      if (++index_descriptors > kMaxIndexDescriptors) {
+      if (++index_descriptors > lim.max_index_descriptors) {
         warn("invalid-index",
-             "the image indexes list more than " + std::to_string(kMaxIndexDescriptors) +
+             "the image indexes list more than " + std::to_string(lim.max_index_descriptors) +
                  " descriptors in all; the rest are ignored",
              w);
         return;
@@ -505,9 +481,9 @@ struct Builder {
         std::string key = bp;
         for (auto& t : tags) key += '\0' + t;
         if (!bp.empty() && !walked_indexes.insert(key).second) continue;
-        if (++nested_indexes > kMaxNestedIndexes) {
-          if (nested_indexes == kMaxNestedIndexes + 1)
-            warn("invalid-index", "more than " + std::to_string(kMaxNestedIndexes) + " nested indexes; the rest are ignored",
+        if (++nested_indexes > lim.max_nested_indexes) {
+          if (nested_indexes == lim.max_nested_indexes + 1)
+            warn("invalid-index", "more than " + std::to_string(lim.max_nested_indexes) + " nested indexes; the rest are ignored",
                  w);
           continue;
         }
@@ -682,7 +658,7 @@ void record_blob_result(Blob& b, const LayerStream& ls) {
 const Member* Loaded::resolve(const std::string& path, std::string* resolved, bool* via_link) const {
   std::string cur;
   normalize_path(path, &cur);
-  for (int hop = 0; hop <= kMaxMemberLinkHops; ++hop) {
+  for (int hop = 0; hop <= static_cast<int>(options.limits.max_member_link_hops); ++hop) {
     auto it = by_path.find(cur);
     if (it == by_path.end()) return nullptr;
     const Member& m = members[it->second];
@@ -740,7 +716,7 @@ Result<std::shared_ptr<ByteSource>> Loaded::member_source(const std::string& pat
   return make_window_source(src, m->data_offset, m->size, m->path);
 }
 
-Status index_layer(LayerStream& stream, PathTable& paths, LayerIndex* index, uint64_t* budget) {
+Status index_layer(LayerStream& stream, PathTable& paths, LayerIndex* index, uint64_t* budget, const Limits& lim) {
   TarHeader h;
   std::string norm;
   for (;;) {
@@ -753,24 +729,24 @@ Status index_layer(LayerStream& stream, PathTable& paths, LayerIndex* index, uin
     if (*budget == 0)
       return make_error(Code::kLimit, "more entries than the limit of entries per archive", h.path);
     --*budget;
-    if (norm.size() > kMaxPathBytes)
+    if (norm.size() > lim.max_path_bytes)
       return make_error(Code::kLimit,
                         "entry path is " + std::to_string(norm.size()) + " bytes, over the limit of " +
-                            std::to_string(kMaxPathBytes) + " (PATH_MAX; no runtime can unpack it): '" +
+                            std::to_string(lim.max_path_bytes) + " (PATH_MAX; no runtime can unpack it): '" +
                             escape_text(norm, 100) + "'",
                         escape_text(norm, 100));
-    if (paths.size() > kMaxPaths || paths.memory_bytes() > kMaxPathTableBytes) {
+    if (paths.size() > lim.max_paths || paths.memory_bytes() > lim.max_path_table_bytes) {
       *budget = 0;  // fatal, like the entry limit
       return make_error(Code::kLimit,
-                        "more than " + std::to_string(kMaxPaths) + " distinct paths, or " +
-                            std::to_string(kMaxPathTableBytes >> 20) + " MiB of path names, in the archive",
+                        "more than " + std::to_string(lim.max_paths) + " distinct paths, or " +
+                            std::to_string(lim.max_path_table_bytes >> 20) + " MiB of path names, in the archive",
                         escape_text(norm, 100));
     }
     const std::string& target = h.type == EntryType::kSymlink ? h.symlink : h.hardlink;
-    if (target.size() > kMaxPathBytes)
+    if (target.size() > lim.max_path_bytes)
       return make_error(Code::kLimit,
                         "link target is " + std::to_string(target.size()) + " bytes, over the limit of " +
-                            std::to_string(kMaxPathBytes) + " (PATH_MAX): '" + escape_text(target, 100) + "'",
+                            std::to_string(lim.max_path_bytes) + " (PATH_MAX): '" + escape_text(target, 100) + "'",
                         escape_text(norm, 100));
     std::string base = basename_of(norm);
     if (!norm.empty() && base.size() >= 4 && base.compare(0, 4, ".wh.") == 0) {
@@ -897,10 +873,10 @@ Result<std::unique_ptr<Loaded>> load_archive(std::shared_ptr<ByteSource> src, co
     last_entry = h.path;
     entries_end = (h.data_offset & ~kSparseDataOffset) + (h.type == EntryType::kFile ? (static_cast<uint64_t>(h.size) + 511) / 512 * 512 : 0);
     if (!normalize_path(h.path, &norm)) continue;
-    if (norm.size() > kMaxPathBytes || h.symlink.size() > kMaxPathBytes || h.hardlink.size() > kMaxPathBytes) {
+    if (norm.size() > lim.max_path_bytes || h.symlink.size() > lim.max_path_bytes || h.hardlink.size() > lim.max_path_bytes) {
       // No image member has such a name; keeping it would only cost memory.
       B.warn("tar-warning",
-             "member with a name or link target over " + std::to_string(kMaxPathBytes) + " bytes ignored: '" +
+             "member with a name or link target over " + std::to_string(lim.max_path_bytes) + " bytes ignored: '" +
                  escape_text(norm, 100) + "'",
              src->name());
       norm.clear();
@@ -975,7 +951,7 @@ Result<std::unique_ptr<Loaded>> load_archive(std::shared_ptr<ByteSource> src, co
         auto ls = LayerStream::open_stream(std::move(prefix), pull, lo, norm);
         LayerIndex idx;
         Blob blob;
-        Status st = ls.ok() ? index_layer(*ls.value(), L->paths, &idx, &B.entry_budget) : Status(ls.error());
+        Status st = ls.ok() ? index_layer(*ls.value(), L->paths, &idx, &B.entry_budget, lim) : Status(ls.error());
         if (outer_err) return *outer_err;
         if (!st.ok() && st.error().code == Code::kCancelled) return st.take_error();
         if (!st.ok() && st.error().code == Code::kLimit && B.entry_budget == 0) return st.take_error();
@@ -1058,7 +1034,7 @@ Result<std::unique_ptr<Loaded>> load_archive(std::shared_ptr<ByteSource> src, co
         if (!r.ok()) st = r.error();
         else {
           ls = std::move(r).value();
-          st = index_layer(*ls, L->paths, &L->indexes[bi], &B.entry_budget);
+          st = index_layer(*ls, L->paths, &L->indexes[bi], &B.entry_budget, lim);
         }
       }
       if (!st.ok()) {
@@ -1088,11 +1064,11 @@ Result<std::unique_ptr<Loaded>> load_archive(std::shared_ptr<ByteSource> src, co
       for (int b : key)
         if (b >= 0) stacked += L->indexes[b].entries.size() + L->indexes[b].whiteouts.size();
     }
-    if (stacked > kMaxStackedEntries)
+    if (stacked > lim.max_stacked_entries)
       return make_error(Code::kLimit,
                         "the archive's " + std::to_string(stacks.size()) + " distinct layer stacks hold " +
                             std::to_string(stacked) + " entries in all, over the limit of " +
-                            std::to_string(kMaxStackedEntries) + " (each image's filesystem is merged on its own)",
+                            std::to_string(lim.max_stacked_entries) + " (each image's filesystem is merged on its own)",
                         src->name());
   }
   // Cross-checks between what the manifest says and what the bytes are.

@@ -43,7 +43,8 @@ Result<std::unique_ptr<Loaded>> load_archive(std::shared_ptr<ByteSource> src, co
 
 // Reads one layer's entries into `index`. `stream` is positioned at the start.
 class LayerStream;
-Status index_layer(LayerStream& stream, PathTable& paths, LayerIndex* index, uint64_t* entry_budget);
+Status index_layer(LayerStream& stream, PathTable& paths, LayerIndex* index, uint64_t* entry_budget,
+                   const Limits& limits);
 
 // Hashes every present blob (random access) and records digests; warnings for mismatches.
 Status verify_blobs(Loaded& l, const ProgressFn& progress);
