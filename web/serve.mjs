@@ -35,9 +35,9 @@ const TYPES = {
 const PAGE_CSP =
   "default-src 'none'; script-src 'self' 'wasm-unsafe-eval'; worker-src 'self'; connect-src 'self'; img-src 'self' blob:; " +
   "style-src 'self'; font-src 'none'; object-src 'none'; base-uri 'none'; form-action 'none'; manifest-src 'none'; frame-ancestors 'none'";
-// Scripts: a worker takes its policy from its own response. The Embind glue of the wasm
-// core (Emscripten 3.1.6) builds call wrappers with new Function, hence 'unsafe-eval' here only.
-const SCRIPT_CSP = "default-src 'none'; script-src 'self' 'wasm-unsafe-eval' 'unsafe-eval'; connect-src 'self'";
+// Scripts: a worker takes its policy from its own response. The wasm core is linked with
+// -sDYNAMIC_EXECUTION=0 (no new Function/eval in its glue), so no 'unsafe-eval' anywhere.
+const SCRIPT_CSP = "default-src 'none'; script-src 'self' 'wasm-unsafe-eval'; connect-src 'self'";
 // The single-file build carries its own (hash-pinned) policy in a meta tag.
 const STANDALONE = /(^|\/)layerscope-standalone\.html$/;
 

@@ -86,9 +86,9 @@ function cspSingle(): Plugin {
         const styles = [...html.matchAll(/<style\b[^>]*>([\s\S]*?)<\/style>/g)].map((m) => hash(m[1]));
         const csp = [
           "default-src 'none'",
-          // The worker runs from a blob: URL and so inherits this policy. Its Embind glue
-          // (Emscripten 3.1.6) builds its call wrappers with new Function: 'unsafe-eval'.
-          `script-src ${scripts.join(' ')} 'wasm-unsafe-eval' 'unsafe-eval'`,
+          // The worker runs from a blob: URL and so inherits this policy; the wasm glue
+          // is linked with -sDYNAMIC_EXECUTION=0, so it needs no 'unsafe-eval'.
+          `script-src ${scripts.join(' ')} 'wasm-unsafe-eval'`,
           'worker-src blob:',
           // the inlined wasm is fetched from its data: URL inside the worker
           'connect-src data:',

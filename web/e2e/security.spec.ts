@@ -95,6 +95,11 @@ test('no request leaves the origin; CSP is strict and never violated', async ({ 
   });
   const seen: string[] = [];
   page.context().on('request', (r) => seen.push(r.url()));
+  // Every script this origin serves (the page's, the worker's) carries a policy without eval.
+  const scriptPolicies: string[] = [];
+  page.context().on('response', (r) => {
+    if (/\.m?js$/.test(new URL(r.url()).pathname)) scriptPolicies.push(r.headers()['content-security-policy'] ?? '(none)');
+  });
   const resp = await page.goto('./');
   const header = resp!.headers()['content-security-policy'] ?? '';
   expect(header).toContain("default-src 'none'");
@@ -120,5 +125,7 @@ test('no request leaves the origin; CSP is strict and never violated', async ({ 
   expect(seen.some((u) => u.endsWith('.wasm')), 'the wasm came from this origin').toBe(true);
   expect(seen.some((u) => u.endsWith('examples/demo.tar'))).toBe(true);
   expect(foreign).toEqual([]);
+  expect(scriptPolicies.length, 'the page and worker scripts were fetched').toBeGreaterThan(1);
+  for (const p of scriptPolicies) expect(p).not.toMatch(/'unsafe-eval'|'unsafe-inline'|\(none\)/);
   expect(await violations(page)).toEqual([]);
 });
