@@ -37,7 +37,8 @@ usage:
   layerscope log     ARCHIVE [IMAGE] PATH [--json]   (every layer that added, modified or deleted PATH)
 
 IMAGE is a tag (repo:tag), an image ID or its prefix, or an index (0, #0). It may be left
-out when the archive holds one image. ls without --layer shows the merged filesystem of
+out when the archive holds one image. --platform OS[/ARCH[/VARIANT]] (e.g. linux/arm64)
+picks among the images of a multi-platform archive or tag (history, ls, cat, log). ls without --layer shows the merged filesystem of
 the top layer; --layer N alone shows what layer N added (A), modified (M) and deleted (D).
 Common options: --progress (progress on stderr), -h/--help, --version.
 Exit status: 0 ok, 1 failure reported on stderr, 2 usage error.
@@ -50,6 +51,7 @@ struct Args {
   int layer = -1;
   bool layer_set = false;
   std::vector<std::string> filters;
+  std::string platform;
 };
 
 [[noreturn]] void usage_error(const std::string& msg) {
@@ -133,6 +135,8 @@ Args parse_args(int argc, char** argv) {
     else if (s == "--progress") a.progress = true;
     else if (s == "-f" || s == "--filter") a.filters.push_back(need("a filter"));
     else if (s.rfind("--filter=", 0) == 0) a.filters.push_back(s.substr(9));
+    else if (s == "--platform") a.platform = need("os/arch[/variant]");
+    else if (s.rfind("--platform=", 0) == 0) a.platform = s.substr(11);
     else if (s == "--layer" || s.rfind("--layer=", 0) == 0) {
       std::string n = s == "--layer" ? need("a layer number") : s.substr(8);
       char* end = nullptr;
@@ -336,9 +340,8 @@ int cmd_images(const Args& a, Session& s) {
 }
 
 int pick_image(const Args& a, Session& s, const std::string& ref) {
-  auto r = s.resolve_image(ref);
+  auto r = s.resolve_image(ref, a.platform);
   if (!r.ok()) std::exit(fail(r.error()));
-  (void)a;
   return r.value();
 }
 

@@ -262,6 +262,27 @@ def case_oci_multiplatform(cli, d):
     arm = next(i for i, im in enumerate(doc["images"]) if im["platform"]["architecture"] == "arm64")
     rc, out, err = run(cli, "cat", p, str(arm), "/etc/arch-arm64")
     check("oci multi-platform: cat from the bzip2 image", rc == 0 and out == b"arm64", (rc, out, err))
+    # --platform narrows a shared tag (or no IMAGE at all) to one image; arm64 means arm64/v8.
+    for plat, arch in [("linux/amd64", "amd64"), ("linux/x86_64", "amd64"), ("linux/arm64", "arm64"),
+                       ("linux/arm64/v8", "arm64"), ("linux/aarch64", "arm64")]:
+        rc, out, err = run(cli, "cat", p, "multi:1", f"/etc/arch-{arch}", "--platform", plat)
+        check(f"oci multi-platform: --platform {plat} picks {arch}", rc == 0 and out == arch.encode(), (rc, out, err))
+    rc, out, err = run(cli, "cat", p, "/etc/arch-arm64", "--platform=linux/arm64")
+    check("oci multi-platform: --platform without IMAGE", rc == 0 and out == b"arm64", (rc, out, err))
+    rc, out, err = run(cli, "ls", p, "--platform", "linux/amd64", "--json")
+    paths = {e["path"] for e in json.loads(out)["entries"]} if rc == 0 else set()
+    check("oci multi-platform: ls --platform lists that image", "etc/arch-amd64" in paths and
+          "etc/arch-arm64" not in paths, (rc, err))
+    rc, out, err = run(cli, "cat", p, "multi:1", "/etc/arch-amd64", "--platform", "linux/s390x")
+    check("oci multi-platform: unknown platform is not-found listing choices",
+          rc == 1 and "not-found" in err and "s390x" in err and "arm64" in err, (rc, err))
+    rc, out, err = run(cli, "cat", p, "multi:1", "/etc/arch-amd64", "--platform", "linux/arm64/v7")
+    check("oci multi-platform: wrong variant matches nothing", rc == 1 and "not-found" in err, (rc, err))
+    rc, out, err = run(cli, "cat", p, str(arm), "/etc/arch-arm64", "--platform", "linux/amd64")
+    check("oci multi-platform: an index of another platform is refused", rc == 1 and "not-found" in err, (rc, err))
+    rc, out, err = run(cli, "cat", p, "multi:1", "/etc/arch-amd64", "--platform", "linux//v8")
+    check("oci multi-platform: malformed platform is invalid-argument", rc == 1 and "invalid-argument" in err,
+          (rc, err))
 
 
 def case_hybrid_null_manifests_and_foreign(cli, d):

@@ -165,7 +165,11 @@ class Session {
   // or its prefix (with or without "sha256:"), manifest digest prefix, or a
   // 0-based index ("0", "#0"). Empty ref: the only image, else kAmbiguous.
   // Errors list the choices.
-  Result<int> resolve_image(std::string_view ref) const;
+  // `platform` ("os[/arch[/variant]]", e.g. "linux/arm64") narrows the choice to
+  // images of that platform (arch aliases x86_64/aarch64 accepted; arm64 with no
+  // variant matches v8; a missing part matches anything), so a tag shared by a
+  // multi-platform index names one image.
+  Result<int> resolve_image(std::string_view ref, std::string_view platform = {}) const;
 
   // Index of a blob's entries; nullptr when the layer is absent or failed.
   const LayerIndex* layer_index(int image, int layer) const;

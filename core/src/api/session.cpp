@@ -1,11 +1,13 @@
 #include "layerscope/session.h"
 
 #include <algorithm>
+#include <cctype>
 #include <functional>
 #include <map>
 #include <mutex>
 
 #include "api/session_impl.h"
+#include "layerscope/text.h"
 #include "archive/layer_stream.h"
 #include "archive/tar_reader.h"
 
@@ -86,10 +88,63 @@ std::vector<std::string> tag_forms(std::string_view ref) {
 
 }  // namespace
 
-Result<int> Session::resolve_image(std::string_view ref) const {
+namespace {
+
+std::string canonical_arch(std::string a) {
+  for (auto& c : a) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  if (a == "x86_64" || a == "x86-64") return "amd64";
+  if (a == "aarch64") return "arm64";
+  if (a == "i386" || a == "i686") return "386";
+  return a;
+}
+
+// Does `p` match the wanted "os[/arch[/variant]]"? Parts left out match anything.
+bool platform_matches(const Platform& p, const std::vector<std::string>& want) {
+  auto lower = [](std::string s) {
+    for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return s;
+  };
+  if (!want.empty() && lower(p.os) != lower(want[0])) return false;
+  if (want.size() > 1 && canonical_arch(p.architecture) != canonical_arch(want[1])) return false;
+  if (want.size() > 2) {
+    std::string v = lower(p.variant), w = lower(want[2]);
+    // arm64's only variant is v8; images often leave it out.
+    if (canonical_arch(p.architecture) == "arm64" && v.empty()) v = "v8";
+    if (v != w) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+Result<int> Session::resolve_image(std::string_view ref, std::string_view platform) const {
   const Archive& a = archive();
   int n = static_cast<int>(a.images.size());
   if (n == 0) return make_error(Code::kNotFound, "the archive holds no images", a.name);
+  // The images the platform allows (all without one).
+  std::vector<bool> allowed(n, true);
+  std::string plat_note;
+  if (!platform.empty()) {
+    std::vector<std::string> want;
+    std::string cur;
+    for (char c : platform) {
+      if (c == '/') { want.push_back(cur); cur.clear(); } else cur += c;
+    }
+    want.push_back(cur);
+    if (want.size() > 3 || std::any_of(want.begin(), want.end(), [](const std::string& x) { return x.empty(); }))
+      return make_error(Code::kInvalidArgument,
+                        "platform '" + escape_text(platform, kQuoteBytes) + "' is not os[/arch[/variant]] (e.g. linux/arm64)");
+    int count = 0;
+    for (int i = 0; i < n; ++i) count += (allowed[i] = platform_matches(a.images[i].platform, want));
+    plat_note = " for platform " + escape_text(platform, kQuoteBytes);
+    if (count == 0)
+      return make_error(Code::kNotFound, "no image" + plat_note + "; choices:" + choices(a));
+    if (ref.empty()) {
+      if (count == 1) return static_cast<int>(std::find(allowed.begin(), allowed.end(), true) - allowed.begin());
+      return make_error(Code::kAmbiguous, std::to_string(count) + " images" + plat_note +
+                                              "; name one by tag, ID or index:" + choices(a));
+    }
+  }
   if (ref.empty()) {
     if (n == 1) return 0;
     return make_error(Code::kAmbiguous, "the archive holds " + std::to_string(n) +
@@ -100,7 +155,12 @@ Result<int> Session::resolve_image(std::string_view ref) const {
   if (!num.empty() && num[0] == '#') num.remove_prefix(1);
   if (!num.empty() && num.size() < 6 && std::all_of(num.begin(), num.end(), [](char c) { return c >= '0' && c <= '9'; })) {
     int i = std::stoi(std::string(num));
-    if (i < n) return i;
+    if (i < n) {
+      if (!allowed[i])
+        return make_error(Code::kNotFound, "image #" + std::to_string(i) + " is not" + plat_note.substr(4) +
+                                               "; choices:" + choices(a));
+      return i;
+    }
     if (ref[0] == '#')
       return make_error(Code::kNotFound, "no image #" + std::string(num) + "; choices:" + choices(a));
   }
@@ -108,6 +168,7 @@ Result<int> Session::resolve_image(std::string_view ref) const {
   std::vector<int> hits;
   auto forms = tag_forms(ref);
   for (int i = 0; i < n; ++i) {
+    if (!allowed[i]) continue;
     for (auto& t : a.images[i].tags) {
       bool m = false;
       for (auto& f : forms) m = m || t == f;
@@ -117,12 +178,14 @@ Result<int> Session::resolve_image(std::string_view ref) const {
   }
   if (hits.size() == 1) return hits[0];
   if (hits.size() > 1)
-    return make_error(Code::kAmbiguous, "tag '" + std::string(ref) + "' matches several images:" + choices(a));
+    return make_error(Code::kAmbiguous, "tag '" + std::string(ref) + "' matches several images" + plat_note +
+                                            " (pick one with --platform or by index):" + choices(a));
   // ID / manifest digest prefixes.
   std::string_view hex = ref;
   if (starts_with(hex, "sha256:")) hex.remove_prefix(7);
   if (hex.size() >= 1 && std::all_of(hex.begin(), hex.end(), [](char c) { return std::isxdigit(static_cast<unsigned char>(c)); })) {
     for (int i = 0; i < n; ++i) {
+      if (!allowed[i]) continue;
       const Image& img = a.images[i];
       bool m = (img.config_digest.size() > 7 && starts_with(std::string_view(img.config_digest).substr(7), hex)) ||
                (img.manifest_digest.size() > 7 && starts_with(std::string_view(img.manifest_digest).substr(7), hex));
@@ -130,9 +193,10 @@ Result<int> Session::resolve_image(std::string_view ref) const {
     }
     if (hits.size() == 1) return hits[0];
     if (hits.size() > 1)
-      return make_error(Code::kAmbiguous, "ID prefix '" + std::string(ref) + "' matches several images:" + choices(a));
+      return make_error(Code::kAmbiguous, "ID prefix '" + std::string(ref) + "' matches several images" + plat_note +
+                                              ":" + choices(a));
   }
-  return make_error(Code::kNotFound, "no image matches '" + std::string(ref) + "'; choices:" + choices(a));
+  return make_error(Code::kNotFound, "no image matches '" + std::string(ref) + "'" + plat_note + "; choices:" + choices(a));
 }
 
 const LayerIndex* Session::layer_index(int image, int layer) const {
