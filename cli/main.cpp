@@ -399,9 +399,10 @@ void image_and_path(const Args& a, Session& s, bool path_required, int* image, s
     img_ref = a.pos[0];
     *path = a.pos[1];
   } else if (a.pos.size() == 1) {
-    // One word: a PATH if it has a slash or names no image, else an IMAGE.
+    // One word: a PATH if it has a slash, or if one image is meant anyway (the
+    // archive holds one, or --platform picks one) and the word names no image.
     if (path_required || a.pos[0].find('/') != std::string::npos ||
-        (s.archive().images.size() == 1 && !s.resolve_image(a.pos[0]).ok())) {
+        (s.resolve_image("", a.platform).ok() && !s.resolve_image(a.pos[0], a.platform).ok())) {
       *path = a.pos[0];
     } else {
       img_ref = a.pos[0];

@@ -563,6 +563,17 @@ TEST(EdgeLayers, ListingPagesAreSlicesOfTheWhole) {
     EXPECT_EQ(streamed, s->list_json(0, all).value());
     EXPECT_GT(pieces, w.size()) << "write_json should hand out about one entry per piece";
   }
+  // "No limit" spelled as the largest limit, from an offset: the rest, not an overflow.
+  {
+    ListOptions o{.layer = -1, .merged = true, .offset = 2, .limit = ~uint64_t{0}};
+    auto all = s->list(0, ListOptions{.layer = -1, .merged = true});
+    auto rest = s->list(0, o);
+    ASSERT_TRUE(rest.ok());
+    EXPECT_EQ(rest.value().size(), all.value().size() - 2);
+    auto j = nlohmann::json::parse(s->list_json(0, o).value());
+    EXPECT_EQ(j["entries"].size(), all.value().size() - 2);
+    EXPECT_FALSE(j["has_more"].get<bool>());
+  }
   // A prefix filters to the subtree, the path itself included.
   auto sub = s->list(0, ListOptions{.layer = 0, .merged = true, .prefix = "/d3/x"});
   ASSERT_TRUE(sub.ok());

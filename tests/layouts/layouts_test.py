@@ -285,6 +285,48 @@ def case_oci_multiplatform(cli, d):
           (rc, err))
 
 
+def case_platform_variants(cli, d):
+    """containerd's platform normalisation: default variants (amd64 v1, arm v7), aliases (armhf, arm/7),
+    and "linux/amd64" preferring the default variant over amd64/v3."""
+    members = [("oci-layout", b'{"imageLayoutVersion":"1.0.0"}')]
+    manifests = []
+    for name, arch, variant in [("v1", "amd64", None), ("v3", "amd64", "v3"), ("arm", "arm", None)]:
+        raw = tar_bytes(BASE + [(f"etc/which-{name}", "file", name.encode())])
+        ld = oci_blob(members, raw)
+        ld["mediaType"] = "application/vnd.oci.image.layer.v1.tar"
+        cd = oci_blob(members, config_for([raw], arch=arch, variant=variant))
+        cd["mediaType"] = "application/vnd.oci.image.config.v1+json"
+        man = json.dumps({"schemaVersion": 2, "mediaType": "application/vnd.oci.image.manifest.v1+json",
+                          "config": cd, "layers": [ld]}).encode()
+        md = oci_blob(members, man)
+        md["mediaType"] = "application/vnd.oci.image.manifest.v1+json"
+        md["platform"] = {"os": "linux", "architecture": arch}
+        if variant:
+            md["platform"]["variant"] = variant
+        manifests.append(md)
+    nested = json.dumps({"schemaVersion": 2, "mediaType": "application/vnd.oci.image.index.v1+json",
+                         "manifests": manifests}).encode()
+    nd = oci_blob(members, nested)
+    nd["mediaType"] = "application/vnd.oci.image.index.v1+json"
+    nd["annotations"] = {"org.opencontainers.image.ref.name": "variants:1"}
+    members.append(("index.json", json.dumps({"schemaVersion": 2, "manifests": [nd]}).encode()))
+    p = os.path.join(d, "oci-variants.tar")
+    write_archive(p, members)
+    for plat, name in [("linux/amd64", "v1"), ("linux/amd64/v1", "v1"), ("linux/x86_64", "v1"),
+                       ("linux/amd64/v3", "v3"), ("linux/arm", "arm"), ("linux/arm/v7", "arm"), ("linux/arm/7", "arm"),
+                       ("linux/armhf", "arm")]:
+        rc, out, err = run(cli, "cat", p, "variants:1", f"/etc/which-{name}", "--platform", plat)
+        check(f"platform variants: --platform {plat} picks {name}", rc == 0 and out == name.encode(), (rc, out, err))
+    rc, out, err = run(cli, "cat", p, "/etc/which-v3", "--platform", "linux/amd64/v2")
+    check("platform variants: amd64/v2 matches nothing", rc == 1 and "not-found" in err, (rc, err))
+    rc, out, err = run(cli, "cat", p, "/etc/which-arm", "--platform", "linux/arm/v6")
+    check("platform variants: arm/v6 is not the variant-less (v7) arm image", rc == 1 and "not-found" in err, (rc, err))
+    rc, out, err = run(cli, "ls", p, "--platform", "linux/arm", "etc", "--json")
+    paths = {e["path"] for e in json.loads(out)["entries"]} if rc == 0 else set()
+    check("platform variants: a bare PATH with --platform is a path, not an image",
+          "etc/which-arm" in paths and "etc/which-v1" not in paths, (rc, err))
+
+
 def case_hybrid_null_manifests_and_foreign(cli, d):
     members = [("oci-layout", b'{"imageLayoutVersion":"1.0.0"}')]
     raw = tar_bytes(BASE)
@@ -404,7 +446,7 @@ def main():
     d = a.keep or tempfile.mkdtemp(prefix="ls-layouts-")
     os.makedirs(d, exist_ok=True)
     try:
-        for case in [case_kaniko_tarball, case_oci_multiplatform, case_hybrid_null_manifests_and_foreign,
+        for case in [case_kaniko_tarball, case_oci_multiplatform, case_platform_variants, case_hybrid_null_manifests_and_foreign,
                      case_whiteout_semantics, case_not_an_image]:
             try:
                 case(a.cli, d)

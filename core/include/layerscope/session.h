@@ -55,14 +55,15 @@ struct Limits {
   // path: a layer holding one is refused; an outer member is ignored.
   uint64_t max_path_bytes = 4096;
   // Distinct paths (entries plus the implicit parents they imply) and the bytes
-  // of their interned names (also keeps the path table's 32-bit offsets valid).
+  // of their interned names; both are capped below 2^32 whatever is asked (the
+  // path table's ids and name offsets are 32-bit).
   uint64_t max_paths = 10'000'000;
   uint64_t max_path_table_bytes = 1ull << 30;
   // Image indexes: descriptors walked over all nested indexes together, and
   // nested indexes read (each distinct (digest, inherited tags) once).
   uint64_t max_index_descriptors = 100'000;
   uint64_t max_nested_indexes = 1024;
-  uint32_t max_member_link_hops = 16;       // symlinks/hardlinks between outer members
+  uint32_t max_member_link_hops = 16;       // symlinks/hardlinks between outer members (<= 1024)
   uint64_t max_warnings_per_code = 1000;    // the rest are counted in one summary warning
   // Each distinct layer stack is merged on its own: the sum over distinct stacks
   // of their entries (1500 images each adding a tiny layer over one 50,000-entry
@@ -116,7 +117,7 @@ class Listing {
   int image() const { return image_; }
   int layer() const { return layer_; }
   bool merged() const { return merged_; }
-  ListedEntry entry(uint64_t i) const;
+  ListedEntry entry(uint64_t i) const;  // i < size()
   // The list_json() document for items [offset, offset + limit) (limit 0: to
   // the end), handed to `out` in pieces of about one entry so it can be
   // streamed; the concatenation is the document.

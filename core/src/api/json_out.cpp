@@ -210,7 +210,7 @@ Result<std::string> Session::path_history_json(int image, std::string_view path)
 void Listing::write_json(uint64_t offset, uint64_t limit, const std::function<void(std::string_view)>& out) const {
   uint64_t total = size();
   uint64_t from = std::min<uint64_t>(offset, total);
-  uint64_t to = limit ? std::min<uint64_t>(total, from + limit) : total;
+  uint64_t to = limit && limit < total - from ? from + limit : total;
   OJson j;
   j["schema_version"] = kSchemaVersion;
   j["image"] = image_;

@@ -62,9 +62,14 @@ std::string image_label(const Image& img, int i) {
   return s;
 }
 
+// The images an error offers as choices: escaped (tags are archive bytes), and at
+// most kMaxChoices of them (an archive may hold thousands).
 std::string choices(const Archive& a) {
+  constexpr size_t kMaxChoices = 20;
   std::string s;
-  for (size_t i = 0; i < a.images.size(); ++i) s += "\n  " + image_label(a.images[i], static_cast<int>(i));
+  for (size_t i = 0; i < a.images.size() && i < kMaxChoices; ++i)
+    s += "\n  " + escape_text(image_label(a.images[i], static_cast<int>(i)), 2 * kQuoteBytes);
+  if (a.images.size() > kMaxChoices) s += "\n  … and " + std::to_string(a.images.size() - kMaxChoices) + " more";
   return s;
 }
 
@@ -90,28 +95,39 @@ std::vector<std::string> tag_forms(std::string_view ref) {
 
 namespace {
 
-std::string canonical_arch(std::string a) {
-  for (auto& c : a) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  if (a == "x86_64" || a == "x86-64") return "amd64";
-  if (a == "aarch64") return "arm64";
-  if (a == "i386" || a == "i686") return "386";
-  return a;
+std::string lower(std::string_view in) {
+  std::string s(in);
+  for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return s;
 }
 
-// Does `p` match the wanted "os[/arch[/variant]]"? Parts left out match anything.
-bool platform_matches(const Platform& p, const std::vector<std::string>& want) {
-  auto lower = [](std::string s) {
-    for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    return s;
-  };
-  if (!want.empty() && lower(p.os) != lower(want[0])) return false;
-  if (want.size() > 1 && canonical_arch(p.architecture) != canonical_arch(want[1])) return false;
-  if (want.size() > 2) {
-    std::string v = lower(p.variant), w = lower(want[2]);
-    // arm64's only variant is v8; images often leave it out.
-    if (canonical_arch(p.architecture) == "arm64" && v.empty()) v = "v8";
-    if (v != w) return false;
-  }
+// containerd's normalisation (platforms.Normalize): architecture aliases, "7" ->
+// "v7", and each architecture's default variant made explicit (amd64 v1, arm64
+// v8, arm v7), so "linux/arm64" and "linux/arm64/v8" name the same platform.
+struct NormPlatform {
+  std::string os, arch, variant;
+};
+NormPlatform normalize_platform(std::string_view os, std::string_view arch, std::string_view variant) {
+  NormPlatform p{lower(os), lower(arch), lower(variant)};
+  if (p.arch == "x86_64" || p.arch == "x86-64") p.arch = "amd64";
+  else if (p.arch == "i386" || p.arch == "i686") p.arch = "386";
+  else if (p.arch == "aarch64") p.arch = "arm64";
+  else if (p.arch == "armhf") { p.arch = "arm"; if (p.variant.empty()) p.variant = "v7"; }
+  else if (p.arch == "armel") { p.arch = "arm"; if (p.variant.empty()) p.variant = "v6"; }
+  if (p.variant.size() == 1 && std::isdigit(static_cast<unsigned char>(p.variant[0]))) p.variant = "v" + p.variant;
+  if (p.variant == "8" || (p.arch == "arm64" && p.variant.empty())) p.variant = "v8";
+  if (p.arch == "amd64" && p.variant.empty()) p.variant = "v1";
+  if (p.arch == "arm" && p.variant.empty()) p.variant = "v7";
+  return p;
+}
+
+// Does the image's platform match the wanted one? `want_variant` false: any
+// variant of that architecture (resolve_image then prefers the default one).
+bool platform_matches(const Platform& img, const NormPlatform& want, size_t parts) {
+  NormPlatform p = normalize_platform(img.os, img.architecture, img.variant);
+  if (p.os != want.os) return false;
+  if (parts > 1 && p.arch != want.arch) return false;
+  if (parts > 2 && p.variant != want.variant) return false;
   return true;
 }
 
@@ -122,8 +138,15 @@ Result<int> Session::resolve_image(std::string_view ref, std::string_view platfo
   int n = static_cast<int>(a.images.size());
   if (n == 0) return make_error(Code::kNotFound, "the archive holds no images", a.name);
   // The images the platform allows (all without one).
-  std::vector<bool> allowed(n, true);
+  std::vector<bool> allowed(n, true), preferred(n, false);
   std::string plat_note;
+  // Several hits: keep those of the default variant, if that narrows them.
+  auto prefer_default = [&](std::vector<int>& hits) {
+    std::vector<int> d;
+    for (int i : hits)
+      if (preferred[i]) d.push_back(i);
+    if (!d.empty() && hits.size() > 1) hits = d;
+  };
   if (!platform.empty()) {
     std::vector<std::string> want;
     std::string cur;
@@ -134,14 +157,23 @@ Result<int> Session::resolve_image(std::string_view ref, std::string_view platfo
     if (want.size() > 3 || std::any_of(want.begin(), want.end(), [](const std::string& x) { return x.empty(); }))
       return make_error(Code::kInvalidArgument,
                         "platform '" + escape_text(platform, kQuoteBytes) + "' is not os[/arch[/variant]] (e.g. linux/arm64)");
+    NormPlatform w = normalize_platform(want[0], want.size() > 1 ? want[1] : "", want.size() > 2 ? want[2] : "");
     int count = 0;
-    for (int i = 0; i < n; ++i) count += (allowed[i] = platform_matches(a.images[i].platform, want));
+    for (int i = 0; i < n; ++i) count += (allowed[i] = platform_matches(a.images[i].platform, w, want.size()));
+    // "linux/amd64" matching both amd64 (v1) and amd64/v3 images: the default
+    // variant wins, as containerd's matcher ranks it.
+    if (want.size() == 2)
+      for (int i = 0; i < n; ++i) preferred[i] = allowed[i] && platform_matches(a.images[i].platform, w, 3);
     plat_note = " for platform " + escape_text(platform, kQuoteBytes);
     if (count == 0)
       return make_error(Code::kNotFound, "no image" + plat_note + "; choices:" + choices(a));
     if (ref.empty()) {
-      if (count == 1) return static_cast<int>(std::find(allowed.begin(), allowed.end(), true) - allowed.begin());
-      return make_error(Code::kAmbiguous, std::to_string(count) + " images" + plat_note +
+      std::vector<int> hits;
+      for (int i = 0; i < n; ++i)
+        if (allowed[i]) hits.push_back(i);
+      prefer_default(hits);
+      if (hits.size() == 1) return hits[0];
+      return make_error(Code::kAmbiguous, std::to_string(hits.size()) + " images" + plat_note +
                                               "; name one by tag, ID or index:" + choices(a));
     }
   }
@@ -157,7 +189,7 @@ Result<int> Session::resolve_image(std::string_view ref, std::string_view platfo
     int i = std::stoi(std::string(num));
     if (i < n) {
       if (!allowed[i])
-        return make_error(Code::kNotFound, "image #" + std::to_string(i) + " is not" + plat_note.substr(4) +
+        return make_error(Code::kNotFound, "image #" + std::to_string(i) + " is not" + plat_note +
                                                "; choices:" + choices(a));
       return i;
     }
@@ -176,6 +208,7 @@ Result<int> Session::resolve_image(std::string_view ref, std::string_view platfo
       if (m) { hits.push_back(i); break; }
     }
   }
+  prefer_default(hits);
   if (hits.size() == 1) return hits[0];
   if (hits.size() > 1)
     return make_error(Code::kAmbiguous, "tag '" + std::string(ref) + "' matches several images" + plat_note +
@@ -191,6 +224,7 @@ Result<int> Session::resolve_image(std::string_view ref, std::string_view platfo
                (img.manifest_digest.size() > 7 && starts_with(std::string_view(img.manifest_digest).substr(7), hex));
       if (m) hits.push_back(i);
     }
+    prefer_default(hits);
     if (hits.size() == 1) return hits[0];
     if (hits.size() > 1)
       return make_error(Code::kAmbiguous, "ID prefix '" + std::string(ref) + "' matches several images" + plat_note +
@@ -331,7 +365,7 @@ ListedEntry Listing::entry(uint64_t i) const {
 Result<std::vector<ListedEntry>> Session::list(int image, const ListOptions& opt) const {
   LS_ASSIGN_OR_RETURN(auto l, listing(image, opt));
   uint64_t from = std::min<uint64_t>(opt.offset, l->size());
-  uint64_t to = opt.limit ? std::min<uint64_t>(l->size(), from + opt.limit) : l->size();
+  uint64_t to = opt.limit && opt.limit < l->size() - from ? from + opt.limit : l->size();
   std::vector<ListedEntry> out;
   out.reserve(to - from);
   for (uint64_t i = from; i < to; ++i) out.push_back(l->entry(i));

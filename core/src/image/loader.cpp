@@ -798,6 +798,12 @@ Result<std::unique_ptr<Loaded>> load_archive(std::shared_ptr<ByteSource> src, co
   auto L = std::make_unique<Loaded>();
   L->src = src;
   L->options = options;
+  // Bounds that also protect 32-bit fields cannot be raised past them: PathTable's
+  // ids and name offsets are 32-bit, and link hops are counted in an int.
+  Limits& lm = L->options.limits;
+  lm.max_paths = std::min<uint64_t>(lm.max_paths, 0xfffffff0u);
+  lm.max_path_table_bytes = std::min<uint64_t>(lm.max_path_table_bytes, 0xfffffff0u);
+  lm.max_member_link_hops = std::min<uint32_t>(lm.max_member_link_hops, 1024);
   L->archive.name = src->name();
   L->archive.size = src->size();
   const uint64_t total = src->size();
