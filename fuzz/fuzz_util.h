@@ -83,6 +83,18 @@ inline void exercise(layerscope::Session& s, bool verify) {
     }
     (void)s.read_file(im, 0, "../../etc/passwd", [](const uint8_t*, size_t) { return true; });
     (void)s.resolve_image("latest");
+    // Image choice by platform, as `--platform` does; the tags and platforms are the input's.
+    for (const char* p : {"linux/amd64", "linux/arm64/v8", "linux/arm", "windows", "x//y"}) {
+      (void)s.resolve_image("", p);
+      if (!a.images[i].tags.empty()) (void)s.resolve_image(a.images[i].tags[0], p);
+    }
+    // The listing the CLI streams, and a page past its end.
+    if (auto l = s.listing(im, lo); l.ok()) {
+      size_t bytes = 0;
+      l.value()->write_json(0, 0, [&](std::string_view piece) { bytes += piece.size(); });
+      if (bytes == 0) __builtin_trap();
+      (void)s.list_json(im, ListOptions{.layer = -1, .merged = true, .offset = l.value()->size() + 1, .limit = ~0ull});
+    }
   }
   if (verify) (void)s.verify();
 }

@@ -42,13 +42,18 @@ def test(t):
     deep = [F("t%03d/" % i + "/".join(["a"] * DEPTH) + "/f", b"f") for i in range(FILES)]
     members, _ = legacy(l + [tarbytes(deep)])
     path = t.write("fanout.tar", tarbytes(members))
+    with open(t.cli, "rb") as f:
+        asan = b"__asan_init" in f.read()
+    # ASan's quarantine keeps ~256 MB of freed memory and its shadow adds more: a looser
+    # bound there, still far under the 1.44 GB (native) the unfixed code took.
+    cap_mib = 1024 if asan else 300
     entries = 13 + FILES * (1 + DEPTH + 1)  # the base image's 13 paths, then per top dir: itself, DEPTH dirs, a file
     rc, n, lines, head, tail, peak = stream(t, "ls", path)
     t.check("ls: succeeds", rc == 0, rc)
     t.check(f"ls: one line per entry ({entries})", lines == entries, lines)
-    t.check(f"ls: output ({n >> 20} MiB) larger than the memory it took", peak * 1024 < n,
-            f"peak {peak} KiB")
-    t.check("ls: peak memory under 300 MiB", peak < 300 * 1024, f"{peak} KiB")
+    if not asan:
+        t.check(f"ls: output ({n >> 20} MiB) larger than the memory it took", peak * 1024 < n, f"peak {peak} KiB")
+    t.check(f"ls: peak memory under {cap_mib} MiB", peak < cap_mib * 1024, f"{peak} KiB")
     rc, n, lines, head, tail, peak = stream(t, "ls", path, "--json")
     t.check("ls --json: succeeds", rc == 0, rc)
     t.check("ls --json: header before the entries", head.startswith(b'{"schema_version":1,') and
@@ -57,7 +62,7 @@ def test(t):
     last = json.loads(tail[tail.rindex(b',{"path"') + 1:-3])
     # Tree order: siblings by name bytes, so the base image's usr/ comes after the t000..t059 dirs.
     t.check("ls --json: the last entry is whole", last["path"] == "usr/share/doc" and last["type"] == "dir", last)
-    t.check("ls --json: peak memory under 300 MiB", peak < 300 * 1024, f"{peak} KiB")
+    t.check(f"ls --json: peak memory under {cap_mib} MiB", peak < cap_mib * 1024, f"{peak} KiB")
 
 
 R.main(test)
