@@ -8,7 +8,9 @@
 //                     re-opens the same File first (lazy respawn), so a
 //                     cancelled file read costs a re-index, never a wrong
 //                     answer. A worker whose wasm died (fatal) is replaced
-//                     the same way.
+//                     the same way. verify() runs in a second, short-lived
+//                     worker: browsing goes on while it hashes, and stopping
+//                     it (cancelVerify) leaves the browsing worker alone.
 import {
   PROTOCOL_VERSION,
   type ErrorEnvelope,
@@ -146,9 +148,13 @@ export class ArchiveClient {
   private readonly conn: WorkerConnection;
   private opened = false;
   private reopening: Promise<OpenResult> | null = null;
+  private verifier: WorkerConnection | null = null;
+  private verifiersSpawned = 0;
+  private verified: VerifyResult | null = null;
+  private outerCompressed = false;
 
   constructor(
-    spawn: SpawnWorker,
+    private readonly spawn: SpawnWorker,
     readonly file: Blob,
     readonly name: string,
     private readonly options: ArchiveClientOptions = {},
@@ -156,9 +162,14 @@ export class ArchiveClient {
     this.conn = new WorkerConnection(spawn);
   }
 
-  /** Workers started for this archive so far. */
+  /** Workers started for browsing this archive so far (verify's are counted apart). */
   get workersSpawned(): number {
     return this.conn.spawned;
+  }
+
+  /** Workers started to verify this archive so far. */
+  get verifyWorkersSpawned(): number {
+    return this.verifiersSpawned;
   }
 
   /** Indexes the archive; progress carries bytes done / total and the rate. */
@@ -167,6 +178,7 @@ export class ArchiveClient {
       this.conn.call({ type: 'open', file: this.file, name: this.name, verify: this.options.verify }, opts),
     );
     this.opened = true;
+    this.outerCompressed = r.summary.archive.outer_compression !== 'none';
     return r;
   }
 
@@ -188,11 +200,49 @@ export class ArchiveClient {
     return this.afterOpen(opts, () => this.conn.call({ type: 'pathHistory', image, path }, opts));
   }
 
-  /** Hashes every blob and layer; progress carries bytes done / total and the
-   *  rate. cancel() (or the signal) stops it by terminating the worker; the
-   *  worker that re-opens the archive afterwards has not verified it. */
-  verify(opts: CallOptions = {}): Promise<VerifyResult> {
-    return this.afterOpen(opts, () => this.conn.call({ type: 'verify' }, opts));
+  /** Hashes every blob and layer in a worker of its own (the archive is opened
+   *  there with hashing on: one pass that indexes and hashes), so list, read and
+   *  the rest keep being answered meanwhile. Progress carries bytes done / total
+   *  and the rate. cancelVerify() (or the signal) terminates that worker only.
+   *  A finished verification is kept: asking again answers from it. */
+  async verify(opts: CallOptions = {}): Promise<VerifyResult> {
+    if (!this.opened) throw new CoreError({ code: 'invalid-argument', message: 'the archive is not open', where: 'client' });
+    if (this.verified) return { ...this.verified, elapsedMs: 0 };
+    if (this.verifier) throw new CoreError({ code: 'invalid-argument', message: 'a verification is already running', where: 'client' });
+    const conn = new WorkerConnection(this.spawn);
+    this.verifier = conn;
+    const t0 = performance.now();
+    const onAbort = () => conn.terminate('cancelled', 'cancelled');
+    if (opts.signal?.aborted) onAbort();
+    opts.signal?.addEventListener('abort', onAbort, { once: true });
+    try {
+      // A seekable archive is scanned (member headers only, quick), then its layers
+      // are indexed and hashed in one pass ("index", "verify"): the scan is not
+      // reported, so the bar does not start twice. A whole-compressed archive is
+      // scanned, indexed and hashed in one pass.
+      const onProgress = opts.onProgress && ((p: ProgressEvent) => {
+        if (this.outerCompressed || p.phase !== 'scan') opts.onProgress!(p);
+      });
+      const r = await conn.call({ type: 'open', file: this.file, name: this.name, verify: true }, { onProgress });
+      const result: VerifyResult = {
+        summary: r.summary,
+        elapsedMs: performance.now() - t0,
+        bytesRead: r.bytesRead,
+        reopened: r.summary.archive.outer_compression !== 'none',
+      };
+      this.verified = result;
+      return result;
+    } finally {
+      this.verifiersSpawned += conn.spawned;
+      opts.signal?.removeEventListener('abort', onAbort);
+      conn.terminate('cancelled', 'verification ended');
+      if (this.verifier === conn) this.verifier = null;
+    }
+  }
+
+  /** Stops a running verify() (its worker only). */
+  cancelVerify(): void {
+    this.verifier?.terminate('cancelled', 'cancelled');
   }
 
   resolve(ref: string): Promise<number> {
@@ -210,6 +260,7 @@ export class ArchiveClient {
 
   dispose(): void {
     this.opened = false;
+    this.cancelVerify();
     this.conn.terminate('cancelled', 'archive closed');
   }
 

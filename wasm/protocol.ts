@@ -218,8 +218,8 @@ export interface VerifyResult {
   elapsedMs: number;
   /** Archive bytes the core fetched so far (cumulative, as StatsResult). */
   bytesRead: number;
-  /** True when the archive had to be read again from its start (an archive
-   *  compressed as a whole has no random access to its members). */
+  /** True when the archive is compressed as a whole, so hashing it meant
+   *  reading it again from its start (no random access to its members). */
   reopened: boolean;
 }
 

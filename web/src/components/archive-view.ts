@@ -673,7 +673,7 @@ export class ArchiveView extends LitElement {
                 <span id="verify-rate">${formatRate(p.rate)}</span>`
             : html`<span>starting…</span>`}
         </div>
-        <button class="btn small" id="verify-cancel" @click=${() => s.cancelVerify()} title="Stop verifying (the archive is indexed again on the next request)">Cancel</button>
+        <button class="btn small" id="verify-cancel" @click=${() => s.cancelVerify()} title="Stop verifying">Cancel</button>
       </div>`;
     }
     const button = (label: string) =>

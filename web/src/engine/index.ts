@@ -113,14 +113,23 @@ export class EngineArchive {
   }
 
   /**
-   * Hashes every blob and layer (reads the whole archive) and returns the
-   * summary with computed digests and mismatch warnings; `summary` becomes it.
-   * Cancel with cancel() or the signal: that terminates the worker.
+   * Hashes every blob and layer (reads the whole archive, in a worker of its
+   * own: browsing goes on meanwhile) and returns the summary with computed
+   * digests and mismatch warnings; `summary` becomes it. Stop it with
+   * cancelVerify() or the signal: that terminates the verifying worker only.
    */
   async verify(opts: { onProgress?: (p: ProgressEvent) => void; signal?: AbortSignal } = {}): Promise<VerifyResult> {
     const r = await this.client.verify(opts);
     this.summary = r.summary;
     return r;
+  }
+
+  cancelVerify(): void {
+    this.client.cancelVerify();
+  }
+
+  get verifyWorkersSpawned(): number {
+    return this.client.verifyWorkersSpawned;
   }
 
   resolveImage(ref: string): Promise<number> {

@@ -145,8 +145,8 @@ export class ArchiveSession {
 
   /**
    * Hashes every blob and layer; the summary is replaced by the verified one
-   * (computed digests on the layers, mismatches as warnings). Other requests
-   * wait behind it (one worker, one request at a time).
+   * (computed digests on the layers, mismatches as warnings). It runs in a
+   * worker of its own, so other requests are answered meanwhile.
    */
   async verify(): Promise<void> {
     if (this.verification?.status === 'running' || this.status !== 'ready') return;
@@ -171,9 +171,9 @@ export class ArchiveSession {
     this.changed();
   }
 
-  /** Stops a running verification: terminates the worker (the next request re-indexes). */
+  /** Stops a running verification (its own worker; browsing is not disturbed). */
   cancelVerify(): void {
-    if (this.verification?.status === 'running') this.engine.cancel();
+    if (this.verification?.status === 'running') this.engine.cancelVerify();
   }
 
   /** The raw manifest text of an image (fetched once; re-fetched after a cancel). */
