@@ -48,3 +48,36 @@ test('docker save | gzip: the outer compressed archive opens and files read', as
   await page.locator('.r[data-path="etc/app/config.ini"]').click();
   await expect(page.locator('#text')).toContainText('(version 2)');
 });
+
+test('a hostile archive fails in its own tab, its error is text, the other archive keeps working', async ({ page }) => {
+  // Nothing image-like inside, and member names that are markup: the error lists them.
+  const bad = resolve(tmp, 'hostile-not-an-image.tar');
+  execFileSync('python3', ['-c', `
+import io, sys, tarfile
+with tarfile.open(sys.argv[1], 'w') as t:
+    for n in ['<img src=x onerror="window.__pwned=31">', '<script>window.__pwned=32</script>.json']:
+        ti = tarfile.TarInfo(n); ti.size = 2; t.addfile(ti, io.BytesIO(b'{}'))
+`, bad]);
+  await page.goto('./');
+  await openFile(page, fixture('docker20-save-features'));
+  await page.locator('#file').setInputFiles(bad);
+  const err = page.locator('#open-error');
+  await expect(err).toBeVisible();
+  await expect(err).toContainText('not-an-image');
+  await expect(err).toContainText('<img src=x onerror="window.__pwned=31">');
+  await expect(err.locator('img, script')).toHaveCount(0);
+  expect(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned ?? null)).toBeNull();
+  await shot(page, 'error-hostile-names');
+  // The first archive is untouched: its tab still browses and reads files.
+  const tabs = page.locator('.tab');
+  await expect(tabs).toHaveCount(2);
+  await tabs.first().click();
+  await expect(page.locator('#archive-panel .archive-name')).toHaveText('docker20-save-features.tar');
+  await page.locator('#view-merged').click();
+  await filter(page, 'config.ini');
+  await page.locator('.r[data-path="etc/app/config.ini"]').click();
+  await expect(page.locator('#text')).toContainText('(version 2)');
+  // And the failed one still shows its error when picked again.
+  await tabs.nth(1).click();
+  await expect(page.locator('#open-error')).toContainText('not-an-image');
+});
