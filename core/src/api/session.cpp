@@ -338,8 +338,18 @@ Result<std::shared_ptr<const Listing>> Session::listing(int image, const ListOpt
     out->items_.shrink_to_fit();
   }
   std::lock_guard<std::mutex> g(impl_->mu);
-  impl_->listings.emplace_front(std::move(key), out);
-  if (impl_->listings.size() > Impl::kListingSlots) impl_->listings.pop_back();
+  auto& lru = impl_->listings;
+  lru.emplace_front(std::move(key), out);
+  // At most kListingSlots listings, and fewer when they are large: the items of
+  // the cached listings together stay under kListingItems (the newest is always kept).
+  uint64_t items = 0;
+  size_t keep = 0;
+  for (auto& [k, l] : lru) {
+    items += l->size();
+    if (keep > 0 && (keep >= Impl::kListingSlots || items > Impl::kListingItems)) break;
+    ++keep;
+  }
+  while (lru.size() > keep) lru.pop_back();
   return std::shared_ptr<const Listing>(std::move(out));
 }
 

@@ -36,6 +36,7 @@ struct Session::Impl {
     bool operator==(const ListingKey&) const = default;
   };
   static constexpr size_t kListingSlots = 4;
+  static constexpr uint64_t kListingItems = 4'000'000;  // 20 bytes each: ~80 MB
   std::list<std::pair<ListingKey, std::shared_ptr<const Listing>>> listings;
 };
 
