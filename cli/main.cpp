@@ -30,7 +30,7 @@ constexpr const char* kUsage =
 usage:
   layerscope inspect ARCHIVE [--json] [--verify]
   layerscope images  ARCHIVE [-q] [--no-trunc] [-f dangling=true|false] [-f label=K[=V]]
-                             [-f before=IMAGE] [-f since=IMAGE]
+                             [-f before=IMAGE] [-f since=IMAGE] [--platform P]
   layerscope history ARCHIVE [IMAGE] [--no-trunc] [--json]
   layerscope ls      ARCHIVE [IMAGE] [--layer N | --merged] [--layer N --merged] [PATH] [--json]
   layerscope cat     ARCHIVE [IMAGE] PATH [--layer N]
@@ -38,7 +38,8 @@ usage:
 
 IMAGE is a tag (repo:tag), an image ID or its prefix, or an index (0, #0). It may be left
 out when the archive holds one image. --platform OS[/ARCH[/VARIANT]] (e.g. linux/arm64)
-picks among the images of a multi-platform archive or tag (history, ls, cat, log). ls without --layer shows the merged filesystem of
+picks among the images of a multi-platform archive or tag (history, ls, cat, log), or
+keeps that platform's images (images). ls without --layer shows the merged filesystem of
 the top layer; --layer N alone shows what layer N added (A), modified (M) and deleted (D).
 Common options: --progress (progress on stderr), -h/--help, --version.
 Exit status: 0 ok, 1 failure reported on stderr, 2 usage error.
@@ -308,7 +309,22 @@ int cmd_images(const Args& a, Session& s) {
       usage_error("unknown filter '" + k + "' (dangling, label, before, since)");
     }
   }
-  if (!a.quiet) std::printf("%-40s %-16s %-20s %-20s %s\n", "REPOSITORY", "TAG", "IMAGE ID", "CREATED", "SIZE");
+  // --platform keeps the images of that platform (the matching resolve_image uses).
+  if (!a.platform.empty())
+    for (size_t i = 0; i < keep.size(); ++i) {
+      auto r = s.resolve_image("#" + std::to_string(i), a.platform);
+      if (!r.ok() && r.error().code == Code::kInvalidArgument) return fail(r.error());
+      keep[i] = keep[i] && r.ok();
+    }
+  // A PLATFORM column when the archive holds more than one platform (a multi-platform
+  // index lists the same tag once per platform).
+  bool platforms = false;
+  for (size_t i = 1; i < ar.images.size(); ++i)
+    platforms = platforms || ar.images[i].platform.to_string() != ar.images[0].platform.to_string();
+  if (!a.quiet) {
+    std::printf(platforms ? "%-40s %-16s %-20s %-20s %-10s PLATFORM\n" : "%-40s %-16s %-20s %-20s %s\n", "REPOSITORY",
+                "TAG", "IMAGE ID", "CREATED", "SIZE");
+  }
   std::vector<std::string> seen;
   for (size_t i = 0; i < ar.images.size(); ++i) {
     if (!keep[i]) continue;
@@ -332,8 +348,9 @@ int cmd_images(const Args& a, Session& s) {
       std::string repo, tag;
       if (t == "<none>:<none>") { repo = "<none>"; tag = "<none>"; }
       else split_tag(t, &repo, &tag);
-      std::printf("%-40s %-16s %-20s %-20s %s\n", escape_text(repo).c_str(), escape_text(tag).c_str(), id.c_str(),
-                  ago(img.created).c_str(), human_size(size).c_str());
+      std::printf(platforms ? "%-40s %-16s %-20s %-20s %-10s " : "%-40s %-16s %-20s %-20s %s", escape_text(repo).c_str(),
+                  escape_text(tag).c_str(), id.c_str(), ago(img.created).c_str(), human_size(size).c_str());
+      std::printf("%s\n", platforms ? escape_text(img.platform.to_string()).c_str() : "");
     }
   }
   return 0;

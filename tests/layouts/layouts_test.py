@@ -280,6 +280,14 @@ def case_oci_multiplatform(cli, d):
     check("oci multi-platform: wrong variant matches nothing", rc == 1 and "not-found" in err, (rc, err))
     rc, out, err = run(cli, "cat", p, str(arm), "/etc/arch-arm64", "--platform", "linux/amd64")
     check("oci multi-platform: an index of another platform is refused", rc == 1 and "not-found" in err, (rc, err))
+    rc, out, err = run(cli, "images", p)
+    rows = out.decode().splitlines() if rc == 0 else []
+    check("oci multi-platform: images shows a PLATFORM column", rc == 0 and rows[0].split()[-1] == "PLATFORM" and
+          sorted(r.split()[-1] for r in rows[1:]) == ["linux/amd64", "linux/arm64/v8"], out)
+    rc, out, err = run(cli, "images", p, "--platform", "linux/arm64", "-q", "--no-trunc")
+    arm_id = doc["images"][arm]["config_digest"]
+    check("oci multi-platform: images --platform keeps that platform's image",
+          rc == 0 and out.decode().split() == [arm_id], (out, arm_id))
     rc, out, err = run(cli, "cat", p, "multi:1", "/etc/arch-amd64", "--platform", "linux//v8")
     check("oci multi-platform: malformed platform is invalid-argument", rc == 1 and "invalid-argument" in err,
           (rc, err))
