@@ -56,6 +56,7 @@ test-asan: setup
 test-wasm: wasm
 	@LAYERSCOPE_WASM_MODULE=$(CURDIR)/$(WASM)/wasm/node/layerscope_core.js node --test tests/wasm/
 	@python3 tests/hostile/hostile_test.py --wasm $(CURDIR)/$(WASM)/wasm/node/layerscope_core.js --jobs $(JOBS)
+	@python3 tests/huge/huge_test.py --wasm $(CURDIR)/$(WASM)/wasm/node/layerscope_core.js
 
 # The CLI on the example, then the browser inspector served on 127.0.0.1
 # (open the printed URL, click "Try the example"; Ctrl-C stops the server).

@@ -1,0 +1,79 @@
+#!/usr/bin/env python3
+"""Writes a docker-archive (legacy layout) of 4.5 GiB that costs ~12 KB of disk: its one
+layer holds a 4.5 GiB file of zeros written as a hole (sparse file), followed by a small
+file, so every header after it sits past 4 GiB. Independent of layerscope: the tar
+headers come from Python's tarfile, the diff_id from hashlib over the same bytes.
+
+usage: make_huge.py OUT.tar      prints the facts as JSON (for huge_test.py)
+"""
+import hashlib
+import json
+import os
+import sys
+import tarfile
+
+BIG = (4 << 30) + (512 << 20)  # past 2^32: 32-bit offsets or sizes would wrap
+TAIL = b"hello from past 4 GiB\n"
+
+
+def hdr(name, size):
+    ti = tarfile.TarInfo(name)
+    ti.size, ti.mtime, ti.mode = size, 1700000000, 0o644
+    return ti.tobuf(format=tarfile.PAX_FORMAT)
+
+
+def pad(n):
+    return b"\0" * ((-n) % 512)
+
+
+def layer_parts():
+    """The layer tar as pieces: bytes, or an int for a run of that many zero bytes."""
+    return [hdr("big.bin", BIG), BIG, hdr("after/tail.txt", len(TAIL)), TAIL + pad(len(TAIL)), b"\0" * 1024]
+
+
+def size_of(parts):
+    return sum(p if isinstance(p, int) else len(p) for p in parts)
+
+
+def sha_of(parts):
+    h, z = hashlib.sha256(), b"\0" * (8 << 20)
+    for p in parts:
+        if isinstance(p, int):
+            n = p
+            while n:
+                k = min(n, len(z))
+                h.update(z[:k])
+                n -= k
+        else:
+            h.update(p)
+    return "sha256:" + h.hexdigest()
+
+
+def main(out):
+    lp = layer_parts()
+    lsize = size_of(lp)
+    diff = sha_of(lp)
+    cfg = json.dumps({"architecture": "amd64", "os": "linux", "created": "2024-05-01T10:00:00Z",
+                      "rootfs": {"type": "layers", "diff_ids": [diff]},
+                      "history": [{"created_by": "a 4.5 GiB file, then a small one"}], "config": {}}).encode()
+    cfg_name = hashlib.sha256(cfg).hexdigest() + ".json"
+    man = json.dumps([{"Config": cfg_name, "RepoTags": ["huge:1"], "Layers": ["l/layer.tar"]}]).encode()
+    with open(out, "wb") as f:
+        for name, data in [("manifest.json", man), (cfg_name, cfg)]:
+            f.write(hdr(name, len(data)) + data + pad(len(data)))
+        f.write(hdr("l/layer.tar", lsize))
+        layer_start = f.tell()
+        for p in lp:
+            if isinstance(p, int):
+                f.seek(p, os.SEEK_CUR)  # a hole: reads back as zeros
+            else:
+                f.write(p)
+        f.write(pad(lsize) + b"\0" * 1024)
+        size = f.tell()
+    tail_offset = layer_start + 512 + BIG + 512  # where after/tail.txt's bytes start in the archive
+    print(json.dumps({"archive": out, "size": size, "layer_size": lsize, "diff_id": diff, "big": BIG,
+                      "tail": TAIL.decode(), "tail_offset": tail_offset}))
+
+
+if __name__ == "__main__":
+    main(sys.argv[1])
