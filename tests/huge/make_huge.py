@@ -4,13 +4,17 @@ layer holds a 4.5 GiB file of zeros written as a hole (sparse file), followed by
 file, so every header after it sits past 4 GiB. Independent of layerscope: the tar
 headers come from Python's tarfile, the diff_id from hashlib over the same bytes.
 
-usage: make_huge.py OUT.tar      prints the facts as JSON (for huge_test.py)
+With --gzip the layer is stored gzip-compressed (~21 MB): its uncompressed stream,
+and so every entry offset inside it, passes 4 GiB while the archive itself is small.
+
+usage: make_huge.py [--gzip] OUT.tar      prints the facts as JSON (for huge_test.py)
 """
 import hashlib
 import json
 import os
 import sys
 import tarfile
+import zlib
 
 BIG = (4 << 30) + (512 << 20)  # past 2^32: 32-bit offsets or sizes would wrap
 TAIL = b"hello from past 4 GiB\n"
@@ -49,21 +53,42 @@ def sha_of(parts):
     return "sha256:" + h.hexdigest()
 
 
-def main(out):
+def gzip_of(parts):
+    c, z, out = zlib.compressobj(1, zlib.DEFLATED, 31), b"\0" * (8 << 20), []
+    for p in parts:
+        if isinstance(p, int):
+            n = p
+            while n:
+                k = min(n, len(z))
+                out.append(c.compress(z[:k]))
+                n -= k
+        else:
+            out.append(c.compress(p))
+    out.append(c.flush())
+    return b"".join(out)
+
+
+def main(out, gz=False):
     lp = layer_parts()
     lsize = size_of(lp)
     diff = sha_of(lp)
+    if gz:
+        stored = [gzip_of(lp)]
+        lsize_unc, lsize = lsize, len(stored[0])
+    else:
+        stored, lsize_unc = lp, lsize
     cfg = json.dumps({"architecture": "amd64", "os": "linux", "created": "2024-05-01T10:00:00Z",
                       "rootfs": {"type": "layers", "diff_ids": [diff]},
                       "history": [{"created_by": "a 4.5 GiB file, then a small one"}], "config": {}}).encode()
     cfg_name = hashlib.sha256(cfg).hexdigest() + ".json"
-    man = json.dumps([{"Config": cfg_name, "RepoTags": ["huge:1"], "Layers": ["l/layer.tar"]}]).encode()
+    layer_name = "l/layer.tar.gz" if gz else "l/layer.tar"
+    man = json.dumps([{"Config": cfg_name, "RepoTags": ["huge:1"], "Layers": [layer_name]}]).encode()
     with open(out, "wb") as f:
         for name, data in [("manifest.json", man), (cfg_name, cfg)]:
             f.write(hdr(name, len(data)) + data + pad(len(data)))
-        f.write(hdr("l/layer.tar", lsize))
+        f.write(hdr(layer_name, lsize))
         layer_start = f.tell()
-        for p in lp:
+        for p in stored:
             if isinstance(p, int):
                 f.seek(p, os.SEEK_CUR)  # a hole: reads back as zeros
             else:
@@ -71,9 +96,11 @@ def main(out):
         f.write(pad(lsize) + b"\0" * 1024)
         size = f.tell()
     tail_offset = layer_start + 512 + BIG + 512  # where after/tail.txt's bytes start in the archive
-    print(json.dumps({"archive": out, "size": size, "layer_size": lsize, "diff_id": diff, "big": BIG,
+    print(json.dumps({"archive": out, "size": size, "layer_size": lsize, "layer_uncompressed": lsize_unc,
+                      "compression": "gzip" if gz else "none", "diff_id": diff, "big": BIG,
                       "tail": TAIL.decode(), "tail_offset": tail_offset}))
 
 
 if __name__ == "__main__":
-    main(sys.argv[1])
+    args = sys.argv[1:]
+    main(args[-1], "--gzip" in args)
