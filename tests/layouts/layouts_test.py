@@ -192,6 +192,31 @@ def oci_blob(members, data):
     return {"digest": sha(data), "size": len(data)}
 
 
+def platform_manifest(members, cfg, layer_desc, arch, variant):
+    """Stores the config and a one-layer image manifest; returns the manifest's descriptor for an
+    index, with its platform (linux/arch[/variant])."""
+    cd = oci_blob(members, cfg)
+    cd["mediaType"] = "application/vnd.oci.image.config.v1+json"
+    man = json.dumps({"schemaVersion": 2, "mediaType": "application/vnd.oci.image.manifest.v1+json",
+                      "config": cd, "layers": [layer_desc]}).encode()
+    md = oci_blob(members, man)
+    md["mediaType"] = "application/vnd.oci.image.manifest.v1+json"
+    md["platform"] = {"os": "linux", "architecture": arch}
+    if variant:
+        md["platform"]["variant"] = variant
+    return md
+
+
+def add_nested_index(members, manifests, ref_name):
+    """index.json pointing at a nested image index (tagged ref_name) that lists `manifests`."""
+    nested = json.dumps({"schemaVersion": 2, "mediaType": "application/vnd.oci.image.index.v1+json",
+                         "manifests": manifests}).encode()
+    nd = oci_blob(members, nested)
+    nd["mediaType"] = "application/vnd.oci.image.index.v1+json"
+    nd["annotations"] = {"org.opencontainers.image.ref.name": ref_name}
+    members.append(("index.json", json.dumps({"schemaVersion": 2, "manifests": [nd]}).encode()))
+
+
 def case_oci_multiplatform(cli, d):
     members = [("oci-layout", b'{"imageLayoutVersion":"1.0.0"}')]
     manifests = []
@@ -203,15 +228,7 @@ def case_oci_multiplatform(cli, d):
         ld = oci_blob(members, blob)
         ld["mediaType"] = "application/vnd.oci.image.layer.v1.tar+" + ("xz" if comp == "xz" else "bzip2")
         cfg = config_for([raw], arch=arch, variant=variant)
-        cd = oci_blob(members, cfg)
-        cd["mediaType"] = "application/vnd.oci.image.config.v1+json"
-        man = json.dumps({"schemaVersion": 2, "mediaType": "application/vnd.oci.image.manifest.v1+json",
-                          "config": cd, "layers": [ld]}).encode()
-        md = oci_blob(members, man)
-        md["mediaType"] = "application/vnd.oci.image.manifest.v1+json"
-        md["platform"] = {"os": "linux", "architecture": arch}
-        if variant:
-            md["platform"]["variant"] = variant
+        md = platform_manifest(members, cfg, ld, arch, variant)
         manifests.append(md)
         expected[sha(cfg)] = (arch, variant, comp, md["digest"])
     # An attestation manifest (buildx style) describing the amd64 image.
@@ -229,12 +246,7 @@ def case_oci_multiplatform(cli, d):
     ad["annotations"] = {"vnd.docker.reference.type": "attestation-manifest",
                          "vnd.docker.reference.digest": manifests[0]["digest"]}
     manifests.append(ad)
-    nested = json.dumps({"schemaVersion": 2, "mediaType": "application/vnd.oci.image.index.v1+json",
-                         "manifests": manifests}).encode()
-    nd = oci_blob(members, nested)
-    nd["mediaType"] = "application/vnd.oci.image.index.v1+json"
-    nd["annotations"] = {"org.opencontainers.image.ref.name": "multi:1"}
-    members.append(("index.json", json.dumps({"schemaVersion": 2, "manifests": [nd]}).encode()))
+    add_nested_index(members, manifests, "multi:1")
     members.append(("._index.json", b"\x00\x05\x16\x07AppleDouble junk"))
     p = os.path.join(d, "oci-multi.tar")
     write_archive(p, members)
@@ -302,22 +314,8 @@ def case_platform_variants(cli, d):
         raw = tar_bytes(BASE + [(f"etc/which-{name}", "file", name.encode())])
         ld = oci_blob(members, raw)
         ld["mediaType"] = "application/vnd.oci.image.layer.v1.tar"
-        cd = oci_blob(members, config_for([raw], arch=arch, variant=variant))
-        cd["mediaType"] = "application/vnd.oci.image.config.v1+json"
-        man = json.dumps({"schemaVersion": 2, "mediaType": "application/vnd.oci.image.manifest.v1+json",
-                          "config": cd, "layers": [ld]}).encode()
-        md = oci_blob(members, man)
-        md["mediaType"] = "application/vnd.oci.image.manifest.v1+json"
-        md["platform"] = {"os": "linux", "architecture": arch}
-        if variant:
-            md["platform"]["variant"] = variant
-        manifests.append(md)
-    nested = json.dumps({"schemaVersion": 2, "mediaType": "application/vnd.oci.image.index.v1+json",
-                         "manifests": manifests}).encode()
-    nd = oci_blob(members, nested)
-    nd["mediaType"] = "application/vnd.oci.image.index.v1+json"
-    nd["annotations"] = {"org.opencontainers.image.ref.name": "variants:1"}
-    members.append(("index.json", json.dumps({"schemaVersion": 2, "manifests": [nd]}).encode()))
+        manifests.append(platform_manifest(members, config_for([raw], arch=arch, variant=variant), ld, arch, variant))
+    add_nested_index(members, manifests, "variants:1")
     p = os.path.join(d, "oci-variants.tar")
     write_archive(p, members)
     for plat, name in [("linux/amd64", "v1"), ("linux/amd64/v1", "v1"), ("linux/x86_64", "v1"),
