@@ -5,9 +5,11 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cerrno>
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <ctime>
 #include <map>
@@ -41,7 +43,12 @@ out when the archive holds one image. --platform OS[/ARCH[/VARIANT]] (e.g. linux
 picks among the images of a multi-platform archive or tag (history, ls, cat, log), or
 keeps that platform's images (images). ls without --layer shows the merged filesystem of
 the top layer; --layer N alone shows what layer N added (A), modified (M) and deleted (D).
-Common options: --progress (progress on stderr), -h/--help, --version.
+Common options: --progress (progress on stderr), -h/--help, --version,
+  --limit NAME=N (repeatable) raises or lowers a bound on what an archive may cost; N takes
+  K/M/G (1024-based). NAME: entries (5M), members (1M), paths (10M), path-bytes (4096),
+  path-table-bytes (1G), json-bytes (64M), json-depth (256), expansion-ratio (2000),
+  expansion-floor (1G), index-descriptors (100000), nested-indexes (1024), link-hops (16),
+  warnings-per-code (1000), stacked-entries (50M).
 Exit status: 0 ok, 1 failure reported on stderr, 2 usage error.
 )";
 
@@ -53,6 +60,7 @@ struct Args {
   bool layer_set = false;
   std::vector<std::string> filters;
   std::string platform;
+  std::vector<std::string> limits;  // NAME=N
 };
 
 [[noreturn]] void usage_error(const std::string& msg) {
@@ -64,7 +72,46 @@ int fail(const Error& e) {
   // Messages and places quote archive bytes: escaped like everything else printed.
   Error shown{e.code, escape_text(e.message), escape_text(e.where)};
   std::fprintf(stderr, "layerscope: error: %s\n", shown.to_string().c_str());
+  if (e.code == Code::kLimit)
+    std::fprintf(stderr, "layerscope: a bound was reached; if the archive is trusted, raise it with --limit NAME=N "
+                         "(see --help)\n");
   return 1;
+}
+
+// "--limit NAME=N": N is an integer with an optional K/M/G (1024-based) suffix.
+void apply_limit(const std::string& spec, Limits* l) {
+  auto eq = spec.find('=');
+  std::string name = spec.substr(0, eq == std::string::npos ? spec.size() : eq);
+  std::string num = eq == std::string::npos ? "" : spec.substr(eq + 1);
+  uint64_t mult = 1;
+  if (!num.empty()) {
+    char c = static_cast<char>(std::toupper(static_cast<unsigned char>(num.back())));
+    if (c == 'K' || c == 'M' || c == 'G') {
+      mult = c == 'K' ? 1ull << 10 : c == 'M' ? 1ull << 20 : 1ull << 30;
+      num.pop_back();
+    }
+  }
+  char* end = nullptr;
+  errno = 0;
+  unsigned long long v = std::strtoull(num.c_str(), &end, 10);
+  if (num.empty() || *end || errno || num[0] == '-' || v == 0 || v > (~0ull) / mult)
+    usage_error("--limit needs NAME=N with N a positive integer (K/M/G allowed), got '" + spec + "'");
+  v *= mult;
+  if (name == "entries") l->max_entries = v;
+  else if (name == "members") l->max_members = v;
+  else if (name == "paths") l->max_paths = v;
+  else if (name == "path-bytes") l->max_path_bytes = v;
+  else if (name == "path-table-bytes") l->max_path_table_bytes = v;
+  else if (name == "json-bytes") l->max_json_bytes = v;
+  else if (name == "json-depth") l->max_json_depth = static_cast<uint32_t>(std::min<unsigned long long>(v, 1u << 20));
+  else if (name == "expansion-ratio") l->max_expansion_ratio = static_cast<double>(v);
+  else if (name == "expansion-floor") l->max_expansion_floor = v;
+  else if (name == "index-descriptors") l->max_index_descriptors = v;
+  else if (name == "nested-indexes") l->max_nested_indexes = v;
+  else if (name == "link-hops") l->max_member_link_hops = static_cast<uint32_t>(std::min<unsigned long long>(v, 1024));
+  else if (name == "warnings-per-code") l->max_warnings_per_code = v;
+  else if (name == "stacked-entries") l->max_stacked_entries = v;
+  else usage_error("--limit: unknown NAME '" + name + "' (see --help)");
 }
 
 std::string human_size(int64_t n) {
@@ -137,6 +184,8 @@ Args parse_args(int argc, char** argv) {
     else if (s == "-f" || s == "--filter") a.filters.push_back(need("a filter"));
     else if (s.rfind("--filter=", 0) == 0) a.filters.push_back(s.substr(9));
     else if (s == "--platform") a.platform = need("os/arch[/variant]");
+    else if (s == "--limit") a.limits.push_back(need("NAME=N"));
+    else if (s.rfind("--limit=", 0) == 0) a.limits.push_back(s.substr(8));
     else if (s.rfind("--platform=", 0) == 0) a.platform = s.substr(11);
     else if (s == "--layer" || s.rfind("--layer=", 0) == 0) {
       std::string n = s == "--layer" ? need("a layer number") : s.substr(8);
@@ -165,6 +214,7 @@ Result<std::unique_ptr<Session>> open_session(const Args& a) {
   LS_ASSIGN_OR_RETURN(auto src, open_file_source(a.archive));
   OpenOptions o;
   o.verify = a.verify;
+  for (auto& l : a.limits) apply_limit(l, &o.limits);
   if (a.progress) {
     auto last = std::make_shared<std::chrono::steady_clock::time_point>();
     auto start = std::chrono::steady_clock::now();

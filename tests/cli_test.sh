@@ -50,6 +50,18 @@ expect_exit 1 "ls of a layer that does not exist" -- "$BIN" ls "$FEAT" --layer 9
 expect_exit 0 "ls merged"                       -- "$BIN" ls "$FEAT"
 expect_exit 0 "history by tag"                  -- "$BIN" history "$MULTI" fixture/tiny:2
 
+# ---------------------------------------------------------------- --limit
+expect_exit 2 "--limit with a bad number"       -- "$BIN" inspect "$FEAT" --limit entries=x
+expect_exit 2 "--limit with an unknown name"    -- "$BIN" inspect "$FEAT" --limit nope=3
+expect_exit 2 "--limit of zero"                 -- "$BIN" inspect "$FEAT" --limit entries=0
+expect_exit 1 "--limit members=3 refuses the archive" -- "$BIN" inspect "$FEAT" --limit members=3
+if grep -q "error: limit: more than 3 members" "$TMP/err" && grep -q -- "--limit NAME=N" "$TMP/err"; then
+  ok "a reached bound names itself and how to raise it"
+else bad "limit error text: $(head -c 400 "$TMP/err")"; fi
+expect_exit 1 "--limit entries=10 refuses the archive" -- "$BIN" inspect "$FEAT" --limit entries=10
+expect_exit 0 "raised limits (K/M suffixes) accept it" -- "$BIN" inspect "$FEAT" --limit entries=1M --limit json-bytes=64K
+expect_exit 1 "--limit json-bytes=100 refuses its manifest.json" -- "$BIN" inspect "$FEAT" --limit json-bytes=100
+
 # ---------------------------------------------------------------- inspect --json vs truth
 for f in "${ALL[@]}"; do
   name=$(basename "$f" .tar)
