@@ -1,0 +1,60 @@
+// The generated hostile corpus (tests/hostile/make_corpus.py --quick: 192 cases —
+// truncation, bit flips, hostile JSON, paths, counts, bombs, names, …) opened one
+// after another in one page: each ends in its archive panel or
+// in an error card with the expected code, never a page error or a hang, and the
+// archive opened first still browses and reads at the end.
+import { expect, test } from '@playwright/test';
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { filter, fixture, openFile, repo, tmp } from './util';
+
+interface Case {
+  name: string;
+  file: string;
+  group: string;
+  expect: { open: 'ok' | 'error' | 'any' | 'any_of'; code?: string | string[] };
+}
+
+const dir = resolve(tmp, 'hostile-quick');
+let sample: Case[] = [];
+test.beforeAll(() => {
+  execFileSync('python3', [resolve(repo, 'tests/hostile/make_corpus.py'), '--quick', dir], { stdio: 'ignore' });
+  const cases: Case[] = JSON.parse(readFileSync(resolve(dir, 'cases.json'), 'utf8')).cases;
+  const byGroup = new Map<string, Case[]>();
+  for (const c of cases) byGroup.set(c.group, [...(byGroup.get(c.group) ?? []), c]);
+  for (const g of byGroup.values()) sample.push(...g);
+});
+
+test('hostile corpus (quick): each archive ends in its panel or its error; the page keeps working', async ({ page }) => {
+  test.setTimeout(600_000);
+  const pageErrors: string[] = [];
+  page.on('pageerror', (e) => pageErrors.push(e.message));
+  await page.goto('./');
+  await openFile(page, fixture('docker20-save-features'));
+  const outcomes: Record<string, string> = {};
+  for (const c of sample) {
+    await page.locator('#file').setInputFiles(resolve(dir, c.file));
+    const tab = page.locator('.tab').last();
+    await expect(tab).toContainText(c.file);
+    await expect(page.locator('#archive-panel, #open-error')).toBeVisible({ timeout: 120_000 });
+    const failed = await page.locator('#open-error').isVisible();
+    outcomes[c.name] = failed ? `error ${(await page.locator('#open-error .mono').textContent()) ?? ''}` : 'ok';
+    if (c.expect.open === 'ok') expect(failed, `${c.name} should open: ${outcomes[c.name]}`).toBe(false);
+    if (c.expect.open === 'error') {
+      expect(failed, `${c.name} should fail`).toBe(true);
+      const codes = ([] as string[]).concat(c.expect.code ?? []);
+      await expect(page.locator('#open-error')).toContainText(new RegExp(`code (${codes.join('|')})`));
+    }
+    await tab.locator('.x').click(); // close it: one worker at a time
+    await expect(page.locator('.tab')).toHaveCount(1);
+  }
+  expect(Object.keys(outcomes).length).toBe(sample.length);
+  expect(sample.length).toBeGreaterThan(150);
+  expect(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned ?? null)).toBeNull();
+  expect(pageErrors).toEqual([]);
+  await page.locator('#view-merged').click();
+  await filter(page, 'config.ini');
+  await page.locator('.r[data-path="etc/app/config.ini"]').click();
+  await expect(page.locator('#text')).toContainText('(version 2)');
+});
