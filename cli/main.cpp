@@ -94,7 +94,8 @@ void apply_limit(const std::string& spec, Limits* l) {
   char* end = nullptr;
   errno = 0;
   unsigned long long v = std::strtoull(num.c_str(), &end, 10);
-  if (num.empty() || *end || errno || num[0] == '-' || v == 0 || v > (~0ull) / mult)
+  if (num.empty() || !std::isdigit(static_cast<unsigned char>(num[0])) || *end || errno || v == 0 ||
+      v > (~0ull) / mult)
     usage_error("--limit needs NAME=N with N a positive integer (K/M/G allowed), got '" + spec + "'");
   v *= mult;
   if (name == "entries") l->max_entries = v;
@@ -103,7 +104,11 @@ void apply_limit(const std::string& spec, Limits* l) {
   else if (name == "path-bytes") l->max_path_bytes = v;
   else if (name == "path-table-bytes") l->max_path_table_bytes = v;
   else if (name == "json-bytes") l->max_json_bytes = v;
-  else if (name == "json-depth") l->max_json_depth = static_cast<uint32_t>(std::min<unsigned long long>(v, 1u << 20));
+  // Capped where raising further would trade a limit error for a crash: JSON is
+  // serialised recursively (stack), and the ratio is printed as an int.
+  else if (name == "json-depth" && v > 10000) usage_error("--limit json-depth: at most 10000");
+  else if (name == "json-depth") l->max_json_depth = static_cast<uint32_t>(v);
+  else if (name == "expansion-ratio" && v > 1000000) usage_error("--limit expansion-ratio: at most 1000000");
   else if (name == "expansion-ratio") l->max_expansion_ratio = static_cast<double>(v);
   else if (name == "expansion-floor") l->max_expansion_floor = v;
   else if (name == "index-descriptors") l->max_index_descriptors = v;
@@ -184,8 +189,11 @@ Args parse_args(int argc, char** argv) {
     else if (s == "-f" || s == "--filter") a.filters.push_back(need("a filter"));
     else if (s.rfind("--filter=", 0) == 0) a.filters.push_back(s.substr(9));
     else if (s == "--platform") a.platform = need("os/arch[/variant]");
-    else if (s == "--limit") a.limits.push_back(need("NAME=N"));
-    else if (s.rfind("--limit=", 0) == 0) a.limits.push_back(s.substr(8));
+    else if (s == "--limit" || s.rfind("--limit=", 0) == 0) {
+      a.limits.push_back(s == "--limit" ? need("NAME=N") : s.substr(8));
+      Limits check;
+      apply_limit(a.limits.back(), &check);  // a usage error now, before the archive is opened
+    }
     else if (s.rfind("--platform=", 0) == 0) a.platform = s.substr(11);
     else if (s == "--layer" || s.rfind("--layer=", 0) == 0) {
       std::string n = s == "--layer" ? need("a layer number") : s.substr(8);
@@ -360,12 +368,13 @@ int cmd_images(const Args& a, Session& s) {
     }
   }
   // --platform keeps the images of that platform (the matching resolve_image uses).
-  if (!a.platform.empty())
-    for (size_t i = 0; i < keep.size(); ++i) {
-      auto r = s.resolve_image("#" + std::to_string(i), a.platform);
-      if (!r.ok() && r.error().code == Code::kInvalidArgument) return fail(r.error());
-      keep[i] = keep[i] && r.ok();
-    }
+  if (!a.platform.empty()) {
+    auto r = s.images_for_platform(a.platform);
+    if (!r.ok()) return fail(r.error());
+    std::vector<bool> match(keep.size(), false);
+    for (int i : r.value()) match[i] = true;
+    for (size_t i = 0; i < keep.size(); ++i) keep[i] = keep[i] && match[i];
+  }
   // A PLATFORM column when the archive holds more than one platform (a multi-platform
   // index lists the same tag once per platform).
   bool platforms = false;

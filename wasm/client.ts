@@ -209,11 +209,11 @@ export class ArchiveClient {
     if (!this.opened) throw new CoreError({ code: 'invalid-argument', message: 'the archive is not open', where: 'client' });
     if (this.verified) return { ...this.verified, elapsedMs: 0 };
     if (this.verifier) throw new CoreError({ code: 'invalid-argument', message: 'a verification is already running', where: 'client' });
+    if (opts.signal?.aborted) throw new CoreError({ code: 'cancelled', message: 'cancelled', where: 'client' });
     const conn = new WorkerConnection(this.spawn);
     this.verifier = conn;
     const t0 = performance.now();
     const onAbort = () => conn.terminate('cancelled', 'cancelled');
-    if (opts.signal?.aborted) onAbort();
     opts.signal?.addEventListener('abort', onAbort, { once: true });
     try {
       // A seekable archive is scanned (member headers only, quick), then its layers

@@ -87,9 +87,12 @@ export interface PathHistoryRequest {
   path: string;
 }
 
-/** Hashes every blob and uncompressed layer (reads the whole archive; progress
- *  phase "verify"). Cancel by terminating the worker. For an archive compressed
- *  as a whole (no random access) the worker re-opens it with hashing on. */
+/** Hashes every blob and uncompressed layer of the open archive (reads the whole
+ *  archive; progress phase "verify"). Cancel by terminating the worker. For an
+ *  archive compressed as a whole (no random access) the worker re-opens it with
+ *  hashing on. (client.ts verifies by an `open` with `verify: true` in a worker
+ *  of its own instead, so browsing is not held up; this request stays for
+ *  embedders that drive one worker.) */
 export interface VerifyRequest {
   type: 'verify';
 }

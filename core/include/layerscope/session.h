@@ -171,6 +171,9 @@ class Session {
   // variant matches v8; a missing part matches anything), so a tag shared by a
   // multi-platform index names one image.
   Result<int> resolve_image(std::string_view ref, std::string_view platform = {}) const;
+  // The images of `platform` (same matching as resolve_image, every variant of
+  // an architecture when none is named); kInvalidArgument for a malformed value.
+  Result<std::vector<int>> images_for_platform(std::string_view platform) const;
 
   // Index of a blob's entries; nullptr when the layer is absent or failed.
   const LayerIndex* layer_index(int image, int layer) const;

@@ -133,6 +133,50 @@ bool platform_matches(const Platform& img, const NormPlatform& want, size_t part
 
 }  // namespace
 
+namespace {
+
+// Which images match `platform` ("os[/arch[/variant]]"), and, when no variant is
+// named, which of those have the architecture's default one ("linux/amd64"
+// matching both amd64 (v1) and amd64/v3: the default variant wins, as
+// containerd's matcher ranks it).
+Status platform_sets(const Archive& a, std::string_view platform, std::vector<bool>* allowed,
+                     std::vector<bool>* preferred) {
+  std::vector<std::string> want;
+  std::string cur;
+  for (char c : platform) {
+    if (c == '/') {
+      want.push_back(cur);
+      cur.clear();
+    } else {
+      cur += c;
+    }
+  }
+  want.push_back(cur);
+  if (want.size() > 3 || std::any_of(want.begin(), want.end(), [](const std::string& x) { return x.empty(); }))
+    return make_error(Code::kInvalidArgument,
+                      "platform '" + escape_text(platform, kQuoteBytes) + "' is not os[/arch[/variant]] (e.g. linux/arm64)");
+  NormPlatform w = normalize_platform(want[0], want.size() > 1 ? want[1] : "", want.size() > 2 ? want[2] : "");
+  size_t n = a.images.size();
+  allowed->assign(n, false);
+  preferred->assign(n, false);
+  for (size_t i = 0; i < n; ++i) {
+    (*allowed)[i] = platform_matches(a.images[i].platform, w, want.size());
+    (*preferred)[i] = want.size() == 2 && (*allowed)[i] && platform_matches(a.images[i].platform, w, 3);
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+Result<std::vector<int>> Session::images_for_platform(std::string_view platform) const {
+  std::vector<bool> allowed, preferred;
+  LS_RETURN_IF_ERROR(platform_sets(archive(), platform, &allowed, &preferred));
+  std::vector<int> out;
+  for (size_t i = 0; i < allowed.size(); ++i)
+    if (allowed[i]) out.push_back(static_cast<int>(i));
+  return out;
+}
+
 Result<int> Session::resolve_image(std::string_view ref, std::string_view platform) const {
   const Archive& a = archive();
   int n = static_cast<int>(a.images.size());
@@ -148,22 +192,8 @@ Result<int> Session::resolve_image(std::string_view ref, std::string_view platfo
     if (!d.empty() && hits.size() > 1) hits = d;
   };
   if (!platform.empty()) {
-    std::vector<std::string> want;
-    std::string cur;
-    for (char c : platform) {
-      if (c == '/') { want.push_back(cur); cur.clear(); } else cur += c;
-    }
-    want.push_back(cur);
-    if (want.size() > 3 || std::any_of(want.begin(), want.end(), [](const std::string& x) { return x.empty(); }))
-      return make_error(Code::kInvalidArgument,
-                        "platform '" + escape_text(platform, kQuoteBytes) + "' is not os[/arch[/variant]] (e.g. linux/arm64)");
-    NormPlatform w = normalize_platform(want[0], want.size() > 1 ? want[1] : "", want.size() > 2 ? want[2] : "");
-    int count = 0;
-    for (int i = 0; i < n; ++i) count += (allowed[i] = platform_matches(a.images[i].platform, w, want.size()));
-    // "linux/amd64" matching both amd64 (v1) and amd64/v3 images: the default
-    // variant wins, as containerd's matcher ranks it.
-    if (want.size() == 2)
-      for (int i = 0; i < n; ++i) preferred[i] = allowed[i] && platform_matches(a.images[i].platform, w, 3);
+    LS_RETURN_IF_ERROR(platform_sets(a, platform, &allowed, &preferred));
+    int count = static_cast<int>(std::count(allowed.begin(), allowed.end(), true));
     plat_note = " for platform " + escape_text(platform, kQuoteBytes);
     if (count == 0)
       return make_error(Code::kNotFound, "no image" + plat_note + "; choices:" + choices(a));
@@ -185,7 +215,7 @@ Result<int> Session::resolve_image(std::string_view ref, std::string_view platfo
   // Index: "0", "#0".
   std::string_view num = ref;
   if (!num.empty() && num[0] == '#') num.remove_prefix(1);
-  if (!num.empty() && num.size() < 6 && std::all_of(num.begin(), num.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+  if (!num.empty() && num.size() < 10 && std::all_of(num.begin(), num.end(), [](char c) { return c >= '0' && c <= '9'; })) {
     int i = std::stoi(std::string(num));
     if (i < n) {
       if (!allowed[i])
