@@ -60,7 +60,7 @@ struct Args {
   bool layer_set = false;
   std::vector<std::string> filters;
   std::string platform;
-  std::vector<std::string> limits;  // NAME=N
+  Limits limits;  // defaults, changed by --limit NAME=N
 };
 
 [[noreturn]] void usage_error(const std::string& msg) {
@@ -189,11 +189,8 @@ Args parse_args(int argc, char** argv) {
     else if (s == "-f" || s == "--filter") a.filters.push_back(need("a filter"));
     else if (s.rfind("--filter=", 0) == 0) a.filters.push_back(s.substr(9));
     else if (s == "--platform") a.platform = need("os/arch[/variant]");
-    else if (s == "--limit" || s.rfind("--limit=", 0) == 0) {
-      a.limits.push_back(s == "--limit" ? need("NAME=N") : s.substr(8));
-      Limits check;
-      apply_limit(a.limits.back(), &check);  // a usage error now, before the archive is opened
-    }
+    else if (s == "--limit") apply_limit(need("NAME=N"), &a.limits);
+    else if (s.rfind("--limit=", 0) == 0) apply_limit(s.substr(8), &a.limits);
     else if (s.rfind("--platform=", 0) == 0) a.platform = s.substr(11);
     else if (s == "--layer" || s.rfind("--layer=", 0) == 0) {
       std::string n = s == "--layer" ? need("a layer number") : s.substr(8);
@@ -222,7 +219,7 @@ Result<std::unique_ptr<Session>> open_session(const Args& a) {
   LS_ASSIGN_OR_RETURN(auto src, open_file_source(a.archive));
   OpenOptions o;
   o.verify = a.verify;
-  for (auto& l : a.limits) apply_limit(l, &o.limits);
+  o.limits = a.limits;
   if (a.progress) {
     auto last = std::make_shared<std::chrono::steady_clock::time_point>();
     auto start = std::chrono::steady_clock::now();

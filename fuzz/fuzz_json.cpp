@@ -79,12 +79,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     }
   }
   lsfuzz::tar_end(&tar);
-  auto s = Session::open(make_memory_source(std::vector<uint8_t>(tar.begin(), tar.end()), "fuzz.tar"),
-                         lsfuzz::fuzz_options());
-  if (!s.ok()) {
-    if (s.error().message.empty()) __builtin_trap();
-    return 0;
-  }
-  lsfuzz::exercise(*s.value(), false);
+  auto s = lsfuzz::open_or_refuse(std::vector<uint8_t>(tar.begin(), tar.end()));
+  if (!s) return 0;
+  lsfuzz::exercise(*s, false);
   return 0;
 }

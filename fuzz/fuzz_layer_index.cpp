@@ -32,13 +32,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
                      "[{\"Config\":\"c.json\",\"RepoTags\":[\"f:1\"],\"Layers\":[\"lower/layer.tar\","
                      "\"upper/layer.tar\"]}]");
   lsfuzz::tar_end(&tar);
-  auto s = Session::open(make_memory_source(std::vector<uint8_t>(tar.begin(), tar.end()), "fuzz.tar"),
-                         lsfuzz::fuzz_options());
-  if (!s.ok()) {
-    if (s.error().message.empty()) __builtin_trap();
-    return 0;
-  }
-  Session& ss = *s.value();
+  auto s = lsfuzz::open_or_refuse(std::vector<uint8_t>(tar.begin(), tar.end()));
+  if (!s) return 0;
+  Session& ss = *s;
   if (ss.archive().images.size() != 1) __builtin_trap();  // the wrapper is always one image
   lsfuzz::exercise(ss, size < (64 << 10));
   for (int layer = 0; layer < 2; ++layer) {

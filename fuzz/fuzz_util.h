@@ -54,6 +54,18 @@ inline layerscope::OpenOptions fuzz_options() {
   return o;
 }
 
+// Opens `bytes` as an archive with fuzz_options(); nullptr when it is refused,
+// which must come with a code and a message (a failure says what and where).
+inline std::unique_ptr<layerscope::Session> open_or_refuse(std::vector<uint8_t> bytes) {
+  using namespace layerscope;
+  auto s = Session::open(make_memory_source(std::move(bytes), "fuzz.tar"), fuzz_options());
+  if (!s.ok()) {
+    if (s.error().message.empty() || s.error().code == Code::kOk) __builtin_trap();
+    return nullptr;
+  }
+  return std::move(s).value();
+}
+
 // Everything a viewer does with an open archive: the summary, each image's
 // merged tree and change sets, a few files read (capped), path logs, verify.
 inline void exercise(layerscope::Session& s, bool verify) {

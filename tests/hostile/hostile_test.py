@@ -181,8 +181,9 @@ class CliRunner:
             rec["consistency"] = [("inspect", cli_error(p))]
         # A case whose full listing is too large to hold in the harness lists one subtree as JSON;
         # the full listing still runs below (text), its lines counted, not kept.
-        prefix = [resolved_expect(case).get("ls", {}).get("prefix")] if resolved_expect(case).get("ls", {}).get("prefix") else []
-        p = self.cmd(rec, cwd, timeout, "ls --merged --json", "ls", path, "0", "--merged", "--json", *prefix)
+        prefix = resolved_expect(case).get("ls", {}).get("prefix")
+        p = self.cmd(rec, cwd, timeout, "ls --merged --json", "ls", path, "0", "--merged", "--json",
+                     *([prefix] if prefix else []))
         if p.rc == 0:
             try:
                 rec["ls"] = {"ok": True, "doc": json.loads(p.out)}

@@ -39,44 +39,37 @@ def size_of(parts):
     return sum(p if isinstance(p, int) else len(p) for p in parts)
 
 
-def sha_of(parts):
-    h, z = hashlib.sha256(), b"\0" * (8 << 20)
+def chunks(parts, zeros=b"\0" * (8 << 20)):
+    """The layer's bytes, zero runs expanded piecewise."""
     for p in parts:
         if isinstance(p, int):
             n = p
             while n:
-                k = min(n, len(z))
-                h.update(z[:k])
+                k = min(n, len(zeros))
+                yield zeros[:k]
                 n -= k
         else:
-            h.update(p)
-    return "sha256:" + h.hexdigest()
+            yield p
 
 
-def gzip_of(parts):
-    c, z, out = zlib.compressobj(1, zlib.DEFLATED, 31), b"\0" * (8 << 20), []
-    for p in parts:
-        if isinstance(p, int):
-            n = p
-            while n:
-                k = min(n, len(z))
-                out.append(c.compress(z[:k]))
-                n -= k
-        else:
-            out.append(c.compress(p))
-    out.append(c.flush())
-    return b"".join(out)
+def diff_id_and_gzip(parts, gz):
+    """The layer's diff_id and, with gz, its gzip stream: one pass over the 4.5 GiB."""
+    h = hashlib.sha256()
+    c = zlib.compressobj(1, zlib.DEFLATED, 31) if gz else None
+    out = []
+    for b in chunks(parts):
+        h.update(b)
+        if c:
+            out.append(c.compress(b))
+    return "sha256:" + h.hexdigest(), (b"".join(out) + c.flush()) if c else None
 
 
 def main(out, gz=False):
     lp = layer_parts()
-    lsize = size_of(lp)
-    diff = sha_of(lp)
-    if gz:
-        stored = [gzip_of(lp)]
-        lsize_unc, lsize = lsize, len(stored[0])
-    else:
-        stored, lsize_unc = lp, lsize
+    lsize_unc = size_of(lp)
+    diff, gzipped = diff_id_and_gzip(lp, gz)
+    stored = [gzipped] if gz else lp
+    lsize = size_of(stored)
     cfg = json.dumps({"architecture": "amd64", "os": "linux", "created": "2024-05-01T10:00:00Z",
                       "rootfs": {"type": "layers", "diff_ids": [diff]},
                       "history": [{"created_by": "a 4.5 GiB file, then a small one"}], "config": {}}).encode()
@@ -87,7 +80,6 @@ def main(out, gz=False):
         for name, data in [("manifest.json", man), (cfg_name, cfg)]:
             f.write(hdr(name, len(data)) + data + pad(len(data)))
         f.write(hdr(layer_name, lsize))
-        layer_start = f.tell()
         for p in stored:
             if isinstance(p, int):
                 f.seek(p, os.SEEK_CUR)  # a hole: reads back as zeros
@@ -95,10 +87,9 @@ def main(out, gz=False):
                 f.write(p)
         f.write(pad(lsize) + b"\0" * 1024)
         size = f.tell()
-    tail_offset = layer_start + 512 + BIG + 512  # where after/tail.txt's bytes start in the archive
     print(json.dumps({"archive": out, "size": size, "layer_size": lsize, "layer_uncompressed": lsize_unc,
                       "compression": "gzip" if gz else "none", "diff_id": diff, "big": BIG,
-                      "tail": TAIL.decode(), "tail_offset": tail_offset}))
+                      "tail": TAIL.decode()}))
 
 
 if __name__ == "__main__":

@@ -13,6 +13,12 @@ namespace {
 
 using OJson = nlohmann::ordered_json;
 
+// Every document is serialised here: invalid UTF-8 replaced (text() has already
+// escaped archive bytes), then DEL and C1 controls escaped for terminals.
+std::string dump(const OJson& j, int indent = -1) {
+  return escape_json_controls(j.dump(indent, ' ', false, OJson::error_handler_t::replace));
+}
+
 // Archive names are bytes. Valid UTF-8 passes unchanged; any invalid byte is
 // written as the four characters "\xNN", so the output stays valid JSON and
 // the original bytes are recoverable.
@@ -172,7 +178,7 @@ std::string Session::inspect_json() const {
   }
   j["attestations"] = att;
   j["bytes_read"] = L.src->bytes_read();
-  return escape_json_controls(j.dump(2, ' ', false, OJson::error_handler_t::replace));
+  return dump(j, 2);
 }
 
 namespace {
@@ -204,7 +210,7 @@ Result<std::string> Session::path_history_json(int image, std::string_view path)
   OJson arr = OJson::array();
   for (auto& e : events) arr.push_back(entry_json(e));
   j["events"] = arr;
-  return escape_json_controls(j.dump(-1, ' ', false, OJson::error_handler_t::replace));
+  return dump(j);
 }
 
 void Listing::write_json(uint64_t offset, uint64_t limit, const std::function<void(std::string_view)>& out) const {
@@ -221,11 +227,11 @@ void Listing::write_json(uint64_t offset, uint64_t limit, const std::function<vo
   j["has_more"] = to < total;
   j["entries"] = OJson::array();
   // The head without its closing "[]}", then one entry at a time.
-  std::string head = j.dump(-1, ' ', false, OJson::error_handler_t::replace);
+  std::string head = dump(j);
   out(std::string_view(head).substr(0, head.size() - 3));
   out("[");
   for (uint64_t i = from; i < to; ++i) {
-    std::string e = escape_json_controls(entry_json(entry(i)).dump(-1, ' ', false, OJson::error_handler_t::replace));
+    std::string e = dump(entry_json(entry(i)));
     if (i > from) e.insert(e.begin(), ',');
     out(e);
   }

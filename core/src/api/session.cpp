@@ -91,10 +91,6 @@ std::vector<std::string> tag_forms(std::string_view ref) {
   return out;
 }
 
-}  // namespace
-
-namespace {
-
 std::string lower(std::string_view in) {
   std::string s(in);
   for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
@@ -121,8 +117,9 @@ NormPlatform normalize_platform(std::string_view os, std::string_view arch, std:
   return p;
 }
 
-// Does the image's platform match the wanted one? `want_variant` false: any
-// variant of that architecture (resolve_image then prefers the default one).
+// Does the image's platform match the first `parts` parts of the wanted one
+// (os, arch, variant)? With parts < 3 any variant of the architecture matches
+// (resolve_image then prefers the default one).
 bool platform_matches(const Platform& img, const NormPlatform& want, size_t parts) {
   NormPlatform p = normalize_platform(img.os, img.architecture, img.variant);
   if (p.os != want.os) return false;
@@ -130,10 +127,6 @@ bool platform_matches(const Platform& img, const NormPlatform& want, size_t part
   if (parts > 2 && p.variant != want.variant) return false;
   return true;
 }
-
-}  // namespace
-
-namespace {
 
 // Which images match `platform` ("os[/arch[/variant]]"), and, when no variant is
 // named, which of those have the architecture's default one ("linux/amd64"
@@ -278,12 +271,7 @@ std::shared_ptr<const ImageTreeCache> Session::Impl::changes(int image) {
   const Image& img = L->archive.images[image];
   std::vector<int> key;
   for (auto& l : img.layers) key.push_back(l.blob);
-  for (auto it = lru.begin(); it != lru.end(); ++it) {
-    if (it->first == key) {
-      lru.splice(lru.begin(), lru, it);
-      return lru.front().second;
-    }
-  }
+  if (auto hit = lru_get(lru, key)) return hit;
   auto c = std::make_shared<ImageTreeCache>();
   for (auto& l : img.layers) {
     const Blob* b = l.blob >= 0 ? &L->archive.blobs[l.blob] : nullptr;
@@ -332,17 +320,10 @@ Result<std::shared_ptr<const Listing>> Session::listing(int image, const ListOpt
   PathId pid = prefix.empty() ? kRootPath : paths().find(prefix);
   if (pid == kNoPath) return make_error(Code::kNotFound, "no such path in the archive", opt.prefix);
 
-  Impl::ListingKey key{{}, layer, opt.merged, prefix};
-  for (auto& l : img.layers) key.stack.push_back(l.blob);
+  Impl::ListingKey key{image, layer, opt.merged, prefix};
   {
     std::lock_guard<std::mutex> g(impl_->mu);
-    auto& lru = impl_->listings;
-    for (auto it = lru.begin(); it != lru.end(); ++it) {
-      if (it->first == key && it->second->image_ == image) {
-        lru.splice(lru.begin(), lru, it);
-        return lru.front().second;
-      }
-    }
+    if (auto hit = lru_get(impl_->listings, key)) return hit;
   }
   auto out = std::make_shared<Listing>();
   out->paths_ = &paths();

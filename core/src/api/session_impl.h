@@ -3,6 +3,7 @@
 #include <list>
 #include <memory>
 #include <mutex>
+#include <string>
 #include <utility>
 #include <vector>
 
@@ -16,6 +17,18 @@ struct ImageTreeCache {
   ImageChanges changes;
 };
 
+// A most-recently-used list: the value under `key` moved to the front, or nullptr.
+template <class K, class V>
+std::shared_ptr<const V> lru_get(std::list<std::pair<K, std::shared_ptr<const V>>>& lru, const K& key) {
+  for (auto it = lru.begin(); it != lru.end(); ++it) {
+    if (it->first == key) {
+      lru.splice(lru.begin(), lru, it);
+      return lru.front().second;
+    }
+  }
+  return nullptr;
+}
+
 struct Session::Impl {
   std::unique_ptr<Loaded> L;
   std::mutex mu;
@@ -26,10 +39,10 @@ struct Session::Impl {
   std::list<std::pair<std::vector<int>, std::shared_ptr<const ImageTreeCache>>> lru;
   std::shared_ptr<const ImageTreeCache> changes(int image);
 
-  // The most recent listings, keyed by (layer stack, layer, merged, prefix):
-  // a page of a merged tree should not cost a merge of the whole image.
+  // The most recent listings, keyed by (image, layer, merged, prefix): a page
+  // of a merged tree should not cost a merge of the whole image.
   struct ListingKey {
-    std::vector<int> stack;
+    int image;
     int layer;
     bool merged;
     std::string prefix;
