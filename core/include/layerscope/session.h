@@ -22,6 +22,7 @@
 
 #include "layerscope/byte_source.h"
 #include "layerscope/model.h"
+#include "layerscope/options.h"
 #include "layerscope/status.h"
 #include "layerscope/tree.h"
 
@@ -30,52 +31,6 @@ namespace layerscope {
 // Version of the JSON documents produced by inspect_json()/list_json().
 // Bump on any incompatible change; document in docs/json-schema.md.
 inline constexpr int kSchemaVersion = 1;
-
-struct Progress {
-  std::string_view phase;  // "scan", "index", "verify"
-  uint64_t done = 0;       // bytes of the archive consumed so far
-  uint64_t total = 0;      // archive size
-  std::string_view detail; // e.g. the layer being indexed
-};
-// Return false to cancel; the pending call then fails with Code::kCancelled.
-using ProgressFn = std::function<bool(const Progress&)>;
-
-// Bounds on what one archive may cost; exceeding one is an error (code kLimit)
-// or a warning, never a crash or an unbounded allocation. tests/hostile/README.md
-// says why each default is what it is and what exceeding it reports.
-struct Limits {
-  uint64_t max_json_bytes = 64ull << 20;    // a manifest/config/index larger than this is refused
-  uint32_t max_json_depth = 256;            // nesting depth refused beyond this
-  uint64_t max_entries = 5'000'000;         // per archive, all layers together
-  uint64_t max_members = 1'000'000;         // outer archive members
-  double max_expansion_ratio = 2000.0;      // compressed layer inflating more than this is stopped
-  uint64_t max_expansion_floor = 1ull << 30;  // ... but only once past this many bytes
-  // A path or link target longer than Linux's PATH_MAX cannot be unpacked by any
-  // runtime, and every implicit parent of a deep path is listed with its full
-  // path: a layer holding one is refused; an outer member is ignored.
-  uint64_t max_path_bytes = 4096;
-  // Distinct paths (entries plus the implicit parents they imply) and the bytes
-  // of their interned names; both are capped below 2^32 whatever is asked (the
-  // path table's ids and name offsets are 32-bit).
-  uint64_t max_paths = 10'000'000;
-  uint64_t max_path_table_bytes = 1ull << 30;
-  // Image indexes: descriptors walked over all nested indexes together, and
-  // nested indexes read (each distinct (digest, inherited tags) once).
-  uint64_t max_index_descriptors = 100'000;
-  uint64_t max_nested_indexes = 1024;
-  uint32_t max_member_link_hops = 16;       // symlinks/hardlinks between outer members (<= 1024)
-  uint64_t max_warnings_per_code = 1000;    // the rest are counted in one summary warning
-  // Each distinct layer stack is merged on its own: the sum over distinct stacks
-  // of their entries (1500 images each adding a tiny layer over one 50,000-entry
-  // layer: 75 million entry merges, ~25 s, from a 5 MB archive).
-  uint64_t max_stacked_entries = 50'000'000;
-};
-
-struct OpenOptions {
-  ProgressFn progress;      // optional
-  bool verify = false;      // hash every blob and uncompressed layer (reads everything)
-  Limits limits;
-};
 
 struct ListOptions {
   int layer = -1;       // image layer; -1 = the top layer

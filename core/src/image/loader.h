@@ -7,7 +7,11 @@
 #include <unordered_map>
 #include <vector>
 
-#include "layerscope/session.h"
+#include "layerscope/byte_source.h"
+#include "layerscope/model.h"
+#include "layerscope/options.h"
+#include "layerscope/status.h"
+#include "layerscope/tree.h"
 
 namespace layerscope {
 
