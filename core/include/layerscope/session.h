@@ -28,7 +28,8 @@
 
 namespace layerscope {
 
-// Version of the JSON documents produced by inspect_json()/list_json().
+// Version of the JSON documents (inspect_json, list_json, path_history_json,
+// images_json, history_json).
 // Bump on any incompatible change; document in docs/json-schema.md.
 inline constexpr int kSchemaVersion = 1;
 
@@ -79,7 +80,7 @@ class Listing {
   void write_json(uint64_t offset, uint64_t limit, const std::function<void(std::string_view)>& out) const;
 
  private:
-  friend class Session;
+  friend class Listings;  // api/listings builds them
   std::shared_ptr<const ImageTreeCache> cache_;
   const PathTable* paths_ = nullptr;
   std::vector<TreeItem> items_;
@@ -107,6 +108,38 @@ class FileReader {
   uint64_t size_ = 0, pos_ = 0;
 };
 
+// docker `images` filters: `dangling=true|false`, `label=KEY[=VALUE]`,
+// `before=IMAGE`, `since=IMAGE` (IMAGE as resolve_image takes it).
+struct ImageFilter {
+  enum class Kind { kDangling, kLabel, kBefore, kSince };
+  Kind kind = Kind::kDangling;
+  std::string key;         // dangling: "true"/"false"; label: the label; before/since: the IMAGE
+  std::string value;       // label=K=V: V
+  bool has_value = false;  // label=K=V rather than label=K
+};
+// Parses "key=value" specs (as `-f` takes them); kInvalidArgument names a
+// malformed or unknown one.
+Result<std::vector<ImageFilter>> parse_image_filters(const std::vector<std::string>& specs);
+
+struct ImagesQuery {
+  std::vector<ImageFilter> filters;  // all must hold
+  std::string platform;              // keep that platform's images ("" = all)
+  bool all = false;                  // also the intermediate images of a legacy save (docker images -a)
+};
+
+// One image as `images` lists it.
+struct ImageSummary {
+  int index = -1;                 // into archive().images; -1 for an intermediate image
+  bool intermediate = false;      // a legacy save's <layer-id>/json below an image's top (untagged)
+  std::string id;                 // "sha256:<hex>": the config digest, or an intermediate's v1 ID; "" unknown
+  std::vector<std::string> tags;  // empty: untagged
+  std::string created;            // as recorded, "" when not
+  int64_t size = 0;               // uncompressed bytes of its layers and those below (docker's SIZE)
+  Platform platform;              // an intermediate recording none takes its image's
+  std::string v1_id, parent;      // legacy saves: its <layer-id> and the parent's ("" when none)
+  std::string error;              // an intermediate whose json could not be read: why
+};
+
 class Session {
  public:
   static Result<std::unique_ptr<Session>> open(std::shared_ptr<ByteSource> source,
@@ -129,6 +162,12 @@ class Session {
   // The images of `platform` (same matching as resolve_image, every variant of
   // an architecture when none is named); kInvalidArgument for a malformed value.
   Result<std::vector<int>> images_for_platform(std::string_view platform) const;
+
+  // The images `images` lists, in archive order (intermediate images last, each
+  // image's chain top-down), after the query's filters and platform. Errors: a
+  // before/since IMAGE that resolves to none (kNotFound/kAmbiguous), a malformed
+  // platform (kInvalidArgument).
+  Result<std::vector<ImageSummary>> images(const ImagesQuery& query) const;
 
   // Index of a blob's entries; nullptr when the layer is absent or failed.
   const LayerIndex* layer_index(int image, int layer) const;
@@ -165,6 +204,8 @@ class Session {
   // of the Latin-1 reading plus a "path_bytes" hex field). See docs/json-schema.md.
   std::string inspect_json() const;
   Result<std::string> list_json(int image, const ListOptions& opt) const;
+  Result<std::string> images_json(const ImagesQuery& query) const;
+  Result<std::string> history_json(int image) const;
 
  private:
   struct Impl;

@@ -1,56 +1,29 @@
+// The state behind one Session: the loaded archive and the caches of its
+// rooms. Everything mutable lives here, per Session, so several archives can be
+// open at once (nothing in api/ is global or static).
 #pragma once
 
-#include <list>
 #include <memory>
 #include <mutex>
-#include <string>
-#include <utility>
+#include <optional>
 #include <vector>
 
+#include "api/listings.h"
+#include "image/legacy_v1.h"
 #include "image/loader.h"
 #include "layerscope/session.h"
 
 namespace layerscope {
 
-struct ImageTreeCache {
-  std::vector<const LayerIndex*> layers;  // per image layer; nullptr when absent/unreadable
-  ImageChanges changes;
-};
-
-// A most-recently-used list: the value under `key` moved to the front, or nullptr.
-template <class K, class V>
-std::shared_ptr<const V> lru_get(std::list<std::pair<K, std::shared_ptr<const V>>>& lru, const K& key) {
-  for (auto it = lru.begin(); it != lru.end(); ++it) {
-    if (it->first == key) {
-      lru.splice(lru.begin(), lru, it);
-      return lru.front().second;
-    }
-  }
-  return nullptr;
-}
-
 struct Session::Impl {
+  explicit Impl(std::unique_ptr<Loaded> loaded) : L(std::move(loaded)), listings(*L) {}
   std::unique_ptr<Loaded> L;
-  std::mutex mu;
-  // Change sets keyed by an image's layer stack (its blob ids): images that
-  // share a stack share one, and only the kCacheSlots most recently used
-  // stacks are kept, so memory does not grow with the number of images.
-  static constexpr size_t kCacheSlots = 8;
-  std::list<std::pair<std::vector<int>, std::shared_ptr<const ImageTreeCache>>> lru;
-  std::shared_ptr<const ImageTreeCache> changes(int image);
+  Listings listings;  // change sets and listings, cached
 
-  // The most recent listings, keyed by (image, layer, merged, prefix): a page
-  // of a merged tree should not cost a merge of the whole image.
-  struct ListingKey {
-    int image;
-    int layer;
-    bool merged;
-    std::string prefix;
-    bool operator==(const ListingKey&) const = default;
-  };
-  static constexpr size_t kListingSlots = 4;
-  static constexpr uint64_t kListingItems = 4'000'000;  // 20 bytes each: ~80 MB
-  std::list<std::pair<ListingKey, std::shared_ptr<const Listing>>> listings;
+  // The legacy v1 records (<layer-id>/json), read on first use.
+  const std::vector<LegacyV1Image>& legacy();
+  std::mutex legacy_mu;
+  std::optional<std::vector<LegacyV1Image>> legacy_records;
 };
 
 }  // namespace layerscope

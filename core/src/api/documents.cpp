@@ -1,4 +1,5 @@
-// JSON documents of the session (schema: docs/json-schema.md).
+// api/documents — the JSON documents of a Session (schema: docs/json-schema.md):
+// inspect, ls, log, images, history. Serialised in one place (dump()).
 #include <algorithm>
 
 #include <nlohmann/json.hpp>
@@ -243,6 +244,70 @@ Result<std::string> Session::list_json(int image, const ListOptions& opt) const 
   std::string doc;
   l->write_json(opt.offset, opt.limit, [&](std::string_view piece) { doc.append(piece); });
   return doc;
+}
+
+namespace {
+OJson platform_json(const Platform& p) {
+  return {{"os", opt_str(p.os)}, {"architecture", opt_str(p.architecture)}, {"variant", opt_str(p.variant)}};
+}
+OJson short_id(const std::string& digest) {
+  return digest.size() > 19 ? OJson(text(digest.substr(7, 12))) : OJson(nullptr);
+}
+}  // namespace
+
+Result<std::string> Session::images_json(const ImagesQuery& query) const {
+  LS_ASSIGN_OR_RETURN(auto rows, images(query));
+  OJson j;
+  j["schema_version"] = kSchemaVersion;
+  OJson arr = OJson::array();
+  for (auto& r : rows) {
+    OJson x;
+    x["index"] = r.index >= 0 ? OJson(r.index) : OJson(nullptr);
+    x["intermediate"] = r.intermediate;
+    x["id"] = short_id(r.id);
+    x["config_digest"] = r.intermediate ? OJson(nullptr) : opt_str(r.id);
+    OJson tags = OJson::array();
+    for (auto& t : r.tags) tags.push_back(text(t));
+    x["tags"] = tags;
+    x["created"] = opt_str(r.created);
+    x["size"] = r.size;
+    x["platform"] = platform_json(r.platform);
+    x["v1_id"] = opt_str(r.v1_id);
+    x["parent"] = opt_str(r.parent);
+    if (!r.error.empty()) x["error"] = text(r.error);
+    arr.push_back(x);
+  }
+  j["images"] = arr;
+  return dump(j, 2);
+}
+
+Result<std::string> Session::history_json(int image) const {
+  const Archive& a = archive();
+  if (image < 0 || image >= static_cast<int>(a.images.size()))
+    return make_error(Code::kInvalidArgument, "no image #" + std::to_string(image));
+  const Image& img = a.images[image];
+  OJson j;
+  j["schema_version"] = kSchemaVersion;
+  j["image"] = image;
+  j["id"] = short_id(img.config_digest);
+  j["config_digest"] = opt_str(img.config_digest);
+  OJson arr = OJson::array();
+  for (auto& h : img.history) {
+    int64_t size = 0;
+    if (h.layer >= 0 && h.layer < static_cast<int>(img.layers.size())) {
+      int b = img.layers[h.layer].blob;
+      if (b >= 0 && a.blobs[b].uncompressed_size > 0) size = a.blobs[b].uncompressed_size;
+    }
+    arr.push_back({{"created", opt_str(h.created)},
+                   {"created_by", text(h.created_by)},
+                   {"author", opt_str(h.author)},
+                   {"comment", opt_str(h.comment)},
+                   {"empty_layer", h.empty_layer},
+                   {"layer", h.layer >= 0 ? OJson(h.layer) : OJson(nullptr)},
+                   {"size", size}});
+  }
+  j["history"] = arr;
+  return dump(j, 2);
 }
 
 }  // namespace layerscope

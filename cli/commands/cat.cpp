@@ -1,0 +1,41 @@
+// layerscope cat ARCHIVE [IMAGE] PATH [--layer N] [--platform P]: a file's bytes
+// as they are at the top layer, or at layer N.
+#include <cstdio>
+
+#include "command.h"
+#include "image_args.h"
+#include "output.h"
+
+namespace lscli {
+namespace {
+
+int run(const Context& ctx, const Args& a) {
+  int layer = -1;
+  if (int rc = layer_option(a, &layer); rc != kContinue) return rc;
+  auto opened = ctx.open(a.archives[0]);
+  if (!opened.ok()) return fail(opened.error());
+  const Session& s = *opened.value();
+  int im = 0;
+  std::string path;
+  if (int rc = image_and_path(a, s, true, &im, &path); rc != kContinue) return rc;
+  Status st = s.read_file(im, layer, path, [](const uint8_t* d, size_t n) {
+    return std::fwrite(d, 1, n, stdout) == n;
+  });
+  std::fflush(stdout);
+  if (!st.ok()) return fail(st.error());
+  return 0;
+}
+
+}  // namespace
+
+const Command& cat_command() {
+  static const Command c{
+      "cat", "ARCHIVE [IMAGE] PATH [--layer N] [--platform P]",
+      "a file's content at the top layer (or layer N), byte for byte", 1,
+      {{{"--layer"}, "N", "the file as it is at layer N"},
+       {{"--platform"}, "OS[/ARCH[/VARIANT]]", "pick the image of that platform"}},
+      run};
+  return c;
+}
+
+}  // namespace lscli

@@ -1,0 +1,53 @@
+#include "image_args.h"
+
+#include <cerrno>
+#include <cstdlib>
+
+#include "output.h"
+
+namespace lscli {
+
+int pick_image(const Args& a, const Session& s, const std::string& ref, int* image) {
+  auto r = s.resolve_image(ref, a.value("--platform"));
+  if (!r.ok()) return fail(r.error());
+  *image = r.value();
+  return kContinue;
+}
+
+int image_and_path(const Args& a, const Session& s, bool path_required, int* image, std::string* path) {
+  const std::string platform = a.value("--platform");
+  std::string img_ref;
+  if (a.pos.size() > 2)
+    return usage_error(a.command + " takes ARCHIVE [IMAGE] " + (path_required ? "PATH" : "[PATH]"), a.command);
+  if (a.pos.size() == 2) {
+    img_ref = a.pos[0];
+    *path = a.pos[1];
+  } else if (a.pos.size() == 1) {
+    // One word: a PATH if it has a slash, or if one image is meant anyway (the
+    // archive holds one, or --platform picks one) and the word names no image.
+    if (path_required || a.pos[0].find('/') != std::string::npos ||
+        (s.resolve_image("", platform).ok() && !s.resolve_image(a.pos[0], platform).ok())) {
+      *path = a.pos[0];
+    } else {
+      img_ref = a.pos[0];
+    }
+  } else if (path_required) {
+    return usage_error(a.command + ": missing PATH", a.command);
+  }
+  return pick_image(a, s, img_ref, image);
+}
+
+int layer_option(const Args& a, int* layer) {
+  *layer = -1;
+  if (!a.has("--layer")) return kContinue;
+  std::string n = a.value("--layer");
+  char* end = nullptr;
+  errno = 0;
+  long x = std::strtol(n.c_str(), &end, 10);
+  if (n.empty() || *end || errno || x < 0 || x > 1000000)
+    return usage_error("--layer needs a layer number, got '" + n + "'", a.command);
+  *layer = static_cast<int>(x);
+  return kContinue;
+}
+
+}  // namespace lscli

@@ -1,0 +1,21 @@
+// Operands and options that name an image or a layer: [IMAGE] [PATH] after
+// ARCHIVE, --platform, --layer N. Each returns an exit status when it fails
+// (printed already), or kContinue.
+#pragma once
+
+#include <string>
+
+#include "command.h"
+
+namespace lscli {
+
+inline constexpr int kContinue = -1;
+
+// The image `ref` names ("" = the only one), narrowed by --platform.
+int pick_image(const Args& a, const Session& s, const std::string& ref, int* image);
+// ls/cat/log: the operands after ARCHIVE are [IMAGE] [PATH] (PATH required or not).
+int image_and_path(const Args& a, const Session& s, bool path_required, int* image, std::string* path);
+// --layer N (-1 when absent); a usage error when N is not a layer number.
+int layer_option(const Args& a, int* layer);
+
+}  // namespace lscli

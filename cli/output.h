@@ -1,0 +1,30 @@
+// Printing shared by the commands: errors and usage errors (which return the
+// exit status to hand back), and docker's ways of showing sizes, ages, modes, IDs.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "layerscope/session.h"
+
+namespace lscli {
+
+using namespace layerscope;
+
+// "layerscope: error: CODE: MESSAGE (at WHERE)" on stderr (archive bytes
+// escaped), plus how to raise a bound for kLimit; returns 1.
+int fail(const Error& e);
+// "layerscope: MESSAGE" and where to find help (`command`'s own when given); returns 2.
+int usage_error(const std::string& message, const std::string& command = {});
+
+std::string human_size(int64_t n);            // docker's units: 1000-based, 3 significant digits
+std::string ago(const std::string& created);  // "3 days ago", "N/A"
+std::string mode_string(EntryType t, uint32_t mode);  // "drwxr-xr-x"
+// 12 hex digits of a "sha256:<hex>" ID, the whole ID with no_trunc, "<none>" for none; escaped.
+std::string short_id(const std::string& digest, bool no_trunc);
+// "repo:tag" -> repo, tag ("<none>" when the reference has none).
+void split_tag(const std::string& tag, std::string* repo, std::string* t);
+// Writes a document and a newline to stdout.
+void print_document(const std::string& doc);
+
+}  // namespace lscli

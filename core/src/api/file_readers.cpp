@@ -1,0 +1,212 @@
+#include "api/file_readers.h"
+
+#include <algorithm>
+#include <functional>
+#include <utility>
+#include <vector>
+
+#include "archive/layer_stream.h"
+#include "archive/tar_reader.h"
+
+namespace layerscope {
+
+namespace {
+
+// Uncompressed layer in a seekable archive: positional reads of the entry's bytes.
+class DirectFileReader final : public FileReader {
+ public:
+  DirectFileReader(std::shared_ptr<ByteSource> layer, uint64_t offset, uint64_t size, std::string where)
+      : layer_(std::move(layer)), offset_(offset), where_(std::move(where)) {
+    size_ = size;
+  }
+  Result<size_t> read(void* buf, size_t n) override {
+    if (pos_ >= size_) return size_t{0};
+    n = static_cast<size_t>(std::min<uint64_t>(n, size_ - pos_));
+    Status st = read_exact(*layer_, offset_ + pos_, buf, n);
+    if (!st.ok()) {
+      Error e = st.take_error();
+      if (e.code == Code::kTruncated) e.message = "layer data ends inside this file: " + e.message;
+      return with_where(std::move(e), where_);
+    }
+    pos_ += n;
+    return n;
+  }
+  Status seek(uint64_t offset) override {
+    if (offset > size_) return make_error(Code::kInvalidArgument, "seek past the end of the file", where_);
+    pos_ = offset;
+    return Status::Ok();
+  }
+
+ private:
+  std::shared_ptr<ByteSource> layer_;
+  uint64_t offset_;
+  std::string where_;
+};
+
+// Compressed layer, or any layer of a compressed archive: a decoder positioned at the entry.
+class StreamFileReader final : public FileReader {
+ public:
+  using Opener = std::function<Result<std::pair<std::unique_ptr<TarReader>, std::unique_ptr<LayerStream>>>()>;
+  static Result<std::unique_ptr<StreamFileReader>> make(Opener open, uint64_t data_offset, uint64_t size,
+                                                        std::string where) {
+    std::unique_ptr<StreamFileReader> r(new StreamFileReader());
+    r->open_ = std::move(open);
+    r->data_offset_ = data_offset;
+    r->size_ = size;
+    r->where_ = std::move(where);
+    LS_RETURN_IF_ERROR(r->start());
+    return r;
+  }
+  Result<size_t> read(void* buf, size_t n) override {
+    if (pos_ >= size_) return size_t{0};
+    n = static_cast<size_t>(std::min<uint64_t>(n, size_ - pos_));
+    LS_ASSIGN_OR_RETURN(size_t got, ls_->read(buf, n));
+    if (got == 0)
+      return make_error(Code::kTruncated,
+                        "file ends after " + std::to_string(pos_) + " of " + std::to_string(size_) + " bytes", where_);
+    pos_ += got;
+    return got;
+  }
+  Status seek(uint64_t offset) override {
+    if (offset > size_) return make_error(Code::kInvalidArgument, "seek past the end of the file", where_);
+    if (offset < pos_) LS_RETURN_IF_ERROR(start());
+    std::vector<uint8_t> junk(std::min<uint64_t>(1 << 20, offset - pos_ + 1));
+    while (pos_ < offset) {
+      LS_ASSIGN_OR_RETURN(size_t got, read(junk.data(), static_cast<size_t>(std::min<uint64_t>(junk.size(), offset - pos_))));
+      (void)got;
+    }
+    return Status::Ok();
+  }
+
+ private:
+  StreamFileReader() = default;
+  Status start() {
+    ls_.reset();
+    outer_.reset();
+    LS_ASSIGN_OR_RETURN(auto pair, open_());
+    outer_ = std::move(pair.first);
+    ls_ = std::move(pair.second);
+    TarHeader h;
+    for (;;) {
+      LS_ASSIGN_OR_RETURN(bool more, ls_->next(&h));
+      if (!more) return make_error(Code::kNotFound, "entry vanished on the second pass", where_);
+      if (h.data_offset == data_offset_) break;
+    }
+    pos_ = 0;
+    return Status::Ok();
+  }
+  Opener open_;
+  std::unique_ptr<TarReader> outer_;
+  std::unique_ptr<LayerStream> ls_;
+  uint64_t data_offset_ = 0;
+  std::string where_;
+};
+
+}  // namespace
+
+Result<std::unique_ptr<FileReader>> open_file_reader(const Loaded& L, Listings& listings, int image, int layer,
+                                                     std::string_view path) {
+  const Archive& a = L.archive;
+  const PathTable& paths = L.paths;
+  if (image < 0 || image >= static_cast<int>(a.images.size()))
+    return make_error(Code::kInvalidArgument, "no image #" + std::to_string(image));
+  const Image& img = a.images[image];
+  int nl = static_cast<int>(img.layers.size());
+  int upto = layer < 0 ? nl - 1 : layer;
+  if (upto >= nl || nl == 0)
+    return make_error(Code::kInvalidArgument, "layer " + std::to_string(upto) + " does not exist; the image has " +
+                                                  std::to_string(nl) + " layers");
+  std::string norm;
+  normalize_path(path, &norm);
+  auto cache_ptr = listings.changes(image);
+  const auto& cache = *cache_ptr;
+  std::string where = std::string(path) + " @ layer " + std::to_string(upto);
+  PathId pid = paths.find(norm);
+  if (pid == kNoPath) return make_error(Code::kNotFound, "no such file in this image", where);
+  // Which layer holds the path's content at `upto`: the last layer at or below
+  // it that changed the path (the change sets record every deletion, including
+  // paths hidden by an opaque dir or a replaced parent, so this is the merged
+  // tree's answer without merging).
+  const TreeItem* hit = nullptr;
+  for (int li = upto; li >= 0 && !hit; --li) hit = find_change(cache.changes.changes[li], pid);
+  if (hit && hit->change == Change::kDeleted) hit = nullptr;
+  if (!hit) return make_error(Code::kNotFound, "path does not exist at this layer (absent or deleted)", where);
+  const LayerIndex* li = cache.layers[hit->layer];
+  if (hit->implicit || !li) return make_error(Code::kInvalidArgument, "is a directory", where);
+  const Entry* en = &li->entries[hit->entry];
+  // Hardlinks: the content is that of the target entry in the same layer.
+  for (int hops = 0; en->type == EntryType::kHardlink && hops < 8; ++hops) {
+    const Entry* tgt = nullptr;
+    for (size_t k = 0; k < li->entries.size(); ++k)
+      if (li->entries[k].path == en->link && li->entries[k].type != EntryType::kHardlink) { tgt = &li->entries[k]; break; }
+    if (!tgt)
+      for (size_t k = 0; k < li->entries.size(); ++k)
+        if (li->entries[k].path == en->link && &li->entries[k] != en) { tgt = &li->entries[k]; break; }
+    if (!tgt) return make_error(Code::kNotFound, "hardlink target " + paths.path(en->link) + " is not in this layer", where);
+    en = tgt;
+  }
+  if (en->type == EntryType::kHardlink) return make_error(Code::kCorrupt, "hardlinks form a loop", where);
+  if (en->type == EntryType::kDir) return make_error(Code::kInvalidArgument, "is a directory", where);
+  if (en->type == EntryType::kSymlink)
+    return make_error(Code::kInvalidArgument,
+                      "is a symlink to " + (en->link < li->strings.size() ? li->strings[en->link] : std::string("?")) +
+                          "; read its target instead",
+                      where);
+  if (en->type != EntryType::kFile) return make_error(Code::kInvalidArgument, "is not a regular file", where);
+  const Blob& b = a.blobs[img.layers[hit->layer].blob];
+  uint64_t size = static_cast<uint64_t>(en->size);
+  // Positional reads only for plain entries: a sparse entry's stored bytes are
+  // a map and segments, which libarchive expands when it reads the entry.
+  if (L.random_access && b.compression == Compression::kNone && !(en->data_offset & kSparseDataOffset)) {
+    LS_ASSIGN_OR_RETURN(auto ws, L.member_source(b.member));
+    if (en->data_offset + size > ws->size())
+      return make_error(Code::kTruncated, "layer data ends inside this file", where);
+    return std::unique_ptr<FileReader>(new DirectFileReader(ws, en->data_offset, size, where));
+  }
+  LayerStreamOptions lo;
+  lo.max_expansion_floor = L.options.limits.max_expansion_floor;
+  lo.max_expansion_ratio = L.options.limits.max_expansion_ratio;
+  const Loaded* lp = &L;
+  std::string member = b.member;
+  auto opener = [lp, member, lo]() -> Result<std::pair<std::unique_ptr<TarReader>, std::unique_ptr<LayerStream>>> {
+    std::pair<std::unique_ptr<TarReader>, std::unique_ptr<LayerStream>> out;
+    if (lp->random_access) {
+      LS_ASSIGN_OR_RETURN(auto ws, lp->member_source(member));
+      LS_ASSIGN_OR_RETURN(out.second, LayerStream::open(ws, lo, member));
+      return out;
+    }
+    LS_ASSIGN_OR_RETURN(out.first, TarReader::open(lp->src, lp->src->name()));
+    TarHeader oh;
+    std::string on;
+    for (;;) {
+      LS_ASSIGN_OR_RETURN(bool more, out.first->next(&oh));
+      if (!more) return make_error(Code::kNotFound, "layer member vanished on the second pass", member);
+      normalize_path(oh.path, &on);
+      if (on == member) break;
+    }
+    LS_ASSIGN_OR_RETURN(out.second, LayerStream::open_stream({}, out.first->member_pull(), lo, member));
+    return out;
+  };
+  LS_ASSIGN_OR_RETURN(auto r, StreamFileReader::make(opener, en->data_offset, size, where));
+  return std::unique_ptr<FileReader>(std::move(r));
+}
+
+Status drain_reader(FileReader& reader, const ChunkSink& sink, const ProgressFn& progress, std::string_view where) {
+  FileReader* r = &reader;
+  std::vector<uint8_t> buf(static_cast<size_t>(std::min<uint64_t>(r->size(), 1 << 20)) + 1);
+  for (;;) {
+    LS_ASSIGN_OR_RETURN(size_t n, r->read(buf.data(), buf.size()));
+    if (n == 0) break;
+    if (!sink(buf.data(), n)) return Status::Ok();
+    if (progress) {
+      Progress p;
+      p.phase = "read";
+      p.done = r->position();
+      p.total = r->size();
+      if (!progress(p)) return make_error(Code::kCancelled, "cancelled", std::string(where));
+    }
+  }
+  return Status::Ok();
+}
+
+}  // namespace layerscope

@@ -1,0 +1,24 @@
+// api/file_readers — one file's content at a layer, as a cursor: positional
+// reads in an uncompressed layer of a seekable archive, a decoder positioned at
+// the entry otherwise (compressed layers, or an archive compressed as a whole).
+#pragma once
+
+#include <memory>
+#include <string_view>
+
+#include "api/listings.h"
+#include "image/loader.h"
+#include "layerscope/session.h"
+
+namespace layerscope {
+
+// The reader of `path` as it is at `layer` (-1 = top) of `image` in the merged
+// view (hardlinks followed, symlinks refused). Valid while `loaded` lives.
+Result<std::unique_ptr<FileReader>> open_file_reader(const Loaded& loaded, Listings& listings, int image, int layer,
+                                                     std::string_view path);
+
+// Drains `reader` into `sink` (false from the sink stops early, not an error),
+// reporting "read" progress; `where` names the file in a cancellation.
+Status drain_reader(FileReader& reader, const ChunkSink& sink, const ProgressFn& progress, std::string_view where);
+
+}  // namespace layerscope

@@ -1,0 +1,157 @@
+#include "api/listings.h"
+
+#include <algorithm>
+
+namespace layerscope {
+namespace {
+
+// A most-recently-used list: the value under `key` moved to the front, or nullptr.
+template <class K, class V>
+std::shared_ptr<const V> lru_get(std::list<std::pair<K, std::shared_ptr<const V>>>& lru, const K& key) {
+  for (auto it = lru.begin(); it != lru.end(); ++it) {
+    if (it->first == key) {
+      lru.splice(lru.begin(), lru, it);
+      return lru.front().second;
+    }
+  }
+  return nullptr;
+}
+
+}  // namespace
+
+const TreeItem* find_change(const std::vector<TreeItem>& changes, PathId path) {
+  for (const TreeItem& it : changes)
+    if (it.path == path) return &it;
+  return nullptr;
+}
+
+void fill_from_entry(ListedEntry* e, const Entry& en, const LayerIndex& li, const PathTable& paths) {
+  e->type = en.type;
+  e->size = en.size;
+  e->mode = en.mode;
+  e->uid = en.uid;
+  e->gid = en.gid;
+  e->mtime = en.mtime;
+  if (en.type == EntryType::kSymlink && en.link < li.strings.size()) e->link = li.strings[en.link];
+  if (en.type == EntryType::kHardlink) e->link = paths.path(en.link);
+}
+
+std::shared_ptr<const ImageTreeCache> Listings::changes(int image) {
+  std::lock_guard<std::mutex> g(mu_);
+  const Image& img = L_.archive.images[image];
+  std::vector<int> key;
+  for (auto& l : img.layers) key.push_back(l.blob);
+  if (auto hit = lru_get(lru_, key)) return hit;
+  auto c = std::make_shared<ImageTreeCache>();
+  for (auto& l : img.layers) {
+    const Blob* b = l.blob >= 0 ? &L_.archive.blobs[l.blob] : nullptr;
+    c->layers.push_back(b && b->present && b->indexed ? &L_.indexes[l.blob] : nullptr);
+  }
+  if (!c->layers.empty()) merge_layers(L_.paths, c->layers, static_cast<int>(c->layers.size()) - 1, &c->changes);
+  lru_.emplace_front(std::move(key), c);
+  if (lru_.size() > kCacheSlots) lru_.pop_back();
+  return c;
+}
+
+Result<std::vector<ChangeCounts>> Listings::change_counts(int image) {
+  if (image < 0 || image >= static_cast<int>(L_.archive.images.size()))
+    return make_error(Code::kInvalidArgument, "no image #" + std::to_string(image));
+  auto c_ptr = changes(image);
+  const auto& c = *c_ptr;
+  std::vector<ChangeCounts> out;
+  for (size_t li = 0; li < c.changes.changes.size(); ++li) {
+    ChangeCounts cc;
+    const LayerIndex* idx = c.layers[li];
+    for (auto& it : c.changes.changes[li]) {
+      int64_t size = 0;
+      if (idx && it.entry < idx->entries.size()) size = idx->entries[it.entry].size;
+      if (it.change == Change::kAdded) { ++cc.added; cc.added_bytes += size; }
+      else if (it.change == Change::kModified) { ++cc.modified; cc.modified_bytes += size; }
+      else if (it.change == Change::kDeleted) ++cc.deleted;
+    }
+    out.push_back(cc);
+  }
+  return out;
+}
+
+Result<std::shared_ptr<const Listing>> Listings::listing(int image, const ListOptions& opt) {
+  const Archive& a = L_.archive;
+  const PathTable& paths = L_.paths;
+  if (image < 0 || image >= static_cast<int>(a.images.size()))
+    return make_error(Code::kInvalidArgument, "no image #" + std::to_string(image));
+  const Image& img = a.images[image];
+  int nl = static_cast<int>(img.layers.size());
+  int layer = opt.layer < 0 ? nl - 1 : opt.layer;
+  if (nl > 0 && layer >= nl)
+    return make_error(Code::kInvalidArgument,
+                      "layer " + std::to_string(layer) + " does not exist; the image has " + std::to_string(nl) +
+                          " layers (0.." + std::to_string(nl - 1) + ")");
+  std::string prefix;
+  normalize_path(opt.prefix, &prefix);
+  PathId pid = prefix.empty() ? kRootPath : paths.find(prefix);
+  if (pid == kNoPath) return make_error(Code::kNotFound, "no such path in the archive", opt.prefix);
+
+  ListingKey key{image, layer, opt.merged, prefix};
+  {
+    std::lock_guard<std::mutex> g(mu_);
+    if (auto hit = lru_get(listings_, key)) return hit;
+  }
+  auto out = std::make_shared<Listing>();
+  out->paths_ = &paths;
+  out->image_ = image;
+  out->layer_ = layer;
+  out->merged_ = opt.merged;
+  if (nl > 0) {
+    out->cache_ = changes(image);
+    const ImageTreeCache& cache = *out->cache_;
+    if (opt.merged) {
+      // With the change sets, each item carries what the layer that last wrote it did (A/M).
+      ImageChanges upto;
+      out->items_ = merge_layers(paths, cache.layers, layer, &upto).items;
+    } else {
+      out->items_ = cache.changes.changes[layer];
+    }
+    if (pid != kRootPath) {
+      auto& v = out->items_;
+      v.erase(std::remove_if(v.begin(), v.end(),
+                             [&](const TreeItem& it) { return it.path != pid && !paths.is_ancestor(pid, it.path); }),
+              v.end());
+    }
+    out->items_.shrink_to_fit();
+  }
+  std::lock_guard<std::mutex> g(mu_);
+  auto& lru = listings_;
+  lru.emplace_front(std::move(key), out);
+  // At most kListingSlots listings, and fewer when they are large: the items of
+  // the cached listings together stay under kListingItems (the newest is always kept).
+  uint64_t items = 0;
+  size_t keep = 0;
+  for (auto& [k, l] : lru) {
+    items += l->size();
+    if (keep > 0 && (keep >= kListingSlots || items > kListingItems)) break;
+    ++keep;
+  }
+  while (lru.size() > keep) lru.pop_back();
+  return std::shared_ptr<const Listing>(std::move(out));
+}
+
+ListedEntry Listing::entry(uint64_t i) const {
+  const TreeItem& it = items_[i];
+  ListedEntry e;
+  e.path = paths_->path(it.path);
+  e.layer = it.layer;
+  e.change = it.change;
+  e.implicit = it.implicit;
+  const LayerIndex* li = it.layer >= 0 ? cache_->layers[it.layer] : nullptr;
+  if (it.change == Change::kDeleted) {
+    e.type = EntryType::kOther;
+  } else if (it.implicit || !li || it.entry >= li->entries.size()) {
+    e.type = EntryType::kDir;
+    e.mode = 040755;
+  } else {
+    fill_from_entry(&e, li->entries[it.entry], *li, *paths_);
+  }
+  return e;
+}
+
+}  // namespace layerscope

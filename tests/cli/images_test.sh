@@ -1,0 +1,123 @@
+#!/usr/bin/env bash
+# images --json against every fixture's truth, and images -a: the intermediate
+# images of a legacy docker save, computed independently from the archive's
+# <layer-id>/json members with Python's tarfile.
+source "$(dirname "$0")/lib.sh"
+shopt -s nullglob
+ALL=("$FIX"/*.tar)
+
+for f in "${ALL[@]}"; do
+  name=$(basename "$f" .tar)
+  if ! "$BIN" images "$f" --json >"$TMP/$name.json" 2>"$TMP/err"; then
+    bad "images --json $name failed: $(head -c 300 "$TMP/err")"; continue
+  fi
+  if msg=$($PY - "$TMP/$name.json" "$FIX/$name.truth.json" <<'PYEOF'
+import json, sys
+j = json.load(open(sys.argv[1])); t = json.load(open(sys.argv[2]))
+errs = []
+def check(c, m):
+    if not c: errs.append(m)
+check(j.get("schema_version") == 1, "schema_version %r" % j.get("schema_version"))
+ims = j.get("images", [])
+check(len(ims) == t["image_count"], "%d images, want %d" % (len(ims), t["image_count"]))
+check(all(not i["intermediate"] for i in ims), "intermediate images without -a")
+for ti in t["images"]:
+    m = [i for i in ims if i["config_digest"] == ti["config_digest"]]
+    if len(m) != 1:
+        errs.append("no image %s" % ti["config_digest"]); continue
+    i = m[0]
+    check(set(i["tags"]) == set(ti.get("repo_tags") or ti.get("ref_names") or []), "tags %r" % i["tags"])
+    check(i["id"] == ti["config_digest"][7:19], "id %r" % i["id"])
+    check(i["created"] == ti.get("created"), "created %r, want %r" % (i["created"], ti.get("created")))
+    check(i["size"] == sum(l["uncompressed_size"] for l in ti["layers"]), "size %r" % i["size"])
+    check(i["platform"]["os"] == ti.get("os") and i["platform"]["architecture"] == ti.get("architecture"),
+          "platform %r" % i["platform"])
+print("; ".join(errs))
+sys.exit(1 if errs else 0)
+PYEOF
+  ); then ok "images --json $name matches the truth"
+  else bad "images --json $name: $msg"; fi
+done
+
+# The v1 records of a legacy save, read with tarfile: every <64 hex>/json, the
+# image tops (the directory of each manifest.json entry's last layer), and each
+# intermediate's size (its layer.tar and those of its parents).
+expected() {
+  $PY - "$1" <<'PYEOF'
+import json, re, sys, tarfile
+t = tarfile.open(sys.argv[1])
+names = {m.name: m for m in t.getmembers()}
+def size_of(path):
+    m = names.get(path)
+    hops = 0
+    while m is not None and (m.issym() or m.islnk()) and hops < 16:
+        target = m.linkname if m.islnk() else "/".join(path.split("/")[:-1] + [m.linkname])
+        parts = []
+        for c in target.split("/"):
+            if c == "..": parts and parts.pop()
+            elif c not in ("", "."): parts.append(c)
+        path = "/".join(parts); m = names.get(path); hops += 1
+    return m.size if m is not None and m.isfile() else 0
+recs = {}
+for n, m in names.items():
+    if re.fullmatch(r"[0-9a-f]{64}/json", n):
+        recs[n[:64]] = json.load(t.extractfile(m))
+tops = {e["Layers"][-1].split("/")[0] for e in json.load(t.extractfile("manifest.json"))}
+rows = []
+for i in sorted(set(recs) - tops):
+    size, c, seen = 0, i, set()
+    while c in recs and c not in seen:
+        seen.add(c); size += size_of(c + "/layer.tar"); c = recs[c].get("parent", "")
+    rows.append({"v1_id": i, "parent": recs[i].get("parent") or None, "created": recs[i].get("created"), "size": size})
+print(json.dumps(rows))
+PYEOF
+}
+
+for f in "$MULTI" "$FEAT"; do
+  name=$(basename "$f" .tar)
+  expected "$f" >"$TMP/want-a.json"
+  n_int=$($PY -c 'import json,sys; print(len(json.load(open(sys.argv[1]))))' "$TMP/want-a.json")
+  [ "$n_int" -gt 0 ] || bad "$name: the fixture records no intermediate image"
+  "$BIN" images "$f" -a --json >"$TMP/got-a.json" 2>"$TMP/err" || bad "images -a --json $name: $(head -c 300 "$TMP/err")"
+  if msg=$($PY - "$TMP/got-a.json" "$TMP/want-a.json" <<'PYEOF'
+import json, sys
+j = json.load(open(sys.argv[1])); want = json.load(open(sys.argv[2]))
+got = sorted(({k: i[k] for k in ("v1_id", "parent", "created", "size")} for i in j["images"] if i["intermediate"]),
+             key=lambda r: r["v1_id"])
+errs = []
+if got != want: errs.append("intermediates %r, want %r" % (got, want))
+for i in j["images"]:
+    if i["intermediate"]:
+        if i["tags"] or i["index"] is not None or i["config_digest"] is not None or i["id"] != i["v1_id"][:12]:
+            errs.append("intermediate row %r" % i)
+print("; ".join(errs)[:1500])
+sys.exit(1 if errs else 0)
+PYEOF
+  ); then ok "images -a --json $name: the $n_int intermediate images of its <layer-id>/json chain"
+  else bad "images -a --json $name: $msg"; fi
+
+  # The table: the tagged rows as without -a, plus one <none> <none> row per intermediate.
+  "$BIN" images "$f" >"$TMP/plain"
+  "$BIN" images "$f" -a >"$TMP/all"
+  want_ids=$($PY -c 'import json,sys; print(" ".join(sorted(r["v1_id"][:12] for r in json.load(open(sys.argv[1])))))' "$TMP/want-a.json")
+  got_ids=$(awk 'NR > 1 && $1 == "<none>" && $2 == "<none>" {print $3}' "$TMP/all" | sort | tr '\n' ' ' | sed 's/ $//')
+  [ "$got_ids" = "$want_ids" ] && ok "images -a $name: one <none> <none> row per intermediate image" \
+    || bad "images -a $name: <none> rows [$got_ids], want [$want_ids]"
+  head -n "$(wc -l <"$TMP/plain")" "$TMP/all" | cmp -s - "$TMP/plain" \
+    && ok "images -a $name: the rows without -a come first, unchanged" || bad "images -a $name: tagged rows differ"
+  got_q=$("$BIN" images "$f" -a -q | wc -l)
+  want_q=$(( $("$BIN" images "$f" -q | wc -l) + n_int ))
+  [ "$got_q" -eq "$want_q" ] && ok "images -a -q $name: $got_q IDs" || bad "images -a -q $name: $got_q IDs, want $want_q"
+  n=$("$BIN" images "$f" -a -f dangling=false | tail -n +2 | wc -l)
+  m=$(tail -n +2 "$TMP/plain" | wc -l)
+  [ "$n" -eq "$m" ] && ok "images -a -f dangling=false $name: tagged rows only" || bad "images -a dangling=false: $n rows, want $m"
+done
+
+# Other layouts record no v1 images: -a adds nothing.
+for f in "$FIX"/skopeo-oci-archive-zstd-features.tar "$FIX"/containerd16-export-features.tar; do
+  [ -f "$f" ] || continue
+  a=$("$BIN" images "$f" -a | wc -l); b=$("$BIN" images "$f" | wc -l)
+  [ "$a" -eq "$b" ] && ok "images -a $(basename "$f" .tar): no intermediate rows" || bad "images -a $(basename "$f"): $a vs $b lines"
+done
+
+finish
