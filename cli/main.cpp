@@ -46,7 +46,7 @@ const std::vector<const Command*>& commands() {
 // Options every command takes.
 const std::vector<OptionSpec>& common_options() {
   static const std::vector<OptionSpec> opts{
-      {{"--limit"}, "NAME=N", "raise or lower a bound on what an archive may cost (repeatable; see --help)"},
+      {{"--limit"}, "NAME=N", "raise or lower a bound (repeatable; NAMEs below)"},
       {{"--progress"}, nullptr, "progress on stderr"},
       {{"-h", "--help"}, nullptr, "this command's options"}};
   return opts;
@@ -71,6 +71,7 @@ void print_command_help(const Command& c) {
   for (auto& o : c.options) show(o);
   std::printf("\ncommon options:\n");
   for (auto& o : common_options()) show(o);
+  std::printf("\n");
   std::fputs(kLimitsHelp, stdout);
 }
 
