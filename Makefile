@@ -9,7 +9,7 @@ NATIVE := build/native
 ASAN := build/asan
 WASM := build/wasm
 
-.PHONY: all setup build native wasm web test test-native test-asan test-wasm test-e2e test-fuzz demo clean
+.PHONY: all setup build native wasm web test test-native test-asan test-wasm test-web-unit test-e2e test-fuzz demo clean
 
 all: build
 
@@ -32,13 +32,17 @@ wasm: setup
 	  emcmake cmake -S . -B $(WASM) -G Ninja -DCMAKE_BUILD_TYPE=Release -DLAYERSCOPE_WASM_DEPS="$$deps" >/dev/null && \
 	  ninja -C $(WASM) -j$(JOBS)
 
-test: build test-native test-asan test-wasm test-e2e test-fuzz
+test: build test-native test-asan test-wasm test-web-unit test-e2e test-fuzz
 	@echo "all test suites passed"
 
 # A short libFuzzer run of each target (clang, ASan+UBSan); crashers land in fuzz/crashes/.
 FUZZ_SECONDS ?= 60
 test-fuzz: setup
 	@fuzz/run.sh $(FUZZ_SECONDS)
+
+# Node unit tests of the page's state/ (vitest; no browser, no worker): see web/README.md.
+test-web-unit: web
+	@cd web && npx vitest run --environment node
 
 # Browser end-to-end tests (Playwright + Debian chromium): see web/test-e2e.sh.
 test-e2e: web

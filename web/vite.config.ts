@@ -1,4 +1,5 @@
-// Vite build of the inspector.
+/// <reference types="vitest/config" />
+// Vite build of the inspector (and the config of its node unit tests: `npx vitest run`).
 //   vite build                 -> dist/        relative base: works under any sub-path
 //   vite build --mode single   -> dist-single/ one self-contained HTML (wasm + iife worker inlined), works from file://
 // The wasm module comes from LAYERSCOPE_WASM_DIR (default ../build/wasm/wasm/esm):
@@ -130,6 +131,8 @@ export default defineConfig(({ mode }) => {
       modulePreload: { polyfill: false },
     },
     server: { fs: { allow: [repo, wasmDir] } },
+    // Unit tests of state/ in node (make test-web-unit): pure logic, no DOM, no worker.
+    test: { include: ['src/**/*.test.ts'], environment: 'node' },
     plugins: single ? [viteSingleFile({ removeViteModuleLoader: true }), cspSingle()] : [exampleArchive(), cspMeta()],
   };
 });

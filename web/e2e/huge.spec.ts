@@ -20,7 +20,7 @@ test('a 4.5 GiB archive: sizes past 4 GiB, headers only, a file stored past 4 Gi
   await openFile(page, huge);
   await expect(page.locator('#tags .chip')).toHaveText(['huge:1']);
   await expect(page.locator('#archive-panel')).toContainText('4.50 GiB');
-  const read = await page.evaluate(() => document.querySelector('layer-scope')!.current!.engine.bytesRead());
+  const read = await page.evaluate(() => document.querySelector('layer-scope-app')!.current!.engine.bytesRead());
   expect(read).toBeLessThan(1 << 20);
   await page.locator('#view-merged').click();
   // The 4.5 GiB entry's own size, not only the archive's (a wrapped 32-bit size would be ~512 MiB).

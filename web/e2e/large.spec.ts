@@ -104,7 +104,7 @@ test('verify digests runs beside browsing, shows progress and can be cancelled',
   await page.locator('#file').setInputFiles(big);
   await expect(page.locator('#archive-panel')).toBeVisible({ timeout: 180_000 });
   const engine = () => page.evaluate(() => {
-    const e = document.querySelector('layer-scope')!.current!.engine;
+    const e = document.querySelector('layer-scope-app')!.current!.engine;
     return { browse: e.workersSpawned, verify: e.verifyWorkersSpawned };
   });
   const before = await engine();

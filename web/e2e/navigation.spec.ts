@@ -170,9 +170,9 @@ test('several archives open, one current', async ({ page }) => {
 test('cancel terminates the worker; the next request respawns it and re-indexes', async ({ page }) => {
   await page.goto('./');
   await openFile(page, fixture('docker20-save-features'));
-  const spawned = () => page.evaluate(() => document.querySelector('layer-scope')!.current!.engine.workersSpawned);
+  const spawned = () => page.evaluate(() => document.querySelector('layer-scope-app')!.current!.engine.workersSpawned);
   expect(await spawned()).toBe(1);
-  await page.evaluate(() => document.querySelector('layer-scope')!.current!.cancel());
+  await page.evaluate(() => document.querySelector('layer-scope-app')!.current!.cancel());
   await page.locator('#view-merged').click();
   await filter(page, 'config.ini');
   await page.locator('.r[data-path="etc/app/config.ini"]').click();

@@ -75,7 +75,7 @@ for (const scheme of ['light', 'dark'] as const) {
 test('theme toggle: follow the system, light, dark', async ({ page }) => {
   await page.emulateMedia({ colorScheme: 'light' });
   await page.goto('./');
-  const host = page.locator('layer-scope');
+  const host = page.locator('layer-scope-app');
   const bg = () => host.evaluate((e) => getComputedStyle(e).backgroundColor);
   const light = await bg();
   await page.locator('#theme').click(); // auto -> light

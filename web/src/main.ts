@@ -1,3 +1,4 @@
-// The standalone page: just the <layer-scope> element, full window.
-import './components/layer-scope';
+// The standalone page: the application shell <layer-scope-app>, full window.
+// (It also defines the embeddable <layer-scope>, which the shell uses.)
+import './app/layer-scope-app';
 import './page.css';

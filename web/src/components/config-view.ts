@@ -1,134 +1,18 @@
 // The image config, readable (entrypoint, command, env, ports, volumes,
 // labels, healthcheck, …), the manifest facts, then the raw config JSON next
 // to the raw manifest JSON (pretty-printed text; copy gives the manifest as stored).
-import { LitElement, css, html, nothing } from 'lit';
+import { LitElement, html, nothing } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
 import type { ContainerConfig, ImageDoc } from '../engine';
 import type { ArchiveSession } from '../state/session';
 import { platformString, shortDigest } from '../state/format';
-import { errorTitle } from '../state/words';
-import { shared } from './styles';
+import { errorLine } from '../state/errors';
+import { configViewStyles } from './config-view.styles';
 import './copy-button';
 
 @customElement('ls-config-view')
 export class ConfigView extends LitElement {
-  static styles = [
-    shared,
-    css`
-      :host {
-        display: block;
-        padding: 14px 16px 28px;
-        max-width: 1100px;
-        container-type: inline-size;
-        container-name: config;
-      }
-      .raw {
-        display: grid;
-        grid-template-columns: minmax(0, 1fr);
-        gap: 0 16px;
-      }
-      @container config (min-width: 900px) {
-        /* Side by side: long lines (digests) wrap instead of hiding off to the right. */
-        .raw {
-          grid-template-columns: minmax(0, 1fr) minmax(0, 1fr);
-        }
-        .raw pre {
-          white-space: pre-wrap;
-          word-break: break-all;
-        }
-      }
-      .raw > div {
-        min-width: 0;
-      }
-      .raw h3 .sub {
-        text-transform: none;
-        letter-spacing: normal;
-        font-weight: normal;
-        color: var(--ls-faint);
-        font-family: var(--ls-mono);
-        font-size: 11.5px;
-        overflow: hidden;
-        text-overflow: ellipsis;
-        white-space: nowrap;
-        min-width: 0;
-      }
-      h3 {
-        margin: 22px 0 8px;
-        font-size: 12px;
-        font-weight: 650;
-        letter-spacing: 0.06em;
-        text-transform: uppercase;
-        color: var(--ls-muted);
-        display: flex;
-        align-items: center;
-        gap: 6px;
-      }
-      h3:first-child {
-        margin-top: 4px;
-      }
-      dl.kv {
-        grid-template-columns: minmax(110px, max-content) 1fr;
-      }
-      dl.kv dd.mono {
-        font-size: 12.5px;
-      }
-      table {
-        border-collapse: collapse;
-        width: 100%;
-        font-size: 12.5px;
-        table-layout: fixed;
-      }
-      td {
-        border-top: 1px solid var(--ls-border);
-        padding: 5px 8px;
-        vertical-align: top;
-        overflow-wrap: anywhere;
-      }
-      td:first-child {
-        width: 34%;
-        font-family: var(--ls-mono);
-        color: var(--ls-muted);
-      }
-      td:last-child {
-        font-family: var(--ls-mono);
-      }
-      .box {
-        border: 1px solid var(--ls-border);
-        border-radius: var(--ls-radius);
-        background: var(--ls-panel);
-        overflow: hidden;
-      }
-      .box table tr:first-child td {
-        border-top: none;
-      }
-      pre {
-        margin: 0;
-        padding: 12px 14px;
-        background: var(--ls-code-bg);
-        border: 1px solid var(--ls-border);
-        border-radius: var(--ls-radius);
-        font-family: var(--ls-mono);
-        font-size: 12px;
-        line-height: 1.5;
-        overflow: auto;
-        max-height: 70vh;
-        white-space: pre;
-        tab-size: 2;
-      }
-      .chips {
-        display: flex;
-        flex-wrap: wrap;
-        gap: 4px;
-      }
-      .none {
-        color: var(--ls-faint);
-      }
-      .note {
-        font-size: 12.5px;
-        color: var(--ls-muted);
-      }
-    `,
-  ];
+  static styles = configViewStyles;
 
   @property({ attribute: false }) image: ImageDoc | null = null;
   @property() archiveName = '';
@@ -245,7 +129,7 @@ export class ConfigView extends LitElement {
       ${!m || m.loading
         ? html`<p class="none">Reading the manifest…</p>`
         : m.error
-          ? html`<p class="none" id="raw-manifest-error">${errorTitle(m.error.code)}: ${m.error.message}</p>`
+          ? html`<p class="none" id="raw-manifest-error">${errorLine(m.error)}</p>`
           : pretty === null
             ? html`<p class="note">Not valid JSON; shown as stored.</p>
                 <pre id="raw-manifest">${text}</pre>`

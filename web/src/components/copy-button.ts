@@ -1,8 +1,9 @@
 // A small "copy to clipboard" button with feedback. Falls back to a hidden
 // textarea + execCommand where the async clipboard is unavailable (file://).
-import { LitElement, css, html } from 'lit';
+import { LitElement, html } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import { icons } from './icons';
+import { copyButtonStyles } from './copy-button.styles';
 
 export async function copyText(text: string): Promise<boolean> {
   try {
@@ -33,37 +34,7 @@ export async function copyText(text: string): Promise<boolean> {
 
 @customElement('ls-copy')
 export class CopyButton extends LitElement {
-  static styles = css`
-    :host {
-      display: inline-flex;
-      vertical-align: middle;
-    }
-    button {
-      display: inline-flex;
-      align-items: center;
-      justify-content: center;
-      width: 22px;
-      height: 22px;
-      padding: 0;
-      border: 1px solid transparent;
-      border-radius: 5px;
-      background: none;
-      color: var(--ls-muted);
-      cursor: pointer;
-    }
-    button:hover {
-      background: var(--ls-hover);
-      border-color: var(--ls-border);
-      color: var(--ls-fg);
-    }
-    button.done {
-      color: var(--ls-add);
-    }
-    .icon {
-      width: 14px;
-      height: 14px;
-    }
-  `;
+  static styles = copyButtonStyles;
 
   @property() text = '';
   @property() label = 'Copy';

@@ -6,310 +6,23 @@
 // Keys: ↑/↓ move, →/← expand/collapse (or go to child/parent), Enter opens a
 // file (or toggles a directory), Home/End, PageUp/PageDown, `/` filters,
 // Esc in the filter clears it.
-import { LitElement, css, html, nothing, type PropertyValues } from 'lit';
+import { LitElement, html, nothing, type PropertyValues } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
 import { CHANGES, ENTRY_TYPES } from '../engine';
 import type { TreeLoad } from '../state/session';
-import {
-  F_CONTEXT,
-  F_IMPLICIT,
-  M_ABOVE,
-  M_MATCH,
-  T_DELETED,
-  T_DIR,
-  T_HARDLINK,
-  compileFilter,
-  defaultExpansion,
-  filterMask,
-  flatten,
-  hasKids,
-  type FilterKind,
-  type SortMode,
-  type TreeModel,
-} from '../state/tree';
+import { F_CONTEXT, F_IMPLICIT, M_MATCH, T_DELETED, T_DIR, T_HARDLINK, hasKids, type FilterKind, type SortMode, type TreeModel } from '../state/tree';
+import { TreeViewState } from '../state/tree-view';
 import { formatBytes, formatCount, formatMode } from '../state/format';
-import { errorTitle } from '../state/words';
-import { shared } from './styles';
+import { errorLine } from '../state/errors';
 import { icons, typeIcon } from './icons';
 import { setStyle } from './set-style';
+import { fileTreeStyles, TREE_ROW_H } from './file-tree.styles';
 import './virtual-list';
 import type { VirtualList } from './virtual-list';
 
-const ROW_H = 26;
-
 @customElement('ls-file-tree')
 export class FileTree extends LitElement {
-  static styles = [
-    shared,
-    css`
-      :host {
-        display: flex;
-        flex-direction: column;
-        min-width: 0;
-        container-type: inline-size;
-        container-name: tree;
-        background: var(--ls-panel);
-      }
-      .bar {
-        display: flex;
-        gap: 6px;
-        align-items: center;
-        padding: 8px 10px;
-        border-bottom: 1px solid var(--ls-border);
-        flex-wrap: wrap;
-      }
-      .search {
-        flex: 1 1 180px;
-        display: flex;
-        align-items: center;
-        gap: 6px;
-        min-width: 150px;
-        border: 1px solid var(--ls-border-strong);
-        border-radius: 6px;
-        background: var(--ls-panel);
-        padding: 0 8px;
-      }
-      .search:focus-within {
-        border-color: var(--ls-accent);
-        box-shadow: 0 0 0 2px var(--ls-accent-soft);
-      }
-      .search .icon {
-        color: var(--ls-faint);
-        flex: none;
-      }
-      .search input {
-        flex: 1;
-        min-width: 0;
-        border: none;
-        background: none;
-        outline: none;
-        padding: 5px 0;
-        font-size: 13px;
-      }
-      .search kbd {
-        font-family: var(--ls-mono);
-        font-size: 11px;
-        color: var(--ls-faint);
-        border: 1px solid var(--ls-border);
-        border-radius: 4px;
-        padding: 0 5px;
-      }
-      select {
-        border: 1px solid var(--ls-border-strong);
-        border-radius: 6px;
-        background: var(--ls-panel);
-        padding: 4px 6px;
-        font-size: 12.5px;
-      }
-      .info {
-        display: flex;
-        gap: 10px;
-        align-items: center;
-        padding: 4px 10px;
-        font-size: 12px;
-        color: var(--ls-muted);
-        border-bottom: 1px solid var(--ls-border);
-        min-height: 26px;
-        flex-wrap: wrap;
-      }
-      .info .err {
-        color: var(--ls-del);
-      }
-      .info .right {
-        margin-left: auto;
-        display: flex;
-        gap: 4px;
-      }
-      .head,
-      .r {
-        display: grid;
-        grid-template-columns: minmax(0, 1fr) 34px 70px 70px 86px 64px;
-        align-items: center;
-        column-gap: 8px;
-        padding: 0 10px 0 0;
-      }
-      .head {
-        font-size: 11.5px;
-        font-weight: 600;
-        color: var(--ls-muted);
-        border-bottom: 1px solid var(--ls-border);
-        background: var(--ls-panel-2);
-        height: 26px;
-        user-select: none;
-      }
-      .head button {
-        border: none;
-        background: none;
-        padding: 0;
-        font: inherit;
-        color: inherit;
-        text-align: inherit;
-      }
-      .head button[aria-pressed='true'] {
-        color: var(--ls-accent);
-      }
-      .head .num,
-      .r .num {
-        text-align: right;
-      }
-      .head > :first-child {
-        padding-left: 32px;
-      }
-      ls-virtual-list {
-        flex: 1 1 auto;
-        min-height: 120px;
-        outline: none;
-      }
-      ls-virtual-list:focus-visible .r.sel {
-        outline: 2px solid var(--ls-accent);
-        outline-offset: -2px;
-      }
-      .r {
-        height: ${ROW_H}px;
-        font-size: 13px;
-        cursor: default;
-        white-space: nowrap;
-        user-select: none;
-      }
-      .r:hover {
-        background: var(--ls-hover);
-      }
-      .r.sel {
-        background: var(--ls-selected);
-      }
-      .r .name {
-        display: flex;
-        align-items: center;
-        gap: 4px;
-        min-width: 0;
-        padding-left: calc(var(--depth, 0) * 14px + 6px);
-      }
-      .twisty {
-        display: inline-flex;
-        width: 16px;
-        height: 16px;
-        flex: none;
-        align-items: center;
-        justify-content: center;
-        color: var(--ls-faint);
-        border-radius: 3px;
-      }
-      .twisty .icon {
-        width: 12px;
-        height: 12px;
-        transition: transform 0.1s;
-      }
-      .twisty.open .icon {
-        transform: rotate(90deg);
-      }
-      .twisty.leaf {
-        visibility: hidden;
-      }
-      .ticon {
-        display: inline-flex;
-        flex: none;
-        color: var(--ls-muted);
-      }
-      .ticon.dir {
-        color: var(--ls-accent);
-      }
-      .label {
-        overflow: hidden;
-        text-overflow: ellipsis;
-      }
-      .match {
-        font-weight: 650;
-      }
-      .context .label {
-        color: var(--ls-muted);
-      }
-      .deleted .label {
-        text-decoration: line-through;
-        color: var(--ls-del);
-      }
-      .target {
-        color: var(--ls-muted);
-        overflow: hidden;
-        text-overflow: ellipsis;
-        font-size: 12px;
-        flex: 0 1 auto;
-      }
-      .num,
-      .mode,
-      .owner {
-        font-family: var(--ls-mono);
-        font-size: 11.5px;
-        color: var(--ls-muted);
-        overflow: hidden;
-        text-overflow: ellipsis;
-      }
-      .agg {
-        color: var(--ls-faint);
-      }
-      .lay {
-        font-family: var(--ls-mono);
-        font-size: 10.5px;
-        color: var(--ls-faint);
-        text-align: center;
-      }
-      .lnum {
-        display: inline-block;
-        min-width: 18px;
-        border-radius: 4px;
-        line-height: 16px;
-      }
-      .lnum.here {
-        background: var(--ls-accent-soft);
-        color: var(--ls-accent);
-        font-weight: 700;
-      }
-      .lnum .chg {
-        font-weight: 700;
-        margin-right: 1px;
-      }
-      .lnum .chg.A {
-        color: var(--ls-add);
-      }
-      .lnum .chg.M {
-        color: var(--ls-mod);
-      }
-      .empty {
-        padding: 24px 16px;
-        color: var(--ls-muted);
-        font-size: 13px;
-      }
-      @container tree (max-width: 660px) {
-        .head,
-        .r {
-          grid-template-columns: minmax(0, 1fr) 34px 70px 70px 86px;
-        }
-        .owner,
-        .head .owner {
-          display: none;
-        }
-      }
-      @container tree (max-width: 540px) {
-        .head,
-        .r {
-          grid-template-columns: minmax(0, 1fr) 34px 70px 70px;
-        }
-        .mode,
-        .head .mode {
-          display: none;
-        }
-      }
-      @container tree (max-width: 380px) {
-        .head,
-        .r {
-          grid-template-columns: minmax(0, 1fr) 34px 70px;
-        }
-        .agg,
-        .head .agg {
-          display: none;
-        }
-      }
-    `,
-  ];
+  static styles = fileTreeStyles;
 
   @property({ attribute: false }) load: TreeLoad | null = null;
   @property({ attribute: false }) version: unknown = 0;
@@ -324,16 +37,14 @@ export class FileTree extends LitElement {
   @query('ls-virtual-list') private list!: VirtualList;
   @query('#filter') private filterInput!: HTMLInputElement;
 
-  private model: TreeModel | null = null;
-  private expanded = new Set<number>();
-  /** expanded directories by path, kept across listings (layer switches) */
-  private expandedPaths = new Set<string>();
-  private rows: Int32Array = new Int32Array(0);
-  private rowOf = new Map<number, number>();
-  private mask: Uint8Array | null = null;
-  private matchCount = 0;
-  private filterError = '';
-  private rowsKey = '';
+  /** expansion, visible rows, filter mask (state/tree-view.ts) */
+  private view = new TreeViewState();
+  private get model(): TreeModel | null {
+    return this.view.model;
+  }
+  private get rows(): Int32Array {
+    return this.view.rows;
+  }
   private pendingReveal = true;
 
   connectedCallback(): void {
@@ -366,63 +77,18 @@ export class FileTree extends LitElement {
   };
 
   protected willUpdate(changed: PropertyValues<this>): void {
-    const model = this.load?.model ?? null;
-    if (model !== this.model) {
-      this.model = model;
-      this.expanded = new Set();
-      if (model) {
-        if (this.expandedPaths.size === 0) {
-          for (const i of defaultExpansion(model)) this.expanded.add(i);
-        } else {
-          for (const p of this.expandedPaths) {
-            const i = model.byPath.get(p);
-            if (i !== undefined) this.expanded.add(i);
-          }
-          if (!model.merged) for (const i of defaultExpansion(model)) this.expanded.add(i);
-        }
-      }
-      this.pendingReveal = true;
-    }
+    if (this.view.useModel(this.load?.model ?? null)) this.pendingReveal = true;
     if (changed.has('selectedPath')) this.pendingReveal = true;
-    if (model && this.pendingReveal && this.selectedPath) {
-      const i = model.byPath.get(this.selectedPath);
-      if (i !== undefined) for (let a = model.parent[i]; a > 0; a = model.parent[a]) this.expanded.add(a);
-    }
-    this.computeRows();
+    if (this.model && this.pendingReveal && this.selectedPath) this.view.revealAncestors(this.selectedPath);
+    this.view.computeRows(this.load?.key, this.sort, this.filterKind, this.filterText, this.expandTick);
   }
 
   protected updated(): void {
     if (this.pendingReveal && this.model) {
       this.pendingReveal = false;
-      const i = this.model.byPath.get(this.selectedPath);
-      const r = i === undefined ? undefined : this.rowOf.get(i);
+      const r = this.view.rowOfPath(this.selectedPath);
       if (r !== undefined) requestAnimationFrame(() => this.list?.scrollToIndex(r, 'center'));
     }
-  }
-
-  private computeRows(): void {
-    const m = this.model;
-    const key = `${this.load?.key}|${m ? m.n : -1}|${this.sort}|${this.filterKind}|${this.filterText}|${this.expandTick}`;
-    if (key === this.rowsKey) return;
-    this.rowsKey = key;
-    if (!m) {
-      this.rows = new Int32Array(0);
-      this.rowOf = new Map();
-      return;
-    }
-    const f = compileFilter(this.filterKind, this.filterText);
-    this.filterError = '';
-    this.mask = null;
-    this.matchCount = 0;
-    if (f && 'error' in f) this.filterError = f.error;
-    else if (f) {
-      const r = filterMask(m, f.test);
-      this.mask = r.mask;
-      this.matchCount = r.matches;
-    }
-    this.rows = flatten(m, this.expanded, this.sort, this.mask);
-    this.rowOf = new Map();
-    for (let k = 0; k < this.rows.length; k++) this.rowOf.set(this.rows[k], k);
   }
 
   private select(i: number, open = false): void {
@@ -432,100 +98,30 @@ export class FileTree extends LitElement {
   }
 
   private toggle(i: number, force?: boolean): void {
-    const m = this.model;
-    if (!m || !hasKids(m, i)) return;
-    const open = force ?? !this.isOpen(i);
-    if (open) {
-      this.expanded.add(i);
-      this.expandedPaths.add(m.paths[i]);
-    } else {
-      this.expanded.delete(i);
-      this.expandedPaths.delete(m.paths[i]);
-    }
-    this.expandTick++;
-  }
-
-  private isOpen(i: number): boolean {
-    // While filtering, directories that hold matches are always open.
-    if (this.mask) return (this.mask[i] & M_ABOVE) !== 0 || this.expanded.has(i);
-    return this.expanded.has(i);
+    if (this.view.toggle(i, force)) this.expandTick++;
   }
 
   private expandAll(open: boolean): void {
-    const m = this.model;
-    if (!m) return;
-    this.expanded = new Set();
-    if (open) {
-      for (let i = 1; i < m.n; i++)
-        if (hasKids(m, i)) {
-          this.expanded.add(i);
-          this.expandedPaths.add(m.paths[i]);
-        }
-    } else this.expandedPaths.clear();
+    if (!this.model) return;
+    this.view.expandAll(open);
     this.expandTick++;
   }
 
   private onKey(e: KeyboardEvent): void {
-    const m = this.model;
-    if (!m || this.rows.length === 0) return;
-    const cur = m.byPath.get(this.selectedPath);
-    const r = cur === undefined ? -1 : this.rowOf.get(cur) ?? -1;
-    const go = (row: number) => {
-      row = Math.max(0, Math.min(this.rows.length - 1, row));
-      this.select(this.rows[row]);
-      this.list.scrollToIndex(row);
-      e.preventDefault();
-    };
-    switch (e.key) {
-      case 'ArrowDown':
-        return go(r + 1);
-      case 'ArrowUp':
-        return go(r < 0 ? 0 : r - 1);
-      case 'PageDown':
-        return go(r + this.list.pageRows);
-      case 'PageUp':
-        return go(r - this.list.pageRows);
-      case 'Home':
-        return go(0);
-      case 'End':
-        return go(this.rows.length - 1);
-      case 'ArrowRight': {
-        if (r < 0) return go(0);
-        const i = this.rows[r];
-        if (hasKids(m, i)) {
-          if (!this.isOpen(i)) this.toggle(i, true);
-          else go(r + 1);
-        }
-        e.preventDefault();
+    const a = this.view.keyAction(e.key, this.selectedPath, this.list.pageRows);
+    if (!a) return;
+    e.preventDefault();
+    switch (a.kind) {
+      case 'go':
+        this.select(this.rows[a.row]);
+        this.list.scrollToIndex(a.row);
         return;
-      }
-      case 'ArrowLeft': {
-        if (r < 0) return go(0);
-        const i = this.rows[r];
-        if (hasKids(m, i) && this.isOpen(i)) {
-          this.toggle(i, false);
-          e.preventDefault();
-          return;
-        }
-        const p = m.parent[i];
-        const pr = p > 0 ? this.rowOf.get(p) : undefined;
-        if (pr !== undefined) go(pr);
-        e.preventDefault();
-        return;
-      }
-      case 'Enter': {
-        if (r < 0) return;
-        const i = this.rows[r];
-        if (hasKids(m, i) && m.type[i] === T_DIR) this.toggle(i);
-        else this.select(i, true);
-        e.preventDefault();
-        return;
-      }
-      case '*': {
-        this.expandAll(true);
-        e.preventDefault();
-        return;
-      }
+      case 'toggle':
+        return this.toggle(a.node, a.open);
+      case 'open':
+        return this.select(a.node, true);
+      case 'expand-all':
+        return this.expandAll(true);
     }
   }
 
@@ -551,7 +147,7 @@ export class FileTree extends LitElement {
                 e.preventDefault();
                 this.focusTree();
                 const cur = this.selectedPath ? this.model?.byPath.get(this.selectedPath) : undefined;
-                if (this.rows.length && (cur === undefined || !this.rowOf.has(cur))) this.select(this.rows[0]);
+                if (this.rows.length && (cur === undefined || !this.view.rowOf.has(cur))) this.select(this.rows[0]);
               }
             }}
           />
@@ -571,7 +167,7 @@ export class FileTree extends LitElement {
         ${load && !m && !load.error
           ? html`<span>Listing… ${load.total ? `${formatCount(load.done)} of ${formatCount(load.total)} entries` : ''}</span>`
           : nothing}
-        ${load?.error ? html`<span class="err">${errorTitle(load.error.code)}: ${load.error.message}</span>` : nothing}
+        ${load?.error ? html`<span class="err">${errorLine(load.error)}</span>` : nothing}
         ${m ? this.renderInfo(m) : nothing}
         ${m
           ? html`<span class="right">
@@ -589,7 +185,7 @@ export class FileTree extends LitElement {
         <span class="owner">Owner</span>
       </div>
       ${m && this.rows.length === 0
-        ? html`<div class="empty">${this.mask || this.filterError ? 'No path matches the filter.' : m.merged ? 'The filesystem is empty at this layer.' : 'This layer changes no files.'}</div>`
+        ? html`<div class="empty">${this.view.mask || this.view.filterError ? 'No path matches the filter.' : m.merged ? 'The filesystem is empty at this layer.' : 'This layer changes no files.'}</div>`
         : nothing}
       <ls-virtual-list
         id="tree"
@@ -597,8 +193,8 @@ export class FileTree extends LitElement {
         aria-label="Files"
         tabindex="0"
         .count=${this.rows.length}
-        .rowHeight=${ROW_H}
-        .version=${this.rowsKey + this.selectedPath}
+        .rowHeight=${TREE_ROW_H}
+        .version=${this.view.rowsKey + this.selectedPath}
         .renderRow=${(k: number) => this.renderRow(k)}
         aria-activedescendant=${m && m.byPath.has(this.selectedPath) ? `n${m.byPath.get(this.selectedPath)}` : nothing}
         @keydown=${(e: KeyboardEvent) => this.onKey(e)}
@@ -609,9 +205,9 @@ export class FileTree extends LitElement {
   private renderInfo(m: TreeModel) {
     const total = formatBytes(m.agg[0]);
     return html`<span id="tree-info"
-      >${formatCount(m.entryCount)} ${m.merged ? 'paths' : 'changes'} · ${total}${this.mask
-        ? html` · <strong>${formatCount(this.matchCount)}</strong> ${this.matchCount === 1 ? 'match' : 'matches'}`
-        : nothing}${this.filterError ? html` · <span class="err">${this.filterError}</span>` : nothing}</span
+      >${formatCount(m.entryCount)} ${m.merged ? 'paths' : 'changes'} · ${total}${this.view.mask
+        ? html` · <strong>${formatCount(this.view.matchCount)}</strong> ${this.view.matchCount === 1 ? 'match' : 'matches'}`
+        : nothing}${this.view.filterError ? html` · <span class="err">${this.view.filterError}</span>` : nothing}</span
     >`;
   }
 
@@ -621,7 +217,7 @@ export class FileTree extends LitElement {
     const i = this.rows[k];
     const type = ENTRY_TYPES[m.type[i]] ?? 'other';
     const kids = hasKids(m, i);
-    const open = kids && this.isOpen(i);
+    const open = kids && this.view.isOpen(i);
     const sel = m.paths[i] === this.selectedPath;
     const change = CHANGES[m.change[i]];
     const ctx = (m.flags[i] & F_CONTEXT) !== 0;
@@ -644,7 +240,7 @@ export class FileTree extends LitElement {
         >`;
       }
     }
-    const cls = `r${sel ? ' sel' : ''}${ctx ? ' context' : ''}${deleted ? ' deleted' : ''}${this.mask && this.mask[i] & M_MATCH ? ' match' : ''}`;
+    const cls = `r${sel ? ' sel' : ''}${ctx ? ' context' : ''}${deleted ? ' deleted' : ''}${this.view.mask && this.view.mask[i] & M_MATCH ? ' match' : ''}`;
     return html`<div
       class=${cls}
       id=${`n${i}`}

@@ -4,332 +4,26 @@
 // hard links show their targets; whiteout-deleted paths link to the version
 // below. Content is read in pages of 1 MiB; "Load more" continues (the core
 // keeps the file open, so the next page continues where the last stopped).
+// Paging, sniffing, decoding and whole-file reads are the content loader's
+// (state/content.ts); this file renders.
 // "History of this path" lists every layer that added, modified or deleted it.
-import { LitElement, css, html, nothing, type PropertyValues } from 'lit';
+import { LitElement, html, nothing, type PropertyValues } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
-import { CHANGES, ENTRY_TYPES, isCancelled, CoreError, type PathEvent } from '../engine';
+import { CHANGES, ENTRY_TYPES, type PathEvent } from '../engine';
 import type { ArchiveSession } from '../state/session';
 import { F_CONTEXT, T_DIR, hasKids, type TreeModel } from '../state/tree';
 import type { TreeView, ViewerMode } from '../state/hash';
 import { basename, formatBytes, formatCount, formatMode, formatUnixTime, octal, plural, resolveLink } from '../state/format';
-import { looksLikeText, sniffImage, type ImageKind } from '../state/sniff';
-import { errorTitle } from '../state/words';
-import { shared } from './styles';
+import { ContentLoader, HEX_ROW, IMAGE_MAX, PAGE, hexRow, viewMode, type Content } from '../state/content';
+import { errorLine, errorTitle } from '../state/errors';
 import { icons } from './icons';
+import { fileViewerStyles, VIEWER_LINE_H as LINE_H } from './file-viewer.styles';
 import './virtual-list';
 import './copy-button';
 
-const PAGE = 1 << 20;
-const IMAGE_MAX = 64 << 20;
-/** Long lines are cut into rows of this many characters. */
-const SEG = 2000;
-const LINE_H = 20;
-const HEX_ROW = 16;
-
-interface Content {
-  key: string;
-  bytes: Uint8Array;
-  /** file offset of bytes[0] (hex view can start anywhere) */
-  base: number;
-  eof: boolean;
-  loading: boolean;
-  error: { code: string; message: string; where: string } | null;
-  image: ImageKind | null;
-  text: boolean;
-  /** text view: rows (line segments) and their line numbers (0 = continuation) */
-  rows: string[];
-  lineNo: Int32Array;
-  lines: number;
-  maxLen: number;
-  decoder: TextDecoder;
-  partial: string;
-  decodedUpTo: number;
-}
-
 @customElement('ls-file-viewer')
 export class FileViewer extends LitElement {
-  static styles = [
-    shared,
-    css`
-      :host {
-        display: flex;
-        flex-direction: column;
-        min-width: 0;
-        background: var(--ls-panel);
-      }
-      .head {
-        padding: 10px 14px 8px;
-        border-bottom: 1px solid var(--ls-border);
-      }
-      .path {
-        display: flex;
-        align-items: flex-start;
-        gap: 6px;
-        font-family: var(--ls-mono);
-        font-size: 13px;
-        font-weight: 600;
-        overflow-wrap: anywhere;
-        word-break: break-all;
-      }
-      .facts {
-        display: flex;
-        flex-wrap: wrap;
-        gap: 4px 14px;
-        margin-top: 6px;
-        font-size: 12px;
-        color: var(--ls-muted);
-      }
-      .facts b {
-        font-weight: 600;
-        color: var(--ls-fg);
-      }
-      .facts .mono {
-        font-size: 11.5px;
-      }
-      .bar {
-        display: flex;
-        align-items: center;
-        gap: 6px;
-        padding: 6px 14px;
-        border-bottom: 1px solid var(--ls-border);
-        background: var(--ls-panel-2);
-        flex-wrap: wrap;
-        font-size: 12px;
-      }
-      .seg {
-        display: inline-flex;
-        border: 1px solid var(--ls-border-strong);
-        border-radius: 6px;
-        overflow: hidden;
-      }
-      .seg button {
-        border: none;
-        background: var(--ls-panel);
-        padding: 2px 10px;
-        font-size: 12px;
-        color: var(--ls-muted);
-      }
-      .seg button + button {
-        border-left: 1px solid var(--ls-border-strong);
-      }
-      .seg button[aria-pressed='true'] {
-        background: var(--ls-accent);
-        color: var(--ls-accent-fg);
-      }
-      .seg button[disabled] {
-        opacity: 0.45;
-        cursor: default;
-      }
-      .bar .spacer {
-        flex: 1;
-      }
-      .bar .status {
-        color: var(--ls-muted);
-        font-variant-numeric: tabular-nums;
-      }
-      .body {
-        flex: 1 1 auto;
-        min-height: 0;
-        display: flex;
-        flex-direction: column;
-        position: relative;
-      }
-      ls-virtual-list {
-        flex: 1 1 auto;
-        min-height: 80px;
-        font-family: var(--ls-mono);
-        font-size: 12.5px;
-        background: var(--ls-code-bg);
-        outline: none;
-      }
-      .ln-row {
-        display: flex;
-        height: ${LINE_H}px;
-        line-height: ${LINE_H}px;
-        white-space: pre;
-        tab-size: 4;
-      }
-      .ln {
-        position: sticky;
-        left: 0;
-        flex: none;
-        width: 6.5ch;
-        padding-right: 1ch;
-        text-align: right;
-        color: var(--ls-faint);
-        background: var(--ls-code-bg);
-        border-right: 1px solid var(--ls-border);
-        margin-right: 1ch;
-        user-select: none;
-      }
-      .hex-row {
-        display: flex;
-        gap: 1.5ch;
-        height: ${LINE_H}px;
-        line-height: ${LINE_H}px;
-        white-space: pre;
-        padding-left: 1ch;
-      }
-      .hex-row .off {
-        color: var(--ls-faint);
-        user-select: none;
-      }
-      .hex-row .ascii {
-        color: var(--ls-muted);
-      }
-      .more {
-        display: flex;
-        gap: 8px;
-        align-items: center;
-        justify-content: center;
-        padding: 8px;
-        border-top: 1px solid var(--ls-border);
-        font-size: 12px;
-        color: var(--ls-muted);
-        background: var(--ls-panel-2);
-        flex-wrap: wrap;
-      }
-      .img-wrap {
-        flex: 1;
-        min-height: 0;
-        overflow: auto;
-        display: flex;
-        align-items: center;
-        justify-content: center;
-        padding: 16px;
-        background-color: var(--ls-code-bg);
-        background-image: linear-gradient(45deg, var(--ls-hover) 25%, transparent 25%), linear-gradient(-45deg, var(--ls-hover) 25%, transparent 25%),
-          linear-gradient(45deg, transparent 75%, var(--ls-hover) 75%), linear-gradient(-45deg, transparent 75%, var(--ls-hover) 75%);
-        background-size: 16px 16px;
-        background-position: 0 0, 0 8px, 8px -8px, -8px 0;
-      }
-      .img-wrap img {
-        max-width: 100%;
-        max-height: 100%;
-        object-fit: contain;
-        image-rendering: auto;
-        box-shadow: var(--ls-shadow);
-      }
-      .note {
-        padding: 18px 16px;
-        color: var(--ls-muted);
-        font-size: 13px;
-      }
-      .note p {
-        margin: 0 0 10px;
-      }
-      .note .mono {
-        color: var(--ls-fg);
-        overflow-wrap: anywhere;
-      }
-      .err {
-        margin: 14px;
-        padding: 10px 12px;
-        border: 1px solid var(--ls-err-border);
-        background: var(--ls-err-bg);
-        border-radius: 6px;
-        font-size: 13px;
-      }
-      .goto input {
-        width: 11ch;
-        border: 1px solid var(--ls-border-strong);
-        border-radius: 5px;
-        background: var(--ls-panel);
-        padding: 1px 5px;
-        font-family: var(--ls-mono);
-        font-size: 12px;
-      }
-      details.hist {
-        border-bottom: 1px solid var(--ls-border);
-        font-size: 12px;
-      }
-      details.hist > summary {
-        display: flex;
-        align-items: center;
-        gap: 6px;
-        padding: 5px 14px;
-        cursor: pointer;
-        color: var(--ls-muted);
-        font-size: 11px;
-        font-weight: 650;
-        letter-spacing: 0.06em;
-        text-transform: uppercase;
-        list-style: none;
-        user-select: none;
-      }
-      details.hist > summary::-webkit-details-marker {
-        display: none;
-      }
-      details.hist > summary .icon {
-        width: 12px;
-        height: 12px;
-        transition: transform 0.1s;
-      }
-      details.hist[open] > summary .icon {
-        transform: rotate(90deg);
-      }
-      details.hist > summary .count {
-        text-transform: none;
-        letter-spacing: normal;
-        font-weight: normal;
-        color: var(--ls-faint);
-      }
-      .hist-body {
-        max-height: 168px;
-        overflow: auto;
-        padding: 0 14px 8px;
-      }
-      .hist table {
-        border-collapse: collapse;
-        width: 100%;
-        font-variant-numeric: tabular-nums;
-      }
-      .hist td {
-        padding: 2px 10px 2px 0;
-        white-space: nowrap;
-        vertical-align: baseline;
-      }
-      .hist td.grow {
-        width: 100%;
-        white-space: normal;
-        overflow-wrap: anywhere;
-        color: var(--ls-muted);
-      }
-      .hist td.num {
-        text-align: right;
-      }
-      .hist .mono {
-        font-size: 11.5px;
-      }
-      .hist tr.shown td:first-child .link {
-        font-weight: 700;
-      }
-      .hist tr.later {
-        opacity: 0.6;
-      }
-      .hist .tag {
-        font-size: 10.5px;
-        padding: 0 5px;
-        border-radius: 4px;
-        background: var(--ls-accent-soft);
-        color: var(--ls-accent);
-      }
-      .hist .none {
-        color: var(--ls-faint);
-        padding: 2px 0;
-      }
-      .placeholder {
-        flex: 1;
-        display: flex;
-        align-items: center;
-        justify-content: center;
-        color: var(--ls-faint);
-        font-size: 13px;
-        padding: 24px;
-        text-align: center;
-      }
-    `,
-  ];
+  static styles = fileViewerStyles;
 
   @property({ attribute: false }) session: ArchiveSession | null = null;
   @property({ type: Number }) image = 0;
@@ -341,7 +35,6 @@ export class FileViewer extends LitElement {
   /** Changes when the session's state changed (e.g. a path history arrived). */
   @property({ attribute: false }) version: unknown = 0;
 
-  @state() private content: Content | null = null;
   @state() private tick = 0;
   @state() private downloading: { done: number; total: number } | null = null;
   @state() private imageUrl = '';
@@ -351,6 +44,10 @@ export class FileViewer extends LitElement {
   private timer = 0;
   private imageFor = '';
   private historyTimer = 0;
+  private readonly loader = new ContentLoader(() => this.tick++);
+  private get content(): Content | null {
+    return this.loader.content;
+  }
   /** "History of this path" open or collapsed; kept across files. */
   private static historyOpen = true;
 
@@ -395,7 +92,7 @@ export class FileViewer extends LitElement {
     if (changed.has('session') || changed.has('image') || changed.has('layer') || changed.has('path') || changed.has('model') || changed.has('node')) {
       const key = this.entryKey;
       if (this.content?.key !== key) {
-        this.content = null;
+        this.loader.select(key, this.session?.engine ?? null, { image: this.image, layer: this.layer, path: this.path });
         this.dropImage();
         clearTimeout(this.timer);
         if (this.isFileLike) {
@@ -415,118 +112,23 @@ export class FileViewer extends LitElement {
 
   /** Loads PAGE bytes at `offset` (appending when it continues what is loaded). */
   private async loadPage(key: string, offset: number, first = false, length = PAGE): Promise<void> {
-    const s = this.session;
-    if (!s || key !== this.entryKey) return;
-    let c = this.content;
-    if (first || !c || c.key !== key) {
-      c = {
-        key,
-        bytes: new Uint8Array(0),
-        base: offset,
-        eof: false,
-        loading: true,
-        error: null,
-        image: null,
-        text: true,
-        rows: [],
-        lineNo: new Int32Array(0),
-        lines: 0,
-        maxLen: 0,
-        decoder: new TextDecoder('utf-8'),
-        partial: '',
-        decodedUpTo: 0,
-      };
-      this.content = c;
-    }
-    c.loading = true;
-    this.tick++;
-    try {
-      const r = await s.engine.read(this.image, this.layer, this.path, offset, length);
-      if (key !== this.entryKey || this.content !== c) return;
-      if (offset === c.base + c.bytes.length) {
-        const merged = new Uint8Array(c.bytes.length + r.data.length);
-        merged.set(c.bytes);
-        merged.set(r.data, c.bytes.length);
-        c.bytes = merged;
-      } else {
-        // a jump (hex view): start a new window there
-        c.bytes = r.data;
-        c.base = offset;
-        c.decodedUpTo = -1;
-      }
-      c.eof = r.eof;
-      if (first) {
-        c.image = sniffImage(c.bytes.subarray(0, 4096), this.path);
-        c.text = looksLikeText(c.bytes);
-      }
-      if (c.base === 0 && c.decodedUpTo >= 0) this.decodeMore(c);
-      c.error = null;
-    } catch (e) {
-      if (key !== this.entryKey) return;
-      c.error = e instanceof CoreError ? e.envelope : { code: 'internal', message: String(e), where: '' };
-      if (isCancelled(e)) c.error = { code: 'cancelled', message: 'Reading was cancelled.', where: '' };
-    }
-    c.loading = false;
-    this.tick++;
-    if (this.effectiveMode() === 'image') void this.ensureImage();
-  }
-
-  /** Decodes newly loaded bytes into text rows (streaming UTF-8, lines cut at SEG chars). */
-  private decodeMore(c: Content): void {
-    const fresh = c.bytes.subarray(c.decodedUpTo);
-    c.decodedUpTo = c.bytes.length;
-    let text = c.partial + c.decoder.decode(fresh, { stream: !c.eof });
-    const rows = c.rows;
-    const nums: number[] = [];
-    let line = c.lines;
-    const parts = text.split('\n');
-    c.partial = c.eof ? '' : parts.pop() ?? '';
-    if (c.eof && parts.length && parts[parts.length - 1] === '') parts.pop();
-    for (let p of parts) {
-      if (p.endsWith('\r')) p = p.slice(0, -1);
-      line++;
-      if (p.length > c.maxLen) c.maxLen = Math.min(p.length, SEG);
-      if (p.length <= SEG) {
-        rows.push(p);
-        nums.push(line);
-      } else {
-        for (let k = 0; k < p.length; k += SEG) {
-          rows.push(p.slice(k, k + SEG));
-          nums.push(k === 0 ? line : 0);
-        }
-      }
-    }
-    c.lines = line;
-    const ln = new Int32Array(c.lineNo.length + nums.length);
-    ln.set(c.lineNo);
-    ln.set(nums, c.lineNo.length);
-    c.lineNo = ln;
-    text = '';
+    if (!this.session || key !== this.entryKey || key !== this.loader.selectedKey) return;
+    if ((await this.loader.load(offset, first, length)) && this.effectiveMode() === 'image') void this.ensureImage();
   }
 
   private effectiveMode(): 'text' | 'hex' | 'image' {
-    const c = this.content;
-    if (this.mode === 'image') return c?.image ? 'image' : c?.text ? 'text' : 'hex';
-    if (this.mode === 'text' || this.mode === 'hex') return this.mode;
-    if (!c) return 'text';
-    if (c.image) return 'image';
-    return c.text ? 'text' : 'hex';
+    return viewMode(this.mode, this.content);
   }
 
   private async ensureImage(): Promise<void> {
     const c = this.content;
-    const s = this.session;
     const m = this.model;
-    if (!c || !s || !m || !c.image || this.imageFor === c.key) return;
+    if (!c || !this.session || !m || !c.image || this.imageFor === c.key) return;
     const size = m.size[this.node];
     if (size > IMAGE_MAX) return;
     this.imageFor = c.key;
-    let bytes = c.bytes;
-    if (!c.eof || c.base !== 0) {
-      const parts = await s.engine.readAll(this.image, this.layer, this.path, size);
-      if (this.content !== c) return;
-      bytes = concat(parts);
-    }
+    const bytes = await this.loader.imageBytes(size);
+    if (!bytes || this.content !== c) return;
     this.imageUrl = URL.createObjectURL(new Blob([bytes as BlobPart], { type: c.image }));
   }
 
@@ -546,7 +148,7 @@ export class FileViewer extends LitElement {
     const size = m.size[this.node];
     this.downloading = { done: 0, total: size };
     try {
-      const parts = await s.engine.readAll(this.image, this.layer, this.path, size, (done) => (this.downloading = { done, total: size }));
+      const parts = await this.loader.readWhole(size, (done) => (this.downloading = { done, total: size }));
       const url = URL.createObjectURL(new Blob(parts as BlobPart[], { type: 'application/octet-stream' }));
       const a = document.createElement('a');
       a.href = url;
@@ -555,7 +157,7 @@ export class FileViewer extends LitElement {
       a.click();
       setTimeout(() => URL.revokeObjectURL(url), 30_000);
     } catch (e) {
-      if (this.content) this.content.error = e instanceof CoreError ? e.envelope : { code: 'internal', message: String(e), where: '' };
+      this.loader.fail(e);
     }
     this.downloading = null;
   }
@@ -592,7 +194,7 @@ export class FileViewer extends LitElement {
       >
       <div class="hist-body">
         ${h?.error
-          ? html`<div class="none">${errorTitle(h.error.code)}: ${h.error.message}</div>`
+          ? html`<div class="none">${errorLine(h.error)}</div>`
           : !events
             ? html`<div class="none">reading…</div>`
             : events.length === 0
@@ -705,7 +307,7 @@ export class FileViewer extends LitElement {
     const loaded = c ? c.base + c.bytes.length : 0;
     const dl = this.downloading;
     const bar = html`<div class="bar">
-      <div class="seg" role="group" aria-label="Show as">
+      <div class="seg small" role="group" aria-label="Show as">
         <button id="mode-text" aria-pressed=${mode === 'text' ? 'true' : 'false'} @click=${() => this.setMode('text')}>Text</button>
         <button id="mode-hex" aria-pressed=${mode === 'hex' ? 'true' : 'false'} @click=${() => this.setMode('hex')}>Hex</button>
         <button id="mode-image" aria-pressed=${mode === 'image' ? 'true' : 'false'} ?disabled=${!c?.image} @click=${() => this.setMode('image')}>Image</button>
@@ -717,7 +319,7 @@ export class FileViewer extends LitElement {
           : ''}</span
       >
       ${c?.loading || dl
-        ? html`<button class="btn small" id="cancel-read" title="Stop reading (the archive is indexed again on the next request)" @click=${() => this.session?.cancel()}>
+        ? html`<button class="btn small" id="cancel-read" title="Stop reading (the archive is indexed again on the next request)" @click=${() => this.loader.cancel()}>
             Cancel
           </button>`
         : nothing}
@@ -727,7 +329,7 @@ export class FileViewer extends LitElement {
     </div>`;
     if (!c) return html`${bar}<div class="placeholder">reading…</div>`;
     if (c.error)
-      return html`${bar}<div class="err" role="alert"><strong>${errorTitle(c.error.code)}</strong>: ${c.error.message}${c.error.where ? html` <span class="mono">(${c.error.where})</span>` : nothing}</div>`;
+      return html`${bar}<div class="err err-box" role="alert"><strong>${errorTitle(c.error.code)}</strong>: ${c.error.message}${c.error.where ? html` <span class="mono">(${c.error.where})</span>` : nothing}</div>`;
     const more =
       !c.eof && !c.loading
         ? html`<div class="more">
@@ -820,32 +422,9 @@ export class FileViewer extends LitElement {
   }
 
   private hexRow(c: Content, r: number) {
-    const start = r * HEX_ROW;
-    const b = c.bytes.subarray(start, start + HEX_ROW);
-    let hex = '';
-    let ascii = '';
-    for (let k = 0; k < HEX_ROW; k++) {
-      if (k < b.length) {
-        hex += HEX[b[k]] + (k === 7 ? '  ' : ' ');
-        ascii += b[k] >= 0x20 && b[k] < 0x7f ? String.fromCharCode(b[k]) : '·';
-      } else hex += k === 7 ? '    ' : '   ';
-    }
-    return html`<div class="hex-row"><span class="off">${(c.base + start).toString(16).padStart(8, '0')}</span><span>${hex}</span><span class="ascii">${ascii}</span></div>`;
+    const row = hexRow(c, r);
+    return html`<div class="hex-row"><span class="off">${row.offset}</span><span>${row.hex}</span><span class="ascii">${row.ascii}</span></div>`;
   }
-}
-
-const HEX = Array.from({ length: 256 }, (_, k) => k.toString(16).padStart(2, '0'));
-
-function concat(parts: Uint8Array[]): Uint8Array {
-  if (parts.length === 1) return parts[0];
-  const n = parts.reduce((s, p) => s + p.length, 0);
-  const out = new Uint8Array(n);
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
-  }
-  return out;
 }
 
 declare global {

@@ -53,3 +53,44 @@ export function formatHash(st: LinkState): string {
   const s = q.toString().replace(/%2F/g, '/');
   return s ? '#' + s : '';
 }
+
+/** An open archive as the router sees it. */
+export interface Routable {
+  id: number;
+  /** the same-origin URL it was fetched from, if any */
+  src?: string;
+  /** the file name */
+  name: string;
+}
+
+/** Whether a link points into the archive named `name` (fetched from `src`). */
+export function linkTargets(st: LinkState, name: string, src?: string): boolean {
+  return st.archive === name || (!!src && st.src === src);
+}
+
+/**
+ * What a changed hash asks of a page holding several archives:
+ *   apply  - it points into the current archive: apply it there;
+ *   fetch  - it names a hosted archive that is not open: fetch it (then apply);
+ *   switch - it points into another open archive: make that current, apply;
+ *   wait   - it names a local file that is not open: ask for it, apply on open;
+ *   none   - it names no archive (leave everything as it is).
+ */
+export type Route = { kind: 'apply'; id: number } | { kind: 'fetch'; src: string } | { kind: 'switch'; id: number } | { kind: 'wait' } | { kind: 'none' };
+
+export function routeHash(st: LinkState, current: Routable | null, open: readonly Routable[]): Route {
+  if (current && ((st.src && st.src === current.src) || (st.archive && st.archive === current.name))) return { kind: 'apply', id: current.id };
+  if (st.src && !open.some((s) => s.src === st.src)) return { kind: 'fetch', src: st.src };
+  if (st.archive || st.src) {
+    const other = open.find((s) => s.name === st.archive || (st.src && s.src === st.src));
+    return other ? { kind: 'switch', id: other.id } : { kind: 'wait' };
+  }
+  return { kind: 'none' };
+}
+
+/** What a page does with the hash it starts with: fetch a hosted archive, wait for a local one, or nothing. */
+export function routeStart(st: LinkState): Route {
+  if (st.src) return { kind: 'fetch', src: st.src };
+  if (st.archive) return { kind: 'wait' };
+  return { kind: 'none' };
+}

@@ -2,9 +2,10 @@
 // progress, the summary, where the user is (image, layer, view, path, tab),
 // the tree listings, manifests and path histories already fetched, and the
 // state of a digest verification.
-import { createArchive, type EngineArchive, type InspectDocument, type ProgressEvent, CoreError, isCancelled } from '../engine';
+import { createArchive, type EngineArchive, type InspectDocument, type ProgressEvent, isCancelled } from '../engine';
 import type { ErrorEnvelope, PathHistory } from '../engine';
 import { buildTree, type TreeModel } from './tree';
+import { toEnvelope } from './errors';
 import type { LinkState, Tab, TreeView, ViewerMode } from './hash';
 
 export type Status = 'opening' | 'ready' | 'error' | 'cancelled';
@@ -38,9 +39,6 @@ export interface VerifyState {
   /** the archive was compressed as a whole and had to be read again from its start */
   reopened: boolean;
 }
-
-const asEnvelope = (e: unknown): ErrorEnvelope =>
-  e instanceof CoreError ? e.envelope : { code: 'internal', message: String(e), where: '' };
 
 export class ArchiveSession {
   readonly id = nextId++;
@@ -121,13 +119,8 @@ export class ArchiveSession {
       this.applyLink(this.pending ?? {});
       this.pending = null;
     } catch (e) {
-      if (isCancelled(e)) {
-        this.status = 'cancelled';
-        this.error = { code: 'cancelled', message: 'Opening was cancelled.', where: '' };
-      } else {
-        this.status = 'error';
-        this.error = e instanceof CoreError ? e.envelope : { code: 'internal', message: String(e), where: '' };
-      }
+      this.status = isCancelled(e) ? 'cancelled' : 'error';
+      this.error = toEnvelope(e, 'Opening was cancelled.');
     }
     this.changed();
   }
@@ -165,7 +158,7 @@ export class ArchiveSession {
       v.reopened = r.reopened;
     } catch (e) {
       v.status = isCancelled(e) ? 'cancelled' : 'error';
-      v.error = asEnvelope(e);
+      v.error = toEnvelope(e);
     }
     v.elapsedMs = performance.now() - v.startedAt;
     this.changed();
@@ -208,7 +201,7 @@ export class ArchiveSession {
         this.changed();
       },
       (e: unknown) => {
-        load.error = asEnvelope(e);
+        load.error = toEnvelope(e);
         load.loading = false;
         this.changed();
       },
@@ -286,7 +279,7 @@ export class ArchiveSession {
         return load.model;
       })
       .catch((e: unknown) => {
-        load.error = e instanceof CoreError ? e.envelope : { code: 'internal', message: String(e), where: '' };
+        load.error = toEnvelope(e);
         this.changed();
         throw e;
       });

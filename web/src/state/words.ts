@@ -1,4 +1,4 @@
-// Codes from the core, in plain words.
+// Warning codes from the core, in plain words (errors: errors.ts).
 
 const WARNINGS: Record<string, string> = {
   'missing-blob': 'A layer or manifest the image refers to is not stored in this archive',
@@ -28,25 +28,4 @@ const WARNINGS: Record<string, string> = {
 
 export function warningTitle(code: string): string {
   return WARNINGS[code] ?? code.replace(/-/g, ' ').replace(/^./, (c) => c.toUpperCase());
-}
-
-const ERRORS: Record<string, string> = {
-  io: 'The file could not be read',
-  truncated: 'The archive ends too early (truncated download or copy?)',
-  corrupt: 'The archive is damaged',
-  unsupported: 'This kind of archive is not supported',
-  'not-found': 'Not found',
-  'invalid-argument': 'That request is not valid',
-  ambiguous: 'That name is ambiguous',
-  limit: 'A safety limit was reached',
-  cancelled: 'Cancelled',
-  'not-an-image': 'This is not a container image archive',
-  internal: 'Internal error',
-  fatal: 'The inspector crashed on this input',
-  load: 'The inspector could not start',
-  protocol: 'The page and its worker disagree (reload the page)',
-};
-
-export function errorTitle(code: string): string {
-  return ERRORS[code] ?? 'Error';
 }

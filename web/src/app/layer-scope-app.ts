@@ -1,0 +1,277 @@
+// <layer-scope-app>: the standalone page. Open archives by drop (anywhere on
+// the page), file picker (Ctrl+O) or the example; several archives can be
+// open, one per tab, one current — shown through the embeddable <layer-scope>
+// (element/). Archive-local state lives in the URL hash (state/hash.ts).
+//
+// Attributes: theme="light|dark|auto" (default: follow the system, or what the
+// user picked last), example-url="…" (same-origin archive for "Try the
+// example"; "" hides it), no-hash (do not read or write location.hash).
+// Properties: current (the ArchiveSession shown), openFiles(files), openUrl(url).
+import { LitElement, html, nothing } from 'lit';
+import { customElement, property, query, state } from 'lit/decorators.js';
+import { SINGLE_FILE } from '../engine';
+import { ArchiveSession } from '../state/session';
+import { linkTargets, parseHash, routeHash, routeStart, type LinkState } from '../state/hash';
+import { formatBytes } from '../state/format';
+import { fetchFile, type FetchProgress } from '../state/fetch';
+import { icons } from '../components/icons';
+import { HashSync } from '../element/routing';
+import type { Theme } from '../element/layer-scope';
+import '../element/layer-scope';
+import { FileDrop } from './file-drop';
+import { cycleTheme, readSavedTheme, saveTheme } from './theme';
+import { layerScopeAppStyles } from './layer-scope-app.styles';
+
+@customElement('layer-scope-app')
+export class LayerScopeApp extends LitElement {
+  static styles = layerScopeAppStyles;
+
+  @property({ reflect: true }) theme: Theme = 'auto';
+  @property({ attribute: 'example-url' }) exampleUrl = SINGLE_FILE ? '' : 'examples/demo.tar';
+  @property({ type: Boolean, attribute: 'no-hash' }) noHash = false;
+
+  @state() private sessions: ArchiveSession[] = [];
+  @state() private currentId = 0;
+  @state() private dragging = false;
+  @state() private version = 0;
+  /** deep link for an archive that is not open (yet) */
+  @state() private waitingLink: LinkState | null = null;
+  @state() private fetching: FetchProgress | null = null;
+  @state() private fetchError: string | null = null;
+
+  @query('input[type=file]') private fileInput!: HTMLInputElement;
+  private hash = new HashSync();
+  private drop = new FileDrop(
+    (on) => (this.dragging = on),
+    (files) => this.openFiles(files),
+  );
+
+  connectedCallback(): void {
+    super.connectedCallback();
+    this.drop.attach(window);
+    window.addEventListener('hashchange', this.onHashChange);
+    window.addEventListener('keydown', this.onKeyDown);
+    const saved = readSavedTheme();
+    if (saved && !this.hasAttribute('theme')) this.theme = saved;
+    if (!this.noHash) this.startFromHash();
+  }
+
+  disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this.drop.detach(window);
+    window.removeEventListener('hashchange', this.onHashChange);
+    window.removeEventListener('keydown', this.onKeyDown);
+  }
+
+  /** The archive being shown. */
+  get current(): ArchiveSession | null {
+    return this.sessions.find((s) => s.id === this.currentId) ?? null;
+  }
+
+  /** Opens archives (File objects); the last one becomes current. */
+  openFiles(files: Iterable<File>, src?: string): void {
+    for (const f of files) {
+      const s = new ArchiveSession(f, src, () => this.changed());
+      if (this.waitingLink && linkTargets(this.waitingLink, f.name, src)) {
+        s.pending = this.waitingLink;
+        this.waitingLink = null;
+      }
+      this.sessions = [...this.sessions, s];
+      this.currentId = s.id;
+      void s.open();
+    }
+  }
+
+  /** Fetches a same-origin archive (the example, or a deep link's src) and opens it. */
+  async openUrl(url: string): Promise<void> {
+    this.fetchError = null;
+    const r = await fetchFile(url, (p) => (this.fetching = p));
+    this.fetching = null;
+    if ('error' in r) this.fetchError = r.error;
+    else this.openFiles([r.file], url);
+  }
+
+  private changed(): void {
+    this.version++;
+  }
+
+  private close(s: ArchiveSession): void {
+    s.dispose();
+    const i = this.sessions.indexOf(s);
+    this.sessions = this.sessions.filter((x) => x !== s);
+    if (this.currentId === s.id) {
+      const next = this.sessions[Math.min(i, this.sessions.length - 1)];
+      this.currentId = next ? next.id : 0;
+    }
+  }
+
+  // ── hash ────────────────────────────────────────────────────────────────
+
+  private startFromHash(): void {
+    const st = parseHash(location.hash);
+    const r = routeStart(st);
+    if (r.kind === 'none') return;
+    this.waitingLink = st;
+    if (r.kind === 'fetch') void this.openUrl(r.src);
+  }
+
+  private onHashChange = (): void => {
+    if (this.noHash || this.hash.writing) return;
+    const st = parseHash(location.hash);
+    const r = routeHash(st, this.current, this.sessions);
+    if (r.kind === 'apply') {
+      this.current?.applyLink(st);
+      this.changed();
+    } else if (r.kind === 'fetch') {
+      this.waitingLink = st;
+      void this.openUrl(r.src);
+    } else if (r.kind === 'switch') {
+      const other = this.sessions.find((s) => s.id === r.id)!;
+      this.currentId = other.id;
+      other.applyLink(st);
+    } else if (r.kind === 'wait') this.waitingLink = st;
+  };
+
+  protected updated(): void {
+    if (this.noHash) return;
+    const cur = this.current;
+    if (!cur || cur.status !== 'ready') return;
+    this.hash.write(cur.link());
+  }
+
+  // ── keys, theme ─────────────────────────────────────────────────────────
+
+  private onKeyDown = (e: KeyboardEvent): void => {
+    if (e.key === 'o' && (e.ctrlKey || e.metaKey)) {
+      e.preventDefault();
+      this.fileInput?.click();
+    }
+  };
+
+  private cycleTheme(): void {
+    this.theme = cycleTheme(this.theme);
+    saveTheme(this.theme);
+  }
+
+  // ── render ──────────────────────────────────────────────────────────────
+
+  render() {
+    const cur = this.current;
+    return html`
+      <header>
+        <div class="brand">${icons.logo}<span>layerscope</span></div>
+        <div class="tabs" role="tablist" aria-label="Open archives">${this.sessions.map((s) => this.renderTab(s))}</div>
+        <div class="actions">
+          <button class="btn primary" id="open" @click=${() => this.fileInput.click()} title="Open an image archive (Ctrl+O)">
+            ${icons.open}<span class="label">Open archive</span>
+          </button>
+          ${this.exampleUrl && this.sessions.length > 0
+            ? html`<button class="btn" id="example" @click=${() => this.openUrl(this.exampleUrl)}>
+                <span class="label">Example</span>
+              </button>`
+            : nothing}
+          <button class="icon-btn" id="theme" @click=${this.cycleTheme} title=${`Theme: ${this.theme === 'auto' ? 'follow the system' : this.theme}`} aria-label="Switch theme">
+            ${this.theme === 'auto' ? icons.auto : this.theme === 'light' ? icons.sun : icons.moon}
+          </button>
+        </div>
+        <input
+          type="file"
+          id="file"
+          multiple
+          @change=${(e: Event) => {
+            const inp = e.target as HTMLInputElement;
+            if (inp.files?.length) this.openFiles(Array.from(inp.files));
+            inp.value = '';
+          }}
+        />
+      </header>
+      ${this.renderNotice()}
+      <main>
+        ${cur
+          ? html`<layer-scope
+              .session=${cur}
+              .version=${this.version}
+              theme=${this.theme}
+              @layerscope-close=${(e: CustomEvent<{ session: ArchiveSession }>) => this.close(e.detail.session)}
+            ></layer-scope>`
+          : this.renderLanding()}
+      </main>
+      ${this.dragging ? html`<div class="overlay"><div>Drop to open — nothing is uploaded</div></div>` : nothing}
+    `;
+  }
+
+  private renderTab(s: ArchiveSession) {
+    const pct = s.status === 'opening' && s.progress && s.progress.total ? Math.floor((100 * s.progress.done) / s.progress.total) : null;
+    return html`<div
+      class="tab"
+      role="tab"
+      tabindex="0"
+      aria-selected=${s.id === this.currentId ? 'true' : 'false'}
+      title=${s.name}
+      @click=${() => (this.currentId = s.id)}
+      @keydown=${(e: KeyboardEvent) => {
+        if (e.key === 'Enter' || e.key === ' ') this.currentId = s.id;
+      }}
+    >
+      <span class="name">${s.name}</span>
+      ${s.status === 'opening' ? html`<span class="pct">${pct === null ? '…' : `${pct}%`}</span>` : nothing}
+      ${s.status === 'error' ? html`<span class="bad">failed</span>` : nothing}
+      <button
+        class="x"
+        title="Close"
+        aria-label=${`Close ${s.name}`}
+        @click=${(e: Event) => {
+          e.stopPropagation();
+          this.close(s);
+        }}
+      >
+        ${icons.close}
+      </button>
+    </div>`;
+  }
+
+  private renderNotice() {
+    if (this.fetching) {
+      const { url, done, total } = this.fetching;
+      return html`<div class="notice">Fetching <span class="mono">${url}</span>… ${formatBytes(done)}${total ? ` of ${formatBytes(total)}` : ''}</div>`;
+    }
+    if (this.fetchError) {
+      return html`<div class="notice" role="alert">
+        Could not fetch ${this.fetchError}<button class="link" @click=${() => (this.fetchError = null)}>Dismiss</button>
+      </div>`;
+    }
+    if (this.waitingLink?.archive && !this.sessions.some((s) => s.name === this.waitingLink?.archive)) {
+      return html`<div class="notice">
+        This link points into <strong>${this.waitingLink.archive}</strong>. Open that file (it never leaves this computer) to continue where
+        the link points.
+        <button class="link" @click=${() => (this.waitingLink = null)}>Dismiss</button>
+      </div>`;
+    }
+    return nothing;
+  }
+
+  private renderLanding() {
+    return html`<div class="landing">
+      <div class="drop" id="landing">
+        <div class="big-logo">${icons.logo}</div>
+        <h1>Inspect a container image archive</h1>
+        <p>Drop a <strong>.tar</strong> anywhere on this page, or choose one.</p>
+        <div class="buttons">
+          <button class="btn primary" @click=${() => this.fileInput.click()}>${icons.open} Choose an archive…</button>
+          ${this.exampleUrl ? html`<button class="btn" id="try-example" @click=${() => this.openUrl(this.exampleUrl)}>Try the example</button>` : nothing}
+        </div>
+        <p class="hint">
+          Reads what <code>docker save</code>, <code>podman save</code>, <code>skopeo copy … docker-archive:</code> / <code>oci-archive:</code>,
+          buildah and <code>ctr export</code> write — plain or gzip/zstd/xz/bzip2-compressed.
+        </p>
+        <p class="hint">Nothing is uploaded: the archive is read inside this tab by WebAssembly.</p>
+      </div>
+    </div>`;
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'layer-scope-app': LayerScopeApp;
+  }
+}

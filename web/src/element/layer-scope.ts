@@ -1,0 +1,251 @@
+// <layer-scope>: the embeddable viewer of ONE container image archive — what a
+// docs page puts in its HTML. No landing page, no drop zone, no tabs; it
+// leaves location.hash alone unless asked (`routing`). The standalone page's
+// shell (<layer-scope-app>, app/) shows its current archive through it.
+//
+//   <layer-scope src="images/demo.tar"></layer-scope>
+//   el.file = fileFromAnInput;            // or el.openFiles([file])
+//
+// Attributes
+//   src="…"        a same-origin archive to fetch and show (relative to the page)
+//   theme="…"      light | dark | auto (default: follow the system)
+//   routing        read the deep link in location.hash (#src=…&layer=…&path=…)
+//                  on load and on change, and keep it in step while browsing
+//   no-hash        accepted for pages written for the earlier element (the
+//                  hash is left alone anyway unless `routing` is set)
+// Properties
+//   file: File | null            the archive to show (set it to open one)
+//   session: ArchiveSession      an archive opened by someone else (the shell);
+//                                the element shows it and does not dispose it
+//   current: ArchiveSession|null (read-only) the archive shown
+//   openFiles(files), openUrl(url), close()
+// Events (bubbling, composed)
+//   layerscope-ready     detail { name, summary }: the archive is open
+//   layerscope-error     detail { code, message, where, title }: opening failed
+//   layerscope-navigate  detail { link, hash }: the user moved (image, layer, view, path, tab, mode)
+//   layerscope-close     detail { session }: the user closed a failed or stopped archive
+// Size: 640px tall unless the page sizes it; the views adapt to its width.
+import { LitElement, html, nothing, type PropertyValues } from 'lit';
+import { customElement, property, state } from 'lit/decorators.js';
+import { ArchiveSession } from '../state/session';
+import { formatHash, linkTargets, parseHash } from '../state/hash';
+import { formatBytes, formatDuration, formatRate } from '../state/format';
+import { errorTitle, isCancelledEnvelope } from '../state/errors';
+import { fetchFile, type FetchProgress } from '../state/fetch';
+import { phaseText } from '../state/labels';
+import { setStyle } from '../components/set-style';
+import { HashSync } from './routing';
+import { layerScopeStyles } from './layer-scope.styles';
+import '../components/archive-view';
+
+export type Theme = 'auto' | 'light' | 'dark';
+
+@customElement('layer-scope')
+export class LayerScope extends LitElement {
+  static styles = layerScopeStyles;
+
+  @property() src = '';
+  @property({ reflect: true }) theme: Theme = 'auto';
+  @property({ type: Boolean }) routing = false;
+  @property({ type: Boolean, attribute: 'no-hash' }) noHash = false;
+  @property({ attribute: false }) file: File | null = null;
+  /** An archive owned by the caller (the app shell): shown, never disposed here. */
+  @property({ attribute: false }) session: ArchiveSession | null = null;
+  /** Changes when the caller's session changed (the shell re-renders through it). */
+  @property({ attribute: false }) version: unknown = 0;
+
+  @state() private own: ArchiveSession | null = null;
+  @state() private tick = 0;
+  @state() private fetching: FetchProgress | null = null;
+  @state() private fetchError = '';
+
+  private hash = new HashSync();
+  /** what was last announced, so each event fires once */
+  private announced = new WeakMap<ArchiveSession, string>();
+  private lastHash = '';
+
+  /** The archive shown. */
+  get current(): ArchiveSession | null {
+    return this.session ?? this.own;
+  }
+
+  private get routed(): boolean {
+    return this.routing && !this.noHash;
+  }
+
+  connectedCallback(): void {
+    super.connectedCallback();
+    window.addEventListener('hashchange', this.onHashChange);
+    // A deep link to a hosted archive, when the page gave none.
+    if (this.routed && !this.src && !this.file && !this.session) {
+      const st = parseHash(location.hash);
+      if (st.src) void this.openUrl(st.src);
+    }
+  }
+
+  disconnectedCallback(): void {
+    super.disconnectedCallback();
+    window.removeEventListener('hashchange', this.onHashChange);
+  }
+
+  /** Shows the last of `files` (one archive at a time). */
+  openFiles(files: Iterable<File>, src?: string): void {
+    const all = Array.from(files);
+    if (all.length) this.openOwn(all[all.length - 1], src);
+  }
+
+  /** Fetches a same-origin archive and shows it. */
+  async openUrl(url: string): Promise<void> {
+    this.fetchError = '';
+    const r = await fetchFile(url, (p) => (this.fetching = p));
+    this.fetching = null;
+    if ('error' in r) this.fetchError = r.error;
+    else this.openOwn(r.file, url);
+  }
+
+  /** Closes the archive the element opened itself (a caller's session is the caller's to close). */
+  close(): void {
+    const s = this.current;
+    if (!s) return;
+    this.dispatchEvent(new CustomEvent('layerscope-close', { detail: { session: s }, bubbles: true, composed: true }));
+    if (s === this.own) {
+      s.dispose();
+      this.own = null;
+      this.file = null;
+    }
+  }
+
+  private openOwn(file: File, src?: string): void {
+    this.own?.dispose();
+    const s = new ArchiveSession(file, src, () => this.tick++);
+    if (this.routed) {
+      const st = parseHash(location.hash);
+      if (linkTargets(st, file.name, src) || (!st.archive && !st.src)) s.pending = st;
+    }
+    this.own = s;
+    void s.open();
+  }
+
+  protected willUpdate(changed: PropertyValues<this>): void {
+    if (changed.has('file') && this.file && this.file !== this.own?.file) this.openOwn(this.file, undefined);
+    if (changed.has('src') && this.src && !this.session && !(this.own && this.own.src === this.src)) void this.openUrl(this.src);
+  }
+
+  protected updated(): void {
+    const s = this.current;
+    if (!s) return;
+    const last = this.announced.get(s);
+    if (s.status === 'ready' && last !== 'ready') {
+      this.announced.set(s, 'ready');
+      this.emit('layerscope-ready', { name: s.name, summary: s.summary });
+    } else if (s.status === 'error' && last !== 'error' && s.error) {
+      this.announced.set(s, 'error');
+      this.emit('layerscope-error', { ...s.error, title: errorTitle(s.error.code) });
+    } else if (s.status === 'opening') this.announced.delete(s);
+    if (s.status !== 'ready') return;
+    const link = s.link();
+    const h = formatHash(link);
+    if (h !== this.lastHash) {
+      this.lastHash = h;
+      this.emit('layerscope-navigate', { link, hash: h });
+    }
+    if (this.routed) this.hash.write(link);
+  }
+
+  private emit(type: string, detail: unknown): void {
+    this.dispatchEvent(new CustomEvent(type, { detail, bubbles: true, composed: true }));
+  }
+
+  private onHashChange = (): void => {
+    if (!this.routed || this.hash.writing) return;
+    const st = parseHash(location.hash);
+    const cur = this.current;
+    if (cur && ((st.src && st.src === cur.src) || (st.archive && st.archive === cur.name))) {
+      cur.applyLink(st);
+      this.tick++;
+    }
+  };
+
+  render() {
+    const s = this.current;
+    return html`<div class="frame">${s ? this.renderSession(s) : this.renderEmpty()}</div>`;
+  }
+
+  private renderEmpty() {
+    if (this.fetching) {
+      const { url, done, total } = this.fetching;
+      return html`<div class="status">
+        <div class="card" id="progress" role="status" aria-live="polite">
+          <h2>Fetching <span class="mono">${url}</span></h2>
+          <div class="bar indeterminate"><div></div></div>
+          <div class="numbers"><span>${formatBytes(done)}${total ? ` of ${formatBytes(total)}` : ''}</span></div>
+        </div>
+      </div>`;
+    }
+    if (this.fetchError) {
+      return html`<div class="status">
+        <div class="card error-card" id="open-error" role="alert">
+          <h2>Could not fetch the archive</h2>
+          <p>${this.fetchError}</p>
+        </div>
+      </div>`;
+    }
+    return html`<div class="empty">No archive to show.</div>`;
+  }
+
+  private renderSession(s: ArchiveSession) {
+    if (s.status === 'opening') return this.renderProgress(s);
+    if (s.status === 'error' || s.status === 'cancelled') return this.renderError(s);
+    return html`<ls-archive-view .session=${s} .version=${this.session ? this.version : this.tick}></ls-archive-view>`;
+  }
+
+  private renderProgress(s: ArchiveSession) {
+    const p = s.progress;
+    const frac = p && p.total ? Math.min(1, p.done / p.total) : 0;
+    const elapsed = performance.now() - s.openedAt;
+    return html`<div class="status">
+      <div class="card" id="progress" role="status" aria-live="polite">
+        <h2>Opening ${s.name}</h2>
+        <div class="muted">${formatBytes(s.file.size)} · ${p ? phaseText(p.phase, p.detail) : 'starting the inspector…'}</div>
+        <div class=${p ? 'bar' : 'bar indeterminate'} role="progressbar" aria-valuemin="0" aria-valuemax="100" aria-valuenow=${Math.round(frac * 100)}>
+          <div ${setStyle({ width: p ? `${(frac * 100).toFixed(1)}%` : '' })}></div>
+        </div>
+        <div class="numbers">
+          ${p
+            ? html`<span>${formatBytes(p.done)} of ${formatBytes(p.total)} (${Math.floor(frac * 100)}%)</span>
+                <span>${formatRate(p.rate)}</span>`
+            : nothing}
+          <span>${formatDuration(elapsed)}</span>
+        </div>
+        <div class="row-buttons">
+          <button class="btn" id="cancel" @click=${() => s.cancel()}>Cancel</button>
+        </div>
+      </div>
+    </div>`;
+  }
+
+  private renderError(s: ArchiveSession) {
+    const e = s.error ?? { code: 'internal', message: 'unknown error', where: '' };
+    const cancelled = s.status === 'cancelled' || isCancelledEnvelope(e);
+    return html`<div class="status">
+      <div class=${cancelled ? 'card' : 'card error-card'} id="open-error" role="alert">
+        <h2>${cancelled ? `Stopped opening ${s.name}` : errorTitle(e.code)}</h2>
+        ${cancelled
+          ? html`<p class="muted">Nothing more is read from the file. You can start again or close it.</p>`
+          : html`<p>${e.message}</p>
+              ${e.where ? html`<div class="where">at ${e.where}</div>` : nothing}
+              <p class="muted">${s.name} · ${formatBytes(s.file.size)} · code <span class="mono">${e.code}</span></p>`}
+        <div class="row-buttons">
+          <button class="btn" @click=${() => void s.open()}>${cancelled ? 'Open again' : 'Try again'}</button>
+          <button class="btn" @click=${() => this.close()}>Close</button>
+        </div>
+      </div>
+    </div>`;
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'layer-scope': LayerScope;
+  }
+}

@@ -1,0 +1,85 @@
+import { describe, expect, it } from 'vitest';
+import { buildTree } from './tree';
+import { TreeViewState } from './tree-view';
+import { page } from './testing';
+
+const model = (merged = true) =>
+  buildTree(
+    [
+      page([
+        { path: 'bin', type: 'dir' },
+        { path: 'bin/sh', size: 10 },
+        { path: 'bin/ls', size: 20 },
+        { path: 'etc', type: 'dir' },
+        { path: 'etc/passwd', size: 30 },
+        { path: 'z.txt', size: 1 },
+      ]),
+    ],
+    merged,
+    0,
+  );
+
+const rows = (v: TreeViewState) => Array.from(v.rows, (k) => v.model!.paths[k]);
+
+describe('TreeViewState', () => {
+  it('shows the top level, expands and collapses, remembers expansion by path across listings', () => {
+    const v = new TreeViewState();
+    v.useModel(model());
+    v.computeRows('k', 'name', 'text', '', 0);
+    expect(rows(v)).toEqual(['bin', 'etc', 'z.txt']);
+    expect(v.toggle(v.model!.byPath.get('etc')!)).toBe(true);
+    expect(v.toggle(v.model!.byPath.get('z.txt')!)).toBe(false);
+    v.computeRows('k', 'name', 'text', '', 1);
+    expect(rows(v)).toEqual(['bin', 'etc', 'etc/passwd', 'z.txt']);
+    // another listing (say, the next layer): etc stays open
+    expect(v.useModel(model())).toBe(true);
+    v.computeRows('k2', 'name', 'text', '', 1);
+    expect(rows(v)).toEqual(['bin', 'etc', 'etc/passwd', 'z.txt']);
+    v.expandAll(false);
+    v.computeRows('k2', 'name', 'text', '', 2);
+    expect(rows(v)).toEqual(['bin', 'etc', 'z.txt']);
+    v.expandAll(true);
+    v.computeRows('k2', 'name', 'text', '', 3);
+    expect(rows(v)).toEqual(['bin', 'bin/ls', 'bin/sh', 'etc', 'etc/passwd', 'z.txt']);
+  });
+  it('filters: matches with their directories open, a count, an error for a bad pattern', () => {
+    const v = new TreeViewState();
+    v.useModel(model());
+    v.computeRows('k', 'name', 'text', 'passwd', 0);
+    expect(rows(v)).toEqual(['etc', 'etc/passwd']);
+    expect(v.matchCount).toBe(1);
+    v.computeRows('k', 'name', 'regex', '([', 0);
+    expect(v.filterError).toMatch(/Invalid regular expression/);
+    expect(v.mask).toBeNull();
+  });
+  it('keys: arrows move and clamp, → opens then enters, ← closes then goes up, Enter opens files', () => {
+    const v = new TreeViewState();
+    v.useModel(model());
+    v.computeRows('k', 'name', 'text', '', 0);
+    expect(v.keyAction('ArrowDown', '', 10)).toEqual({ kind: 'go', row: 0 });
+    expect(v.keyAction('ArrowUp', 'bin', 10)).toEqual({ kind: 'go', row: 0 });
+    expect(v.keyAction('End', 'bin', 10)).toEqual({ kind: 'go', row: 2 });
+    expect(v.keyAction('PageDown', 'bin', 10)).toEqual({ kind: 'go', row: 2 });
+    const bin = v.model!.byPath.get('bin')!;
+    expect(v.keyAction('ArrowRight', 'bin', 10)).toEqual({ kind: 'toggle', node: bin, open: true });
+    v.toggle(bin, true);
+    v.computeRows('k', 'name', 'text', '', 1);
+    expect(v.keyAction('ArrowRight', 'bin', 10)).toEqual({ kind: 'go', row: 1 }); // into bin/ls
+    expect(v.keyAction('ArrowLeft', 'bin/ls', 10)).toEqual({ kind: 'go', row: 0 });
+    expect(v.keyAction('ArrowLeft', 'bin', 10)).toEqual({ kind: 'toggle', node: bin, open: false });
+    expect(v.keyAction('Enter', 'bin', 10)).toEqual({ kind: 'toggle', node: bin });
+    expect(v.keyAction('Enter', 'z.txt', 10)).toEqual({ kind: 'open', node: v.model!.byPath.get('z.txt') });
+    expect(v.keyAction('ArrowRight', 'z.txt', 10)).toEqual({ kind: 'consume' });
+    expect(v.keyAction('ArrowLeft', 'z.txt', 10)).toEqual({ kind: 'consume' });
+    expect(v.keyAction('Enter', 'not/there', 10)).toBeNull();
+    expect(v.keyAction('*', 'bin', 10)).toEqual({ kind: 'expand-all' });
+    expect(v.keyAction('x', 'bin', 10)).toBeNull();
+  });
+  it('reveals the ancestors of a selected path', () => {
+    const v = new TreeViewState();
+    v.useModel(model());
+    v.revealAncestors('etc/passwd');
+    v.computeRows('k', 'name', 'text', '', 0);
+    expect(v.rowOfPath('etc/passwd')).toBe(2);
+  });
+});

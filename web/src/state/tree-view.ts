@@ -1,0 +1,174 @@
+// What a tree view shows of a TreeModel: which directories are expanded (kept
+// by path across listings, so switching layers keeps the user's place), the
+// visible rows for a sort and a filter, and what a key does. No DOM: the
+// file-tree component renders the rows and performs the key actions.
+import { compileFilter, defaultExpansion, filterMask, flatten, hasKids, M_ABOVE, T_DIR, type FilterKind, type SortMode, type TreeModel } from './tree';
+
+/** What a key asks of the tree (null: not a key of the tree; leave the event alone). */
+export type TreeKeyAction =
+  /** select rows[row] and scroll it into view (row is within the rows) */
+  | { kind: 'go'; row: number }
+  /** expand or collapse a directory (open undefined: flip) */
+  | { kind: 'toggle'; node: number; open?: boolean }
+  /** open a file (Enter) */
+  | { kind: 'open'; node: number }
+  | { kind: 'expand-all' }
+  /** handled, nothing to do */
+  | { kind: 'consume' }
+  | null;
+
+export class TreeViewState {
+  model: TreeModel | null = null;
+  expanded = new Set<number>();
+  /** expanded directories by path, kept across listings (layer switches) */
+  private expandedPaths = new Set<string>();
+  rows: Int32Array = new Int32Array(0);
+  rowOf = new Map<number, number>();
+  /** the filter's mask (null: no filter) */
+  mask: Uint8Array | null = null;
+  matchCount = 0;
+  filterError = '';
+  /** identifies the rows computed last */
+  rowsKey = '';
+
+  /** Switches to another listing; returns whether it changed. Expansion carries over by path. */
+  useModel(model: TreeModel | null): boolean {
+    if (model === this.model) return false;
+    this.model = model;
+    this.expanded = new Set();
+    if (model) {
+      if (this.expandedPaths.size === 0) {
+        for (const i of defaultExpansion(model)) this.expanded.add(i);
+      } else {
+        for (const p of this.expandedPaths) {
+          const i = model.byPath.get(p);
+          if (i !== undefined) this.expanded.add(i);
+        }
+        if (!model.merged) for (const i of defaultExpansion(model)) this.expanded.add(i);
+      }
+    }
+    return true;
+  }
+
+  /** Expands the ancestors of `path` (a model path, no leading slash). */
+  revealAncestors(path: string): void {
+    const m = this.model;
+    const i = m?.byPath.get(path);
+    if (m && i !== undefined) for (let a = m.parent[i]; a > 0; a = m.parent[a]) this.expanded.add(a);
+  }
+
+  /** The row of `path`, if it is visible. */
+  rowOfPath(path: string): number | undefined {
+    const i = this.model?.byPath.get(path);
+    return i === undefined ? undefined : this.rowOf.get(i);
+  }
+
+  /** Recomputes the rows when anything they depend on changed (`tick`: expansion changed). */
+  computeRows(loadKey: string | undefined, sort: SortMode, kind: FilterKind, text: string, tick: number): void {
+    const m = this.model;
+    const key = `${loadKey}|${m ? m.n : -1}|${sort}|${kind}|${text}|${tick}`;
+    if (key === this.rowsKey) return;
+    this.rowsKey = key;
+    if (!m) {
+      this.rows = new Int32Array(0);
+      this.rowOf = new Map();
+      return;
+    }
+    const f = compileFilter(kind, text);
+    this.filterError = '';
+    this.mask = null;
+    this.matchCount = 0;
+    if (f && 'error' in f) this.filterError = f.error;
+    else if (f) {
+      const r = filterMask(m, f.test);
+      this.mask = r.mask;
+      this.matchCount = r.matches;
+    }
+    this.rows = flatten(m, this.expanded, sort, this.mask);
+    this.rowOf = new Map();
+    for (let k = 0; k < this.rows.length; k++) this.rowOf.set(this.rows[k], k);
+  }
+
+  isOpen(i: number): boolean {
+    // While filtering, directories that hold matches are always open.
+    if (this.mask) return (this.mask[i] & M_ABOVE) !== 0 || this.expanded.has(i);
+    return this.expanded.has(i);
+  }
+
+  /** Expands or collapses node i (open undefined: flips it); false when it has no children. */
+  toggle(i: number, open?: boolean): boolean {
+    const m = this.model;
+    if (!m || !hasKids(m, i)) return false;
+    const o = open ?? !this.isOpen(i);
+    if (o) {
+      this.expanded.add(i);
+      this.expandedPaths.add(m.paths[i]);
+    } else {
+      this.expanded.delete(i);
+      this.expandedPaths.delete(m.paths[i]);
+    }
+    return true;
+  }
+
+  expandAll(open: boolean): void {
+    const m = this.model;
+    if (!m) return;
+    this.expanded = new Set();
+    if (open) {
+      for (let i = 1; i < m.n; i++)
+        if (hasKids(m, i)) {
+          this.expanded.add(i);
+          this.expandedPaths.add(m.paths[i]);
+        }
+    } else this.expandedPaths.clear();
+  }
+
+  /**
+   * What `key` does with `selectedPath` selected: ↑/↓ move, PageUp/PageDown by
+   * `pageRows`, Home/End, → expands (or enters), ← collapses (or goes to the
+   * parent), Enter toggles a directory or opens a file, * expands everything.
+   */
+  keyAction(key: string, selectedPath: string, pageRows: number): TreeKeyAction {
+    const m = this.model;
+    if (!m || this.rows.length === 0) return null;
+    const cur = m.byPath.get(selectedPath);
+    const r = cur === undefined ? -1 : this.rowOf.get(cur) ?? -1;
+    const go = (row: number): TreeKeyAction => ({ kind: 'go', row: Math.max(0, Math.min(this.rows.length - 1, row)) });
+    switch (key) {
+      case 'ArrowDown':
+        return go(r + 1);
+      case 'ArrowUp':
+        return go(r < 0 ? 0 : r - 1);
+      case 'PageDown':
+        return go(r + pageRows);
+      case 'PageUp':
+        return go(r - pageRows);
+      case 'Home':
+        return go(0);
+      case 'End':
+        return go(this.rows.length - 1);
+      case 'ArrowRight': {
+        if (r < 0) return go(0);
+        const i = this.rows[r];
+        if (hasKids(m, i)) return this.isOpen(i) ? go(r + 1) : { kind: 'toggle', node: i, open: true };
+        return { kind: 'consume' };
+      }
+      case 'ArrowLeft': {
+        if (r < 0) return go(0);
+        const i = this.rows[r];
+        if (hasKids(m, i) && this.isOpen(i)) return { kind: 'toggle', node: i, open: false };
+        const p = m.parent[i];
+        const pr = p > 0 ? this.rowOf.get(p) : undefined;
+        return pr !== undefined ? go(pr) : { kind: 'consume' };
+      }
+      case 'Enter': {
+        if (r < 0) return null;
+        const i = this.rows[r];
+        return hasKids(m, i) && m.type[i] === T_DIR ? { kind: 'toggle', node: i } : { kind: 'open', node: i };
+      }
+      case '*':
+        return { kind: 'expand-all' };
+    }
+    return null;
+  }
+}

@@ -1,0 +1,133 @@
+import { describe, expect, it } from 'vitest';
+import { F_CONTEXT, F_IMPLICIT, M_ABOVE, M_MATCH, T_DIR, buildTree, compileFilter, defaultExpansion, filterMask, flatten, hasKids, reveal, sortedKids } from './tree';
+import { page } from './testing';
+
+// A layer's changes: only etc/app/config.ini and a new usr/bin/tool; etc and
+// etc/app are context (unchanged parents), usr/bin is implicit.
+const changes = () =>
+  buildTree(
+    [
+      page(
+        [
+          { path: 'etc/app/config.ini', change: 'modified', size: 120 },
+          { path: 'usr/bin', type: 'dir', implicit: true, change: 'none' },
+          { path: 'usr/bin/tool', size: 4000, mode: 0o755 },
+          { path: 'etc/old.conf', type: 'deleted', change: 'deleted' },
+        ],
+        3,
+      ),
+    ],
+    false,
+    3,
+  );
+
+// A merged filesystem over two pages.
+const merged = () =>
+  buildTree(
+    [
+      page([
+        { path: 'bin', type: 'dir', layer: 0 },
+        { path: 'bin/sh', type: 'symlink', link: 'busybox', size: 7, layer: 0 },
+        { path: 'bin/busybox', size: 1000, layer: 0 },
+      ]),
+      page([
+        { path: 'srv', type: 'dir', layer: 1 },
+        { path: 'srv/big.bin', size: 3 << 20, layer: 1 },
+        { path: 'a.txt', size: 5, layer: 2 },
+      ]),
+    ],
+    true,
+    2,
+  );
+
+describe('buildTree', () => {
+  it('adds the parents a listing implies, as context nodes, parents before children', () => {
+    const t = changes();
+    expect(t.paths.slice(1)).toEqual(['etc', 'etc/app', 'etc/app/config.ini', 'usr', 'usr/bin', 'usr/bin/tool', 'etc/old.conf']);
+    expect(t.entryCount).toBe(4);
+    const i = (p: string) => t.byPath.get(p)!;
+    expect(t.flags[i('etc')] & F_CONTEXT).toBe(F_CONTEXT);
+    expect(t.flags[i('etc/app/config.ini')]).toBe(0);
+    expect(t.flags[i('usr/bin')] & F_IMPLICIT).toBe(F_IMPLICIT);
+    expect(t.type[i('etc')]).toBe(T_DIR);
+    for (let k = 1; k < t.n; k++) expect(t.parent[k]).toBeLessThan(k);
+    expect(t.depth[i('usr/bin/tool')]).toBe(3);
+    expect(t.names[i('usr/bin/tool')]).toBe('tool');
+    expect(t.layer).toBe(3);
+    expect(t.merged).toBe(false);
+  });
+  it('sums file sizes and counts descendants up the tree', () => {
+    const t = merged();
+    expect(t.agg[0]).toBe(1000 + (3 << 20) + 5);
+    expect(t.agg[t.byPath.get('bin')!]).toBe(1000); // the symlink counts nothing
+    expect(t.desc[0]).toBe(6);
+    expect(t.desc[t.byPath.get('bin')!]).toBe(2);
+    expect(t.links[t.byPath.get('bin/sh')!]).toBe('busybox');
+    expect(t.layerOf[t.byPath.get('a.txt')!]).toBe(2);
+  });
+});
+
+describe('sort, filter, flatten', () => {
+  it('name order puts directories first; size order puts the biggest first', () => {
+    const t = merged();
+    const names = (ks: Int32Array) => Array.from(ks, (k) => t.names[k]);
+    expect(names(sortedKids(t, 0, 'name'))).toEqual(['bin', 'srv', 'a.txt']);
+    expect(names(sortedKids(t, 0, 'size'))).toEqual(['srv', 'bin', 'a.txt']);
+    expect(names(sortedKids(t, t.byPath.get('bin')!, 'name'))).toEqual(['busybox', 'sh']);
+  });
+  it('flattens only expanded directories', () => {
+    const t = merged();
+    const rows = (e: Set<number>) => Array.from(flatten(t, e, 'name', null), (k) => t.paths[k]);
+    expect(rows(new Set())).toEqual(['bin', 'srv', 'a.txt']);
+    expect(rows(new Set([t.byPath.get('srv')!]))).toEqual(['bin', 'srv', 'srv/big.bin', 'a.txt']);
+  });
+  it('text filters are case-insensitive substrings of the path', () => {
+    const f = compileFilter('text', '  BusyBox ');
+    expect(f && 'test' in f && f.test('bin/busybox', 'busybox')).toBe(true);
+    expect(compileFilter('text', '   ')).toBeNull();
+  });
+  it('globs: anchored with a leading slash, names without a slash, ** across directories', () => {
+    const g = (p: string) => {
+      const f = compileFilter('glob', p);
+      if (!f || 'error' in f) throw new Error('no filter');
+      return (path: string) => f.test(path, path.slice(path.lastIndexOf('/') + 1));
+    };
+    expect(g('*.ini')('etc/app/config.ini')).toBe(true);
+    expect(g('/etc/*.ini')('etc/app/config.ini')).toBe(false);
+    expect(g('/etc/**/*.ini')('etc/app/config.ini')).toBe(true);
+    expect(g('app/*.ini')('etc/app/config.ini')).toBe(true);
+    expect(g('conf?g.ini')('etc/app/config.ini')).toBe(true);
+    expect(g('*.INI')('etc/app/config.ini')).toBe(true);
+    expect(g('a.b')('etc/axb')).toBe(false);
+  });
+  it('regexes match "/" + path; an invalid one reports its error', () => {
+    const f = compileFilter('regex', '^/srv/.*\\.bin$');
+    expect(f && 'test' in f && f.test('srv/big.bin', 'big.bin')).toBe(true);
+    const bad = compileFilter('regex', '([');
+    expect(bad && 'error' in bad && bad.error).toMatch(/Invalid regular expression/);
+  });
+  it('a filter keeps matches and their ancestors, never context nodes', () => {
+    const t = changes();
+    const f = compileFilter('text', 'etc');
+    if (!f || 'error' in f) throw new Error('no filter');
+    const { mask, matches } = filterMask(t, f.test);
+    expect(matches).toBe(2); // config.ini and old.conf; etc and etc/app are context
+    expect(mask[t.byPath.get('etc')!] & M_ABOVE).toBe(M_ABOVE);
+    expect(mask[t.byPath.get('etc/app/config.ini')!] & M_MATCH).toBe(M_MATCH);
+    expect(mask[t.byPath.get('usr')!]).toBe(0);
+    expect(Array.from(flatten(t, new Set(), 'name', mask), (k) => t.paths[k])).toEqual(['etc', 'etc/app', 'etc/app/config.ini', 'etc/old.conf']);
+  });
+  it('a changes listing under 5000 nodes opens every directory; a merged one none', () => {
+    const t = changes();
+    expect(Array.from(defaultExpansion(t), (k) => t.paths[k]).sort()).toEqual(['etc', 'etc/app', 'usr', 'usr/bin']);
+    expect(defaultExpansion(merged()).size).toBe(0);
+  });
+  it('reveal expands the ancestors of a path', () => {
+    const t = changes();
+    const e = new Set<number>();
+    expect(reveal(t, e, '/usr/bin/tool/')).toBe(t.byPath.get('usr/bin/tool'));
+    expect(Array.from(e, (k) => t.paths[k]).sort()).toEqual(['usr', 'usr/bin']);
+    expect(reveal(t, e, 'nope')).toBe(-1);
+    expect(hasKids(t, t.byPath.get('usr')!)).toBe(true);
+  });
+});
