@@ -9,7 +9,7 @@ NATIVE := build/native
 ASAN := build/asan
 WASM := build/wasm
 
-.PHONY: all setup build native wasm web test test-native test-asan test-wasm test-web-unit test-e2e test-fuzz demo clean
+.PHONY: all setup build native wasm web web-deps test test-native test-asan test-wasm test-web-unit test-client test-e2e test-fuzz demo clean
 
 all: build
 
@@ -32,7 +32,7 @@ wasm: setup
 	  emcmake cmake -S . -B $(WASM) -G Ninja -DCMAKE_BUILD_TYPE=Release -DLAYERSCOPE_WASM_DEPS="$$deps" >/dev/null && \
 	  ninja -C $(WASM) -j$(JOBS)
 
-test: build test-native test-asan test-wasm test-web-unit test-e2e test-fuzz
+test: build test-native test-asan test-wasm test-web-unit test-client test-e2e test-fuzz
 	@echo "all test suites passed"
 
 # A short libFuzzer run of each target (clang, ASan+UBSan); crashers land in fuzz/crashes/.
@@ -57,10 +57,24 @@ test-asan: setup
 	@ninja -C $(ASAN) -j$(JOBS)
 	@ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 ctest --test-dir $(ASAN) --output-on-failure -j$(JOBS)
 
-test-wasm: wasm
+# node:test on the wasm build: the fixtures, and every document against its JSON
+# Schema (docs/schema/, with ajv from web/node_modules).
+test-wasm: wasm web-deps
 	@LAYERSCOPE_WASM_MODULE=$(CURDIR)/$(WASM)/wasm/node/layerscope_core.js node --test tests/wasm/
 	@python3 tests/hostile/hostile_test.py --wasm $(CURDIR)/$(WASM)/wasm/node/layerscope_core.js --jobs $(JOBS)
 	@python3 tests/huge/huge_test.py --wasm $(CURDIR)/$(WASM)/wasm/node/layerscope_core.js
+
+# Node unit tests (vitest) of the page side of the worker protocol:
+# wasm/client.ts and web/src/engine against a scripted fake worker.
+test-client: web-deps
+	@cd web && npx vitest run --globals --environment node --root .. tests/wasm/client.test.ts
+
+# web/node_modules, installed (npm ci) when missing or package-lock.json changed
+# (the same stamp as web/build.sh).
+web-deps: setup
+	@cd web && lock="$$(sha256sum package-lock.json | cut -d' ' -f1)" && \
+	  if [ ! -d node_modules ] || [ "$$(cat node_modules/.layerscope-lock 2>/dev/null)" != "$$lock" ]; then \
+	    npm ci --no-audit --no-fund --loglevel=error && echo "$$lock" > node_modules/.layerscope-lock; fi
 
 # The CLI on the example, then the browser inspector served on 127.0.0.1
 # (open the printed URL, click "Try the example"; Ctrl-C stops the server).

@@ -1,9 +1,11 @@
 // Appended to the Emscripten glue (--post-js): the idiomatic JS face of the
-// bindings. openArchive(src, opts) -> {ok:true, handle} | {ok:false, code, message, where}.
-Module['openArchive'] = function (src, opts) {
-  var h = Module['openArchiveRaw'](src, opts || {});
-  if (h.ok()) return { ok: true, handle: h };
-  var e = JSON.parse(h.errorJson());
-  h.delete();
-  return { ok: false, code: e.code, message: e.message, where: e.where };
+// bindings, one function for every request (see core/include/layerscope/dispatch.h):
+//   Module.request(type, args, {source?, progress?})
+//     -> {ok:true, value, data?: Uint8Array} | {ok:false, code, message, where}
+Module['request'] = function (type, args, opts) {
+  opts = opts || {};
+  var r = Module['requestRaw'](type, JSON.stringify(args || {}), opts.source || null, opts.progress || null);
+  var e = JSON.parse(r.json);
+  if (e.ok && r.data !== undefined) e.data = r.data;
+  return e;
 };

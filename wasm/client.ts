@@ -2,15 +2,22 @@
 // imports this file.
 //
 //   WorkerConnection  one worker: request ids, progress routing, one error
-//                     shape; terminate() rejects everything pending.
-//   ArchiveClient     one archive on its own connection. cancel() terminates
-//                     the worker; the next call spawns a fresh worker and
-//                     re-opens the same File first (lazy respawn), so a
-//                     cancelled file read costs a re-index, never a wrong
-//                     answer. A worker whose wasm died (fatal) is replaced
-//                     the same way. verify() runs in a second, short-lived
-//                     worker: browsing goes on while it hashes, and stopping
-//                     it (cancelVerify) leaves the browsing worker alone.
+//                     shape; terminate() rejects everything pending; a later
+//                     call spawns a fresh worker (`generation` counts them).
+//   ArchiveClient     one archive, by its source descriptor and its handle in
+//                     the connection's current worker. cancel() terminates the
+//                     worker; the next call spawns a fresh worker and re-opens
+//                     the source first (lazy respawn, generic over the kind of
+//                     source), so a cancelled file read costs a re-index, never
+//                     a wrong answer. A worker whose wasm died (fatal) is
+//                     replaced the same way. Several ArchiveClients may share
+//                     one connection (one worker holding several archives);
+//                     each re-opens its own archive after a respawn. verify()
+//                     runs in a second, short-lived worker: browsing goes on
+//                     while it hashes, and stopping it (cancelVerify) leaves the
+//                     browsing worker alone.
+//   FileCursor        an open file of an archive (openFile): several can be read
+//                     alternately without re-decoding; re-opened after a respawn.
 import {
   PROTOCOL_VERSION,
   type ErrorEnvelope,
@@ -22,10 +29,10 @@ import {
   type ResponseMessage,
   type ResultMap,
   type ListRequest,
-  type ReadRequest,
   type EntryPage,
   type ReadResult,
   type PathHistory,
+  type SourceDescriptor,
   type VerifyResult,
 } from './protocol';
 
@@ -64,13 +71,19 @@ export class WorkerConnection {
   private worker: Worker | null = null;
   private readonly pending = new Map<number, Pending>();
   private nextId = 1;
-  /** Number of workers spawned so far (for tests and diagnostics). */
+  /** Number of workers spawned so far (for tests and diagnostics); also the
+   *  generation of the current worker: handles belong to one generation. */
   spawned = 0;
 
   constructor(private readonly spawn: SpawnWorker) {}
 
   get alive(): boolean {
     return this.worker !== null;
+  }
+
+  /** The generation the next call will run in (spawning the worker if needed). */
+  get generation(): number {
+    return this.worker ? this.spawned : this.spawned + 1;
   }
 
   call<T extends RequestType>(req: Extract<Request, { type: T }>, opts: CallOptions = {}, transfer: Transferable[] = []): Promise<ResultMap[T]> {
@@ -141,12 +154,21 @@ export interface ArchiveClientOptions {
   /** Called with progress of an automatic re-open after a cancel or a crash. */
   onReopen?: (p: ProgressEvent | null) => void;
   verify?: boolean;
+  /** A connection to share with other archives (one worker, several archives);
+   *  by default the archive gets a worker of its own. */
+  connection?: WorkerConnection;
 }
 
-/** One archive, served by its own worker. */
+const notOpen = () => new CoreError({ code: 'invalid-argument', message: 'the archive is not open', where: 'client' });
+
+/** One archive, served by a worker (its own unless options.connection is given). */
 export class ArchiveClient {
   private readonly conn: WorkerConnection;
+  private readonly ownsConnection: boolean;
   private opened = false;
+  /** The archive's handle in worker generation `generation`. */
+  private handle = 0;
+  private generation = -1;
   private reopening: Promise<OpenResult> | null = null;
   private verifier: WorkerConnection | null = null;
   private verifiersSpawned = 0;
@@ -155,11 +177,20 @@ export class ArchiveClient {
 
   constructor(
     private readonly spawn: SpawnWorker,
-    readonly file: Blob,
-    readonly name: string,
+    readonly source: SourceDescriptor,
     private readonly options: ArchiveClientOptions = {},
   ) {
-    this.conn = new WorkerConnection(spawn);
+    this.ownsConnection = !options.connection;
+    this.conn = options.connection ?? new WorkerConnection(spawn);
+  }
+
+  get name(): string {
+    return this.source.name;
+  }
+
+  /** Size of the archive, bytes. */
+  get size(): number {
+    return this.source.file.size;
   }
 
   /** Workers started for browsing this archive so far (verify's are counted apart). */
@@ -174,30 +205,37 @@ export class ArchiveClient {
 
   /** Indexes the archive; progress carries bytes done / total and the rate. */
   async open(opts: CallOptions = {}): Promise<OpenResult> {
-    const r = await this.withSignal(opts.signal, () =>
-      this.conn.call({ type: 'open', file: this.file, name: this.name, verify: this.options.verify }, opts),
-    );
+    const r = await this.withSignal(opts.signal, () => this.openIn(opts));
     this.opened = true;
     this.outerCompressed = r.summary.archive.outer_compression !== 'none';
     return r;
   }
 
-  list(req: Omit<ListRequest, 'type'>, opts: CallOptions = {}): Promise<EntryPage> {
-    return this.afterOpen(opts, () => this.conn.call({ type: 'list', ...req }, opts));
+  list(req: Omit<ListRequest, 'type' | 'archive'>, opts: CallOptions = {}): Promise<EntryPage> {
+    return this.afterOpen(opts, (archive) => this.conn.call({ type: 'list', archive, ...req }, opts));
   }
 
-  read(req: Omit<ReadRequest, 'type'>, opts: CallOptions = {}): Promise<ReadResult> {
-    return this.afterOpen(opts, () => this.conn.call({ type: 'read', ...req }, opts));
+  read(req: { image: number; layer: number; path: string; offset: number; length: number }, opts: CallOptions = {}): Promise<ReadResult> {
+    return this.afterOpen(opts, (archive) => this.conn.call({ type: 'read', archive, ...req }, opts));
+  }
+
+  /** A file as it is at `layer`, held open in the worker as a cursor of its own:
+   *  reading two files in turn (two layers' versions of a file) continues each
+   *  where it stopped. Close it when done (at most 64 are open per worker). */
+  async openFile(image: number, layer: number, path: string, opts: CallOptions = {}): Promise<FileCursor> {
+    const c = new FileCursor(this, image, layer, path);
+    await c.ensure(opts);
+    return c;
   }
 
   /** The raw manifest text of an image. */
   manifest(image: number, opts: CallOptions = {}): Promise<string> {
-    return this.afterOpen(opts, () => this.conn.call({ type: 'manifest', image }, opts));
+    return this.afterOpen(opts, (archive) => this.conn.call({ type: 'manifest', archive, image }, opts));
   }
 
   /** Every layer that added, modified or deleted `path`, bottom-up. */
   pathHistory(image: number, path: string, opts: CallOptions = {}): Promise<PathHistory> {
-    return this.afterOpen(opts, () => this.conn.call({ type: 'pathHistory', image, path }, opts));
+    return this.afterOpen(opts, (archive) => this.conn.call({ type: 'pathHistory', archive, image, path }, opts));
   }
 
   /** Hashes every blob and layer in a worker of its own (the archive is opened
@@ -206,7 +244,7 @@ export class ArchiveClient {
    *  and the rate. cancelVerify() (or the signal) terminates that worker only.
    *  A finished verification is kept: asking again answers from it. */
   async verify(opts: CallOptions = {}): Promise<VerifyResult> {
-    if (!this.opened) throw new CoreError({ code: 'invalid-argument', message: 'the archive is not open', where: 'client' });
+    if (!this.opened) throw notOpen();
     if (this.verified) return { ...this.verified, elapsedMs: 0 };
     if (this.verifier) throw new CoreError({ code: 'invalid-argument', message: 'a verification is already running', where: 'client' });
     if (opts.signal?.aborted) throw new CoreError({ code: 'cancelled', message: 'cancelled', where: 'client' });
@@ -223,7 +261,7 @@ export class ArchiveClient {
       const onProgress = opts.onProgress && ((p: ProgressEvent) => {
         if (this.outerCompressed || p.phase !== 'scan') opts.onProgress!(p);
       });
-      const r = await conn.call({ type: 'open', file: this.file, name: this.name, verify: true }, { onProgress });
+      const r = await conn.call({ type: 'open', source: this.source, verify: true }, { onProgress });
       const result: VerifyResult = {
         summary: r.summary,
         elapsedMs: performance.now() - t0,
@@ -246,39 +284,64 @@ export class ArchiveClient {
   }
 
   resolve(ref: string): Promise<number> {
-    return this.afterOpen({}, () => this.conn.call({ type: 'resolve', ref }));
+    return this.afterOpen({}, (archive) => this.conn.call({ type: 'resolve', archive, ref }));
   }
 
   bytesRead(): Promise<number> {
-    return this.afterOpen({}, () => this.conn.call({ type: 'stats' })).then((s) => s.bytesRead);
+    return this.afterOpen({}, (archive) => this.conn.call({ type: 'stats', archive })).then((s) => s.bytesRead);
   }
 
-  /** Stops whatever runs now by terminating the worker. */
+  /** Stops whatever runs now by terminating the worker (a shared one: every
+   *  archive on it re-opens on its next call). */
   cancel(): void {
     this.conn.terminate('cancelled', 'cancelled');
   }
 
   dispose(): void {
+    const wasOpen = this.opened && this.generation === this.conn.spawned && this.conn.alive;
     this.opened = false;
     this.cancelVerify();
-    this.conn.terminate('cancelled', 'archive closed');
+    if (this.ownsConnection) this.conn.terminate('cancelled', 'archive closed');
+    else if (wasOpen) this.conn.call({ type: 'close', archive: this.handle }).catch(() => undefined);
   }
 
-  private async afterOpen<T>(opts: CallOptions, run: () => Promise<T>): Promise<T> {
-    if (!this.opened) throw new CoreError({ code: 'invalid-argument', message: 'the archive is not open', where: 'client' });
-    if (!this.conn.alive) {
-      // The worker was terminated (cancel) or died: start a fresh one and re-index.
+  /** The archive's handle in the current worker: re-opens the source first when
+   *  the worker was replaced since (cancel, crash, another archive's cancel). */
+  async current(opts: CallOptions = {}): Promise<{ archive: number; generation: number }> {
+    if (!this.opened) throw notOpen();
+    if (!this.conn.alive || this.generation !== this.conn.spawned) {
       if (!this.reopening) {
-        this.reopening = this.conn
-          .call({ type: 'open', file: this.file, name: this.name, verify: this.options.verify }, { onProgress: (p) => this.options.onReopen?.(p) })
-          .finally(() => {
-            this.reopening = null;
-            this.options.onReopen?.(null);
-          });
+        this.reopening = this.openIn({ onProgress: (p) => this.options.onReopen?.(p) }).finally(() => {
+          this.reopening = null;
+          this.options.onReopen?.(null);
+        });
       }
       await this.withSignal(opts.signal, () => this.reopening as Promise<OpenResult>);
+      if (!this.opened) throw notOpen();
     }
-    return this.withSignal(opts.signal, run);
+    return { archive: this.handle, generation: this.generation };
+  }
+
+  /** Sends a request that names a cursor (FileCursor). */
+  callRaw<T extends RequestType>(req: Extract<Request, { type: T }>, opts: CallOptions): Promise<ResultMap[T]> {
+    return this.withSignal(opts.signal, () => this.conn.call(req, opts));
+  }
+
+  /** Opens the source in the connection's current (or next) worker; an earlier
+   *  handle of this archive in that worker is closed once the new one is open. */
+  private async openIn(opts: CallOptions): Promise<OpenResult> {
+    const generation = this.conn.generation;
+    const r = await this.conn.call({ type: 'open', source: this.source, verify: this.options.verify }, opts);
+    if (this.handle && this.generation === generation && this.conn.alive && this.conn.spawned === generation)
+      this.conn.call({ type: 'close', archive: this.handle }).catch(() => undefined);
+    this.handle = r.archive;
+    this.generation = generation;
+    return r;
+  }
+
+  private async afterOpen<T>(opts: CallOptions, run: (archive: number) => Promise<T>): Promise<T> {
+    const { archive } = await this.current(opts);
+    return this.withSignal(opts.signal, () => run(archive));
   }
 
   private withSignal<T>(signal: AbortSignal | undefined, run: () => Promise<T>): Promise<T> {
@@ -287,5 +350,50 @@ export class ArchiveClient {
     const onAbort = () => this.cancel();
     signal.addEventListener('abort', onAbort, { once: true });
     return run().finally(() => signal.removeEventListener('abort', onAbort));
+  }
+}
+
+/** An open file of an archive (ArchiveClient.openFile). */
+export class FileCursor {
+  private cursor = 0;
+  private generation = -1;
+  private closed = false;
+  /** Size of the whole file, bytes (known once open). */
+  size = 0;
+
+  constructor(
+    private readonly archive: ArchiveClient,
+    readonly image: number,
+    readonly layer: number,
+    readonly path: string,
+  ) {}
+
+  /** Bytes [offset, offset+length); continues without re-decoding when offset
+   *  is where the previous read stopped. */
+  async read(offset: number, length: number, opts: CallOptions = {}): Promise<ReadResult> {
+    const cursor = await this.ensure(opts);
+    return this.archive.callRaw({ type: 'read', cursor, offset, length }, opts);
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    const cursor = this.cursor;
+    this.cursor = 0;
+    if (!cursor) return;
+    const cur = await this.archive.current().catch(() => null);
+    if (cur && cur.generation === this.generation) await this.archive.callRaw({ type: 'closeFile', cursor }, {}).catch(() => undefined);
+  }
+
+  /** The cursor's handle in the current worker (opened again after a respawn). */
+  async ensure(opts: CallOptions = {}): Promise<number> {
+    if (this.closed) throw new CoreError({ code: 'invalid-argument', message: 'the file cursor is closed', where: 'client' });
+    const { archive, generation } = await this.archive.current(opts);
+    if (this.cursor && this.generation === generation) return this.cursor;
+    const r = await this.archive.callRaw({ type: 'openFile', archive, image: this.image, layer: this.layer, path: this.path }, opts);
+    this.cursor = r.cursor;
+    this.generation = generation;
+    this.size = r.size;
+    return r.cursor;
   }
 }

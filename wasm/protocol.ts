@@ -1,33 +1,51 @@
 // The message protocol between the page and the worker that owns the wasm core.
 //
-//   page (web/src/engine)          wasm/client.ts                wasm/worker.ts            wasm core
-//   ─────────────────────          ──────────────                ──────────────            ─────────
-//   engine.open(file) ──────────>  ArchiveClient.open()  ─post─> {v,id,type:'open'} ──────> openArchive()
+//   page (web/src/engine)          wasm/client.ts                wasm/worker.ts            wasm core (dispatch.h)
+//   ─────────────────────          ──────────────                ──────────────            ──────────────────────
+//   engine.open(file) ──────────>  ArchiveClient.open()  ─post─> {v,id,type:'open',  ───> request('open', {verify},
+//                                                                 source}                  {source: ByteSource})
 //                                                        <─post─ {type:'progress'}* <────── progress cb
-//                                                        <─post─ {type:'result'} | {type:'error'}
+//                                                        <─post─ {type:'result', result:{archive: 1, …}} | {type:'error'}
+//   engine.read(…) ─────────────>  ArchiveClient.read()  ─post─> {type:'read', archive: 1, …} ─> request('read', …)
 //   ArchiveClient.cancel() ──────> worker.terminate(); the next call spawns a fresh
-//                                  worker and re-opens the same File (lazy respawn).
+//                                  worker and re-opens the archive from its source
+//                                  descriptor (lazy respawn), under a new handle.
 //
-// Requests: open, list (paged tree listings), read (file bytes; the core keeps
-// the last file open, so sequential pages continue where the previous stopped),
-// manifest (raw manifest text), pathHistory (every layer that touched a path),
-// verify (hash every blob and layer; progress; cancel = terminate), resolve,
-// stats, close.
+// Requests (REQUEST_TYPES): open (a source descriptor -> an archive handle),
+// list (paged tree listings), read (file bytes, by path or by cursor), openFile
+// / closeFile (file cursors: several files read alternately without decoding a
+// compressed layer from its start again), manifest (raw manifest text),
+// pathHistory (every layer that touched a path), verify (hash every blob and
+// layer; progress; cancel = terminate), resolve, stats, close. Each one is a
+// request of the core's dispatcher (core/include/layerscope/dispatch.h) of the
+// same name and arguments; the worker only reshapes some results (columns,
+// transferable buffers). A new request = a handler in the dispatcher + its
+// types here (+ a result shaper in worker.ts when its value needs one).
 //
-// One worker holds at most one open archive, so cancelling one archive's work
-// never disturbs another. Every message carries the protocol version `v`; a
-// worker answers a request of another version with an error of code "protocol".
-// Request ids are chosen by the client and echoed on every progress event and
-// on the single final response (result or error).
+// One worker may hold several archives (by handle, a positive number chosen
+// by the core) and file cursors (likewise). Every message carries the protocol
+// version `v`; a worker answers a request of another version, or of an unknown
+// type, with an error of code "protocol". Request ids are chosen by the client
+// and echoed on every progress event and on the single final response (result
+// or error).
 //
 // Results leave the wasm heap once: the worker parses JSON envelopes, turns
 // tree pages into columns (typed arrays + string arrays) and file bytes into a
 // Uint8Array, and transfers the buffers to the page.
+//
+// The documents (InspectDocument, the ls page, PathHistory's log document) are
+// described by the JSON Schemas of docs/schema/ (see docs/json-schema.md); their
+// TypeScript types are generated from them (wasm/schema-types.gen.ts, by
+// wasm/schema-types.mjs), and tests/wasm/schema.test.mjs validates every
+// fixture's documents against the schemas and fails when the types are stale.
 
 /** Bump on any incompatible change of the messages below.
  *  2: manifest, pathHistory and verify requests; ReadResult.size; merged
- *     listings carry the writing layer's change (added/modified). */
-export const PROTOCOL_VERSION = 2;
+ *     listings carry the writing layer's change (added/modified).
+ *  3: archive handles (open returns `archive`; the others name it), a source
+ *     descriptor instead of file+name, file cursors (openFile, closeFile, read
+ *     by cursor). */
+export const PROTOCOL_VERSION = 3;
 
 /** The one error shape, end to end (the core's envelope, plus client-side codes). */
 export interface ErrorEnvelope {
@@ -41,17 +59,21 @@ export interface ErrorEnvelope {
 
 // ─── Requests ──────────────────────────────────────────────────────────────
 
+/** Where an archive's bytes come from: enough for a fresh worker to open it
+ *  again (after a cancel terminated the last one). A File is read by the
+ *  worker in slices with FileReaderSync, never whole. (Next: {kind:'url'}.) */
+export type SourceDescriptor = { kind: 'file'; file: Blob; name: string };
+
 export interface OpenRequest {
   type: 'open';
-  /** The archive. Read by the worker in slices with FileReaderSync, never whole. */
-  file: Blob;
-  name: string;
+  source: SourceDescriptor;
   /** Hash every blob and layer (reads the whole archive). */
   verify?: boolean;
 }
 
 export interface ListRequest {
   type: 'list';
+  archive: number;
   image: number;
   /** Image layer index; -1 = top layer. */
   layer: number;
@@ -64,56 +86,77 @@ export interface ListRequest {
   limit: number;
 }
 
-export interface ReadRequest {
-  type: 'read';
+/** Bytes [offset, offset+length) of a file: by path (the core keeps the last
+ *  files read open, so sequential pages continue where the previous stopped),
+ *  or through a cursor of openFile. */
+export type ReadRequest =
+  | { type: 'read'; archive: number; image: number; layer: number; path: string; offset: number; length: number }
+  | { type: 'read'; cursor: number; offset: number; length: number };
+
+/** Opens a file as it is at `layer` as a cursor of its own (at most 64 open). */
+export interface OpenFileRequest {
+  type: 'openFile';
+  archive: number;
   image: number;
   layer: number;
   path: string;
-  offset: number;
-  length: number;
+}
+
+export interface CloseFileRequest {
+  type: 'closeFile';
+  cursor: number;
 }
 
 /** The raw manifest of an image, as text (OCI/hybrid: the manifest blob;
  *  legacy docker-archive: its manifest.json entry). */
 export interface ManifestRequest {
   type: 'manifest';
+  archive: number;
   image: number;
 }
 
 /** Every layer of `image` that added, modified or deleted `path`, bottom-up. */
 export interface PathHistoryRequest {
   type: 'pathHistory';
+  archive: number;
   image: number;
   path: string;
 }
 
-/** Hashes every blob and uncompressed layer of the open archive (reads the whole
+/** Hashes every blob and uncompressed layer of an open archive (reads the whole
  *  archive; progress phase "verify"). Cancel by terminating the worker. For an
  *  archive compressed as a whole (no random access) the worker re-opens it with
- *  hashing on. (client.ts verifies by an `open` with `verify: true` in a worker
- *  of its own instead, so browsing is not held up; this request stays for
- *  embedders that drive one worker.) */
+ *  hashing on, under the same handle. (client.ts verifies by an `open` with
+ *  `verify: true` in a worker of its own instead, so browsing is not held up;
+ *  this request stays for embedders that drive one worker.) */
 export interface VerifyRequest {
   type: 'verify';
+  archive: number;
 }
 
 export interface ResolveRequest {
   type: 'resolve';
+  archive: number;
   ref: string;
 }
 
+/** Bytes read so far: of one archive, or of all open ones. */
 export interface StatsRequest {
   type: 'stats';
+  archive?: number;
 }
 
 export interface CloseRequest {
   type: 'close';
+  archive: number;
 }
 
 export type Request =
   | OpenRequest
   | ListRequest
   | ReadRequest
+  | OpenFileRequest
+  | CloseFileRequest
   | ManifestRequest
   | PathHistoryRequest
   | VerifyRequest
@@ -122,12 +165,33 @@ export type Request =
   | CloseRequest;
 export type RequestType = Request['type'];
 
+/** Every request type, at run time (the worker refuses others with "protocol"). */
+export const REQUEST_TYPES = [
+  'open',
+  'list',
+  'read',
+  'openFile',
+  'closeFile',
+  'manifest',
+  'pathHistory',
+  'verify',
+  'resolve',
+  'stats',
+  'close',
+] as const satisfies readonly RequestType[];
+// …and none is missing from it.
+type MissingFromRequestTypes = Exclude<RequestType, (typeof REQUEST_TYPES)[number]>;
+const allRequestTypesListed: MissingFromRequestTypes extends never ? true : false = true;
+void allRequestTypesListed;
+
 /** What travels: a request plus version and id. */
 export type RequestMessage = Request & { v: number; id: number };
 
 // ─── Results ───────────────────────────────────────────────────────────────
 
 export interface OpenResult {
+  /** The archive's handle in this worker (names it in the other requests). */
+  archive: number;
   summary: InspectDocument;
   /** Archive bytes the core fetched to index it (≤ the archive size: payloads are skipped). */
   bytesRead: number;
@@ -230,10 +294,19 @@ export interface StatsResult {
   bytesRead: number;
 }
 
+/** An open file (OpenFileRequest). */
+export interface FileCursorResult {
+  cursor: number;
+  /** Size of the whole file, bytes. */
+  size: number;
+}
+
 export interface ResultMap {
   open: OpenResult;
   list: EntryPage;
   read: ReadResult;
+  openFile: FileCursorResult;
+  closeFile: null;
   manifest: string;
   pathHistory: PathHistory;
   verify: VerifyResult;
@@ -263,115 +336,19 @@ export type ResponseMessage =
   /** The wasm instance is dead (trap, out of memory); id 0 when not tied to a request. */
   | { v: number; id: number; type: 'fatal'; error: ErrorEnvelope };
 
-// ─── The inspect document (core/src/api/json_out.cpp, schema_version 1) ────
+// ─── The documents (generated from docs/schema/*.schema.json) ─────────────
 
-export interface InspectDocument {
-  schema_version: number;
-  archive: {
-    name: string;
-    size: number;
-    outer_compression: string;
-    members: number;
-    members_of_note: string[];
-  };
-  layout: string;
-  layout_description: string;
-  producer: string;
-  warnings: Warning[];
-  images: ImageDoc[];
-  attestations: AttestationDoc[];
-  bytes_read: number;
-}
-
-export interface Warning {
-  code: string;
-  message: string;
-  where: string;
-}
-
-export interface ImageDoc {
-  index: number;
-  tags: string[];
-  config_digest: string | null;
-  id: string | null;
-  manifest_digest: string | null;
-  manifest_media_type?: string | null;
-  source?: string;
-  platform: { os: string; architecture: string; variant: string | null; os_version?: string | null };
-  created: string | null;
-  author: string | null;
-  /** The image config as parsed JSON (null when missing or invalid). */
-  config: ImageConfig | null;
-  history: HistoryDoc[];
-  layers: LayerDoc[];
-  size: number;
-  uncompressed_size: number;
-}
-
-export interface ImageConfig {
-  architecture?: string;
-  os?: string;
-  variant?: string;
-  created?: string;
-  author?: string;
-  config?: ContainerConfig | null;
-  rootfs?: { type?: string; diff_ids?: string[] };
-  history?: unknown[];
-  [key: string]: unknown;
-}
-
-export interface ContainerConfig {
-  User?: string;
-  Env?: string[] | null;
-  Cmd?: string[] | null;
-  Entrypoint?: string[] | null;
-  WorkingDir?: string;
-  ExposedPorts?: Record<string, unknown> | null;
-  Volumes?: Record<string, unknown> | null;
-  Labels?: Record<string, string> | null;
-  Healthcheck?: { Test?: string[]; Interval?: number; Timeout?: number; StartPeriod?: number; Retries?: number } | null;
-  StopSignal?: string;
-  Shell?: string[] | null;
-  OnBuild?: string[] | null;
-  [key: string]: unknown;
-}
-
-export interface HistoryDoc {
-  created: string | null;
-  created_by: string;
-  author: string | null;
-  comment: string | null;
-  empty_layer: boolean;
-  /** Index of the layer this step made; null for empty-layer steps. */
-  layer: number | null;
-}
-
-export interface LayerDoc {
-  index: number;
-  digest: string | null;
-  diff_id: string | null;
-  media_type: string | null;
-  compression: string;
-  size: number;
-  uncompressed_size: number | null;
-  member: string | null;
-  present: boolean;
-  error?: string;
-  entries: number;
-  entry_types: { file: number; dir: number; symlink: number; hardlink: number; other: number };
-  whiteouts: string[];
-  opaque_dirs: string[];
-  hardlinks: { path: string; target: string }[];
-  changes?: { added: number; modified: number; deleted: number; added_bytes: number; modified_bytes: number };
-  /** SHA-256 of the stored blob, once verified (VerifyRequest, or OpenRequest.verify). */
-  computed_digest?: string;
-  /** SHA-256 of the uncompressed layer tar, once verified. */
-  computed_diff_id?: string;
-}
-
-export interface AttestationDoc {
-  manifest_digest: string;
-  reference_digest: string | null;
-  reference_type: string;
-  predicate_types: string[];
-}
+import type { InspectDocument } from './schema-types.gen';
+export type {
+  InspectDocument,
+  Warning,
+  ImageDoc,
+  ImageConfig,
+  ContainerConfig,
+  HistoryDoc,
+  LayerDoc,
+  AttestationDoc,
+  LsDocument,
+  LsEntry,
+  LogDocument,
+} from './schema-types.gen';

@@ -1,31 +1,39 @@
 /// <reference lib="webworker" />
-// The worker that owns one wasm core instance and at most one open archive.
-// Protocol and the JS -> C++ -> JS stack: see protocol.ts.
+// The worker that owns one wasm core instance, and through its dispatcher
+// (core/include/layerscope/dispatch.h) any number of open archives and file
+// cursors, by handle. Protocol and the JS -> C++ -> JS stack: see protocol.ts.
 //
-// The archive File is never read whole: the core calls src.readInto(offset,
-// ptr, len) and we copy exactly that slice (FileReaderSync over File.slice)
-// into HEAPU8, looked up on every call because memory growth replaces it.
-// Calls into the core are synchronous; cancelling one means the page
-// terminates this worker (see client.ts).
+// Every request goes to the core as Module.request(type, args): the core
+// answers with the one envelope; this file only supplies byte sources (from a
+// source descriptor), progress, and reshapes a few results for the page.
+// An archive File is never read whole: the core calls src.readInto(offset,
+// ptr, len) and we copy exactly that slice (io/read-ahead.ts) into HEAPU8,
+// looked up on every call because memory growth replaces it. Calls into the
+// core are synchronous; cancelling one means the page terminates this worker
+// (see client.ts).
 import createLayerscope from 'layerscope-core-glue';
-import type { CoreHandle, CoreModule } from 'layerscope-core-glue';
+import type { ByteSourceJs, CoreModule } from 'layerscope-core-glue';
+import { ReadAhead } from './io/read-ahead';
 import {
   CHANGES,
   ENTRY_TYPES,
   PROTOCOL_VERSION,
+  REQUEST_TYPES,
   type EntryPage,
   type ErrorEnvelope,
   type InspectDocument,
-  type ListRequest,
+  type LogDocument,
+  type LsDocument,
   type OpenRequest,
   type OpenResult,
   type PathEvent,
   type PathHistory,
-  type PathHistoryRequest,
-  type ReadRequest,
   type ReadResult,
   type RequestMessage,
+  type RequestType,
   type ResponseMessage,
+  type SourceDescriptor,
+  type VerifyRequest,
   type VerifyResult,
 } from './protocol';
 
@@ -33,9 +41,8 @@ const scope = self as unknown as DedicatedWorkerGlobalScope;
 
 let modulePromise: Promise<CoreModule> | null = null;
 let loadMs = 0;
-let handle: CoreHandle | null = null;
-/** What `handle` was opened from, and what is known about it. */
-let opened: { file: Blob; name: string; summary: InspectDocument; verified: boolean } | null = null;
+/** What each open archive was opened from, and what is known about it. */
+const archives = new Map<number, { source: SourceDescriptor; summary: InspectDocument; verified: boolean }>();
 /** Set once the instance has trapped or aborted: every later call is refused. */
 let dead: ErrorEnvelope | null = null;
 
@@ -73,63 +80,40 @@ function loadModule(): Promise<CoreModule> {
   return modulePromise;
 }
 
-function parseEnvelope<T>(text: string): T {
-  const env = JSON.parse(text) as { ok: true; value: T } | ({ ok: false } & ErrorEnvelope);
-  if (!env.ok) throw new RequestError({ code: env.code, message: env.message, where: env.where ?? '' });
-  return env.value;
+type ProgressCb = (phase: string, done: number, total: number, detail: string) => boolean;
+
+/** One request to the core; its error envelope becomes a RequestError. */
+function core(mod: CoreModule, type: string, args: object, opts: { source?: ByteSourceJs; progress?: ProgressCb } = {}): { value: unknown; data?: Uint8Array } {
+  const e = mod.request(type, args, opts);
+  if (!e.ok) throw new RequestError({ code: e.code, message: e.message, where: e.where ?? '' });
+  return e;
 }
 
-function requireHandle(): CoreHandle {
-  if (!handle) throw new RequestError({ code: 'invalid-argument', message: 'no archive is open in this worker', where: 'worker' });
-  return handle;
-}
-
-/**
- * Reads a File synchronously through an adaptive read-ahead window.
- * Each FileReaderSync call costs ~1 ms in Chromium whatever its size (measured:
- * 1.2 ms for 512 B, 2.1 ms for 64 KiB, 5.7 ms for 1 MiB), and the core's header
- * scan asks for 512 bytes after every skipped payload: without a window a
- * 400 MB archive of 35,000 files took 52 s for 43,000 tiny reads. The window
- * grows while misses land just past it (a forward scan through small entries)
- * and shrinks after a long jump (a skipped large payload), so skipped payloads
- * stay mostly unread.
- */
-class ReadAhead {
-  private buf: Uint8Array | null = null;
-  private start = 0;
-  private window = ReadAhead.MIN;
-  static readonly MIN = 64 << 10;
-  static readonly MAX = 8 << 20;
-  readonly stats = { calls: 0, fetches: 0, fetchedBytes: 0, ms: 0 };
-  private readonly reader = new FileReaderSync();
-
-  constructor(private readonly file: Blob) {}
-
-  /** Bytes [offset, offset+len) (fewer at the end of the file); valid until the next call. */
-  read(offset: number, len: number): Uint8Array {
-    this.stats.calls++;
-    const b = this.buf;
-    if (b && offset >= this.start && offset + len <= this.start + b.length) return b.subarray(offset - this.start, offset - this.start + len);
-    if (b) {
-      const end = this.start + b.length;
-      const gap = offset - end;
-      if (gap >= 0 && gap <= this.window) this.window = Math.min(this.window * 2, ReadAhead.MAX);
-      else if (gap < 0 || gap > 4 * this.window) this.window = ReadAhead.MIN;
+/** A ByteSource for the core over a source descriptor, with its I/O counters. */
+function openSource(mod: CoreModule, desc: SourceDescriptor): { src: ByteSourceJs; io: ReadAhead['stats'] } {
+  switch (desc.kind) {
+    case 'file': {
+      const file = desc.file;
+      const ahead = new ReadAhead(file);
+      const src: ByteSourceJs = {
+        size: file.size,
+        name: desc.name,
+        readInto(offset: number, ptr: number, len: number): number {
+          if (offset >= file.size || len <= 0) return 0;
+          const bytes = ahead.read(offset, len);
+          mod.HEAPU8.set(bytes, ptr);
+          return bytes.length;
+        },
+      };
+      return { src, io: ahead.stats };
     }
-    const size = Math.max(0, Math.min(this.file.size - offset, Math.max(len, this.window)));
-    const t = performance.now();
-    const buf = new Uint8Array(this.reader.readAsArrayBuffer(this.file.slice(offset, offset + size)));
-    this.stats.ms += performance.now() - t;
-    this.stats.fetches++;
-    this.stats.fetchedBytes += buf.length;
-    this.buf = buf;
-    this.start = offset;
-    return buf.subarray(0, Math.min(len, buf.length));
+    default:
+      throw new RequestError({ code: 'protocol', message: `unknown source kind ${(desc as { kind: string }).kind}`, where: 'worker' });
   }
 }
 
 /** A progress callback for the core that posts (throttled) progress events of request `id`. */
-function progressPoster(id: number, t0: number): (phase: string, done: number, total: number, detail: string) => boolean {
+function progressPoster(id: number, t0: number): ProgressCb {
   let lastPost = 0;
   return (phase, done, total, detail) => {
     const now = performance.now();
@@ -142,65 +126,38 @@ function progressPoster(id: number, t0: number): (phase: string, done: number, t
   };
 }
 
-function closeHandle(): void {
-  if (handle) handle.delete();
-  handle = null;
-  opened = null;
-}
-
-/** Opens req.file as this worker's archive. The archive open so far is closed
- *  first, or with `replace` only once the new one opened (it stays on failure). */
-async function open(id: number, req: OpenRequest, replace = false): Promise<OpenResult> {
+/** Opens a source as one more archive of this worker. */
+async function open(id: number, req: OpenRequest): Promise<OpenResult> {
   const wasLoaded = modulePromise !== null;
   const mod = await loadModule();
-  if (!replace) closeHandle();
-  const file = req.file;
-  const ahead = new ReadAhead(file);
   const t0 = performance.now();
-  const src = {
-    size: file.size,
-    name: req.name,
-    readInto(offset: number, ptr: number, len: number): number {
-      if (offset >= file.size || len <= 0) return 0;
-      const bytes = ahead.read(offset, len);
-      mod.HEAPU8.set(bytes, ptr);
-      return bytes.length;
-    },
+  const { src, io } = openSource(mod, req.source);
+  const v = core(mod, 'open', { verify: !!req.verify }, { source: src, progress: progressPoster(id, t0) }).value as {
+    archive: number;
+    bytes_read: number;
+    summary: InspectDocument;
   };
-  const r = mod.openArchive(src, { progress: progressPoster(id, t0), verify: !!req.verify });
-  if (!r.ok) throw new RequestError({ code: r.code, message: r.message, where: r.where ?? '' });
-  closeHandle();
-  handle = r.handle;
-  const summary = parseEnvelope<InspectDocument>(handle.summary());
-  opened = { file, name: req.name, summary, verified: !!req.verify };
+  archives.set(v.archive, { source: req.source, summary: v.summary, verified: !!req.verify });
   return {
-    summary,
-    bytesRead: handle.bytesRead(),
+    archive: v.archive,
+    summary: v.summary,
+    bytesRead: v.bytes_read,
     elapsedMs: performance.now() - t0,
     loadMs: wasLoaded ? 0 : loadMs,
-    io: { ...ahead.stats },
+    io: { ...io },
   };
 }
 
-interface RawEntry {
-  path: string;
-  type: string;
-  change: string;
-  layer: number;
-  size?: number;
-  mode?: string;
-  uid?: number;
-  gid?: number;
-  mtime?: number;
-  link?: string;
-  implicit?: boolean;
+/** A result for the page, with the buffers to transfer. */
+interface Shaped {
+  result: unknown;
+  transfer?: Transferable[];
 }
 
-function list(req: ListRequest): { page: EntryPage; transfer: Transferable[] } {
-  const h = requireHandle();
-  const v = parseEnvelope<{ total: number; offset: number; has_more: boolean; layer: number; entries: RawEntry[] }>(
-    h.list(req.image, req.layer, req.merged, req.prefix, req.offset, req.limit),
-  );
+
+/** An ls page as columns (typed arrays, transferred). */
+function toColumns(value: unknown): Shaped {
+  const v = value as LsDocument;
   const n = v.entries.length;
   const page: EntryPage = {
     total: v.total,
@@ -239,18 +196,12 @@ function list(req: ListRequest): { page: EntryPage; transfer: Transferable[] } {
   const transfer = [page.types, page.changes, page.layers, page.sizes, page.modes, page.uids, page.gids, page.mtimes, page.flags].map(
     (a) => a.buffer as ArrayBuffer,
   );
-  return { page, transfer };
+  return { result: page, transfer };
 }
 
-function read(req: ReadRequest): ReadResult {
-  const h = requireHandle();
-  const r = h.readFile(req.image, req.layer, req.path, req.offset, req.length);
-  if (!r.ok) throw new RequestError({ code: r.code, message: r.message, where: r.where ?? '' });
-  return { data: r.data, eof: r.eof, size: r.size };
-}
-
-function pathHistory(req: PathHistoryRequest): PathHistory {
-  const v = parseEnvelope<{ image: number; path: string; events: RawEntry[] }>(requireHandle().pathHistory(req.image, req.path));
+/** The log document with its events normalised (PathEvent). */
+function toHistory(value: unknown): Shaped {
+  const v = value as LogDocument;
   const events: PathEvent[] = v.events.map((e) => ({
     path: e.path,
     type: (ENTRY_TYPES as readonly string[]).includes(e.type) ? (e.type as PathEvent['type']) : 'other',
@@ -264,28 +215,60 @@ function pathHistory(req: PathHistoryRequest): PathHistory {
     link: e.link ?? '',
     implicit: !!e.implicit,
   }));
-  return { image: v.image, path: v.path, events };
+  const result: PathHistory = { image: v.image, path: v.path, events };
+  return { result };
 }
 
 /**
  * Hashes every blob and layer. The core's verify needs random access to the
  * members; an archive compressed as a whole has none, so it is opened again
- * with hashing on (one pass that indexes and hashes). A second verify of the
- * same open archive answers from the first (the core would add its mismatch
- * warnings again).
+ * with hashing on (one pass that indexes and hashes; same handle). A second
+ * verify of the same open archive answers from the first (the core would add
+ * its mismatch warnings again).
  */
-async function verify(id: number): Promise<VerifyResult> {
-  const h = requireHandle();
-  const cur = opened!;
+async function verify(id: number, mod: CoreModule, req: VerifyRequest): Promise<VerifyResult> {
+  const cur = archives.get(req.archive);
+  // An unknown handle: the core names it (its one error shape).
+  if (!cur) core(mod, 'summary', { archive: req.archive });
   const t0 = performance.now();
-  if (cur.verified) return { summary: cur.summary, elapsedMs: 0, bytesRead: h.bytesRead(), reopened: false };
-  if (cur.summary.archive.outer_compression !== 'none') {
-    const r = await open(id, { type: 'open', file: cur.file, name: cur.name, verify: true }, true);
-    return { summary: r.summary, elapsedMs: performance.now() - t0, bytesRead: r.bytesRead, reopened: true };
+  if (cur!.verified) {
+    const stats = core(mod, 'stats', { archive: req.archive }).value as { bytes_read: number };
+    return { summary: cur!.summary, elapsedMs: 0, bytesRead: stats.bytes_read, reopened: false };
   }
-  const summary = parseEnvelope<InspectDocument>(h.verify(progressPoster(id, t0)));
-  opened = { ...cur, summary, verified: true };
-  return { summary, elapsedMs: performance.now() - t0, bytesRead: h.bytesRead(), reopened: false };
+  const reopen = cur!.summary.archive.outer_compression !== 'none';
+  const opts = { progress: progressPoster(id, t0), source: reopen ? openSource(mod, cur!.source).src : undefined };
+  const v = core(mod, 'verify', { archive: req.archive, reopen }, opts).value as { summary: InspectDocument; bytes_read: number };
+  archives.set(req.archive, { ...cur!, summary: v.summary, verified: true });
+  return { summary: v.summary, elapsedMs: performance.now() - t0, bytesRead: v.bytes_read, reopened: reopen };
+}
+
+/** Results that need reshaping for the page; the others are the core's value as is. */
+const shapers: Partial<Record<RequestType, (value: unknown, data?: Uint8Array) => Shaped>> = {
+  list: toColumns,
+  pathHistory: toHistory,
+  read: (value, data) => {
+    const v = value as { eof: boolean; size: number };
+    const result: ReadResult = { data: data ?? new Uint8Array(0), eof: v.eof, size: v.size };
+    return { result, transfer: [result.data.buffer as ArrayBuffer] };
+  },
+  stats: (value) => ({ result: { bytesRead: (value as { bytes_read: number }).bytes_read } }),
+};
+
+async function serve(msg: RequestMessage): Promise<Shaped> {
+  switch (msg.type) {
+    case 'open':
+      return { result: await open(msg.id, msg) };
+    case 'verify':
+      return { result: await verify(msg.id, await loadModule(), msg) };
+    default: {
+      const mod = await loadModule();
+      const { v: _v, id: _id, type, ...args } = msg;
+      const r = core(mod, type, args);
+      if (type === 'close') archives.delete((args as { archive: number }).archive);
+      const shape = shapers[type];
+      return shape ? shape(r.value, r.data) : { result: r.value };
+    }
+  }
 }
 
 async function handleMessage(msg: RequestMessage): Promise<void> {
@@ -294,50 +277,10 @@ async function handleMessage(msg: RequestMessage): Promise<void> {
     if (msg.v !== PROTOCOL_VERSION)
       throw new RequestError({ code: 'protocol', message: `protocol version ${msg.v} is not ${PROTOCOL_VERSION}`, where: 'worker' });
     if (dead) throw new RequestError(dead);
-    switch (msg.type) {
-      case 'open': {
-        const result = await open(id, msg);
-        post({ v: PROTOCOL_VERSION, id, type: 'result', result });
-        break;
-      }
-      case 'list': {
-        const { page, transfer } = list(msg);
-        post({ v: PROTOCOL_VERSION, id, type: 'result', result: page }, transfer);
-        break;
-      }
-      case 'read': {
-        const r = read(msg);
-        post({ v: PROTOCOL_VERSION, id, type: 'result', result: r }, [r.data.buffer as ArrayBuffer]);
-        break;
-      }
-      case 'manifest': {
-        const text = parseEnvelope<string>(requireHandle().manifestJson(msg.image));
-        post({ v: PROTOCOL_VERSION, id, type: 'result', result: text });
-        break;
-      }
-      case 'pathHistory':
-        post({ v: PROTOCOL_VERSION, id, type: 'result', result: pathHistory(msg) });
-        break;
-      case 'verify': {
-        const result = await verify(id);
-        post({ v: PROTOCOL_VERSION, id, type: 'result', result });
-        break;
-      }
-      case 'resolve': {
-        const idx = parseEnvelope<number>(requireHandle().resolveImage(msg.ref));
-        post({ v: PROTOCOL_VERSION, id, type: 'result', result: idx });
-        break;
-      }
-      case 'stats':
-        post({ v: PROTOCOL_VERSION, id, type: 'result', result: { bytesRead: handle ? handle.bytesRead() : 0 } });
-        break;
-      case 'close':
-        closeHandle();
-        post({ v: PROTOCOL_VERSION, id, type: 'result', result: null });
-        break;
-      default:
-        throw new RequestError({ code: 'protocol', message: `unknown request type ${(msg as { type: string }).type}`, where: 'worker' });
-    }
+    if (!(REQUEST_TYPES as readonly string[]).includes(msg.type))
+      throw new RequestError({ code: 'protocol', message: `unknown request type ${(msg as { type: string }).type}`, where: 'worker' });
+    const { result, transfer } = await serve(msg);
+    post({ v: PROTOCOL_VERSION, id, type: 'result', result: result as never }, transfer ?? []);
   } catch (e) {
     if (e instanceof RequestError) {
       post({ v: PROTOCOL_VERSION, id, type: 'error', error: e.envelope });

@@ -1,5 +1,5 @@
 // One hostile case through the WebAssembly build, the way the worker uses it:
-// openArchive over a source that reads the file in slices (fs.readSync at an
+// Module.request('open') over a source that reads the file in slices (fs.readSync at an
 // offset into HEAPU8), then summary, the merged listing, file reads and path
 // logs. Prints one JSON line for tests/hostile/hostile_test.py:
 //   {open:{ok,code?,message?,where?}, summary?, ls?, cat:[…], log:[…], verify?}
@@ -26,17 +26,32 @@ function source() {
   };
 }
 
-// A JSON envelope string -> {ok:true, doc} | {ok:false, code, message, where}.
-function envelope(text) {
-  const e = JSON.parse(text);
+// An envelope -> {ok:true, doc} | {ok:false, code, message, where}.
+function envelope(e) {
   return e.ok ? { ok: true, doc: e.value } : { ok: false, code: e.code, message: e.message, where: e.where };
+}
+
+// The requests this script makes of one open archive (Module.request).
+function archiveRequests(archive) {
+  const req = (type, args) => mod.request(type, { archive, ...args });
+  return {
+    summary: () => req('summary'),
+    resolveImage: (ref) => req('resolve', { ref }),
+    list: (image, layer, merged, prefix, offset, limit) => req('list', { image, layer, merged, prefix, offset, limit }),
+    readFile(image, layer, path, offset, length) {
+      const e = req('read', { image, layer, path, offset, length });
+      return e.ok ? { ok: true, data: e.data, eof: e.value.eof, size: e.value.size } : e;
+    },
+    pathHistory: (image, path) => req('pathHistory', { image, path }),
+    delete: () => req('close'),
+  };
 }
 
 function session(opts) {
   const src = source();
-  const r = mod.openArchive(src, opts);
+  const r = mod.request('open', { verify: !!opts.verify }, { source: src });
   if (!r.ok) { src.close(); return { open: { ok: false, code: r.code, message: r.message, where: r.where } }; }
-  return { open: { ok: true }, h: r.handle, src };
+  return { open: { ok: true }, h: archiveRequests(r.value.archive), src };
 }
 
 const out = { cat: [], log: [] };

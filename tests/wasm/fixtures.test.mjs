@@ -1,6 +1,7 @@
 // The fixture assertions, run on the WebAssembly build in node: the same core,
-// reached through the Embind bindings and a JS-backed ByteSource that reads
-// the file in slices (fs.readSync at an offset), never as a whole buffer.
+// reached through the Embind bindings (Module.request over the dispatcher) and
+// a JS-backed ByteSource that reads the file in slices (fs.readSync at an
+// offset), never as a whole buffer.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -34,17 +35,42 @@ function fileSource(file) {
   return src;
 }
 
-function unwrap(envelopeJson) {
-  const e = JSON.parse(envelopeJson);
-  assert.equal(e.ok, true, `call failed: ${envelopeJson}`);
+function unwrap(e) {
+  assert.equal(e.ok, true, `call failed: ${JSON.stringify(e)}`);
   return e.value;
+}
+
+// Opens a source: {ok:true, archive} | {ok:false, code, message, where}.
+function openSource(src, opts = {}) {
+  const r = mod.request('open', { verify: !!opts.verify }, { source: src, progress: opts.progress });
+  return r.ok ? { ok: true, archive: r.value.archive } : r;
+}
+
+// The requests these tests make of one open archive.
+function archiveRequests(archive) {
+  const req = (type, args) => mod.request(type, { archive, ...args });
+  return {
+    summary: () => req('summary'),
+    list: (image, layer, merged, prefix, offset, limit) => req('list', { image, layer, merged, prefix, offset, limit }),
+    readFile(image, layer, path, offset, length) {
+      const e = req('read', { image, layer, path, offset, length });
+      return e.ok ? { ok: true, data: e.data, eof: e.value.eof, size: e.value.size } : e;
+    },
+    pathHistory: (image, path) => req('pathHistory', { image, path }),
+    manifestJson: (image) => req('manifest', { image }),
+    verify: (progress) => {
+      const e = mod.request('verify', { archive }, { progress });
+      return e.ok ? { ok: true, value: e.value.summary } : e;
+    },
+    delete: () => unwrap(req('close')),
+  };
 }
 
 function openFixture(file, opts) {
   const src = fileSource(file);
-  const r = mod.openArchive(src, opts || {});
+  const r = openSource(src, opts);
   assert.equal(r.ok, true, `open failed: ${r.code} ${r.message} ${r.where}`);
-  return { h: r.handle, src };
+  return { h: archiveRequests(r.archive), src };
 }
 
 const fixtures = fs.readdirSync(fixturesDir).filter((f) => f.endsWith('.tar')).sort();
@@ -229,7 +255,7 @@ test('wasm: a file that is not an archive gives a clear error envelope', () => {
   const tmp = path.join(fs.mkdtempSync('/tmp/ls-wasm-'), 'junk.bin');
   fs.writeFileSync(tmp, Buffer.from('this is not a tar file at all, just text\n'.repeat(40)));
   const src = fileSource(tmp);
-  const r = mod.openArchive(src, {});
+  const r = openSource(src);
   src.close();
   assert.equal(r.ok, false);
   assert.ok(['corrupt', 'not-an-image', 'truncated'].includes(r.code), r.code);
@@ -238,7 +264,7 @@ test('wasm: a file that is not an archive gives a clear error envelope', () => {
 
 test('wasm: cancelling from the progress callback stops open with code cancelled', () => {
   const src = fileSource(path.join(fixturesDir, 'buildah-oci-archive-gzip-features.tar'));
-  const r = mod.openArchive(src, { progress: () => false });
+  const r = openSource(src, { progress: () => false });
   src.close();
   assert.equal(r.ok, false);
   assert.equal(r.code, 'cancelled');

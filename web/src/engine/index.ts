@@ -1,9 +1,11 @@
 // The only code of web/ that talks to the wasm worker (through wasm/client.ts).
 // Components and state see EngineArchive: summaries, whole tree listings
 // (fetched in pages), file bytes in chunks, raw manifests, path histories,
-// digest verification, cancel.
+// digest verification, cancel; file cursors (two files read in turn, e.g. two
+// layers' versions of one file, each continuing where it stopped).
 import { spawnWorker, SINGLE_FILE } from '#spawn-worker';
-import { ArchiveClient, CoreError, isCancelled } from '../../../wasm/client';
+import { ArchiveClient, CoreError, FileCursor, isCancelled, WorkerConnection } from '../../../wasm/client';
+import { EngineArchive, type OpenOptions } from './archive';
 import type {
   EntryPage,
   ErrorEnvelope,
@@ -12,11 +14,15 @@ import type {
   PathHistory,
   ProgressEvent,
   ReadResult,
+  SourceDescriptor,
   VerifyResult,
 } from '../../../wasm/protocol';
 
-export { CoreError, isCancelled, SINGLE_FILE };
-export type { EntryPage, InspectDocument, ProgressEvent, ReadResult, OpenResult, ErrorEnvelope, PathHistory, VerifyResult };
+export { EngineArchive };
+export type { OpenOptions };
+
+export { CoreError, isCancelled, SINGLE_FILE, FileCursor, WorkerConnection };
+export type { EntryPage, InspectDocument, ProgressEvent, ReadResult, OpenResult, ErrorEnvelope, PathHistory, VerifyResult, SourceDescriptor };
 export type {
   ImageDoc,
   LayerDoc,
@@ -31,127 +37,22 @@ export type {
 } from '../../../wasm/protocol';
 export { ENTRY_TYPES, CHANGES, PROTOCOL_VERSION } from '../../../wasm/protocol';
 
-/** Entries per list request: large pages, few round trips, bounded message size. */
-const LIST_PAGE = 50_000;
-/** Bytes per read request of readAll: the core keeps the file open between
- *  requests, so chunks only bound the memory a request holds (wasm heap + copy). */
-const READ_CHUNK = 16 << 20;
-
-export interface OpenOptions {
-  onProgress?: (p: ProgressEvent) => void;
-  /** Progress of a transparent re-index after a cancel (null when done). */
-  onReopen?: (p: ProgressEvent | null) => void;
-  signal?: AbortSignal;
+/**
+ * An archive read from a File/Blob. With `connection` (a WorkerConnection from
+ * createConnection()) several archives share one worker; by default each has
+ * its own, so cancelling one never disturbs another.
+ */
+export function createArchive(
+  file: Blob,
+  name: string,
+  opts: Pick<OpenOptions, 'onReopen'> & { connection?: WorkerConnection } = {},
+): EngineArchive {
+  return new EngineArchive(new ArchiveClient(spawnWorker, { kind: 'file', file, name }, { onReopen: opts.onReopen, connection: opts.connection }));
 }
 
-export class EngineArchive {
-  summary: InspectDocument | null = null;
-  openResult: OpenResult | null = null;
-
-  constructor(private readonly client: ArchiveClient) {}
-
-  get name(): string {
-    return this.client.name;
-  }
-  get size(): number {
-    return this.client.file.size;
-  }
-  get workersSpawned(): number {
-    return this.client.workersSpawned;
-  }
-
-  async open(opts: OpenOptions = {}): Promise<InspectDocument> {
-    const r = await this.client.open({ onProgress: opts.onProgress, signal: opts.signal });
-    this.openResult = r;
-    this.summary = r.summary;
-    return r.summary;
-  }
-
-  /** The whole listing of a layer's changes or of the merged tree, in pages. */
-  async listAll(image: number, layer: number, merged: boolean, onPage?: (done: number, total: number) => void, signal?: AbortSignal): Promise<EntryPage[]> {
-    const pages: EntryPage[] = [];
-    let offset = 0;
-    for (;;) {
-      const p = await this.client.list({ image, layer, merged, prefix: '', offset, limit: LIST_PAGE }, { signal });
-      pages.push(p);
-      offset += p.count;
-      onPage?.(offset, p.total);
-      if (!p.hasMore || p.count === 0) break;
-    }
-    return pages;
-  }
-
-  read(image: number, layer: number, path: string, offset: number, length: number, signal?: AbortSignal): Promise<ReadResult> {
-    return this.client.read({ image, layer, path, offset, length }, { signal });
-  }
-
-  /** Every byte of a file, as Blob parts, read in large chunks. */
-  async readAll(image: number, layer: number, path: string, size: number, onProgress?: (done: number) => void, signal?: AbortSignal): Promise<Uint8Array[]> {
-    // The core keeps the file open as a cursor: each chunk continues where the
-    // previous one stopped (a compressed layer is decoded once, not per chunk).
-    const chunk = Math.min(Math.max(size, 1), READ_CHUNK);
-    const parts: Uint8Array[] = [];
-    let offset = 0;
-    for (;;) {
-      const r = await this.read(image, layer, path, offset, chunk, signal);
-      parts.push(r.data);
-      offset += r.data.byteLength;
-      onProgress?.(offset);
-      if (r.eof || r.data.byteLength === 0) break;
-    }
-    return parts;
-  }
-
-  /** The raw manifest of an image, as text (not re-serialised). */
-  manifest(image: number, signal?: AbortSignal): Promise<string> {
-    return this.client.manifest(image, { signal });
-  }
-
-  /** Every layer that added, modified or deleted `path` (bottom-up). */
-  pathHistory(image: number, path: string, signal?: AbortSignal): Promise<PathHistory> {
-    return this.client.pathHistory(image, path, { signal });
-  }
-
-  /**
-   * Hashes every blob and layer (reads the whole archive, in a worker of its
-   * own: browsing goes on meanwhile) and returns the summary with computed
-   * digests and mismatch warnings; `summary` becomes it. Stop it with
-   * cancelVerify() or the signal: that terminates the verifying worker only.
-   */
-  async verify(opts: { onProgress?: (p: ProgressEvent) => void; signal?: AbortSignal } = {}): Promise<VerifyResult> {
-    const r = await this.client.verify(opts);
-    this.summary = r.summary;
-    return r;
-  }
-
-  cancelVerify(): void {
-    this.client.cancelVerify();
-  }
-
-  get verifyWorkersSpawned(): number {
-    return this.client.verifyWorkersSpawned;
-  }
-
-  resolveImage(ref: string): Promise<number> {
-    return this.client.resolve(ref);
-  }
-
-  bytesRead(): Promise<number> {
-    return this.client.bytesRead();
-  }
-
-  /** Stops the running work (terminates the worker; the next call re-indexes). */
-  cancel(): void {
-    this.client.cancel();
-  }
-
-  dispose(): void {
-    this.client.dispose();
-  }
-}
-
-export function createArchive(file: Blob, name: string, opts: Pick<OpenOptions, 'onReopen'> = {}): EngineArchive {
-  return new EngineArchive(new ArchiveClient(spawnWorker, file, name, { onReopen: opts.onReopen }));
+/** A worker to share between archives (createArchive's `connection`). */
+export function createConnection(): WorkerConnection {
+  return new WorkerConnection(spawnWorker);
 }
 
 /** Fetches an archive that is hosted next to the page (same origin only). */

@@ -1,0 +1,111 @@
+// layerscope — the transport-free request dispatcher.
+//
+// One entry point for every request a transport carries (the wasm worker today;
+// a local server or a stdio loop would reuse it), in the way of Perfetto's
+// rpc.h: this file defines the requests and their replies, NOT how they
+// travel. A request is a type plus a JSON object of arguments:
+//
+//   Dispatcher d;
+//   d.dispatch({"open", "{\"verify\":false}", source, progress});
+//       -> {"ok":true,"value":{"archive":1,"bytes_read":…,"summary":{…inspect…}}}
+//   d.dispatch({"list", R"({"archive":1,"image":0,"layer":-1,"merged":true,
+//                           "prefix":"","offset":0,"limit":5000})"});
+//       -> {"ok":true,"value":{…ls document…}}
+//   d.dispatch({"read", R"({"archive":1,"image":0,"layer":-1,"path":"etc/passwd",
+//                           "offset":0,"length":65536})"});
+//       -> {"ok":true,"value":{"eof":true,"size":1234}}  + reply.bytes
+//
+// Every reply is ONE envelope, {"ok":true,"value":…} or
+// {"ok":false,"code":"not-found","message":"…","where":"…"}: this is the only
+// place in the code base that turns an Error into that shape. Byte results
+// (read) travel beside the JSON in `bytes`, never inside it.
+//
+// Handles. The dispatcher owns what requests refer to by number:
+//   archive  an open Session over the ByteSource the transport supplied to
+//            "open" (several at once: one worker may hold several archives);
+//   cursor   an open file (Session::open_file), so two layers' files can be
+//            read alternately without decoding a compressed layer from its
+//            start again (several at once, at most kMaxCursors).
+// Handles are positive, never reused, and share one counter, so a cursor
+// number is never mistaken for an archive. Closing an archive closes its
+// cursors. Using a handle that was closed, or never opened, or of the wrong
+// kind, fails with invalid-argument and names the handle.
+//
+// Requests and their arguments (unknown keys are ignored, so a transport may
+// pass its whole message; missing optional ones take the default shown):
+//   open        {verify=false}          + source (+ progress)
+//               -> {archive, bytes_read, summary: <inspect document>}
+//   summary     {archive}               -> <inspect document>
+//   resolve     {archive, ref, platform=""} -> image index
+//   list        {archive, image, layer=-1, merged=false, prefix="", offset=0, limit=0}
+//               -> <ls document>
+//   read        {archive, image, layer=-1, path, offset=0, length}
+//               | {cursor, offset=0, length}
+//               -> {eof, size} + bytes. The path form keeps its last
+//               kImplicitCursors files of each archive open, so paging through
+//               a file continues where the previous page stopped.
+//   openFile    {archive, image, layer=-1, path} -> {cursor, size}
+//   closeFile   {cursor}                -> null
+//   manifest    {archive, image}        -> the raw manifest text (a JSON string)
+//   pathHistory {archive, image, path}  -> <log document>
+//   verify      {archive, reopen=false} (+ progress)
+//               -> {summary, bytes_read}: hashes every blob and layer.
+//               reopen: index the archive again from its source with hashing
+//               on (one pass; for an archive compressed as a whole); the
+//               handle stays, its cursors are closed.
+//   stats       {archive?}              -> {bytes_read} (of that archive; of
+//               all open archives without one)
+//   close       {archive}               -> null
+// Argument errors are invalid-argument with where = "<type>.<argument>".
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "layerscope/byte_source.h"
+#include "layerscope/options.h"
+#include "layerscope/status.h"
+
+namespace layerscope {
+
+struct DispatchRequest {
+  std::string_view type;
+  std::string_view args;               // a JSON object; "" means {}
+  std::shared_ptr<ByteSource> source;  // "open" only: where the archive's bytes come from
+  ProgressFn progress;                 // open, verify: optional; returning false cancels
+};
+
+struct DispatchReply {
+  bool ok = false;
+  std::string json;            // the envelope (UTF-8; invalid bytes replaced)
+  bool has_bytes = false;      // the request returns bytes (read), even when none
+  std::vector<uint8_t> bytes;  // those bytes
+};
+
+// The error envelope of `e`: {"ok":false,"code","message","where"}.
+std::string error_envelope(const Error& e);
+
+class Dispatcher {
+ public:
+  static constexpr size_t kMaxCursors = 64;      // explicit cursors open at once
+  static constexpr size_t kImplicitCursors = 1;  // per archive, for path-addressed reads (as before the dispatcher)
+
+  Dispatcher();
+  ~Dispatcher();
+  Dispatcher(const Dispatcher&) = delete;
+  Dispatcher& operator=(const Dispatcher&) = delete;
+
+  DispatchReply dispatch(const DispatchRequest& req);
+
+  size_t open_archives() const;
+  size_t open_cursors() const;  // explicit ones
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace layerscope

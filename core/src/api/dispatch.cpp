@@ -1,0 +1,370 @@
+// The request dispatcher: see layerscope/dispatch.h for the requests.
+#include "layerscope/dispatch.h"
+
+#include <cmath>
+#include <limits>
+#include <list>
+#include <map>
+#include <optional>
+
+#include <nlohmann/json.hpp>
+
+#include "layerscope/session.h"
+
+namespace layerscope {
+
+using json = nlohmann::json;
+
+namespace {
+
+std::string dump(const json& j) { return j.dump(-1, ' ', false, json::error_handler_t::replace); }
+
+std::string ok_envelope(std::string_view value_json) {
+  std::string s = "{\"ok\":true,\"value\":";
+  s += value_json;
+  s += '}';
+  return s;
+}
+
+// Typed access to a request's arguments; every failure names "<type>.<name>".
+class Args {
+ public:
+  Args(std::string_view type, const json& j) : type_(type), j_(j) {}
+
+  Error bad(std::string_view name, const std::string& message) const {
+    return make_error(Code::kInvalidArgument, message, std::string(type_) + "." + std::string(name));
+  }
+  bool has(const char* name) const { return j_.contains(name) && !j_[name].is_null(); }
+
+  Result<int64_t> integer(const char* name, std::optional<int64_t> def = std::nullopt,
+                          int64_t min = std::numeric_limits<int64_t>::min()) const {
+    if (!has(name)) {
+      if (def) return *def;
+      return bad(name, std::string("missing argument '") + name + "'");
+    }
+    const json& v = j_[name];
+    int64_t out = 0;
+    if (v.is_number_unsigned()) {
+      if (v.get<uint64_t>() > static_cast<uint64_t>(std::numeric_limits<int64_t>::max()))
+        return bad(name, std::string("argument '") + name + "' is out of range");
+      out = static_cast<int64_t>(v.get<uint64_t>());
+    } else if (v.is_number_integer()) {
+      out = v.get<int64_t>();
+    } else if (v.is_number_float() && std::isfinite(v.get<double>()) && std::floor(v.get<double>()) == v.get<double>() &&
+               std::fabs(v.get<double>()) < 9.2e18) {
+      out = static_cast<int64_t>(v.get<double>());
+    } else {
+      return bad(name, std::string("argument '") + name + "' must be an integer");
+    }
+    if (out < min) return bad(name, std::string("argument '") + name + "' must be at least " + std::to_string(min));
+    return out;
+  }
+  Result<int> small_int(const char* name, std::optional<int64_t> def = std::nullopt, int64_t min = -1) const {
+    LS_ASSIGN_OR_RETURN(int64_t v, integer(name, def, min));
+    if (v > std::numeric_limits<int>::max()) return bad(name, std::string("argument '") + name + "' is out of range");
+    return static_cast<int>(v);
+  }
+  Result<std::string> string(const char* name, std::optional<std::string> def = std::nullopt) const {
+    if (!has(name)) {
+      if (def) return *def;
+      return bad(name, std::string("missing argument '") + name + "'");
+    }
+    if (!j_[name].is_string()) return bad(name, std::string("argument '") + name + "' must be a string");
+    return j_[name].get<std::string>();
+  }
+  Result<bool> boolean(const char* name, bool def) const {
+    if (!has(name)) return def;
+    if (!j_[name].is_boolean()) return bad(name, std::string("argument '") + name + "' must be true or false");
+    return j_[name].get<bool>();
+  }
+
+ private:
+  std::string_view type_;
+  const json& j_;
+};
+
+// Bytes [offset, offset+length) of an open file (offset clamped to its size).
+Result<bool> read_range(FileReader& r, uint64_t offset, uint64_t length, std::vector<uint8_t>* out) {
+  if (offset > r.size()) offset = r.size();
+  if (offset != r.position()) LS_RETURN_IF_ERROR(r.seek(offset));
+  uint64_t want = std::min<uint64_t>(length, r.size() - offset);
+  out->assign(static_cast<size_t>(want), 0);
+  size_t got = 0;
+  while (got < out->size()) {
+    LS_ASSIGN_OR_RETURN(size_t n, r.read(out->data() + got, out->size() - got));
+    if (n == 0) break;
+    got += n;
+  }
+  out->resize(got);
+  return r.position() >= r.size();
+}
+
+std::string read_value(bool eof, uint64_t size) {
+  return std::string("{\"eof\":") + (eof ? "true" : "false") + ",\"size\":" + std::to_string(size) + "}";
+}
+
+}  // namespace
+
+std::string error_envelope(const Error& e) {
+  nlohmann::ordered_json j;
+  j["ok"] = false;
+  j["code"] = std::string(code_name(e.code));
+  j["message"] = e.message;
+  j["where"] = e.where;
+  return j.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
+}
+
+struct Dispatcher::Impl {
+  struct Implicit {
+    int image = 0, layer = 0;
+    std::string path;
+    std::unique_ptr<FileReader> reader;
+  };
+  struct ArchiveSlot {
+    std::shared_ptr<ByteSource> source;
+    std::unique_ptr<Session> session;
+    std::list<Implicit> implicit;  // declared after the session: destroyed first; most recent first
+  };
+  struct Cursor {
+    uint64_t archive = 0;
+    std::unique_ptr<FileReader> reader;
+  };
+
+  // Cursors are declared after the archives, so they are destroyed first.
+  std::map<uint64_t, ArchiveSlot> archives;
+  std::map<uint64_t, Cursor> cursors;
+  uint64_t next = 1;
+
+  using Value = Result<std::string>;  // the value's JSON
+
+  Result<ArchiveSlot*> archive(const Args& a, const char* name = "archive") {
+    LS_ASSIGN_OR_RETURN(int64_t h, a.integer(name));
+    auto it = archives.find(static_cast<uint64_t>(h));
+    if (it != archives.end()) return &it->second;
+    return a.bad(name, handle_problem(h, "archive", cursors.count(static_cast<uint64_t>(h)) ? "a file cursor" : nullptr));
+  }
+  Result<Cursor*> cursor(const Args& a) {
+    LS_ASSIGN_OR_RETURN(int64_t h, a.integer("cursor"));
+    auto it = cursors.find(static_cast<uint64_t>(h));
+    if (it != cursors.end()) return &it->second;
+    return a.bad("cursor", handle_problem(h, "file cursor", archives.count(static_cast<uint64_t>(h)) ? "an archive" : nullptr));
+  }
+  std::string handle_problem(int64_t h, const char* kind, const char* other_kind) const {
+    std::string n = std::to_string(h);
+    if (other_kind) return "handle " + n + " is " + other_kind + ", not " + (kind[0] == 'a' ? "an " : "a ") + kind;
+    if (h > 0 && static_cast<uint64_t>(h) < next) return std::string(kind) + " " + n + " is closed";
+    return std::string("no ") + kind + " " + n + " was opened";
+  }
+  void close_cursors_of(uint64_t archive) {
+    for (auto it = cursors.begin(); it != cursors.end();)
+      it = it->second.archive == archive ? cursors.erase(it) : std::next(it);
+    auto s = archives.find(archive);
+    if (s != archives.end()) s->second.implicit.clear();
+  }
+  uint64_t handle_of(const ArchiveSlot* slot) const {
+    for (auto& [h, s] : archives)
+      if (&s == slot) return h;
+    return 0;
+  }
+
+  Value open(const Args& a, const DispatchRequest& req) {
+    if (!req.source) return a.bad("source", "open needs a byte source");
+    OpenOptions o;
+    LS_ASSIGN_OR_RETURN(o.verify, a.boolean("verify", false));
+    o.progress = req.progress;
+    LS_ASSIGN_OR_RETURN(auto session, Session::open(req.source, std::move(o)));
+    uint64_t h = next++;
+    std::string v = "{\"archive\":" + std::to_string(h) + ",\"bytes_read\":" +
+                    std::to_string(session->source().bytes_read()) + ",\"summary\":" + session->inspect_json() + "}";
+    archives[h] = ArchiveSlot{req.source, std::move(session), {}};
+    return v;
+  }
+
+  Value summary(const Args& a) {
+    LS_ASSIGN_OR_RETURN(ArchiveSlot * s, archive(a));
+    return s->session->inspect_json();
+  }
+
+  Value resolve(const Args& a) {
+    LS_ASSIGN_OR_RETURN(ArchiveSlot * s, archive(a));
+    LS_ASSIGN_OR_RETURN(std::string ref, a.string("ref"));
+    LS_ASSIGN_OR_RETURN(std::string platform, a.string("platform", ""));
+    LS_ASSIGN_OR_RETURN(int idx, s->session->resolve_image(ref, platform));
+    return std::to_string(idx);
+  }
+
+  Value list(const Args& a) {
+    LS_ASSIGN_OR_RETURN(ArchiveSlot * s, archive(a));
+    LS_ASSIGN_OR_RETURN(int image, a.small_int("image"));
+    ListOptions o;
+    LS_ASSIGN_OR_RETURN(o.layer, a.small_int("layer", -1));
+    LS_ASSIGN_OR_RETURN(o.merged, a.boolean("merged", false));
+    LS_ASSIGN_OR_RETURN(o.prefix, a.string("prefix", ""));
+    LS_ASSIGN_OR_RETURN(int64_t offset, a.integer("offset", 0, 0));
+    LS_ASSIGN_OR_RETURN(int64_t limit, a.integer("limit", 0, 0));
+    o.offset = static_cast<uint64_t>(offset);
+    o.limit = static_cast<uint64_t>(limit);
+    return s->session->list_json(image, o);
+  }
+
+  Value read(const Args& a, DispatchReply* reply) {
+    reply->has_bytes = true;
+    LS_ASSIGN_OR_RETURN(int64_t offset, a.integer("offset", 0, 0));
+    LS_ASSIGN_OR_RETURN(int64_t length, a.integer("length", std::nullopt, 0));
+    if (a.has("cursor")) {
+      LS_ASSIGN_OR_RETURN(Cursor * c, cursor(a));
+      auto eof = read_range(*c->reader, offset, length, &reply->bytes);
+      if (!eof.ok()) {
+        std::erase_if(cursors, [c](const auto& kv) { return &kv.second == c; });  // a failed cursor is closed
+        return eof.take_error();
+      }
+      return read_value(eof.value(), c->reader->size());
+    }
+    LS_ASSIGN_OR_RETURN(ArchiveSlot * s, archive(a));
+    LS_ASSIGN_OR_RETURN(int image, a.small_int("image"));
+    LS_ASSIGN_OR_RETURN(int layer, a.small_int("layer", -1));
+    LS_ASSIGN_OR_RETURN(std::string path, a.string("path"));
+    auto it = s->implicit.begin();
+    while (it != s->implicit.end() && !(it->image == image && it->layer == layer && it->path == path)) ++it;
+    if (it == s->implicit.end()) {
+      LS_ASSIGN_OR_RETURN(auto r, s->session->open_file(image, layer, path));
+      if (s->implicit.size() >= kImplicitCursors) s->implicit.pop_back();
+      s->implicit.push_front(Implicit{image, layer, path, std::move(r)});
+    } else {
+      s->implicit.splice(s->implicit.begin(), s->implicit, it);
+    }
+    FileReader& r = *s->implicit.front().reader;
+    auto eof = read_range(r, offset, length, &reply->bytes);
+    if (!eof.ok()) {
+      s->implicit.pop_front();
+      return eof.take_error();
+    }
+    return read_value(eof.value(), r.size());
+  }
+
+  Value open_file(const Args& a) {
+    LS_ASSIGN_OR_RETURN(ArchiveSlot * s, archive(a));
+    LS_ASSIGN_OR_RETURN(int image, a.small_int("image"));
+    LS_ASSIGN_OR_RETURN(int layer, a.small_int("layer", -1));
+    LS_ASSIGN_OR_RETURN(std::string path, a.string("path"));
+    if (cursors.size() >= kMaxCursors)
+      return make_error(Code::kLimit, "too many open file cursors (" + std::to_string(kMaxCursors) + "): close one first",
+                        "openFile");
+    LS_ASSIGN_OR_RETURN(auto r, s->session->open_file(image, layer, path));
+    uint64_t h = next++;
+    uint64_t size = r->size();
+    cursors[h] = Cursor{handle_of(s), std::move(r)};
+    return "{\"cursor\":" + std::to_string(h) + ",\"size\":" + std::to_string(size) + "}";
+  }
+
+  Value close_file(const Args& a) {
+    LS_ASSIGN_OR_RETURN(Cursor * c, cursor(a));
+    std::erase_if(cursors, [c](const auto& kv) { return &kv.second == c; });
+    return std::string("null");
+  }
+
+  Value manifest(const Args& a) {
+    LS_ASSIGN_OR_RETURN(ArchiveSlot * s, archive(a));
+    LS_ASSIGN_OR_RETURN(int image, a.small_int("image"));
+    const auto& ar = s->session->archive();
+    if (image < 0 || image >= static_cast<int>(ar.images.size()))
+      return make_error(Code::kInvalidArgument, "no image #" + std::to_string(image));
+    return dump(json(ar.images[image].manifest_json));
+  }
+
+  Value path_history(const Args& a) {
+    LS_ASSIGN_OR_RETURN(ArchiveSlot * s, archive(a));
+    LS_ASSIGN_OR_RETURN(int image, a.small_int("image"));
+    LS_ASSIGN_OR_RETURN(std::string path, a.string("path"));
+    return s->session->path_history_json(image, path);
+  }
+
+  Value verify(const Args& a, const DispatchRequest& req) {
+    LS_ASSIGN_OR_RETURN(ArchiveSlot * s, archive(a));
+    LS_ASSIGN_OR_RETURN(bool reopen, a.boolean("reopen", false));
+    if (reopen) {
+      // Index again with hashing on; the old session stays if that fails.
+      std::shared_ptr<ByteSource> src = req.source ? req.source : s->source;
+      OpenOptions o;
+      o.verify = true;
+      o.progress = req.progress;
+      LS_ASSIGN_OR_RETURN(auto fresh, Session::open(src, std::move(o)));
+      close_cursors_of(handle_of(s));
+      s->session = std::move(fresh);
+      s->source = std::move(src);
+    } else {
+      LS_RETURN_IF_ERROR(s->session->verify(req.progress));
+    }
+    return "{\"bytes_read\":" + std::to_string(s->session->source().bytes_read()) +
+           ",\"summary\":" + s->session->inspect_json() + "}";
+  }
+
+  Value stats(const Args& a) {
+    uint64_t n = 0;
+    if (a.has("archive")) {
+      LS_ASSIGN_OR_RETURN(ArchiveSlot * s, archive(a));
+      n = s->session->source().bytes_read();
+    } else {
+      for (auto& [h, s] : archives) n += s.session->source().bytes_read();
+    }
+    return "{\"bytes_read\":" + std::to_string(n) + "}";
+  }
+
+  Value close(const Args& a) {
+    LS_ASSIGN_OR_RETURN(ArchiveSlot * s, archive(a));
+    uint64_t h = handle_of(s);
+    close_cursors_of(h);
+    archives.erase(h);
+    return std::string("null");
+  }
+};
+
+Dispatcher::Dispatcher() : impl_(std::make_unique<Impl>()) {}
+Dispatcher::~Dispatcher() = default;
+
+size_t Dispatcher::open_archives() const { return impl_->archives.size(); }
+size_t Dispatcher::open_cursors() const { return impl_->cursors.size(); }
+
+DispatchReply Dispatcher::dispatch(const DispatchRequest& req) {
+  DispatchReply reply;
+  auto fail = [&](const Error& e) {
+    reply.ok = false;
+    reply.json = error_envelope(e);
+    reply.has_bytes = false;
+    reply.bytes.clear();
+    return std::move(reply);
+  };
+  json j = req.args.empty() ? json::object() : json::parse(req.args, nullptr, /*allow_exceptions=*/false);
+  std::string type(req.type);
+  if (j.is_discarded() || !j.is_object())
+    return fail(make_error(Code::kInvalidArgument, "the arguments of a request must be a JSON object", type));
+  Args a(req.type, j);
+
+  // The request table: a new request is one line here plus its handler.
+  using Handler = Impl::Value (*)(Impl&, const Args&, const DispatchRequest&, DispatchReply*);
+  using R = const DispatchRequest&;
+  static const std::map<std::string_view, Handler> table = {
+      {"open", [](Impl& m, const Args& a, R r, DispatchReply*) { return m.open(a, r); }},
+      {"summary", [](Impl& m, const Args& a, R, DispatchReply*) { return m.summary(a); }},
+      {"resolve", [](Impl& m, const Args& a, R, DispatchReply*) { return m.resolve(a); }},
+      {"list", [](Impl& m, const Args& a, R, DispatchReply*) { return m.list(a); }},
+      {"read", [](Impl& m, const Args& a, R, DispatchReply* out) { return m.read(a, out); }},
+      {"openFile", [](Impl& m, const Args& a, R, DispatchReply*) { return m.open_file(a); }},
+      {"closeFile", [](Impl& m, const Args& a, R, DispatchReply*) { return m.close_file(a); }},
+      {"manifest", [](Impl& m, const Args& a, R, DispatchReply*) { return m.manifest(a); }},
+      {"pathHistory", [](Impl& m, const Args& a, R, DispatchReply*) { return m.path_history(a); }},
+      {"verify", [](Impl& m, const Args& a, R r, DispatchReply*) { return m.verify(a, r); }},
+      {"stats", [](Impl& m, const Args& a, R, DispatchReply*) { return m.stats(a); }},
+      {"close", [](Impl& m, const Args& a, R, DispatchReply*) { return m.close(a); }},
+  };
+  auto h = table.find(req.type);
+  if (h == table.end())
+    return fail(make_error(Code::kInvalidArgument, "unknown request type " + dump(json(type)), "request.type"));
+  Impl::Value v = h->second(*impl_, a, req, &reply);
+  if (!v.ok()) return fail(v.error());
+  reply.ok = true;
+  reply.json = ok_envelope(v.value());
+  return reply;
+}
+
+}  // namespace layerscope

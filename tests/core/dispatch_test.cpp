@@ -1,0 +1,373 @@
+// The request dispatcher (layerscope/dispatch.h) on the real fixtures: two
+// archives open at once, list and read interleaved on both and on two file
+// cursors, and every handle and argument error with its exact code and place.
+#include "layerscope/dispatch.h"
+
+#include "test_util.h"
+
+using namespace layerscope;
+using namespace lstest;
+
+namespace {
+
+const char* kDocker = "docker20-save-features";
+const char* kZstd = "skopeo-oci-archive-zstd-features";
+
+struct Reply {
+  bool ok = false;
+  json env;
+  std::string bytes;
+};
+
+class DispatchTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    for (const char* f : {kDocker, kZstd}) ASSERT_TRUE(fs::exists(fixture_tar(f))) << fixture_tar(f);
+  }
+
+  Reply call(std::string_view type, const json& args, std::shared_ptr<ByteSource> src = nullptr, ProgressFn progress = {}) {
+    std::string text = args.dump();
+    return call_text(type, text, std::move(src), std::move(progress));
+  }
+  Reply call_text(std::string_view type, std::string_view args, std::shared_ptr<ByteSource> src = nullptr,
+                  ProgressFn progress = {}) {
+    DispatchReply r = d_.dispatch({type, args, std::move(src), std::move(progress)});
+    Reply out;
+    out.ok = r.ok;
+    out.env = json::parse(r.json);
+    out.bytes.assign(r.bytes.begin(), r.bytes.end());
+    EXPECT_EQ(out.env.at("ok").get<bool>(), r.ok) << r.json;
+    return out;
+  }
+  json value(std::string_view type, const json& args) {
+    Reply r = call(type, args);
+    EXPECT_TRUE(r.ok) << type << " " << args.dump() << " -> " << r.env.dump();
+    return r.ok ? r.env.at("value") : json();
+  }
+  // The error envelope of a failed call, checked for its exact shape.
+  json error(std::string_view type, const json& args) {
+    DispatchReply raw = d_.dispatch({type, args.dump(), nullptr, {}});
+    Reply r{raw.ok, json::parse(raw.json), {}};
+    EXPECT_FALSE(r.ok) << type << " " << args.dump() << " unexpectedly succeeded";
+    std::vector<std::string> keys;  // in the order written
+    const auto ordered = nlohmann::ordered_json::parse(raw.json);
+    for (auto& [k, v] : ordered.items()) keys.push_back(k);
+    EXPECT_EQ(keys, (std::vector<std::string>{"ok", "code", "message", "where"})) << r.env.dump();
+    return r.env;
+  }
+  std::shared_ptr<ByteSource> source(const char* name) {
+    auto s = open_file_source(fixture_tar(name));
+    EXPECT_TRUE(s.ok());
+    return s.ok() ? s.value() : nullptr;
+  }
+  uint64_t open(const char* name, std::shared_ptr<ByteSource>* src_out = nullptr) {
+    auto src = source(name);
+    if (src_out) *src_out = src;
+    Reply r = call("open", json::object(), src);
+    EXPECT_TRUE(r.ok) << r.env.dump();
+    return r.ok ? r.env.at("value").at("archive").get<uint64_t>() : 0;
+  }
+  std::string read_whole(const Session& s, int layer, const std::string& path) {
+    std::string out;
+    Status st = read_all(s, 0, layer, path, &out);
+    EXPECT_TRUE(st.ok()) << (st.ok() ? "" : st.error().to_string());
+    return out;
+  }
+
+  Dispatcher d_;
+};
+
+TEST_F(DispatchTest, OpenReturnsAHandleAndTheSummary) {
+  auto src = source(kDocker);
+  int progress = 0;
+  Reply r = call("open", json::object(), src, [&](const Progress&) { return ++progress > 0; });
+  ASSERT_TRUE(r.ok) << r.env.dump();
+  EXPECT_GT(progress, 0);
+  const json& v = r.env.at("value");
+  EXPECT_EQ(v.at("archive").get<uint64_t>(), 1u);
+  EXPECT_EQ(v.at("bytes_read").get<uint64_t>(), src->bytes_read());
+  json truth = load_truth(kDocker);
+  EXPECT_EQ(v.at("summary").at("images").size(), truth.at("images").size());
+  // summary answers the same document again, as the session writes it.
+  auto s = open_session(fixture_tar(kDocker));
+  EXPECT_EQ(value("summary", {{"archive", 1}}).at("images"), json::parse(s->inspect_json()).at("images"));
+  EXPECT_EQ(d_.open_archives(), 1u);
+}
+
+TEST_F(DispatchTest, TwoArchivesInterleaved) {
+  uint64_t a = open(kDocker), b = open(kZstd);
+  ASSERT_TRUE(a && b);
+  EXPECT_NE(a, b);
+  EXPECT_EQ(d_.open_archives(), 2u);
+  auto sa = open_session(fixture_tar(kDocker));
+  auto sb = open_session(fixture_tar(kZstd));
+  ListOptions o;
+  o.merged = true;
+  // Pages of 7 from both archives in turn concatenate to each whole listing.
+  std::vector<std::string> pa, pb;
+  bool more_a = true, more_b = true;
+  for (uint64_t off = 0; more_a || more_b; off += 7) {
+    for (auto [h, more, out] : {std::tuple{a, &more_a, &pa}, std::tuple{b, &more_b, &pb}}) {
+      if (!*more) continue;
+      json page = value("list", {{"archive", h}, {"image", 0}, {"layer", -1}, {"merged", true}, {"prefix", ""},
+                                 {"offset", off}, {"limit", 7}});
+      for (auto& e : page.at("entries")) out->push_back(e.at("path"));
+      *more = page.at("has_more").get<bool>();
+    }
+  }
+  auto paths = [](const Session& s, const ListOptions& o) {
+    std::vector<std::string> v;
+    auto listed = s.list(0, o);
+    for (auto& e : listed.value()) v.push_back(e.path);
+    return v;
+  };
+  EXPECT_EQ(pa, paths(*sa, o));
+  EXPECT_EQ(pb, paths(*sb, o));
+  // The whole document equals the session's own.
+  EXPECT_EQ(value("list", {{"archive", a}, {"image", 0}, {"merged", true}}), json::parse(sa->list_json(0, o).value()));
+
+  // Path-addressed reads alternate between the two archives.
+  std::string big = read_whole(*sb, -1, "srv/app/big.bin");
+  ASSERT_EQ(big.size(), 3u << 20);
+  std::string got;
+  for (uint64_t off = 0;; off += 1 << 20) {
+    Reply rb = call("read", {{"archive", b}, {"image", 0}, {"layer", -1}, {"path", "srv/app/big.bin"}, {"offset", off},
+                             {"length", 1 << 20}});
+    ASSERT_TRUE(rb.ok) << rb.env.dump();
+    got += rb.bytes;
+    EXPECT_EQ(rb.env.at("value").at("size").get<uint64_t>(), big.size());
+    Reply ra = call("read", {{"archive", a}, {"image", 0}, {"path", "etc/app/config.ini"}, {"length", 100000}});
+    ASSERT_TRUE(ra.ok) << ra.env.dump();
+    EXPECT_EQ(ra.bytes, read_whole(*sa, -1, "etc/app/config.ini"));
+    EXPECT_TRUE(ra.env.at("value").at("eof").get<bool>());
+    if (rb.env.at("value").at("eof").get<bool>()) break;
+  }
+  EXPECT_EQ(got, big);
+
+  // Closing one leaves the other answering.
+  EXPECT_TRUE(call("close", {{"archive", a}}).ok);
+  EXPECT_EQ(d_.open_archives(), 1u);
+  EXPECT_EQ(value("summary", {{"archive", b}}).at("images").size(), 1u);
+}
+
+TEST_F(DispatchTest, TwoCursorsReadAlternatelyWithoutDecodingAgain) {
+  std::shared_ptr<ByteSource> src;
+  uint64_t h = open(kZstd, &src);
+  ASSERT_TRUE(h);
+  auto s = open_session(fixture_tar(kZstd));
+  std::string big = read_whole(*s, -1, "srv/app/big.bin");
+  ASSERT_EQ(big.size(), 3u << 20);
+  json c1 = value("openFile", {{"archive", h}, {"image", 0}, {"layer", -1}, {"path", "srv/app/big.bin"}});
+  json c2 = value("openFile", {{"archive", h}, {"image", 0}, {"path", "srv/app/big.bin"}});
+  ASSERT_TRUE(c1.is_object() && c2.is_object());
+  EXPECT_EQ(c1.at("size").get<uint64_t>(), big.size());
+  uint64_t k1 = c1.at("cursor"), k2 = c2.at("cursor");
+  EXPECT_NE(k1, k2);
+  EXPECT_NE(k1, h);
+  EXPECT_EQ(d_.open_cursors(), 2u);
+  // Cursor 1 reads the first half, cursor 2 the second, 128 KiB at a time, in turn.
+  const uint64_t half = big.size() / 2, page = 128 << 10;
+  uint64_t layer_size = 0;
+  const json doc = json::parse(s->inspect_json());
+  for (auto& l : doc.at("images")[0].at("layers")) layer_size = std::max<uint64_t>(layer_size, l.at("size").get<uint64_t>());
+  uint64_t before = src->bytes_read();
+  std::string first, second;
+  for (uint64_t off = 0; off < half; off += page) {
+    Reply r1 = call("read", {{"cursor", k1}, {"offset", off}, {"length", page}});
+    Reply r2 = call("read", {{"cursor", k2}, {"offset", half + off}, {"length", page}});
+    ASSERT_TRUE(r1.ok && r2.ok) << r1.env.dump() << r2.env.dump();
+    first += r1.bytes;
+    second += r2.bytes;
+  }
+  EXPECT_EQ(first + second, big);
+  // Each cursor decoded the layer about once (12 pages each would be 24x).
+  EXPECT_LT(src->bytes_read() - before, 3 * layer_size) << "layer " << layer_size;
+  // The last page of cursor 2 reached the end of the file.
+  EXPECT_TRUE(call("read", {{"cursor", k2}, {"offset", big.size() - 10}, {"length", 100}}).env["value"]["eof"].get<bool>());
+  // A cursor of another layer: the two versions of config.ini side by side.
+  int added = -1, modified = -1;
+  size_t layers = doc.at("images")[0].at("layers").size();
+  for (size_t k = 0; k < layers; ++k) {
+    const json page = value("list", {{"archive", h}, {"image", 0}, {"layer", k}, {"prefix", "etc/app"}});
+    for (auto& e : page.at("entries")) {
+      if (e.at("path") != "etc/app/config.ini") continue;
+      if (e.at("change") == "added") added = static_cast<int>(k);
+      if (e.at("change") == "modified") modified = static_cast<int>(k);
+    }
+  }
+  ASSERT_GE(added, 0);
+  ASSERT_GT(modified, added);
+  uint64_t v1 = value("openFile", {{"archive", h}, {"image", 0}, {"layer", added}, {"path", "etc/app/config.ini"}}).at("cursor");
+  uint64_t v2 = value("openFile", {{"archive", h}, {"image", 0}, {"layer", modified}, {"path", "/etc/app/config.ini"}}).at("cursor");
+  std::string t1 = call("read", {{"cursor", v1}, {"length", 1 << 20}}).bytes;
+  std::string t2 = call("read", {{"cursor", v2}, {"length", 1 << 20}}).bytes;
+  EXPECT_EQ(t1, read_whole(*s, added, "etc/app/config.ini"));
+  EXPECT_EQ(t2, read_whole(*s, modified, "etc/app/config.ini"));
+  EXPECT_NE(t1, t2);
+  // Going back re-reads the same bytes.
+  EXPECT_EQ(call("read", {{"cursor", v2}, {"offset", 3}, {"length", 5}}).bytes, t2.substr(3, 5));
+  EXPECT_TRUE(call("closeFile", {{"cursor", k1}}).ok);
+  EXPECT_EQ(d_.open_cursors(), 3u);
+}
+
+TEST_F(DispatchTest, BadHandles) {
+  uint64_t a = open(kDocker);
+  ASSERT_EQ(a, 1u);
+  json c = value("openFile", {{"archive", a}, {"image", 0}, {"path", "etc/app/config.ini"}});
+  uint64_t cur = c.at("cursor");
+
+  json e = error("list", {{"archive", 99}, {"image", 0}});
+  EXPECT_EQ(e["code"], "invalid-argument");
+  EXPECT_EQ(e["where"], "list.archive");
+  EXPECT_EQ(e["message"], "no archive 99 was opened");
+
+  e = error("summary", {{"archive", cur}});
+  EXPECT_EQ(e["code"], "invalid-argument");
+  EXPECT_EQ(e["where"], "summary.archive");
+  EXPECT_EQ(e["message"], "handle " + std::to_string(cur) + " is a file cursor, not an archive");
+
+  e = error("read", {{"cursor", a}, {"length", 10}});
+  EXPECT_EQ(e["code"], "invalid-argument");
+  EXPECT_EQ(e["where"], "read.cursor");
+  EXPECT_EQ(e["message"], "handle 1 is an archive, not a file cursor");
+
+  e = error("read", {{"cursor", 0}, {"length", 10}});
+  EXPECT_EQ(e["message"], "no file cursor 0 was opened");
+
+  // Closing the archive closes its cursors; both handles then say "closed".
+  EXPECT_TRUE(call("close", {{"archive", a}}).ok);
+  EXPECT_EQ(d_.open_archives(), 0u);
+  EXPECT_EQ(d_.open_cursors(), 0u);
+  e = error("list", {{"archive", a}, {"image", 0}});
+  EXPECT_EQ(e["code"], "invalid-argument");
+  EXPECT_EQ(e["where"], "list.archive");
+  EXPECT_EQ(e["message"], "archive 1 is closed");
+  e = error("read", {{"cursor", cur}, {"length", 10}});
+  EXPECT_EQ(e["code"], "invalid-argument");
+  EXPECT_EQ(e["message"], "file cursor " + std::to_string(cur) + " is closed");
+  e = error("close", {{"archive", a}});
+  EXPECT_EQ(e["message"], "archive 1 is closed");
+  e = error("closeFile", {{"cursor", cur}});
+  EXPECT_EQ(e["where"], "closeFile.cursor");
+  // A new archive gets a new number: old handles never come back to life.
+  EXPECT_GT(open(kDocker), cur);
+}
+
+TEST_F(DispatchTest, BadArguments) {
+  uint64_t a = open(kDocker);
+  ASSERT_TRUE(a);
+  auto check = [&](std::string_view type, const json& args, const char* where, const char* message) {
+    json e = error(type, args);
+    EXPECT_EQ(e["code"], "invalid-argument") << type << args.dump();
+    EXPECT_EQ(e["where"], where) << type << args.dump();
+    EXPECT_EQ(e["message"], message) << type << args.dump();
+  };
+  check("list", {{"archive", a}}, "list.image", "missing argument 'image'");
+  check("list", {{"image", 0}}, "list.archive", "missing argument 'archive'");
+  check("list", {{"archive", a}, {"image", "0"}}, "list.image", "argument 'image' must be an integer");
+  check("list", {{"archive", a}, {"image", 0.5}}, "list.image", "argument 'image' must be an integer");
+  check("list", {{"archive", a}, {"image", 0}, {"offset", -1}}, "list.offset", "argument 'offset' must be at least 0");
+  check("list", {{"archive", a}, {"image", 0}, {"merged", 1}}, "list.merged", "argument 'merged' must be true or false");
+  check("list", {{"archive", a}, {"image", 0}, {"prefix", 3}}, "list.prefix", "argument 'prefix' must be a string");
+  check("list", {{"archive", a}, {"image", 0}, {"layer", -2}}, "list.layer", "argument 'layer' must be at least -1");
+  check("read", {{"archive", a}, {"image", 0}, {"path", "etc/app/config.ini"}}, "read.length", "missing argument 'length'");
+  check("list", {{"archive", a}, {"image", 0}, {"limit", 1e30}}, "list.limit", "argument 'limit' must be an integer");
+  check("resolve", {{"archive", a}}, "resolve.ref", "missing argument 'ref'");
+  check("open", json::object(), "open.source", "open needs a byte source");
+  check("frobnicate", json::object(), "request.type", "unknown request type \"frobnicate\"");
+
+  for (const char* text : {"[1]", "{", "3", "{\"archive\":"}) {
+    Reply r = call_text("list", text);
+    EXPECT_FALSE(r.ok);
+    EXPECT_EQ(r.env["code"], "invalid-argument") << text;
+    EXPECT_EQ(r.env["where"], "list") << text;
+  }
+  // Empty arguments are {}; null optionals take their defaults; integral floats are integers.
+  EXPECT_TRUE(call_text("stats", "").ok);
+  EXPECT_TRUE(call("list", {{"archive", a}, {"image", 0.0}, {"layer", nullptr}, {"limit", 3}}).ok);
+
+  // Errors of the core pass through with their own code and place.
+  json e = error("read", {{"archive", a}, {"image", 0}, {"path", "no/such/file"}, {"length", 10}});
+  EXPECT_EQ(e["code"], "not-found");
+  e = error("list", {{"archive", a}, {"image", 5}});
+  EXPECT_EQ(e["code"], "invalid-argument");
+  e = error("manifest", {{"archive", a}, {"image", 5}});
+  EXPECT_EQ(e["code"], "invalid-argument");
+  EXPECT_EQ(e["message"], "no image #5");
+  e = error("resolve", {{"archive", a}, {"ref", "nope:nope"}});
+  EXPECT_EQ(e["code"], "not-found");
+  // Argument errors leave the handles alone.
+  EXPECT_EQ(d_.open_archives(), 1u);
+}
+
+TEST_F(DispatchTest, OpenFailuresAllocateNoHandle) {
+  std::string junk;
+  for (int i = 0; i < 40; ++i) junk += "this is not a tar file at all, just text\n";
+  Reply r = call("open", json::object(), make_memory_source(std::vector<uint8_t>(junk.begin(), junk.end()), "junk.bin"));
+  EXPECT_FALSE(r.ok);
+  EXPECT_TRUE(r.env["code"] == "corrupt" || r.env["code"] == "not-an-image" || r.env["code"] == "truncated") << r.env;
+  r = call("open", json::object(), source(kZstd), [](const Progress&) { return false; });
+  EXPECT_FALSE(r.ok);
+  EXPECT_EQ(r.env["code"], "cancelled");
+  EXPECT_EQ(d_.open_archives(), 0u);
+  EXPECT_EQ(open(kDocker), 1u);
+}
+
+TEST_F(DispatchTest, ManifestPathHistoryResolveStats) {
+  const char* name = "buildah-oci-archive-gzip-features";
+  ASSERT_TRUE(fs::exists(fixture_tar(name)));
+  json truth = load_truth(name);
+  std::shared_ptr<ByteSource> src;
+  uint64_t h = open(name, &src);
+  std::string raw = value("manifest", {{"archive", h}, {"image", 0}}).get<std::string>();
+  EXPECT_EQ(sha256_of(raw), truth["images"][0]["manifest_digest"].get<std::string>());
+  auto s = open_session(fixture_tar(name));
+  EXPECT_EQ(value("pathHistory", {{"archive", h}, {"image", 0}, {"path", "/etc/app/config.ini"}}),
+            json::parse(s->path_history_json(0, "/etc/app/config.ini").value()));
+  EXPECT_EQ(value("resolve", {{"archive", h}, {"ref", "0"}}), 0);
+  EXPECT_EQ(value("stats", {{"archive", h}}).at("bytes_read").get<uint64_t>(), src->bytes_read());
+  EXPECT_EQ(value("stats", json::object()).at("bytes_read").get<uint64_t>(), src->bytes_read());
+}
+
+TEST_F(DispatchTest, VerifyAndReopen) {
+  const char* name = "buildah-oci-archive-gzip-features";
+  json truth = load_truth(name);
+  uint64_t h = open(name);
+  uint64_t cur = value("openFile", {{"archive", h}, {"image", 0}, {"path", "etc/app/config.ini"}}).at("cursor");
+  int calls = 0;
+  Reply r = call("verify", {{"archive", h}}, nullptr, [&](const Progress&) { return ++calls > 0; });
+  ASSERT_TRUE(r.ok) << r.env.dump();
+  EXPECT_GT(calls, 0);
+  auto check = [&](const json& summary) {
+    auto& layers = summary.at("images")[0].at("layers");
+    for (size_t k = 0; k < layers.size(); ++k) {
+      EXPECT_EQ(layers[k].at("computed_diff_id"), truth["images"][0]["layers"][k]["computed_diff_id"]) << k;
+      EXPECT_EQ(layers[k].at("computed_digest"), truth["images"][0]["layers"][k]["stored_digest"]) << k;
+    }
+    EXPECT_EQ(summary.at("warnings"), json::array());
+  };
+  check(r.env["value"]["summary"]);
+  EXPECT_TRUE(call("read", {{"cursor", cur}, {"length", 10}}).ok) << "verify keeps cursors";
+  // Reopen: the same handle, indexed and hashed again in one pass; its cursors close.
+  r = call("verify", {{"archive", h}, {"reopen", true}});
+  ASSERT_TRUE(r.ok) << r.env.dump();
+  check(r.env["value"]["summary"]);
+  EXPECT_EQ(d_.open_cursors(), 0u);
+  EXPECT_EQ(error("read", {{"cursor", cur}, {"length", 10}})["message"], "file cursor " + std::to_string(cur) + " is closed");
+  EXPECT_EQ(value("summary", {{"archive", h}}), r.env["value"]["summary"]);
+  // A cancelled reopen keeps the archive as it was.
+  r = call("verify", {{"archive", h}, {"reopen", true}}, nullptr, [](const Progress&) { return false; });
+  EXPECT_EQ(r.env["code"], "cancelled");
+  EXPECT_TRUE(call("summary", {{"archive", h}}).ok);
+}
+
+TEST_F(DispatchTest, CursorLimit) {
+  uint64_t h = open(kDocker);
+  for (size_t i = 0; i < Dispatcher::kMaxCursors; ++i)
+    ASSERT_TRUE(call("openFile", {{"archive", h}, {"image", 0}, {"path", "etc/app/config.ini"}}).ok) << i;
+  json e = error("openFile", {{"archive", h}, {"image", 0}, {"path", "etc/app/config.ini"}});
+  EXPECT_EQ(e["code"], "limit");
+  EXPECT_EQ(e["where"], "openFile");
+}
+
+}  // namespace

@@ -1,0 +1,63 @@
+// The bindings on the WebAssembly build in node: one Module.request entry over
+// the dispatcher, bytes beside the envelope, two archives and two file cursors
+// at once, handle errors as envelopes (the dispatcher's logic itself is
+// tested natively in tests/core/dispatch_test.cpp).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const modulePath = process.env.LAYERSCOPE_WASM_MODULE || path.join(here, '../../build/wasm/wasm/node/layerscope_core.js');
+const fixturesDir = process.env.LAYERSCOPE_FIXTURES || path.join(here, '../../../shared/fixtures');
+const require = createRequire(import.meta.url);
+const mod = await require(modulePath)({ wasmBinary: fs.readFileSync(modulePath.replace(/\.js$/, '.wasm')) });
+
+function open(name) {
+  const fd = fs.openSync(path.join(fixturesDir, name), 'r');
+  const source = { size: fs.fstatSync(fd).size, name, readInto: (o, p, n) => fs.readSync(fd, mod.HEAPU8, p, n, o) };
+  const r = mod.request('open', {}, { source });
+  assert.equal(r.ok, true, r.message);
+  return { archive: r.value.archive, close: () => { mod.request('close', { archive: r.value.archive }); fs.closeSync(fd); } };
+}
+const ok = (e) => { assert.equal(e.ok, true, JSON.stringify(e)); return e; };
+
+test('wasm bindings: two archives and two cursors, read alternately; bytes beside the envelope', () => {
+  const a = open('docker20-save-features.tar');
+  const b = open('skopeo-oci-archive-zstd-features.tar');
+  try {
+    assert.notEqual(a.archive, b.archive);
+    const whole = ok(mod.request('read', { archive: b.archive, image: 0, layer: -1, path: 'srv/app/big.bin', offset: 0, length: 64 << 20 }));
+    assert.ok(whole.data instanceof Uint8Array);
+    assert.equal(whole.data.length, 3 << 20);
+    assert.deepEqual(whole.value, { eof: true, size: 3 << 20 });
+    const c1 = ok(mod.request('openFile', { archive: b.archive, image: 0, layer: -1, path: 'srv/app/big.bin' })).value;
+    const c2 = ok(mod.request('openFile', { archive: b.archive, image: 0, layer: -1, path: 'srv/app/big.bin' })).value;
+    assert.equal(c1.size, 3 << 20);
+    const half = (3 << 20) / 2, page = 256 << 10;
+    const parts = [[], []];
+    for (let off = 0; off < half; off += page) {
+      parts[0].push(ok(mod.request('read', { cursor: c1.cursor, offset: off, length: page })).data);
+      // The other archive in between.
+      ok(mod.request('list', { archive: a.archive, image: 0, layer: -1, merged: true, limit: 3 }));
+      parts[1].push(ok(mod.request('read', { cursor: c2.cursor, offset: half + off, length: page })).data);
+    }
+    assert.deepEqual(Buffer.concat([...parts[0], ...parts[1]]), Buffer.from(whole.data));
+    // An empty read still carries (empty) bytes.
+    const empty = ok(mod.request('read', { cursor: c1.cursor, offset: 3 << 20, length: 10 }));
+    assert.equal(empty.data.length, 0);
+    assert.equal(empty.value.eof, true);
+    ok(mod.request('closeFile', { cursor: c1.cursor }));
+    const closed = mod.request('read', { cursor: c1.cursor, length: 1 });
+    assert.deepEqual(closed, { ok: false, code: 'invalid-argument', message: `file cursor ${c1.cursor} is closed`, where: 'read.cursor' });
+  } finally {
+    a.close();
+    b.close();
+  }
+  const gone = mod.request('summary', { archive: a.archive });
+  assert.equal(gone.code, 'invalid-argument');
+  assert.equal(gone.data, undefined);
+  assert.equal(mod.request('nope', {}).where, 'request.type');
+});

@@ -1,0 +1,326 @@
+// Node unit tests of the page side of the worker protocol: wasm/client.ts
+// (WorkerConnection, ArchiveClient, FileCursor) and web/src/engine's
+// EngineArchive over it, against a scripted fake worker (no wasm, no browser):
+// request ids, progress routing, the one error shape, cancel -> respawn ->
+// re-open from the source descriptor, shared workers, cursors, verify.
+//
+//   make test-client    (cd web && npx vitest run --globals --environment node --root .. tests/wasm/)
+import { ArchiveClient, CoreError, FileCursor, WorkerConnection, isCancelled } from '../../wasm/client';
+import { PROTOCOL_VERSION, type RequestMessage, type ResponseMessage, type SourceDescriptor } from '../../wasm/protocol';
+import { EngineArchive } from '../../web/src/engine/archive';
+
+type Reply = (msg: ResponseMessage) => void;
+/** How the fake worker answers one request; return undefined to answer later. */
+type Script = (msg: RequestMessage, reply: Reply, worker: FakeWorker) => unknown | undefined;
+
+const summary = (name: string, outer = 'none') => ({
+  schema_version: 1,
+  archive: { name, size: 10, outer_compression: outer, members: 1, members_of_note: [] },
+  layout: 'oci-archive',
+  layout_description: '',
+  producer: '',
+  warnings: [],
+  images: [],
+  attestations: [],
+  bytes_read: 1,
+});
+
+/** A stand-in for a Worker running wasm/worker.ts: records what it was sent. */
+class FakeWorker {
+  onmessage: ((ev: { data: ResponseMessage }) => void) | null = null;
+  onerror: unknown = null;
+  onmessageerror: unknown = null;
+  readonly sent: RequestMessage[] = [];
+  terminated = false;
+  /** Handles this worker gave out (a fresh worker starts again at 1). */
+  next = 1;
+  constructor(private readonly script: Script) {}
+  postMessage(msg: RequestMessage): void {
+    this.sent.push(msg);
+    const reply: Reply = (r) => {
+      if (!this.terminated) queueMicrotask(() => this.onmessage?.({ data: r }));
+    };
+    const result = this.script(msg, reply, this);
+    if (result !== undefined) reply({ v: PROTOCOL_VERSION, id: msg.id, type: 'result', result: result as never });
+  }
+  terminate(): void {
+    this.terminated = true;
+  }
+}
+
+/** The default script: the requests of the protocol, answered at once. */
+const standard: Script = (msg, reply, w) => {
+  switch (msg.type) {
+    case 'open':
+      reply({ v: PROTOCOL_VERSION, id: msg.id, type: 'progress', progress: { phase: 'scan', done: 5, total: 10, rate: 1, detail: '' } });
+      return { archive: w.next++, summary: summary(msg.source.name), bytesRead: 1, elapsedMs: 1, loadMs: 0, io: { calls: 0, fetches: 0, fetchedBytes: 0, ms: 0 } };
+    case 'list':
+      return {
+        total: 3, offset: msg.offset, hasMore: msg.offset + 2 < 3, layer: 0, count: Math.min(2, 3 - msg.offset),
+        paths: ['a', 'b', 'c'].slice(msg.offset, msg.offset + 2), archive: msg.archive,
+      };
+    case 'read':
+      if ('cursor' in msg) return { data: new Uint8Array([msg.cursor, msg.offset]), eof: false, size: 100 };
+      return { data: new Uint8Array(Math.min(msg.length, 5 - msg.offset)), eof: msg.offset + msg.length >= 5, size: 5 };
+    case 'openFile':
+      return { cursor: w.next++, size: 100 };
+    case 'stats':
+      return { bytesRead: 'archive' in msg ? 1000 + (msg.archive ?? 0) : 0 };
+    case 'closeFile':
+    case 'close':
+      return null;
+    default:
+      reply({ v: PROTOCOL_VERSION, id: msg.id, type: 'error', error: { code: 'not-found', message: `no ${msg.type}`, where: 'x' } });
+      return undefined;
+  }
+};
+
+function harness(script: Script = standard, onSpawn?: (w: FakeWorker, n: number) => void) {
+  const workers: FakeWorker[] = [];
+  const spawn = () => {
+    const w = new FakeWorker(script);
+    onSpawn?.(w, workers.length);
+    workers.push(w);
+    return w as unknown as Worker;
+  };
+  return { workers, spawn };
+}
+
+const fileSource = (name = 'a.tar'): SourceDescriptor => ({ kind: 'file', file: new Blob([new Uint8Array(10)]), name });
+
+describe('WorkerConnection', () => {
+  it('numbers requests, carries the protocol version and resolves answers that come out of order', async () => {
+    const pending: Array<() => void> = [];
+    const { workers, spawn } = harness((msg, reply) => {
+      pending.push(() => reply({ v: PROTOCOL_VERSION, id: msg.id, type: 'result', result: `answer ${msg.id}` as never }));
+      return undefined;
+    });
+    const conn = new WorkerConnection(spawn);
+    const a = conn.call({ type: 'stats' });
+    const b = conn.call({ type: 'stats' });
+    const c = conn.call({ type: 'stats' });
+    expect(workers).toHaveLength(1);
+    expect(workers[0].sent.map((m) => [m.v, m.id])).toEqual([[PROTOCOL_VERSION, 1], [PROTOCOL_VERSION, 2], [PROTOCOL_VERSION, 3]]);
+    pending[2]();
+    pending[0]();
+    pending[1]();
+    expect(await Promise.all([a, b, c])).toEqual(['answer 1', 'answer 2', 'answer 3']);
+  });
+
+  it('routes progress events to the call they belong to', async () => {
+    const replies = new Map<number, Reply>();
+    const { spawn } = harness((msg, reply) => void replies.set(msg.id, reply));
+    const conn = new WorkerConnection(spawn);
+    const seen: string[] = [];
+    const one = conn.call({ type: 'verify', archive: 1 }, { onProgress: (p) => seen.push(`one:${p.done}`) });
+    const two = conn.call({ type: 'verify', archive: 2 }, { onProgress: (p) => seen.push(`two:${p.done}`) });
+    const progress = (id: number, done: number) =>
+      replies.get(id)!({ v: PROTOCOL_VERSION, id, type: 'progress', progress: { phase: 'verify', done, total: 9, rate: 0, detail: '' } });
+    progress(2, 1);
+    progress(1, 2);
+    progress(2, 3);
+    replies.get(1)!({ v: PROTOCOL_VERSION, id: 1, type: 'result', result: 'r1' as never });
+    progress(1, 4); // after its result: dropped
+    replies.get(2)!({ v: PROTOCOL_VERSION, id: 2, type: 'result', result: 'r2' as never });
+    expect([await one, await two]).toEqual(['r1', 'r2']);
+    expect(seen).toEqual(['two:1', 'one:2', 'two:3']);
+  });
+
+  it('turns error envelopes into CoreErrors with code, message and where', async () => {
+    const { spawn } = harness();
+    const conn = new WorkerConnection(spawn);
+    const e = await conn.call({ type: 'manifest', archive: 1, image: 0 }).catch((x: unknown) => x);
+    expect(e).toBeInstanceOf(CoreError);
+    expect((e as CoreError).envelope).toEqual({ code: 'not-found', message: 'no manifest', where: 'x' });
+    expect(isCancelled(e)).toBe(false);
+  });
+
+  it('fails every pending call on terminate, a fatal message or another protocol version, then respawns', async () => {
+    const { workers, spawn } = harness(() => undefined);
+    const conn = new WorkerConnection(spawn);
+    const a = conn.call({ type: 'stats' }).catch((e: CoreError) => e.code);
+    const b = conn.call({ type: 'stats' }).catch((e: CoreError) => e.code);
+    conn.terminate();
+    expect(await Promise.all([a, b])).toEqual(['cancelled', 'cancelled']);
+    expect(workers[0].terminated).toBe(true);
+    expect(conn.alive).toBe(false);
+
+    const c = conn.call({ type: 'stats' }).catch((e: CoreError) => [e.code, e.message]);
+    expect(workers).toHaveLength(2);
+    workers[1].onmessage!({ data: { v: PROTOCOL_VERSION, id: 0, type: 'fatal', error: { code: 'fatal', message: 'trap', where: 'worker' } } });
+    expect(await c).toEqual(['fatal', 'trap']);
+
+    const d = conn.call({ type: 'stats' }).catch((e: CoreError) => e.code);
+    expect(workers).toHaveLength(3);
+    workers[2].onmessage!({ data: { v: PROTOCOL_VERSION + 1, id: 1, type: 'result', result: null } as never });
+    expect(await d).toBe('protocol');
+    expect(conn.spawned).toBe(3);
+  });
+});
+
+describe('ArchiveClient', () => {
+  it('opens by source descriptor and names its handle in every request', async () => {
+    const { workers, spawn } = harness();
+    const src = fileSource();
+    const client = new ArchiveClient(spawn, src);
+    const progress: number[] = [];
+    const r = await client.open({ onProgress: (p) => progress.push(p.done) });
+    expect(r.archive).toBe(1);
+    expect(progress).toEqual([5]);
+    const open = workers[0].sent[0];
+    expect(open.type === 'open' && open.source).toBe(src);
+    await client.list({ image: 0, layer: -1, merged: true, prefix: '', offset: 0, limit: 2 });
+    await client.pathHistory(0, 'etc').catch(() => undefined);
+    expect(workers[0].sent.slice(1).map((m) => [m.type, 'archive' in m ? m.archive : null])).toEqual([
+      ['list', 1],
+      ['pathHistory', 1],
+    ]);
+  });
+
+  it('refuses calls before open', async () => {
+    const { spawn } = harness();
+    const client = new ArchiveClient(spawn, fileSource());
+    await expect(client.list({ image: 0, layer: -1, merged: true, prefix: '', offset: 0, limit: 2 })).rejects.toMatchObject({
+      code: 'invalid-argument',
+      where: 'client',
+    });
+  });
+
+  it('cancel terminates the worker; the next call respawns, re-opens the same source and uses the new handle', async () => {
+    let hang = false;
+    // The fresh worker's handles start at 7, so the test sees the new one is used.
+    const { workers, spawn } = harness(
+      (msg, reply, w) => (hang && msg.type === 'read' ? undefined : standard(msg, reply, w)),
+      (w, n) => void (n === 1 && (w.next = 7)),
+    );
+    const src = fileSource();
+    const reopen: Array<number | null> = [];
+    const client = new ArchiveClient(spawn, src, { onReopen: (p) => reopen.push(p ? p.done : null) });
+    await client.open();
+    hang = true;
+    const stuck = client.read({ image: 0, layer: -1, path: 'big', offset: 0, length: 5 });
+    await Promise.resolve();
+    client.cancel();
+    await expect(stuck).rejects.toSatisfy(isCancelled);
+    expect(workers[0].terminated).toBe(true);
+    hang = false;
+    const r = client.read({ image: 0, layer: -1, path: 'big', offset: 0, length: 5 });
+    expect(workers).toHaveLength(2);
+    expect((await r).size).toBe(5);
+    const sent = workers[1].sent;
+    expect(sent.map((m) => m.type)).toEqual(['open', 'read']);
+    expect(sent[0].type === 'open' && sent[0].source).toBe(src);
+    expect(sent[1].type === 'read' && 'archive' in sent[1] && sent[1].archive).toBe(7);
+    expect(reopen).toEqual([5, null]);
+    expect(client.workersSpawned).toBe(2);
+    // No re-open while the worker lives.
+    await client.bytesRead();
+    expect(workers).toHaveLength(2);
+    expect(workers[1].sent.filter((m) => m.type === 'open')).toHaveLength(1);
+  });
+
+  it('an aborted signal cancels the call and the next call re-opens', async () => {
+    const { workers, spawn } = harness((msg, reply, w) => (msg.type === 'list' ? undefined : standard(msg, reply, w)));
+    const client = new ArchiveClient(spawn, fileSource());
+    await client.open();
+    const ac = new AbortController();
+    const p = client.list({ image: 0, layer: -1, merged: true, prefix: '', offset: 0, limit: 2 }, { signal: ac.signal });
+    await Promise.resolve();
+    ac.abort();
+    await expect(p).rejects.toSatisfy(isCancelled);
+    expect(await client.bytesRead()).toBe(1001);
+    expect(workers).toHaveLength(2);
+  });
+
+  it('several archives share one worker; a cancel makes each re-open its own source', async () => {
+    const { workers, spawn } = harness();
+    const conn = new WorkerConnection(spawn);
+    const a = new ArchiveClient(spawn, fileSource('a.tar'), { connection: conn });
+    const b = new ArchiveClient(spawn, fileSource('b.tar'), { connection: conn });
+    expect((await a.open()).archive).toBe(1);
+    expect((await b.open()).archive).toBe(2);
+    expect(await a.bytesRead()).toBe(1001);
+    expect(await b.bytesRead()).toBe(1002);
+    expect(workers).toHaveLength(1);
+    b.cancel();
+    expect(await b.bytesRead()).toBe(1001); // b re-opened first in the fresh worker
+    expect(await a.bytesRead()).toBe(1002);
+    expect(workers).toHaveLength(2);
+    expect(workers[1].sent.filter((m) => m.type === 'open').map((m) => (m.type === 'open' ? m.source.name : ''))).toEqual(['b.tar', 'a.tar']);
+    // dispose of a shared archive closes it, and leaves the worker running.
+    a.dispose();
+    await Promise.resolve();
+    expect(workers[1].sent.at(-1)).toMatchObject({ type: 'close', archive: 2 });
+    expect(workers[1].terminated).toBe(false);
+  });
+
+  it('file cursors read by cursor and are opened again after a respawn', async () => {
+    const { workers, spawn } = harness();
+    const client = new ArchiveClient(spawn, fileSource());
+    await client.open();
+    const c1: FileCursor = await client.openFile(0, 1, 'etc/a');
+    const c2: FileCursor = await client.openFile(0, 2, 'etc/a');
+    expect([c1.size, c2.size]).toEqual([100, 100]);
+    expect([...(await c1.read(0, 10)).data]).toEqual([2, 0]);
+    expect([...(await c2.read(4, 10)).data]).toEqual([3, 4]);
+    client.cancel();
+    expect([...(await c2.read(8, 10)).data]).toEqual([2, 8]); // re-opened archive (1), then cursor 2
+    expect(workers[1].sent.map((m) => m.type)).toEqual(['open', 'openFile', 'read']);
+    expect(workers[1].sent[1]).toMatchObject({ type: 'openFile', archive: 1, image: 0, layer: 2, path: 'etc/a' });
+    await c2.close();
+    expect(workers[1].sent.at(-1)).toMatchObject({ type: 'closeFile', cursor: 2 });
+    await expect(c2.read(0, 1)).rejects.toMatchObject({ code: 'invalid-argument' });
+  });
+
+  it('verify runs in a worker of its own, opened with hashing on; cancelVerify leaves browsing alone', async () => {
+    const { workers, spawn } = harness((msg, reply, w) => (msg.type === 'open' && msg.verify && w !== workers[0] && hang ? undefined : standard(msg, reply, w)));
+    let hang = true;
+    const client = new ArchiveClient(spawn, fileSource());
+    await client.open();
+    const v = client.verify();
+    await Promise.resolve();
+    expect(workers).toHaveLength(2);
+    expect(workers[1].sent[0]).toMatchObject({ type: 'open', verify: true });
+    client.cancelVerify();
+    await expect(v).rejects.toSatisfy(isCancelled);
+    expect(workers[0].terminated).toBe(false);
+    hang = false;
+    const r = await client.verify();
+    expect(r.reopened).toBe(false);
+    expect(client.verifyWorkersSpawned).toBe(2);
+    expect((await client.verify()).elapsedMs).toBe(0); // answered from the first
+    expect(workers).toHaveLength(3);
+  });
+});
+
+describe('EngineArchive (web/src/engine)', () => {
+  it('lists in pages and reads a file in chunks through the client', async () => {
+    const { workers, spawn } = harness();
+    const e = new EngineArchive(new ArchiveClient(spawn, { kind: 'file', file: new Blob([new Uint8Array(10)]), name: 'x.tar' }));
+    expect(e.name).toBe('x.tar');
+    expect(e.size).toBe(10);
+    await e.open();
+    expect(e.summary?.archive.name).toBe('x.tar');
+    const seen: number[] = [];
+    const pages = await e.listAll(0, -1, true, (done) => seen.push(done));
+    expect(pages.flatMap((p) => p.paths)).toEqual(['a', 'b', 'c']);
+    expect(seen).toEqual([2, 3]);
+    const parts = await e.readAll(0, -1, 'f', 5);
+    expect(parts.reduce((n, p) => n + p.byteLength, 0)).toBe(5);
+    expect(workers[0].sent.filter((m) => m.type === 'list').map((m) => (m.type === 'list' ? m.archive : 0))).toEqual([1, 1]);
+    const cur = await e.openFile(0, -1, 'f');
+    expect(cur.size).toBe(100);
+  });
+});
+
+describe('ArchiveClient.open twice', () => {
+  it('closes the archive it held in the same worker once the new handle is open', async () => {
+    const { workers, spawn } = harness();
+    const client = new ArchiveClient(spawn, fileSource());
+    expect((await client.open()).archive).toBe(1);
+    expect((await client.open()).archive).toBe(2);
+    await Promise.resolve();
+    expect(workers[0].sent.map((m) => m.type)).toEqual(['open', 'open', 'close']);
+    expect(workers[0].sent[2]).toMatchObject({ type: 'close', archive: 1 });
+  });
+});

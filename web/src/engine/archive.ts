@@ -1,0 +1,132 @@
+// EngineArchive: one open archive as components and state see it (pages of
+// listings gathered, file bytes in chunks, cursors, verify, cancel), over
+// wasm/client.ts. Apart from index.ts so it can be tested in node without the
+// bundler's worker spawning (tests/wasm/client.test.ts).
+import type { ArchiveClient, FileCursor } from '../../../wasm/client';
+import type { EntryPage, InspectDocument, OpenResult, PathHistory, ProgressEvent, ReadResult, VerifyResult } from '../../../wasm/protocol';
+
+/** Entries per list request: large pages, few round trips, bounded message size. */
+export const LIST_PAGE = 50_000;
+/** Bytes per read request of readAll: the core keeps the file open between
+ *  requests, so chunks only bound the memory a request holds (wasm heap + copy). */
+export const READ_CHUNK = 16 << 20;
+
+export interface OpenOptions {
+  onProgress?: (p: ProgressEvent) => void;
+  /** Progress of a transparent re-index after a cancel (null when done). */
+  onReopen?: (p: ProgressEvent | null) => void;
+  signal?: AbortSignal;
+}
+
+export class EngineArchive {
+  summary: InspectDocument | null = null;
+  openResult: OpenResult | null = null;
+
+  constructor(private readonly client: ArchiveClient) {}
+
+  get name(): string {
+    return this.client.name;
+  }
+  get size(): number {
+    return this.client.size;
+  }
+  get workersSpawned(): number {
+    return this.client.workersSpawned;
+  }
+
+  async open(opts: OpenOptions = {}): Promise<InspectDocument> {
+    const r = await this.client.open({ onProgress: opts.onProgress, signal: opts.signal });
+    this.openResult = r;
+    this.summary = r.summary;
+    return r.summary;
+  }
+
+  /** The whole listing of a layer's changes or of the merged tree, in pages. */
+  async listAll(image: number, layer: number, merged: boolean, onPage?: (done: number, total: number) => void, signal?: AbortSignal): Promise<EntryPage[]> {
+    const pages: EntryPage[] = [];
+    let offset = 0;
+    for (;;) {
+      const p = await this.client.list({ image, layer, merged, prefix: '', offset, limit: LIST_PAGE }, { signal });
+      pages.push(p);
+      offset += p.count;
+      onPage?.(offset, p.total);
+      if (!p.hasMore || p.count === 0) break;
+    }
+    return pages;
+  }
+
+  read(image: number, layer: number, path: string, offset: number, length: number, signal?: AbortSignal): Promise<ReadResult> {
+    return this.client.read({ image, layer, path, offset, length }, { signal });
+  }
+
+  /** Every byte of a file, as Blob parts, read in large chunks. */
+  async readAll(image: number, layer: number, path: string, size: number, onProgress?: (done: number) => void, signal?: AbortSignal): Promise<Uint8Array[]> {
+    // The core keeps the file open as a cursor: each chunk continues where the
+    // previous one stopped (a compressed layer is decoded once, not per chunk).
+    const chunk = Math.min(Math.max(size, 1), READ_CHUNK);
+    const parts: Uint8Array[] = [];
+    let offset = 0;
+    for (;;) {
+      const r = await this.read(image, layer, path, offset, chunk, signal);
+      parts.push(r.data);
+      offset += r.data.byteLength;
+      onProgress?.(offset);
+      if (r.eof || r.data.byteLength === 0) break;
+    }
+    return parts;
+  }
+
+  /** A file as it is at `layer`, kept open as a cursor of its own (close it when
+   *  done); survives a cancel (it is opened again in the fresh worker). */
+  openFile(image: number, layer: number, path: string, signal?: AbortSignal): Promise<FileCursor> {
+    return this.client.openFile(image, layer, path, { signal });
+  }
+
+  /** The raw manifest of an image, as text (not re-serialised). */
+  manifest(image: number, signal?: AbortSignal): Promise<string> {
+    return this.client.manifest(image, { signal });
+  }
+
+  /** Every layer that added, modified or deleted `path` (bottom-up). */
+  pathHistory(image: number, path: string, signal?: AbortSignal): Promise<PathHistory> {
+    return this.client.pathHistory(image, path, { signal });
+  }
+
+  /**
+   * Hashes every blob and layer (reads the whole archive, in a worker of its
+   * own: browsing goes on meanwhile) and returns the summary with computed
+   * digests and mismatch warnings; `summary` becomes it. Stop it with
+   * cancelVerify() or the signal: that terminates the verifying worker only.
+   */
+  async verify(opts: { onProgress?: (p: ProgressEvent) => void; signal?: AbortSignal } = {}): Promise<VerifyResult> {
+    const r = await this.client.verify(opts);
+    this.summary = r.summary;
+    return r;
+  }
+
+  cancelVerify(): void {
+    this.client.cancelVerify();
+  }
+
+  get verifyWorkersSpawned(): number {
+    return this.client.verifyWorkersSpawned;
+  }
+
+  resolveImage(ref: string): Promise<number> {
+    return this.client.resolve(ref);
+  }
+
+  bytesRead(): Promise<number> {
+    return this.client.bytesRead();
+  }
+
+  /** Stops the running work (terminates the worker; the next call re-indexes). */
+  cancel(): void {
+    this.client.cancel();
+  }
+
+  dispose(): void {
+    this.client.dispose();
+  }
+}
+
