@@ -39,8 +39,10 @@ Result<std::unique_ptr<TarWriter>> TarWriter::open(ByteSink* sink, TarWriterOpti
     case TarFormat::kGnu: r = archive_write_set_format_gnutar(w->a_); break;
   }
   if (r != ARCHIVE_OK) return w->la_error("cannot set the tar format");
-  // Names are bytes: never transcode them (a non-UTF-8 name stays byte-exact).
-  if (opt.format == TarFormat::kPax) archive_write_set_format_option(w->a_, "pax", "hdrcharset", "BINARY");
+  // Names are bytes. libarchive writes a pax header only where a name is not
+  // plain ASCII or does not fit ustar; a name it cannot transcode (the process
+  // runs in the C locale) goes out byte-exact with hdrcharset=BINARY. (Setting
+  // hdrcharset=BINARY for the whole archive would add a pax header to every entry.)
   const char* filter = nullptr;
   switch (opt.compression) {
     case Compression::kNone: break;
