@@ -5,7 +5,7 @@
 //   2: index.json of an OCI archive (+ oci-layout) 3: an OCI image manifest blob
 #include <nlohmann/json.hpp>
 
-#include "digest/sha256.h"
+#include "base/sha256.h"
 #include "fuzz_util.h"
 #include "manifest/json.h"
 

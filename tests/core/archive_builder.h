@@ -19,7 +19,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "digest/sha256.h"
+#include "base/sha256.h"
 
 namespace lstest {
 

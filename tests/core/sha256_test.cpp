@@ -5,7 +5,7 @@
 
 #include <string>
 
-#include "digest/sha256.h"
+#include "base/sha256.h"
 
 using layerscope::Sha256;
 

@@ -21,7 +21,7 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
-#include "digest/sha256.h"
+#include "base/sha256.h"
 #include "layerscope/session.h"
 
 #ifndef LAYERSCOPE_FIXTURES_DIR

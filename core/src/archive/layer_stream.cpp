@@ -6,7 +6,7 @@
 #include <cstdio>
 #include <cstring>
 
-#include "digest/sha256.h"
+#include "base/sha256.h"
 
 namespace layerscope {
 

@@ -1,5 +1,17 @@
 // Reads an archive's structure: the outer tar's members, the layout, the
 // image model, and an index of every layer's entries.
+//
+// The rooms of image/ (each a header of its own):
+//   members          the outer member table, links between members
+//   scan             the one pass over the outer tar (builds the member table)
+//   layout           which documents list the images; flavour; producer
+//   docker_manifest  manifest.json -> images
+//   oci_index        index.json (and nested indexes) -> images
+//   config           image config -> platform, history, diff_ids
+//   layers           indexing layer blobs; descriptor/bytes cross-checks
+//   verify           hashing every blob (verify_blobs)
+//   load_context     the state those share while loading
+// loader.cpp only orchestrates them (load_archive).
 #pragma once
 
 #include <memory>
@@ -7,6 +19,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "image/members.h"
 #include "layerscope/byte_source.h"
 #include "layerscope/model.h"
 #include "layerscope/options.h"
@@ -14,14 +27,6 @@
 #include "layerscope/tree.h"
 
 namespace layerscope {
-
-struct Member {
-  std::string path;   // normalised
-  EntryType type = EntryType::kOther;
-  uint64_t size = 0;
-  uint64_t data_offset = 0;  // in the (uncompressed) outer stream
-  std::string link;   // symlink target (raw) or hardlink target (normalised)
-};
 
 struct Loaded {
   std::shared_ptr<ByteSource> src;
@@ -45,12 +50,9 @@ struct Loaded {
 
 Result<std::unique_ptr<Loaded>> load_archive(std::shared_ptr<ByteSource> src, const OpenOptions& options);
 
-// Reads one layer's entries into `index`. `stream` is positioned at the start.
-class LayerStream;
-Status index_layer(LayerStream& stream, PathTable& paths, LayerIndex* index, uint64_t* entry_budget,
-                   const Limits& limits);
-
-// Hashes every present blob (random access) and records digests; warnings for mismatches.
-Status verify_blobs(Loaded& l, const ProgressFn& progress);
-
 }  // namespace layerscope
+
+// index_layer (image/layers.h) and verify_blobs (image/verify.h) keep being
+// reachable through this header.
+#include "image/layers.h"
+#include "image/verify.h"

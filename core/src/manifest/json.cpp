@@ -6,7 +6,13 @@ namespace layerscope {
 namespace {
 
 // Validating SAX handler: tracks depth, records the first error.
-struct Checker : nlohmann::json_sax<Json> {
+template <class J>
+struct Checker : nlohmann::json_sax<J> {
+  using number_integer_t = typename J::number_integer_t;
+  using number_unsigned_t = typename J::number_unsigned_t;
+  using number_float_t = typename J::number_float_t;
+  using string_t = typename J::string_t;
+  using binary_t = typename J::binary_t;
   uint32_t depth = 0, max_depth = 0;
   bool too_deep = false;
   size_t err_pos = 0;
@@ -43,12 +49,11 @@ struct Checker : nlohmann::json_sax<Json> {
   }
 };
 
-}  // namespace
-
-Result<Json> parse_json(std::string_view text, std::string_view where, uint32_t max_depth) {
-  Checker c;
+template <class J>
+Result<J> parse_bounded(std::string_view text, std::string_view where, uint32_t max_depth) {
+  Checker<J> c;
   c.max_depth = max_depth;
-  bool ok = Json::sax_parse(text.begin(), text.end(), &c, nlohmann::detail::input_format_t::json, true, false);
+  bool ok = J::sax_parse(text.begin(), text.end(), &c, nlohmann::detail::input_format_t::json, true, false);
   if (!ok) {
     if (c.too_deep) {
       return make_error(Code::kLimit, "JSON nested deeper than " + std::to_string(max_depth) + " levels",
@@ -58,9 +63,19 @@ Result<Json> parse_json(std::string_view text, std::string_view where, uint32_t 
     if (!c.err.empty()) msg += ": " + c.err;
     return make_error(Code::kCorrupt, msg, std::string(where) + " byte " + std::to_string(c.err_pos));
   }
-  Json j = Json::parse(text.begin(), text.end(), nullptr, /*allow_exceptions=*/false, false);
+  J j = J::parse(text.begin(), text.end(), nullptr, /*allow_exceptions=*/false, false);
   if (j.is_discarded()) return make_error(Code::kCorrupt, "invalid JSON", std::string(where));
   return j;
+}
+
+}  // namespace
+
+Result<Json> parse_json(std::string_view text, std::string_view where, uint32_t max_depth) {
+  return parse_bounded<Json>(text, where, max_depth);
+}
+
+Result<OrderedJson> parse_ordered_json(std::string_view text, std::string_view where, uint32_t max_depth) {
+  return parse_bounded<OrderedJson>(text, where, max_depth);
 }
 
 const Json* jget(const Json& j, std::string_view key) {
@@ -104,6 +119,10 @@ std::vector<std::string> jstrings(const Json& j, std::string_view key) {
 
 std::string jdump(const Json& j, int indent) {
   return j.dump(indent, ' ', false, Json::error_handler_t::replace);
+}
+
+std::string jdump(const OrderedJson& j, int indent) {
+  return j.dump(indent, ' ', false, OrderedJson::error_handler_t::replace);
 }
 
 }  // namespace layerscope

@@ -16,8 +16,12 @@
 namespace layerscope {
 
 using Json = nlohmann::json;
+// Keeps object keys in document order (for documents that are edited and written back).
+using OrderedJson = nlohmann::ordered_json;
 
 Result<Json> parse_json(std::string_view text, std::string_view where, uint32_t max_depth);
+// The same checks, keys kept in document order.
+Result<OrderedJson> parse_ordered_json(std::string_view text, std::string_view where, uint32_t max_depth);
 
 // Accessors that never throw: a missing key or a value of another type gives
 // nullptr / the fallback.
@@ -28,5 +32,6 @@ int64_t jint(const Json& j, std::string_view key, int64_t fallback = -1);
 std::vector<std::string> jstrings(const Json& j, std::string_view key);  // array of strings (others skipped)
 // Compact dump that never throws (invalid UTF-8 replaced).
 std::string jdump(const Json& j, int indent = -1);
+std::string jdump(const OrderedJson& j, int indent = -1);
 
 }  // namespace layerscope

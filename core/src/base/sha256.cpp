@@ -1,4 +1,4 @@
-#include "digest/sha256.h"
+#include "base/sha256.h"
 
 #include <cstring>
 

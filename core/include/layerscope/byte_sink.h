@@ -1,0 +1,76 @@
+// layerscope — where written bytes go.
+//
+// The mirror of ByteSource for writers (a re-exported image, an extracted
+// layer): write() in order, then finish(). The core never decides where output
+// lands: natively a file (written beside the target and renamed on finish), in
+// the browser a sink over a stream or a download (wasm/io), in tests memory.
+// A sink that was not finished must leave nothing behind.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "layerscope/status.h"
+
+namespace layerscope {
+
+class ByteSink {
+ public:
+  virtual ~ByteSink() = default;
+  // Appends n bytes. After an error the sink is failed: later writes and
+  // finish() return the same error.
+  virtual Status write(const void* data, size_t n) = 0;
+  // Completes the output (flush, close, publish). Called once; writes after it fail.
+  virtual Status finish() = 0;
+  // A short name for messages ("out.tar").
+  virtual std::string name() const { return "output"; }
+};
+
+// A file at `path`: bytes go to a temporary file in the same directory
+// (".<name>.tmp-XXXXXX"), renamed over `path` by finish(); destroying the sink
+// unfinished, or any failed write, removes the temporary and leaves `path`
+// (and everything else) untouched. Fails at once if the directory is not
+// writable or `path` is a directory.
+Result<std::unique_ptr<ByteSink>> open_file_sink(const std::string& path);
+
+// Appends to a vector the caller owns (it must outlive the sink).
+std::unique_ptr<ByteSink> make_memory_sink(std::vector<uint8_t>* out, std::string name = "memory");
+
+// Counts the bytes passing through to `next` (nullptr: counts and discards).
+class CountingSink final : public ByteSink {
+ public:
+  explicit CountingSink(ByteSink* next = nullptr) : next_(next) {}
+  Status write(const void* data, size_t n) override;
+  Status finish() override;
+  std::string name() const override { return next_ ? next_->name() : "count"; }
+  uint64_t count() const { return count_; }
+
+ private:
+  ByteSink* next_;
+  uint64_t count_ = 0;
+};
+
+// SHA-256 of the bytes passing through to `next` (nullptr: hashes and
+// discards). digest() is "sha256:<hex>" once finish() succeeded, "" before.
+class HashingSink final : public ByteSink {
+ public:
+  explicit HashingSink(ByteSink* next = nullptr);
+  ~HashingSink() override;
+  Status write(const void* data, size_t n) override;
+  Status finish() override;
+  std::string name() const override { return next_ ? next_->name() : "sha256"; }
+  const std::string& digest() const { return digest_; }
+  uint64_t count() const { return count_; }
+
+ private:
+  struct Hasher;
+  ByteSink* next_;
+  std::unique_ptr<Hasher> hasher_;
+  uint64_t count_ = 0;
+  std::string digest_;
+};
+
+}  // namespace layerscope

@@ -1,0 +1,158 @@
+#include "image/layers.h"
+
+#include <set>
+
+#include "archive/layer_stream.h"
+#include "image/load_context.h"
+#include "image/members.h"
+#include "layerscope/text.h"
+#include "manifest/media_types.h"
+#include "tree/layer_index.h"
+
+namespace layerscope {
+
+Status index_layer(LayerStream& stream, PathTable& paths, LayerIndex* index, uint64_t* budget, const Limits& lim) {
+  LayerIndexer indexer(paths, index, budget, lim);
+  TarHeader h;
+  for (;;) {
+    auto r = stream.next(&h);
+    if (!r.ok()) return r.take_error();
+    if (!r.value()) break;
+    RawEntry e;
+    e.path = h.path;
+    e.type = h.type;
+    e.mode = h.mode;
+    e.uid = h.uid;
+    e.gid = h.gid;
+    e.size = h.size;
+    e.mtime = h.mtime;
+    e.symlink = h.symlink;
+    e.hardlink = h.hardlink;
+    e.data_offset = h.data_offset;
+    LS_RETURN_IF_ERROR(indexer.add(e));
+  }
+  return stream.finish();
+}
+
+void record_blob_result(Blob& b, const LayerStream& ls) {
+  b.indexed = true;
+  b.compression = ls.compression();
+  b.uncompressed_size = static_cast<int64_t>(ls.uncompressed_size());
+  if (!ls.stored_digest().empty()) b.computed_digest = ls.stored_digest();
+  if (!ls.diff_id().empty()) b.computed_diff_id = ls.diff_id();
+}
+
+Status index_layers(LoadContext& ctx, const Limits& lim) {
+  Loaded& L = ctx.L;
+  const OpenOptions& options = L.options;
+  const uint64_t total = L.src->size();
+  for (size_t bi = 0; bi < L.archive.blobs.size(); ++bi) {
+    Blob& b = L.archive.blobs[bi];
+    if (!b.present) continue;
+    if (!L.random_access) {
+      auto it = ctx.pre_blob.find(b.member);
+      if (it == ctx.pre_blob.end()) {
+        b.error = "member is not a tar stream";
+        ctx.warn("layer-unreadable", "layer member does not look like a tar archive (or compressed tar)", b.member);
+        continue;
+      }
+      Blob pre = std::move(it->second);
+      b.indexed = pre.indexed;
+      b.compression = pre.compression;
+      b.uncompressed_size = pre.uncompressed_size;
+      b.computed_digest = pre.computed_digest;
+      b.computed_diff_id = pre.computed_diff_id;
+      b.error = pre.error;
+      L.indexes[bi] = std::move(ctx.pre_index[b.member]);
+    } else {
+      auto ws = L.member_source(b.member);
+      Status st = Status::Ok();
+      std::unique_ptr<LayerStream> ls;
+      if (!ws.ok()) {
+        st = ws.error();
+      } else {
+        LayerStreamOptions lo;
+        lo.hash = options.verify;
+        lo.max_expansion_floor = lim.max_expansion_floor;
+        lo.max_expansion_ratio = lim.max_expansion_ratio;
+        uint64_t base = L.members[L.by_path[b.member]].data_offset;
+        const ProgressFn& pf = options.progress;
+        std::string name = b.member;
+        lo.tick = [&pf, base, total, name](uint64_t done) {
+          return emit_progress(pf, "index", base + done, total, name);
+        };
+        auto r = LayerStream::open(ws.value(), lo, b.member);
+        if (!r.ok()) st = r.error();
+        else {
+          ls = std::move(r).value();
+          st = index_layer(*ls, L.paths, &L.indexes[bi], &ctx.entry_budget, lim);
+        }
+      }
+      if (!st.ok()) {
+        if (st.error().code == Code::kCancelled) return st.take_error();
+        if (st.error().code == Code::kLimit && ctx.entry_budget == 0) return st.take_error();
+        b.error = in_member(st.error(), b.member).to_string();
+        L.indexes[bi] = LayerIndex{};
+      } else {
+        record_blob_result(b, *ls);
+      }
+      if (!emit_progress(options.progress, "index",
+                         b.stored_size + (L.members[L.by_path[b.member]].data_offset & ~kSparseDataOffset),
+                         total, b.member))
+        return make_error(Code::kCancelled, "cancelled while indexing layers", b.member);
+    }
+    if (!b.error.empty()) ctx.warn("layer-unreadable", b.error, b.member);
+    b.counts = L.indexes[bi].counts;
+  }
+  return Status::Ok();
+}
+
+Status check_stacked_entries(const Loaded& L, const Limits& lim) {
+  const std::shared_ptr<ByteSource>& src = L.src;
+  std::set<std::vector<int>> stacks;
+  uint64_t stacked = 0;
+  for (auto& img : L.archive.images) {
+    std::vector<int> key;
+    for (auto& l : img.layers) key.push_back(l.blob);
+    if (!stacks.insert(key).second) continue;
+    for (int b : key)
+      if (b >= 0) stacked += L.indexes[b].entries.size() + L.indexes[b].whiteouts.size();
+  }
+  if (stacked > lim.max_stacked_entries)
+    return make_error(Code::kLimit,
+                      "the archive's " + std::to_string(stacks.size()) + " distinct layer stacks hold " +
+                          std::to_string(stacked) + " entries in all, over the limit of " +
+                          std::to_string(lim.max_stacked_entries) + " (each image's filesystem is merged on its own)",
+                      src->name());
+  return Status::Ok();
+}
+
+void cross_check_layers(LoadContext& ctx) {
+  Loaded& L = ctx.L;
+  for (auto& img : L.archive.images) {
+    for (auto& l : img.layers) {
+      if (l.blob < 0) continue;
+      Blob& b = L.archive.blobs[l.blob];
+      if (!b.present || !b.indexed) continue;
+      Compression said = compression_from_media_type(l.media_type);
+      if (said != Compression::kUnknown && said != b.compression)
+        ctx.warn("media-type-mismatch",
+               "media type " + l.media_type + " says " + compression_name(said) + " but the bytes are " +
+                   compression_name(b.compression),
+               b.member);
+      if (b.stored_digest.empty()) {
+        if (!l.digest.empty()) b.stored_digest = l.digest;
+        else if (b.compression == Compression::kNone && !l.diff_id.empty()) b.stored_digest = l.diff_id;
+      }
+      if (l.digest.empty()) l.digest = b.stored_digest;
+      if (l.size < 0) l.size = static_cast<int64_t>(b.stored_size);
+      if (l.size >= 0 && static_cast<uint64_t>(l.size) != b.stored_size)
+        ctx.warn("size-mismatch",
+               "descriptor says " + std::to_string(l.size) + " bytes, the stored blob has " +
+                   std::to_string(b.stored_size),
+               b.member);
+    }
+  }
+}
+
+}  // namespace layerscope

@@ -1,0 +1,112 @@
+#include "image/members.h"
+
+#include "archive/tar_reader.h"
+#include "base/paths.h"
+#include "image/loader.h"
+#include "layerscope/text.h"
+
+namespace layerscope {
+
+bool is_json_name(const std::string& p) {
+  return p == "manifest.json" || p == "index.json" || p == "repositories" || p == "oci-layout" ||
+         (p.size() > 5 && p.compare(p.size() - 5, 5, ".json") == 0) || basename_of(p) == "json";
+}
+
+bool is_junk(const std::string& p) {
+  std::string b = basename_of(p);
+  return b.rfind("._", 0) == 0 || b == ".DS_Store" || p.rfind("__MACOSX", 0) == 0 || b == "Thumbs.db";
+}
+
+std::string member_link_target(const std::string& at, const Member& m) {
+  if (m.type == EntryType::kSymlink)
+    return resolve_dots(m.link.size() && m.link[0] == '/' ? m.link : dirname_of(at) + "/" + m.link);
+  return resolve_dots(m.link);
+}
+
+Error unresolved_member(const Loaded& L, const std::string& path) {
+  std::string cur;
+  normalize_path(path, &cur);
+  std::string raw;
+  for (int hop = 0; hop <= static_cast<int>(L.options.limits.max_member_link_hops); ++hop) {
+    auto it = L.by_path.find(cur);
+    if (it == L.by_path.end()) {
+      if (hop == 0) return make_error(Code::kNotFound, "no such member in the archive", path);
+      return make_error(Code::kNotFound,
+                        "member is a link to '" + escape_text(raw, kQuoteBytes) + "' ('" + escape_text(cur, kQuoteBytes) +
+                            "' in the archive), which the archive does not hold",
+                        path);
+    }
+    const Member& m = L.members[it->second];
+    if (m.type != EntryType::kSymlink && m.type != EntryType::kHardlink)
+      return make_error(Code::kInternal, "member resolves", path);
+    raw = m.link;
+    cur = member_link_target(cur, m);
+  }
+  return make_error(Code::kCorrupt,
+                    "links between archive members form a loop (or a chain of more than " +
+                        std::to_string(L.options.limits.max_member_link_hops) + ")",
+                    path);
+}
+
+const Member* Loaded::resolve(const std::string& path, std::string* resolved, bool* via_link) const {
+  std::string cur;
+  normalize_path(path, &cur);
+  for (int hop = 0; hop <= static_cast<int>(options.limits.max_member_link_hops); ++hop) {
+    auto it = by_path.find(cur);
+    if (it == by_path.end()) return nullptr;
+    const Member& m = members[it->second];
+    if (m.type == EntryType::kSymlink || m.type == EntryType::kHardlink) {
+      if (via_link) *via_link = true;
+      cur = member_link_target(cur, m);
+      continue;
+    }
+    if (resolved) *resolved = cur;
+    return &m;
+  }
+  return nullptr;
+}
+
+Result<std::string> Loaded::read_member(const std::string& path, uint64_t limit) const {
+  const Member* m = resolve(path);
+  if (!m) return unresolved_member(*this, path);
+  if (m->type != EntryType::kFile)
+    return make_error(Code::kCorrupt, std::string("member is not a regular file (it is a ") + entry_type_name(m->type) + ")",
+                      path);
+  if (m->size > limit)
+    return make_error(Code::kLimit,
+                      "member is " + std::to_string(m->size) + " bytes, over the limit of " + std::to_string(limit),
+                      path);
+  if (!random_access) {
+    auto it = held.find(m->path);
+    if (it == held.end())
+      return make_error(Code::kNotFound, "member was not kept while streaming the compressed archive", path);
+    return it->second;
+  }
+  if (m->data_offset & kSparseDataOffset)
+    return make_error(Code::kUnsupported, "member is stored as a sparse file", path);
+  if (m->data_offset > src->size() || m->size > src->size() - m->data_offset)
+    return make_error(Code::kTruncated,
+                      "the archive ends inside this member (" + std::to_string(m->size) + " bytes declared, " +
+                          std::to_string(src->size() > m->data_offset ? src->size() - m->data_offset : 0) +
+                          " present)",
+                      path);
+  std::string out(static_cast<size_t>(m->size), '\0');
+  if (m->size) LS_RETURN_IF_ERROR(read_exact(*src, m->data_offset, out.data(), out.size()));
+  return out;
+}
+
+Result<std::shared_ptr<ByteSource>> Loaded::member_source(const std::string& path) const {
+  const Member* m = resolve(path);
+  if (!m) return unresolved_member(*this, path);
+  if (!random_access) return make_error(Code::kUnsupported, "compressed archive has no random access", path);
+  if (m->data_offset & kSparseDataOffset)
+    return make_error(Code::kUnsupported, "member is stored as a sparse file", path);
+  if (m->data_offset > src->size() || m->size > src->size() - m->data_offset)
+    return make_error(Code::kTruncated,
+                      "member data runs past the end of the archive (" + std::to_string(m->data_offset + m->size) +
+                          " > " + std::to_string(src->size()) + ")",
+                      path);
+  return make_window_source(src, m->data_offset, m->size, m->path);
+}
+
+}  // namespace layerscope

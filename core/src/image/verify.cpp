@@ -1,0 +1,86 @@
+#include "image/verify.h"
+
+#include "archive/tar_reader.h"
+#include "digest/verify.h"
+#include "image/load_context.h"
+
+namespace layerscope {
+namespace {
+
+// Compressed outer archive: one more streaming pass hashes every layer member.
+Status verify_streamed(Loaded& L, const ProgressFn& progress) {
+  const uint64_t total = L.src->size();
+  std::unordered_map<std::string, size_t> want;
+  for (size_t bi = 0; bi < L.archive.blobs.size(); ++bi) {
+    const Blob& b = L.archive.blobs[bi];
+    if (b.present && b.computed_digest.empty()) want[b.member] = bi;
+  }
+  if (want.empty()) return Status::Ok();
+  LS_ASSIGN_OR_RETURN(auto outer, TarReader::open(L.src, L.src->name()));
+  TarHeader h;
+  std::string norm;
+  while (!want.empty()) {
+    LS_ASSIGN_OR_RETURN(bool more, outer->next(&h));
+    if (!more) break;
+    if (!normalize_path(h.path, &norm)) continue;
+    auto it = want.find(norm);
+    if (it == want.end()) continue;
+    Blob& b = L.archive.blobs[it->second];
+    want.erase(it);
+    TarReader* o = outer.get();
+    std::string name = norm;
+    auto lo = hashing_options(L.options.limits, [o, &progress, total, name](uint64_t) {
+      return emit_progress(progress, "verify", o->raw_position(), total, name);
+    });
+    auto ls = LayerStream::open_stream({}, o->member_pull(), lo, norm);
+    Status st = ls.ok() ? drain_and_hash(*ls.value()) : Status(ls.error());
+    if (!st.ok()) {
+      if (st.error().code == Code::kCancelled) return st.take_error();
+      L.archive.warnings.push_back(Warning{"verify-failed", st.error().to_string(), b.member});
+      continue;
+    }
+    b.computed_digest = ls.value()->stored_digest();
+    b.computed_diff_id = ls.value()->diff_id();
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+Status verify_blobs(Loaded& L, const ProgressFn& progress) {
+  const uint64_t total = L.src->size();
+  // Verifying again replaces the previous verdicts instead of repeating them.
+  clear_verify_warnings(L.archive);
+  if (!L.random_access) LS_RETURN_IF_ERROR(verify_streamed(L, progress));
+  for (size_t bi = 0; bi < L.archive.blobs.size(); ++bi) {
+    Blob& b = L.archive.blobs[bi];
+    if (!b.present) continue;
+    if (b.computed_digest.empty() && L.random_access) {
+      auto ws = L.member_source(b.member);
+      if (!ws.ok()) continue;
+      uint64_t base = L.members[L.by_path[b.member]].data_offset;
+      std::string name = b.member;
+      auto lo = hashing_options(L.options.limits, [&progress, base, total, name](uint64_t done) {
+        return emit_progress(progress, "verify", base + done, total, name);
+      });
+      auto r = LayerStream::open(ws.value(), lo, b.member);
+      if (!r.ok()) {
+        if (r.error().code == Code::kCancelled) return r.take_error();
+        continue;
+      }
+      Status st = drain_and_hash(*r.value());
+      if (!st.ok()) {
+        if (st.error().code == Code::kCancelled) return st.take_error();
+        L.archive.warnings.push_back(Warning{"verify-failed", st.error().to_string(), b.member});
+        continue;
+      }
+      b.computed_digest = r.value()->stored_digest();
+      b.computed_diff_id = r.value()->diff_id();
+      b.uncompressed_size = static_cast<int64_t>(r.value()->uncompressed_size());
+    }
+  }
+  check_layer_digests(L.archive);
+  return Status::Ok();
+}
+
+}  // namespace layerscope

@@ -1,0 +1,150 @@
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+
+#include "base/sha256.h"
+#include "layerscope/byte_sink.h"
+
+namespace layerscope {
+namespace {
+
+Error io_error(const std::string& what, int err, const std::string& where) {
+  return make_error(Code::kIo, what + ": " + std::strerror(err), where);
+}
+
+class FileSink final : public ByteSink {
+ public:
+  FileSink(int fd, std::string tmp, std::string target)
+      : fd_(fd), tmp_(std::move(tmp)), target_(std::move(target)) {}
+  ~FileSink() override { abandon(); }
+  std::string name() const override { return target_; }
+
+  Status write(const void* data, size_t n) override {
+    if (failed_) return failed_status();
+    if (fd_ < 0) return make_error(Code::kInvalidArgument, "write after finish", target_);
+    const char* p = static_cast<const char*>(data);
+    while (n > 0) {
+      ssize_t w = ::write(fd_, p, n);
+      if (w < 0) {
+        if (errno == EINTR) continue;
+        return fail(io_error("write failed", errno, target_));
+      }
+      p += w;
+      n -= static_cast<size_t>(w);
+    }
+    return Status::Ok();
+  }
+
+  Status finish() override {
+    if (failed_) return failed_status();
+    if (fd_ < 0) return make_error(Code::kInvalidArgument, "finished twice", target_);
+    if (::fsync(fd_) != 0 && errno != EINVAL && errno != EROFS) return fail(io_error("sync failed", errno, target_));
+    int fd = fd_;
+    fd_ = -1;
+    if (::close(fd) != 0) return fail(io_error("close failed", errno, target_));
+    if (::rename(tmp_.c_str(), target_.c_str()) != 0) return fail(io_error("cannot rename the temporary file into place", errno, target_));
+    tmp_.clear();
+    return Status::Ok();
+  }
+
+ private:
+  Status fail(Error e) {
+    failed_ = true;
+    error_ = e;
+    abandon();
+    return e;
+  }
+  Status failed_status() const { return error_; }
+  void abandon() {
+    if (fd_ >= 0) ::close(fd_);
+    fd_ = -1;
+    if (!tmp_.empty()) ::unlink(tmp_.c_str());
+    tmp_.clear();
+  }
+
+  int fd_;
+  std::string tmp_, target_;
+  bool failed_ = false;
+  Error error_;
+};
+
+class MemorySink final : public ByteSink {
+ public:
+  MemorySink(std::vector<uint8_t>* out, std::string name) : out_(out), name_(std::move(name)) {}
+  std::string name() const override { return name_; }
+  Status write(const void* data, size_t n) override {
+    if (finished_) return make_error(Code::kInvalidArgument, "write after finish", name_);
+    const auto* p = static_cast<const uint8_t*>(data);
+    out_->insert(out_->end(), p, p + n);
+    return Status::Ok();
+  }
+  Status finish() override {
+    if (finished_) return make_error(Code::kInvalidArgument, "finished twice", name_);
+    finished_ = true;
+    return Status::Ok();
+  }
+
+ private:
+  std::vector<uint8_t>* out_;
+  std::string name_;
+  bool finished_ = false;
+};
+
+}  // namespace
+
+Result<std::unique_ptr<ByteSink>> open_file_sink(const std::string& path) {
+  if (path.empty()) return make_error(Code::kInvalidArgument, "empty output path");
+  struct stat st {};
+  if (::stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode))
+    return make_error(Code::kInvalidArgument, "is a directory, expected a file to write", path);
+  auto slash = path.find_last_of('/');
+  std::string dir = slash == std::string::npos ? std::string() : path.substr(0, slash + 1);
+  std::string base = slash == std::string::npos ? path : path.substr(slash + 1);
+  std::string tmpl = dir + "." + base + ".tmp-XXXXXX";
+  std::vector<char> buf(tmpl.begin(), tmpl.end());
+  buf.push_back('\0');
+  int fd = ::mkstemp(buf.data());
+  if (fd < 0) return io_error("cannot create a temporary file beside the output", errno, path);
+  ::fchmod(fd, 0644);
+  return std::unique_ptr<ByteSink>(std::make_unique<FileSink>(fd, std::string(buf.data()), path));
+}
+
+std::unique_ptr<ByteSink> make_memory_sink(std::vector<uint8_t>* out, std::string name) {
+  return std::make_unique<MemorySink>(out, std::move(name));
+}
+
+Status CountingSink::write(const void* data, size_t n) {
+  if (next_) LS_RETURN_IF_ERROR(next_->write(data, n));
+  count_ += n;
+  return Status::Ok();
+}
+
+Status CountingSink::finish() { return next_ ? next_->finish() : Status::Ok(); }
+
+struct HashingSink::Hasher {
+  Sha256 sha;
+};
+
+HashingSink::HashingSink(ByteSink* next) : next_(next), hasher_(std::make_unique<Hasher>()) {}
+HashingSink::~HashingSink() = default;
+
+Status HashingSink::write(const void* data, size_t n) {
+  if (!digest_.empty()) return make_error(Code::kInvalidArgument, "write after finish", name());
+  if (next_) LS_RETURN_IF_ERROR(next_->write(data, n));
+  hasher_->sha.update(data, n);
+  count_ += n;
+  return Status::Ok();
+}
+
+Status HashingSink::finish() {
+  if (!digest_.empty()) return make_error(Code::kInvalidArgument, "finished twice", name());
+  if (next_) LS_RETURN_IF_ERROR(next_->finish());
+  digest_ = hasher_->sha.finish_digest();
+  return Status::Ok();
+}
+
+}  // namespace layerscope

@@ -1,0 +1,47 @@
+// Indexing one layer: entry headers in tar order -> a LayerIndex (entries,
+// whiteouts, opaque dirs, counts) over the archive's PathTable, under the
+// archive-wide entry budget and the path limits. Knows nothing of tar or
+// libarchive: the caller (image/layers) feeds it the headers it reads.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "layerscope/model.h"
+#include "layerscope/options.h"
+#include "layerscope/status.h"
+#include "layerscope/tree.h"
+
+namespace layerscope {
+
+// One entry header as stored in a layer tar (views valid for the add() call).
+struct RawEntry {
+  std::string_view path;      // as stored (not normalised)
+  EntryType type = EntryType::kOther;
+  uint32_t mode = 0, uid = 0, gid = 0;
+  int64_t size = 0;
+  int64_t mtime = 0;
+  std::string_view symlink;   // symlink target
+  std::string_view hardlink;  // hardlink target path (as stored)
+  uint64_t data_offset = 0;
+};
+
+class LayerIndexer {
+ public:
+  // `budget` counts entries left for the whole archive; it reaches 0 on a
+  // fatal limit (entries, distinct paths).
+  LayerIndexer(PathTable& paths, LayerIndex* index, uint64_t* budget, const Limits& limits)
+      : paths_(paths), index_(index), budget_(budget), lim_(limits) {}
+  // Adds one entry (or records it as a whiteout/opaque marker).
+  Status add(const RawEntry& e);
+
+ private:
+  PathTable& paths_;
+  LayerIndex* index_;
+  uint64_t* budget_;
+  const Limits& lim_;
+  std::string norm_;  // scratch, reused between entries
+};
+
+}  // namespace layerscope

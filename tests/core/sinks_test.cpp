@@ -1,0 +1,149 @@
+// io/sinks: ByteSink implementations (layerscope/byte_sink.h).
+#include <sys/resource.h>
+
+#include <csignal>
+
+#include "layerscope/byte_sink.h"
+#include "test_util.h"
+
+namespace {
+
+using namespace layerscope;
+namespace fs = std::filesystem;
+
+std::string temp_dir() {
+  std::string tmpl = (fs::temp_directory_path() / "ls-sink-XXXXXX").string();
+  std::vector<char> b(tmpl.begin(), tmpl.end());
+  b.push_back('\0');
+  return mkdtemp(b.data());
+}
+
+std::vector<std::string> listing(const std::string& dir) {
+  std::vector<std::string> out;
+  for (auto& de : fs::directory_iterator(dir)) out.push_back(de.path().filename().string());
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+TEST(Sinks, MemorySinkAppendsAndRefusesWritesAfterFinish) {
+  std::vector<uint8_t> out{'x'};
+  auto s = make_memory_sink(&out, "mem");
+  ASSERT_TRUE(s->write("ab", 2).ok());
+  ASSERT_TRUE(s->write("", 0).ok());
+  ASSERT_TRUE(s->write("cd", 2).ok());
+  ASSERT_TRUE(s->finish().ok());
+  EXPECT_EQ(std::string(out.begin(), out.end()), "xabcd");
+  Status st = s->write("e", 1);
+  ASSERT_FALSE(st.ok());
+  EXPECT_EQ(st.error().code, Code::kInvalidArgument);
+}
+
+TEST(Sinks, CountingAndHashingForwardAndMeasure) {
+  std::vector<uint8_t> out;
+  auto mem = make_memory_sink(&out);
+  HashingSink hash(mem.get());
+  CountingSink count(&hash);
+  ASSERT_TRUE(count.write("a", 1).ok());
+  ASSERT_TRUE(count.write("bc", 2).ok());
+  EXPECT_TRUE(hash.digest().empty());
+  ASSERT_TRUE(count.finish().ok());
+  EXPECT_EQ(count.count(), 3u);
+  EXPECT_EQ(hash.count(), 3u);
+  // FIPS 180-4 example "abc".
+  EXPECT_EQ(hash.digest(), "sha256:ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+  EXPECT_EQ(std::string(out.begin(), out.end()), "abc");
+}
+
+TEST(Sinks, HashingWithoutNextHashesOnly) {
+  HashingSink hash;
+  ASSERT_TRUE(hash.finish().ok());
+  EXPECT_EQ(hash.digest(), "sha256:e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+}
+
+TEST(Sinks, FileSinkPublishesOnlyOnFinish) {
+  std::string dir = temp_dir();
+  std::string target = dir + "/out.tar";
+  {
+    auto r = open_file_sink(target);
+    ASSERT_TRUE(r.ok()) << r.error().to_string();
+    auto& s = *r.value();
+    ASSERT_TRUE(s.write("hello ", 6).ok());
+    ASSERT_TRUE(s.write("world", 5).ok());
+    EXPECT_FALSE(fs::exists(target));          // not before finish
+    EXPECT_EQ(listing(dir).size(), 1u);        // only the temporary
+    ASSERT_TRUE(s.finish().ok());
+  }
+  EXPECT_EQ(lstest::read_text_file(target), "hello world");
+  EXPECT_EQ(listing(dir), std::vector<std::string>{"out.tar"});
+  fs::remove_all(dir);
+}
+
+TEST(Sinks, FileSinkAbandonedLeavesNothingAndKeepsTheOldFile) {
+  std::string dir = temp_dir();
+  std::string target = dir + "/out.tar";
+  std::ofstream(target) << "previous";
+  {
+    auto r = open_file_sink(target);
+    ASSERT_TRUE(r.ok());
+    ASSERT_TRUE(r.value()->write("partial", 7).ok());
+    // destroyed unfinished
+  }
+  EXPECT_EQ(lstest::read_text_file(target), "previous");
+  EXPECT_EQ(listing(dir), std::vector<std::string>{"out.tar"});
+  fs::remove_all(dir);
+}
+
+TEST(Sinks, FileSinkOntoADirectoryIsAClearError) {
+  std::string dir = temp_dir();
+  auto r = open_file_sink(dir);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().code, Code::kInvalidArgument);
+  EXPECT_NE(r.error().message.find("directory"), std::string::npos) << r.error().message;
+  EXPECT_EQ(r.error().where, dir);
+  EXPECT_TRUE(listing(dir).empty());
+  fs::remove_all(dir);
+}
+
+TEST(Sinks, FileSinkInAMissingDirectoryIsAnIoError) {
+  auto r = open_file_sink("/nonexistent-dir-of-layerscope/x.tar");
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().code, Code::kIo);
+  EXPECT_NE(r.error().message.find("No such file"), std::string::npos) << r.error().message;
+}
+
+TEST(Sinks, FailingWriteIsAnErrorValueAndRemovesTheTemporary) {
+  // A file size limit makes write() fail with EFBIG (SIGXFSZ ignored): a disk
+  // that fills up mid-write, without needing one.
+  std::string dir = temp_dir();
+  std::string target = dir + "/big.tar";
+  auto old_handler = std::signal(SIGXFSZ, SIG_IGN);
+  rlimit old{};
+  ASSERT_EQ(getrlimit(RLIMIT_FSIZE, &old), 0);
+  rlimit lim = old;
+  lim.rlim_cur = 4096;
+  ASSERT_EQ(setrlimit(RLIMIT_FSIZE, &lim), 0);
+  Status st = Status::Ok(), again = Status::Ok(), fin = Status::Ok();
+  {
+    auto r = open_file_sink(target);
+    if (r.ok()) {
+      std::string chunk(3000, 'x');
+      st = r.value()->write(chunk.data(), chunk.size());
+      if (st.ok()) st = r.value()->write(chunk.data(), chunk.size());
+      again = r.value()->write("y", 1);
+      fin = r.value()->finish();
+    }
+  }
+  setrlimit(RLIMIT_FSIZE, &old);
+  std::signal(SIGXFSZ, old_handler);
+  ASSERT_FALSE(st.ok());
+  EXPECT_EQ(st.error().code, Code::kIo);
+  EXPECT_NE(st.error().message.find("write failed"), std::string::npos) << st.error().message;
+  EXPECT_EQ(st.error().where, target);
+  EXPECT_FALSE(again.ok());  // the sink stays failed
+  EXPECT_FALSE(fin.ok());
+  EXPECT_FALSE(fs::exists(target));
+  EXPECT_TRUE(listing(dir).empty());
+  fs::remove_all(dir);
+}
+
+}  // namespace
