@@ -93,7 +93,8 @@ def allowed(rows_by_name, row, target_rel, target_row):
 
 def resolve_include(root, rel_file, spec):
     here = os.path.dirname(rel_file)
-    for base in (here, "core/src", "core/include", os.path.join("core/include", "layerscope")):
+    top = rel_file.split("/", 1)[0]  # cli/commands/x.cpp finds "command.h" in cli/
+    for base in (here, top, "core/src", "core/include", os.path.join("core/include", "layerscope")):
         cand = os.path.normpath(os.path.join(base, spec))
         if os.path.isfile(os.path.join(root, cand)):
             return cand
