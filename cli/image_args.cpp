@@ -2,6 +2,7 @@
 
 #include <cerrno>
 #include <cstdlib>
+#include <utility>
 
 #include "output.h"
 
@@ -35,6 +36,13 @@ int image_and_path(const Args& a, const Session& s, bool path_required, int* ima
     return usage_error(a.command + ": missing PATH", a.command);
   }
   return pick_image(a, s, img_ref, image);
+}
+
+int open_image_path(const Context& ctx, const Args& a, bool path_required, ImagePath* out) {
+  auto opened = ctx.open(a.archives[0]);
+  if (!opened.ok()) return fail(opened.error());
+  out->session = std::move(opened).value();
+  return image_and_path(a, *out->session, path_required, &out->image, &out->path);
 }
 
 int layer_option(const Args& a, int* layer) {

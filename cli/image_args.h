@@ -3,6 +3,7 @@
 // (printed already), or kContinue.
 #pragma once
 
+#include <memory>
 #include <string>
 
 #include "command.h"
@@ -15,6 +16,13 @@ inline constexpr int kContinue = -1;
 int pick_image(const Args& a, const Session& s, const std::string& ref, int* image);
 // ls/cat/log: the operands after ARCHIVE are [IMAGE] [PATH] (PATH required or not).
 int image_and_path(const Args& a, const Session& s, bool path_required, int* image, std::string* path);
+// ls/cat/log: opens ARCHIVE and resolves the [IMAGE] [PATH] operands on it.
+struct ImagePath {
+  std::unique_ptr<Session> session;
+  int image = 0;
+  std::string path;
+};
+int open_image_path(const Context& ctx, const Args& a, bool path_required, ImagePath* out);
 // --layer N (-1 when absent); a usage error when N is not a layer number.
 int layer_option(const Args& a, int* layer);
 

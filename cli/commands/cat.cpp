@@ -12,12 +12,11 @@ namespace {
 int run(const Context& ctx, const Args& a) {
   int layer = -1;
   if (int rc = layer_option(a, &layer); rc != kContinue) return rc;
-  auto opened = ctx.open(a.archives[0]);
-  if (!opened.ok()) return fail(opened.error());
-  const Session& s = *opened.value();
-  int im = 0;
-  std::string path;
-  if (int rc = image_and_path(a, s, true, &im, &path); rc != kContinue) return rc;
+  ImagePath ip;
+  if (int rc = open_image_path(ctx, a, true, &ip); rc != kContinue) return rc;
+  const Session& s = *ip.session;
+  const int im = ip.image;
+  const std::string& path = ip.path;
   Status st = s.read_file(im, layer, path, [](const uint8_t* d, size_t n) {
     return std::fwrite(d, 1, n, stdout) == n;
   });

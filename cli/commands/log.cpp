@@ -11,12 +11,11 @@ namespace lscli {
 namespace {
 
 int run(const Context& ctx, const Args& a) {
-  auto opened = ctx.open(a.archives[0]);
-  if (!opened.ok()) return fail(opened.error());
-  const Session& s = *opened.value();
-  int im = 0;
-  std::string path;
-  if (int rc = image_and_path(a, s, true, &im, &path); rc != kContinue) return rc;
+  ImagePath ip;
+  if (int rc = open_image_path(ctx, a, true, &ip); rc != kContinue) return rc;
+  const Session& s = *ip.session;
+  const int im = ip.image;
+  const std::string& path = ip.path;
   if (a.has("--json")) {
     auto j = s.path_history_json(im, path);
     if (!j.ok()) return fail(j.error());

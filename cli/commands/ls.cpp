@@ -13,12 +13,11 @@ namespace {
 int run(const Context& ctx, const Args& a) {
   int layer = -1;
   if (int rc = layer_option(a, &layer); rc != kContinue) return rc;
-  auto opened = ctx.open(a.archives[0]);
-  if (!opened.ok()) return fail(opened.error());
-  const Session& s = *opened.value();
-  int im = 0;
-  std::string path;
-  if (int rc = image_and_path(a, s, false, &im, &path); rc != kContinue) return rc;
+  ImagePath ip;
+  if (int rc = open_image_path(ctx, a, false, &ip); rc != kContinue) return rc;
+  const Session& s = *ip.session;
+  const int im = ip.image;
+  const std::string& path = ip.path;
   ListOptions o;
   o.layer = layer;
   o.merged = a.has("--merged") || !a.has("--layer");

@@ -1,25 +1,8 @@
 #!/usr/bin/env bash
 # CLI facts: exit codes, `inspect --json` shape against the truth files,
 # docker-like `images`/`history` output, `cat` bytes against tar.
-#   tests/cli_test.sh <layerscope binary> [fixtures dir]   ($LAYERSCOPE_FIXTURES wins)
-set -u
-BIN=${1:?usage: cli_test.sh LAYERSCOPE_BINARY [FIXTURES_DIR]}
-FIX=${LAYERSCOPE_FIXTURES:-${2:-$(dirname "$0")/../../shared/fixtures}}
-PY=${PYTHON:-python3}
-TMP=$(mktemp -d /tmp/layerscope-cli-XXXXXX)
-trap 'rm -rf "$TMP"' EXIT
-
-fails=0 checks=0
-ok()   { checks=$((checks + 1)); echo "ok   - $*"; }
-bad()  { checks=$((checks + 1)); fails=$((fails + 1)); echo "FAIL - $*"; }
-# expect_exit CODE DESCRIPTION -- COMMAND...
-expect_exit() {
-  local want=$1 what=$2; shift 3
-  "$@" >"$TMP/out" 2>"$TMP/err"
-  local got=$?
-  if [ "$got" -eq "$want" ]; then ok "$what (exit $got)"
-  else bad "$what: exit $got, want $want; stderr: $(head -c 400 "$TMP/err")"; fi
-}
+#   tests/cli/cli_test.sh <layerscope binary> [fixtures dir]   ($LAYERSCOPE_FIXTURES wins)
+. "$(dirname "$0")/lib.sh"
 
 FEAT="$FIX/docker20-save-features.tar"
 MULTI="$FIX/docker20-save-multi-2images-3tags.tar"
@@ -223,5 +206,4 @@ assert j["schema_version"]==1, j["schema_version"]
 assert got==want, (sorted(want-got)[:5], sorted(got-want)[:5])' "$FIX/docker20-save-features.truth.json" 2>"$TMP/err" \
   && ok "ls --json merged paths == truth merged_fs" || bad "ls --json: $(tail -c 400 "$TMP/err")"
 
-echo "$((checks - fails))/$checks checks passed"
-[ "$fails" -eq 0 ]
+finish
