@@ -8,6 +8,8 @@
 import { ArchiveClient, CoreError, FileCursor, WorkerConnection, isCancelled } from '../../wasm/client';
 import { PROTOCOL_VERSION, type RequestMessage, type ResponseMessage, type SourceDescriptor } from '../../wasm/protocol';
 import { EngineArchive } from '../../web/src/engine/archive';
+import { fileByteSource, sourceProblem } from '../../wasm/io/file-source';
+import { ReadAhead } from '../../wasm/io/read-ahead';
 
 type Reply = (msg: ResponseMessage) => void;
 /** How the fake worker answers one request; return undefined to answer later. */
@@ -473,5 +475,49 @@ describe('ArchiveClient.dispose on a shared connection', () => {
     await new Promise((r) => setTimeout(r, 0));
     expect(workers[1].sent.map((m) => m.type)).toEqual(['open', 'close']);
     expect(workers[1].sent[1]).toMatchObject({ type: 'close', archive: 1 });
+  });
+});
+
+describe("the worker's file source (wasm/io/file-source.ts)", () => {
+  /** A FileReaderSync stand-in: node has none (and no synchronous Blob read);
+   *  answers 7s as long as the slice asked for, or throws as Chromium does when
+   *  the file changed or became unreadable after it was chosen. */
+  const reader = (fail: () => boolean) => ({
+    readAsArrayBuffer: (b: Blob): ArrayBuffer => {
+      if (fail()) throw new Error('NotReadableError: the file could not be read');
+      return new Uint8Array(b.size).fill(7).buffer;
+    },
+  });
+
+  it('copies a slice into the heap; a read the browser fails answers -1 instead of throwing into wasm', () => {
+    const file = new Blob([new Uint8Array(100)]);
+    const heap = new Uint8Array(16);
+    let fail = false;
+    const { src, io } = fileByteSource(file, 'a.tar', () => heap, new ReadAhead(file, reader(() => fail)));
+    expect([src.size, src.name]).toEqual([100, 'a.tar']);
+    expect(src.readInto(0, 4, 3)).toBe(3);
+    expect([...heap.subarray(3, 8)]).toEqual([0, 7, 7, 7, 0]);
+    expect(src.readInto(100, 0, 3)).toBe(0);
+    fail = true;
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+    try {
+      expect(src.readInto(50, 0, 4)).toBe(4); // inside the read-ahead window: no FileReaderSync call
+      const bigger = new Blob([new Uint8Array(1 << 20)]);
+      const other = fileByteSource(bigger, 'b.tar', () => heap, new ReadAhead(bigger, reader(() => fail)));
+      expect(other.src.readInto(0, 0, 4)).toBe(-1);
+      expect(warn).toHaveBeenCalled();
+    } finally {
+      warn.mockRestore();
+    }
+    expect(io.fetches).toBe(1);
+  });
+
+  it('names what is wrong with the source of an open request (the worker answers code "protocol")', () => {
+    expect(sourceProblem({ kind: 'file', file: new Blob([]), name: 'a.tar' })).toBeNull();
+    expect(sourceProblem(undefined)).toBe('the request has no source');
+    expect(sourceProblem(null)).toBe('the request has no source');
+    expect(sourceProblem({ kind: 'url', url: 'x' })).toBe('unknown source kind url');
+    expect(sourceProblem({ kind: 'file', file: 'a.tar', name: 'a.tar' })).toMatch(/needs a File or Blob/);
+    expect(sourceProblem({ kind: 'file', file: new Blob([]) })).toMatch(/needs a name/);
   });
 });
