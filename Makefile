@@ -55,7 +55,7 @@ test-native: native
 test-asan: setup
 	@cmake -S . -B $(ASAN) -G Ninja -DCMAKE_BUILD_TYPE=Debug -DLAYERSCOPE_SANITIZE=ON >/dev/null
 	@ninja -C $(ASAN) -j$(JOBS)
-	@ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 ctest --test-dir $(ASAN) --output-on-failure -j$(JOBS)
+	@ASAN_OPTIONS=detect_leaks=1 LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp UBSAN_OPTIONS=print_stacktrace=1 ctest --test-dir $(ASAN) --output-on-failure -j$(JOBS)
 
 # node:test on the wasm build: the fixtures, and every document against its JSON
 # Schema (docs/schema/, with ajv from web/node_modules).

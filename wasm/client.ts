@@ -3,7 +3,11 @@
 //
 //   WorkerConnection  one worker: request ids, progress routing, one error
 //                     shape; terminate() rejects everything pending; a later
-//                     call spawns a fresh worker (`generation` counts them).
+//                     call spawns a fresh worker (`generation` counts them). A
+//                     call that names a handle says which generation it is of,
+//                     and is refused ("stale") rather than sent to another
+//                     worker, where the same number names nothing or another
+//                     client's archive (each wasm instance numbers from 1).
 //   ArchiveClient     one archive, by its source descriptor and its handle in
 //                     the connection's current worker. cancel() terminates the
 //                     worker; the next call spawns a fresh worker and re-opens
@@ -12,7 +16,10 @@
 //                     a wrong answer. A worker whose wasm died (fatal) is
 //                     replaced the same way. Several ArchiveClients may share
 //                     one connection (one worker holding several archives);
-//                     each re-opens its own archive after a respawn. verify()
+//                     each re-opens its own archive after a respawn (also when
+//                     the worker was replaced between finding the handle and
+//                     sending it: the request is retried once). dispose() is for
+//                     good: an open still on its way closes its handle. verify()
 //                     runs in a second, short-lived worker: browsing goes on
 //                     while it hashes, and stopping it (cancelVerify) leaves the
 //                     browsing worker alone.
@@ -61,6 +68,18 @@ export interface CallOptions {
   signal?: AbortSignal;
 }
 
+/** Options of WorkerConnection.call. */
+export interface ConnectionCallOptions extends CallOptions {
+  /** The worker generation the request's handles (archive, cursor) belong to:
+   *  the call fails with code "stale" instead of being sent when the current
+   *  worker is another one or none (it would spawn a fresh worker, where the
+   *  same number names nothing or another client's archive). */
+  generation?: number;
+}
+
+/** A call refused because its handle belongs to a worker that is gone. */
+export const isStale = (e: unknown): boolean => e instanceof CoreError && e.code === 'stale';
+
 interface Pending {
   resolve: (v: unknown) => void;
   reject: (e: CoreError) => void;
@@ -86,7 +105,11 @@ export class WorkerConnection {
     return this.worker ? this.spawned : this.spawned + 1;
   }
 
-  call<T extends RequestType>(req: Extract<Request, { type: T }>, opts: CallOptions = {}, transfer: Transferable[] = []): Promise<ResultMap[T]> {
+  call<T extends RequestType>(req: Extract<Request, { type: T }>, opts: ConnectionCallOptions = {}, transfer: Transferable[] = []): Promise<ResultMap[T]> {
+    if (opts.generation !== undefined && (!this.worker || this.spawned !== opts.generation))
+      return Promise.reject(
+        new CoreError({ code: 'stale', message: `a handle of worker ${opts.generation} cannot be sent to worker ${this.generation}`, where: 'client' }),
+      );
     const w = this.ensureWorker();
     const id = this.nextId++;
     const msg = { ...req, v: PROTOCOL_VERSION, id } as RequestMessage;
@@ -160,12 +183,34 @@ export interface ArchiveClientOptions {
 }
 
 const notOpen = () => new CoreError({ code: 'invalid-argument', message: 'the archive is not open', where: 'client' });
+const cursorClosed = () => new CoreError({ code: 'invalid-argument', message: 'the file cursor is closed', where: 'client' });
+
+/** Runs `attempt` once more when it failed because the worker was replaced
+ *  between finding a handle and sending it (a cancel, maybe another archive's on
+ *  a shared connection): the second attempt finds the handle anew, re-opening
+ *  in the fresh worker. A second such failure is reported as cancelled. */
+async function onceMoreIfStale<T>(signal: AbortSignal | undefined, attempt: () => Promise<T>): Promise<T> {
+  try {
+    return await attempt();
+  } catch (e) {
+    if (!isStale(e) || signal?.aborted) throw isStale(e) ? staleAsCancelled() : e;
+  }
+  try {
+    return await attempt();
+  } catch (e) {
+    throw isStale(e) ? staleAsCancelled() : e;
+  }
+}
+const staleAsCancelled = () =>
+  new CoreError({ code: 'cancelled', message: 'cancelled: the worker was replaced while the request was on its way', where: 'client' });
 
 /** One archive, served by a worker (its own unless options.connection is given). */
 export class ArchiveClient {
   private readonly conn: WorkerConnection;
   private readonly ownsConnection: boolean;
   private opened = false;
+  /** Set by dispose(), for good: an open that resolves later closes its handle and fails. */
+  private disposed = false;
   /** The archive's handle in worker generation `generation`. */
   private handle = 0;
   private generation = -1;
@@ -205,18 +250,20 @@ export class ArchiveClient {
 
   /** Indexes the archive; progress carries bytes done / total and the rate. */
   async open(opts: CallOptions = {}): Promise<OpenResult> {
+    if (this.disposed) throw notOpen();
     const r = await this.withSignal(opts.signal, () => this.openIn(opts));
+    if (this.disposed) throw notOpen();
     this.opened = true;
     this.outerCompressed = r.summary.archive.outer_compression !== 'none';
     return r;
   }
 
   list(req: Omit<ListRequest, 'type' | 'archive'>, opts: CallOptions = {}): Promise<EntryPage> {
-    return this.afterOpen(opts, (archive) => this.conn.call({ type: 'list', archive, ...req }, opts));
+    return this.afterOpen(opts, (archive, generation) => this.conn.call({ type: 'list', archive, ...req }, { ...opts, generation }));
   }
 
   read(req: { image: number; layer: number; path: string; offset: number; length: number }, opts: CallOptions = {}): Promise<ReadResult> {
-    return this.afterOpen(opts, (archive) => this.conn.call({ type: 'read', archive, ...req }, opts));
+    return this.afterOpen(opts, (archive, generation) => this.conn.call({ type: 'read', archive, ...req }, { ...opts, generation }));
   }
 
   /** A file as it is at `layer`, held open in the worker as a cursor of its own:
@@ -230,12 +277,12 @@ export class ArchiveClient {
 
   /** The raw manifest text of an image. */
   manifest(image: number, opts: CallOptions = {}): Promise<string> {
-    return this.afterOpen(opts, (archive) => this.conn.call({ type: 'manifest', archive, image }, opts));
+    return this.afterOpen(opts, (archive, generation) => this.conn.call({ type: 'manifest', archive, image }, { ...opts, generation }));
   }
 
   /** Every layer that added, modified or deleted `path`, bottom-up. */
   pathHistory(image: number, path: string, opts: CallOptions = {}): Promise<PathHistory> {
-    return this.afterOpen(opts, (archive) => this.conn.call({ type: 'pathHistory', archive, image, path }, opts));
+    return this.afterOpen(opts, (archive, generation) => this.conn.call({ type: 'pathHistory', archive, image, path }, { ...opts, generation }));
   }
 
   /** Hashes every blob and layer in a worker of its own (the archive is opened
@@ -284,11 +331,11 @@ export class ArchiveClient {
   }
 
   resolve(ref: string): Promise<number> {
-    return this.afterOpen({}, (archive) => this.conn.call({ type: 'resolve', archive, ref }));
+    return this.afterOpen({}, (archive, generation) => this.conn.call({ type: 'resolve', archive, ref }, { generation }));
   }
 
   bytesRead(): Promise<number> {
-    return this.afterOpen({}, (archive) => this.conn.call({ type: 'stats', archive })).then((s) => s.bytesRead);
+    return this.afterOpen({}, (archive, generation) => this.conn.call({ type: 'stats', archive }, { generation })).then((s) => s.bytesRead);
   }
 
   /** Stops whatever runs now by terminating the worker (a shared one: every
@@ -297,18 +344,22 @@ export class ArchiveClient {
     this.conn.terminate('cancelled', 'cancelled');
   }
 
+  /** Closes the archive for good (an open or re-open still on its way closes
+   *  the handle it gets and fails). */
   dispose(): void {
-    const wasOpen = this.opened && this.generation === this.conn.spawned && this.conn.alive;
+    if (this.disposed) return;
+    this.disposed = true;
     this.opened = false;
     this.cancelVerify();
     if (this.ownsConnection) this.conn.terminate('cancelled', 'archive closed');
-    else if (wasOpen) this.conn.call({ type: 'close', archive: this.handle }).catch(() => undefined);
+    // Only a handle of the current worker is closed; one of a worker that is gone died with it.
+    else if (this.handle) this.conn.call({ type: 'close', archive: this.handle }, { generation: this.generation }).catch(() => undefined);
   }
 
   /** The archive's handle in the current worker: re-opens the source first when
    *  the worker was replaced since (cancel, crash, another archive's cancel). */
   async current(opts: CallOptions = {}): Promise<{ archive: number; generation: number }> {
-    if (!this.opened) throw notOpen();
+    if (!this.opened || this.disposed) throw notOpen();
     if (!this.conn.alive || this.generation !== this.conn.spawned) {
       if (!this.reopening) {
         this.reopening = this.openIn({ onProgress: (p) => this.options.onReopen?.(p) }).finally(() => {
@@ -317,14 +368,21 @@ export class ArchiveClient {
         });
       }
       await this.withSignal(opts.signal, () => this.reopening as Promise<OpenResult>);
-      if (!this.opened) throw notOpen();
+      if (!this.opened || this.disposed) throw notOpen();
     }
     return { archive: this.handle, generation: this.generation };
   }
 
-  /** Sends a request that names a cursor (FileCursor). */
-  callRaw<T extends RequestType>(req: Extract<Request, { type: T }>, opts: CallOptions): Promise<ResultMap[T]> {
-    return this.withSignal(opts.signal, () => this.conn.call(req, opts));
+  /** True while worker generation `generation` is the connection's live worker
+   *  (handles of it are valid). */
+  isCurrent(generation: number): boolean {
+    return this.conn.alive && this.conn.spawned === generation;
+  }
+
+  /** Sends a request that names a cursor (FileCursor) of worker `generation`:
+   *  fails with code "stale" instead when that worker is gone (see WorkerConnection.call). */
+  callRaw<T extends RequestType>(req: Extract<Request, { type: T }>, opts: CallOptions, generation: number): Promise<ResultMap[T]> {
+    return this.withSignal(opts.signal, () => this.conn.call(req, { ...opts, generation }));
   }
 
   /** Opens the source in the connection's current (or next) worker; an earlier
@@ -332,16 +390,26 @@ export class ArchiveClient {
   private async openIn(opts: CallOptions): Promise<OpenResult> {
     const generation = this.conn.generation;
     const r = await this.conn.call({ type: 'open', source: this.source, verify: this.options.verify }, opts);
-    if (this.handle && this.generation === generation && this.conn.alive && this.conn.spawned === generation)
-      this.conn.call({ type: 'close', archive: this.handle }).catch(() => undefined);
+    if (this.disposed) {
+      // dispose() came while this open was on its way (a shared worker lives on):
+      // close what it opened, and do not come back to life.
+      this.conn.call({ type: 'close', archive: r.archive }, { generation }).catch(() => undefined);
+      throw notOpen();
+    }
+    if (this.handle && this.generation === generation)
+      this.conn.call({ type: 'close', archive: this.handle }, { generation }).catch(() => undefined);
     this.handle = r.archive;
     this.generation = generation;
     return r;
   }
 
-  private async afterOpen<T>(opts: CallOptions, run: (archive: number) => Promise<T>): Promise<T> {
-    const { archive } = await this.current(opts);
-    return this.withSignal(opts.signal, () => run(archive));
+  /** Runs a request with the archive's handle and the generation it belongs to
+   *  (run passes both to the connection, which never sends a stale handle). */
+  private afterOpen<T>(opts: CallOptions, run: (archive: number, generation: number) => Promise<T>): Promise<T> {
+    return onceMoreIfStale(opts.signal, async () => {
+      const { archive, generation } = await this.current(opts);
+      return this.withSignal(opts.signal, () => run(archive, generation));
+    });
   }
 
   private withSignal<T>(signal: AbortSignal | undefined, run: () => Promise<T>): Promise<T> {
@@ -370,9 +438,11 @@ export class FileCursor {
 
   /** Bytes [offset, offset+length); continues without re-decoding when offset
    *  is where the previous read stopped. */
-  async read(offset: number, length: number, opts: CallOptions = {}): Promise<ReadResult> {
-    const cursor = await this.ensure(opts);
-    return this.archive.callRaw({ type: 'read', cursor, offset, length }, opts);
+  read(offset: number, length: number, opts: CallOptions = {}): Promise<ReadResult> {
+    return onceMoreIfStale(opts.signal, async () => {
+      const { cursor, generation } = await this.openIn(opts);
+      return this.archive.callRaw({ type: 'read', cursor, offset, length }, opts, generation);
+    });
   }
 
   async close(): Promise<void> {
@@ -380,20 +450,31 @@ export class FileCursor {
     this.closed = true;
     const cursor = this.cursor;
     this.cursor = 0;
-    if (!cursor) return;
-    const cur = await this.archive.current().catch(() => null);
-    if (cur && cur.generation === this.generation) await this.archive.callRaw({ type: 'closeFile', cursor }, {}).catch(() => undefined);
+    // A cursor of a worker that is gone died with it: nothing to close, and no
+    // reason to re-open (re-index) the archive (the call refuses a stale cursor).
+    if (!cursor || !this.archive.isCurrent(this.generation)) return;
+    await this.archive.callRaw({ type: 'closeFile', cursor }, {}, this.generation).catch(() => undefined);
   }
 
   /** The cursor's handle in the current worker (opened again after a respawn). */
   async ensure(opts: CallOptions = {}): Promise<number> {
-    if (this.closed) throw new CoreError({ code: 'invalid-argument', message: 'the file cursor is closed', where: 'client' });
+    return (await onceMoreIfStale(opts.signal, () => this.openIn(opts))).cursor;
+  }
+
+  private async openIn(opts: CallOptions): Promise<{ cursor: number; generation: number }> {
+    if (this.closed) throw cursorClosed();
     const { archive, generation } = await this.archive.current(opts);
-    if (this.cursor && this.generation === generation) return this.cursor;
-    const r = await this.archive.callRaw({ type: 'openFile', archive, image: this.image, layer: this.layer, path: this.path }, opts);
+    if (this.closed) throw cursorClosed();
+    if (this.cursor && this.generation === generation) return { cursor: this.cursor, generation };
+    const r = await this.archive.callRaw({ type: 'openFile', archive, image: this.image, layer: this.layer, path: this.path }, opts, generation);
+    if (this.closed) {
+      // close() came while the cursor was being opened: close it in the worker.
+      this.archive.callRaw({ type: 'closeFile', cursor: r.cursor }, {}, generation).catch(() => undefined);
+      throw cursorClosed();
+    }
     this.cursor = r.cursor;
     this.generation = generation;
     this.size = r.size;
-    return r.cursor;
+    return { cursor: r.cursor, generation };
   }
 }

@@ -51,7 +51,8 @@ export const PROTOCOL_VERSION = 3;
 export interface ErrorEnvelope {
   /** core codes: io truncated corrupt unsupported not-found invalid-argument ambiguous
    *  limit cancelled not-an-image internal; worker/client codes: protocol, fatal (the
-   *  wasm instance died), load (the wasm module could not be loaded). */
+   *  wasm instance died), load (the wasm module could not be loaded), stale (client:
+   *  a request naming a handle of a worker that is gone was not sent). */
   code: string;
   message: string;
   where: string;

@@ -13,7 +13,8 @@
 // (see client.ts).
 import createLayerscope from 'layerscope-core-glue';
 import type { ByteSourceJs, CoreModule } from 'layerscope-core-glue';
-import { ReadAhead } from './io/read-ahead';
+import { fileByteSource, sourceProblem } from './io/file-source';
+import type { ReadAhead } from './io/read-ahead';
 import {
   CHANGES,
   ENTRY_TYPES,
@@ -92,21 +93,9 @@ function core(mod: CoreModule, type: string, args: object, opts: { source?: Byte
 /** A ByteSource for the core over a source descriptor, with its I/O counters. */
 function openSource(mod: CoreModule, desc: SourceDescriptor): { src: ByteSourceJs; io: ReadAhead['stats'] } {
   switch (desc.kind) {
-    case 'file': {
-      const file = desc.file;
-      const ahead = new ReadAhead(file);
-      const src: ByteSourceJs = {
-        size: file.size,
-        name: desc.name,
-        readInto(offset: number, ptr: number, len: number): number {
-          if (offset >= file.size || len <= 0) return 0;
-          const bytes = ahead.read(offset, len);
-          mod.HEAPU8.set(bytes, ptr);
-          return bytes.length;
-        },
-      };
-      return { src, io: ahead.stats };
-    }
+    case 'file':
+      // A failed read returns -1 (code "io"), never throws into wasm.
+      return fileByteSource(desc.file, desc.name, () => mod.HEAPU8);
     default:
       throw new RequestError({ code: 'protocol', message: `unknown source kind ${(desc as { kind: string }).kind}`, where: 'worker' });
   }
@@ -128,6 +117,8 @@ function progressPoster(id: number, t0: number): ProgressCb {
 
 /** Opens a source as one more archive of this worker. */
 async function open(id: number, req: OpenRequest): Promise<OpenResult> {
+  const problem = sourceProblem((req as { source?: unknown }).source);
+  if (problem) throw new RequestError({ code: 'protocol', message: problem, where: 'worker' });
   const wasLoaded = modulePromise !== null;
   const mod = await loadModule();
   const t0 = performance.now();

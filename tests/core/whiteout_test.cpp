@@ -25,7 +25,8 @@ TEST(Whiteout, ClassifiesMarkersExactly) {
 
 TEST(Whiteout, WriterMarkerRoundTrips) {
   EXPECT_EQ(whiteout_marker_for("etc"), ".wh.etc");
-  auto m = classify_marker(whiteout_marker_for("caf\xe9"));
+  const std::string marker = whiteout_marker_for("caf\xe9");  // the result views into it
+  auto m = classify_marker(marker);
   EXPECT_EQ(m.kind, MarkerKind::kWhiteout);
   EXPECT_EQ(m.target, "caf\xe9");
   EXPECT_EQ(std::string(kOpaqueMarker), ".wh..wh..opq");

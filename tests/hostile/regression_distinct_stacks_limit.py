@@ -39,7 +39,11 @@ def test(t):
     doc, e = t.inspect(t.write("distinct.tar", archive(1500, True)), timeout=120)
     t.check("1500 distinct stacks over 50,000 entries: limit", e and e["code"] == "limit", e)
     t.check("... says why", e and "distinct layer stacks" in e["message"], e)
-    t.check(f"... refused quickly ({t.secs:.1f}s < 5s)", t.secs < 5)
+    # Before the limit this took ~25 s natively (minutes under ASan); refused, it
+    # takes ~0.5 s natively and 4-10 s under ASan+UBSan on a loaded 2-core machine.
+    with open(t.cli, "rb") as f:
+        bound = 60 if b"__asan_init" in f.read() else 5
+    t.check(f"... refused quickly ({t.secs:.1f}s < {bound}s)", t.secs < bound)
     doc, e = t.inspect(t.write("shared.tar", archive(1500, False)), timeout=120)
     t.check("1500 images sharing one stack: opens", doc is not None and len(doc["images"]) == 1500, e)
     doc, e = t.inspect(t.write("few.tar", archive(20, True)), timeout=120)

@@ -8,6 +8,8 @@
 import { ArchiveClient, CoreError, FileCursor, WorkerConnection, isCancelled } from '../../wasm/client';
 import { PROTOCOL_VERSION, type RequestMessage, type ResponseMessage, type SourceDescriptor } from '../../wasm/protocol';
 import { EngineArchive } from '../../web/src/engine/archive';
+import { fileByteSource, sourceProblem } from '../../wasm/io/file-source';
+import { ReadAhead } from '../../wasm/io/read-ahead';
 
 type Reply = (msg: ResponseMessage) => void;
 /** How the fake worker answers one request; return undefined to answer later. */
@@ -34,6 +36,8 @@ class FakeWorker {
   terminated = false;
   /** Handles this worker gave out (a fresh worker starts again at 1). */
   next = 1;
+  /** The source name of each archive handle this worker opened (standard script). */
+  readonly names = new Map<number, string>();
   constructor(private readonly script: Script) {}
   postMessage(msg: RequestMessage): void {
     this.sent.push(msg);
@@ -53,6 +57,7 @@ const standard: Script = (msg, reply, w) => {
   switch (msg.type) {
     case 'open':
       reply({ v: PROTOCOL_VERSION, id: msg.id, type: 'progress', progress: { phase: 'scan', done: 5, total: 10, rate: 1, detail: '' } });
+      w.names.set(w.next, msg.source.name);
       return { archive: w.next++, summary: summary(msg.source.name), bytesRead: 1, elapsedMs: 1, loadMs: 0, io: { calls: 0, fetches: 0, fetchedBytes: 0, ms: 0 } };
     case 'list':
       return {
@@ -85,6 +90,22 @@ function harness(script: Script = standard, onSpawn?: (w: FakeWorker, n: number)
   };
   return { workers, spawn };
 }
+
+/** The standard script, but archive handles are checked (an unknown one is
+ *  "not-found", as in the core) and stats answer with the archive's name, so a
+ *  request that reaches another client's archive shows. */
+const namesArchives: Script = (msg, reply, w) => {
+  if ('archive' in msg && msg.archive !== undefined) {
+    const name = w.names.get(msg.archive);
+    if (name === undefined) {
+      reply({ v: PROTOCOL_VERSION, id: msg.id, type: 'error', error: { code: 'not-found', message: `no archive ${msg.archive}`, where: 'core' } });
+      return undefined;
+    }
+    if (msg.type === 'stats') return { bytesRead: name.charCodeAt(0) };
+    if (msg.type === 'close') w.names.delete(msg.archive);
+  }
+  return standard(msg, reply, w);
+};
 
 const fileSource = (name = 'a.tar'): SourceDescriptor => ({ kind: 'file', file: new Blob([new Uint8Array(10)]), name });
 
@@ -322,5 +343,181 @@ describe('ArchiveClient.open twice', () => {
     await Promise.resolve();
     expect(workers[0].sent.map((m) => m.type)).toEqual(['open', 'open', 'close']);
     expect(workers[0].sent[2]).toMatchObject({ type: 'close', archive: 1 });
+  });
+});
+
+describe('handles never reach another worker', () => {
+  it('a cancel between finding the handle and sending it: the request re-opens in the fresh worker, never asks another archive', async () => {
+    const { workers, spawn } = harness(namesArchives);
+    const conn = new WorkerConnection(spawn);
+    const a = new ArchiveClient(spawn, fileSource('a.tar'), { connection: conn });
+    const b = new ArchiveClient(spawn, fileSource('b.tar'), { connection: conn });
+    expect((await b.open()).archive).toBe(1);
+    expect((await a.open()).archive).toBe(2);
+    expect(await b.bytesRead()).toBe(98); // 'b'
+    const pb = b.bytesRead(); // has its handle (1), not yet sent
+    a.cancel();
+    const pa = a.bytesRead(); // re-opens a first in the fresh worker: a is 1 there
+    expect(await pa).toBe(97);
+    expect(await pb).toBe(98); // b's answer, not a's
+    const sent = workers[1].sent.map((m) => [m.type, m.type === 'open' ? m.source.name : 'archive' in m ? m.archive : null]);
+    expect(sent.slice(0, 2)).toEqual([['open', 'a.tar'], ['open', 'b.tar']]);
+    expect(sent.slice(2).sort()).toEqual([['stats', 1], ['stats', 2]]);
+  });
+
+  it('a cursor read whose worker is cancelled meanwhile re-opens archive and cursor first', async () => {
+    const { workers, spawn } = harness(namesArchives);
+    const client = new ArchiveClient(spawn, fileSource());
+    await client.open();
+    const c = await client.openFile(0, 1, 'etc/a'); // cursor 2 in worker 1
+    const r = c.read(0, 10);
+    client.cancel();
+    expect([...(await r).data]).toEqual([2, 0]);
+    expect(workers).toHaveLength(2);
+    expect(workers[1].sent.map((m) => m.type)).toEqual(['open', 'openFile', 'read']);
+  });
+
+  it('WorkerConnection.call refuses a handle of another generation instead of spawning a worker for it', async () => {
+    const { workers, spawn } = harness();
+    const conn = new WorkerConnection(spawn);
+    await conn.call({ type: 'stats' });
+    conn.terminate();
+    await expect(conn.call({ type: 'stats', archive: 1 }, { generation: 1 })).rejects.toMatchObject({ code: 'stale', where: 'client' });
+    expect(workers).toHaveLength(1);
+    await conn.call({ type: 'stats' });
+    await expect(conn.call({ type: 'stats', archive: 1 }, { generation: 1 })).rejects.toMatchObject({ code: 'stale' });
+    expect(await conn.call({ type: 'stats', archive: 1 }, { generation: 2 })).toEqual({ bytesRead: 1001 });
+  });
+});
+
+describe('FileCursor.close', () => {
+  it('while the cursor is being opened: the worker-side cursor is closed and the open fails', async () => {
+    const held: Array<() => void> = [];
+    const { workers, spawn } = harness((msg, reply, w) => {
+      if (msg.type !== 'openFile') return standard(msg, reply, w);
+      const r = standard(msg, reply, w);
+      held.push(() => reply({ v: PROTOCOL_VERSION, id: msg.id, type: 'result', result: r as never }));
+      return undefined;
+    });
+    const client = new ArchiveClient(spawn, fileSource());
+    await client.open();
+    const c = new FileCursor(client, 0, 1, 'etc/a');
+    const opening = c.ensure();
+    await new Promise((r) => setTimeout(r, 0));
+    expect(held).toHaveLength(1);
+    await c.close();
+    held[0]();
+    await expect(opening).rejects.toMatchObject({ code: 'invalid-argument', message: 'the file cursor is closed' });
+    await new Promise((r) => setTimeout(r, 0));
+    expect(workers[0].sent.at(-1)).toMatchObject({ type: 'closeFile', cursor: 2 });
+  });
+
+  it('after a cancel does not re-open (re-index) the archive just to close a cursor that died with the worker', async () => {
+    const { workers, spawn } = harness();
+    const client = new ArchiveClient(spawn, fileSource());
+    await client.open();
+    const c = await client.openFile(0, 1, 'etc/a');
+    client.cancel();
+    await c.close();
+    expect(workers).toHaveLength(1);
+    expect(client.workersSpawned).toBe(1);
+  });
+});
+
+describe('ArchiveClient.dispose on a shared connection', () => {
+  /** The standard script, but opens of `name` wait for release(). */
+  function holdOpens(name: string) {
+    const held: Array<() => void> = [];
+    const script: Script = (msg, reply, w) => {
+      const r = standard(msg, reply, w);
+      if (msg.type !== 'open' || msg.source.name !== name) return r;
+      held.push(() => reply({ v: PROTOCOL_VERSION, id: msg.id, type: 'result', result: r as never }));
+      return undefined;
+    };
+    return { held, script };
+  }
+
+  it('while its open is on its way: the new handle is closed and the client stays closed', async () => {
+    const { held, script } = holdOpens('b.tar');
+    const { workers, spawn } = harness(script);
+    const conn = new WorkerConnection(spawn);
+    const a = new ArchiveClient(spawn, fileSource('a.tar'), { connection: conn });
+    const b = new ArchiveClient(spawn, fileSource('b.tar'), { connection: conn });
+    await a.open();
+    const opening = b.open();
+    await Promise.resolve();
+    b.dispose();
+    held[0]();
+    await expect(opening).rejects.toMatchObject({ code: 'invalid-argument', message: 'the archive is not open' });
+    await new Promise((r) => setTimeout(r, 0));
+    expect(workers[0].sent.at(-1)).toMatchObject({ type: 'close', archive: 2 });
+    await expect(b.bytesRead()).rejects.toMatchObject({ code: 'invalid-argument' });
+    await expect(b.open()).rejects.toMatchObject({ code: 'invalid-argument' });
+    expect(workers[0].terminated).toBe(false);
+  });
+
+  it('while its re-open after a cancel is on its way: the re-opened handle is closed too', async () => {
+    const { held, script } = holdOpens('b.tar');
+    let holding = false;
+    const { workers, spawn } = harness((msg, reply, w) => (holding ? script : standard)(msg, reply, w));
+    const conn = new WorkerConnection(spawn);
+    const a = new ArchiveClient(spawn, fileSource('a.tar'), { connection: conn });
+    const b = new ArchiveClient(spawn, fileSource('b.tar'), { connection: conn });
+    await a.open();
+    await b.open();
+    a.cancel();
+    holding = true;
+    const asking = b.bytesRead(); // re-opens b in worker 2: held
+    await Promise.resolve();
+    b.dispose();
+    held[0]();
+    await expect(asking).rejects.toMatchObject({ code: 'invalid-argument' });
+    await new Promise((r) => setTimeout(r, 0));
+    expect(workers[1].sent.map((m) => m.type)).toEqual(['open', 'close']);
+    expect(workers[1].sent[1]).toMatchObject({ type: 'close', archive: 1 });
+  });
+});
+
+describe("the worker's file source (wasm/io/file-source.ts)", () => {
+  /** A FileReaderSync stand-in: node has none (and no synchronous Blob read);
+   *  answers 7s as long as the slice asked for, or throws as Chromium does when
+   *  the file changed or became unreadable after it was chosen. */
+  const reader = (fail: () => boolean) => ({
+    readAsArrayBuffer: (b: Blob): ArrayBuffer => {
+      if (fail()) throw new Error('NotReadableError: the file could not be read');
+      return new Uint8Array(b.size).fill(7).buffer;
+    },
+  });
+
+  it('copies a slice into the heap; a read the browser fails answers -1 instead of throwing into wasm', () => {
+    const file = new Blob([new Uint8Array(100)]);
+    const heap = new Uint8Array(16);
+    let fail = false;
+    const { src, io } = fileByteSource(file, 'a.tar', () => heap, new ReadAhead(file, reader(() => fail)));
+    expect([src.size, src.name]).toEqual([100, 'a.tar']);
+    expect(src.readInto(0, 4, 3)).toBe(3);
+    expect([...heap.subarray(3, 8)]).toEqual([0, 7, 7, 7, 0]);
+    expect(src.readInto(100, 0, 3)).toBe(0);
+    fail = true;
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+    try {
+      expect(src.readInto(50, 0, 4)).toBe(4); // inside the read-ahead window: no FileReaderSync call
+      const bigger = new Blob([new Uint8Array(1 << 20)]);
+      const other = fileByteSource(bigger, 'b.tar', () => heap, new ReadAhead(bigger, reader(() => fail)));
+      expect(other.src.readInto(0, 0, 4)).toBe(-1);
+      expect(warn).toHaveBeenCalled();
+    } finally {
+      warn.mockRestore();
+    }
+    expect(io.fetches).toBe(1);
+  });
+
+  it('names what is wrong with the source of an open request (the worker answers code "protocol")', () => {
+    expect(sourceProblem({ kind: 'file', file: new Blob([]), name: 'a.tar' })).toBeNull();
+    expect(sourceProblem(undefined)).toBe('the request has no source');
+    expect(sourceProblem(null)).toBe('the request has no source');
+    expect(sourceProblem({ kind: 'url', url: 'x' })).toBe('unknown source kind url');
+    expect(sourceProblem({ kind: 'file', file: 'a.tar', name: 'a.tar' })).toMatch(/needs a File or Blob/);
+    expect(sourceProblem({ kind: 'file', file: new Blob([]) })).toMatch(/needs a name/);
   });
 });

@@ -18,9 +18,12 @@ export class ReadAhead {
   static readonly MIN = 64 << 10;
   static readonly MAX = 8 << 20;
   readonly stats = { calls: 0, fetches: 0, fetchedBytes: 0, ms: 0 };
-  private readonly reader = new FileReaderSync();
 
-  constructor(private readonly file: Blob) {}
+  /** `reader`: FileReaderSync (another one in tests). */
+  constructor(
+    private readonly file: Blob,
+    private readonly reader: Pick<FileReaderSync, 'readAsArrayBuffer'> = new FileReaderSync(),
+  ) {}
 
   /** Bytes [offset, offset+len) (fewer at the end of the file); valid until the next call. */
   read(offset: number, len: number): Uint8Array {

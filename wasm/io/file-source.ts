@@ -1,0 +1,55 @@
+/// <reference lib="webworker" />
+// The core's ByteSource over a File, and the check of a source descriptor that
+// came in a message (the worker's half of protocol.ts's SourceDescriptor).
+import type { SourceDescriptor } from '../protocol';
+import { ReadAhead } from './read-ahead';
+
+/** What the core reads through (the glue's ByteSourceJs, bindings.cpp's
+ *  JsSource): readInto copies `len` bytes at `offset` into the heap at `ptr` and
+ *  returns the count, or -1 when the read failed (the core reports code "io",
+ *  "the browser could not read the file"). */
+export interface FileByteSource {
+  size: number;
+  name: string;
+  readInto(offset: number, ptr: number, len: number): number;
+}
+
+/**
+ * A File as a ByteSource. `heap` is looked up on every call (memory growth
+ * replaces HEAPU8). A failed read (FileReaderSync throws when the file changed
+ * or became unreadable after it was chosen) returns -1 instead of throwing
+ * into wasm, where an exception would kill the instance.
+ */
+export function fileByteSource(file: Blob, name: string, heap: () => Uint8Array, ahead: ReadAhead = new ReadAhead(file)): { src: FileByteSource; io: ReadAhead['stats'] } {
+  const src: FileByteSource = {
+    size: file.size,
+    name,
+    readInto(offset: number, ptr: number, len: number): number {
+      if (offset >= file.size || len <= 0) return 0;
+      let bytes: Uint8Array;
+      try {
+        bytes = ahead.read(offset, len);
+      } catch (e) {
+        console.warn('[worker] reading', name, 'failed:', e);
+        return -1;
+      }
+      heap().set(bytes, ptr);
+      return bytes.length;
+    },
+  };
+  return { src, io: ahead.stats };
+}
+
+/** Why `desc` (as received) is not a source descriptor, or null when it is one. */
+export function sourceProblem(desc: unknown): string | null {
+  if (typeof desc !== 'object' || desc === null) return 'the request has no source';
+  const d = desc as { [K in keyof SourceDescriptor]?: unknown };
+  switch (d.kind) {
+    case 'file':
+      if (typeof Blob === 'undefined' || !(d.file instanceof Blob)) return 'a source of kind "file" needs a File or Blob';
+      if (typeof d.name !== 'string') return 'a source of kind "file" needs a name';
+      return null;
+    default:
+      return `unknown source kind ${String(d.kind)}`;
+  }
+}
