@@ -108,7 +108,16 @@ std::string owners(const std::string& name) {
 
 }  // namespace
 
-int main(int argc, char** argv) {
+namespace {
+int run_main(int argc, char** argv);
+}  // namespace
+
+// Every command's status passes through finish_stdout: output that could not be
+// written (a full disk, a closed pipe) is a failure (exit 1), never exit 0.
+int main(int argc, char** argv) { return lscli::finish_stdout(run_main(argc, argv)); }
+
+namespace {
+int run_main(int argc, char** argv) {
   std::vector<std::string> v(argv + 1, argv + argc);
   // The command is the first operand (options may come before it).
   size_t at = v.size();
@@ -198,3 +207,4 @@ int main(int argc, char** argv) {
   a.pos.assign(operands.begin() + cmd->archives, operands.end());
   return cmd->run(ctx, a);
 }
+}  // namespace

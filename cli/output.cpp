@@ -1,6 +1,8 @@
 #include "output.h"
 
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
 #include <ctime>
 #include <optional>
 
@@ -16,6 +18,28 @@ int fail(const Error& e) {
     std::fprintf(stderr, "layerscope: a bound was reached; if the archive is trusted, raise it with --limit NAME=N "
                          "(see --help)\n");
   return 1;
+}
+
+namespace {
+int g_stdout_errno = 0;  // errno of the first failed write_stdout
+}  // namespace
+
+void write_stdout(std::string_view bytes) {
+  if (std::fwrite(bytes.data(), 1, bytes.size(), stdout) != bytes.size() && !g_stdout_errno) g_stdout_errno = errno;
+}
+
+int write_failed(int err) {
+  std::fprintf(stderr, "layerscope: error: cannot write to standard output: %s\n",
+               err ? std::strerror(err) : "write error");
+  return 1;
+}
+
+int finish_stdout(int rc) {
+  errno = 0;
+  bool flushed = std::fflush(stdout) == 0;
+  int err = errno ? errno : g_stdout_errno;
+  if (rc != 0 || (flushed && !std::ferror(stdout))) return rc;  // a failed command has said why already
+  return write_failed(err);
 }
 
 int usage_error(const std::string& message, const std::string& command) {
@@ -98,8 +122,8 @@ void split_tag(const std::string& tag, std::string* repo, std::string* t) {
 }
 
 void print_document(const std::string& doc) {
-  std::fwrite(doc.data(), 1, doc.size(), stdout);
-  std::fputc('\n', stdout);
+  write_stdout(doc);
+  write_stdout("\n");
 }
 
 }  // namespace lscli

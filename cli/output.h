@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 
 #include "layerscope/session.h"
 
@@ -14,6 +15,13 @@ using namespace layerscope;
 // "layerscope: error: CODE: MESSAGE (at WHERE)" on stderr (archive bytes
 // escaped), plus how to raise a bound for kLimit; returns 1.
 int fail(const Error& e);
+// "layerscope: error: cannot write to standard output: STRERROR(err)" on stderr; returns 1.
+int write_failed(int err);
+// fwrite to stdout, remembering the errno of the first failure for finish_stdout.
+void write_stdout(std::string_view bytes);
+// Flushes stdout; when `rc` is 0 but that or an earlier write failed, reports it
+// (write_failed) and returns 1, else `rc`. main() passes every command's status through it.
+int finish_stdout(int rc);
 // "layerscope: MESSAGE" and where to find help (`command`'s own when given); returns 2.
 int usage_error(const std::string& message, const std::string& command = {});
 

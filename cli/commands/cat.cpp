@@ -1,5 +1,6 @@
 // layerscope cat ARCHIVE [IMAGE] PATH [--layer N] [--platform P]: a file's bytes
 // as they are at the top layer, or at layer N.
+#include <cerrno>
 #include <cstdio>
 
 #include "command.h"
@@ -17,10 +18,16 @@ int run(const Context& ctx, const Args& a) {
   const Session& s = *ip.session;
   const int im = ip.image;
   const std::string& path = ip.path;
-  Status st = s.read_file(im, layer, path, [](const uint8_t* d, size_t n) {
-    return std::fwrite(d, 1, n, stdout) == n;
+  // A failed write stops the read (the sink returns false, which read_file takes
+  // as "stop early", not an error): it is recorded here and reported.
+  int write_errno = -1;
+  Status st = s.read_file(im, layer, path, [&](const uint8_t* d, size_t n) {
+    if (std::fwrite(d, 1, n, stdout) == n) return true;
+    write_errno = errno;
+    return false;
   });
-  std::fflush(stdout);
+  if (write_errno >= 0) return write_failed(write_errno);
+  if (std::fflush(stdout) != 0) return write_failed(errno);
   if (!st.ok()) return fail(st.error());
   return 0;
 }

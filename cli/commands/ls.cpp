@@ -27,7 +27,7 @@ int run(const Context& ctx, const Args& a) {
   if (!r.ok()) return fail(r.error());
   const Listing& l = *r.value();
   if (a.has("--json")) {
-    l.write_json(0, 0, [](std::string_view piece) { std::fwrite(piece.data(), 1, piece.size(), stdout); });
+    l.write_json(0, 0, [](std::string_view piece) { write_stdout(piece); });
     std::printf("\n");
     return 0;
   }

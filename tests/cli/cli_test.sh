@@ -33,6 +33,18 @@ expect_exit 1 "ls of a layer that does not exist" -- "$BIN" ls "$FEAT" --layer 9
 expect_exit 0 "ls merged"                       -- "$BIN" ls "$FEAT"
 expect_exit 0 "history by tag"                  -- "$BIN" history "$MULTI" fixture/tiny:2
 
+# ---------------------------------------------------------------- output that cannot be written
+# Into /dev/full: a failed write is exit 1 with a message, never exit 0.
+if [ -w /dev/full ]; then
+  for cmd in "cat $FEAT /etc/app/config.ini" "ls $FEAT" "inspect $FEAT --json"; do
+    # shellcheck disable=SC2086
+    "$BIN" $cmd >/dev/full 2>"$TMP/err"; rc=$?
+    if [ "$rc" -eq 1 ] && grep -q "cannot write to standard output: No space left on device" "$TMP/err"; then
+      ok "${cmd%% *} into /dev/full (exit 1, says why)"
+    else bad "${cmd%% *} into /dev/full: exit $rc; stderr: $(head -c 300 "$TMP/err")"; fi
+  done
+fi
+
 # ---------------------------------------------------------------- --limit
 expect_exit 2 "--limit with a bad number"       -- "$BIN" inspect "$FEAT" --limit entries=x
 expect_exit 2 "--limit with an unknown name"    -- "$BIN" inspect "$FEAT" --limit nope=3

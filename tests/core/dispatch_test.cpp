@@ -3,6 +3,7 @@
 // cursors, and every handle and argument error with its exact code and place.
 #include "layerscope/dispatch.h"
 
+#include "archive_builder.h"
 #include "test_util.h"
 
 using namespace layerscope;
@@ -282,9 +283,9 @@ TEST_F(DispatchTest, BadArguments) {
     EXPECT_EQ(r.env["code"], "invalid-argument") << text;
     EXPECT_EQ(r.env["where"], "list") << text;
   }
-  // Empty arguments are {}; null optionals take their defaults; integral floats are integers.
+  // Empty arguments are {}; null strings and booleans take their defaults; integral floats are integers.
   EXPECT_TRUE(call_text("stats", "").ok);
-  EXPECT_TRUE(call("list", {{"archive", a}, {"image", 0.0}, {"layer", nullptr}, {"limit", 3}}).ok);
+  EXPECT_TRUE(call("list", {{"archive", a}, {"image", 0.0}, {"prefix", nullptr}, {"merged", nullptr}, {"limit", 3}}).ok);
 
   // Errors of the core pass through with their own code and place.
   json e = error("read", {{"archive", a}, {"image", 0}, {"path", "no/such/file"}, {"length", 10}});
@@ -348,13 +349,18 @@ TEST_F(DispatchTest, VerifyAndReopen) {
   };
   check(r.env["value"]["summary"]);
   EXPECT_TRUE(call("read", {{"cursor", cur}, {"length", 10}}).ok) << "verify keeps cursors";
-  // Reopen: the same handle, indexed and hashed again in one pass; its cursors close.
+  // Reopen: the same handle, indexed and hashed again in one pass; its cursors stay.
   r = call("verify", {{"archive", h}, {"reopen", true}});
   ASSERT_TRUE(r.ok) << r.env.dump();
   check(r.env["value"]["summary"]);
-  EXPECT_EQ(d_.open_cursors(), 0u);
-  EXPECT_EQ(error("read", {{"cursor", cur}, {"length", 10}})["message"], "file cursor " + std::to_string(cur) + " is closed");
-  EXPECT_EQ(value("summary", {{"archive", h}}), r.env["value"]["summary"]);
+  EXPECT_EQ(d_.open_cursors(), 1u);
+  EXPECT_TRUE(call("read", {{"cursor", cur}, {"length", 10}}).ok);
+  // The same summary, except bytes_read, which grew by the cursor's read above.
+  json later = value("summary", {{"archive", h}}), reopened = r.env["value"]["summary"];
+  EXPECT_GT(later.at("bytes_read").get<uint64_t>(), reopened.at("bytes_read").get<uint64_t>());
+  later.erase("bytes_read");
+  reopened.erase("bytes_read");
+  EXPECT_EQ(later, reopened);
   // A cancelled reopen keeps the archive as it was.
   r = call("verify", {{"archive", h}, {"reopen", true}}, nullptr, [](const Progress&) { return false; });
   EXPECT_EQ(r.env["code"], "cancelled");
@@ -368,6 +374,116 @@ TEST_F(DispatchTest, CursorLimit) {
   json e = error("openFile", {{"archive", h}, {"image", 0}, {"path", "etc/app/config.ini"}});
   EXPECT_EQ(e["code"], "limit");
   EXPECT_EQ(e["where"], "openFile");
+}
+
+// A null number is of the wrong type: {layer: NaN} goes through JSON.stringify
+// as null and must not mean the top layer.
+TEST_F(DispatchTest, NullNumberArgumentIsWrongType) {
+  uint64_t a = open(kDocker);
+  ASSERT_TRUE(a);
+  for (const char* name : {"layer", "image", "offset", "limit"}) {
+    json args = {{"archive", a}, {"image", 0}};
+    args[name] = nullptr;
+    json e = error("list", args);
+    EXPECT_EQ(e["code"], "invalid-argument") << name;
+    EXPECT_EQ(e["where"], std::string("list.") + name);
+    EXPECT_EQ(e["message"], std::string("argument '") + name + "' must be an integer");
+  }
+  json e = error("read", {{"archive", a}, {"image", 0}, {"layer", nullptr}, {"path", "etc/app/config.ini"}, {"length", 10}});
+  EXPECT_EQ(e["where"], "read.layer");
+  e = error("read", {{"cursor", nullptr}, {"length", 10}});
+  EXPECT_EQ(e["where"], "read.cursor");
+  e = error("read", {{"archive", a}, {"image", 0}, {"path", "etc/app/config.ini"}, {"length", nullptr}});
+  EXPECT_EQ(e["where"], "read.length");
+}
+
+// Arguments nested 100,000 deep are an error value (the core's JSON depth
+// bound), not a stack overflow; no parser exception escapes.
+TEST_F(DispatchTest, DeepArgumentsAreAnErrorValue) {
+  std::string deep = "{\"x\":" + std::string(100000, '[') + std::string(100000, ']') + "}";
+  Reply r = call_text("list", deep);
+  EXPECT_FALSE(r.ok);
+  EXPECT_EQ(r.env["code"], "limit");
+  EXPECT_EQ(r.env["where"], "list");
+  r = call_text("list", std::string(100000, '['));  // unterminated, but too deep first
+  EXPECT_FALSE(r.ok);
+  EXPECT_EQ(r.env["code"], "limit");
+  r = call_text("list", std::string(100000, '{'));  // "{{" is a syntax error at depth 1
+  EXPECT_FALSE(r.ok);
+  EXPECT_EQ(r.env["code"], "invalid-argument");
+  for (const char* text : {"{\"archive\":1e999}", "{\"archive\":\"\\ud800\"}", "{\"a\":\"\xff\"}", "\xef\xbb\xbf{}"}) {
+    DispatchReply raw = d_.dispatch({"stats", text, nullptr, {}});
+    (void)raw;  // reaching here is the test: no exception escaped
+  }
+}
+
+TEST_F(DispatchTest, ReadLengthIsCapped) {
+  uint64_t a = open(kDocker);
+  ASSERT_TRUE(a);
+  const uint64_t cap = Dispatcher::kMaxReadBytes;
+  for (uint64_t length : {cap + 1, uint64_t{1} << 32, uint64_t{1} << 40}) {
+    json e = error("read", {{"archive", a}, {"image", 0}, {"path", "etc/app/config.ini"}, {"length", length}});
+    EXPECT_EQ(e["code"], "limit") << length;
+    EXPECT_EQ(e["where"], "read.length");
+    EXPECT_EQ(e["message"], "a read of " + std::to_string(length) + " bytes is more than 64 MiB at once: read the file in pieces");
+  }
+  uint64_t cur = value("openFile", {{"archive", a}, {"image", 0}, {"path", "etc/app/config.ini"}}).at("cursor");
+  EXPECT_EQ(error("read", {{"cursor", cur}, {"length", cap + 1}})["code"], "limit");
+  EXPECT_EQ(d_.open_cursors(), 1u) << "a refused read leaves the cursor open";
+  // The cap itself is allowed (the file is small: what it has).
+  Reply r = call("read", {{"archive", a}, {"image", 0}, {"path", "etc/app/config.ini"}, {"length", cap}});
+  ASSERT_TRUE(r.ok) << r.env;
+  EXPECT_TRUE(r.env["value"]["eof"].get<bool>());
+  EXPECT_EQ(r.bytes.size(), r.env["value"]["size"].get<uint64_t>());
+}
+
+TEST_F(DispatchTest, ListPageIsCapped) {
+  const uint64_t cap = Dispatcher::kMaxListEntries;
+  std::vector<TEntry> files;
+  files.reserve(cap + 1);
+  for (uint64_t i = 0; i < cap + 1; ++i) files.push_back(F("f" + std::to_string(i)));
+  TImage img{{"test/many:1"}, {TLayer{files}}};
+  Reply r = call("open", json::object(), make_memory_source(build_docker_legacy({img}), "many.tar"));
+  ASSERT_TRUE(r.ok) << r.env;
+  uint64_t a = r.env["value"]["archive"];
+  json e = error("list", {{"archive", a}, {"image", 0}});
+  EXPECT_EQ(e["code"], "limit");
+  EXPECT_EQ(e["where"], "list.limit");
+  EXPECT_EQ(e["message"], "a page of " + std::to_string(cap + 1) + " entries is more than " + std::to_string(cap) +
+                              " at once: page through them with offset and limit");
+  EXPECT_EQ(error("list", {{"archive", a}, {"image", 0}, {"limit", cap + 1}})["where"], "list.limit");
+  // Pages within the cap work, limit 0 included when few entries remain.
+  json v = value("list", {{"archive", a}, {"image", 0}, {"offset", 1}});
+  EXPECT_EQ(v["entries"].size(), cap);
+  v = value("list", {{"archive", a}, {"image", 0}, {"limit", 50000}});
+  EXPECT_EQ(v["entries"].size(), 50000u);
+  EXPECT_TRUE(v["has_more"].get<bool>());
+  v = value("list", {{"archive", a}, {"image", 0}, {"offset", cap - 2}});
+  EXPECT_EQ(v["entries"].size(), 3u);
+}
+
+// verify {reopen} keeps the archive's file cursors: each continues on the new
+// index where it stood.
+TEST_F(DispatchTest, ReopenKeepsCursorsAtTheirPosition) {
+  const char* name = "buildah-oci-archive-gzip-features";
+  uint64_t h = open(name);
+  auto s = open_session(fixture_tar(name));
+  std::string whole = read_whole(*s, -1, "etc/app/config.ini");
+  ASSERT_GT(whole.size(), 4u);
+  uint64_t cur = value("openFile", {{"archive", h}, {"image", 0}, {"path", "etc/app/config.ini"}}).at("cursor");
+  Reply r = call("read", {{"cursor", cur}, {"length", 3}});
+  ASSERT_TRUE(r.ok);
+  EXPECT_EQ(r.bytes, whole.substr(0, 3));
+  r = call("verify", {{"archive", h}, {"reopen", true}});
+  ASSERT_TRUE(r.ok) << r.env;
+  EXPECT_EQ(d_.open_cursors(), 1u);
+  r = call("read", {{"cursor", cur}, {"offset", 3}, {"length", 1 << 20}});
+  ASSERT_TRUE(r.ok) << r.env;
+  EXPECT_EQ(r.bytes, whole.substr(3));
+  EXPECT_TRUE(r.env["value"]["eof"].get<bool>());
+  r = call("read", {{"cursor", cur}, {"offset", 0}, {"length", 1 << 20}});
+  ASSERT_TRUE(r.ok) << r.env;
+  EXPECT_EQ(r.bytes, whole);
 }
 
 }  // namespace

@@ -44,7 +44,7 @@ TEST_P(Documents, RoundTripUnchanged) {
     ASSERT_FALSE(m.value().empty());
     EXPECT_FALSE(m.value()[0].config.empty());
     EXPECT_FALSE(m.value()[0].layers.empty());
-    expect_same(write_docker_manifest(m.value()), text.value(), "manifest.json");
+    expect_same(write_docker_manifest(m.value()).value(), text.value(), "manifest.json");
     ++checked;
   }
   if (L->by_path.count("index.json")) {
@@ -54,7 +54,7 @@ TEST_P(Documents, RoundTripUnchanged) {
     ASSERT_TRUE(x.ok()) << x.error().to_string();
     EXPECT_FALSE(x.value().manifests.empty());
     for (auto& d : x.value().manifests) EXPECT_TRUE(is_sha256_digest(d.digest)) << d.digest;
-    expect_same(write_image_index(x.value()), text.value(), "index.json");
+    expect_same(write_image_index(x.value()).value(), text.value(), "index.json");
     ++checked;
   }
   for (auto& img : L->archive.images) {
@@ -68,7 +68,7 @@ TEST_P(Documents, RoundTripUnchanged) {
         EXPECT_EQ(m.value().layers[i].media_type, img.layers[i].media_type);
         EXPECT_EQ(m.value().layers[i].size, img.layers[i].size);
       }
-      expect_same(write_image_manifest(m.value()), img.manifest_json, "manifest " + img.manifest_digest);
+      expect_same(write_image_manifest(m.value()).value(), img.manifest_json, "manifest " + img.manifest_digest);
       ++checked;
     }
     ASSERT_FALSE(img.config_json.empty());
@@ -85,7 +85,7 @@ TEST_P(Documents, RoundTripUnchanged) {
       EXPECT_EQ(h[i].created_by, img.history[i].created_by);
       EXPECT_EQ(h[i].empty_layer, img.history[i].empty_layer);
     }
-    expect_same(c.value().write(), img.config_json, "config " + img.config_digest);
+    expect_same(c.value().write().value(), img.config_json, "config " + img.config_digest);
     ++checked;
   }
   EXPECT_GE(checked, 2);
@@ -116,7 +116,7 @@ TEST_P(Documents, ConfigEditsChangeOnlyTheirKey) {
       auto env = c.value().env();
       env.push_back("ADDED=1");
       c.value().set_env(env);
-      std::string w = c.value().write();
+      std::string w = c.value().write().value();
       expect_only_differs_at(w, orig, "/config/Env");
       auto again = ImageConfig::parse(w, "config");
       ASSERT_TRUE(again.ok());
@@ -129,7 +129,7 @@ TEST_P(Documents, ConfigEditsChangeOnlyTheirKey) {
       ASSERT_FALSE(ids.empty());
       ids.back() = "sha256:" + std::string(64, 'a');
       c.value().set_diff_ids(ids);
-      expect_only_differs_at(c.value().write(), orig, "/rootfs/diff_ids");
+      expect_only_differs_at(c.value().write().value(), orig, "/rootfs/diff_ids");
     }
     {
       auto c = ImageConfig::parse(orig, "config");
@@ -140,7 +140,7 @@ TEST_P(Documents, ConfigEditsChangeOnlyTheirKey) {
       h.created_by = "layerscope export";
       h.empty_layer = true;
       c.value().append_history(h);
-      std::string w = c.value().write();
+      std::string w = c.value().write().value();
       expect_only_differs_at(w, orig, "/history/" + std::to_string(n));
       EXPECT_NE(w.find(R"({"created":"2024-01-01T00:00:00Z","created_by":"layerscope export","empty_layer":true})"),
                 std::string::npos);
@@ -165,7 +165,7 @@ TEST(Documents, UnknownKeysAndOrderSurviveEveryWriter) {
   EXPECT_EQ(d.platform->architecture, "arm64");
   ASSERT_EQ(d.annotations.size(), 2u);
   EXPECT_EQ(d.annotations[0].first, "b");
-  EXPECT_EQ(write_image_index(x.value()), idx);
+  EXPECT_EQ(write_image_index(x.value()).value(), idx);
 }
 
 TEST(Documents, NewDocumentsAreWhatToolsWrite) {
@@ -173,21 +173,21 @@ TEST(Documents, NewDocumentsAreWhatToolsWrite) {
   e.config = "blobs/sha256/" + std::string(64, 'c');
   e.repo_tags = {"x:1"};
   e.layers = {"blobs/sha256/" + std::string(64, 'd')};
-  EXPECT_EQ(write_docker_manifest({e}),
+  EXPECT_EQ(write_docker_manifest({e}).value(),
             R"([{"Config":"blobs/sha256/)" + std::string(64, 'c') + R"(","RepoTags":["x:1"],"Layers":["blobs/sha256/)" +
                 std::string(64, 'd') + R"("]}])");
   ImageManifest m;
   m.media_type = "application/vnd.oci.image.manifest.v1+json";
   m.config = Descriptor{"application/vnd.oci.image.config.v1+json", "sha256:" + std::string(64, 'c'), 10, {}, {}, {}};
   m.layers.push_back(Descriptor{"application/vnd.oci.image.layer.v1.tar", "sha256:" + std::string(64, 'd'), 20, {}, {}, {}});
-  EXPECT_EQ(write_image_manifest(m),
+  EXPECT_EQ(write_image_manifest(m).value(),
             R"({"schemaVersion":2,"mediaType":"application/vnd.oci.image.manifest.v1+json","config":{"mediaType":"application/vnd.oci.image.config.v1+json","digest":"sha256:)" +
                 std::string(64, 'c') +
                 R"(","size":10},"layers":[{"mediaType":"application/vnd.oci.image.layer.v1.tar","digest":"sha256:)" +
                 std::string(64, 'd') + R"(","size":20}]})");
   auto c = ImageConfig::make("linux", "amd64");
   c.set_diff_ids({"sha256:" + std::string(64, 'e')});
-  EXPECT_EQ(c.write(), R"({"architecture":"amd64","config":{},"os":"linux","rootfs":{"type":"layers","diff_ids":["sha256:)" +
+  EXPECT_EQ(c.write().value(), R"({"architecture":"amd64","config":{},"os":"linux","rootfs":{"type":"layers","diff_ids":["sha256:)" +
                            std::string(64, 'e') + R"("]},"history":[]})");
 }
 
@@ -211,3 +211,60 @@ TEST(Documents, MalformedDocumentsAreErrorsNotExceptions) {
 }
 
 }  // namespace
+
+// set_history edits the entries in place: unknown keys inside an entry and
+// entries that are not objects survive; an unchanged entry is written as it was.
+TEST(Documents, SetHistoryKeepsUnknownKeysAndOtherEntries) {
+  const std::string orig =
+      R"({"os":"linux","history":[{"created":"2024-01-01T00:00:00Z","created_by":"RUN a","x-extra":{"k":1}},)"
+      R"("not an entry",{"created_by":"RUN b","empty_layer":true,"zz":2},{"created_by":"RUN c"}]})";
+  auto c = ImageConfig::parse(orig, "config");
+  ASSERT_TRUE(c.ok());
+  auto h = c.value().history();
+  ASSERT_EQ(h.size(), 3u);
+  // Unchanged: byte for byte the same.
+  c.value().set_history(h);
+  EXPECT_EQ(c.value().write().value(), orig);
+  // Edit the first, drop the last, append one.
+  h[0].comment = "edited";
+  h[1].empty_layer = false;
+  h.pop_back();
+  HistoryEntry n;
+  n.created_by = "RUN d";
+  h.push_back(n);
+  c.value().set_history(h);
+  EXPECT_EQ(c.value().write().value(),
+            R"({"os":"linux","history":[{"created":"2024-01-01T00:00:00Z","created_by":"RUN a","x-extra":{"k":1},"comment":"edited"},)"
+            R"("not an entry",{"created_by":"RUN b","zz":2},{"created_by":"RUN d"}]})");
+  EXPECT_EQ(c.value().history().size(), 3u);
+}
+
+// A string that is not UTF-8 makes a writer fail; it is never turned into U+FFFD.
+TEST(Documents, WritersRefuseInvalidUtf8) {
+  auto c = ImageConfig::make("linux", "amd64");
+  HistoryEntry h;
+  h.created_by = "RUN echo \xff\xfe";
+  c.append_history(h);
+  auto w = c.write();
+  ASSERT_FALSE(w.ok());
+  EXPECT_EQ(w.error().code, Code::kInvalidArgument);
+  EXPECT_EQ(w.error().where, "image config");
+  DockerManifestEntry e;
+  e.config = "c.json";
+  e.repo_tags = {"bad\xc3:1"};
+  auto m = write_docker_manifest({e});
+  ASSERT_FALSE(m.ok());
+  EXPECT_EQ(m.error().where, "manifest.json");
+  ImageManifest im;
+  im.annotations.push_back({"k\x80", "v"});
+  EXPECT_FALSE(write_image_manifest(im).ok());
+  ImageIndex ix;
+  ix.media_type = "\xed\xa0\x80";  // a surrogate
+  EXPECT_FALSE(write_image_index(ix).ok());
+  // A U+FFFD of the document's own is text like any other.
+  auto ok = ImageConfig::make("linux", "amd64");
+  h.created_by = "RUN echo \xef\xbf\xbd";
+  ok.append_history(h);
+  ASSERT_TRUE(ok.write().ok());
+  EXPECT_NE(ok.write().value().find("\xef\xbf\xbd"), std::string::npos);
+}

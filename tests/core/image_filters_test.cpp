@@ -1,6 +1,10 @@
 // Session::images: docker's `images` filters (dangling, label, before, since),
 // --platform, and the intermediate images of a legacy save (images -a), on the
 // multi-image fixture; parse_image_filters' usage errors.
+#include <chrono>
+#include <unordered_map>
+
+#include "archive_builder.h"
 #include "test_util.h"
 
 using namespace layerscope;
@@ -126,4 +130,86 @@ TEST_F(ImagesMulti, AllAddsTheIntermediateImagesOfTheLegacySave) {
   // Untagged: dangling=true keeps exactly them.
   std::set<std::string> dangling = ids({"dangling=true"}, true);
   EXPECT_EQ(dangling.size(), want.size());
+}
+
+namespace {
+// A legacy save whose one image's top layer sits on `chain` (bottom first) of
+// intermediate records, each `<id>/json` naming its parent, each with the same
+// small layer.tar; plus `extra` records given as (id, parent).
+std::vector<uint8_t> legacy_with_chain(const std::vector<std::string>& chain,
+                                       const std::vector<std::pair<std::string, std::string>>& extra,
+                                       std::string* layer_out) {
+  TImage img{{"test/deep:1"}, {TLayer{{F("top.txt", "top")}}}};
+  BuiltLayer top = build_layer(img.layers[0]);
+  std::string config = build_config(img, {top});
+  std::string chex = sha256_hex(config);
+  std::string layer(100, 'x');  // only its size is read: intermediate layers are not indexed
+  *layer_out = layer;
+  std::vector<TEntry> m;
+  auto record = [&](const std::string& id, const std::string& parent, const std::string& tar) {
+    nlohmann::json j = {{"id", id}};
+    if (!parent.empty()) j["parent"] = parent;
+    m.push_back(F(id + "/json", j.dump()));
+    m.push_back(F(id + "/layer.tar", tar));
+  };
+  for (size_t k = 0; k < chain.size(); ++k) record(chain[k], k ? chain[k - 1] : "", layer);
+  for (auto& [id, parent] : extra) record(id, parent, layer);
+  std::string tid = sha256_hex("top");
+  record(tid, chain.empty() ? "" : chain.back(), top.stored);
+  m.push_back(F(chex + ".json", config));
+  m.push_back(F("manifest.json", nlohmann::json::array({{{"Config", chex + ".json"},
+                                                         {"RepoTags", {"test/deep:1"}},
+                                                         {"Layers", {tid + "/layer.tar"}}}})
+                                     .dump()));
+  return to_bytes(make_tar(m));
+}
+}  // namespace
+
+// images -a on a deep legacy chain: each record's size is its layer plus every
+// one below, computed once per record (a walk per record was quadratic).
+TEST(ImagesAll, DeepLegacyChainIsLinear) {
+  const size_t n = 10000;
+  std::vector<std::string> chain;
+  for (size_t k = 0; k < n; ++k) chain.push_back(sha256_hex("chain " + std::to_string(k)));
+  std::string layer;
+  auto bytes = legacy_with_chain(chain, {}, &layer);
+  auto s = Session::open(make_memory_source(bytes, "deep.tar"));
+  ASSERT_TRUE(s.ok()) << s.error().to_string();
+  ImagesQuery q;
+  q.all = true;
+  auto t0 = std::chrono::steady_clock::now();
+  auto r = s.value()->images(q);
+  double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  ASSERT_TRUE(r.ok()) << r.error().to_string();
+  EXPECT_LT(secs, 2.0) << "images -a over " << n << " chained records";
+  std::unordered_map<std::string, size_t> depth;
+  for (size_t k = 0; k < n; ++k) depth[chain[k]] = k + 1;
+  size_t inter = 0;
+  for (auto& row : r.value()) {
+    if (!row.intermediate) continue;
+    ++inter;
+    ASSERT_TRUE(depth.count(row.v1_id)) << row.v1_id;
+    EXPECT_EQ(row.size, static_cast<int64_t>(depth[row.v1_id] * layer.size())) << row.v1_id;
+  }
+  EXPECT_EQ(inter, n);
+}
+
+// A parent loop ends at the first repeat: each record on the loop counts the
+// loop once; a record above the loop adds its own layer.
+TEST(ImagesAll, ParentLoopStopsTheSum) {
+  std::string a = sha256_hex("a"), b = sha256_hex("b"), c = sha256_hex("c"), d = sha256_hex("d"), e = sha256_hex("e");
+  std::string layer;
+  // a -> b -> c -> a (a loop), d -> a, e -> e (its own parent).
+  auto bytes = legacy_with_chain({}, {{a, b}, {b, c}, {c, a}, {d, a}, {e, e}}, &layer);
+  auto s = Session::open(make_memory_source(bytes, "loop.tar"));
+  ASSERT_TRUE(s.ok()) << s.error().to_string();
+  ImagesQuery q;
+  q.all = true;
+  auto r = s.value()->images(q);
+  ASSERT_TRUE(r.ok()) << r.error().to_string();
+  std::map<std::string, int64_t> size;
+  for (auto& row : r.value())
+    if (row.intermediate) size[row.v1_id] = row.size;
+  const auto L = static_cast<int64_t>(layer.size());
+  EXPECT_EQ(size, (std::map<std::string, int64_t>{{a, 3 * L}, {b, 3 * L}, {c, 3 * L}, {d, 4 * L}, {e, L}}));
 }

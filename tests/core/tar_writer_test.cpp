@@ -294,3 +294,41 @@ TEST(TarWriter, AbandonedWriterDoesNotPublish) {
 }
 
 }  // namespace
+
+// libarchive takes C strings: a NUL inside a name or link target would cut it
+// short silently; a hard link needs a target. All are refused, and the writer
+// goes on with the next entry.
+TEST(TarWriter, NulInNamesAndEmptyHardlinkTargetsAreRefused) {
+  std::vector<uint8_t> bytes;
+  auto mem = make_memory_sink(&bytes);
+  auto w = TarWriter::open(mem.get());
+  ASSERT_TRUE(w.ok());
+  auto refused = [&](TarEntryHeader h, const std::string& message) {
+    Status st = w.value()->add(h);
+    ASSERT_FALSE(st.ok()) << message;
+    EXPECT_EQ(st.error().code, Code::kInvalidArgument);
+    EXPECT_EQ(st.error().message, message);
+  };
+  TarEntryHeader f;
+  f.path = std::string("etc/pass\0wd", 11);
+  refused(f, "entry path holds a NUL byte");
+  TarEntryHeader s;
+  s.path = "link";
+  s.type = EntryType::kSymlink;
+  s.link = std::string("tar\0get", 7);
+  refused(s, "link target holds a NUL byte");
+  TarEntryHeader hl;
+  hl.path = "hard";
+  hl.type = EntryType::kHardlink;
+  refused(hl, "hard link with an empty target");
+  hl.link = std::string("a\0b", 3);
+  refused(hl, "link target holds a NUL byte");
+  TarEntryHeader u;
+  u.path = "owned";
+  u.uname = std::string("ro\0ot", 5);
+  refused(u, "owner or group name holds a NUL byte");
+  TarEntryHeader ok;
+  ok.path = "fine";
+  ASSERT_TRUE(w.value()->add(ok).ok());
+  ASSERT_TRUE(w.value()->finish().ok());
+}

@@ -52,11 +52,16 @@
 //               -> {summary, bytes_read}: hashes every blob and layer.
 //               reopen: index the archive again from its source with hashing
 //               on (one pass; for an archive compressed as a whole); the
-//               handle stays, its cursors are closed.
+//               handle stays, its cursors continue on the new index at their
+//               position (one whose file cannot be opened again is closed).
 //   stats       {archive?}              -> {bytes_read} (of that archive; of
 //               all open archives without one)
 //   close       {archive}               -> null
-// Argument errors are invalid-argument with where = "<type>.<argument>".
+// Argument errors are invalid-argument with where = "<type>.<argument>"; a null
+// number argument is of the wrong type (not "use the default"). One read gives
+// at most kMaxReadBytes and one list page at most kMaxListEntries (limit errors
+// at "read.length" / "list.limit": read or page in pieces). The arguments are
+// parsed with the core's JSON bounds (size, depth).
 #pragma once
 
 #include <cstdint>
@@ -91,7 +96,9 @@ std::string error_envelope(const Error& e);
 class Dispatcher {
  public:
   static constexpr size_t kMaxCursors = 64;      // explicit cursors open at once
-  static constexpr size_t kImplicitCursors = 1;  // per archive, for path-addressed reads (as before the dispatcher)
+  static constexpr size_t kImplicitCursors = 1;
+  static constexpr uint64_t kMaxReadBytes = 64ull << 20;  // one read's length; more is a limit error ("read.length")
+  static constexpr uint64_t kMaxListEntries = 100000;     // one list page's entries (limit 0: all from offset); more is a limit error  // per archive, for path-addressed reads (as before the dispatcher)
 
   Dispatcher();
   ~Dispatcher();

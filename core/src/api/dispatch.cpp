@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "layerscope/session.h"
+#include "manifest/json.h"
 
 namespace layerscope {
 
@@ -34,11 +35,15 @@ class Args {
   Error bad(std::string_view name, const std::string& message) const {
     return make_error(Code::kInvalidArgument, message, std::string(type_) + "." + std::string(name));
   }
+  // A null string or boolean takes its default; a null number is of the wrong
+  // type (JSON.stringify turns NaN and Infinity into null: {layer: NaN} must not
+  // mean the top layer).
   bool has(const char* name) const { return j_.contains(name) && !j_[name].is_null(); }
+  bool present(const char* name) const { return j_.contains(name); }
 
   Result<int64_t> integer(const char* name, std::optional<int64_t> def = std::nullopt,
                           int64_t min = std::numeric_limits<int64_t>::min()) const {
-    if (!has(name)) {
+    if (!present(name)) {
       if (def) return *def;
       return bad(name, std::string("missing argument '") + name + "'");
     }
@@ -70,7 +75,7 @@ class Args {
       return bad(name, std::string("missing argument '") + name + "'");
     }
     if (!j_[name].is_string()) return bad(name, std::string("argument '") + name + "' must be a string");
-    return j_[name].get<std::string>();
+    return j_[name].get_ref<const std::string&>();
   }
   Result<bool> boolean(const char* name, bool def) const {
     if (!has(name)) return def;
@@ -84,6 +89,7 @@ class Args {
 };
 
 // Bytes [offset, offset+length) of an open file (offset clamped to its size).
+// `length` is at most Dispatcher::kMaxReadBytes (checked by the caller).
 Result<bool> read_range(FileReader& r, uint64_t offset, uint64_t length, std::vector<uint8_t>* out) {
   if (offset > r.size()) offset = r.size();
   if (offset != r.position()) LS_RETURN_IF_ERROR(r.seek(offset));
@@ -127,6 +133,8 @@ struct Dispatcher::Impl {
   };
   struct Cursor {
     uint64_t archive = 0;
+    int image = 0, layer = 0;  // as opened: verify {reopen} opens it again on the new session
+    std::string path;
     std::unique_ptr<FileReader> reader;
   };
 
@@ -204,14 +212,29 @@ struct Dispatcher::Impl {
     LS_ASSIGN_OR_RETURN(int64_t limit, a.integer("limit", 0, 0));
     o.offset = static_cast<uint64_t>(offset);
     o.limit = static_cast<uint64_t>(limit);
-    return s->session->list_json(image, o);
+    LS_ASSIGN_OR_RETURN(auto l, s->session->listing(image, o));
+    uint64_t rest = l->size() - std::min<uint64_t>(o.offset, l->size());
+    uint64_t count = o.limit && o.limit < rest ? o.limit : rest;
+    if (count > kMaxListEntries)
+      return make_error(Code::kLimit,
+                        "a page of " + std::to_string(count) + " entries is more than " +
+                            std::to_string(kMaxListEntries) + " at once: page through them with offset and limit",
+                        "list.limit");
+    std::string doc;
+    l->write_json(o.offset, o.limit, [&](std::string_view piece) { doc.append(piece); });
+    return doc;
   }
 
   Value read(const Args& a, DispatchReply* reply) {
     reply->has_bytes = true;
     LS_ASSIGN_OR_RETURN(int64_t offset, a.integer("offset", 0, 0));
     LS_ASSIGN_OR_RETURN(int64_t length, a.integer("length", std::nullopt, 0));
-    if (a.has("cursor")) {
+    if (static_cast<uint64_t>(length) > kMaxReadBytes)
+      return make_error(Code::kLimit,
+                        "a read of " + std::to_string(length) + " bytes is more than " +
+                            std::to_string(kMaxReadBytes >> 20) + " MiB at once: read the file in pieces",
+                        "read.length");
+    if (a.present("cursor")) {
       LS_ASSIGN_OR_RETURN(Cursor * c, cursor(a));
       auto eof = read_range(*c->reader, offset, length, &reply->bytes);
       if (!eof.ok()) {
@@ -253,7 +276,7 @@ struct Dispatcher::Impl {
     LS_ASSIGN_OR_RETURN(auto r, s->session->open_file(image, layer, path));
     uint64_t h = next++;
     uint64_t size = r->size();
-    cursors[h] = Cursor{handle_of(s), std::move(r)};
+    cursors[h] = Cursor{handle_of(s), image, layer, std::move(path), std::move(r)};
     return "{\"cursor\":" + std::to_string(h) + ",\"size\":" + std::to_string(size) + "}";
   }
 
@@ -289,7 +312,20 @@ struct Dispatcher::Impl {
       o.verify = true;
       o.progress = req.progress;
       LS_ASSIGN_OR_RETURN(auto fresh, Session::open(src, std::move(o)));
-      close_cursors_of(handle_of(s));
+      // The archive's cursors continue on the new session where they stood; one
+      // that cannot be opened again (its file is gone) is closed.
+      uint64_t h = handle_of(s);
+      for (auto it = cursors.begin(); it != cursors.end();) {
+        Cursor& c = it->second;
+        if (c.archive != h) { ++it; continue; }
+        uint64_t pos = c.reader->position();
+        auto r = fresh->open_file(c.image, c.layer, c.path);
+        if (r.ok() && pos > 0 && !r.value()->seek(std::min(pos, r.value()->size())).ok()) r = Error{};
+        if (!r.ok()) { it = cursors.erase(it); continue; }
+        c.reader = std::move(r).value();
+        ++it;
+      }
+      s->implicit.clear();
       s->session = std::move(fresh);
       s->source = std::move(src);
     } else {
@@ -301,7 +337,7 @@ struct Dispatcher::Impl {
 
   Value stats(const Args& a) {
     uint64_t n = 0;
-    if (a.has("archive")) {
+    if (a.present("archive")) {
       LS_ASSIGN_OR_RETURN(ArchiveSlot * s, archive(a));
       n = s->session->source().bytes_read();
     } else {
@@ -334,9 +370,26 @@ DispatchReply Dispatcher::dispatch(const DispatchRequest& req) {
     reply.bytes.clear();
     return std::move(reply);
   };
-  json j = req.args.empty() ? json::object() : json::parse(req.args, nullptr, /*allow_exceptions=*/false);
   std::string type(req.type);
-  if (j.is_discarded() || !j.is_object())
+  // The same bounds as every other JSON the core reads: a deep or huge request
+  // is an error value, not a stack overflow.
+  Limits limits;
+  if (req.args.size() > limits.max_json_bytes)
+    return fail(make_error(Code::kLimit, "the arguments of a request are larger than " +
+                                             std::to_string(limits.max_json_bytes >> 20) + " MiB", type));
+  json j = json::object();
+  if (!req.args.empty()) {
+    auto parsed = parse_json(req.args, type, limits.max_json_depth);
+    if (!parsed.ok()) {
+      Error e = parsed.take_error();
+      if (e.code != Code::kLimit) e.code = Code::kInvalidArgument;
+      e.message = "the arguments of a request must be a JSON object: " + e.message;
+      e.where = type;
+      return fail(e);
+    }
+    j = std::move(parsed).value();
+  }
+  if (!j.is_object())
     return fail(make_error(Code::kInvalidArgument, "the arguments of a request must be a JSON object", type));
   Args a(req.type, j);
 

@@ -135,6 +135,46 @@ Result<std::vector<ImageSummary>> list_images(const Loaded& L, const std::vector
       auto it = blob_size.find(r.layer_member);
       return it != blob_size.end() ? it->second : static_cast<int64_t>(r.layer_size);
     };
+    // Each record's size with every layer below it, memoised: one pass over a
+    // chain however deep (a walk per record was quadratic). A parent loop ends
+    // at the first repeat, as a walk from any of its records would: each record
+    // on the loop counts the whole loop once.
+    std::vector<int64_t> cumulative(legacy.size(), 0);
+    std::vector<uint8_t> state(legacy.size(), 0);  // 0 not yet, 1 on the current walk, 2 done
+    auto parent_of = [&](size_t c) -> std::optional<size_t> {
+      if (legacy[c].parent.empty()) return std::nullopt;
+      auto p = v1.find(legacy[c].parent);
+      if (p == v1.end()) return std::nullopt;
+      return p->second;
+    };
+    auto chain_size = [&](size_t k) -> int64_t {
+      std::vector<size_t> walk;
+      int64_t below = 0;
+      for (size_t c = k;;) {
+        if (state[c] == 2) { below = cumulative[c]; break; }
+        if (state[c] == 1) {  // a loop: from c's place on the walk to its end
+          size_t at = 0;
+          while (walk[at] != c) ++at;
+          int64_t loop = 0;
+          for (size_t i = at; i < walk.size(); ++i) loop += layer_size(legacy[walk[i]]);
+          for (size_t i = at; i < walk.size(); ++i) { cumulative[walk[i]] = loop; state[walk[i]] = 2; }
+          walk.resize(at);
+          below = loop;
+          break;
+        }
+        state[c] = 1;
+        walk.push_back(c);
+        auto p = parent_of(c);
+        if (!p) break;
+        c = *p;
+      }
+      for (size_t i = walk.size(); i-- > 0;) {
+        below += layer_size(legacy[walk[i]]);
+        cumulative[walk[i]] = below;
+        state[walk[i]] = 2;
+      }
+      return cumulative[k];
+    };
     std::vector<bool> done(legacy.size(), false);
     auto add = [&](size_t k, const Platform* inherited) {
       done[k] = true;
@@ -148,14 +188,7 @@ Result<std::vector<ImageSummary>> list_images(const Loaded& L, const std::vector
       r.parent = rec.parent;
       r.error = rec.error;
       // Its layer and every one below it (a parent loop ends at the first repeat).
-      std::set<size_t> seen;
-      for (size_t c = k;;) {
-        if (!seen.insert(c).second) break;
-        r.size += layer_size(legacy[c]);
-        auto p = v1.find(legacy[c].parent);
-        if (legacy[c].parent.empty() || p == v1.end()) break;
-        c = p->second;
-      }
+      r.size += chain_size(k);
       Json labels = nullptr;
       if (!rec.labels_json.empty()) {
         auto j = parse_json(rec.labels_json, "", depth);

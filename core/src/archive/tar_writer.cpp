@@ -90,6 +90,16 @@ Status TarWriter::add(const TarEntryHeader& h) {
   current_ = h.path;
   if (h.path.empty()) return make_error(Code::kInvalidArgument, "entry with an empty path", sink_->name());
   if (h.size < 0) return make_error(Code::kInvalidArgument, "negative entry size", sink_->name() + ": " + escape_text(h.path, kQuoteBytes));
+  // libarchive takes C strings: an embedded NUL would silently cut the name short.
+  auto has_nul = [](const std::string& s) { return s.find('\0') != std::string::npos; };
+  auto at = [&] { return sink_->name() + ": " + escape_text(h.path, kQuoteBytes); };
+  if (has_nul(h.path)) return make_error(Code::kInvalidArgument, "entry path holds a NUL byte", at());
+  if ((h.type == EntryType::kSymlink || h.type == EntryType::kHardlink) && has_nul(h.link))
+    return make_error(Code::kInvalidArgument, "link target holds a NUL byte", at());
+  if (h.type == EntryType::kHardlink && h.link.empty())
+    return make_error(Code::kInvalidArgument, "hard link with an empty target", at());
+  if (has_nul(h.uname) || has_nul(h.gname))
+    return make_error(Code::kInvalidArgument, "owner or group name holds a NUL byte", at());
   archive_entry_clear(e_);
   archive_entry_copy_pathname(e_, h.path.c_str());
   unsigned type = AE_IFREG;

@@ -162,7 +162,7 @@ Result<std::vector<DockerManifestEntry>> parse_docker_manifest(std::string_view 
   return out;
 }
 
-std::string write_docker_manifest(const std::vector<DockerManifestEntry>& entries) {
+Result<std::string> write_docker_manifest(const std::vector<DockerManifestEntry>& entries) {
   OrderedJson a = OrderedJson::array();
   for (auto& m : entries) {
     OrderedJson e = m.raw.is_object() ? m.raw : OrderedJson::object();
@@ -180,7 +180,7 @@ std::string write_docker_manifest(const std::vector<DockerManifestEntry>& entrie
     }
     a.push_back(std::move(e));
   }
-  return jdump(a);
+  return jdump_document(a, "manifest.json");
 }
 
 // ---- OCI image index ----
@@ -196,13 +196,13 @@ Result<ImageIndex> parse_image_index(std::string_view text, const std::string& w
   return x;
 }
 
-std::string write_image_index(const ImageIndex& x) {
+Result<std::string> write_image_index(const ImageIndex& x) {
   OrderedJson j = x.raw.is_object() ? x.raw : OrderedJson::object();
   j["schemaVersion"] = x.schema_version;
   put(j, "mediaType", x.media_type, x.media_type.empty());
   j["manifests"] = descriptors_json(x.manifests);
   put_annotations(j, x.annotations);
-  return jdump(j);
+  return jdump_document(j, "image index");
 }
 
 // ---- OCI image manifest ----
@@ -221,14 +221,14 @@ Result<ImageManifest> parse_image_manifest(std::string_view text, const std::str
   return m;
 }
 
-std::string write_image_manifest(const ImageManifest& m) {
+Result<std::string> write_image_manifest(const ImageManifest& m) {
   OrderedJson j = m.raw.is_object() ? m.raw : OrderedJson::object();
   j["schemaVersion"] = m.schema_version;
   put(j, "mediaType", m.media_type, m.media_type.empty());
   j["config"] = descriptor_json(m.config);
   j["layers"] = descriptors_json(m.layers);
   put_annotations(j, m.annotations);
-  return jdump(j);
+  return jdump_document(j, "image manifest");
 }
 
 // ---- image config ----
@@ -299,8 +299,34 @@ void ImageConfig::append_history(const HistoryEntry& h) {
 }
 
 void ImageConfig::set_history(const std::vector<HistoryEntry>& hs) {
-  doc_["history"] = OrderedJson::array();
-  for (auto& h : hs) append_history(h);
+  OrderedJson& a = doc_["history"];
+  if (!a.is_array()) a = OrderedJson::array();
+  // A key changes only when its value does (an unchanged entry is written back as it was).
+  auto put_str = [](OrderedJson& e, const char* key, const std::string& v) {
+    if (str_of(e, key) == v) return;
+    if (v.empty()) e.erase(std::string(key));
+    else e[key] = v;
+  };
+  size_t i = 0;
+  OrderedJson kept = OrderedJson::array();
+  for (auto& e : a) {
+    if (!e.is_object()) { kept.push_back(std::move(e)); continue; }
+    if (i >= hs.size()) continue;  // beyond the new history: removed
+    const HistoryEntry& h = hs[i++];
+    put_str(e, "created", h.created);
+    put_str(e, "author", h.author);
+    put_str(e, "created_by", h.created_by);
+    put_str(e, "comment", h.comment);
+    auto el = e.find("empty_layer");
+    bool was = el != e.end() && el->is_boolean() && el->get<bool>();
+    if (was != h.empty_layer) {
+      if (h.empty_layer) e["empty_layer"] = true;
+      else e.erase(std::string("empty_layer"));
+    }
+    kept.push_back(std::move(e));
+  }
+  a = std::move(kept);
+  for (; i < hs.size(); ++i) append_history(hs[i]);
 }
 
 std::vector<std::string> ImageConfig::env() const {
@@ -316,6 +342,6 @@ void ImageConfig::set_env(const std::vector<std::string>& env) {
   c["Env"] = env;
 }
 
-std::string ImageConfig::write() const { return jdump(doc_); }
+Result<std::string> ImageConfig::write() const { return jdump_document(doc_, "image config"); }
 
 }  // namespace layerscope

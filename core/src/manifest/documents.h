@@ -47,7 +47,7 @@ struct DockerManifestEntry {
 };
 Result<std::vector<DockerManifestEntry>> parse_docker_manifest(std::string_view text, const std::string& where,
                                                                uint32_t max_depth = 256);
-std::string write_docker_manifest(const std::vector<DockerManifestEntry>& entries);
+Result<std::string> write_docker_manifest(const std::vector<DockerManifestEntry>& entries);
 
 // An OCI image index (index.json, or a nested index blob).
 struct ImageIndex {
@@ -58,7 +58,7 @@ struct ImageIndex {
   OrderedJson raw;
 };
 Result<ImageIndex> parse_image_index(std::string_view text, const std::string& where, uint32_t max_depth = 256);
-std::string write_image_index(const ImageIndex& index);
+Result<std::string> write_image_index(const ImageIndex& index);
 
 // An OCI (or Docker schema 2) image manifest.
 struct ImageManifest {
@@ -70,7 +70,7 @@ struct ImageManifest {
   OrderedJson raw;
 };
 Result<ImageManifest> parse_image_manifest(std::string_view text, const std::string& where, uint32_t max_depth = 256);
-std::string write_image_manifest(const ImageManifest& manifest);
+Result<std::string> write_image_manifest(const ImageManifest& manifest);
 
 // An image config, edited in place: only the keys set through it change.
 class ImageConfig {
@@ -85,13 +85,18 @@ class ImageConfig {
   void set_diff_ids(const std::vector<std::string>& ids);  // also rootfs.type "layers" when absent
   std::vector<HistoryEntry> history() const;
   void append_history(const HistoryEntry& h);        // keys in docker's order, empty ones left out
+  // Edits the entries in place: the i-th object entry takes h[i] (its other keys
+  // and the entries that are not objects stay); extra ones are appended, object
+  // entries beyond h removed.
   void set_history(const std::vector<HistoryEntry>& h);
   std::vector<std::string> env() const;              // config.Env
   void set_env(const std::vector<std::string>& env);
 
   const OrderedJson& json() const { return doc_; }
   OrderedJson& json() { return doc_; }
-  std::string write() const;  // compact JSON; its sha256 is the image ID
+  // Compact JSON; its sha256 is the image ID. Writers fail with invalid-argument
+  // on a string that is not UTF-8 (never replaced).
+  Result<std::string> write() const;
 
  private:
   OrderedJson doc_ = OrderedJson::object();

@@ -125,4 +125,14 @@ std::string jdump(const OrderedJson& j, int indent) {
   return j.dump(indent, ' ', false, OrderedJson::error_handler_t::replace);
 }
 
+Result<std::string> jdump_document(const OrderedJson& j, std::string_view where) {
+  std::string out = j.dump(-1, ' ', false, OrderedJson::error_handler_t::replace);
+  // Replacing writes U+FFFD; ignoring drops the bytes: the two differ exactly
+  // when some string is not UTF-8 (a U+FFFD of the document's own is the same in both).
+  if (out.find("\xEF\xBF\xBD") != std::string::npos &&
+      out != j.dump(-1, ' ', false, OrderedJson::error_handler_t::ignore))
+    return make_error(Code::kInvalidArgument, "the document holds a string that is not UTF-8", std::string(where));
+  return out;
+}
+
 }  // namespace layerscope

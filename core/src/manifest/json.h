@@ -33,5 +33,8 @@ std::vector<std::string> jstrings(const Json& j, std::string_view key);  // arra
 // Compact dump that never throws (invalid UTF-8 replaced).
 std::string jdump(const Json& j, int indent = -1);
 std::string jdump(const OrderedJson& j, int indent = -1);
+// Compact dump for a document that is written out: a key or string that is not
+// UTF-8 is an invalid-argument error at `where`, never silently replaced.
+Result<std::string> jdump_document(const OrderedJson& j, std::string_view where);
 
 }  // namespace layerscope
