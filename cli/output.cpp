@@ -121,6 +121,19 @@ void split_tag(const std::string& tag, std::string* repo, std::string* t) {
   }
 }
 
+void print_warnings(const std::vector<Warning>& warnings) {
+  for (auto& w : warnings)
+    std::fprintf(stderr, "layerscope: warning: [%s] %s%s%s%s\n", escape_text(w.code).c_str(),
+                 escape_text(w.message).c_str(), w.where.empty() ? "" : " (at ", escape_text(w.where).c_str(),
+                 w.where.empty() ? "" : ")");
+}
+
+bool incomplete(const std::vector<Warning>& warnings) {
+  for (auto& w : warnings)
+    if (w.code == "incomplete-image") return true;
+  return false;
+}
+
 void print_document(const std::string& doc) {
   write_stdout(doc);
   write_stdout("\n");

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "layerscope/session.h"
 
@@ -32,6 +33,15 @@ std::string mode_string(EntryType t, uint32_t mode);  // "drwxr-xr-x"
 std::string short_id(const std::string& digest, bool no_trunc);
 // "repo:tag" -> repo, tag ("<none>" when the reference has none).
 void split_tag(const std::string& tag, std::string* repo, std::string* t);
+// "layerscope: warning: [CODE] MESSAGE (at WHERE)" on stderr, one line each
+// (archive bytes escaped): the warnings a text view carries.
+void print_warnings(const std::vector<Warning>& warnings);
+// A view of an image is incomplete when a layer it is built from is absent or
+// unreadable (a warning "incomplete-image"): ls, cat and log then exit 1 after
+// printing what they could (README.md, "Untrusted archives").
+bool incomplete(const std::vector<Warning>& warnings);
+// The exit status of a view: 1 when incomplete, else 0.
+inline int view_status(const std::vector<Warning>& warnings) { return incomplete(warnings) ? 1 : 0; }
 // Writes a document and a newline to stdout.
 void print_document(const std::string& doc);
 

@@ -39,7 +39,7 @@ class JsSource final : public ByteSource {
     double got = src_.call<double>("readInto", static_cast<double>(offset),
                                    static_cast<double>(reinterpret_cast<uintptr_t>(buf)), static_cast<double>(n));
     if (got < 0) return make_error(Code::kIo, "the browser could not read the file", name_);
-    count(static_cast<size_t>(got));
+    count(offset, static_cast<size_t>(got));
     return static_cast<size_t>(got);
   }
 

@@ -24,6 +24,7 @@ export interface InspectDocument {
 }
 
 export interface Warning {
+  /** Stable, kebab-case (docs/json-schema.md lists them). */
   code: string;
   message: string;
   where: string;
@@ -158,6 +159,8 @@ export interface LsDocument {
   total: number;
   offset: number;
   has_more: boolean;
+  /** The warnings that concern this view: the archive's own, the image's, and its layers' up to the one shown (where = "layer N: …"), plus one incomplete-image per such layer that is absent or unreadable. */
+  warnings: Warning[];
   entries: LsEntry[];
 }
 
@@ -190,6 +193,8 @@ export interface LogDocument {
   image: number;
   /** The path as asked. */
   path: string;
+  /** The warnings that concern this view: the archive's own, the image's, and its layers' up to the one shown (where = "layer N: …"), plus one incomplete-image per such layer that is absent or unreadable. */
+  warnings: Warning[];
   events: LsEntry[];
 }
 

@@ -28,8 +28,10 @@ int run(const Context& ctx, const Args& a) {
   });
   if (write_errno >= 0) return write_failed(write_errno);
   if (std::fflush(stdout) != 0) return write_failed(errno);
+  std::vector<Warning> ws = s.warnings_for(im, layer);
+  print_warnings(ws);
   if (!st.ok()) return fail(st.error());
-  return 0;
+  return view_status(ws);
 }
 
 }  // namespace

@@ -23,6 +23,7 @@ int run(const Context& ctx, const Args& a) {
     print_document(doc.value());
     return 0;
   }
+  print_warnings(s.warnings_for(im));
   const Image& img = s.archive().images[im];
   bool no_trunc = a.has("--no-trunc");
   std::printf("%-14s %-20s %-46s %-10s %s\n", "IMAGE", "CREATED", "CREATED BY", "SIZE", "COMMENT");

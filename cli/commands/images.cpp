@@ -54,6 +54,7 @@ int run(const Context& ctx, const Args& a) {
   auto rows = s.images(q);
   if (!rows.ok()) return fail(rows.error());
   bool no_trunc = a.has("--no-trunc");
+  print_warnings(s.images_warnings(rows.value()));
   if (!a.has("--quiet")) {
     print_table(s, rows.value(), no_trunc);
     return 0;

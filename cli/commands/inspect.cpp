@@ -66,14 +66,18 @@ int run(const Context& ctx, const Args& a) {
   const Session& s = *opened.value();
   if (a.has("--json")) {
     print_document(s.inspect_json());
-    return 0;
+  } else {
+    print_archive(s);
+    for (size_t i = 0; i < s.archive().images.size(); ++i) print_image(s, i);
+    for (auto& at : s.archive().attestations)
+      std::printf("\nAttestation %s for %s\n", escape_text(at.manifest_digest).c_str(),
+                  escape_text(at.reference_digest).c_str());
   }
-  print_archive(s);
-  for (size_t i = 0; i < s.archive().images.size(); ++i) print_image(s, i);
-  for (auto& at : s.archive().attestations)
-    std::printf("\nAttestation %s for %s\n", escape_text(at.manifest_digest).c_str(),
-                escape_text(at.reference_digest).c_str());
-  return 0;
+  // An archive that holds no image is described, then reported as a failure
+  // (not-an-image, the error every command that needs an image gives).
+  if (!s.archive().images.empty()) return 0;
+  auto none = s.resolve_image("");
+  return none.ok() ? 0 : fail(none.error());
 }
 
 }  // namespace

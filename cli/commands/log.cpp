@@ -16,12 +16,14 @@ int run(const Context& ctx, const Args& a) {
   const Session& s = *ip.session;
   const int im = ip.image;
   const std::string& path = ip.path;
+  std::vector<Warning> ws = s.warnings_for(im);
   if (a.has("--json")) {
     auto j = s.path_history_json(im, path);
     if (!j.ok()) return fail(j.error());
     std::printf("%s\n", j.value().c_str());
-    return 0;
+    return view_status(ws);
   }
+  print_warnings(ws);
   auto r = s.path_history(im, path);
   if (!r.ok()) return fail(r.error());
   if (r.value().empty()) return fail(make_error(Code::kNotFound, "no layer of this image touches this path", path));
@@ -34,7 +36,7 @@ int run(const Context& ctx, const Args& a) {
     }
     std::printf("\n");
   }
-  return 0;
+  return view_status(ws);
 }
 
 }  // namespace

@@ -29,7 +29,7 @@ int run(const Context& ctx, const Args& a) {
   if (a.has("--json")) {
     l.write_json(0, 0, [](std::string_view piece) { write_stdout(piece); });
     std::printf("\n");
-    return 0;
+    return view_status(l.warnings());
   }
   for (uint64_t i = 0; i < l.size(); ++i) {
     ListedEntry e = l.entry(i);
@@ -46,7 +46,8 @@ int run(const Context& ctx, const Args& a) {
     if (e.type == EntryType::kHardlink) std::printf(" link to /%s", escape_text(e.link).c_str());
     std::printf("\n");
   }
-  return 0;
+  print_warnings(l.warnings());
+  return view_status(l.warnings());
 }
 
 }  // namespace

@@ -60,18 +60,23 @@ TEST(LayerIndex, EntriesMarkersAndCounts) {
   EXPECT_EQ(idx.counts.opaque_dirs, 1u);
 }
 
-TEST(LayerIndex, LimitsAreErrorsNamingTheEntry) {
+// An entry over a path limit is skipped with an issue naming it (issue 11: the
+// layer keeps its other entries); the archive-wide entry budget is an error.
+TEST(LayerIndex, PathLimitSkipsTheEntryBudgetIsAnError) {
   PathTable paths;
   LayerIndex idx;
   Limits lim;
   lim.max_path_bytes = 10;
   uint64_t budget = 1;
   LayerIndexer ix(paths, &idx, &budget, lim);
-  Status st = ix.add(file("a/very/long/path"));
+  ASSERT_TRUE(ix.add(file("a/very/long/path")).ok());
+  EXPECT_TRUE(idx.entries.empty());
+  ASSERT_EQ(idx.issues.size(), 1u);
+  EXPECT_EQ(idx.issues[0].code, "entry-over-limit");
+  EXPECT_EQ(idx.issues[0].entry, "a/very/long/path");
+  Status st = LayerIndexer(paths, &idx, &budget, Limits{}).add(file("x"));  // budget spent
   ASSERT_FALSE(st.ok());
   EXPECT_EQ(st.error().code, Code::kLimit);
-  EXPECT_EQ(st.error().where, "a/very/long/path");
-  ASSERT_TRUE(LayerIndexer(paths, &idx, &budget, Limits{}).add(file("x")).ok() == false);  // budget spent
 }
 
 }  // namespace

@@ -39,13 +39,25 @@ TEST(NormalizePath, RootForms) {
   EXPECT_TRUE(nonroot);
 }
 
-TEST(NormalizePath, DotDotKeptVerbatim) {
-  EXPECT_EQ(normed("a/../b"), "a/../b");
-  EXPECT_EQ(normed("../../etc/passwd"), "../../etc/passwd");
-  EXPECT_EQ(normed("./../x"), "../x");
-  bool nonroot = false;
-  EXPECT_EQ(normed("..", &nonroot), "..");
-  EXPECT_TRUE(nonroot);
+// ".." is resolved the way containerd places an entry: clamped at the root
+// (POSIX: "/.." is "/"), so no path holds a ".." component (issue 11).
+TEST(NormalizePath, DotDotResolvedAndClampedAtTheRoot) {
+  EXPECT_EQ(normed("a/../b"), "b");
+  EXPECT_EQ(normed("../../etc/passwd"), "etc/passwd");
+  EXPECT_EQ(normed("./../x"), "x");
+  EXPECT_EQ(normed("a/b/../../../escape.txt"), "escape.txt");
+  bool nonroot = true;
+  EXPECT_EQ(normed("..", &nonroot), "");
+  EXPECT_FALSE(nonroot);
+  PathFacts f;
+  std::string out;
+  normalize_path("a/../../x", &out, &f);
+  EXPECT_TRUE(f.escapes);
+  EXPECT_FALSE(f.absolute);
+  normalize_path("/etc/../etc/passwd", &out, &f);
+  EXPECT_EQ(out, "etc/passwd");
+  EXPECT_TRUE(f.absolute);
+  EXPECT_FALSE(f.escapes) << "'..' below the root does not escape";
   // Names that merely start with dots are ordinary names.
   EXPECT_EQ(normed("..a/.b/...") , "..a/.b/...");
 }

@@ -122,6 +122,22 @@ def sha256(b):
 #   procs:   [Proc]
 
 
+def has_error_line(p):
+    return bool(ERR_RE.search(p.err.decode("utf-8", "replace")))
+
+
+def view_outcome(p, rec, label):
+    """A JSON view's outcome: its document (exit 0; or exit 1 with a document and no error
+    line: an incomplete view, README.md "Untrusted archives"), or its error."""
+    if p.rc == 0 or (p.rc == 1 and p.out.strip() and not has_error_line(p)):
+        try:
+            return {"ok": True, "doc": json.loads(p.out), "rc": p.rc}
+        except ValueError as e:
+            rec["json_error"] = f"{label} is not JSON: {e}"
+            return {"ok": True, "doc": None, "rc": p.rc}
+    return dict(cli_error(p), rc=p.rc)
+
+
 def cli_error(p):
     text = p.err.decode("utf-8", "replace")
     m = ERR_RE.search(text)
@@ -159,14 +175,16 @@ class CliRunner:
         p = run(label, [self.cli, *args], cwd, timeout, self.env, None if self.sanitized else self.mem,
                 stop_after=stop_after)
         rec["procs"].append(p)
+        rec.setdefault("stderr", {})[label] = p.err.decode("utf-8", "replace")
         return p
 
     def run_case(self, case, path, cwd, timeout):
         ex = case["expect"]
         rec = {"procs": [], "texts": [], "cat": [], "log": []}
         p = self.cmd(rec, cwd, timeout, "inspect --json", "inspect", path, "--json")
-        if p.rc == 0:
-            rec["open"] = {"ok": True}
+        # inspect describes an archive that holds no image, then exits 1 (with the error line).
+        if p.rc == 0 or (p.rc == 1 and p.out.strip().startswith(b"{")):
+            rec["open"] = {"ok": True, "rc": p.rc}
             try:
                 rec["summary"] = json.loads(p.out)
             except ValueError as e:
@@ -184,39 +202,35 @@ class CliRunner:
         prefix = resolved_expect(case).get("ls", {}).get("prefix")
         p = self.cmd(rec, cwd, timeout, "ls --merged --json", "ls", path, "0", "--merged", "--json",
                      *([prefix] if prefix else []))
-        if p.rc == 0:
-            try:
-                rec["ls"] = {"ok": True, "doc": json.loads(p.out)}
-            except ValueError as e:
-                rec["ls"] = {"ok": True, "doc": None}
-                rec["json_error"] = f"ls --json is not JSON: {e}"
-        else:
-            rec["ls"] = cli_error(p)
+        rec["ls"] = view_outcome(p, rec, "ls --json")
         p = self.cmd(rec, cwd, timeout, "ls", "ls", path, "0")
         rec["texts"].append(("ls stdout", p.out))
-        rec["ls_count"] = p.lines if p.rc == 0 else None
+        rec["ls_count"] = p.lines if p.rc in (0, 1) and not has_error_line(p) else None
         p = self.cmd(rec, cwd, timeout, "history", "history", path, "0")
         rec["texts"].append(("history stdout", p.out))
+        rec["history_rc"] = p.rc
         p = self.cmd(rec, cwd, timeout, "images", "images", path)
         rec["texts"].append(("images stdout", p.out))
+        rec["images_rc"] = p.rc
+        if case["expect"].get("view_warnings") or case["expect"].get("exit"):
+            # The documents of history and images too, for the warnings every view must carry.
+            for view, args in (("history", ("history", path, "0", "--json")), ("images", ("images", path, "--json"))):
+                p = self.cmd(rec, cwd, timeout, f"{view} --json", *args)
+                rec[view] = view_outcome(p, rec, f"{view} --json")
+                rec["texts"].append((f"{view} --json stdout", p.out))
         for c in cat_paths(case, rec):
             p = self.cmd(rec, cwd, timeout, f"cat {c['path']!r}", "cat", path, "0", c["path"],
                          stop_after=c.get("bytes"))
             if c.get("bytes") is not None and (p.sig == signal.SIGPIPE or p.rc in (0, 1)) and len(p.out) >= c["bytes"]:
                 p.sig, p.rc = 0, 0  # we closed the pipe on purpose
-            if p.rc == 0:
-                rec["cat"].append({"path": c["path"], "ok": True, "data": p.out})
+            if p.rc == 0 or (p.rc == 1 and not has_error_line(p)):
+                rec["cat"].append({"path": c["path"], "ok": True, "data": p.out, "rc": p.rc,
+                                   "stderr": p.err.decode("utf-8", "replace")})
             else:
                 rec["cat"].append(dict(cli_error(p), path=c["path"]))
         for lg in log_paths(case):
             p = self.cmd(rec, cwd, timeout, f"log {lg!r}", "log", path, "0", lg, "--json")
-            if p.rc == 0:
-                try:
-                    rec["log"].append({"path": lg, "ok": True, "doc": json.loads(p.out)})
-                except ValueError as e:
-                    rec["log"].append({"path": lg, "ok": False, "code": "bad-json", "message": str(e), "where": ""})
-            else:
-                rec["log"].append(dict(cli_error(p), path=lg))
+            rec["log"].append(dict(view_outcome(p, rec, f"log {lg!r} --json"), path=lg))
             p = self.cmd(rec, cwd, timeout, f"log {lg!r} (text)", "log", path, "0", lg)
             rec["texts"].append((f"log {lg!r} stdout", p.out))
         if "verify" in case:
@@ -408,6 +422,79 @@ def check_ok_doc(ck, label, doc, ex):
                          ix["platform_architecture"], imgs[ix["image"]]["platform"])
 
 
+def expected_exit(ex, view, summary):
+    """The documented exit status of a view of image 0 (README.md, "Untrusted archives"): ls, cat
+    and log exit 1 when a layer of the image is absent or unreadable (the view is incomplete),
+    as inspect reports it; a case may state it itself ("exit")."""
+    if view in ex.get("exit", {}):
+        return ex["exit"][view]
+    if view in ("ls", "cat", "log"):
+        imgs = (summary or {}).get("images") or []
+        if imgs and any(not l["present"] or l.get("error") for l in imgs[0]["layers"]):
+            return 1
+    return 0
+
+
+def view_docs(rec):
+    docs = []
+    if (rec.get("ls") or {}).get("doc") is not None:
+        docs.append(("ls --json", rec["ls"]["doc"]))
+    for lg in rec["log"]:
+        if lg.get("ok") and lg.get("doc") is not None:
+            docs.append((f"log {lg['path']!r} --json", lg["doc"]))
+    for v in ("history", "images"):
+        if (rec.get(v) or {}).get("doc") is not None:
+            docs.append((f"{v} --json", rec[v]["doc"]))
+    return docs
+
+
+TEXT_VIEWS = re.compile(r"^(ls|history|images|cat .*|log .* \(text\))$")
+
+
+def check_views(ck, case, runner, rec, ex):
+    """What every view of the image must say: the case's view_warnings in each document and (CLI)
+    on the stderr of each text view; the documented exit statuses; bytes_read within the archive;
+    never a path component '..'."""
+    summary = rec.get("summary") if isinstance(rec.get("summary"), dict) else {}
+    if summary and rec.get("archive_size") is not None:
+        ck.check("inspect: bytes_read counts each byte once (at most the archive's size)",
+                 summary.get("bytes_read", 0) <= rec["archive_size"], (summary.get("bytes_read"), rec["archive_size"]))
+    if ex.get("no_producer") and summary:
+        ck.check("inspect: no producer guessed", summary.get("producer", "").startswith("unknown"),
+                 summary.get("producer"))
+    doc = (rec.get("ls") or {}).get("doc") or {}
+    bad = [e["path"] for e in doc.get("entries", []) if ".." in e["path"].split("/")]
+    ck.check("ls: no path has a '..' component", not bad, bad[:5])
+    for label, d in view_docs(rec):
+        if not ck.check(f"{label}: carries a warnings array", isinstance(d.get("warnings"), list), list(d)[:12]):
+            continue
+        for vw in ex.get("view_warnings", []):
+            ck.check(f"{label}: warning {vw['code']}" + (f" at {vw['where']!r}" if vw.get("where") else ""),
+                     warning_hits(d, vw), [(x["code"], x["where"], x["message"][:120]) for x in d["warnings"]])
+    if runner.name != "cli":
+        return
+    want = lambda view: expected_exit(ex, view, summary)  # noqa: E731
+    ck.check(f"inspect: exit {want('inspect')}", rec["open"].get("rc", 0) == want("inspect"), rec["open"].get("rc"))
+    ls = rec.get("ls") or {}
+    if ls.get("ok"):
+        ck.check(f"ls --json: exit {want('ls')}", ls.get("rc") == want("ls"), ls.get("rc"))
+        for v in ("history", "images"):
+            ck.check(f"{v}: exit {want(v)}", rec.get(f"{v}_rc") == want(v), rec.get(f"{v}_rc"))
+    for c in rec["cat"]:
+        if c.get("ok") and "rc" in c:
+            ck.check(f"cat {c['path']!r}: exit {want('cat')}", c["rc"] == want("cat"), c["rc"])
+    for lg in rec["log"]:
+        if lg.get("ok"):
+            ck.check(f"log {lg['path']!r}: exit {want('log')}", lg.get("rc") == want("log"), lg.get("rc"))
+    for vw in ex.get("view_warnings", []):
+        for label, err in rec.get("stderr", {}).items():
+            if not TEXT_VIEWS.match(label):
+                continue
+            hit = f"[{vw['code']}]" in err and (not vw.get("where") or vw["where"] in err
+                                                  or term_escaped(vw["where"]) in err)
+            ck.check(f"{label}: prints warning {vw['code']} on stderr", hit, err[-500:])
+
+
 def check_case(case, runner, rec, cwd_listing_ok, corpus_changed):
     ck = Checker(case, runner)
     ex = case["expect"]
@@ -512,6 +599,7 @@ def check_case(case, runner, rec, cwd_listing_ok, corpus_changed):
                 elif ck.check(f"{tag}: succeeds", lg.get("ok"), lg):
                     ev = [[e["layer"], e["change"]] for e in (lg.get("doc") or {}).get("events", [])]
                     ck.check(f"{tag}: events", ev == lx["events"], ev)
+            check_views(ck, case, runner, rec, ex)
     if "verify" in case:
         vx = case["verify"]
         v = rec.get("verify") or {"ok": False, "code": None, "message": "no verify run", "where": ""}
@@ -588,6 +676,7 @@ def main():
             timeout = max(a.timeout, case.get("timeout", 0)) * scale
             cwd = tempfile.mkdtemp(prefix="cwd-", dir=tmp)
             rec = runner.run_case(case, os.path.join(corpus, case["file"]), cwd, timeout)
+            rec["archive_size"] = os.path.getsize(os.path.join(corpus, case["file"]))
             left = os.listdir(cwd)
             shutil.rmtree(cwd, ignore_errors=True)
             ck = check_case(case, runner, rec, (not left, left), None)

@@ -27,6 +27,7 @@ import hashlib
 import io
 import json
 import os
+import posixpath
 import random
 import struct
 import subprocess
@@ -365,6 +366,12 @@ def oci(layer_tars=None, comps=("gzip", "zstd", "none"), stored=None, config=Non
                      "stored": stored, "manifest_bytes": mbytes}
 
 
+def placed(name):
+    """Where containerd places a layer entry: the path cleaned and resolved below the root, a '..'
+    at the root staying there (POSIX normpath of the rooted path); relative, as ls shows it."""
+    return posixpath.normpath("/" + name).lstrip("/")
+
+
 def blobp(digest):
     return "blobs/sha256/" + digest.split(":", 1)[1]
 
@@ -409,6 +416,9 @@ def ok(warnings=(), only=None, layers=None, ls=None, cat=None, log=None, images=
 
 
 BASE_OK = dict(ls={"present": BASE_PRESENT, "absent": BASE_ABSENT}, cat=BASE_CAT, log=BASE_LOG)
+# An archive that holds no image: inspect describes it and exits 1, guessing no producer; every
+# command that needs an image fails with not-an-image (skopeo and docker load refuse such archives).
+NO_IMAGE = dict(ls={"error": "not-an-image"}, exit={"inspect": 1}, no_producer=True)
 
 
 class Corpus:
@@ -636,7 +646,7 @@ def gen_json(C):
         ("json-manifest-deep-objects", b'{"a":' * 50000 + b"1" + b"}" * 50000, err("limit", "manifest.json", "nested"),
          "manifest.json is an object nested 50,000 deep"),
         ("json-manifest-null", b"null", ok([w("no-images", "manifest.json")], only=["no-images"],
-                                           ls={"error": "not-found"}),
+                                           **NO_IMAGE),
          "manifest.json is `null`"),
         ("json-manifest-nul-bytes", b"[\0\0\0]", err("corrupt", "manifest.json", "JSON"),
          "manifest.json holds NUL bytes"),
@@ -688,7 +698,7 @@ def gen_json(C):
     C.add("json-index-array", tarbytes(oci(l, index=b"[]")[0]),
           err("corrupt", "index.json", "object"), "index.json is an array", "json")
     C.add("json-index-manifests-not-array", tarbytes(oci(l, index=b'{"manifests": 5}')[0]),
-          ok([w("invalid-index", "index.json")], only=["invalid-index", "no-images"], ls={"error": "not-found"}),
+          ok([w("invalid-index", "index.json")], only=["invalid-index", "no-images"], **NO_IMAGE),
           "index.json's manifests is a number", "json")
     C.add("json-index-1e999", tarbytes(oci(l, index=b'{"schemaVersion": 1e999, "manifests": []}')[0]),
           err("corrupt", "index.json", "1e999"), "index.json holds 1e999", "json")
@@ -698,7 +708,7 @@ def gen_json(C):
     members = [m if m.name != b(blobp(info["manifest"])) else F(blobp(info["manifest"]), deep) for m in members]
     C.add("json-oci-manifest-deep", tarbytes(members),
           ok([w("invalid-manifest", blobp(info["manifest"]), "nested"), w("no-images")],
-             only=["invalid-manifest", "no-images"], ls={"error": "not-found"}),
+             only=["invalid-manifest", "no-images"], **NO_IMAGE),
           "the image manifest blob is nested 100,000 deep (its digest no longer matches either)", "json")
     # Descriptor sizes: 1e999, huge, negative, a string.
     for name, val in (("inf", b"1e999"), ("huge", b"123456789012345678901234567890"), ("negative", b"-5"),
@@ -715,7 +725,7 @@ def gen_json(C):
         members.insert(-1, F("index.json", jdump(idx)))
         if name == "inf":
             e = ok([w("invalid-manifest", blobp(newdig), "1e999"), w("no-images")],
-                   only=["invalid-manifest", "no-images"], ls={"error": "not-found"})
+                   only=["invalid-manifest", "no-images"], **NO_IMAGE)
         elif name == "negative-zero":
             e = ok([w("size-mismatch", blobp(info["layers"][1]), "0 bytes")], only=["size-mismatch"], **BASE_OK)
         else:
@@ -730,11 +740,13 @@ def gen_missing(C):
     members, info = legacy(l)
     C.add("missing-config", tarbytes([m for m in members if m.name != b(info["config"])]),
           ok([w("missing-config", "manifest.json[0]", info["config"])],
-             only=["missing-config"], ls={"present": BASE_PRESENT}),
+             only=["missing-config"], ls={"present": BASE_PRESENT},
+             view_warnings=[w("missing-config", "manifest.json[0]")]),
           "manifest.json names a config that is not in the archive", "missing")
     C.add("missing-layer", tarbytes([m for m in members if m.name != b(info["layers"][1])]),
           ok([w("missing-blob", "manifest.json[0].Layers[1]", info["layers"][1])], only=["missing-blob"],
              layers=[{"image": 0, "layer": 1, "present": False}],
+             view_warnings=[w("missing-blob", "layer 1: manifest.json[0].Layers[1]"), w("incomplete-image", "layer 1")],
              ls={"present": ["bin/busybox", "app/config.json", "usr/share/doc/readme.txt"], "absent": ["app/data.bin"]},
              cat=[{"path": "etc/hostname", "data": "base\n"}]),
           "manifest.json names a layer that is not in the archive (shown as absent, not fatal)", "missing")
@@ -743,7 +755,7 @@ def gen_missing(C):
                                    ("config", info["config"], "missing-config", blobp(info["manifest"])),
                                    ("layer", info["layers"][0], "missing-blob", blobp(info["manifest"]) + ".layers[0]")):
         m2 = oci(l, drop=(dig,))[0]
-        extra = {"manifest": dict(only=["missing-blob", "no-images"], ls={"error": "not-found"}),
+        extra = {"manifest": dict(only=["missing-blob", "no-images"], **NO_IMAGE),
                  "config": dict(only=["missing-config"], ls={"present": BASE_PRESENT}),
                  "layer": dict(only=["missing-blob"], layers=[{"image": 0, "layer": 0, "present": False}],
                                cat=[{"path": "bin/busybox", "error": "not-found"},
@@ -796,20 +808,28 @@ def gen_paths(C):
                      S("host-passwd", "/etc/passwd"), S("up", "../../../../../../etc/shadow"),
                      F("./././dot.txt", b"dot\n"), F("//double//slash.txt", b"dd\n")])
     lt = l + [evil]
-    C.add("paths-layer-dotdot-absolute", tarbytes(legacy(lt)[0]),
-          ok([], only=[],
-             ls={"present": ["../../../../../../tmp/layerscope-hostile-pwned", "tmp/layerscope-hostile-abs", "etc/passwd",
-                             "a/b/../../../escape.txt", "host-passwd", "dot.txt", "double/slash.txt"]},
+    members, info = legacy(lt)
+    C.add("paths-layer-dotdot-absolute", tarbytes(members),
+          ok([w("entry-path-escapes", info["layers"][3] + ": ../../../../../../tmp/layerscope-hostile-pwned"),
+              w("entry-path-escapes", info["layers"][3] + ": a/b/../../../escape.txt"),
+              w("entry-path-absolute", info["layers"][3] + ": /etc/passwd")],
+             only=["entry-path-escapes", "entry-path-absolute"],
+             view_warnings=[w("entry-path-escapes", "layer 3: "), w("entry-path-absolute", "layer 3: ")],
+             ls={"present": [placed(n) for n in ("../../../../../../tmp/layerscope-hostile-pwned",
+                                                  "/tmp/layerscope-hostile-abs", "/etc/passwd",
+                                                  "a/b/../../../escape.txt", "host-passwd", "./././dot.txt",
+                                                  "//double//slash.txt")]},
              cat=[{"path": "etc/passwd", "data": "root:x:0:0:not the host's passwd:/root:/bin/sh\n"},
                   {"path": "/etc/passwd", "data": "root:x:0:0:not the host's passwd:/root:/bin/sh\n"},
                   {"path": "../../../../../../tmp/layerscope-hostile-pwned", "data": "pwned-relative\n"},
-                  {"path": "../../../../../../etc/hostname", "error": "not-found"},
+                  {"path": "../../../../../../etc/hostname", "data": "modified\n"},
                   {"path": "/../../etc/shadow", "error": "not-found"},
                   {"path": "host-passwd", "error": "invalid-argument"},
                   {"path": "up", "error": "invalid-argument"},
                   {"path": "tmp/layerscope-hostile-abs", "data": "pwned-absolute\n"}],
              log=[{"path": "/etc/passwd", "events": [[3, "added"]]}]),
-          "layer entries with ../ and absolute names, symlinks to host files: shown, never resolved", "paths",
+          "layer entries with ../ and absolute names, symlinks to host files: placed where containerd places them "
+          "(clamped at /) and flagged; symlinks never resolved", "paths",
           sentinels=["/tmp/layerscope-hostile-pwned", "/tmp/layerscope-hostile-abs"])
     # Outer members with ../ and absolute names, and the manifest referring to them.
     members, info = legacy(l, layer_path=lambda i, lid: ["../../outside/layer.tar", "/abs/layer.tar",
@@ -843,13 +863,16 @@ def gen_paths(C):
     members = [m for m in members if m.name != b(lp)] + [S(lp, "../" * 30 + "dev/zero")]
     C.add("paths-outer-layer-symlink-to-dev-zero", tarbytes(members),
           ok([w("missing-blob", "Layers[2]", "dev/zero")], only=["missing-blob", "symlinked-layer"],
+             view_warnings=[w("missing-blob", "layer 2: "), w("incomplete-image", "layer 2")],
              layers=[{"image": 0, "layer": 2, "present": False}]),
           "a layer member that is a symlink to ../../dev/zero", "paths")
     # Hardlinks inside a layer: loops, missing targets, self links.
     hl = tarbytes([H("loop-a", "loop-b"), H("loop-b", "loop-a"), H("self", "self"), H("dangling", "no/such/file"),
                    H("to-dir", "etc"), F("real", b"real\n"), H("chain1", "real"), H("chain2", "chain1")])
     C.add("paths-layer-hardlinks", tarbytes(legacy(l + [hl])[0]),
-          ok([], only=[],
+          ok([w("hardlink-target-missing", ": loop-a"), w("hardlink-target-missing", ": self"),
+              w("hardlink-target-missing", ": dangling"), w("hardlink-target-missing", ": to-dir")],
+             only=["hardlink-target-missing"], view_warnings=[w("hardlink-target-missing", "layer 3: ")],
              ls={"present": ["loop-a", "loop-b", "self", "dangling", "to-dir", "chain2"]},
              cat=[{"path": "loop-a", "error": ["corrupt", "invalid-argument", "not-found"]},
                   {"path": "self", "error": ["corrupt", "invalid-argument", "not-found"]},
@@ -863,7 +886,9 @@ def gen_paths(C):
                     F("dir-then-file/child", b"c"), F("dir-then-file", b"now a file\n"),
                     F("file-then-dir", b"f"), D("file-then-dir"), F("file-then-dir/x", b"x\n")])
     C.add("paths-duplicate-entries", tarbytes(legacy(l + [dup])[0]),
-          ok([], only=[],
+          ok([w("duplicate-entry", ": dup.txt"), w("duplicate-entry", ": dir-then-file"),
+              w("duplicate-entry", ": file-then-dir")], only=["duplicate-entry"],
+             view_warnings=[w("duplicate-entry", "layer 3: ")],
              ls={"present": ["dup.txt", "dir-then-file", "file-then-dir/x"], "absent": ["dir-then-file/child"]},
              cat=[{"path": "dup.txt", "data": "second\n"}, {"path": "dir-then-file", "data": "now a file\n"},
                   {"path": "file-then-dir/x", "data": "x\n"}, {"path": "file-then-dir", "error": "invalid-argument"}]),
@@ -905,9 +930,10 @@ def gen_paths(C):
     lay = tarbytes([S("long-link", "t/" * 2500), F("fine", b"f")])
     members, info = legacy(l + [lay])
     C.add("paths-layer-symlink-target-5000", tarbytes(members),
-          ok([w("layer-unreadable", info["layers"][3], "link target")], only=["layer-unreadable"],
-             layers=[{"image": 0, "layer": 3, "error": "limit"}]),
-          "a symlink whose target is 5000 bytes (over PATH_MAX)", "paths")
+          ok([w("entry-over-limit", info["layers"][3] + ": long-link", "link target")], only=["entry-over-limit"],
+             layers=[{"image": 0, "layer": 3, "entries": 1}], view_warnings=[w("entry-over-limit", "layer 3: ")],
+             ls={"present": ["fine"], "absent": ["long-link"]}),
+          "a symlink whose target is 5000 bytes (over PATH_MAX): skipped, the layer's other entry kept", "paths")
     members, info = legacy(l)
     members.append(F("n" * 5000, b"x"))
     C.add("paths-outer-member-name-5000", tarbytes(members),
@@ -1077,10 +1103,10 @@ def gen_counts(C, quick):
     lay = tarbytes([F(deep + "/bottom.txt", b"bottom\n"), D("shallow/"), F("shallow/ok", b"ok\n")])
     members, info = legacy(l + [lay])
     C.add("count-10000-deep-dirs", tarbytes(members),
-          ok([w("layer-unreadable", info["layers"][3], "path")], only=["layer-unreadable"],
-             layers=[{"image": 0, "layer": 3, "error": "limit"}],
-             cat=[{"path": "etc/hostname", "data": "modified\n"}]),
-          "a file 10,000 directories deep (20 KB path)", "counts", timeout=60)
+          ok([w("entry-over-limit", info["layers"][3], "20010 bytes")], only=["entry-over-limit"],
+             layers=[{"image": 0, "layer": 3, "entries": 2}], ls={"present": ["shallow/ok"], "absent": ["d"]},
+             cat=[{"path": "etc/hostname", "data": "modified\n"}, {"path": "shallow/ok", "data": "ok\n"}]),
+          "a file 10,000 directories deep (20 KB path): the entry is skipped, the layer's two others kept", "counts", timeout=60)
     lay = tarbytes([D("/".join(["e"] * k) + "/") for k in range(1, 120)] + [F("/".join(["e"] * 119) + "/f", b"f\n")])
     members, info = legacy(l + [lay])
     C.add("count-119-deep-dirs-ok", tarbytes(members),
@@ -1196,7 +1222,7 @@ def gen_counts(C, quick):
             {"mediaType": "application/vnd.oci.image.index.v1+json", "digest": sha(raw), "size": len(raw)}]}
     members = [m for m in members if m.name != b"index.json"] + blobs + [F("index.json", jdump(chain))]
     C.add("index-nested-20-deep", tarbytes(members),
-          ok([w("index-too-deep")], only=["index-too-deep", "no-images"], ls={"error": "not-found"}),
+          ok([w("index-too-deep")], only=["index-too-deep", "no-images"], **NO_IMAGE),
           "image indexes nested 20 deep", "counts")
 
 
@@ -1312,10 +1338,112 @@ def gen_outer_kinds(C):
          err("not-an-image", "outer-plain-tar-no-image.tar", "hello.txt"), "a tar without any image"),
         ("outer-index-without-layout", tarbytes([F("index.json", b'{"schemaVersion":2,"manifests":[]}')]),
          ok([w("missing-oci-layout"), w("no-images")], only=["missing-oci-layout", "no-images"],
-            ls={"error": "not-found"}),
+            **NO_IMAGE),
          "index.json alone, no oci-layout, no blobs"),
     ]:
         C.add(name, data, e, desc, "outer")
+
+
+def gen_warnings(C):
+    """Issue 11: every view of an image tells the whole truth. Each case names the warnings that
+    must appear, with their code and place, in every view of the image (inspect; ls, log, history,
+    images --json documents; the stderr of the text views) and the documented exit statuses."""
+    one = [tarbytes([D("etc/"), F("etc/hostname", b"only\n"), F("etc/motd", b"hi\n")])]
+    incomplete = [w("incomplete-image", "layer 0")]
+    # An image whose only layer blob is missing: not an empty filesystem, an incomplete one.
+    members, info = legacy(one)
+    C.add("warn-legacy-only-layer-missing", tarbytes([m for m in members if m.name != b(info["layers"][0])]),
+          ok([w("missing-blob", "Layers[0]")], only=["missing-blob"],
+             layers=[{"image": 0, "layer": 0, "present": False}],
+             view_warnings=[w("missing-blob", "layer 0: manifest.json[0].Layers[0]")] + incomplete,
+             exit={"ls": 1, "cat": 1, "log": 1}, ls={"absent": ["etc/hostname"]},
+             cat=[{"path": "etc/hostname", "error": "not-found"}], log=[{"path": "etc/hostname", "events": []}]),
+          "a legacy save whose only layer blob is missing", "warnings")
+    members, info = oci(one, comps=("gzip",))
+    C.add("warn-oci-only-layer-missing", tarbytes([m for m in members if m.name != b(blobp(info["layers"][0]))]),
+          ok([w("missing-blob", info["layers"][0])], only=["missing-blob"],
+             layers=[{"image": 0, "layer": 0, "present": False}],
+             view_warnings=[w("missing-blob", "layer 0: ")] + incomplete, exit={"ls": 1, "cat": 1, "log": 1},
+             cat=[{"path": "etc/hostname", "error": "not-found"}], log=[{"path": "etc/hostname", "events": []}]),
+          "an oci-archive whose only layer blob is missing", "warnings")
+    members, info = legacy(one, layer_path=lambda i, lid: "../../../outside/layer.tar")
+    C.add("warn-layer-outside-archive", tarbytes([m for m in members if m.name != b"../../../outside/layer.tar"]),
+          ok([w("missing-blob", "Layers[0]", "outside/layer.tar")], only=["missing-blob"],
+             view_warnings=[w("missing-blob", "layer 0: ")] + incomplete, exit={"ls": 1, "cat": 1, "log": 1},
+             cat=[{"path": "etc/motd", "error": "not-found"}]),
+          "manifest.json points outside the archive (../../../outside/layer.tar, not stored)", "warnings")
+    members, info = legacy(one)
+    members = [m for m in members if m.name != b(info["layers"][0])] + [S(info["layers"][0], "../" * 8 + "etc/passwd")]
+    C.add("warn-layer-member-symlink-out", tarbytes(members),
+          ok([w("missing-blob", "Layers[0]", "etc/passwd")], only=["missing-blob", "symlinked-layer"],
+             view_warnings=[w("missing-blob", "layer 0: ")] + incomplete, exit={"ls": 1, "cat": 1, "log": 1}),
+          "the only layer member is a symlink leaving the archive", "warnings")
+    # An entry claiming 1 TB: the layer ends first, so it cannot be read; the views say so.
+    lay = tarbytes([F("small", b"s"), F("claims-1tb", b"0123456789", size_field=b"\x80" + (1 << 40).to_bytes(11, "big"))])
+    members, info = legacy([lay])
+    C.add("warn-layer-entry-claims-1tb", tarbytes(members),
+          ok([w("layer-unreadable", info["layers"][0], "claims-1tb")], only=["layer-unreadable"],
+             layers=[{"image": 0, "layer": 0, "error": ["truncated", "corrupt"]}],
+             view_warnings=[w("layer-unreadable", "layer 0: ")] + incomplete, exit={"ls": 1, "cat": 1, "log": 1},
+             cat=[{"path": "small", "error": "not-found"}]),
+          "a layer entry whose size field says 1 TB over 10 bytes", "warnings")
+    members, info = legacy([one[0]])
+    members = [m for m in members if m.name != b(info["config"])]
+    C.add("warn-config-missing-views", tarbytes(members),
+          ok([w("missing-config", "manifest.json[0]")], only=["missing-config"],
+             view_warnings=[w("missing-config", "manifest.json[0]")],
+             cat=[{"path": "etc/motd", "data": "hi\n"}], log=[{"path": "etc/motd", "events": [[0, "added"]]}]),
+          "the config is missing: every view says so (the layers are complete: exit 0)", "warnings")
+    # One entry with a 4,097-byte path: skipped with its place; the layer's other entries stay.
+    long_path = "d/" * 2048 + "x"
+    assert len(long_path) == 4097
+    lay = tarbytes([F("before.txt", b"b\n"), F(long_path, b"long\n"), F("after.txt", b"a\n")])
+    members, info = legacy([lay])
+    C.add("warn-entry-path-4097", tarbytes(members),
+          ok([w("entry-over-limit", info["layers"][0] + ": d/d/d", "4097 bytes")], only=["entry-over-limit"],
+             layers=[{"image": 0, "layer": 0, "entries": 2}], view_warnings=[w("entry-over-limit", "layer 0: ")],
+             ls={"present": ["before.txt", "after.txt"], "absent": ["d"]},
+             cat=[{"path": "before.txt", "data": "b\n"}, {"path": "after.txt", "data": "a\n"}]),
+          "one entry with a 4,097-byte path among two ordinary ones", "warnings")
+    # Paths that climb out of the root: placed where containerd places them, flagged, never '..'.
+    names = ["../../../../tmp/x", "a/../../x2", "./../sibling.txt"]
+    lay = tarbytes([F(n, n.encode()) for n in names])
+    members, info = legacy([lay])
+    C.add("warn-entry-dotdot", tarbytes(members),
+          ok([w("entry-path-escapes", info["layers"][0] + ": " + n, "docker load refuses") for n in names],
+             only=["entry-path-escapes"], view_warnings=[w("entry-path-escapes", ": " + n) for n in names],
+             ls={"present": [placed(n) for n in names], "absent": [".."]},
+             cat=[{"path": placed(n), "data": n} for n in names]),
+          "entries ../../../../tmp/x, a/../../x2, ./../sibling.txt", "warnings")
+    lay = tarbytes([F("/etc/abs.conf", b"abs\n"), F("rel.txt", b"r\n")])
+    members, info = legacy([lay])
+    C.add("warn-entry-absolute", tarbytes(members),
+          ok([w("entry-path-absolute", info["layers"][0] + ": /etc/abs.conf")], only=["entry-path-absolute"],
+             view_warnings=[w("entry-path-absolute", "layer 0: ")], ls={"present": ["etc/abs.conf", "rel.txt"]},
+             cat=[{"path": "etc/abs.conf", "data": "abs\n"}]),
+          "an entry with an absolute path", "warnings")
+    lay = tarbytes([F("twice.txt", b"first\n"), F("other", b"o"), F("twice.txt", b"second\n")])
+    members, info = legacy([lay])
+    C.add("warn-duplicate-entry", tarbytes(members),
+          ok([w("duplicate-entry", info["layers"][0] + ": twice.txt", "last")], only=["duplicate-entry"],
+             view_warnings=[w("duplicate-entry", "layer 0: ")], cat=[{"path": "twice.txt", "data": "second\n"}]),
+          "the same path twice in one layer (the last one wins)", "warnings")
+    lay = tarbytes([F("real", b"r\n"), H("to-missing", "no/such/file"), H("to-passwd", "/../../etc/passwd"),
+                    H("good", "real")])
+    members, info = legacy([lay])
+    C.add("warn-hardlink-targets", tarbytes(members),
+          ok([w("hardlink-target-missing", info["layers"][0] + ": to-missing"),
+              w("hardlink-target-escapes", info["layers"][0] + ": to-passwd", "etc/passwd"),
+              w("hardlink-target-missing", info["layers"][0] + ": to-passwd")],
+             only=["hardlink-target-missing", "hardlink-target-escapes"],
+             view_warnings=[w("hardlink-target-missing", "layer 0: "), w("hardlink-target-escapes", "layer 0: ")],
+             cat=[{"path": "good", "data": "r\n"}, {"path": "to-missing", "error": "not-found"}]),
+          "hard links to a missing target and to /../../etc/passwd", "warnings")
+    # Archives that hold no image.
+    C.add("warn-empty-index", tarbytes([F("oci-layout", b'{"imageLayoutVersion":"1.0.0"}'),
+                                        F("index.json", b'{"schemaVersion":2,"manifests":[]}')]),
+          ok([w("no-images")], only=["no-images"], **NO_IMAGE),
+          "an OCI layout whose index lists no manifest", "warnings")
 
 
 def gen_fixture_derived(C, fixtures):
@@ -1369,7 +1497,7 @@ def main():
             ("json", lambda: gen_json(C)), ("missing", lambda: gen_missing(C)), ("paths", lambda: gen_paths(C)),
             ("names", lambda: gen_names(C)), ("sizes", lambda: gen_sizes(C)),
             ("counts", lambda: gen_counts(C, a.quick)), ("bombs", lambda: gen_bombs(C, a.quick)),
-            ("layer-kinds", lambda: gen_layer_kinds(C)), ("outer", lambda: gen_outer_kinds(C)),
+            ("layer-kinds", lambda: gen_layer_kinds(C)), ("warnings", lambda: gen_warnings(C)), ("outer", lambda: gen_outer_kinds(C)),
             ("fixture", lambda: gen_fixture_derived(C, a.fixtures))]
     only = set(a.only.split(",")) if a.only else None
     for g, fn in gens:

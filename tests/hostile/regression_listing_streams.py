@@ -57,7 +57,7 @@ def test(t):
     rc, n, lines, head, tail, peak = stream(t, "ls", path, "--json")
     t.check("ls --json: succeeds", rc == 0, rc)
     t.check("ls --json: header before the entries", head.startswith(b'{"schema_version":1,') and
-            (b'"total":%d,"offset":0,"has_more":false,"entries":[{' % entries) in head, head[:300])
+            (b'"total":%d,"offset":0,"has_more":false,"warnings":[],"entries":[{' % entries) in head, head[:300])
     t.check("ls --json: closes the document", tail.endswith(b"]}\n"), tail[-100:])
     last = json.loads(tail[tail.rindex(b',{"path"') + 1:-3])
     # Tree order: siblings by name bytes, so the base image's usr/ comes after the t000..t059 dirs.

@@ -11,7 +11,9 @@
 #include <atomic>
 #include <cstddef>
 #include <cstdint>
+#include <map>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -30,18 +32,26 @@ class ByteSource {
   // A short name for messages ("image.tar").
   virtual std::string name() const { return "input"; }
 
-  // Bytes delivered by read_at so far (monotonic; for tests and benchmarks).
-  uint64_t bytes_read() const { return bytes_read_.load(std::memory_order_relaxed); }
+  // Distinct bytes of the source delivered by read_at so far: each byte counts
+  // once however often it is fetched (a member read again after the scan, a
+  // file read twice), so it never exceeds size(). Monotonic; for tests,
+  // benchmarks and the "Read: N of SIZE bytes" figure.
+  uint64_t bytes_read() const;
+  // Every byte delivered, a region read twice counting twice (the I/O cost).
+  uint64_t bytes_fetched() const { return bytes_fetched_.load(std::memory_order_relaxed); }
   uint64_t read_calls() const { return read_calls_.load(std::memory_order_relaxed); }
 
  protected:
-  void count(size_t n) {
-    bytes_read_.fetch_add(n, std::memory_order_relaxed);
-    read_calls_.fetch_add(1, std::memory_order_relaxed);
-  }
+  // Records a delivered read of n bytes at `offset`. The ranges seen are kept
+  // merged (memory grows with the number of disjoint regions read, i.e. with
+  // the entries whose payloads were skipped, never with the bytes read).
+  void count(uint64_t offset, size_t n);
 
  private:
-  std::atomic<uint64_t> bytes_read_{0};
+  mutable std::mutex ranges_mu_;
+  std::map<uint64_t, uint64_t> ranges_;  // start -> end, disjoint, not touching
+  uint64_t distinct_ = 0;
+  std::atomic<uint64_t> bytes_fetched_{0};
   std::atomic<uint64_t> read_calls_{0};
 };
 

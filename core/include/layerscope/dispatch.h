@@ -41,10 +41,10 @@
 //               -> <ls document>
 //   read        {archive, image, layer=-1, path, offset=0, length}
 //               | {cursor, offset=0, length}
-//               -> {eof, size} + bytes. The path form keeps its last
+//               -> {eof, size, warnings} + bytes. The path form keeps its last
 //               kImplicitCursors files of each archive open, so paging through
 //               a file continues where the previous page stopped.
-//   openFile    {archive, image, layer=-1, path} -> {cursor, size}
+//   openFile    {archive, image, layer=-1, path} -> {cursor, size, warnings}
 //   closeFile   {cursor}                -> null
 //   manifest    {archive, image}        -> the raw manifest text (a JSON string)
 //   pathHistory {archive, image, path}  -> <log document>
@@ -57,6 +57,14 @@
 //   stats       {archive?}              -> {bytes_read} (of that archive; of
 //               all open archives without one)
 //   close       {archive}               -> null
+//   warnings    {archive, image, layer=-1} -> {warnings}
+//   history     {archive, image}        -> <history document> (its "warnings" too)
+// Warnings travel with each answer about an image: the ls (list) and log
+// (pathHistory) documents and the history document carry a "warnings" array,
+// read and openFile a "warnings" member, each [{code, message, where}] as
+// Session::warnings_for(image, layer) gives them (one "incomplete-image" per
+// absent or unreadable layer up to the one shown); open and summary carry the
+// archive's in the inspect document's "warnings".
 // Argument errors are invalid-argument with where = "<type>.<argument>"; a null
 // number argument is of the wrong type (not "use the default"). One read gives
 // at most kMaxReadBytes and one list page at most kMaxListEntries (limit errors

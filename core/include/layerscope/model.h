@@ -45,6 +45,12 @@ struct Warning {
   std::string code;     // stable, kebab-case: "missing-blob", "diff-id-mismatch", ...
   std::string message;  // plain words
   std::string where;    // archive member / image / layer it concerns
+  // What it concerns, for the views of one image (Session::warnings_for) and
+  // for rules that enumerate warnings per image or layer: a blob (index into
+  // Archive::blobs: every layer of every image that uses it) and/or an image
+  // (index into Archive::images); -1 when the warning is about the archive.
+  int blob = -1;
+  int image = -1;
 };
 
 struct Platform {

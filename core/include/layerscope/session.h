@@ -78,6 +78,9 @@ class Listing {
   // the end), handed to `out` in pieces of about one entry so it can be
   // streamed; the concatenation is the document.
   void write_json(uint64_t offset, uint64_t limit, const std::function<void(std::string_view)>& out) const;
+  // The warnings that concern this listing (Session::warnings_for of its image
+  // and layer); it is incomplete when one has the code "incomplete-image".
+  const std::vector<Warning>& warnings() const { return warnings_; }
 
  private:
   friend class Listings;  // api/listings builds them
@@ -86,6 +89,7 @@ class Listing {
   std::vector<TreeItem> items_;
   int image_ = 0, layer_ = 0;
   bool merged_ = false;
+  std::vector<Warning> warnings_;
 };
 
 // Receives file content in order; return false to stop early (not an error).
@@ -168,6 +172,15 @@ class Session {
   // before/since IMAGE that resolves to none (kNotFound/kAmbiguous), a malformed
   // platform (kInvalidArgument).
   Result<std::vector<ImageSummary>> images(const ImagesQuery& query) const;
+
+  // The warnings that concern a view of `image` as of `layer` (-1: the top):
+  // the archive's own, those about the image, those about the blobs of layers
+  // 0..layer (each `where` prefixed "layer N: "), and one "incomplete-image"
+  // per such layer that is absent or unreadable (the view lacks it). Every
+  // document of an image carries these in its "warnings"; the CLI prints them.
+  std::vector<Warning> warnings_for(int image, int layer = -1) const;
+  // Those of the images `images()` returned (each warning once) and the archive's.
+  std::vector<Warning> images_warnings(const std::vector<ImageSummary>& rows) const;
 
   // Index of a blob's entries; nullptr when the layer is absent or failed.
   const LayerIndex* layer_index(int image, int layer) const;

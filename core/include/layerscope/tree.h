@@ -12,6 +12,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -56,9 +57,17 @@ class PathTable {
   void grow();
 };
 
-// Strips "./", leading "/", repeated and trailing "/". Keeps ".." components
-// verbatim (never resolved). Returns false if nothing remains (the root).
-bool normalize_path(std::string_view in, std::string* out);
+// What normalize_path met on the way (for the layer indexer's warnings).
+struct PathFacts {
+  bool absolute = false;  // the path started with "/"
+  bool escapes = false;   // a ".." climbed above the root (and was clamped there)
+};
+
+// Strips "./", leading "/", repeated and trailing "/", and resolves ".."
+// lexically the way containerd places a layer entry: a ".." at the root stays
+// at the root ("../../tmp/x" -> "tmp/x", "a/../../x" -> "x"), so no path ever
+// holds a component named "..". Returns false if nothing remains (the root).
+bool normalize_path(std::string_view in, std::string* out, PathFacts* facts = nullptr);
 
 struct Entry {
   PathId path = kNoPath;
@@ -72,11 +81,23 @@ struct Entry {
   uint64_t data_offset = 0;     // offset of content in the uncompressed layer stream
 };
 
+// Something odd about one entry of a layer (an escaping or absolute path, a
+// duplicate, a hard link to nothing, an entry skipped for a limit): a warning
+// with a stable code (tests/hostile/README.md lists them) and the entry's path
+// as stored (escaped, cut at 100 bytes).
+struct EntryIssue {
+  std::string code;
+  std::string message;
+  std::string entry;
+};
+
 struct LayerIndex {
   std::vector<Entry> entries;        // in tar order, markers excluded
   std::vector<PathId> whiteouts;     // paths deleted by `.wh.<name>` markers
   std::vector<PathId> opaque_dirs;   // dirs made opaque by `.wh..wh..opq`
   std::vector<std::string> strings;  // symlink targets
+  std::vector<EntryIssue> issues;    // in tar order; at most Limits::max_warnings_per_code per code
+  std::map<std::string, uint64_t> issue_overflow;  // per code, issues beyond that bound (counted only)
   EntryCounts counts;
   size_t memory_bytes() const;
 };

@@ -105,8 +105,17 @@ Result<bool> read_range(FileReader& r, uint64_t offset, uint64_t length, std::ve
   return r.position() >= r.size();
 }
 
-std::string read_value(bool eof, uint64_t size) {
-  return std::string("{\"eof\":") + (eof ? "true" : "false") + ",\"size\":" + std::to_string(size) + "}";
+// The "warnings" array of an answer about one image: Session::warnings_for.
+std::string warnings_value(const Session& s, int image, int layer) {
+  json arr = json::array();
+  for (const Warning& w : s.warnings_for(image, layer))
+    arr.push_back({{"code", w.code}, {"message", w.message}, {"where", w.where}});
+  return dump(arr);
+}
+
+std::string read_value(bool eof, uint64_t size, const std::string& warnings) {
+  return std::string("{\"eof\":") + (eof ? "true" : "false") + ",\"size\":" + std::to_string(size) +
+         ",\"warnings\":" + warnings + "}";
 }
 
 }  // namespace
@@ -133,6 +142,7 @@ struct Dispatcher::Impl {
   };
   struct Cursor {
     uint64_t archive = 0;
+    const Session* session = nullptr;  // for the warnings of each read; replaced by verify {reopen}
     int image = 0, layer = 0;  // as opened: verify {reopen} opens it again on the new session
     std::string path;
     std::unique_ptr<FileReader> reader;
@@ -241,7 +251,7 @@ struct Dispatcher::Impl {
         std::erase_if(cursors, [c](const auto& kv) { return &kv.second == c; });  // a failed cursor is closed
         return eof.take_error();
       }
-      return read_value(eof.value(), c->reader->size());
+      return read_value(eof.value(), c->reader->size(), warnings_value(*c->session, c->image, c->layer));
     }
     LS_ASSIGN_OR_RETURN(ArchiveSlot * s, archive(a));
     LS_ASSIGN_OR_RETURN(int image, a.small_int("image"));
@@ -262,7 +272,7 @@ struct Dispatcher::Impl {
       s->implicit.pop_front();
       return eof.take_error();
     }
-    return read_value(eof.value(), r.size());
+    return read_value(eof.value(), r.size(), warnings_value(*s->session, image, layer));
   }
 
   Value open_file(const Args& a) {
@@ -276,8 +286,9 @@ struct Dispatcher::Impl {
     LS_ASSIGN_OR_RETURN(auto r, s->session->open_file(image, layer, path));
     uint64_t h = next++;
     uint64_t size = r->size();
-    cursors[h] = Cursor{handle_of(s), image, layer, std::move(path), std::move(r)};
-    return "{\"cursor\":" + std::to_string(h) + ",\"size\":" + std::to_string(size) + "}";
+    cursors[h] = Cursor{handle_of(s), s->session.get(), image, layer, std::move(path), std::move(r)};
+    return "{\"cursor\":" + std::to_string(h) + ",\"size\":" + std::to_string(size) +
+           ",\"warnings\":" + warnings_value(*s->session, image, layer) + "}";
   }
 
   Value close_file(const Args& a) {
@@ -323,6 +334,7 @@ struct Dispatcher::Impl {
         if (r.ok() && pos > 0 && !r.value()->seek(std::min(pos, r.value()->size())).ok()) r = Error{};
         if (!r.ok()) { it = cursors.erase(it); continue; }
         c.reader = std::move(r).value();
+        c.session = fresh.get();
         ++it;
       }
       s->implicit.clear();
@@ -333,6 +345,23 @@ struct Dispatcher::Impl {
     }
     return "{\"bytes_read\":" + std::to_string(s->session->source().bytes_read()) +
            ",\"summary\":" + s->session->inspect_json() + "}";
+  }
+
+  // The warnings that concern a view of one image (as of a layer), for the
+  // views that have no document of their own (the config, the history).
+  Value warnings(const Args& a) {
+    LS_ASSIGN_OR_RETURN(ArchiveSlot * s, archive(a));
+    LS_ASSIGN_OR_RETURN(int image, a.small_int("image"));
+    LS_ASSIGN_OR_RETURN(int layer, a.small_int("layer", -1));
+    if (image < 0 || image >= static_cast<int>(s->session->archive().images.size()))
+      return a.bad("image", "no image #" + std::to_string(image));
+    return "{\"warnings\":" + warnings_value(*s->session, image, layer) + "}";
+  }
+
+  Value history(const Args& a) {
+    LS_ASSIGN_OR_RETURN(ArchiveSlot * s, archive(a));
+    LS_ASSIGN_OR_RETURN(int image, a.small_int("image"));
+    return s->session->history_json(image);
   }
 
   Value stats(const Args& a) {
@@ -408,6 +437,8 @@ DispatchReply Dispatcher::dispatch(const DispatchRequest& req) {
       {"pathHistory", [](Impl& m, const Args& a, R, DispatchReply*) { return m.path_history(a); }},
       {"verify", [](Impl& m, const Args& a, R r, DispatchReply*) { return m.verify(a, r); }},
       {"stats", [](Impl& m, const Args& a, R, DispatchReply*) { return m.stats(a); }},
+      {"warnings", [](Impl& m, const Args& a, R, DispatchReply*) { return m.warnings(a); }},
+      {"history", [](Impl& m, const Args& a, R, DispatchReply*) { return m.history(a); }},
       {"close", [](Impl& m, const Args& a, R, DispatchReply*) { return m.close(a); }},
   };
   auto h = table.find(req.type);

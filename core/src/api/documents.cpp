@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "api/session_impl.h"
+#include "api/view_warnings.h"
 #include "layerscope/session.h"
 #include "layerscope/text.h"
 #include "manifest/json.h"
@@ -67,6 +68,13 @@ OJson parse_or_null(const std::string& s, uint32_t depth) {
   return o;
 }
 
+// The `warnings` array of every document: {code, message, where}.
+OJson warnings_json(const std::vector<Warning>& ws) {
+  OJson out = OJson::array();
+  for (auto& w : ws) out.push_back({{"code", w.code}, {"message", text(w.message)}, {"where", text(w.where)}});
+  return out;
+}
+
 std::string octal_mode(uint32_t m) {
   char b[16];
   std::snprintf(b, sizeof b, "%04o", m & 07777);
@@ -88,9 +96,7 @@ std::string Session::inspect_json() const {
   j["layout"] = layout_id(a.layout);
   j["layout_description"] = layout_title(a.layout);
   j["producer"] = a.producer;
-  OJson warns = OJson::array();
-  for (auto& w : a.warnings) warns.push_back({{"code", w.code}, {"message", text(w.message)}, {"where", text(w.where)}});
-  j["warnings"] = warns;
+  j["warnings"] = warnings_json(a.warnings);
   OJson images = OJson::array();
   for (size_t i = 0; i < a.images.size(); ++i) {
     const Image& img = a.images[i];
@@ -208,6 +214,7 @@ Result<std::string> Session::path_history_json(int image, std::string_view path)
   j["schema_version"] = kSchemaVersion;
   j["image"] = image;
   j["path"] = text(std::string(path));
+  j["warnings"] = warnings_json(warnings_for(image));
   OJson arr = OJson::array();
   for (auto& e : events) arr.push_back(entry_json(e));
   j["events"] = arr;
@@ -226,6 +233,7 @@ void Listing::write_json(uint64_t offset, uint64_t limit, const std::function<vo
   j["total"] = total;
   j["offset"] = from;
   j["has_more"] = to < total;
+  j["warnings"] = warnings_json(warnings_);
   j["entries"] = OJson::array();
   // The head without its closing "[]}", then one entry at a time.
   std::string head = dump(j);
@@ -278,6 +286,7 @@ Result<std::string> Session::images_json(const ImagesQuery& query) const {
     arr.push_back(x);
   }
   j["images"] = arr;
+  j["warnings"] = warnings_json(images_warnings(rows));
   return dump(j, 2);
 }
 
@@ -291,6 +300,7 @@ Result<std::string> Session::history_json(int image) const {
   j["image"] = image;
   j["id"] = short_id(img.config_digest);
   j["config_digest"] = opt_str(img.config_digest);
+  j["warnings"] = warnings_json(warnings_for(image));
   OJson arr = OJson::array();
   for (auto& h : img.history) {
     int64_t size = 0;

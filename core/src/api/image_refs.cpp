@@ -143,9 +143,20 @@ Result<std::vector<int>> images_for_platform(const Archive& a, std::string_view 
   return out;
 }
 
+Error no_image_error(const Archive& a) {
+  bool manifest = std::find(a.members_of_note.begin(), a.members_of_note.end(), "manifest.json") !=
+                  a.members_of_note.end();
+  bool index = std::find(a.members_of_note.begin(), a.members_of_note.end(), "index.json") != a.members_of_note.end();
+  std::string doc = index ? "index.json" : manifest ? "manifest.json" : a.name;
+  return make_error(Code::kNotImage,
+                    "the archive holds no image: " + doc +
+                        " lists none that can be read (docker load and skopeo refuse such an archive)",
+                    doc);
+}
+
 Result<int> resolve_image(const Archive& a, std::string_view ref, std::string_view platform) {
   int n = static_cast<int>(a.images.size());
-  if (n == 0) return make_error(Code::kNotFound, "the archive holds no images", a.name);
+  if (n == 0) return no_image_error(a);
   // The images the platform allows (all without one).
   std::vector<bool> allowed(n, true), preferred(n, false);
   std::string plat_note;

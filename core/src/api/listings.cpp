@@ -1,5 +1,7 @@
 #include "api/listings.h"
 
+#include "api/view_warnings.h"
+
 #include <algorithm>
 
 namespace layerscope {
@@ -101,6 +103,7 @@ Result<std::shared_ptr<const Listing>> Listings::listing(int image, const ListOp
   out->image_ = image;
   out->layer_ = layer;
   out->merged_ = opt.merged;
+  out->warnings_ = view_warnings(L_.archive, image, layer);
   if (nl > 0) {
     out->cache_ = changes(image);
     const ImageTreeCache& cache = *out->cache_;

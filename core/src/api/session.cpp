@@ -9,6 +9,7 @@
 #include "api/image_refs.h"
 #include "api/path_history.h"
 #include "api/session_impl.h"
+#include "api/view_warnings.h"
 
 namespace layerscope {
 
@@ -40,8 +41,20 @@ Result<int> Session::resolve_image(std::string_view ref, std::string_view platfo
 }
 
 Result<std::vector<ImageSummary>> Session::images(const ImagesQuery& query) const {
+  if (archive().images.empty()) return no_image_error(archive());
   if (query.all) return list_images(*impl_->L, impl_->legacy(), query);
   return list_images(*impl_->L, {}, query);
+}
+
+std::vector<Warning> Session::warnings_for(int image, int layer) const {
+  return view_warnings(archive(), image, layer);
+}
+
+std::vector<Warning> Session::images_warnings(const std::vector<ImageSummary>& rows) const {
+  std::vector<int> listed;
+  for (auto& r : rows)
+    if (r.index >= 0) listed.push_back(r.index);
+  return layerscope::images_warnings(archive(), listed);
 }
 
 const LayerIndex* Session::layer_index(int image, int layer) const {

@@ -34,7 +34,9 @@ void clear_verify_warnings(Archive& a) {
 }
 
 void check_layer_digests(Archive& a) {
-  for (auto& img : a.images) {
+  for (size_t ii = 0; ii < a.images.size(); ++ii) {
+    const Image& img = a.images[ii];
+    const int im = static_cast<int>(ii);
     std::string iw = img.tags.empty() ? img.source : img.tags.front();
     for (auto& l : img.layers) {
       if (l.blob < 0) continue;
@@ -44,11 +46,11 @@ void check_layer_digests(Archive& a) {
         a.warnings.push_back(Warning{"diff-id-mismatch",
                                      "uncompressed layer hashes to " + b.computed_diff_id +
                                          " but the config's diff_id is " + l.diff_id,
-                                     w});
+                                     w, l.blob, im});
       if (!b.computed_digest.empty() && !l.digest.empty() && b.computed_digest != l.digest)
         a.warnings.push_back(Warning{"digest-mismatch",
                                      "stored layer hashes to " + b.computed_digest + " but it is referenced as " + l.digest,
-                                     w});
+                                     w, l.blob, im});
     }
   }
 }

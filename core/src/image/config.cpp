@@ -7,14 +7,15 @@ namespace layerscope {
 void apply_config(LoadContext& ctx, Image& img, const std::string& config_text, const std::string& where) {
   img.config_json = config_text;
   img.config_digest = Sha256::digest_of(config_text);
+  const int idx = static_cast<int>(&img - ctx.L.archive.images.data());
   auto pj = parse_json(config_text, where, ctx.lim.max_json_depth);
   if (!pj.ok()) {
-    ctx.warn("invalid-config", pj.error().message, pj.error().where);
+    ctx.warn_image(idx, "invalid-config", pj.error().message, pj.error().where);
     return;
   }
   const Json& c = pj.value();
   if (!c.is_object()) {
-    ctx.warn("invalid-config", "image config is not a JSON object", where);
+    ctx.warn_image(idx, "invalid-config", "image config is not a JSON object", where);
     return;
   }
   if (img.platform.os.empty()) img.platform.os = jstr(c, "os");
@@ -37,7 +38,7 @@ void apply_config(LoadContext& ctx, Image& img, const std::string& config_text, 
   std::vector<std::string> diff_ids;
   if (const Json* r = jget(c, "rootfs")) diff_ids = jstrings(*r, "diff_ids");
   // diff_ids are matched to layers after the layers are known.
-  ctx.img_diff_ids[&img - ctx.L.archive.images.data()] = std::move(diff_ids);
+  ctx.img_diff_ids[idx] = std::move(diff_ids);
 }
 
 void finish_image(LoadContext& ctx, int idx) {
@@ -46,7 +47,7 @@ void finish_image(LoadContext& ctx, int idx) {
   std::string where = img.tags.empty() ? img.source : img.tags.front();
   for (size_t i = 0; i < img.layers.size() && i < d.size(); ++i) img.layers[i].diff_id = d[i];
   if (!img.config_json.empty() && d.size() != img.layers.size()) {
-    ctx.warn("diff-ids-count-mismatch",
+    ctx.warn_image(idx, "diff-ids-count-mismatch",
              "config lists " + std::to_string(d.size()) + " diff_ids but the manifest has " +
                  std::to_string(img.layers.size()) + " layers",
              where);
@@ -59,7 +60,7 @@ void finish_image(LoadContext& ctx, int idx) {
     ++li;
   }
   if (!img.history.empty() && non_empty != static_cast<int>(img.layers.size())) {
-    ctx.warn("history-layer-mismatch",
+    ctx.warn_image(idx, "history-layer-mismatch",
              "history has " + std::to_string(non_empty) + " steps that made a layer, but the image has " +
                  std::to_string(img.layers.size()) + " layers",
              where);

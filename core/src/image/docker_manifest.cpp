@@ -30,11 +30,11 @@ Status read_docker_manifest(LoadContext& ctx, std::vector<int>* made) {
     int idx = static_cast<int>(L.archive.images.size());
     L.archive.images.push_back(std::move(img));
     if (cfg.empty()) {
-      ctx.warn("missing-config", "manifest entry names no Config", where);
+      ctx.warn_image(idx, "missing-config", "manifest entry names no Config", where);
     } else {
       auto text = L.read_member(cfg, ctx.lim.max_json_bytes);
       if (!text.ok()) {
-        ctx.warn("missing-config", "config " + escape_text(cfg, kQuoteBytes) + ": " + text.error().message, where);
+        ctx.warn_image(idx, "missing-config", "config " + escape_text(cfg, kQuoteBytes) + ": " + text.error().message, where);
         L.archive.images[idx].config_digest = digest_from_name(cfg);
       } else {
         apply_config(ctx, L.archive.images[idx], text.value(), cfg);

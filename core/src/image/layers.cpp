@@ -42,6 +42,17 @@ void record_blob_result(Blob& b, const LayerStream& ls) {
   if (!ls.diff_id().empty()) b.computed_diff_id = ls.diff_id();
 }
 
+void report_entry_issues(LoadContext& ctx, int blob) {
+  LayerIndex& idx = ctx.L.indexes[blob];
+  const std::string& member = ctx.L.archive.blobs[blob].member;
+  for (EntryIssue& i : idx.issues)
+    ctx.warn(Warning{i.code, std::move(i.message), member + ": " + i.entry, blob});
+  for (auto& [code, n] : idx.issue_overflow) ctx.count_unmade(code, n);
+  // The model keeps them as warnings; the index need not hold them twice.
+  idx.issues = {};
+  idx.issue_overflow = {};
+}
+
 Status index_layers(LoadContext& ctx, const Limits& lim) {
   Loaded& L = ctx.L;
   const OpenOptions& options = L.options;
@@ -53,7 +64,8 @@ Status index_layers(LoadContext& ctx, const Limits& lim) {
       auto it = ctx.pre_blob.find(b.member);
       if (it == ctx.pre_blob.end()) {
         b.error = "member is not a tar stream";
-        ctx.warn("layer-unreadable", "layer member does not look like a tar archive (or compressed tar)", b.member);
+        ctx.warn(Warning{"layer-unreadable", "layer member does not look like a tar archive (or compressed tar)",
+                         b.member, static_cast<int>(bi)});
         continue;
       }
       Blob pre = std::move(it->second);
@@ -101,7 +113,8 @@ Status index_layers(LoadContext& ctx, const Limits& lim) {
                          total, b.member))
         return make_error(Code::kCancelled, "cancelled while indexing layers", b.member);
     }
-    if (!b.error.empty()) ctx.warn("layer-unreadable", b.error, b.member);
+    if (!b.error.empty()) ctx.warn(Warning{"layer-unreadable", b.error, b.member, static_cast<int>(bi)});
+    report_entry_issues(ctx, static_cast<int>(bi));
     b.counts = L.indexes[bi].counts;
   }
   return Status::Ok();
@@ -136,10 +149,10 @@ void cross_check_layers(LoadContext& ctx) {
       if (!b.present || !b.indexed) continue;
       Compression said = compression_from_media_type(l.media_type);
       if (said != Compression::kUnknown && said != b.compression)
-        ctx.warn("media-type-mismatch",
-               "media type " + l.media_type + " says " + compression_name(said) + " but the bytes are " +
-                   compression_name(b.compression),
-               b.member);
+        ctx.warn(Warning{"media-type-mismatch",
+                         "media type " + l.media_type + " says " + compression_name(said) + " but the bytes are " +
+                             compression_name(b.compression),
+                         b.member, l.blob});
       if (b.stored_digest.empty()) {
         if (!l.digest.empty()) b.stored_digest = l.digest;
         else if (b.compression == Compression::kNone && !l.diff_id.empty()) b.stored_digest = l.diff_id;
@@ -147,10 +160,10 @@ void cross_check_layers(LoadContext& ctx) {
       if (l.digest.empty()) l.digest = b.stored_digest;
       if (l.size < 0) l.size = static_cast<int64_t>(b.stored_size);
       if (l.size >= 0 && static_cast<uint64_t>(l.size) != b.stored_size)
-        ctx.warn("size-mismatch",
-               "descriptor says " + std::to_string(l.size) + " bytes, the stored blob has " +
-                   std::to_string(b.stored_size),
-               b.member);
+        ctx.warn(Warning{"size-mismatch",
+                         "descriptor says " + std::to_string(l.size) + " bytes, the stored blob has " +
+                             std::to_string(b.stored_size),
+                         b.member, l.blob});
     }
   }
 }

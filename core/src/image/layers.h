@@ -25,6 +25,10 @@ void record_blob_result(Blob& b, const LayerStream& ls);
 // the archive-wide entry limit end the open.
 Status index_layers(LoadContext& ctx, const Limits& lim);
 
+// A layer's entry issues (tree/layer_index) become warnings about its blob,
+// placed "<member>: <entry>".
+void report_entry_issues(LoadContext& ctx, int blob);
+
 // Each distinct layer stack is merged on its own: bound their total entries.
 Status check_stacked_entries(const Loaded& L, const Limits& lim);
 

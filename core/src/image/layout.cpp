@@ -53,6 +53,11 @@ Error no_image_error(const Loaded& L) {
 }
 
 void guess_producer(Archive& a) {
+  if (a.images.empty()) {
+    // Nothing to tell one tool's images from another's: no guess.
+    a.producer = "unknown (the archive holds no image)";
+    return;
+  }
   bool buildah = false, umoci = false;
   for (auto& img : a.images) {
     if (img.config_json.find("\"io.buildah.version\"") != std::string::npos) buildah = true;

@@ -5,8 +5,12 @@
 namespace layerscope {
 
 void LoadContext::warn(std::string code, std::string msg, std::string where) {
-  if (++warn_counts_[code] > lim.max_warnings_per_code) return;
-  L.archive.warnings.push_back(Warning{std::move(code), std::move(msg), std::move(where)});
+  warn(Warning{std::move(code), std::move(msg), std::move(where)});
+}
+
+void LoadContext::warn(Warning w) {
+  if (++warn_counts_[w.code] > lim.max_warnings_per_code) return;
+  L.archive.warnings.push_back(std::move(w));
 }
 
 void LoadContext::summarize_warnings() {
@@ -40,6 +44,7 @@ int LoadContext::blob_for(const std::string& ref, const std::string& digest, con
   if (it != blob_by_member.end()) return it->second;
   Blob b;
   b.referenced_as = ref;
+  std::string why;
   if (m && m->type == EntryType::kFile) {
     b.member = resolved;
     b.present = true;
@@ -47,16 +52,18 @@ int LoadContext::blob_for(const std::string& ref, const std::string& digest, con
     if (via_link) ++symlinked_layers;
   } else {
     b.present = false;
-    std::string why;
     std::string nref;
     normalize_path(ref, &nref);
     if (m) why = std::string(": member ") + escape_text(ref, kQuoteBytes) + " is a " + entry_type_name(m->type) + ", not a file";
     else if (!ref.empty() && L.by_path.count(nref)) why = ": member " + escape_text(ref, kQuoteBytes) + ": " + unresolved_member(L, ref).message;
     else if (!ref.empty()) why = " (expected member " + escape_text(ref, kQuoteBytes) + ")";
-    warn("missing-blob",
-         "layer " + escape_text(digest.empty() ? ref : digest, kQuoteBytes) + " is referenced but not stored in the archive" + why, where);
   }
   int id = static_cast<int>(L.archive.blobs.size());
+  if (!b.present)
+    warn(Warning{"missing-blob",
+                 "layer " + escape_text(digest.empty() ? ref : digest, kQuoteBytes) +
+                     " is referenced but not stored in the archive" + why,
+                 where, id});
   L.archive.blobs.push_back(std::move(b));
   L.indexes.emplace_back();
   blob_by_member[key] = id;

@@ -33,6 +33,15 @@ struct LoadContext {
   // counted and summarised by summarize_warnings() (a million junk members must
   // not make a million warnings).
   void warn(std::string code, std::string msg, std::string where = {});
+  // The same for a warning that concerns a blob or an image (Warning::blob/image).
+  void warn(Warning w);
+  // A warning about image `image` (Warning::image).
+  void warn_image(int image, std::string code, std::string msg, std::string where) {
+    warn(Warning{std::move(code), std::move(msg), std::move(where), -1, image});
+  }
+  // Counts n more warnings of `code` that were never made (a layer's entry
+  // issues beyond its own bound), for summarize_warnings().
+  void count_unmade(const std::string& code, uint64_t n) { warn_counts_[code] += n; }
   void summarize_warnings();
 
   // A descriptor's "size": a byte count, or -1 when absent; anything else

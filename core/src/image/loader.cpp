@@ -32,7 +32,8 @@ Status read_images(LoadContext& ctx) {
     }
     case ImageSource::kDockerManifest:
       LS_RETURN_IF_ERROR(read_docker_manifest(ctx, &made));
-      L.archive.layout = classify_docker_family(L);
+      // Which tool's manifest.json it is shows only in the images it lists.
+      L.archive.layout = L.archive.images.empty() ? Layout::kUnknown : classify_docker_family(L);
       break;
     case ImageSource::kNone:
       return no_image_error(L);

@@ -62,19 +62,19 @@ struct IndexWalk {
     ctx.image_by_manifest[digest] = idx;
     const Json* cfg = jget(m, "config");
     if (!cfg || !cfg->is_object()) {
-      ctx.warn("missing-config", "manifest has no config descriptor", bp);
+      ctx.warn_image(idx, "missing-config", "manifest has no config descriptor", bp);
     } else {
       std::string cd = jstr(*cfg, "digest");
       std::string cp = blob_path(cd);
       auto ct = cp.empty() ? Result<std::string>(make_error(Code::kCorrupt, "malformed digest"))
                            : L.read_member(cp, lim.max_json_bytes);
       if (!ct.ok()) {
-        ctx.warn("missing-config", "config " + escape_text(cd, kQuoteBytes) + ": " + ct.error().message, bp);
+        ctx.warn_image(idx, "missing-config", "config " + escape_text(cd, kQuoteBytes) + ": " + ct.error().message, bp);
         L.archive.images[idx].config_digest = cd;
       } else {
         apply_config(ctx, L.archive.images[idx], ct.value(), cp);
         if (L.archive.images[idx].config_digest != cd)
-          ctx.warn("config-digest-mismatch",
+          ctx.warn_image(idx, "config-digest-mismatch",
                    "config blob hashes to " + L.archive.images[idx].config_digest + ", manifest says " + cd, cp);
       }
     }

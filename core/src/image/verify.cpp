@@ -25,7 +25,8 @@ Status verify_streamed(Loaded& L, const ProgressFn& progress) {
     if (!normalize_path(h.path, &norm)) continue;
     auto it = want.find(norm);
     if (it == want.end()) continue;
-    Blob& b = L.archive.blobs[it->second];
+    const size_t bi = it->second;
+    Blob& b = L.archive.blobs[bi];
     want.erase(it);
     TarReader* o = outer.get();
     std::string name = norm;
@@ -36,7 +37,7 @@ Status verify_streamed(Loaded& L, const ProgressFn& progress) {
     Status st = ls.ok() ? drain_and_hash(*ls.value()) : Status(ls.error());
     if (!st.ok()) {
       if (st.error().code == Code::kCancelled) return st.take_error();
-      L.archive.warnings.push_back(Warning{"verify-failed", st.error().to_string(), b.member});
+      L.archive.warnings.push_back(Warning{"verify-failed", st.error().to_string(), b.member, static_cast<int>(bi)});
       continue;
     }
     b.computed_digest = ls.value()->stored_digest();
@@ -71,7 +72,7 @@ Status verify_blobs(Loaded& L, const ProgressFn& progress) {
       Status st = drain_and_hash(*r.value());
       if (!st.ok()) {
         if (st.error().code == Code::kCancelled) return st.take_error();
-        L.archive.warnings.push_back(Warning{"verify-failed", st.error().to_string(), b.member});
+        L.archive.warnings.push_back(Warning{"verify-failed", st.error().to_string(), b.member, static_cast<int>(bi)});
         continue;
       }
       b.computed_digest = r.value()->stored_digest();

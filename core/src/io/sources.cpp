@@ -2,12 +2,38 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <iterator>
 
 #include "layerscope/byte_source.h"
 
 namespace layerscope {
+
+uint64_t ByteSource::bytes_read() const {
+  std::lock_guard<std::mutex> lock(ranges_mu_);
+  return distinct_;
+}
+
+void ByteSource::count(uint64_t offset, size_t n) {
+  read_calls_.fetch_add(1, std::memory_order_relaxed);
+  bytes_fetched_.fetch_add(n, std::memory_order_relaxed);
+  if (n == 0) return;
+  uint64_t lo = offset, hi = offset + n;
+  std::lock_guard<std::mutex> lock(ranges_mu_);
+  // Merge [lo, hi) with every range it overlaps or touches.
+  auto it = ranges_.upper_bound(lo);
+  if (it != ranges_.begin() && std::prev(it)->second >= lo) --it;
+  while (it != ranges_.end() && it->first <= hi) {
+    lo = std::min(lo, it->first);
+    hi = std::max(hi, it->second);
+    distinct_ -= it->second - it->first;
+    it = ranges_.erase(it);
+  }
+  ranges_.emplace(lo, hi);
+  distinct_ += hi - lo;
+}
 
 Status read_exact(ByteSource& src, uint64_t offset, void* buf, size_t n) {
   auto* p = static_cast<uint8_t*>(buf);
@@ -47,7 +73,7 @@ class FileSource final : public ByteSource {
       if (r == 0) break;
       got += static_cast<size_t>(r);
     }
-    count(got);
+    count(offset, got);
     return got;
   }
 
@@ -67,7 +93,7 @@ class MemorySource final : public ByteSource {
     size_t avail = bytes_.size() - static_cast<size_t>(offset);
     if (n > avail) n = avail;
     std::memcpy(buf, bytes_.data() + offset, n);
-    count(n);
+    count(offset, n);
     return n;
   }
 
@@ -86,7 +112,7 @@ class WindowSource final : public ByteSource {
     if (offset >= len_) return size_t{0};
     if (n > len_ - offset) n = static_cast<size_t>(len_ - offset);
     auto r = base_->read_at(off_ + offset, buf, n);
-    if (r.ok()) count(r.value());
+    if (r.ok()) count(offset, r.value());
     return r;
   }
 

@@ -5,8 +5,10 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <string>
 #include <string_view>
+#include <unordered_set>
 
 #include "layerscope/model.h"
 #include "layerscope/options.h"
@@ -33,15 +35,33 @@ class LayerIndexer {
   // fatal limit (entries, distinct paths).
   LayerIndexer(PathTable& paths, LayerIndex* index, uint64_t* budget, const Limits& limits)
       : paths_(paths), index_(index), budget_(budget), lim_(limits) {}
-  // Adds one entry (or records it as a whiteout/opaque marker).
+  // Adds one entry (or records it as a whiteout/opaque marker). Odd entries
+  // are kept and recorded in index->issues; an entry over a path limit is
+  // skipped (an issue says which). Fails only on an archive-wide limit
+  // (entries, distinct paths), which ends the whole open.
   Status add(const RawEntry& e);
 
  private:
+  void issue(std::string_view code, std::string message, std::string_view entry);
+  bool over_limit(const RawEntry& h, const std::string& norm);
+  void check_path(const RawEntry& h, const PathFacts& facts, const std::string& norm);
+  void check_hardlink(const RawEntry& h, Entry* e);
+
   PathTable& paths_;
   LayerIndex* index_;
   uint64_t* budget_;
   const Limits& lim_;
-  std::string norm_;  // scratch, reused between entries
+  std::string norm_;                     // scratch, reused between entries
+  std::unordered_set<PathId> seen_;      // paths of this layer's entries so far
+  std::map<std::string, uint64_t, std::less<>> issue_counts_;
 };
+
+// Stable codes of the entry issues (documented in tests/hostile/README.md).
+inline constexpr std::string_view kIssuePathEscapes = "entry-path-escapes";
+inline constexpr std::string_view kIssuePathAbsolute = "entry-path-absolute";
+inline constexpr std::string_view kIssueDuplicate = "duplicate-entry";
+inline constexpr std::string_view kIssueHardlinkMissing = "hardlink-target-missing";
+inline constexpr std::string_view kIssueHardlinkEscapes = "hardlink-target-escapes";
+inline constexpr std::string_view kIssueOverLimit = "entry-over-limit";
 
 }  // namespace layerscope

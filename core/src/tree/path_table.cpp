@@ -113,8 +113,10 @@ size_t PathTable::memory_bytes() const {
   return nodes_.capacity() * sizeof(Node) + names_.capacity() + slots_.capacity() * sizeof(PathId);
 }
 
-bool normalize_path(std::string_view in, std::string* out) {
+bool normalize_path(std::string_view in, std::string* out, PathFacts* facts) {
   out->clear();
+  if (facts) *facts = PathFacts{};
+  if (facts && !in.empty() && in[0] == '/') facts->absolute = true;
   size_t pos = 0;
   while (pos <= in.size()) {
     size_t slash = in.find('/', pos);
@@ -122,6 +124,15 @@ bool normalize_path(std::string_view in, std::string* out) {
     std::string_view comp = in.substr(pos, slash - pos);
     pos = slash + 1;
     if (comp.empty() || comp == ".") continue;
+    if (comp == "..") {
+      if (out->empty()) {
+        if (facts) facts->escapes = true;
+        continue;
+      }
+      size_t cut = out->rfind('/');
+      out->resize(cut == std::string::npos ? 0 : cut);
+      continue;
+    }
     if (!out->empty()) out->push_back('/');
     out->append(comp);
   }
@@ -131,6 +142,7 @@ bool normalize_path(std::string_view in, std::string* out) {
 size_t LayerIndex::memory_bytes() const {
   size_t s = entries.capacity() * sizeof(Entry) + (whiteouts.capacity() + opaque_dirs.capacity()) * sizeof(PathId);
   for (auto& t : strings) s += sizeof(std::string) + t.capacity();
+  for (auto& i : issues) s += sizeof(EntryIssue) + i.message.capacity() + i.entry.capacity();
   return s;
 }
 
