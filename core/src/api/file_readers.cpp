@@ -102,6 +102,9 @@ class StreamFileReader final : public FileReader {
   std::string where_;
 };
 
+Result<std::unique_ptr<FileReader>> open_entry(const Loaded& L, const Image& img, int layer, const Entry& entry,
+                                               std::string where);
+
 }  // namespace
 
 Result<std::unique_ptr<FileReader>> open_file_reader(const Loaded& L, Listings& listings, int image, int layer,
@@ -153,7 +156,32 @@ Result<std::unique_ptr<FileReader>> open_file_reader(const Loaded& L, Listings& 
                           "; read its target instead",
                       where);
   if (en->type != EntryType::kFile) return make_error(Code::kInvalidArgument, "is not a regular file", where);
-  const Blob& b = a.blobs[img.layers[hit->layer].blob];
+  return open_entry(L, img, hit->layer, *en, std::move(where));
+}
+
+Result<std::unique_ptr<FileReader>> open_entry_reader(const Loaded& L, int image, int layer, uint32_t entry) {
+  const Archive& a = L.archive;
+  std::string where = "image " + std::to_string(image) + " layer " + std::to_string(layer);
+  if (image < 0 || image >= static_cast<int>(a.images.size()) || layer < 0 ||
+      layer >= static_cast<int>(a.images[image].layers.size()))
+    return make_error(Code::kInvalidArgument, "no such image layer", where);
+  int blob = a.images[image].layers[layer].blob;
+  if (blob < 0 || !a.blobs[blob].present || !a.blobs[blob].indexed || entry >= L.indexes[blob].entries.size())
+    return make_error(Code::kNotFound, "no such entry in this layer", where);
+  const Entry& en = L.indexes[blob].entries[entry];
+  where += ": " + L.paths.path(en.path);
+  if (en.type != EntryType::kFile) return make_error(Code::kInvalidArgument, "is not a regular file", where);
+  return open_entry(L, a.images[image], layer, en, std::move(where));
+}
+
+namespace {
+
+// A reader of one regular-file entry of image layer `layer`.
+Result<std::unique_ptr<FileReader>> open_entry(const Loaded& L, const Image& img, int layer, const Entry& entry,
+                                               std::string where) {
+  const Archive& a = L.archive;
+  const Entry* en = &entry;
+  const Blob& b = a.blobs[img.layers[layer].blob];
   uint64_t size = static_cast<uint64_t>(en->size);
   // Positional reads only for plain entries: a sparse entry's stored bytes are
   // a map and segments, which libarchive expands when it reads the entry.
@@ -190,6 +218,8 @@ Result<std::unique_ptr<FileReader>> open_file_reader(const Loaded& L, Listings& 
   LS_ASSIGN_OR_RETURN(auto r, StreamFileReader::make(opener, en->data_offset, size, where));
   return std::unique_ptr<FileReader>(std::move(r));
 }
+
+}  // namespace
 
 Status drain_reader(FileReader& reader, const ChunkSink& sink, const ProgressFn& progress, std::string_view where) {
   FileReader* r = &reader;

@@ -17,6 +17,10 @@ namespace layerscope {
 Result<std::unique_ptr<FileReader>> open_file_reader(const Loaded& loaded, Listings& listings, int image, int layer,
                                                      std::string_view path);
 
+// The reader of regular-file entry `entry` of image layer `layer` (the index of
+// that layer's LayerIndex): no path lookup, no hardlink following.
+Result<std::unique_ptr<FileReader>> open_entry_reader(const Loaded& loaded, int image, int layer, uint32_t entry);
+
 // Drains `reader` into `sink` (false from the sink stops early, not an error),
 // reporting "read" progress; `where` names the file in a cancellation.
 Status drain_reader(FileReader& reader, const ChunkSink& sink, const ProgressFn& progress, std::string_view where);
