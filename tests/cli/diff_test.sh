@@ -36,8 +36,11 @@ for f in "$FIX"/*.tar; do
   for d in $(digests "$FIX/$name.truth.json"); do
     n=$(layers "$FIX/$name.truth.json" "$d")
     check_diff "$name ${d:7:8} empty..top" "$f" "$d" -1 -1
-    for ((k = 0; k + 1 < n; k++)); do check_diff "$name ${d:7:8} $k..$((k + 1))" "$f" "$d" "$k" "$((k + 1))"; done
-    [ "$n" -gt 1 ] && check_diff "$name ${d:7:8} 0..top below /srv/app" "$f" "$d" 0 -1 /srv/app
+    # Every layer step where the layouts differ (legacy, OCI gzip, umoci's whiteouts); the rest cost time only.
+    case "$name" in docker20-save-features|buildah-oci-archive-gzip-features|umoci-*)
+      for ((k = 0; k + 1 < n; k++)); do check_diff "$name ${d:7:8} $k..$((k + 1))" "$f" "$d" "$k" "$((k + 1))"; done ;;
+    esac
+    [ "$n" -gt 1 ] && check_diff "$name ${d:7:8} 0..top below /etc" "$f" "$d" 0 -1 /etc
   done
 done
 
@@ -109,7 +112,8 @@ l0 = layer([
     ("app/gone", "dir", b"", E), ("app/gone/a", "file", b"a", E), ("app/gone/sub", "dir", b"", E),
     ("app/gone/sub/b", "file", b"b", E), ("app/link", "sym", "same-size.txt", E),
     ("app/t1", "file", b"target one", E), ("app/h1", "hard", "app/t1", E),
-    ("app/grow.txt", "file", b"short", E)])
+    ("app/grow.txt", "file", b"short", E),
+    ("app/bin", "file", b"\x7fELF\0\0abcdefghijklmnopqrstuvwxyz0123456789", E)])
 l1 = layer([
     ("app/same-size.txt", "file", b"hello WORLD", E),
     ("app/mode.txt", "file", b"mode", {"mode": 0o600}),
@@ -123,7 +127,8 @@ l1 = layer([
     ("app/link", "sym", "mode.txt", E),
     ("app/t2", "file", b"target two", E), ("app/h2", "hard", "app/t2", E),
     ("app/h1", "file", b"target one", E),
-    ("app/grow.txt", "file", b"much longer now", E)])
+    ("app/grow.txt", "file", b"much longer now", E),
+    ("app/bin", "file", b"\x7fELF\0\0abcdefghijklmnopqrstuvwxyz#123456789", E)])
 layers = [l0, l1]
 ids = ["sha256:" + hashlib.sha256(l).hexdigest() for l in layers]
 cfg = json.dumps({"architecture": "amd64", "os": "linux", "config": {"Env": ["PATH=/bin"]},
@@ -138,7 +143,6 @@ members.append(("manifest.json", json.dumps([{"Config": cid + ".json", "RepoTags
 with tarfile.open(sys.argv[1], "w") as t:
     for name, data in members:
         ti = tarfile.TarInfo(name); ti.size = len(data); t.addfile(ti, io.BytesIO(data))
-print("sha256:" + cid)
 PYEOF
 GEN="$TMP/gen.tar"
 GD=$("$BIN" inspect "$GEN" --json | $PY -c 'import json,sys; print(json.load(sys.stdin)["images"][0]["config_digest"])')
@@ -151,7 +155,7 @@ import json, sys
 rows = {r["path"]: r for r in json.load(open(sys.argv[1]))["changes"]}
 want = {"app/same-size.txt": ["content"], "app/mode.txt": ["mode"], "app/owner.txt": ["owner"],
         "app/f2d": ["size", "type"], "app/d2s": ["type"], "app/link": ["link"],
-        "app/grow.txt": ["content", "size"]}
+        "app/grow.txt": ["content", "size"], "app/bin": ["content"]}
 errs = []
 for p, w in want.items():
     if p not in rows or rows[p]["change"] != "modified" or sorted(rows[p]["what"]) != w:
@@ -170,6 +174,34 @@ print("; ".join(errs) or "each built case reported as built")
 sys.exit(1 if errs else 0)
 PYEOF
 ); then ok "generated cases: $msg"; else bad "generated cases: $msg"; fi
+
+# ---- the documents against docs/schema/diff.schema.json (when python3-jsonschema is there)
+"$BIN" diff "$GEN" --from 0 /app/bin --content --json >"$TMP/c1.json"
+"$BIN" diff "$GEN" --from 0 /app/same-size.txt --content --json >"$TMP/c2.json"
+if $PY -c 'import jsonschema' 2>/dev/null; then
+  if msg=$($PY - "$(dirname "$0")/../../docs/schema/diff.schema.json" "$TMP/g.json" "$TMP/a.json" "$TMP/c1.json" "$TMP/c2.json" <<'PYEOF'
+import json, sys, jsonschema
+schema = json.load(open(sys.argv[1]))
+for f in sys.argv[2:]:
+    jsonschema.validate(json.load(open(f)), schema)
+print("%d documents valid" % (len(sys.argv) - 2))
+PYEOF
+  ); then ok "schema: $msg"; else bad "schema: $msg"; fi
+fi
+if msg=$($PY - "$TMP/c1.json" "$TMP/c2.json" <<'PYEOF'
+import json, sys
+b, t = json.load(open(sys.argv[1])), json.load(open(sys.argv[2]))
+errs = []
+# app/bin: 42 bytes built with byte 32 changed from "0" to "#"
+if not b["binary"] or b["first_difference"] != 32: errs.append("binary %r" % b)
+w = 32 - b["window_offset"]
+if bytes.fromhex(b["window_after"])[w:w + 1] != b"#" or bytes.fromhex(b["window_before"])[w:w + 1] != b"0":
+    errs.append("windows %r" % b)
+if t["binary"] or "-hello world" not in t["unified"] or "+hello WORLD" not in t["unified"]: errs.append("text %r" % t)
+print("; ".join(errs) or "binary window and text lines as built")
+sys.exit(1 if errs else 0)
+PYEOF
+); then ok "content: $msg"; else bad "content: $msg"; fi
 
 # ---- text output and exit codes
 expect_exit 0 "diff with differences exits 0" -- "$BIN" diff "$GEN" --from 0

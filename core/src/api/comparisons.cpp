@@ -39,15 +39,11 @@ TreeSide side_of(const ComparePoint& p) {
   return s;
 }
 
-// SHA-256 of a regular-file entry of either point, for compare_contents.
+// SHA-256s of regular-file entries of either point, for compare_contents.
 DigestFn digest_reader(const ComparePoint& a, const ComparePoint& b) {
-  return [a, b](int side, int layer, uint32_t entry, const ProgressFn& progress) -> Result<std::string> {
+  return [a, b](int side, int layer, const std::vector<uint32_t>& entries, const ProgressFn& progress) {
     const ComparePoint& p = side == 0 ? a : b;
-    LS_ASSIGN_OR_RETURN(auto r, open_entry_reader(*p.loaded, p.image, layer, entry));
-    Sha256 h;
-    LS_RETURN_IF_ERROR(drain_reader(
-        *r, [&h](const uint8_t* d, size_t n) { h.update(d, n); return true; }, progress, "compare"));
-    return h.finish_digest();
+    return digest_entries(*p.loaded, p.image, layer, entries, progress);
   };
 }
 

@@ -168,17 +168,26 @@ TreeDiff diff_trees(const TreeSide& a, const TreeSide& b, std::string_view prefi
 Status compare_contents(const TreeSide& a, const TreeSide& b, TreeDiff* diff, const DigestFn& digest,
                         const ProgressFn& progress) {
   FactsReader fa(a), fb(b);
+  // The entries to hash, per (side, layer), each once.
+  std::map<std::pair<int, int>, std::vector<uint32_t>> wanted;
   uint64_t total = 0, done = 0;
-  for (const DiffRow& r : diff->rows)
-    if (r.pending) total += 2 * static_cast<uint64_t>(fa.facts(r.before).size);
+  for (const DiffRow& r : diff->rows) {
+    if (!r.pending) continue;
+    EntryFacts x = fa.facts(r.before), y = fb.facts(r.after);
+    wanted[{0, x.layer}].push_back(x.entry);
+    wanted[{1, y.layer}].push_back(y.entry);
+  }
+  for (auto& [key, entries] : wanted) {
+    std::sort(entries.begin(), entries.end());
+    entries.erase(std::unique(entries.begin(), entries.end()), entries.end());
+    const TreeSide& s = key.first == 0 ? a : b;
+    for (uint32_t e : entries) total += static_cast<uint64_t>(s.layers[key.second]->entries[e].size);
+  }
   std::map<std::tuple<int, int, uint32_t>, std::string> known;  // (side, layer, entry) -> digest
-  auto digest_of = [&](int side, const EntryFacts& f) -> Result<std::string> {
-    auto key = std::make_tuple(side, f.layer, f.entry);
-    if (auto it = known.find(key); it != known.end()) return it->second;
+  for (auto& [key, entries] : wanted) {
     ProgressFn sub;
     if (progress) {
-      uint64_t base = done;
-      sub = [&progress, base, total](const Progress& p) {
+      sub = [&progress, base = done, total](const Progress& p) {
         Progress q = p;
         q.phase = "compare";
         q.done = base + p.done;
@@ -186,16 +195,19 @@ Status compare_contents(const TreeSide& a, const TreeSide& b, TreeDiff* diff, co
         return progress(q);
       };
     }
-    LS_ASSIGN_OR_RETURN(std::string d, digest(side, f.layer, f.entry, sub));
-    done += static_cast<uint64_t>(f.size);
-    return known[key] = std::move(d);
-  };
+    LS_ASSIGN_OR_RETURN(std::vector<std::string> digests, digest(key.first, key.second, entries, sub));
+    if (digests.size() != entries.size()) return make_error(Code::kInternal, "digest count mismatch");
+    const TreeSide& s = key.first == 0 ? a : b;
+    for (size_t i = 0; i < entries.size(); ++i) {
+      known[{key.first, key.second, entries[i]}] = std::move(digests[i]);
+      done += static_cast<uint64_t>(s.layers[key.second]->entries[entries[i]].size);
+    }
+  }
   for (DiffRow& r : diff->rows) {
     if (!r.pending) continue;
-    LS_ASSIGN_OR_RETURN(std::string da, digest_of(0, fa.facts(r.before)));
-    LS_ASSIGN_OR_RETURN(std::string db, digest_of(1, fb.facts(r.after)));
+    EntryFacts x = fa.facts(r.before), y = fb.facts(r.after);
     r.pending = false;
-    if (da != db) r.what |= kWhatContent;
+    if (known[{0, x.layer, x.entry}] != known[{1, y.layer, y.entry}]) r.what |= kWhatContent;
   }
   std::erase_if(diff->rows, [](const DiffRow& r) { return r.change == Change::kModified && r.what == 0; });
   return Status::Ok();

@@ -91,10 +91,13 @@ class FactsReader {
 // `prefix` (a normalised path, "" = everything) and what is below it.
 TreeDiff diff_trees(const TreeSide& a, const TreeSide& b, std::string_view prefix);
 
-// The SHA-256 ("sha256:<hex>") of the regular-file entry `entry` of `layer` of
-// side `side` (0 or 1), reporting its own progress (done/total of that file).
-using DigestFn =
-    std::function<Result<std::string>(int side, int layer, uint32_t entry, const ProgressFn& progress)>;
+// The SHA-256s ("sha256:<hex>") of regular-file entries `entries` of layer
+// `layer` of side `side` (0 or 1), in that order, reporting progress over
+// their bytes (done/total of this call). One call per (side, layer), so a
+// compressed layer can be read in one pass.
+using DigestFn = std::function<Result<std::vector<std::string>>(int side, int layer,
+                                                                const std::vector<uint32_t>& entries,
+                                                                const ProgressFn& progress)>;
 
 // Settles the pending rows: reads both copies through `digest`; equal digests
 // drop the row (unless something else changed), different ones mark content.
