@@ -31,6 +31,7 @@ struct Args {
   std::vector<std::string> archives;  // the command's leading ARCHIVE operands
   std::vector<std::string> pos;       // the operands after them
   std::map<std::string, std::vector<std::string>> opts;  // by OptionSpec::name(); a flag has ""
+  std::map<std::string, size_t> operands_before;  // by OptionSpec::name(): operands (ARCHIVE included) before its last use
   bool has(const std::string& name) const { return opts.count(name) > 0; }
   // The last value given ("" when absent).
   std::string value(const std::string& name) const;
@@ -61,5 +62,6 @@ const Command& history_command();
 const Command& ls_command();
 const Command& cat_command();
 const Command& log_command();
+const Command& diff_command();
 
 }  // namespace lscli

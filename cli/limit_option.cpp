@@ -14,7 +14,7 @@ const char* const kLimitsHelp =
     "  K/M/G (1024-based). NAME: entries (5M), members (1M), paths (10M), path-bytes (4096),\n"
     "  path-table-bytes (1G), json-bytes (64M), json-depth (256), expansion-ratio (2000),\n"
     "  expansion-floor (1G), index-descriptors (100000), nested-indexes (1024), link-hops (16),\n"
-    "  warnings-per-code (1000), stacked-entries (50M).\n";
+    "  warnings-per-code (1000), stacked-entries (50M), content-diff-bytes (16M), diff-lines (1M).\n";
 
 Status apply_limit(const std::string& spec, Limits* l) {
   auto bad = [](const std::string& m) { return Status(make_error(Code::kInvalidArgument, m)); };
@@ -54,6 +54,8 @@ Status apply_limit(const std::string& spec, Limits* l) {
   else if (name == "link-hops") l->max_member_link_hops = static_cast<uint32_t>(std::min<unsigned long long>(v, 1024));
   else if (name == "warnings-per-code") l->max_warnings_per_code = v;
   else if (name == "stacked-entries") l->max_stacked_entries = v;
+  else if (name == "content-diff-bytes") l->max_content_diff_bytes = v;
+  else if (name == "diff-lines") l->max_diff_lines = v;
   else return bad("--limit: unknown NAME '" + name + "' (see --help)");
   return Status::Ok();
 }

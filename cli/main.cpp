@@ -39,7 +39,8 @@ constexpr const char* kExitHelp = "Exit status: 0 ok, 1 failure reported on stde
 
 const std::vector<const Command*>& commands() {
   static const std::vector<const Command*> table{&inspect_command(), &images_command(), &history_command(),
-                                                 &ls_command(),      &cat_command(),    &log_command()};
+                                                 &ls_command(),      &cat_command(),    &log_command(),
+                                                 &diff_command()};
   return table;
 }
 
@@ -195,6 +196,7 @@ int run_main(int argc, char** argv) {
       return usage_error(flag + " takes no value", cmd->name);
     }
     a.opts[o->name()].push_back(value);
+    a.operands_before[o->name()] = operands.size();
   }
   for (auto& spec : a.values("--limit")) {
     Status st = apply_limit(spec, &ctx.limits);

@@ -12,7 +12,7 @@
 # Prefix: ${LAYERSCOPE_CACHE:-$HOME/.cache/layerscope}/wasm-deps-<key>/
 #   include/  zlib.h zconf.h bzlib.h zstd.h zstd_errors.h zdict.h lzma.h lzma/ archive.h
 #             archive_entry.h nlohmann/ (json.hpp, json_fwd.hpp and the rest of
-#             Debian's multi-file nlohmann-json 3.11.2 headers)
+#             Debian's multi-file nlohmann-json 3.11.2 headers), dtl/ (libdtl-dev)
 #   lib/      libz.a libbz2.a libzstd.a liblzma.a libarchive.a
 #   BUILDINFO (versions, flags), .stamp (written last: the prefix is complete)
 # <key> hashes this script, cmake/libarchive-emscripten-cache.cmake, scripts/deps.sha256
@@ -94,6 +94,7 @@ done
 for h in json.hpp json_fwd.hpp; do
     [ -f "/usr/include/nlohmann/$h" ] || die "/usr/include/nlohmann/$h missing (apt package nlohmann-json3-dev)"
 done
+[ -f /usr/include/dtl/dtl.hpp ] || die "/usr/include/dtl/dtl.hpp missing (apt package libdtl-dev)"
 
 mkdir -p "$cache/tmp"
 work="$(mktemp -d "$cache/tmp/wasm-deps-$key.XXXXXX")"
@@ -229,6 +230,8 @@ mkdir -p "$out/include/nlohmann" "$out/lib"
 # nlohmann/detail/..., adl_serializer.hpp, ...), not the amalgamated single header:
 # copy the whole directory. Emscripten cannot use -I/usr/include.
 cp -a /usr/include/nlohmann/. "$out/include/nlohmann/"
+# dtl (the diff library of core/src/diff/content_diff.cpp) is header-only too.
+cp -a /usr/include/dtl "$out/include/"
 for l in libz.a libbz2.a libzstd.a liblzma.a libarchive.a; do
     [ -s "$stage/lib/$l" ] || die "$l missing from the staging prefix $stage"
     cp "$stage/lib/$l" "$out/lib/"
@@ -242,6 +245,7 @@ done
         echo "source: $(basename "$(readlink -f "$src/$d")")"
     done
     echo "nlohmann-json: $(dpkg-query -W -f='${Version}' nlohmann-json3-dev 2>/dev/null || echo unknown)"
+    echo "dtl: $(dpkg-query -W -f='${Version}' libdtl-dev 2>/dev/null || echo unknown)"
 } > "$out/BUILDINFO"
 date -u +%Y-%m-%dT%H:%M:%SZ > "$out/.stamp"
 

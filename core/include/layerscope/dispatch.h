@@ -54,6 +54,12 @@
 //               on (one pass; for an archive compressed as a whole); the
 //               handle stays, its cursors continue on the new index at their
 //               position (one whose file cannot be opened again is closed).
+//   diff        {archive, image, from, to=-1, path="", content=false}
+//               | {archive, image, against, against_image, path="", content=false}
+//               -> <diff document> (from -1: the empty filesystem; against:
+//               an archive handle, which may be `archive` itself), at most
+//               kMaxListEntries rows (a limit error at "diff.path": narrow it);
+//               content: the content diff document of the file `path`
 //   stats       {archive?}              -> {bytes_read} (of that archive; of
 //               all open archives without one)
 //   close       {archive}               -> null

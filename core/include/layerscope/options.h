@@ -48,6 +48,11 @@ struct Limits {
   // of their entries (1500 images each adding a tiny layer over one 50,000-entry
   // layer: 75 million entry merges, ~25 s, from a 5 MB archive).
   uint64_t max_stacked_entries = 50'000'000;
+  // Content diffs (diff --content) hold both copies of a file in memory: a
+  // side larger than this is refused with both sizes; a text diff of more
+  // lines than this (per side, after the common head and tail) is refused too.
+  uint64_t max_content_diff_bytes = 16ull << 20;
+  uint64_t max_diff_lines = 1'000'000;
 };
 
 struct OpenOptions {

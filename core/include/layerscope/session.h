@@ -144,6 +144,88 @@ struct ImageSummary {
   std::string error;              // an intermediate whose json could not be read: why
 };
 
+// One path that differs between two points (Session::diff, Session::compare).
+struct DiffEntry {
+  std::string path;                     // byte-exact, relative, no leading "/"
+  Change change = Change::kNone;        // added, modified or deleted
+  std::vector<std::string> what;        // modified: "type", "size", "content", "mode", "owner", "link"
+  EntryType type = EntryType::kOther;   // after (before for a deletion); a hardlink stays one
+  EntryType type_before = EntryType::kOther;
+  int64_t size_before = -1, size_after = -1;  // -1: absent on that side
+  uint32_t mode_before = 0, mode_after = 0, uid_before = 0, uid_after = 0, gid_before = 0, gid_after = 0;
+  std::string link_before, link_after;  // symlink targets
+  int layer_before = -1, layer_after = -1;  // the layer that wrote the path on each side
+};
+
+struct DiffCounts {
+  uint64_t added = 0, modified = 0, deleted = 0;
+  int64_t added_bytes = 0, deleted_bytes = 0;  // regular-file bytes of the added / deleted paths
+};
+
+// Image-level differences of an image comparison (Session::compare).
+struct ImageDifferences {
+  struct ConfigChange {
+    std::string field;          // env, cmd, entrypoint, workdir, user, ports, volumes, labels, platform
+    std::string key;            // env/labels/ports/volumes: the variable, label, port or volume
+    Change change = Change::kNone;
+    std::string before, after;  // the values as compact JSON ("" when absent)
+  };
+  struct HistoryChange {
+    int index = 0;              // in its own image's history
+    Change change = Change::kNone;  // deleted: only before has it; added: only after has it
+    std::string created_by;
+    bool empty_layer = false;
+  };
+  struct SharedLayer {
+    std::string diff_id;
+    int layer_before = -1, layer_after = -1;
+  };
+  std::vector<ConfigChange> config;
+  int history_common = 0;  // leading history steps both images share
+  std::vector<HistoryChange> history;
+  std::vector<SharedLayer> shared_layers;
+};
+
+struct ComparisonData;  // internal: both sides, the rows, the image-level sections
+
+// The paths that differ between two points, in tree order (see api/comparisons).
+// Rows cost a fixed-size record each; strings are built by entry(i) and
+// write_json() one row at a time. Valid while both Sessions live.
+class Comparison {
+ public:
+  uint64_t size() const;
+  DiffEntry entry(uint64_t i) const;
+  // The diff document (docs/json-schema.md, "diff"), handed out in pieces.
+  void write_json(const std::function<void(std::string_view)>& out) const;
+  bool images() const;  // an image comparison (compare), not a layer diff
+  // Image comparison: config, history and shared layers (empty for a layer diff).
+  const ImageDifferences& image_differences() const;
+  DiffCounts counts() const;
+
+ private:
+  friend struct ComparisonAccess;
+  std::shared_ptr<const ComparisonData> data_;
+};
+
+// One file at two points: a unified diff for text, the first differing offset
+// with a window of bytes on each side for binary content.
+struct ContentDiff {
+  std::string path;
+  bool present_before = false, present_after = false;
+  int64_t size_before = 0, size_after = 0;
+  uint32_t mode_before = 0, mode_after = 0;
+  std::string digest_before, digest_after;  // "sha256:<hex>"; "" when absent
+  bool binary = false;     // either side holds a NUL byte
+  bool identical = false;  // same bytes
+  std::string unified;     // text: "--- a/PATH", "+++ b/PATH", "@@ ... @@" hunks (3 lines of context)
+  int64_t first_difference = -1;          // binary: offset of the first differing byte (-1: none)
+  uint64_t window_offset = 0;             // binary: where both windows start
+  std::string window_before, window_after;  // binary: up to 64 bytes from window_offset
+};
+
+// The content diff document (docs/json-schema.md, "diff --content"); windows as hex.
+std::string content_diff_json(const ContentDiff& c);
+
 class Session {
  public:
   static Result<std::unique_ptr<Session>> open(std::shared_ptr<ByteSource> source,
@@ -212,6 +294,24 @@ class Session {
   // (diff_id); records mismatches as warnings. open() calls it when
   // options.verify is set.
   Status verify(const ProgressFn& progress = {});
+
+  // Comparisons (api/comparisons). The merged filesystem of `image` as of layer
+  // `from` (-1: the empty filesystem) against the one as of layer `to` (-1: the
+  // top), below `path` ("" = all): a layer range I..J is from I-1 to J. Regular
+  // files of equal size are compared by the SHA-256 of both copies, read on
+  // demand (progress phase "compare"; false cancels).
+  Result<std::shared_ptr<const Comparison>> diff(int image, int from, int to, std::string_view path = {},
+                                                 const ProgressFn& progress = {}) const;
+  // This image's top against `other_image` of `other` (which may be this Session):
+  // the file changes plus config, history and shared-layer differences.
+  Result<std::shared_ptr<const Comparison>> compare(int image, const Session& other, int other_image,
+                                                    std::string_view path = {},
+                                                    const ProgressFn& progress = {}) const;
+  // The content of `path` at two points, as diff() and compare() name them
+  // (`other` null: this Session; to = -1: the top of the other side).
+  // A side larger than Limits::max_content_diff_bytes is refused (kLimit) with both sizes.
+  Result<ContentDiff> content_diff(int image, int from, const Session* other, int other_image, int to,
+                                   std::string_view path) const;
 
   // JSON documents (UTF-8; non-UTF-8 bytes in names are escaped as \u00XX
   // of the Latin-1 reading plus a "path_bytes" hex field). See docs/json-schema.md.

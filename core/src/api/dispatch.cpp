@@ -313,6 +313,43 @@ struct Dispatcher::Impl {
     return s->session->path_history_json(image, path);
   }
 
+  // diff: the layer diff {from, to}, or the image comparison {against,
+  // against_image}; with content, the one file `path` at both points.
+  Value diff(const Args& a) {
+    LS_ASSIGN_OR_RETURN(ArchiveSlot * s, archive(a));
+    LS_ASSIGN_OR_RETURN(int image, a.small_int("image"));
+    LS_ASSIGN_OR_RETURN(std::string path, a.string("path", ""));
+    LS_ASSIGN_OR_RETURN(bool content, a.boolean("content", false));
+    const Session* other = s->session.get();
+    int other_image = image, from = -1, to = -1;
+    if (a.present("against")) {
+      LS_ASSIGN_OR_RETURN(ArchiveSlot * o, archive(a, "against"));
+      other = o->session.get();
+      LS_ASSIGN_OR_RETURN(other_image, a.small_int("against_image"));
+      const auto& images = s->session->archive().images;
+      if (image >= 0 && image < static_cast<int>(images.size())) from = static_cast<int>(images[image].layers.size()) - 1;
+    } else {
+      LS_ASSIGN_OR_RETURN(from, a.small_int("from"));
+      LS_ASSIGN_OR_RETURN(to, a.small_int("to", -1));
+    }
+    if (content) {
+      if (path.empty()) return a.bad("path", "a content diff needs the path of a file");
+      LS_ASSIGN_OR_RETURN(ContentDiff c, s->session->content_diff(image, from, other, other_image, to, path));
+      return content_diff_json(c);
+    }
+    auto r = a.present("against") ? s->session->compare(image, *other, other_image, path)
+                                  : s->session->diff(image, from, to, path);
+    LS_ASSIGN_OR_RETURN(auto c, std::move(r));
+    if (c->size() > kMaxListEntries)
+      return make_error(Code::kLimit,
+                        std::to_string(c->size()) + " differing paths are more than " +
+                            std::to_string(kMaxListEntries) + " at once: narrow the diff with path",
+                        "diff.path");
+    std::string doc;
+    c->write_json([&](std::string_view piece) { doc.append(piece); });
+    return doc;
+  }
+
   Value verify(const Args& a, const DispatchRequest& req) {
     LS_ASSIGN_OR_RETURN(ArchiveSlot * s, archive(a));
     LS_ASSIGN_OR_RETURN(bool reopen, a.boolean("reopen", false));
@@ -436,6 +473,7 @@ DispatchReply Dispatcher::dispatch(const DispatchRequest& req) {
       {"manifest", [](Impl& m, const Args& a, R, DispatchReply*) { return m.manifest(a); }},
       {"pathHistory", [](Impl& m, const Args& a, R, DispatchReply*) { return m.path_history(a); }},
       {"verify", [](Impl& m, const Args& a, R r, DispatchReply*) { return m.verify(a, r); }},
+      {"diff", [](Impl& m, const Args& a, R, DispatchReply*) { return m.diff(a); }},
       {"stats", [](Impl& m, const Args& a, R, DispatchReply*) { return m.stats(a); }},
       {"warnings", [](Impl& m, const Args& a, R, DispatchReply*) { return m.warnings(a); }},
       {"history", [](Impl& m, const Args& a, R, DispatchReply*) { return m.history(a); }},

@@ -7,6 +7,7 @@
 
 #include "archive/layer_stream.h"
 #include "archive/tar_reader.h"
+#include "base/sha256.h"
 
 namespace layerscope {
 
@@ -102,6 +103,37 @@ class StreamFileReader final : public FileReader {
   std::string where_;
 };
 
+// Opens layer blob `member` as a decoded tar stream (through the outer archive
+// when that is compressed as a whole).
+StreamFileReader::Opener layer_opener(const Loaded& L, const std::string& member) {
+  LayerStreamOptions lo;
+  lo.max_expansion_floor = L.options.limits.max_expansion_floor;
+  lo.max_expansion_ratio = L.options.limits.max_expansion_ratio;
+  const Loaded* lp = &L;
+  return [lp, member, lo]() -> Result<std::pair<std::unique_ptr<TarReader>, std::unique_ptr<LayerStream>>> {
+    std::pair<std::unique_ptr<TarReader>, std::unique_ptr<LayerStream>> out;
+    if (lp->random_access) {
+      LS_ASSIGN_OR_RETURN(auto ws, lp->member_source(member));
+      LS_ASSIGN_OR_RETURN(out.second, LayerStream::open(ws, lo, member));
+      return out;
+    }
+    LS_ASSIGN_OR_RETURN(out.first, TarReader::open(lp->src, lp->src->name()));
+    TarHeader oh;
+    std::string on;
+    for (;;) {
+      LS_ASSIGN_OR_RETURN(bool more, out.first->next(&oh));
+      if (!more) return make_error(Code::kNotFound, "layer member vanished on the second pass", member);
+      normalize_path(oh.path, &on);
+      if (on == member) break;
+    }
+    LS_ASSIGN_OR_RETURN(out.second, LayerStream::open_stream({}, out.first->member_pull(), lo, member));
+    return out;
+  };
+}
+
+Result<std::unique_ptr<FileReader>> open_entry(const Loaded& L, const Image& img, int layer, const Entry& entry,
+                                               std::string where);
+
 }  // namespace
 
 Result<std::unique_ptr<FileReader>> open_file_reader(const Loaded& L, Listings& listings, int image, int layer,
@@ -153,7 +185,32 @@ Result<std::unique_ptr<FileReader>> open_file_reader(const Loaded& L, Listings& 
                           "; read its target instead",
                       where);
   if (en->type != EntryType::kFile) return make_error(Code::kInvalidArgument, "is not a regular file", where);
-  const Blob& b = a.blobs[img.layers[hit->layer].blob];
+  return open_entry(L, img, hit->layer, *en, std::move(where));
+}
+
+Result<std::unique_ptr<FileReader>> open_entry_reader(const Loaded& L, int image, int layer, uint32_t entry) {
+  const Archive& a = L.archive;
+  std::string where = "image " + std::to_string(image) + " layer " + std::to_string(layer);
+  if (image < 0 || image >= static_cast<int>(a.images.size()) || layer < 0 ||
+      layer >= static_cast<int>(a.images[image].layers.size()))
+    return make_error(Code::kInvalidArgument, "no such image layer", where);
+  int blob = a.images[image].layers[layer].blob;
+  if (blob < 0 || !a.blobs[blob].present || !a.blobs[blob].indexed || entry >= L.indexes[blob].entries.size())
+    return make_error(Code::kNotFound, "no such entry in this layer", where);
+  const Entry& en = L.indexes[blob].entries[entry];
+  where += ": " + L.paths.path(en.path);
+  if (en.type != EntryType::kFile) return make_error(Code::kInvalidArgument, "is not a regular file", where);
+  return open_entry(L, a.images[image], layer, en, std::move(where));
+}
+
+namespace {
+
+// A reader of one regular-file entry of image layer `layer`.
+Result<std::unique_ptr<FileReader>> open_entry(const Loaded& L, const Image& img, int layer, const Entry& entry,
+                                               std::string where) {
+  const Archive& a = L.archive;
+  const Entry* en = &entry;
+  const Blob& b = a.blobs[img.layers[layer].blob];
   uint64_t size = static_cast<uint64_t>(en->size);
   // Positional reads only for plain entries: a sparse entry's stored bytes are
   // a map and segments, which libarchive expands when it reads the entry.
@@ -163,33 +220,12 @@ Result<std::unique_ptr<FileReader>> open_file_reader(const Loaded& L, Listings& 
       return make_error(Code::kTruncated, "layer data ends inside this file", where);
     return std::unique_ptr<FileReader>(new DirectFileReader(ws, en->data_offset, size, where));
   }
-  LayerStreamOptions lo;
-  lo.max_expansion_floor = L.options.limits.max_expansion_floor;
-  lo.max_expansion_ratio = L.options.limits.max_expansion_ratio;
-  const Loaded* lp = &L;
-  std::string member = b.member;
-  auto opener = [lp, member, lo]() -> Result<std::pair<std::unique_ptr<TarReader>, std::unique_ptr<LayerStream>>> {
-    std::pair<std::unique_ptr<TarReader>, std::unique_ptr<LayerStream>> out;
-    if (lp->random_access) {
-      LS_ASSIGN_OR_RETURN(auto ws, lp->member_source(member));
-      LS_ASSIGN_OR_RETURN(out.second, LayerStream::open(ws, lo, member));
-      return out;
-    }
-    LS_ASSIGN_OR_RETURN(out.first, TarReader::open(lp->src, lp->src->name()));
-    TarHeader oh;
-    std::string on;
-    for (;;) {
-      LS_ASSIGN_OR_RETURN(bool more, out.first->next(&oh));
-      if (!more) return make_error(Code::kNotFound, "layer member vanished on the second pass", member);
-      normalize_path(oh.path, &on);
-      if (on == member) break;
-    }
-    LS_ASSIGN_OR_RETURN(out.second, LayerStream::open_stream({}, out.first->member_pull(), lo, member));
-    return out;
-  };
+  auto opener = layer_opener(L, b.member);
   LS_ASSIGN_OR_RETURN(auto r, StreamFileReader::make(opener, en->data_offset, size, where));
   return std::unique_ptr<FileReader>(std::move(r));
 }
+
+}  // namespace
 
 Status drain_reader(FileReader& reader, const ChunkSink& sink, const ProgressFn& progress, std::string_view where) {
   FileReader* r = &reader;
@@ -207,6 +243,85 @@ Status drain_reader(FileReader& reader, const ChunkSink& sink, const ProgressFn&
     }
   }
   return Status::Ok();
+}
+
+namespace {
+
+// Hashes `n` bytes of the entry a stream is positioned at.
+Status hash_entry(LayerStream& ls, uint64_t n, std::vector<uint8_t>& buf, std::string* digest,
+                  const std::function<bool(uint64_t)>& advance, const std::string& where) {
+  Sha256 h;
+  while (n > 0) {
+    LS_ASSIGN_OR_RETURN(size_t got, ls.read(buf.data(), static_cast<size_t>(std::min<uint64_t>(n, buf.size()))));
+    if (got == 0) return make_error(Code::kTruncated, "layer data ends inside this file", where);
+    h.update(buf.data(), got);
+    n -= got;
+    if (!advance(got)) return make_error(Code::kCancelled, "cancelled", where);
+  }
+  *digest = h.finish_digest();
+  return Status::Ok();
+}
+
+}  // namespace
+
+Result<std::vector<std::string>> digest_entries(const Loaded& L, int image, int layer,
+                                                const std::vector<uint32_t>& entries, const ProgressFn& progress) {
+  const Archive& a = L.archive;
+  std::vector<std::string> out(entries.size());
+  std::string where = "image " + std::to_string(image) + " layer " + std::to_string(layer);
+  if (image < 0 || image >= static_cast<int>(a.images.size()) || layer < 0 ||
+      layer >= static_cast<int>(a.images[image].layers.size()) || a.images[image].layers[layer].blob < 0)
+    return make_error(Code::kInvalidArgument, "no such image layer", where);
+  const Blob& b = a.blobs[a.images[image].layers[layer].blob];
+  const LayerIndex& li = L.indexes[a.images[image].layers[layer].blob];
+  uint64_t done = 0, total = 0;
+  for (uint32_t e : entries) {
+    if (e >= li.entries.size() || li.entries[e].type != EntryType::kFile)
+      return make_error(Code::kInvalidArgument, "not a regular file of this layer", where);
+    total += static_cast<uint64_t>(li.entries[e].size);
+  }
+  auto advance = [&](uint64_t n) {
+    done += n;
+    Progress p;
+    p.phase = "read";
+    p.done = done;
+    p.total = total;
+    return !progress || progress(p);
+  };
+  std::vector<uint8_t> buf(1 << 20);
+  if (L.random_access && b.compression == Compression::kNone) {
+    for (size_t i = 0; i < entries.size(); ++i) {
+      LS_ASSIGN_OR_RETURN(auto r, open_entry_reader(L, image, layer, entries[i]));
+      Sha256 h;
+      bool go = true;
+      LS_RETURN_IF_ERROR(drain_reader(*r, [&](const uint8_t* d, size_t n) { h.update(d, n); return go = advance(n); },
+                                      {}, where));
+      if (!go) return make_error(Code::kCancelled, "cancelled", where);
+      out[i] = h.finish_digest();
+    }
+    return out;
+  }
+  // A compressed layer: one pass, the entries hashed as the stream reaches them.
+  std::vector<size_t> order(entries.size());
+  for (size_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::sort(order.begin(), order.end(),
+            [&](size_t x, size_t y) { return li.entries[entries[x]].data_offset < li.entries[entries[y]].data_offset; });
+  LS_ASSIGN_OR_RETURN(auto pair, layer_opener(L, b.member)());
+  LayerStream& ls = *pair.second;
+  TarHeader h;
+  size_t k = 0;
+  while (k < order.size()) {
+    LS_ASSIGN_OR_RETURN(bool more, ls.next(&h));
+    if (!more) return make_error(Code::kNotFound, "entry vanished on the second pass", where);
+    while (k < order.size() && li.entries[entries[order[k]]].data_offset == h.data_offset) {
+      const Entry& en = li.entries[entries[order[k]]];
+      // The same entry asked twice: hashed once.
+      if (k > 0 && entries[order[k - 1]] == entries[order[k]]) out[order[k]] = out[order[k - 1]];
+      else LS_RETURN_IF_ERROR(hash_entry(ls, static_cast<uint64_t>(en.size), buf, &out[order[k]], advance, where));
+      ++k;
+    }
+  }
+  return out;
 }
 
 }  // namespace layerscope

@@ -17,6 +17,17 @@ namespace layerscope {
 Result<std::unique_ptr<FileReader>> open_file_reader(const Loaded& loaded, Listings& listings, int image, int layer,
                                                      std::string_view path);
 
+// The reader of regular-file entry `entry` of image layer `layer` (the index of
+// that layer's LayerIndex): no path lookup, no hardlink following.
+Result<std::unique_ptr<FileReader>> open_entry_reader(const Loaded& loaded, int image, int layer, uint32_t entry);
+
+// The SHA-256 ("sha256:<hex>") of regular-file entries `entries` of image layer
+// `layer`, in their order: positional reads in an uncompressed layer of a
+// seekable archive, else ONE pass over the decoded layer (never a decode from
+// the start per file). Progress "read": bytes of those entries hashed.
+Result<std::vector<std::string>> digest_entries(const Loaded& loaded, int image, int layer,
+                                                const std::vector<uint32_t>& entries, const ProgressFn& progress);
+
 // Drains `reader` into `sink` (false from the sink stops early, not an error),
 // reporting "read" progress; `where` names the file in a cancellation.
 Status drain_reader(FileReader& reader, const ChunkSink& sink, const ProgressFn& progress, std::string_view where);

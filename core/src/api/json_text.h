@@ -1,0 +1,30 @@
+// api/json_text — how the JSON documents of api/ write archive text: one
+// serialiser (dump) and one way of writing archive bytes as strings (text),
+// shared by documents.cpp and comparisons.cpp.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+namespace layerscope::jsontext {
+
+using OJson = nlohmann::ordered_json;
+
+// Every document is serialised here: invalid UTF-8 replaced (text() has already
+// escaped archive bytes), then DEL and C1 controls escaped for terminals.
+std::string dump(const OJson& j, int indent = -1);
+
+// Archive names are bytes. Valid UTF-8 passes unchanged; any invalid byte is
+// written as the four characters "\xNN", so the output stays valid JSON and
+// the original bytes are recoverable.
+std::string text(const std::string& s);
+
+// null for "", else text(s).
+OJson opt_str(const std::string& s);
+
+// "0644": the permission bits as four octal digits.
+std::string octal_mode(uint32_t m);
+
+}  // namespace layerscope::jsontext
