@@ -68,14 +68,16 @@ bool token_at(std::string_view t, size_t i, SecretHit* hit) {
 }
 
 bool pem_at(std::string_view t, size_t i, SecretHit* hit) {
-  static constexpr std::string_view kBegin = "-----BEGIN ", kEnd = "-----END";
+  static constexpr std::string_view kBegin = "-----BEGIN ";
   if (t.compare(i, kBegin.size(), kBegin) != 0) return false;
   size_t close = t.find("-----", i + kBegin.size());
   if (close == std::string_view::npos || close - i > 80) return false;
   if (!ends_with(t.substr(i, close - i), "PRIVATE KEY")) return false;
+  // The body: base64 and line breaks, up to "-----END" (or whatever else ends it).
   size_t body = close + 5;
-  size_t end = t.find(kEnd, body);
-  if (end == std::string_view::npos) end = t.size();
+  size_t end = body + run_of(t, body, [](char c) {
+    return alnum(c) || c == '+' || c == '/' || c == '=' || c == '\n' || c == '\r' || space(c);
+  });
   *hit = SecretHit{body, end, "pem-private-key", "-----BEGIN ... PRIVATE KEY----- ****"};
   return true;
 }
