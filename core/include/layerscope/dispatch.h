@@ -54,6 +54,9 @@
 //               on (one pass; for an archive compressed as a whole); the
 //               handle stays, its cursors continue on the new index at their
 //               position (one whose file cannot be opened again is closed).
+//   space       {archive, image, top=10} -> {schema_version, image, space: <inspect's space object>}
+//   findings    {archive, image, content=false} (+ progress) -> <findings document>
+//               (docs/schema/findings.schema.json; secret values masked)
 //   stats       {archive?}              -> {bytes_read} (of that archive; of
 //               all open archives without one)
 //   close       {archive}               -> null
