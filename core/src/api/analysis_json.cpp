@@ -48,6 +48,14 @@ OJson space_object(const Session& s, int image, size_t top) {
   return j;
 }
 
+const OJson& SpaceObjects::of(const Session& s, int image) {
+  std::vector<int> stack;
+  for (const Layer& l : s.archive().images[image].layers) stack.push_back(l.blob);
+  auto it = by_stack_.find(stack);
+  if (it == by_stack_.end()) it = by_stack_.emplace(std::move(stack), space_object(s, image)).first;
+  return it->second;
+}
+
 OJson findings_array(const std::vector<Finding>& findings) {
   OJson a = OJson::array();
   for (const Finding& f : findings) {

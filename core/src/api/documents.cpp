@@ -53,6 +53,7 @@ std::string Session::inspect_json() const {
   for (auto& w : a.warnings) warns.push_back({{"code", w.code}, {"message", text(w.message)}, {"where", text(w.where)}});
   j["warnings"] = warns;
   OJson images = OJson::array();
+  SpaceObjects spaces;
   for (size_t i = 0; i < a.images.size(); ++i) {
     const Image& img = a.images[i];
     OJson im;
@@ -128,7 +129,7 @@ std::string Session::inspect_json() const {
     im["layers"] = layers;
     im["size"] = total_size;
     im["uncompressed_size"] = total_unc;
-    im["space"] = space_object(*this, static_cast<int>(i));
+    im["space"] = spaces.of(*this, static_cast<int>(i));
     images.push_back(im);
   }
   j["images"] = images;
