@@ -44,6 +44,8 @@ struct Context {
   Limits limits;
   bool progress = false;
   Result<std::unique_ptr<Session>> open(const std::string& archive, bool verify = false) const;
+  // With --progress, a callback printing "phase  NN.N%  X MB/s" on stderr; else empty.
+  ProgressFn progress_printer() const;
 };
 
 struct Command {
@@ -63,5 +65,7 @@ const Command& ls_command();
 const Command& cat_command();
 const Command& log_command();
 const Command& diff_command();
+const Command& findings_command();
+const Command& ci_command();
 
 }  // namespace lscli

@@ -25,6 +25,7 @@ pkgs=(
     build-essential cmake ninja-build pkg-config
     libarchive-dev nlohmann-json3-dev libgtest-dev libssl-dev
     libdtl-dev          # header-only diff library (diff --content), native and wasm
+    libyaml-dev         # .dive-ci rules files (layerscope ci)
     clang-14 libclang-rt-14-dev   # libFuzzer targets (fuzz/run.sh)
     emscripten python3 nodejs npm
     dpkg-dev            # apt-get source / dpkg-source (scripts/fetch-sources.sh)

@@ -52,6 +52,7 @@ export interface ImageDoc {
   layers: LayerDoc[];
   size: number;
   uncompressed_size: number;
+  space: SpaceDoc;
 }
 
 /** The image config as stored (OCI image spec); keys it does not name are kept. */
@@ -140,6 +141,62 @@ export interface LayerDoc {
   computed_diff_id?: string;
 }
 
+/** What the image's layers store that its final filesystem does not show (README.md, Space figures). Computed from the layer indexes; no payload is read. */
+export interface SpaceDoc {
+  /** Bytes of all regular-file copies stored in all layers. */
+  stored_bytes: number;
+  /** Bytes of the stored copies the final filesystem does not show (each dead copy once; hard links 0). */
+  wasted_bytes: number;
+  /** 1 - wasted_bytes / stored_bytes (1 when nothing is stored). */
+  efficiency: number;
+  /** stored_bytes of the layers above the first. */
+  user_stored_bytes: number;
+  /** wasted_bytes stored in the layers above the first. */
+  user_wasted_bytes: number;
+  /** user_wasted_bytes / user_stored_bytes, a ratio in [0, 1] as dive's highestUserWastedPercent (0 when nothing is stored). */
+  user_wasted_percent: number;
+  /** The part of wasted_bytes whose copy was deleted (whiteout, opaque dir, parent replaced) rather than overwritten. */
+  deleted_shipped_bytes: number;
+  layers: LayerSpaceDoc[];
+  /** The biggest dead copies, biggest first. */
+  top_wasted: DeadCopyDoc[];
+  /** The biggest regular files of the final filesystem, biggest first. */
+  biggest_files: SizedFileDoc[];
+  /** The directories of the final filesystem holding the most regular-file bytes (all levels below), biggest first. */
+  biggest_dirs: SizedDirDoc[];
+}
+
+export interface LayerSpaceDoc {
+  layer: number;
+  /** Regular-file bytes the layer stores. */
+  bytes_added: number;
+  /** Of those, the bytes the final filesystem does not show. */
+  bytes_made_dead: number;
+  /** Bytes of this or lower layers that this layer made dead. */
+  bytes_killed: number;
+}
+
+export interface DeadCopyDoc {
+  path: string;
+  bytes: number;
+  /** The layer that stores the copy. */
+  layer: number;
+  /** The layer that made it dead (may be the same layer). */
+  killed_by: number;
+  how: "overwritten" | "whiteout" | "opaque" | "parent-replaced";
+}
+
+export interface SizedFileDoc {
+  path: string;
+  bytes: number;
+  layer: number;
+}
+
+export interface SizedDirDoc {
+  path: string;
+  bytes: number;
+}
+
 export interface AttestationDoc {
   manifest_digest: string;
   reference_digest: string | null;
@@ -211,4 +268,53 @@ export interface ErrorEnvelope {
   code: "io" | "truncated" | "corrupt" | "unsupported" | "not-found" | "invalid-argument" | "ambiguous" | "limit" | "cancelled" | "not-an-image" | "internal";
   message: string;
   where: string;
+}
+
+// ── findings.schema.json ──
+
+/** `layerscope findings ARCHIVE [IMAGE] [--content] --json`: what one image ships that someone should look at. Secret values are masked in every string. */
+export interface FindingsDocument {
+  schema_version: 1;
+  /** Index of the image in the archive. */
+  image: number;
+  /** Whether file contents were read (--content). */
+  content: boolean;
+  /** Number of findings per severity (only severities that occur). */
+  counts: {
+    info?: number;
+    low?: number;
+    medium?: number;
+    high?: number;
+    critical?: number;
+  };
+  /** The rules table. */
+  rules: RuleDoc[];
+  findings: FindingDoc[];
+}
+
+export type Severity = "info" | "low" | "medium" | "high" | "critical";
+
+export interface RuleDoc {
+  id: string;
+  severity: Severity;
+  explanation: string;
+}
+
+export interface FindingDoc {
+  /** A rule id of `rules`. */
+  rule: string;
+  severity: Severity;
+  /** "layer N", "history[N]", "history[N].comment", "config.Env[N]", "config.Labels". */
+  place: string;
+  /** The entry's path (relative, no leading /); null when not about a file. */
+  path: string | null;
+  /** The layer storing the entry, or the history step's layer. */
+  layer: number | null;
+  /** The layer that deleted or overwrote the entry; null when the image still shows it. */
+  killed_by: number | null;
+  /** The history step concerned: for deleted-but-shipped the step that deleted it. */
+  history: number | null;
+  bytes: number | null;
+  /** One line; secret values appear as ****. */
+  detail: string;
 }

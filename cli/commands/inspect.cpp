@@ -3,6 +3,7 @@
 #include <cstdio>
 
 #include "command.h"
+#include "layerscope/analysis.h"
 #include "layerscope/text.h"
 #include "output.h"
 
@@ -59,6 +60,19 @@ void print_image(const Session& s, size_t i) {
   }
 }
 
+// Space figures (README.md, "Space figures") and the biggest dead copies.
+void print_space(const Session& s, int i) {
+  auto r = image_space(s, i, 5);
+  if (!r.ok()) return;
+  const SpaceFigures& f = r.value();
+  std::printf("  Space:     efficiency %.2f%%, wasted %s (%s deleted but shipped), user wasted %.2f%%\n",
+              100.0 * f.efficiency, human_size(f.wasted_bytes).c_str(), human_size(f.deleted_shipped_bytes).c_str(),
+              100.0 * f.user_wasted_percent);
+  for (const SpaceRow& w : f.top_wasted)
+    std::printf("    %9s  /%s (layer %d, %s by layer %d)\n", human_size(w.bytes).c_str(), escape_text(w.path, 200).c_str(),
+                w.layer, w.how.c_str(), w.killed_by);
+}
+
 int run(const Context& ctx, const Args& a) {
   if (!a.pos.empty()) return usage_error("inspect takes only ARCHIVE", a.command);
   auto opened = ctx.open(a.archives[0], a.has("--verify"));
@@ -68,7 +82,10 @@ int run(const Context& ctx, const Args& a) {
     print_document(s.inspect_json());
   } else {
     print_archive(s);
-    for (size_t i = 0; i < s.archive().images.size(); ++i) print_image(s, i);
+    for (size_t i = 0; i < s.archive().images.size(); ++i) {
+      print_image(s, i);
+      print_space(s, static_cast<int>(i));
+    }
     for (auto& at : s.archive().attestations)
       std::printf("\nAttestation %s for %s\n", escape_text(at.manifest_digest).c_str(),
                   escape_text(at.reference_digest).c_str());

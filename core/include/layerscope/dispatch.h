@@ -60,6 +60,9 @@
 //               an archive handle, which may be `archive` itself), at most
 //               kMaxListEntries rows (a limit error at "diff.path": narrow it);
 //               content: the content diff document of the file `path`
+//   space       {archive, image, top=10} -> {schema_version, image, space: <inspect's space object>}
+//   findings    {archive, image, content=false} (+ progress) -> <findings document>
+//               (docs/schema/findings.schema.json; secret values masked)
 //   stats       {archive?}              -> {bytes_read} (of that archive; of
 //               all open archives without one)
 //   close       {archive}               -> null

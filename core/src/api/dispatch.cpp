@@ -9,6 +9,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "layerscope/analysis.h"
 #include "layerscope/session.h"
 #include "manifest/json.h"
 
@@ -350,6 +351,24 @@ struct Dispatcher::Impl {
     return doc;
   }
 
+  Value space(const Args& a) {
+    LS_ASSIGN_OR_RETURN(ArchiveSlot * s, archive(a));
+    LS_ASSIGN_OR_RETURN(int image, a.small_int("image"));
+    LS_ASSIGN_OR_RETURN(int64_t top, a.integer("top", static_cast<int64_t>(kSpaceTop), 0));
+    if (top > static_cast<int64_t>(Dispatcher::kMaxListEntries))
+      return a.bad("top", "at most " + std::to_string(Dispatcher::kMaxListEntries) + " rows");
+    return space_json(*s->session, image, static_cast<size_t>(top));
+  }
+
+  Value findings(const Args& a, const DispatchRequest& req) {
+    LS_ASSIGN_OR_RETURN(ArchiveSlot * s, archive(a));
+    LS_ASSIGN_OR_RETURN(int image, a.small_int("image"));
+    FindingsOptions opt;
+    LS_ASSIGN_OR_RETURN(opt.content, a.boolean("content", false));
+    opt.progress = req.progress;
+    return findings_json(*s->session, image, opt);
+  }
+
   Value verify(const Args& a, const DispatchRequest& req) {
     LS_ASSIGN_OR_RETURN(ArchiveSlot * s, archive(a));
     LS_ASSIGN_OR_RETURN(bool reopen, a.boolean("reopen", false));
@@ -474,6 +493,8 @@ DispatchReply Dispatcher::dispatch(const DispatchRequest& req) {
       {"pathHistory", [](Impl& m, const Args& a, R, DispatchReply*) { return m.path_history(a); }},
       {"verify", [](Impl& m, const Args& a, R r, DispatchReply*) { return m.verify(a, r); }},
       {"diff", [](Impl& m, const Args& a, R, DispatchReply*) { return m.diff(a); }},
+      {"space", [](Impl& m, const Args& a, R, DispatchReply*) { return m.space(a); }},
+      {"findings", [](Impl& m, const Args& a, R r, DispatchReply*) { return m.findings(a, r); }},
       {"stats", [](Impl& m, const Args& a, R, DispatchReply*) { return m.stats(a); }},
       {"warnings", [](Impl& m, const Args& a, R, DispatchReply*) { return m.warnings(a); }},
       {"history", [](Impl& m, const Args& a, R, DispatchReply*) { return m.history(a); }},

@@ -4,6 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "api/analysis_json.h"
 #include "api/json_text.h"
 #include "api/session_impl.h"
 #include "api/view_warnings.h"
@@ -56,6 +57,7 @@ std::string Session::inspect_json() const {
   j["producer"] = a.producer;
   j["warnings"] = warnings_json(a.warnings);
   OJson images = OJson::array();
+  SpaceObjects spaces;
   for (size_t i = 0; i < a.images.size(); ++i) {
     const Image& img = a.images[i];
     OJson im;
@@ -131,6 +133,7 @@ std::string Session::inspect_json() const {
     im["layers"] = layers;
     im["size"] = total_size;
     im["uncompressed_size"] = total_unc;
+    im["space"] = spaces.of(*this, static_cast<int>(i));
     images.push_back(im);
   }
   j["images"] = images;
