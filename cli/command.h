@@ -43,6 +43,8 @@ struct Context {
   Limits limits;
   bool progress = false;
   Result<std::unique_ptr<Session>> open(const std::string& archive, bool verify = false) const;
+  // With --progress: a progress line on stderr ("phase NN.N%  MB/s"); else empty.
+  ProgressFn progress_fn() const;
 };
 
 struct Command {
@@ -61,5 +63,10 @@ const Command& history_command();
 const Command& ls_command();
 const Command& cat_command();
 const Command& log_command();
+const Command& verify_command();
+const Command& save_command();
+const Command& export_command();
+const Command& squash_command();
+const Command& rmi_command();
 
 }  // namespace lscli

@@ -17,25 +17,28 @@ std::vector<std::string> Args::values(const std::string& name) const {
   return it == opts.end() ? std::vector<std::string>() : it->second;
 }
 
+ProgressFn Context::progress_fn() const {
+  if (!progress) return {};
+  auto last = std::make_shared<std::chrono::steady_clock::time_point>();
+  auto start = std::chrono::steady_clock::now();
+  return [last, start](const Progress& p) {
+    auto now = std::chrono::steady_clock::now();
+    if (now - *last < std::chrono::milliseconds(200) && p.done < p.total) return true;
+    *last = now;
+    double secs = std::chrono::duration<double>(now - start).count();
+    std::fprintf(stderr, "\r%-6.*s %5.1f%%  %.1f MB/s  ", static_cast<int>(p.phase.size()), p.phase.data(),
+                 p.total ? 100.0 * static_cast<double>(p.done) / static_cast<double>(p.total) : 0.0,
+                 secs > 0 ? static_cast<double>(p.done) / 1e6 / secs : 0.0);
+    return true;
+  };
+}
+
 Result<std::unique_ptr<Session>> Context::open(const std::string& archive, bool verify) const {
   LS_ASSIGN_OR_RETURN(auto src, open_file_source(archive));
   OpenOptions o;
   o.verify = verify;
   o.limits = limits;
-  if (progress) {
-    auto last = std::make_shared<std::chrono::steady_clock::time_point>();
-    auto start = std::chrono::steady_clock::now();
-    o.progress = [last, start](const Progress& p) {
-      auto now = std::chrono::steady_clock::now();
-      if (now - *last < std::chrono::milliseconds(200) && p.done < p.total) return true;
-      *last = now;
-      double secs = std::chrono::duration<double>(now - start).count();
-      std::fprintf(stderr, "\r%-6.*s %5.1f%%  %.1f MB/s  ", static_cast<int>(p.phase.size()), p.phase.data(),
-                   p.total ? 100.0 * static_cast<double>(p.done) / static_cast<double>(p.total) : 0.0,
-                   secs > 0 ? static_cast<double>(p.done) / 1e6 / secs : 0.0);
-      return true;
-    };
-  }
+  o.progress = progress_fn();
   auto r = Session::open(src, o);
   if (progress) std::fprintf(stderr, "\r%40s\r", "");
   return r;

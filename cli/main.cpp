@@ -39,7 +39,9 @@ constexpr const char* kExitHelp = "Exit status: 0 ok, 1 failure reported on stde
 
 const std::vector<const Command*>& commands() {
   static const std::vector<const Command*> table{&inspect_command(), &images_command(), &history_command(),
-                                                 &ls_command(),      &cat_command(),    &log_command()};
+                                                 &ls_command(),      &cat_command(),    &log_command(),
+                                                 &verify_command(),  &save_command(),   &export_command(),
+                                                 &squash_command(),  &rmi_command()};
   return table;
 }
 
