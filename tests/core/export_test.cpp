@@ -4,6 +4,7 @@
 #include "test_util.h"
 
 #include "layerscope/byte_sink.h"
+#include "layerscope/dispatch.h"
 #include "layerscope/export.h"
 
 namespace lstest {
@@ -137,6 +138,30 @@ TEST(ExportSave, RecompressKeepsDiffIdsAndIsDeterministic) {
     ASSERT_TRUE(rep.ok());
     EXPECT_TRUE(rep->ok());
   }
+}
+
+// The dispatcher's verifyRows: the verify document, one layer row per truth diff_id.
+TEST(ExportDispatch, VerifyRowsIsTheVerifyDocument) {
+  const char* name = "skopeo-oci-archive-zstd-features";
+  auto src = open_file_source(fixture_tar(name));
+  ASSERT_TRUE(src.ok());
+  Dispatcher d;
+  DispatchReply open = d.dispatch({"open", "{}", src.value(), {}});
+  ASSERT_TRUE(open.ok) << open.json;
+  uint64_t h = json::parse(open.json).at("value").at("archive");
+  DispatchReply r = d.dispatch({"verifyRows", "{\"archive\":" + std::to_string(h) + "}", nullptr, {}});
+  ASSERT_TRUE(r.ok) << r.json;
+  json v = json::parse(r.json).at("value");
+  EXPECT_EQ(v.at("schema_version"), kVerifySchemaVersion);
+  EXPECT_TRUE(v.at("ok").get<bool>());
+  std::vector<std::string> diff_ids;
+  for (auto& row : v.at("rows"))
+    if (row.at("kind") == "layer") diff_ids.push_back(row.at("actual_diff_id"));
+  std::vector<std::string> want;
+  for (auto& x : load_truth(name).at("images")[0].at("diff_ids")) want.push_back(x);
+  EXPECT_EQ(diff_ids, want);
+  DispatchReply bad = d.dispatch({"verifyRows", "{\"archive\":999}", nullptr, {}});
+  EXPECT_FALSE(bad.ok);
 }
 
 }  // namespace

@@ -54,6 +54,8 @@
 //               on (one pass; for an archive compressed as a whole); the
 //               handle stays, its cursors continue on the new index at their
 //               position (one whose file cannot be opened again is closed).
+//   verifyRows  {archive} (+ progress)  -> <verify document> (docs/schema/verify.schema.json):
+//               one row per blob, as `layerscope verify --json`.
 //   stats       {archive?}              -> {bytes_read} (of that archive; of
 //               all open archives without one)
 //   close       {archive}               -> null

@@ -9,6 +9,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "layerscope/export.h"
 #include "layerscope/session.h"
 #include "manifest/json.h"
 
@@ -335,6 +336,12 @@ struct Dispatcher::Impl {
            ",\"summary\":" + s->session->inspect_json() + "}";
   }
 
+  Value verify_rows(const Args& a, const DispatchRequest& req) {
+    LS_ASSIGN_OR_RETURN(ArchiveSlot * s, archive(a));
+    LS_ASSIGN_OR_RETURN(VerifyReport rep, s->session->verify_report(req.progress));
+    return verify_report_json(rep);
+  }
+
   Value stats(const Args& a) {
     uint64_t n = 0;
     if (a.present("archive")) {
@@ -407,6 +414,7 @@ DispatchReply Dispatcher::dispatch(const DispatchRequest& req) {
       {"manifest", [](Impl& m, const Args& a, R, DispatchReply*) { return m.manifest(a); }},
       {"pathHistory", [](Impl& m, const Args& a, R, DispatchReply*) { return m.path_history(a); }},
       {"verify", [](Impl& m, const Args& a, R r, DispatchReply*) { return m.verify(a, r); }},
+      {"verifyRows", [](Impl& m, const Args& a, R r, DispatchReply*) { return m.verify_rows(a, r); }},
       {"stats", [](Impl& m, const Args& a, R, DispatchReply*) { return m.stats(a); }},
       {"close", [](Impl& m, const Args& a, R, DispatchReply*) { return m.close(a); }},
   };
