@@ -44,8 +44,8 @@ struct Context {
   Limits limits;
   bool progress = false;
   Result<std::unique_ptr<Session>> open(const std::string& archive, bool verify = false) const;
-  // With --progress, a callback printing "phase  NN.N%  X MB/s" on stderr; else empty.
-  ProgressFn progress_printer() const;
+  // With --progress: a progress line on stderr ("phase NN.N%  MB/s"); else empty.
+  ProgressFn progress_fn() const;
 };
 
 struct Command {
@@ -67,5 +67,10 @@ const Command& log_command();
 const Command& diff_command();
 const Command& findings_command();
 const Command& ci_command();
+const Command& verify_command();
+const Command& save_command();
+const Command& export_command();
+const Command& squash_command();
+const Command& rmi_command();
 
 }  // namespace lscli

@@ -17,7 +17,7 @@ std::vector<std::string> Args::values(const std::string& name) const {
   return it == opts.end() ? std::vector<std::string>() : it->second;
 }
 
-ProgressFn Context::progress_printer() const {
+ProgressFn Context::progress_fn() const {
   if (!progress) return {};
   auto last = std::make_shared<std::chrono::steady_clock::time_point>();
   auto start = std::chrono::steady_clock::now();
@@ -38,7 +38,7 @@ Result<std::unique_ptr<Session>> Context::open(const std::string& archive, bool 
   OpenOptions o;
   o.verify = verify;
   o.limits = limits;
-  if (progress) o.progress = progress_printer();
+  o.progress = progress_fn();
   auto r = Session::open(src, o);
   if (progress) std::fprintf(stderr, "\r%40s\r", "");
   return r;

@@ -40,7 +40,9 @@ constexpr const char* kExitHelp = "Exit status: 0 ok, 1 failure reported on stde
 const std::vector<const Command*>& commands() {
   static const std::vector<const Command*> table{&inspect_command(), &images_command(), &history_command(),
                                                  &ls_command(),      &cat_command(),    &log_command(),
-                                                 &diff_command(),       &findings_command(), &ci_command()};
+                                                 &diff_command(),       &findings_command(), &ci_command(),
+                                                 &verify_command(),  &save_command(),   &export_command(),
+                                                 &squash_command(),  &rmi_command()};
   return table;
 }
 

@@ -15,7 +15,7 @@ int run(const Context& ctx, const Args& a) {
   if (int rc = open_image_operand(ctx, a, &ip); rc != kContinue) return rc;
   FindingsOptions opt;
   opt.content = a.has("--content");
-  opt.progress = ctx.progress_printer();
+  opt.progress = ctx.progress_fn();
   opt.limits = ctx.limits;
   if (a.has("--json")) {
     auto j = findings_json(*ip.session, ip.image, opt);

@@ -63,6 +63,8 @@
 //   space       {archive, image, top=10} -> {schema_version, image, space: <inspect's space object>}
 //   findings    {archive, image, content=false} (+ progress) -> <findings document>
 //               (docs/schema/findings.schema.json; secret values masked)
+//   verifyRows  {archive} (+ progress)  -> <verify document> (docs/schema/verify.schema.json):
+//               one row per blob, as `layerscope verify --json`.
 //   stats       {archive?}              -> {bytes_read} (of that archive; of
 //               all open archives without one)
 //   close       {archive}               -> null

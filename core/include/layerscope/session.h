@@ -59,7 +59,12 @@ struct ChangeCounts {
   int64_t added_bytes = 0, modified_bytes = 0;
 };
 
-struct ImageTreeCache;  // internal: an image's per-layer change sets
+struct ImageTreeCache;  // internal
+struct VerifyReport;    // layerscope/export.h
+struct SaveOptions;     // layerscope/export.h
+struct ExportOptions;   // layerscope/export.h
+struct SquashOptions;   // layerscope/export.h
+class ByteSink;         // layerscope/byte_sink.h: an image's per-layer change sets
 
 // The items of one listing (a layer's change set or a merged tree, filtered by
 // prefix), chosen once. Items cost a fixed-size record each; an entry's path and
@@ -319,6 +324,17 @@ class Session {
   Result<std::string> list_json(int image, const ListOptions& opt) const;
   Result<std::string> images_json(const ImagesQuery& query) const;
   Result<std::string> history_json(int image) const;
+
+  // Re-export (layerscope/export.h; api/export_jobs). verify_report hashes what
+  // verify() hashes and returns one row per blob the documents refer to.
+  Result<VerifyReport> verify_report(const ProgressFn& progress = {});
+  // Writes the chosen images onto `sink` (verifying them first; a corrupt
+  // source is an error and nothing is finished). The caller finishes the sink.
+  Status save(const SaveOptions& options, ByteSink& sink, const ProgressFn& progress = {});
+  // A plain tar of the merged filesystem, or of one layer's own tar, below a path.
+  Status export_tar(const ExportOptions& options, ByteSink& sink, const ProgressFn& progress = {}) const;
+  // The image squashed to one layer, written as save writes (verified first).
+  Status squash(const SquashOptions& options, ByteSink& sink, const ProgressFn& progress = {});
 
  private:
   struct Impl;

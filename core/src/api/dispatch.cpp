@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "layerscope/analysis.h"
+#include "layerscope/export.h"
 #include "layerscope/session.h"
 #include "manifest/json.h"
 
@@ -420,6 +421,12 @@ struct Dispatcher::Impl {
     return s->session->history_json(image);
   }
 
+  Value verify_rows(const Args& a, const DispatchRequest& req) {
+    LS_ASSIGN_OR_RETURN(ArchiveSlot * s, archive(a));
+    LS_ASSIGN_OR_RETURN(VerifyReport rep, s->session->verify_report(req.progress));
+    return verify_report_json(rep);
+  }
+
   Value stats(const Args& a) {
     uint64_t n = 0;
     if (a.present("archive")) {
@@ -495,6 +502,7 @@ DispatchReply Dispatcher::dispatch(const DispatchRequest& req) {
       {"diff", [](Impl& m, const Args& a, R, DispatchReply*) { return m.diff(a); }},
       {"space", [](Impl& m, const Args& a, R, DispatchReply*) { return m.space(a); }},
       {"findings", [](Impl& m, const Args& a, R r, DispatchReply*) { return m.findings(a, r); }},
+      {"verifyRows", [](Impl& m, const Args& a, R r, DispatchReply*) { return m.verify_rows(a, r); }},
       {"stats", [](Impl& m, const Args& a, R, DispatchReply*) { return m.stats(a); }},
       {"warnings", [](Impl& m, const Args& a, R, DispatchReply*) { return m.warnings(a); }},
       {"history", [](Impl& m, const Args& a, R, DispatchReply*) { return m.history(a); }},

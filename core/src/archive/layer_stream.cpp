@@ -220,6 +220,24 @@ Result<std::unique_ptr<LayerStream>> LayerStream::open_stream(std::string prefix
   return ls;
 }
 
+Result<std::unique_ptr<LayerStream>> LayerStream::open_decoded(std::shared_ptr<ByteSource> src, LayerStreamOptions opt,
+                                                               std::string where) {
+  std::unique_ptr<LayerStream> ls(new LayerStream());
+  ls->opt_ = std::move(opt);
+  ls->where_ = std::move(where);
+  ls->decoded_only_ = true;
+  LS_RETURN_IF_ERROR(ls->init(std::move(src), {}, {}));
+  return ls;
+}
+
+Result<size_t> LayerStream::read_decoded(const void** data) {
+  if (!decoded_only_) return make_error(Code::kInternal, "read_decoded on a tar stream", where_);
+  if (!pipe_) return size_t{0};
+  LS_ASSIGN_OR_RETURN(size_t n, pipe_->decoded(data));
+  if (n == 0) LS_RETURN_IF_ERROR(finish());
+  return n;
+}
+
 Status LayerStream::init(std::shared_ptr<ByteSource> src, std::string prefix, TarReader::Pull pull) {
   uint8_t head[8] = {0};
   size_t head_n = 0;
@@ -237,7 +255,7 @@ Status LayerStream::init(std::shared_ptr<ByteSource> src, std::string prefix, Ta
     direct_ = true;
     return Status::Ok();
   }
-  if (src && compression_ == Compression::kNone && !opt_.hash) {
+  if (src && compression_ == Compression::kNone && !opt_.hash && !decoded_only_) {
     direct_ = true;
     direct_size_ = src->size();
     auto t = TarReader::open(src, where_);
@@ -255,6 +273,7 @@ Status LayerStream::init(std::shared_ptr<ByteSource> src, std::string prefix, Ta
   pipe_->where = where_;
   if (pipe_->src) pipe_->buf.reset(new uint8_t[kChunk]);
   LS_RETURN_IF_ERROR(pipe_->start());
+  if (decoded_only_) return Status::Ok();
   Pipe* p = pipe_.get();
   auto t = TarReader::open_stream([p](const void** d) { return p->decoded(d); }, where_);
   if (!t.ok()) {

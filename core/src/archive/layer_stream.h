@@ -31,7 +31,15 @@ class LayerStream {
   // `prefix` holds bytes already taken from the stream (for sniffing).
   static Result<std::unique_ptr<LayerStream>> open_stream(std::string prefix, TarReader::Pull pull,
                                                           LayerStreamOptions opt, std::string where);
+  // The blob's decoded (uncompressed) bytes instead of its tar entries: read
+  // them with read_decoded(); the decompression limits and hashing apply alike.
+  static Result<std::unique_ptr<LayerStream>> open_decoded(std::shared_ptr<ByteSource> src, LayerStreamOptions opt,
+                                                           std::string where);
   ~LayerStream();
+
+  // open_decoded() streams: the next decoded chunk (valid until the next call),
+  // 0 at the end, when sizes and digests are complete (finish() is done).
+  Result<size_t> read_decoded(const void** data);
 
   Result<bool> next(TarHeader* h);
   Result<size_t> read(void* buf, size_t n);
@@ -57,6 +65,7 @@ class LayerStream {
   uint64_t uncompressed_ = 0;
   std::string stored_digest_, diff_id_;
   bool direct_ = false;
+  bool decoded_only_ = false;
   uint64_t direct_size_ = 0;
 };
 

@@ -10,6 +10,7 @@ namespace layerscope {
 
 long TarWriter::write_cb(struct archive*, void* self_v, const void* buf, size_t n) {
   auto* self = static_cast<TarWriter*>(self_v);
+  if (self->discard_) return static_cast<long>(n);
   Status st = self->sink_->write(buf, n);
   if (!st.ok()) {
     self->sink_error_ = st.take_error();
@@ -70,8 +71,14 @@ Result<std::unique_ptr<TarWriter>> TarWriter::open(ByteSink* sink, TarWriterOpti
 TarWriter::~TarWriter() {
   if (e_) archive_entry_free(e_);
   if (a_) {
-    // An unfinished writer: drop what it holds without writing a trailer.
-    if (!finished_) archive_write_fail(a_);
+    // An unfinished writer: stop (FATAL, so the entry's unwritten payload is
+    // not padded out), then close anyway with the output discarded: free alone
+    // skips close on a FATAL handle and would leak the filters' state.
+    if (!finished_) {
+      discard_ = true;
+      archive_write_fail(a_);
+      archive_write_close(a_);
+    }
     archive_write_free(a_);
   }
 }

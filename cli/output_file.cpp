@@ -1,0 +1,68 @@
+#include "output_file.h"
+
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+
+#include "image_args.h"
+#include "output.h"
+
+namespace lscli {
+namespace {
+
+class StdoutSink final : public ByteSink {
+ public:
+  std::string name() const override { return "standard output"; }
+  Status write(const void* data, size_t n) override {
+    const char* p = static_cast<const char*>(data);
+    while (n > 0) {
+      ssize_t w = ::write(STDOUT_FILENO, p, n);
+      if (w < 0 && errno == EINTR) continue;
+      if (w <= 0) return make_error(Code::kIo, std::string("write failed: ") + std::strerror(errno), name());
+      p += w;
+      n -= static_cast<size_t>(w);
+    }
+    return Status::Ok();
+  }
+  Status finish() override { return Status::Ok(); }
+};
+
+}  // namespace
+
+int open_output(const Args& a, std::unique_ptr<ByteSink>* out) {
+  if (!a.has("--output")) return usage_error(a.command + " needs -o OUT (a file, or - for standard output)", a.command);
+  std::string path = a.value("--output");
+  if (path == "-") {
+    if (::isatty(STDOUT_FILENO))
+      return usage_error("refusing to write an archive to a terminal; redirect standard output or use -o FILE",
+                         a.command);
+    *out = std::make_unique<StdoutSink>();
+    return kContinue;
+  }
+  auto s = open_file_sink(path);
+  if (!s.ok()) return fail(s.error());
+  *out = std::move(s).value();
+  return kContinue;
+}
+
+int finish_output(Status st, std::unique_ptr<ByteSink> sink) {
+  if (!st.ok()) {
+    sink.reset();  // abandoned: the temporary file is removed
+    return fail(st.error());
+  }
+  Status fin = sink->finish();
+  if (!fin.ok()) return fail(fin.error());
+  return 0;
+}
+
+int format_option(const Args& a, bool oci_default, SaveFormat* out) {
+  std::string f = a.has("--format") ? a.value("--format") : oci_default ? "oci" : "docker";
+  if (f == "docker") *out = SaveFormat::kDocker;
+  else if (f == "oci") *out = SaveFormat::kOci;
+  else return usage_error("--format takes docker or oci, not '" + f + "'", a.command);
+  return kContinue;
+}
+
+}  // namespace lscli

@@ -1,0 +1,23 @@
+// -o OUT for the commands that write an archive: a file (written to a
+// temporary name beside it and renamed when complete) or "-" for standard
+// output, which is refused when it is a terminal.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "command.h"
+#include "layerscope/byte_sink.h"
+#include "layerscope/export.h"
+
+namespace lscli {
+
+// Opens -o's sink; returns kContinue (image_args.h) or the exit status printed.
+int open_output(const Args& a, std::unique_ptr<ByteSink>* out);
+// Finishes the sink after `st` succeeded; an error abandons it (nothing is left). Returns the exit status.
+int finish_output(Status st, std::unique_ptr<ByteSink> sink);
+// --format docker|oci; absent: oci for an oci-archive input (rmi, squash) or when
+// `oci_default`, else docker. Returns kContinue or the usage error's status.
+int format_option(const Args& a, bool oci_default, SaveFormat* out);
+
+}  // namespace lscli

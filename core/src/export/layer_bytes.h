@@ -1,0 +1,39 @@
+// export/layer_bytes — a layer's bytes as an output carries them: copied as
+// stored, or decoded and compressed anew. A recompressed layer's digest and
+// size are not known before its bytes exist, while a tar member needs its size
+// in its header: measure_layer() compresses once into a hashing sink (nothing
+// kept), and the writer compresses again into the archive (deterministic
+// compression gives the same bytes). Two passes instead of a spool file: the
+// core never opens files, and in the browser there is no spool directory.
+#pragma once
+
+#include <functional>
+#include <memory>
+
+#include "layerscope/byte_sink.h"
+#include "layerscope/byte_source.h"
+#include "layerscope/model.h"
+#include "layerscope/options.h"
+
+namespace layerscope {
+
+struct LayerBytes {
+  bool recompress = false;                       // false: the stored bytes
+  Compression compression = Compression::kNone;  // with recompress
+  Limits limits;                                 // decompression bounds
+  std::function<bool(uint64_t)> tick;            // source bytes consumed; false cancels
+};
+
+// Streams the layer's output bytes into `out` (out is not finished).
+Status write_layer_bytes(const std::shared_ptr<ByteSource>& src, const LayerBytes& how, const std::string& where,
+                         ByteSink& out);
+
+// The output bytes' "sha256:<hex>" digest and size, and the diff_id of the decoded stream.
+struct LayerMeasure {
+  std::string digest, diff_id;
+  uint64_t size = 0;
+};
+Result<LayerMeasure> measure_layer(const std::shared_ptr<ByteSource>& src, const LayerBytes& how,
+                                   const std::string& where);
+
+}  // namespace layerscope

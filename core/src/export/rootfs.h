@@ -1,0 +1,31 @@
+// export/rootfs — a plain tar of chosen entries from an image's layers: the
+// merged filesystem (each path from the topmost layer that has it), or one
+// layer's entries below a path. The layers are read bottom-up, each once, as
+// streams; entries are written in layer order with their headers (modes,
+// owners, times, symlink and hard link targets) and payloads copied in chunks.
+#pragma once
+
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "image/loader.h"
+#include "layerscope/byte_sink.h"
+
+namespace layerscope {
+
+// Which entries go out: called with (layer, normalised path) for every entry of
+// the layers asked for. Whiteout markers are offered too (`marker` true).
+using EntryFilter = std::function<bool(int layer, const std::string& path, bool marker)>;
+
+struct RootfsJob {
+  int image = 0;
+  std::vector<int> layers;                 // read in this order
+  EntryFilter keep;
+  std::vector<std::string> implicit_dirs;  // written first (0755, mtime 0): parents no layer lists
+};
+
+// Writes the tar onto `sink` (not finished here).
+Status write_rootfs(const Loaded& L, const RootfsJob& job, ByteSink& sink, const ProgressFn& progress);
+
+}  // namespace layerscope

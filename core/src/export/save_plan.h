@@ -1,0 +1,27 @@
+// export/save_plan — which bytes a `save` writes: the chosen images of an open
+// (and verified) archive as a LayoutPlan, each layer blob copied as stored.
+#pragma once
+
+#include <vector>
+
+#include "export/image_layout.h"
+#include "image/loader.h"
+
+namespace layerscope {
+
+// `images`: indexes into L.archive.images (empty = all). Every blob must have
+// been hashed (verify_blobs): its computed digest names it in the output.
+// Errors: an absent layer or config (kNotFound), a blob whose compression no
+// OCI media type names (kUnsupported), an unverified blob (kInternal).
+// With `recompress`, a layer not already in `compression` is measured here
+// (compressed once into a hashing sink: pass 1 of export/layer_bytes).
+struct SaveLayers {
+  bool recompress = false;
+  Compression compression = Compression::kNone;
+  ProgressFn progress;  // "measure" phase
+  std::vector<std::string> drop_tags;  // tags left out
+};
+Result<LayoutPlan> plan_save(const Loaded& L, const std::vector<int>& images, bool docker_manifest,
+                             const SaveLayers& layers = {});
+
+}  // namespace layerscope
