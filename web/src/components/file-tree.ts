@@ -12,7 +12,7 @@ import { CHANGES, ENTRY_TYPES } from '../engine';
 import type { TreeLoad } from '../state/session';
 import { F_CONTEXT, F_IMPLICIT, M_MATCH, T_DELETED, T_DIR, T_HARDLINK, hasKids, type FilterKind, type SortMode, type TreeModel } from '../state/tree';
 import { TreeViewState } from '../state/tree-view';
-import { formatBytes, formatCount, formatMode } from '../state/format';
+import { formatBytes, formatCount, formatMode, plural } from '../state/format';
 import { errorLine } from '../state/errors';
 import { icons, typeIcon } from './icons';
 import { setStyle } from './set-style';
@@ -46,6 +46,8 @@ export class FileTree extends LitElement {
     return this.view.rows;
   }
   private pendingReveal = true;
+  /** set by revealSelected(path): once that path is selected, a filter that hides it is cleared */
+  private showPath: string | null = null;
 
   connectedCallback(): void {
     super.connectedCallback();
@@ -57,8 +59,9 @@ export class FileTree extends LitElement {
   }
 
   /** Expands the ancestors of the selected path and scrolls it into view. */
-  revealSelected(): void {
+  revealSelected(path?: string): void {
     this.pendingReveal = true;
+    this.showPath = path ?? this.selectedPath;
     this.requestUpdate();
   }
 
@@ -80,6 +83,20 @@ export class FileTree extends LitElement {
     if (this.view.useModel(this.load?.model ?? null)) this.pendingReveal = true;
     if (changed.has('selectedPath')) this.pendingReveal = true;
     if (this.model && this.pendingReveal && this.selectedPath) this.view.revealAncestors(this.selectedPath);
+    this.computeRows();
+    const m = this.model;
+    if (changed.has('selectedPath') && this.selectedPath !== this.showPath) this.showPath = null;
+    if (m && this.showPath !== null && this.showPath === this.selectedPath && m.byPath.has(this.showPath)) {
+      // "Go to the target": a filter must not keep the target hidden.
+      this.showPath = null;
+      if (this.filterText && this.view.rowOfPath(this.selectedPath) === undefined) {
+        this.filterText = '';
+        this.computeRows();
+      }
+    }
+  }
+
+  private computeRows(): void {
     this.view.computeRows(this.load?.key, this.sort, this.filterKind, this.filterText, this.expandTick);
   }
 
@@ -111,6 +128,11 @@ export class FileTree extends LitElement {
     const a = this.view.keyAction(e.key, this.selectedPath, this.list.pageRows);
     if (!a) return;
     e.preventDefault();
+    // ← at the top level goes back to the layers; → on a file goes on to the viewer.
+    if (a.kind === 'consume' && (e.key === 'ArrowLeft' || e.key === 'ArrowRight')) {
+      this.dispatchEvent(new CustomEvent('ls-focus-pane', { detail: e.key === 'ArrowLeft' ? 'layers' : 'viewer', bubbles: true, composed: true }));
+      return;
+    }
     switch (a.kind) {
       case 'go':
         this.select(this.rows[a.row]);
@@ -205,7 +227,7 @@ export class FileTree extends LitElement {
   private renderInfo(m: TreeModel) {
     const total = formatBytes(m.agg[0]);
     return html`<span id="tree-info"
-      >${formatCount(m.entryCount)} ${m.merged ? 'paths' : 'changes'} · ${total}${this.view.mask
+      >${m.merged ? plural(m.entryCount, 'path') : plural(m.entryCount, 'change')} · ${total}${this.view.mask
         ? html` · <strong>${formatCount(this.view.matchCount)}</strong> ${this.view.matchCount === 1 ? 'match' : 'matches'}`
         : nothing}${this.view.filterError ? html` · <span class="err">${this.view.filterError}</span>` : nothing}</span
     >`;

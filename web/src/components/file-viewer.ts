@@ -11,7 +11,7 @@ import { LitElement, html, nothing, type PropertyValues } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
 import { CHANGES, ENTRY_TYPES, type PathEvent } from '../engine';
 import type { ArchiveSession } from '../state/session';
-import { F_CONTEXT, T_DIR, hasKids, type TreeModel } from '../state/tree';
+import { F_CONTEXT, T_DIR, T_HARDLINK, contentSize, hasKids, type TreeModel } from '../state/tree';
 import type { TreeView, ViewerMode } from '../state/hash';
 import { basename, formatBytes, formatCount, formatMode, formatUnixTime, octal, plural, resolveLink } from '../state/format';
 import { ContentLoader, HEX_ROW, IMAGE_MAX, PAGE, hexRow, viewMode, type Content } from '../state/content';
@@ -52,11 +52,25 @@ export class FileViewer extends LitElement {
   private static historyOpen = true;
 
   focusContent(): void {
-    this.updateComplete.then(() => this.list?.focus());
+    this.updateComplete.then(() => (this.list ?? this.renderRoot.querySelector<HTMLElement>('button'))?.focus());
   }
+
+  connectedCallback(): void {
+    super.connectedCallback();
+    this.addEventListener('keydown', this.onKey);
+  }
+
+  /** Esc (outside a field) goes back to the file tree. */
+  private onKey = (e: KeyboardEvent): void => {
+    const t = e.composedPath()[0] as HTMLElement | undefined;
+    if (e.key !== 'Escape' || t?.tagName === 'INPUT') return;
+    e.preventDefault();
+    this.dispatchEvent(new CustomEvent('ls-focus-pane', { detail: 'tree', bubbles: true, composed: true }));
+  };
 
   disconnectedCallback(): void {
     super.disconnectedCallback();
+    this.removeEventListener('keydown', this.onKey);
     this.dropImage();
     clearTimeout(this.timer);
     clearTimeout(this.historyTimer);
@@ -124,8 +138,8 @@ export class FileViewer extends LitElement {
     const c = this.content;
     const m = this.model;
     if (!c || !this.session || !m || !c.image || this.imageFor === c.key) return;
-    const size = m.size[this.node];
-    if (size > IMAGE_MAX) return;
+    const size = contentSize(m, this.node);
+    if (size === null || size > IMAGE_MAX) return;
     this.imageFor = c.key;
     const bytes = await this.loader.imageBytes(size);
     if (!bytes || this.content !== c) return;
@@ -144,8 +158,8 @@ export class FileViewer extends LitElement {
   private async download(): Promise<void> {
     const s = this.session;
     const m = this.model;
-    if (!s || !m || this.downloading) return;
-    const size = m.size[this.node];
+    const size = m ? contentSize(m, this.node) : null;
+    if (!s || !m || size === null || this.downloading) return;
     this.downloading = { done: 0, total: size };
     try {
       const parts = await this.loader.readWhole(size, (done) => (this.downloading = { done, total: size }));
@@ -244,8 +258,8 @@ export class FileViewer extends LitElement {
         ${ctx
           ? html`<span>unchanged directory</span>`
           : html`<span><b>${type === 'deleted' ? 'deleted' : type}</b></span>
-              ${type === 'file' || type === 'hardlink' ? html`<span>${formatBytes(m.size[i])}${m.size[i] >= 1024 ? ` (${formatCount(m.size[i])} bytes)` : ''}</span>` : nothing}
-              ${type === 'dir' ? html`<span>${formatCount(m.desc[i])} entries below · ${formatBytes(m.agg[i])}</span>` : nothing}
+              ${type === 'file' || type === 'hardlink' ? this.renderSize(m, i) : nothing}
+              ${type === 'dir' ? html`<span>${plural(m.desc[i], 'entry', 'entries')} below · ${formatBytes(m.agg[i])}</span>` : nothing}
               ${type !== 'deleted'
                 ? html`<span class="mono" title=${`mode ${octal(m.mode[i])}`}>${formatMode(type, m.mode[i])} ${octal(m.mode[i])}</span>
                     <span>owner <span class="mono">${m.uid[i]}:${m.gid[i]}</span></span>
@@ -261,12 +275,20 @@ export class FileViewer extends LitElement {
     </div>`;
   }
 
+  /** "1.50 KiB (1,536 bytes)"; a hard link's is its target's (its own tar entry says 0). */
+  private renderSize(m: TreeModel, i: number) {
+    const size = contentSize(m, i);
+    const what = m.type[i] === T_HARDLINK ? html`<span id="hardlink-size">hard link · ${size === null ? 'size of the target unknown here' : html`the target’s ${formatBytes(size)}`}</span>` : nothing;
+    if (m.type[i] === T_HARDLINK) return what;
+    return html`<span>${formatBytes(m.size[i])}${m.size[i] >= 1024 ? ` (${formatCount(m.size[i])} bytes)` : ''}</span>`;
+  }
+
   private renderBody(m: TreeModel, i: number) {
     const type = ENTRY_TYPES[m.type[i]];
     const ctx = (m.flags[i] & F_CONTEXT) !== 0;
     if (ctx || type === 'dir' || (hasKids(m, i) && m.type[i] === T_DIR)) {
       return html`<div class="note">
-        <p>Directory${ctx ? ' (not changed by this layer; it holds changed paths)' : ''}: ${formatCount(m.desc[i])} entries below, ${formatBytes(m.agg[i])} of files.</p>
+        <p>Directory${ctx ? ' (not changed by this layer; it holds changed paths)' : ''}: ${plural(m.desc[i], 'entry', 'entries')} below, ${formatBytes(m.agg[i])} of files.</p>
       </div>`;
     }
     if (type === 'deleted') {
@@ -303,7 +325,8 @@ export class FileViewer extends LitElement {
   private renderContent(m: TreeModel, i: number) {
     const c = this.content;
     const mode = this.effectiveMode();
-    const size = m.size[i];
+    const known = contentSize(m, i);
+    const size = known ?? 0;
     const loaded = c ? c.base + c.bytes.length : 0;
     const dl = this.downloading;
     const bar = html`<div class="bar">
@@ -314,7 +337,7 @@ export class FileViewer extends LitElement {
       </div>
       <span class="spacer"></span>
       <span class="status" id="viewer-status"
-        >${c?.loading ? 'reading…' : c ? (c.eof && c.base === 0 ? `${formatBytes(size)}` : `${formatBytes(c.base)}–${formatBytes(loaded)} of ${formatBytes(size)}`) : ''}${mode === 'text' && c
+        >${c?.loading ? 'reading…' : c ? loadedText(c.base, loaded, c.eof, known) : ''}${mode === 'text' && c
           ? ` · ${plural(c.lines, "line")}`
           : ''}</span
       >
@@ -323,7 +346,7 @@ export class FileViewer extends LitElement {
             Cancel
           </button>`
         : nothing}
-      <button class="btn small" id="download" @click=${() => this.download()} ?disabled=${!!dl} title="Save this file">
+      <button class="btn small" id="download" @click=${() => this.download()} ?disabled=${!!dl || known === null} title=${known === null ? 'The size of the link’s target is not known in this view' : 'Save this file'}>
         ${icons.download}${dl ? ` ${dl.total ? Math.floor((100 * dl.done) / dl.total) : 0}%` : ' Download'}
       </button>
     </div>`;
@@ -333,9 +356,9 @@ export class FileViewer extends LitElement {
     const more =
       !c.eof && !c.loading
         ? html`<div class="more">
-            Showing ${formatBytes(loaded - c.base)} of ${formatBytes(size)}${c.base ? ` from offset ${formatCount(c.base)}` : ''}.
+            Showing ${formatBytes(loaded - c.base)}${known === null ? '' : ` of ${formatBytes(size)}`}${c.base ? ` from offset ${formatCount(c.base)}` : ''}.
             <button class="btn small" id="load-more" @click=${() => this.loadPage(c.key, loaded)}>Load next ${formatBytes(PAGE)}</button>
-            ${size - loaded <= 64 * PAGE
+            ${known !== null && size - loaded <= 64 * PAGE
               ? html`<button class="btn small" id="load-all" @click=${() => this.loadPage(c.key, loaded, false, size - loaded)}>Load the rest</button>`
               : nothing}
           </div>`
@@ -378,7 +401,7 @@ export class FileViewer extends LitElement {
           ></ls-virtual-list>
           <div class="more">
             ${!c.eof || c.base > 0
-              ? html`<span>${formatBytes(c.base)}–${formatBytes(loaded)} of ${formatBytes(size)}</span>
+              ? html`<span>${loadedText(c.base, loaded, false, known)}</span>
                   ${!c.eof ? html`<button class="btn small" id="load-more" @click=${() => this.loadPage(c.key, loaded)}>Load next ${formatBytes(PAGE)}</button>` : nothing}`
               : html`<span>${formatCount(c.bytes.length)} bytes</span>`}
             <form
@@ -425,6 +448,12 @@ export class FileViewer extends LitElement {
     const row = hexRow(c, r);
     return html`<div class="hex-row"><span class="off">${row.offset}</span><span>${row.hex}</span><span class="ascii">${row.ascii}</span></div>`;
   }
+}
+
+/** "7 B", or "0 B–1.00 MiB of 3.00 MiB" while paging; without "of" when the size is unknown. */
+function loadedText(base: number, loaded: number, eof: boolean, size: number | null): string {
+  if (eof && base === 0) return formatBytes(size ?? loaded);
+  return `${formatBytes(base)}–${formatBytes(loaded)}${size === null ? '' : ` of ${formatBytes(size)}`}`;
 }
 
 declare global {

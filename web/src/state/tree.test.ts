@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { F_CONTEXT, F_IMPLICIT, M_ABOVE, M_MATCH, T_DIR, buildTree, compileFilter, defaultExpansion, filterMask, flatten, hasKids, reveal, sortedKids } from './tree';
+import { F_CONTEXT, F_IMPLICIT, M_ABOVE, M_MATCH, T_DIR, buildTree, compileFilter, contentSize, defaultExpansion, naturalCompare, filterMask, flatten, hasKids, reveal, sortedKids } from './tree';
 import { page } from './testing';
 
 // A layer's changes: only etc/app/config.ini and a new usr/bin/tool; etc and
@@ -129,5 +129,42 @@ describe('sort, filter, flatten', () => {
     expect(Array.from(e, (k) => t.paths[k]).sort()).toEqual(['usr', 'usr/bin']);
     expect(reveal(t, e, 'nope')).toBe(-1);
     expect(hasKids(t, t.byPath.get('usr')!)).toBe(true);
+  });
+});
+
+describe('contentSize', () => {
+  const t = buildTree(
+    [
+      page([
+        { path: 'a', type: 'dir' },
+        { path: 'a/one.txt', size: 1234 },
+        { path: 'a/two.txt', type: 'hardlink', link: 'a/one.txt' },
+        { path: 'a/lost.txt', type: 'hardlink', link: 'a/gone.txt' },
+      ]),
+    ],
+    true,
+    0,
+  );
+  it("is a hard link's target's size, not the 0 of its tar entry", () => {
+    expect(contentSize(t, t.byPath.get('a/two.txt')!)).toBe(1234);
+    expect(contentSize(t, t.byPath.get('a/one.txt')!)).toBe(1234);
+  });
+  it('is unknown (null) when the target is not in the listing', () => {
+    expect(contentSize(t, t.byPath.get('a/lost.txt')!)).toBeNull();
+  });
+});
+
+describe('naturalCompare', () => {
+  const sorted = (xs: string[]) => [...xs].sort(naturalCompare);
+  it('orders runs of digits as numbers', () => {
+    expect(sorted(['part-10', 'part-2', 'part-1', 'part-02'])).toEqual(['part-1', 'part-2', 'part-02', 'part-10']);
+    expect(sorted(['v1.10', 'v1.9', 'v1.9.1'])).toEqual(['v1.9', 'v1.9.1', 'v1.10']);
+    expect(sorted(['libc.so.6', 'lib', 'libc.so', 'Zeta', 'alpha'])).toEqual(['Zeta', 'alpha', 'lib', 'libc.so', 'libc.so.6']);
+  });
+  it('is a total order (equal only for equal strings)', () => {
+    expect(naturalCompare('a7', 'a07')).not.toBe(0);
+    expect(Math.sign(naturalCompare('a7', 'a07'))).toBe(-Math.sign(naturalCompare('a07', 'a7')));
+    expect(naturalCompare('same', 'same')).toBe(0);
+    expect(naturalCompare('9999999999999999999999', '10000000000000000000000')).toBe(-1);
   });
 });

@@ -156,7 +156,54 @@ export function hasKids(t: TreeModel, i: number): boolean {
   return t.kidStart[i + 1] > t.kidStart[i];
 }
 
-const cmpStr = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+/**
+ * The bytes a file-like entry's content has: its own size, or for a hard link
+ * (size 0 in the tar) its target's, when the target is in this listing; null
+ * when it cannot be known here.
+ */
+export function contentSize(t: TreeModel, i: number): number | null {
+  if (t.type[i] !== T_HARDLINK) return t.size[i];
+  const target = t.byPath.get(t.links[i].replace(/^\/+/, ''));
+  return target !== undefined && t.type[target] === T_FILE ? t.size[target] : null;
+}
+
+const isDigit = (c: number) => c >= 48 && c <= 57;
+
+/**
+ * Natural order of names: runs of digits compare as numbers ("part-2" before
+ * "part-10", "v1.9" before "v1.10"); everything else by code unit, so the
+ * order does not depend on the browser's locale. Equal numbers with more
+ * leading zeros sort after ("07" after "7"), which keeps the order total.
+ */
+export function naturalCompare(a: string, b: string): number {
+  let i = 0;
+  let j = 0;
+  while (i < a.length && j < b.length) {
+    const ca = a.charCodeAt(i);
+    const cb = b.charCodeAt(j);
+    if (isDigit(ca) && isDigit(cb)) {
+      let ei = i;
+      let ej = j;
+      while (ei < a.length && isDigit(a.charCodeAt(ei))) ei++;
+      while (ej < b.length && isDigit(b.charCodeAt(ej))) ej++;
+      let si = i;
+      let sj = j;
+      while (si < ei - 1 && a.charCodeAt(si) === 48) si++;
+      while (sj < ej - 1 && b.charCodeAt(sj) === 48) sj++;
+      const d = ei - si - (ej - sj) || (a.slice(si, ei) < b.slice(sj, ej) ? -1 : a.slice(si, ei) > b.slice(sj, ej) ? 1 : 0) || ei - i - (ej - j);
+      if (d) return d < 0 ? -1 : 1;
+      i = ei;
+      j = ej;
+    } else {
+      if (ca !== cb) return ca < cb ? -1 : 1;
+      i++;
+      j++;
+    }
+  }
+  return a.length - i - (b.length - j) < 0 ? -1 : a.length - i - (b.length - j) > 0 ? 1 : 0;
+}
+
+const cmpStr = naturalCompare;
 
 /** Children of `i` in display order (directories first for name order). */
 export function sortedKids(t: TreeModel, i: number, sort: SortMode): Int32Array {
