@@ -16,8 +16,11 @@ import './file-viewer';
 import './history-view';
 import './config-view';
 import type { FileTree } from './file-tree';
+import { T_DIR, hasKids, type TreeModel } from '../state/tree';
 
 const TABS: readonly Tab[] = ['files', 'history', 'config'];
+/** archive-view.styles.ts stacks the sidebar, the tree and the viewer at this width and below */
+const STACKED_WIDTH = 820;
 
 @customElement('ls-archive-view')
 export class ArchiveView extends LitElement {
@@ -74,6 +77,16 @@ export class ArchiveView extends LitElement {
     if (pane === 'layers') root.querySelector<HTMLElement>('#layers .layer[aria-pressed="true"]')?.focus();
     else if (pane === 'tree') (root.querySelector('ls-file-tree') as FileTree | null)?.focusTree();
     else root.querySelector('ls-file-viewer')?.focusContent();
+  }
+
+  /**
+   * On a phone (the views stacked, the viewer below the tree) picking a file
+   * scrolls the viewer into sight; a directory only opens in the tree.
+   */
+  private showViewerWhenStacked(model: TreeModel | null, path: string): void {
+    const i = model?.byPath.get(path);
+    if (!model || i === undefined || hasKids(model, i) || model.type[i] === T_DIR || this.clientWidth > STACKED_WIDTH) return;
+    this.updateComplete.then(() => this.renderRoot.querySelector('ls-file-viewer')?.scrollIntoView({ block: 'start', behavior: 'smooth' }));
   }
 
   selectLayer(i: number, opts: { tab?: Tab; view?: TreeView } = {}): void {
@@ -167,10 +180,14 @@ export class ArchiveView extends LitElement {
       <div class="files" @ls-focus-pane=${(e: CustomEvent<'layers' | 'tree' | 'viewer'>) => this.focusPane(e.detail)}>
         <ls-file-tree
           .load=${load}
+          .below=${s.treeBelow()?.model ?? null}
           .version=${this.version}
           .selectedPath=${s.path}
           .layerCount=${img.layers.length}
-          @ls-select-path=${(e: CustomEvent<string>) => this.set({ path: e.detail })}
+          @ls-select-path=${(e: CustomEvent<string>) => {
+            this.set({ path: e.detail });
+            this.showViewerWhenStacked(model, e.detail);
+          }}
           @ls-open-path=${(e: CustomEvent<string>) => {
             this.set({ path: e.detail });
             this.renderRoot.querySelector('ls-file-viewer')?.focusContent();

@@ -10,7 +10,7 @@ import { LitElement, html, nothing, type PropertyValues } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
 import { CHANGES, ENTRY_TYPES } from '../engine';
 import type { TreeLoad } from '../state/session';
-import { F_CONTEXT, F_IMPLICIT, M_MATCH, T_DELETED, T_DIR, T_HARDLINK, hasKids, type FilterKind, type SortMode, type TreeModel } from '../state/tree';
+import { F_CONTEXT, F_IMPLICIT, M_MATCH, T_DELETED, T_DIR, T_HARDLINK, contentSize, hasKids, type FilterKind, type SortMode, type TreeModel } from '../state/tree';
 import { TreeViewState } from '../state/tree-view';
 import { formatBytes, formatCount, formatMode, plural } from '../state/format';
 import { errorLine } from '../state/errors';
@@ -28,6 +28,8 @@ export class FileTree extends LitElement {
   @property({ attribute: false }) version: unknown = 0;
   @property({ attribute: false }) selectedPath = '';
   @property({ type: Number }) layerCount = 0;
+  /** the merged filesystem below this layer (a layer's changes only): the sizes of what it deletes */
+  @property({ attribute: false }) below: TreeModel | null = null;
 
   @state() private sort: SortMode = 'name';
   @state() private filterKind: FilterKind = 'text';
@@ -183,6 +185,7 @@ export class FileTree extends LitElement {
         <select id="sort" aria-label="Sort" .value=${this.sort} @change=${(e: Event) => (this.sort = (e.target as HTMLSelectElement).value as SortMode)}>
           <option value="name">by name</option>
           <option value="size">by size</option>
+          <option value="largest">largest files (flat)</option>
         </select>
       </div>
       <div class="info">
@@ -233,6 +236,15 @@ export class FileTree extends LitElement {
     >`;
   }
 
+  /** What a deleted path weighed in the layer below (a directory: its files' total); blank while unknown. */
+  private deletedSize(path: string) {
+    const b = this.below;
+    const j = b?.byPath.get(path);
+    if (!b || j === undefined) return '';
+    const size = hasKids(b, j) || b.type[j] === T_DIR ? b.agg[j] : contentSize(b, j);
+    return html`<span class="was" title=${`the deleted copy’s size, as of layer ${b.layer}`}>${formatBytes(size)}</span>`;
+  }
+
   private renderRow(k: number) {
     const m = this.model;
     if (!m || k >= this.rows.length) return nothing;
@@ -262,6 +274,7 @@ export class FileTree extends LitElement {
         >`;
       }
     }
+    const flat = this.sort === 'largest';
     const cls = `r${sel ? ' sel' : ''}${ctx ? ' context' : ''}${deleted ? ' deleted' : ''}${this.view.mask && this.view.mask[i] & M_MATCH ? ' match' : ''}`;
     return html`<div
       class=${cls}
@@ -278,7 +291,7 @@ export class FileTree extends LitElement {
       }}
       @dblclick=${() => (!isDir ? this.select(i, true) : undefined)}
     >
-      <span class="name" ${setStyle({ '--depth': String(m.depth[i] - 1) })}>
+      <span class="name" ${setStyle({ '--depth': flat ? '0' : String(m.depth[i] - 1) })}>
         <span
           class=${`twisty${kids ? (open ? ' open' : '') : ' leaf'}`}
           @click=${(e: Event) => {
@@ -288,11 +301,11 @@ export class FileTree extends LitElement {
           >${icons.chevron}</span
         >
         <span class=${`ticon${isDir ? ' dir' : ''}`}>${typeIcon(type)}</span>
-        <span class="label">${m.names[i]}</span>
+        <span class="label">${flat ? m.paths[i] : m.names[i]}</span>
         ${m.links[i] ? html`<span class="target">${m.type[i] === T_HARDLINK ? '⇒' : '→'} ${m.links[i]}</span>` : nothing}
       </span>
       <span class="lay">${mark}</span>
-      <span class="num">${deleted || ctx || isDir ? '' : formatBytes(m.size[i])}</span>
+      <span class="num">${deleted ? this.deletedSize(m.paths[i]) : ctx || isDir ? (kids ? html`<span class="tot" title="total of the files below">${formatBytes(m.agg[i])}</span>` : '') : formatBytes(m.type[i] === T_HARDLINK ? contentSize(m, i) : m.size[i])}</span>
       <span class="num agg">${kids ? formatBytes(m.agg[i]) : ''}</span>
       <span class="mode">${deleted ? 'deleted' : ctx || implicit ? '' : formatMode(type, m.mode[i])}</span>
       <span class="owner">${deleted || ctx || implicit ? '' : `${m.uid[i]}:${m.gid[i]}`}</span>

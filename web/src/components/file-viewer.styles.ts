@@ -16,6 +16,15 @@ export const fileViewerStyles = [
     flex-direction: column;
     min-width: 0;
     background: var(--ls-panel);
+    container-type: inline-size;
+    container-name: viewer;
+  }
+  @container viewer (max-width: 620px) {
+    /* 16 bytes a row and their ASCII still fit beside the tree on a laptop */
+    .hex-row {
+      font-size: 11px;
+      gap: 1ch;
+    }
   }
   .head {
     padding: 10px 14px 8px;

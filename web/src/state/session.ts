@@ -274,17 +274,36 @@ export class ArchiveSession {
   tree(): TreeLoad | null {
     const img = this.currentImage;
     if (!img || img.layers.length === 0 || this.layer < 0) return null;
-    const merged = this.view === 'merged';
-    const key = `${this.image}/${this.layer}/${merged ? 'm' : 'l'}`;
+    return this.listing(this.image, this.layer, this.view === 'merged');
+  }
+
+  /**
+   * The merged filesystem just below the current layer, when the current view
+   * is a layer's changes and it deletes paths: where the deleted copies' sizes
+   * are (the worker's listings hold no size for a whiteout).
+   */
+  treeBelow(): TreeLoad | null {
+    const img = this.currentImage;
+    const l = img?.layers[this.layer];
+    if (!img || !l || this.view !== 'layer' || this.layer < 1 || !l.changes?.deleted) return null;
+    return this.listing(this.image, this.layer - 1, true);
+  }
+
+  /** One listing (a layer's changes, or the merged filesystem up to it), fetched once and cached. */
+  private listing(image: number, layer: number, merged: boolean): TreeLoad {
+    const key = `${image}/${layer}/${merged ? 'm' : 'l'}`;
     let t = this.trees.get(key);
     if (t && t.error && t.error.code === 'cancelled') {
       this.trees.delete(key);
       t = undefined;
     }
-    if (t) return t;
+    if (t) {
+      // most recently used last: the eviction below drops the least recently used
+      this.trees.delete(key);
+      this.trees.set(key, t);
+      return t;
+    }
     const load: TreeLoad = { key, model: null, error: null, done: 0, total: 0, promise: null as unknown as Promise<TreeModel> };
-    const image = this.image;
-    const layer = this.layer;
     load.promise = this.engine
       .listAll(image, layer, merged, (done, total) => {
         load.done = done;

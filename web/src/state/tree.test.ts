@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { F_CONTEXT, F_IMPLICIT, M_ABOVE, M_MATCH, T_DIR, buildTree, compileFilter, contentSize, defaultExpansion, naturalCompare, filterMask, flatten, hasKids, reveal, sortedKids } from './tree';
+import { F_CONTEXT, F_IMPLICIT, M_ABOVE, M_MATCH, T_DIR, buildTree, compileFilter, contentSize, defaultExpansion, largestFiles, naturalCompare, filterMask, flatten, hasKids, reveal, sortedKids } from './tree';
 import { page } from './testing';
 
 // A layer's changes: only etc/app/config.ini and a new usr/bin/tool; etc and
@@ -166,5 +166,31 @@ describe('naturalCompare', () => {
     expect(Math.sign(naturalCompare('a7', 'a07'))).toBe(-Math.sign(naturalCompare('a07', 'a7')));
     expect(naturalCompare('same', 'same')).toBe(0);
     expect(naturalCompare('9999999999999999999999', '10000000000000000000000')).toBe(-1);
+  });
+});
+
+describe('largestFiles', () => {
+  const t = buildTree(
+    [
+      page([
+        { path: 'a', type: 'dir', layer: 0 },
+        { path: 'a/small', size: 10, layer: 0 },
+        { path: 'a/deep', type: 'dir', layer: 0 },
+        { path: 'a/deep/big', size: 5000, layer: 1 },
+        { path: 'b', size: 700, layer: 2 },
+        { path: 'a/link', type: 'hardlink', link: 'a/deep/big', layer: 2 },
+        { path: 'gone', type: 'deleted', change: 'deleted', layer: 2 },
+      ]),
+    ],
+    true,
+    2,
+  );
+  it('lists every file across directories, largest first (a hard link by its target), no dirs or deletions', () => {
+    expect(Array.from(largestFiles(t, null), (i) => t.paths[i])).toEqual(['a/deep/big', 'a/link', 'b', 'a/small']);
+  });
+  it('keeps only what the filter matches', () => {
+    const f = compileFilter('text', 'a/');
+    const mask = filterMask(t, (f as { test: (p: string, n: string) => boolean }).test).mask;
+    expect(Array.from(largestFiles(t, mask), (i) => t.paths[i])).toEqual(['a/deep/big', 'a/link', 'a/small']);
   });
 });

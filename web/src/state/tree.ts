@@ -13,7 +13,8 @@ export const T_DELETED = ENTRY_TYPES.indexOf('deleted');
 export const F_IMPLICIT = 1; // a parent directory no layer wrote explicitly
 export const F_CONTEXT = 2; // not in the listing: only there to hold changed paths
 
-export type SortMode = 'name' | 'size';
+/** name, size (within each directory), or 'largest': every file in one flat list, largest first */
+export type SortMode = 'name' | 'size' | 'largest';
 export type FilterKind = 'text' | 'glob' | 'regex';
 
 export interface TreeModel {
@@ -274,6 +275,23 @@ export function filterMask(t: TreeModel, test: (path: string, name: string) => b
   }
   mask[0] = M_ABOVE;
   return { mask, matches };
+}
+
+/**
+ * Every file of the listing (regular files, and hard links by their target's
+ * size) in one flat list, largest first (ties by path, naturally); with a
+ * filter, only the files it matches. Deleted paths and directories are left out.
+ */
+export function largestFiles(t: TreeModel, mask: Uint8Array | null): Int32Array {
+  const files: number[] = [];
+  const size = new Float64Array(t.n);
+  for (let i = 1; i < t.n; i++) {
+    if ((t.type[i] !== T_FILE && t.type[i] !== T_HARDLINK) || (mask && (mask[i] & M_MATCH) === 0)) continue;
+    size[i] = contentSize(t, i) ?? 0;
+    files.push(i);
+  }
+  files.sort((a, b) => size[b] - size[a] || naturalCompare(t.paths[a], t.paths[b]));
+  return Int32Array.from(files);
 }
 
 /** The visible rows: depth-first over expanded directories (or over the filter's
