@@ -12,12 +12,14 @@ const FIVE = ['docker20-save-features', 'skopeo-oci-archive-zstd-features', 'bui
 async function actionsReachable(page: Page): Promise<void> {
   const vp = page.viewportSize()!;
   const brand = (await page.locator('header .brand').boundingBox())!;
+  await expect(page.locator('#example')).toHaveText(/Example/);
   for (const id of ['#open', '#example', '#theme']) {
     const b = (await page.locator(id).boundingBox())!;
     expect(b.x, `${id} left edge`).toBeGreaterThanOrEqual(0);
     expect(b.x + b.width, `${id} right edge`).toBeLessThanOrEqual(vp.width);
     expect(Math.abs(b.y + b.height / 2 - (brand.y + brand.height / 2)), `${id} on the header's row`).toBeLessThan(8);
     await page.locator(id).click({ trial: true, timeout: 3000 }); // actionable: nothing covers it
+    await expect(page.locator(id), `${id} says what it does`).toHaveAccessibleName(/\S/);
   }
 }
 

@@ -2,7 +2,9 @@
 // listing, columns and the hex view that fit at 1366 px, the viewer reachable
 // on a phone, a theme toggle that says where it goes.
 import { expect, test } from '@playwright/test';
-import { filter, fixture, openFile, truth } from './util';
+import { execFileSync } from 'node:child_process';
+import { resolve } from 'node:path';
+import { filter, fixture, openFile, tmp, truth, web } from './util';
 import { formatBytes } from '../src/state/format';
 
 test('a layer that deletes paths shows what the deleted copies weighed', async ({ page }) => {
@@ -75,4 +77,65 @@ test('the theme toggle says which theme it switches to', async ({ page }) => {
   await expect(t).toHaveAttribute('aria-label', /switch to the dark theme/);
   await t.click();
   await expect(t).toHaveAttribute('aria-label', /switch to the system’s theme/);
+});
+
+test('an executable gets a summary that agrees with readelf', async ({ page }) => {
+  // bin/busybox of the features fixture, taken out with Python's tarfile and read by binutils' readelf.
+  const bin = resolve(tmp, 'busybox-features');
+  execFileSync('python3', ['-c', `
+import io, sys, tarfile
+t = tarfile.open(sys.argv[1])
+for m in t.getmembers():
+    if m.name.endswith('layer.tar'):
+        lt = tarfile.open(fileobj=io.BytesIO(t.extractfile(m).read()))
+        for e in lt.getmembers():
+            if e.name.lstrip('./') == 'bin/busybox' and e.isfile():
+                open(sys.argv[2], 'wb').write(lt.extractfile(e).read())
+`, fixture('docker20-save-features'), bin]);
+  let re: string;
+  try {
+    re = execFileSync('readelf', ['-h', '-l', '-W', bin], { encoding: 'utf8' });
+  } catch {
+    test.skip(true, 'readelf (binutils) is not installed');
+    return;
+  }
+  const cls = re.match(/Class:\s+(ELF\d\d)/)![1];
+  const machine = re.match(/Machine:\s+(.+)/)![1];
+  const interp = re.match(/Requesting program interpreter: ([^\]]+)\]/)?.[1] ?? null;
+  await page.goto('./');
+  await openFile(page, fixture('docker20-save-features'));
+  await page.locator('#view-merged').click();
+  await filter(page, 'busybox');
+  await page.locator('.r[data-path="bin/busybox"]').click();
+  const sum = page.locator('#elf-summary');
+  await expect(sum).toContainText(cls);
+  if (/X86-64/i.test(machine)) await expect(sum).toContainText('x86-64');
+  if (interp) await expect(sum).toContainText(interp);
+  else await expect(sum).toContainText('static');
+});
+
+test('text viewer: wrap long lines, find in the file (matches stay text)', async ({ page }) => {
+  const data = resolve(tmp, 'issue14-hostile.tar');
+  execFileSync('python3', [resolve(web, 'e2e/make-hostile.py'), data]);
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.goto('./');
+  await openFile(page, data);
+  await page.locator('#view-merged').click();
+  await filter(page, '.conf');
+  await page.locator('.r.match').first().click();
+  const text = page.locator('#text');
+  await expect(text).toContainText('value = ');
+  const rowsBefore = await text.locator('.ln-row').count();
+  await page.locator('#wrap').click();
+  await expect(page.locator('#wrap')).toHaveAttribute('aria-pressed', 'true');
+  await expect.poll(() => text.locator('.ln-row').count()).toBeGreaterThan(rowsBefore);
+  await expect(text.locator('.ln').filter({ hasText: '↪' }).first()).toBeVisible();
+
+  await page.locator('#find').fill('onerror');
+  await page.locator('#find').press('Enter');
+  await expect(page.locator('#find-count')).toContainText('1 of');
+  await expect(text.locator('mark').first()).toHaveText('onerror');
+  await expect(text.locator('.ln-row.cur')).toHaveCount(1);
+  await expect(text.locator('img, script, svg')).toHaveCount(0);
+  expect(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned ?? null)).toBeNull();
 });

@@ -251,7 +251,8 @@ export const layerScopeAppStyles = [
     .brand span {
       display: none;
     }
-    .actions .label {
+    /* the Open button keeps its icon; Example has none, so it keeps its word */
+    #open .label {
       display: none;
     }
   }

@@ -16,6 +16,9 @@ import type { TreeView, ViewerMode } from '../state/hash';
 import { basename, formatBytes, formatCount, formatMode, formatUnixTime, octal, plural, resolveLink } from '../state/format';
 import { ContentLoader, HEX_ROW, IMAGE_MAX, PAGE, hexRow, viewMode, type Content } from '../state/content';
 import { errorLine, errorTitle } from '../state/errors';
+import { elfSummary, type ElfSummary } from '../state/elf';
+import { findRows, nextMatch, splitMatches, wrapRows, type Rows } from '../state/text-view';
+import type { VirtualList } from './virtual-list';
 import { icons } from './icons';
 import { fileViewerStyles, VIEWER_LINE_H as LINE_H } from './file-viewer.styles';
 import './virtual-list';
@@ -39,6 +42,13 @@ export class FileViewer extends LitElement {
   @state() private downloading: { done: number; total: number } | null = null;
   @state() private imageUrl = '';
   @state() private imageInfo = '';
+  /** text view: long lines wrap at the viewer's width */
+  @state() private wrap = false;
+  /** text view: the search term, and the row of the match shown */
+  @state() private query = '';
+  @state() private matchRow = -1;
+  private wrapped: { key: string; rows: Rows } | null = null;
+  private found: { key: string; rows: number[] } | null = null;
 
   @query('ls-virtual-list') private list?: HTMLElement;
   private timer = 0;
@@ -329,7 +339,7 @@ export class FileViewer extends LitElement {
     const size = known ?? 0;
     const loaded = c ? c.base + c.bytes.length : 0;
     const dl = this.downloading;
-    const bar = html`<div class="bar">
+    let bar = html`<div class="bar">
       <div class="seg small" role="group" aria-label="Show as">
         <button id="mode-text" aria-pressed=${mode === 'text' ? 'true' : 'false'} @click=${() => this.setMode('text')}>Text</button>
         <button id="mode-hex" aria-pressed=${mode === 'hex' ? 'true' : 'false'} @click=${() => this.setMode('hex')}>Hex</button>
@@ -351,6 +361,8 @@ export class FileViewer extends LitElement {
       </button>
     </div>`;
     if (!c) return html`${bar}<div class="placeholder">reading…</div>`;
+    const elf = c.base === 0 && !c.error ? elfSummary(c.bytes) : null;
+    if (elf) bar = html`${bar}${renderElf(elf, loaded)}`;
     if (c.error)
       return html`${bar}<div class="err err-box" role="alert"><strong>${errorTitle(c.error.code)}</strong>: ${c.error.message}${c.error.where ? html` <span class="mono">(${c.error.where})</span>` : nothing}</div>`;
     const more =
@@ -422,32 +434,107 @@ export class FileViewer extends LitElement {
       // text needs the file from its start; reload from 0
       return html`${bar}<div class="note"><button class="btn small" @click=${() => this.loadPage(c.key, 0, true)}>Show the text from the start</button></div>`;
     }
-    return html`${bar}
+    const v = this.textRows(c);
+    return html`${bar}${this.renderFind(v)}
       <div class="body">
         ${c.text ? nothing : html`<div class="note">This looks like binary data; showing it as text anyway.</div>`}
         <ls-virtual-list
           id="text"
+          class=${this.wrap ? 'wrapped' : ''}
           tabindex="0"
           aria-label="File content"
-          .count=${c.rows.length}
+          .count=${v.rows.length}
           .rowHeight=${LINE_H}
-          .contentWidth=${`calc(${Math.max(c.maxLen, 10) + 10}ch + 20px)`}
-          .renderRow=${(r: number) => this.textRow(c, r)}
-          .version=${c.rows.length}
+          .contentWidth=${this.wrap ? '' : `calc(${Math.max(c.maxLen, 10) + 10}ch + 20px)`}
+          .renderRow=${(r: number) => this.textRow(v, r)}
+          .version=${`${v.rows.length}|${this.wrap}|${this.query}|${this.matchRow}`}
         ></ls-virtual-list>
         ${more}
       </div>`;
   }
 
-  private textRow(c: Content, r: number) {
-    const n = c.lineNo[r];
-    return html`<div class="ln-row"><span class="ln">${n ? n : '↪'}</span><span>${c.rows[r]}</span></div>`;
+  /** The rows shown: as decoded, or wrapped at the viewer's width (cached per width). */
+  private textRows(c: Content): Rows {
+    if (!this.wrap) return c;
+    const list = this.list;
+    const ch = 0.6 * parseFloat(list ? getComputedStyle(list).fontSize : '12');
+    const cols = Math.max(20, Math.floor(((list?.clientWidth ?? 600) - 24) / ch) - 8);
+    const key = `${c.key}|${c.rows.length}|${cols}`;
+    if (this.wrapped?.key !== key) this.wrapped = { key, rows: wrapRows(c, cols) };
+    return this.wrapped.rows;
+  }
+
+  /** The rows that hold the search term (cached per rows and term). */
+  private matchRows(v: Rows): number[] {
+    const key = `${this.wrapped?.key ?? ''}|${v.rows.length}|${this.query}`;
+    if (this.found?.key !== key) this.found = { key, rows: findRows(v.rows, this.query) };
+    return this.found.rows;
+  }
+
+  /** Enter: the next match (Shift+Enter: the previous), scrolled into the middle. */
+  private findNext(v: Rows, back: boolean): void {
+    const row = nextMatch(this.matchRows(v), this.matchRow, back);
+    this.matchRow = row;
+    if (row >= 0) (this.list as VirtualList | undefined)?.scrollToIndex(row, 'center');
+  }
+
+  private renderFind(v: Rows) {
+    const m = this.query ? this.matchRows(v) : [];
+    const at = m.indexOf(this.matchRow);
+    return html`<div class="find">
+      <button class="btn small" id="wrap" aria-pressed=${this.wrap ? 'true' : 'false'} @click=${() => (this.wrap = !this.wrap)} title="Wrap long lines">Wrap</button>
+      <input
+        id="find"
+        type="search"
+        placeholder="Find in this file"
+        aria-label="Find in this file"
+        .value=${this.query}
+        @input=${(e: Event) => {
+          this.query = (e.target as HTMLInputElement).value;
+          this.matchRow = -1;
+        }}
+        @keydown=${(e: KeyboardEvent) => {
+          if (e.key === 'Enter') {
+            e.preventDefault();
+            this.findNext(v, e.shiftKey);
+          }
+        }}
+      />
+      <span class="find-count" id="find-count">${this.query ? (m.length ? `${at >= 0 ? `${at + 1} of ` : ''}${plural(m.length, 'line')}` : 'not in the part read') : ''}</span>
+    </div>`;
+  }
+
+  private textRow(v: Rows, r: number) {
+    const n = v.lineNo[r];
+    const text = v.rows[r];
+    return html`<div class=${r === this.matchRow ? 'ln-row cur' : 'ln-row'}>
+      <span class="ln">${n ? n : '↪'}</span><span
+        >${this.query ? splitMatches(text, this.query).map((p) => (p.hit ? html`<mark>${p.text}</mark>` : p.text)) : text}</span
+      >
+    </div>`;
   }
 
   private hexRow(c: Content, r: number) {
     const row = hexRow(c, r);
     return html`<div class="hex-row"><span class="off">${row.offset}</span><span>${row.hex}</span><span class="ascii">${row.ascii}</span></div>`;
   }
+}
+
+/** The executable's summary (state/elf.ts): what `file` and `readelf -d` would say first. */
+function renderElf(e: ElfSummary, read: number) {
+  const unknown = `not known from the first ${formatBytes(read)}`;
+  return html`<dl class="elf" id="elf-summary">
+    <dt>Executable</dt>
+    <dd>${e.cls} ${e.endian}-endian ${e.type}, ${e.machine}</dd>
+    <dt>Linking</dt>
+    <dd>${e.linking === 'static' ? 'static (no interpreter, no dynamic section)' : html`dynamic${e.interpreter ? html`, interpreter <span class="mono">${e.interpreter}</span>` : nothing}`}</dd>
+    ${e.linking === 'dynamic'
+      ? html`<dt>Needs</dt>
+          <dd class="mono">${e.needed === null ? unknown : e.needed.length ? e.needed.join(' ') : 'no libraries'}</dd>`
+      : nothing}
+    <dt>Symbols</dt>
+    <dd>${e.stripped === null ? unknown : e.stripped ? 'stripped (no symbol table)' : 'not stripped (has a symbol table)'}</dd>
+  </dl>`;
 }
 
 /** "7 B", or "0 B–1.00 MiB of 3.00 MiB" while paging; without "of" when the size is unknown. */
