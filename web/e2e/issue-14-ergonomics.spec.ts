@@ -139,3 +139,27 @@ test('text viewer: wrap long lines, find in the file (matches stay text)', async
   await expect(text.locator('img, script, svg')).toHaveCount(0);
   expect(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned ?? null)).toBeNull();
 });
+
+test('config: JSON is highlighted and folds; layer digests link to their layer', async ({ page }) => {
+  await page.goto('./');
+  await openFile(page, fixture('buildah-oci-archive-gzip-features'));
+  const digest1 = await page.locator('#layers .layer[data-layer="1"] .digest').getAttribute('title');
+  await page.locator('#tab-config').click();
+  const manifest = page.locator('#raw-manifest');
+  await expect(manifest.locator('.j-key').first()).toBeVisible();
+  const link = manifest.locator('.j-link[data-layer="1"]');
+  await expect(link).toHaveText(`"${digest1}"`);
+  // Fold the manifest's top level: its keys disappear, a count says what is folded.
+  const top = manifest.locator('details.j-fold').first();
+  await top.locator('> summary').click();
+  await expect(top).not.toHaveAttribute('open', '');
+  await expect(top.locator('> summary .j-count')).toBeVisible();
+  await top.locator('> summary').click();
+  await link.click();
+  await expect(page.locator('#tab-files')).toHaveAttribute('aria-selected', 'true');
+  await expect(page.locator('#layers .layer[data-layer="1"]')).toHaveAttribute('aria-pressed', 'true');
+  await expect(page.locator('#view-layer')).toHaveAttribute('aria-pressed', 'true');
+  await page.locator('#tab-config').click();
+  await page.locator('.layer-link[data-layer="0"]').click();
+  await expect(page.locator('#layers .layer[data-layer="0"]')).toHaveAttribute('aria-pressed', 'true');
+});

@@ -148,7 +148,13 @@ export class ArchiveView extends LitElement {
       </div>`;
     if (s.tab === 'config')
       return html`<div class="scroll">
-        <ls-config-view .image=${img} .archiveName=${s.name} .session=${s} .version=${this.version}></ls-config-view>
+        <ls-config-view
+          .image=${img}
+          .archiveName=${s.name}
+          .session=${s}
+          .version=${this.version}
+          @ls-select-layer=${(e: CustomEvent<number>) => this.selectLayer(e.detail, { tab: 'files', view: 'layer' })}
+        ></ls-config-view>
       </div>`;
     return this.renderFiles(img);
   }
