@@ -19,6 +19,8 @@ test('a layer that deletes paths shows what the deleted copies weighed', async (
     const row = page.locator(`.r[data-path="${path}"]`);
     await expect(row.locator('.mark.D')).toBeVisible();
     await expect(row.locator('.num .was')).toHaveText(formatBytes(written.get(path)!));
+    await row.click();
+    await expect(page.locator('#deleted-size')).toContainText(formatBytes(written.get(path)!));
   }
 });
 

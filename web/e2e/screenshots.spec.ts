@@ -8,7 +8,7 @@ async function example(page: Page, hash = ''): Promise<void> {
   if (!hash) {
     await page.locator('#try-example').click();
   }
-  await expect(page.locator('#archive-panel')).toBeVisible();
+  await expect(page.locator('#archive-panel')).toBeVisible({ timeout: 60_000 }); // the example opens slowly on a loaded machine
 }
 
 for (const scheme of ['light', 'dark'] as const) {

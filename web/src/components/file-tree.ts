@@ -10,7 +10,7 @@ import { LitElement, html, nothing, type PropertyValues } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
 import { CHANGES, ENTRY_TYPES } from '../engine';
 import type { TreeLoad } from '../state/session';
-import { F_CONTEXT, F_IMPLICIT, M_MATCH, T_DELETED, T_DIR, T_HARDLINK, contentSize, hasKids, type FilterKind, type SortMode, type TreeModel } from '../state/tree';
+import { F_CONTEXT, F_IMPLICIT, M_MATCH, T_DELETED, T_DIR, T_HARDLINK, contentSize, hasKids, weightOf, type FilterKind, type SortMode, type TreeModel } from '../state/tree';
 import { TreeViewState } from '../state/tree-view';
 import { formatBytes, formatCount, formatMode, plural } from '../state/format';
 import { errorLine } from '../state/errors';
@@ -194,7 +194,7 @@ export class FileTree extends LitElement {
           : nothing}
         ${load?.error ? html`<span class="err">${errorLine(load.error)}</span>` : nothing}
         ${m ? this.renderInfo(m) : nothing}
-        ${m
+        ${m && this.sort !== 'largest'
           ? html`<span class="right">
               <button class="btn small" id="expand-all" @click=${() => this.expandAll(true)} title="Expand all (*)">Expand all</button>
               <button class="btn small" id="collapse-all" @click=${() => this.expandAll(false)}>Collapse all</button>
@@ -241,8 +241,7 @@ export class FileTree extends LitElement {
     const b = this.below;
     const j = b?.byPath.get(path);
     if (!b || j === undefined) return '';
-    const size = hasKids(b, j) || b.type[j] === T_DIR ? b.agg[j] : contentSize(b, j);
-    return html`<span class="was" title=${`the deleted copy’s size, as of layer ${b.layer}`}>${formatBytes(size)}</span>`;
+    return html`<span class="was" title=${`the deleted copy’s size, as of layer ${b.layer}`}>${formatBytes(weightOf(b, j))}</span>`;
   }
 
   private renderRow(k: number) {

@@ -11,7 +11,7 @@ import { LitElement, html, nothing, type PropertyValues } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
 import { CHANGES, ENTRY_TYPES, type PathEvent } from '../engine';
 import type { ArchiveSession } from '../state/session';
-import { F_CONTEXT, T_DIR, T_HARDLINK, contentSize, hasKids, type TreeModel } from '../state/tree';
+import { F_CONTEXT, T_DIR, T_HARDLINK, contentSize, hasKids, weightOf, type TreeModel } from '../state/tree';
 import type { TreeView, ViewerMode } from '../state/hash';
 import { basename, formatBytes, formatCount, formatMode, formatUnixTime, octal, plural, resolveLink } from '../state/format';
 import { ContentLoader, HEX_ROW, IMAGE_MAX, PAGE, hexRow, viewMode, type Content } from '../state/content';
@@ -293,6 +293,14 @@ export class FileViewer extends LitElement {
     return html`<span>${formatBytes(m.size[i])}${m.size[i] >= 1024 ? ` (${formatCount(m.size[i])} bytes)` : ''}</span>`;
   }
 
+  /** What the deleted copy weighed, from the merged listing below this layer (when it is loaded). */
+  private deletedWeight(path: string) {
+    const below = this.session?.treeBelow()?.model ?? null;
+    const j = below?.byPath.get(path);
+    if (!below || j === undefined) return nothing;
+    return html`<p id="deleted-size">The deleted copy weighed ${formatBytes(weightOf(below, j))} as of layer ${below.layer}.</p>`;
+  }
+
   private renderBody(m: TreeModel, i: number) {
     const type = ENTRY_TYPES[m.type[i]];
     const ctx = (m.flags[i] & F_CONTEXT) !== 0;
@@ -305,6 +313,7 @@ export class FileViewer extends LitElement {
       const lyr = m.layerOf[i] >= 0 ? m.layerOf[i] : m.layer;
       return html`<div class="note" id="deleted-note">
         <p>This path was <strong>deleted</strong> by layer ${lyr} (a whiteout); it is absent from the merged filesystem from this layer on.</p>
+        ${this.deletedWeight(m.paths[i])}
         ${lyr > 0
           ? html`<button class="btn small" @click=${() => this.goto(m.paths[i], lyr - 1, 'merged')}>Show it as of layer ${lyr - 1}</button>`
           : nothing}

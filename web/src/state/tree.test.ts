@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { F_CONTEXT, F_IMPLICIT, M_ABOVE, M_MATCH, T_DIR, buildTree, compileFilter, contentSize, defaultExpansion, largestFiles, naturalCompare, filterMask, flatten, hasKids, reveal, sortedKids } from './tree';
+import { F_CONTEXT, F_IMPLICIT, M_ABOVE, M_MATCH, T_DIR, buildTree, compileFilter, contentSize, defaultExpansion, largestFiles, naturalCompare, weightOf, filterMask, flatten, hasKids, reveal, sortedKids } from './tree';
 import { page } from './testing';
 
 // A layer's changes: only etc/app/config.ini and a new usr/bin/tool; etc and
@@ -151,6 +151,10 @@ describe('contentSize', () => {
   });
   it('is unknown (null) when the target is not in the listing', () => {
     expect(contentSize(t, t.byPath.get('a/lost.txt')!)).toBeNull();
+  });
+  it("weighs a directory by its files' total and a file by its content", () => {
+    expect(weightOf(t, t.byPath.get('a')!)).toBe(1234);
+    expect(weightOf(t, t.byPath.get('a/two.txt')!)).toBe(1234);
   });
 });
 

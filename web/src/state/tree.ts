@@ -168,6 +168,11 @@ export function contentSize(t: TreeModel, i: number): number | null {
   return target !== undefined && t.type[target] === T_FILE ? t.size[target] : null;
 }
 
+/** What a path weighs: a directory the total of its files, a file its content size. */
+export function weightOf(t: TreeModel, i: number): number | null {
+  return hasKids(t, i) || t.type[i] === T_DIR ? t.agg[i] : contentSize(t, i);
+}
+
 const isDigit = (c: number) => c >= 48 && c <= 57;
 
 /**

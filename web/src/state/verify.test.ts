@@ -35,8 +35,8 @@ describe('verifyVerdict', () => {
     expect(verifyVerdict(t(1, 1, 0))).toBe('✓ The layer matches its digest and diff_id');
     expect(verifyVerdict(t(3, 3, 0))).toBe('✓ All 3 layers match their digest and diff_id');
     expect(verifyVerdict(t(3, 1, 0))).toBe('✓ 1 of 3 layers matches its digest and diff_id');
-    expect(verifyVerdict(t(1, 0, 1))).toBe('✗ 1 layer of 1 layer does not match its digest or diff_id');
-    expect(verifyVerdict(t(4, 1, 2))).toBe('✗ 2 layers of 4 layers do not match their digest or diff_id');
+    expect(verifyVerdict(t(1, 0, 1))).toBe('✗ 1 layer of 1 does not match its digest or diff_id');
+    expect(verifyVerdict(t(4, 1, 2))).toBe('✗ 2 layers of 4 do not match their digest or diff_id');
     expect(verifyVerdict(t(2, 0, 0))).toBe('No layer could be checked.');
   });
 });

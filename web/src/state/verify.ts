@@ -53,7 +53,7 @@ export function verifyVerdict(t: VerifyTally): string {
   const layers = `${formatCount(t.layers)} ${t.layers === 1 ? 'layer' : 'layers'}`;
   if (t.bad) {
     const one = t.bad === 1;
-    return `✗ ${formatCount(t.bad)} ${one ? 'layer' : 'layers'} of ${layers} ${one ? 'does' : 'do'} not match ${one ? 'its' : 'their'} digest or diff_id`;
+    return `✗ ${formatCount(t.bad)} ${one ? 'layer' : 'layers'} of ${formatCount(t.layers)} ${one ? 'does' : 'do'} not match ${one ? 'its' : 'their'} digest or diff_id`;
   }
   if (!t.ok) return 'No layer could be checked.';
   if (t.ok === t.layers) return t.layers === 1 ? '✓ The layer matches its digest and diff_id' : `✓ All ${layers} match their digest and diff_id`;
