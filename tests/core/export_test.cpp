@@ -48,7 +48,8 @@ TEST_P(ExportFixture, VerifyRowsAllOkAndCoverEveryTruthLayer) {
   ASSERT_TRUE(rep.ok()) << rep.error().to_string();
   EXPECT_TRUE(rep->ok());
   std::set<std::string> truth_diff_ids, row_diff_ids;
-  for (const json& ti : load_truth(GetParam()).at("images"))
+  const json truth = load_truth(GetParam());  // not a temporary: the loop keeps references into it
+  for (const json& ti : truth.at("images"))
     for (auto& d : ti.at("diff_ids")) truth_diff_ids.insert(d.get<std::string>());
   for (const VerifyRow& r : rep->rows) {
     EXPECT_EQ(r.state, VerifyState::kOk) << r.kind << " " << r.where;
@@ -158,7 +159,8 @@ TEST(ExportDispatch, VerifyRowsIsTheVerifyDocument) {
   for (auto& row : v.at("rows"))
     if (row.at("kind") == "layer") diff_ids.push_back(row.at("actual_diff_id"));
   std::vector<std::string> want;
-  for (auto& x : load_truth(name).at("images")[0].at("diff_ids")) want.push_back(x);
+  const json truth = load_truth(name);
+  for (auto& x : truth.at("images")[0].at("diff_ids")) want.push_back(x);
   EXPECT_EQ(diff_ids, want);
   DispatchReply bad = d.dispatch({"verifyRows", "{\"archive\":999}", nullptr, {}});
   EXPECT_FALSE(bad.ok);

@@ -4,6 +4,7 @@
 #include <archive_entry.h>
 
 #include <string>
+#include <vector>
 
 namespace layerscope {
 namespace {
@@ -24,10 +25,12 @@ class CompressingSink final : public ByteSink {
   explicit CompressingSink(ByteSink* next) : next_(next) {}
   ~CompressingSink() override {
     if (!a_) return;
-    // Abandoned: stop, then close with the output discarded (free alone skips
-    // close on a FATAL handle and would leak the filter's state).
-    discard_ = true;
+    // Abandoned: stop, then close with the output discarded, so the filter's
+    // state is freed (free() alone skips close on a FATAL handle). The close
+    // may still run the filter over the input of a failed write: that input
+    // lives in in_, not in the caller's buffer, so it is still there.
     if (!closed_) {
+      discard_ = true;
       archive_write_fail(a_);
       archive_write_close(a_);
     }
@@ -61,7 +64,10 @@ class CompressingSink final : public ByteSink {
 
   Status write(const void* data, size_t n) override {
     if (failed_) return failed_status();
-    const char* p = static_cast<const char*>(data);
+    // Compressed from a buffer of our own: a failed write leaves the filter
+    // pointing at its input, which the destructor's close reads again.
+    in_.assign(static_cast<const char*>(data), static_cast<const char*>(data) + n);
+    const char* p = in_.data();
     while (n > 0) {
       la_ssize_t w = archive_write_data(a_, p, n);
       if (w <= 0) return error("cannot compress");
@@ -101,6 +107,7 @@ class CompressingSink final : public ByteSink {
 
   ByteSink* next_;
   struct archive* a_ = nullptr;
+  std::vector<char> in_;  // the input of the current write (see write())
   bool closed_ = false, discard_ = false, failed_ = false, sink_failed_ = false;
   Error err_, sink_error_;
 };

@@ -10,7 +10,6 @@ namespace layerscope {
 
 long TarWriter::write_cb(struct archive*, void* self_v, const void* buf, size_t n) {
   auto* self = static_cast<TarWriter*>(self_v);
-  if (self->discard_) return static_cast<long>(n);
   Status st = self->sink_->write(buf, n);
   if (!st.ok()) {
     self->sink_error_ = st.take_error();
@@ -71,14 +70,12 @@ Result<std::unique_ptr<TarWriter>> TarWriter::open(ByteSink* sink, TarWriterOpti
 TarWriter::~TarWriter() {
   if (e_) archive_entry_free(e_);
   if (a_) {
-    // An unfinished writer: stop (FATAL, so the entry's unwritten payload is
-    // not padded out), then close anyway with the output discarded: free alone
-    // skips close on a FATAL handle and would leak the filters' state.
-    if (!finished_) {
-      discard_ = true;
-      archive_write_fail(a_);
-      archive_write_close(a_);
-    }
+    // An unfinished writer: drop what it holds without writing a trailer.
+    // Not archive_write_close(): after a failed or partial write the gzip/zstd
+    // filter still points at the caller's (gone) buffer and would read it
+    // (ASan: heap-use-after-free). free() then skips close on the FATAL handle
+    // and leaks the filter's state (tests/lsan.supp).
+    if (!finished_) archive_write_fail(a_);
     archive_write_free(a_);
   }
 }

@@ -81,7 +81,6 @@ class TarWriter {
   bool failed_ = false;
   Error sink_error_;
   bool sink_failed_ = false;
-  bool discard_ = false;  // abandoned: the callback drops what is left
 
   static long write_cb(struct archive*, void* self, const void* buf, size_t n);
 };
