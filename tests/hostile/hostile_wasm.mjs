@@ -31,6 +31,21 @@ function envelope(e) {
   return e.ok ? { ok: true, doc: e.value } : { ok: false, code: e.code, message: e.message, where: e.where };
 }
 
+// The whole merged listing under `prefix` as one document: pages of at most the
+// dispatcher's cap (100,000 entries per request), entries concatenated.
+function listAll(h, image, prefix) {
+  const cap = 100000;
+  let first = null;
+  for (let off = 0; ; ) {
+    const p = envelope(h.list(image, -1, true, prefix, off, cap));
+    if (!p.ok) return p;
+    if (!first) first = p;
+    else for (const e of p.doc.entries) first.doc.entries.push(e);
+    off += p.doc.entries.length;
+    if (!p.doc.has_more || !p.doc.entries.length) return first;
+  }
+}
+
 // The requests this script makes of one open archive (Module.request).
 function archiveRequests(archive) {
   const req = (type, args) => mod.request(type, { archive, ...args });
@@ -65,7 +80,7 @@ if (s.h) {
     const img = envelope(h.resolveImage('0'));
     const image = img.ok ? img.doc : -1;
     if (job.list) {
-      out.ls = img.ok ? envelope(h.list(image, -1, true, job.list.prefix || '', 0, 0)) : img;
+      out.ls = img.ok ? listAll(h, image, job.list.prefix || '') : img;
       // The whole merged listing, paged as the page does it, counted and not kept.
       if (img.ok && out.ls.ok) {
         let n = 0;
