@@ -99,7 +99,8 @@ test('multi-image archive: picker and switching', async ({ page }) => {
     expect(im, `image with tags ${tags.join(', ')}`).toBeTruthy();
     await expect(page.locator('#layers .layer')).toHaveCount(im!.layer_count);
     await page.locator('#view-merged').click();
-    await expect(page.locator('#tree-info')).toContainText(`${im!.merged_fs.path_count.toLocaleString('en-US')} paths`);
+    const n = im!.merged_fs.path_count;
+    await expect(page.locator('#tree-info')).toContainText(`${n.toLocaleString('en-US')} ${n === 1 ? 'path' : 'paths'} ·`);
     await page.locator('#tab-history').click();
     await expect(page.locator('#history > li')).toHaveCount(im!.history_count);
     await page.locator('#tab-files').click();

@@ -8,7 +8,7 @@ async function example(page: Page, hash = ''): Promise<void> {
   if (!hash) {
     await page.locator('#try-example').click();
   }
-  await expect(page.locator('#archive-panel')).toBeVisible();
+  await expect(page.locator('#archive-panel')).toBeVisible({ timeout: 60_000 }); // the example opens slowly on a loaded machine
 }
 
 for (const scheme of ['light', 'dark'] as const) {
@@ -90,3 +90,30 @@ test('theme toggle: follow the system, light, dark', async ({ page }) => {
   await expect(host).toHaveAttribute('theme', 'auto');
   expect(await bg()).toBe(light);
 });
+
+// Issue 14: a laptop (1366×900) and a phone (390×844), light and dark.
+for (const [device, width, height] of [['laptop', 1366, 900], ['phone', 390, 844]] as const) {
+  for (const scheme of ['light', 'dark'] as const) {
+    test(`${device} ${width}×${height}, ${scheme}`, async ({ page }) => {
+      await page.setViewportSize({ width, height });
+      await page.emulateMedia({ colorScheme: scheme });
+      await page.goto('./');
+      await shot(page, `${device}-${scheme}-landing`);
+      await example(page, '#src=examples/demo.tar&layer=2&view=layer&path=/etc/app/config.ini');
+      await expect(page.locator('#text')).toContainText('modified in layer 3');
+      await shot(page, `${device}-${scheme}-changes-text`);
+      await page.locator('#view-merged').click();
+      await filter(page, 'busybox');
+      await page.locator('.r[data-path="bin/busybox"]').click();
+      await page.locator('#mode-hex').click();
+      await expect(page.locator('#hex')).toContainText('7f 45 4c 46');
+      await shot(page, `${device}-${scheme}-merged-hex`);
+      await page.locator('#sort').selectOption('largest');
+      await filter(page, '');
+      await shot(page, `${device}-${scheme}-largest`);
+      await page.locator('#keys-button').click();
+      await expect(page.locator('#keys')).toBeVisible();
+      await shot(page, `${device}-${scheme}-keys`);
+    });
+  }
+}

@@ -18,6 +18,23 @@ export const layerScopeAppStyles = [
     container-name: ls;
     position: relative;
   }
+  .skip {
+    position: absolute;
+    left: 8px;
+    top: -48px;
+    z-index: 60;
+    padding: 6px 12px;
+    border: 1px solid var(--ls-accent);
+    border-radius: var(--ls-radius-s);
+    background: var(--ls-panel);
+    color: var(--ls-fg);
+  }
+  .skip:focus {
+    top: 8px;
+  }
+  #keys-button {
+    font-weight: 700;
+  }
   header {
     display: flex;
     align-items: center;
@@ -26,7 +43,8 @@ export const layerScopeAppStyles = [
     background: var(--ls-panel);
     border-bottom: 1px solid var(--ls-border);
     min-height: 50px;
-    flex-wrap: wrap;
+    /* one row at every width: the tabs scroll, the actions never move under the content */
+    flex-wrap: nowrap;
   }
   .brand {
     display: flex;
@@ -38,11 +56,12 @@ export const layerScopeAppStyles = [
     margin-right: 6px;
     color: var(--ls-fg);
     user-select: none;
+    flex: none;
   }
   .tabs {
     display: flex;
     gap: var(--ls-space-2);
-    flex: 1 1 auto;
+    flex: 1 1 0;
     min-width: 0;
     overflow-x: auto;
     scrollbar-width: thin;
@@ -60,6 +79,8 @@ export const layerScopeAppStyles = [
     font-size: var(--ls-text);
     cursor: pointer;
     white-space: nowrap;
+    flex: 0 1 auto;
+    min-width: 88px;
   }
   .tab[aria-selected='true'] {
     background: var(--ls-accent-soft);
@@ -67,6 +88,7 @@ export const layerScopeAppStyles = [
     color: var(--ls-fg);
   }
   .tab .name {
+    min-width: 0;
     overflow: hidden;
     text-overflow: ellipsis;
   }
@@ -100,6 +122,7 @@ export const layerScopeAppStyles = [
     gap: var(--ls-space-4);
     align-items: center;
     margin-left: auto;
+    flex: none;
   }
   .icon-btn {
     display: inline-flex;
@@ -218,10 +241,18 @@ export const layerScopeAppStyles = [
     }
   }
   @container ls (max-width: 640px) {
+    header {
+      gap: var(--ls-space-3);
+      padding: 6px 8px;
+    }
+    .brand {
+      margin-right: 0;
+    }
     .brand span {
       display: none;
     }
-    .actions .label {
+    /* the Open button keeps its icon; Example has none, so it keeps its word */
+    #open .label {
       display: none;
     }
   }

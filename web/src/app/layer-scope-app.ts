@@ -13,13 +13,18 @@ import { SINGLE_FILE } from '../engine';
 import { ArchiveSession } from '../state/session';
 import { linkTargets, parseHash, routeHash, routeStart, type LinkState } from '../state/hash';
 import { formatBytes } from '../state/format';
+import { phaseText } from '../state/labels';
+import { phasePercent } from '../state/progress';
+import { stripTarget } from '../state/keys';
 import { fetchFile, type FetchProgress } from '../state/fetch';
 import { icons } from '../components/icons';
 import { HashSync } from '../element/routing';
 import type { Theme } from '../element/layer-scope';
 import '../element/layer-scope';
+import '../components/key-sheet';
+import type { KeySheet } from '../components/key-sheet';
 import { FileDrop } from './file-drop';
-import { cycleTheme, readSavedTheme, saveTheme } from './theme';
+import { cycleTheme, readSavedTheme, saveTheme, themeToggleLabel } from './theme';
 import { layerScopeAppStyles } from './layer-scope-app.styles';
 
 @customElement('layer-scope-app')
@@ -40,6 +45,7 @@ export class LayerScopeApp extends LitElement {
   @state() private fetchError: string | null = null;
 
   @query('input[type=file]') private fileInput!: HTMLInputElement;
+  @query('ls-key-sheet') private keySheet?: KeySheet;
   private hash = new HashSync();
   private drop = new FileDrop(
     (on) => (this.dragging = on),
@@ -51,6 +57,7 @@ export class LayerScopeApp extends LitElement {
     this.drop.attach(window);
     window.addEventListener('hashchange', this.onHashChange);
     window.addEventListener('keydown', this.onKeyDown);
+    window.addEventListener('beforeunload', this.onBeforeUnload);
     const saved = readSavedTheme();
     if (saved && !this.hasAttribute('theme')) this.theme = saved;
     if (!this.noHash) this.startFromHash();
@@ -61,7 +68,18 @@ export class LayerScopeApp extends LitElement {
     this.drop.detach(window);
     window.removeEventListener('hashchange', this.onHashChange);
     window.removeEventListener('keydown', this.onKeyDown);
+    window.removeEventListener('beforeunload', this.onBeforeUnload);
   }
+
+  /**
+   * A reload (or leaving) keeps at most the archive in the hash: with other
+   * archives open, the browser asks first (its own wording; pages cannot set it).
+   */
+  private onBeforeUnload = (e: BeforeUnloadEvent): void => {
+    if (this.sessions.length < 2) return;
+    e.preventDefault();
+    e.returnValue = '';
+  };
 
   /** The archive being shown. */
   get current(): ArchiveSession | null {
@@ -117,6 +135,7 @@ export class LayerScopeApp extends LitElement {
 
   private onHashChange = (): void => {
     if (this.noHash || this.hash.writing) return;
+    this.hash.followed();
     const st = parseHash(location.hash);
     const r = routeHash(st, this.current, this.sessions);
     if (r.kind === 'apply') {
@@ -145,8 +164,18 @@ export class LayerScopeApp extends LitElement {
     if (e.key === 'o' && (e.ctrlKey || e.metaKey)) {
       e.preventDefault();
       this.fileInput?.click();
+    } else if (e.key === '?' && !e.ctrlKey && !e.metaKey && !e.altKey && !inField(e)) {
+      e.preventDefault();
+      this.keySheet?.show();
     }
   };
+
+  /** The skip link: past the header, to the archive's layers (or the landing page's button). */
+  private skipToContent(): void {
+    const el = this.renderRoot.querySelector('layer-scope');
+    if (el) el.focusMain();
+    else this.renderRoot.querySelector<HTMLElement>('#landing button')?.focus();
+  }
 
   private cycleTheme(): void {
     this.theme = cycleTheme(this.theme);
@@ -158,6 +187,7 @@ export class LayerScopeApp extends LitElement {
   render() {
     const cur = this.current;
     return html`
+      <button class="skip" id="skip" @click=${this.skipToContent}>Skip to the archive</button>
       <header>
         <div class="brand">${icons.logo}<span>layerscope</span></div>
         <div class="tabs" role="tablist" aria-label="Open archives">${this.sessions.map((s) => this.renderTab(s))}</div>
@@ -170,7 +200,8 @@ export class LayerScopeApp extends LitElement {
                 <span class="label">Example</span>
               </button>`
             : nothing}
-          <button class="icon-btn" id="theme" @click=${this.cycleTheme} title=${`Theme: ${this.theme === 'auto' ? 'follow the system' : this.theme}`} aria-label="Switch theme">
+          <button class="icon-btn" id="keys-button" @click=${() => this.keySheet?.show()} title="Keyboard (?)" aria-label="Keyboard shortcuts" aria-keyshortcuts="?">?</button>
+          <button class="icon-btn" id="theme" @click=${this.cycleTheme} title=${themeToggleLabel(this.theme)} aria-label=${themeToggleLabel(this.theme)}>
             ${this.theme === 'auto' ? icons.auto : this.theme === 'light' ? icons.sun : icons.moon}
           </button>
         </div>
@@ -196,25 +227,24 @@ export class LayerScopeApp extends LitElement {
             ></layer-scope>`
           : this.renderLanding()}
       </main>
+      <ls-key-sheet></ls-key-sheet>
       ${this.dragging ? html`<div class="overlay"><div>Drop to open — nothing is uploaded</div></div>` : nothing}
     `;
   }
 
   private renderTab(s: ArchiveSession) {
-    const pct = s.status === 'opening' && s.progress && s.progress.total ? Math.floor((100 * s.progress.done) / s.progress.total) : null;
+    const phase = s.status === 'opening' ? s.phases[s.phases.length - 1] : undefined;
     return html`<div
       class="tab"
       role="tab"
-      tabindex="0"
+      tabindex=${s.id === this.currentId ? '0' : '-1'}
       aria-selected=${s.id === this.currentId ? 'true' : 'false'}
       title=${s.name}
       @click=${() => (this.currentId = s.id)}
-      @keydown=${(e: KeyboardEvent) => {
-        if (e.key === 'Enter' || e.key === ' ') this.currentId = s.id;
-      }}
+      @keydown=${(e: KeyboardEvent) => this.onTabKey(e, s)}
     >
       <span class="name">${s.name}</span>
-      ${s.status === 'opening' ? html`<span class="pct">${pct === null ? '…' : `${pct}%`}</span>` : nothing}
+      ${s.status === 'opening' ? html`<span class="pct" title=${phase ? phaseText(phase.phase, '') : ''}>${phase ? `${phase.phase} ${phasePercent(phase)}%` : '…'}</span>` : nothing}
       ${s.status === 'error' ? html`<span class="bad">failed</span>` : nothing}
       <button
         class="x"
@@ -228,6 +258,19 @@ export class LayerScopeApp extends LitElement {
         ${icons.close}
       </button>
     </div>`;
+  }
+
+  /** Enter/Space shows a tab; ←/→/Home/End move along the strip and show (one Tab stop). */
+  private onTabKey(e: KeyboardEvent, s: ArchiveSession): void {
+    if (e.target !== e.currentTarget) return;
+    const at = this.sessions.indexOf(s);
+    const to = e.key === 'Enter' || e.key === ' ' ? at : stripTarget(e.key, at, this.sessions.length);
+    if (to < 0) return;
+    e.preventDefault();
+    this.currentId = this.sessions[to].id;
+    const tabs = (e.currentTarget as HTMLElement).parentElement?.querySelectorAll<HTMLElement>('[role=tab]');
+    tabs?.[to]?.focus();
+    tabs?.[to]?.scrollIntoView({ block: 'nearest', inline: 'nearest' });
   }
 
   private renderNotice() {
@@ -268,6 +311,12 @@ export class LayerScopeApp extends LitElement {
       </div>
     </div>`;
   }
+}
+
+/** Whether a key went to a text field (its keys are its own). */
+function inField(e: KeyboardEvent): boolean {
+  const t = e.composedPath()[0] as HTMLElement | undefined;
+  return !!t && (t.tagName === 'INPUT' || t.tagName === 'TEXTAREA' || t.tagName === 'SELECT' || t.isContentEditable);
 }
 
 declare global {

@@ -24,3 +24,10 @@ export function saveTheme(t: Theme): void {
 export function cycleTheme(t: Theme): Theme {
   return t === 'auto' ? 'light' : t === 'light' ? 'dark' : 'auto';
 }
+
+const THEME_WORDS: Record<Theme, string> = { auto: 'the system’s theme', light: 'the light theme', dark: 'the dark theme' };
+
+/** What the toggle says: the theme shown now and the one a click switches to. */
+export function themeToggleLabel(t: Theme): string {
+  return `Theme: ${t === 'auto' ? 'following the system' : t} — switch to ${THEME_WORDS[cycleTheme(t)]}`;
+}

@@ -6,7 +6,7 @@ import { html, nothing } from 'lit';
 import type { ImageDoc, LayerDoc } from '../engine';
 import type { ArchiveSession } from '../state/session';
 import { formatAgo, formatBytes, formatCount, formatDuration, formatRate, formatTime, platformString, plural, shortDigest } from '../state/format';
-import { layerChecks, verifyTally, VERIFY_WARNINGS, type Check } from '../state/verify';
+import { layerChecks, verifyTally, verifyVerdict, VERIFY_WARNINGS, type Check } from '../state/verify';
 import { toInstruction } from '../state/dockerfile';
 import { warningTitle } from '../state/words';
 import { imageTitle } from '../state/labels';
@@ -69,7 +69,7 @@ function verifyBlock(s: ArchiveSession) {
     const p = v.progress;
     const frac = p && p.total ? Math.min(1, p.done / p.total) : 0;
     return html`<div class="verify" id="verify-progress" role="status" aria-live="polite">
-      <div class="row"><strong>Verifying digests…</strong><span class="hint">other requests wait until it ends</span></div>
+      <div class="row"><strong>Verifying digests…</strong><span class="hint">browsing goes on meanwhile (it runs in a worker of its own)</span></div>
       <div class="bar" role="progressbar" aria-label="Verification" aria-valuemin="0" aria-valuemax="100" aria-valuenow=${Math.round(frac * 100)}>
         <div ${setStyle({ width: `${(frac * 100).toFixed(1)}%` })}></div>
       </div>
@@ -102,11 +102,7 @@ function verifyBlock(s: ArchiveSession) {
   const t = verifyTally(s.summary!);
   const checked = t.ok + t.bad;
   return html`<div class="verify" id="verify-result" data-ok=${t.ok} data-bad=${t.bad} data-unchecked=${t.unchecked}>
-    ${t.bad
-      ? html`<div class="result bad">✗ ${plural(t.bad, 'layer')} of ${t.layers} ${t.bad === 1 ? 'does' : 'do'} not match ${t.bad === 1 ? 'its' : 'their'} digest or diff_id</div>`
-      : checked
-        ? html`<div class="result ok">✓ ${t.ok === t.layers ? `All ${plural(t.layers, 'layer')}` : `${t.ok} of ${plural(t.layers, 'layer')}`} match their digest and diff_id</div>`
-        : html`<div class="result">No layer could be checked.</div>`}
+    <div class=${t.bad ? 'result bad' : checked ? 'result ok' : 'result'}>${verifyVerdict(t)}</div>
     <div class="hint">
       ${t.unchecked ? `${t.unchecked} not checked (not stored or unreadable) · ` : ''}verified in ${formatDuration(v.elapsedMs)}${v.reopened
         ? ' (the archive is compressed as a whole, so it was read again from its start)'
@@ -183,8 +179,26 @@ function imageSummary(img: ImageDoc) {
   </dl>`;
 }
 
-/** The layers of an image: instruction, size, change counts, digest, checks; a click selects one. */
-export function layerList(s: ArchiveSession, img: ImageDoc, select: (layer: number) => void) {
+/**
+ * The layers of an image: instruction, size, change counts, digest, checks; a
+ * click selects one. One Tab stop (the selected card; roving tabindex): ↑/↓,
+ * Home/End move the selection, → goes on to the file tree.
+ */
+export function layerList(s: ArchiveSession, img: ImageDoc, select: (layer: number) => void, toTree: () => void) {
+  const last = img.layers.length - 1;
+  const onKey = (e: KeyboardEvent, at: number) => {
+    if (e.target !== e.currentTarget) return;
+    const to = e.key === 'ArrowDown' ? at + 1 : e.key === 'ArrowUp' ? at - 1 : e.key === 'Home' ? 0 : e.key === 'End' ? last : -2;
+    if (e.key === 'Enter' || e.key === ' ') select(at);
+    else if (e.key === 'ArrowRight') toTree();
+    else if (to >= 0 && to <= last) {
+      const card = (e.currentTarget as HTMLElement).closest('ul')?.querySelector<HTMLElement>(`.layer[data-layer="${to}"]`);
+      card?.focus();
+      card?.scrollIntoView({ block: 'nearest' });
+      select(to);
+    } else if (to === -2) return;
+    e.preventDefault();
+  };
   const verified = s.verification?.status === 'done' || img.layers.some((l) => l.computed_digest || l.computed_diff_id);
   return html`<section class="card layers-card" aria-label="Layers">
     <h2>Layers</h2>
@@ -197,16 +211,12 @@ export function layerList(s: ArchiveSession, img: ImageDoc, select: (layer: numb
           <div
             class="layer"
             role="button"
-            tabindex="0"
+            tabindex=${l.index === s.layer ? '0' : '-1'}
             data-layer=${l.index}
             aria-pressed=${l.index === s.layer ? 'true' : 'false'}
+            aria-keyshortcuts="ArrowUp ArrowDown ArrowRight"
             @click=${() => select(l.index)}
-            @keydown=${(e: KeyboardEvent) => {
-              if (e.target === e.currentTarget && (e.key === 'Enter' || e.key === ' ')) {
-                e.preventDefault();
-                select(l.index);
-              }
-            }}
+            @keydown=${(e: KeyboardEvent) => onKey(e, l.index)}
           >
             <span class="idx">#${l.index}</span>
             <span class="cmd" title=${h?.created_by ?? ''}>${ins ? html`<span class="kw">${ins.keyword}</span> ${ins.args}` : html`<span class="faint">no history entry</span>`}</span>

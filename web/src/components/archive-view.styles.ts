@@ -91,7 +91,8 @@ export const archiveViewStyles = [
     flex: 1 1 auto;
     min-height: 0;
     display: grid;
-    grid-template-columns: var(--tree-cols, minmax(0, 1.2fr)) 5px minmax(0, 1fr);
+    /* 0.9 : 1 leaves the hex view its 16 bytes and ASCII column at 1366 px, and the tree its Owner column */
+    grid-template-columns: var(--tree-cols, minmax(0, 0.9fr)) 5px minmax(0, 1fr);
   }
   .files > ls-file-tree {
     min-height: 0;

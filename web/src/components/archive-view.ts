@@ -3,9 +3,11 @@
 // Lit text bindings: names and labels are text, never markup.
 import { LitElement, html, nothing } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
+import { live } from 'lit/directives/live.js';
 import type { ArchiveSession } from '../state/session';
 import type { ImageDoc } from '../engine';
 import { imageTitle, layerOptionLabel } from '../state/labels';
+import { stripTarget } from '../state/keys';
 import type { Tab, TreeView } from '../state/hash';
 import { archivePanel, imagePanel, layerList } from './archive-sidebar';
 import { archiveViewStyles } from './archive-view.styles';
@@ -14,6 +16,11 @@ import './file-viewer';
 import './history-view';
 import './config-view';
 import type { FileTree } from './file-tree';
+import { T_DIR, hasKids, type TreeModel } from '../state/tree';
+
+const TABS: readonly Tab[] = ['files', 'history', 'config'];
+/** archive-view.styles.ts stacks the sidebar, the tree and the viewer at this width and below */
+const STACKED_WIDTH = 820;
 
 @customElement('ls-archive-view')
 export class ArchiveView extends LitElement {
@@ -64,8 +71,35 @@ export class ArchiveView extends LitElement {
     if (files && ArchiveView.treeWidth && !files.style.getPropertyValue('--tree-cols')) files.style.setProperty('--tree-cols', `${ArchiveView.treeWidth}px`);
   }
 
+  /** Moves the keyboard focus to a pane: the layer list (its selected card), the file tree, the viewer. */
+  focusPane(pane: 'layers' | 'tree' | 'viewer'): void {
+    const root = this.renderRoot;
+    if (pane === 'layers') root.querySelector<HTMLElement>('#layers .layer[aria-pressed="true"]')?.focus();
+    else if (pane === 'tree') (root.querySelector('ls-file-tree') as FileTree | null)?.focusTree();
+    else root.querySelector('ls-file-viewer')?.focusContent();
+  }
+
+  /**
+   * On a phone (the views stacked, the viewer below the tree) picking a file
+   * scrolls the viewer into sight; a directory only opens in the tree.
+   */
+  private showViewerWhenStacked(model: TreeModel | null, path: string): void {
+    const i = model?.byPath.get(path);
+    if (!model || i === undefined || hasKids(model, i) || model.type[i] === T_DIR || this.clientWidth > STACKED_WIDTH) return;
+    this.updateComplete.then(() => this.renderRoot.querySelector('ls-file-viewer')?.scrollIntoView({ block: 'start', behavior: 'smooth' }));
+  }
+
   selectLayer(i: number, opts: { tab?: Tab; view?: TreeView } = {}): void {
     this.set({ layer: i, ...(opts.tab ? { tab: opts.tab } : {}), ...(opts.view ? { view: opts.view } : {}) });
+  }
+
+  /** ←/→/Home/End along the view tabs: show the next and focus it. */
+  private onViewKey(e: KeyboardEvent, t: Tab): void {
+    const to = stripTarget(e.key, TABS.indexOf(t), TABS.length);
+    if (to < 0) return;
+    e.preventDefault();
+    this.set({ tab: TABS[to] });
+    this.renderRoot.querySelector<HTMLElement>(`#tab-${TABS[to]}`)?.focus();
   }
 
   render() {
@@ -74,13 +108,20 @@ export class ArchiveView extends LitElement {
     if (!doc) return nothing;
     const img = s.currentImage;
     return html`<aside>
-        ${archivePanel(s)} ${imagePanel(s)} ${img ? layerList(s, img, (i) => this.selectLayer(i, { tab: 'files' })) : nothing}
+        ${archivePanel(s)} ${imagePanel(s)} ${img ? layerList(s, img, (i) => this.selectLayer(i, { tab: 'files' }), () => this.focusPane('tree')) : nothing}
       </aside>
       <section class="main">
         <nav class="views" role="tablist" aria-label="Views">
-          ${(['files', 'history', 'config'] as Tab[]).map(
+          ${TABS.map(
             (t) =>
-              html`<button role="tab" id=${`tab-${t}`} aria-selected=${s.tab === t ? 'true' : 'false'} @click=${() => this.set({ tab: t })}>
+              html`<button
+                role="tab"
+                id=${`tab-${t}`}
+                aria-selected=${s.tab === t ? 'true' : 'false'}
+                tabindex=${s.tab === t ? '0' : '-1'}
+                @click=${() => this.set({ tab: t })}
+                @keydown=${(e: KeyboardEvent) => this.onViewKey(e, t)}
+              >
                 ${t === 'files' ? 'Files' : t === 'history' ? 'History' : 'Config'}
               </button>`,
           )}
@@ -107,7 +148,13 @@ export class ArchiveView extends LitElement {
       </div>`;
     if (s.tab === 'config')
       return html`<div class="scroll">
-        <ls-config-view .image=${img} .archiveName=${s.name} .session=${s} .version=${this.version}></ls-config-view>
+        <ls-config-view
+          .image=${img}
+          .archiveName=${s.name}
+          .session=${s}
+          .version=${this.version}
+          @ls-select-layer=${(e: CustomEvent<number>) => this.selectLayer(e.detail, { tab: 'files', view: 'layer' })}
+        ></ls-config-view>
       </div>`;
     return this.renderFiles(img);
   }
@@ -129,20 +176,24 @@ export class ArchiveView extends LitElement {
         </div>
         <label class="layer-pick"
           >Layer
-          <select id="layer-select" @change=${(e: Event) => this.selectLayer(Number((e.target as HTMLSelectElement).value))}>
+          <select id="layer-select" .value=${live(String(s.layer))} @change=${(e: Event) => this.selectLayer(Number((e.target as HTMLSelectElement).value))}>
             ${img.layers.map(
               (l) => html`<option value=${l.index} ?selected=${l.index === s.layer}>${layerOptionLabel(img, l)}</option>`,
             )}
           </select></label
         >
       </div>
-      <div class="files">
+      <div class="files" @ls-focus-pane=${(e: CustomEvent<'layers' | 'tree' | 'viewer'>) => this.focusPane(e.detail)}>
         <ls-file-tree
           .load=${load}
+          .below=${s.treeBelow()?.model ?? null}
           .version=${this.version}
           .selectedPath=${s.path}
           .layerCount=${img.layers.length}
-          @ls-select-path=${(e: CustomEvent<string>) => this.set({ path: e.detail })}
+          @ls-select-path=${(e: CustomEvent<string>) => {
+            this.set({ path: e.detail });
+            this.showViewerWhenStacked(model, e.detail);
+          }}
           @ls-open-path=${(e: CustomEvent<string>) => {
             this.set({ path: e.detail });
             this.renderRoot.querySelector('ls-file-viewer')?.focusContent();
@@ -174,7 +225,7 @@ export class ArchiveView extends LitElement {
           @ls-mode=${(e: CustomEvent<'auto' | 'text' | 'hex' | 'image'>) => this.set({ mode: e.detail })}
           @ls-goto=${(e: CustomEvent<{ path: string; layer?: number; view?: TreeView }>) => {
             this.set({ path: e.detail.path, ...(e.detail.layer !== undefined ? { layer: e.detail.layer } : {}), ...(e.detail.view ? { view: e.detail.view } : {}) });
-            this.updateComplete.then(() => (this.renderRoot.querySelector('ls-file-tree') as FileTree | null)?.revealSelected());
+            (this.renderRoot.querySelector('ls-file-tree') as FileTree | null)?.revealSelected(e.detail.path);
           }}
         ></ls-file-viewer>
       </div>`;

@@ -1,6 +1,7 @@
 // The image config, readable (entrypoint, command, env, ports, volumes,
 // labels, healthcheck, …), the manifest facts, then the raw config JSON next
-// to the raw manifest JSON (pretty-printed text; copy gives the manifest as stored).
+// to the raw manifest JSON (highlighted, foldable trees whose layer digests link to
+// the layers, components/json-tree.ts; copy gives the document as stored).
 import { LitElement, html, nothing } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
 import type { ContainerConfig, ImageDoc } from '../engine';
@@ -8,11 +9,12 @@ import type { ArchiveSession } from '../state/session';
 import { platformString, shortDigest } from '../state/format';
 import { errorLine } from '../state/errors';
 import { configViewStyles } from './config-view.styles';
+import { jsonTree, jsonTreeStyles, type LinkFor } from './json-tree';
 import './copy-button';
 
 @customElement('ls-config-view')
 export class ConfigView extends LitElement {
-  static styles = configViewStyles;
+  static styles = [configViewStyles, jsonTreeStyles];
 
   @property({ attribute: false }) image: ImageDoc | null = null;
   @property() archiveName = '';
@@ -101,7 +103,9 @@ export class ConfigView extends LitElement {
         <dd>
           ${img.layers.map(
             (l) => html`<div class="mono" title=${l.digest ?? ''}>
-              #${l.index} ${l.media_type ?? ''} ${shortDigest(l.digest)} ${l.diff_id && l.diff_id !== l.digest ? html`<span class="faint">(diff_id ${shortDigest(l.diff_id)})</span>` : nothing}
+              #${l.index} ${l.media_type ?? ''}
+              <button class="link mono layer-link" data-layer=${l.index} title=${`Show layer ${l.index}`} @click=${() => this.showLayer(l.index)}>${shortDigest(l.digest)}</button>
+              ${l.diff_id && l.diff_id !== l.digest ? html`<span class="faint">(diff_id ${shortDigest(l.diff_id)})</span>` : nothing}
             </div>`,
           )}
         </dd>
@@ -110,7 +114,7 @@ export class ConfigView extends LitElement {
       <div class="raw">
         <div>
           <h3>Raw config JSON <ls-copy .text=${raw} label="Copy the config JSON"></ls-copy></h3>
-          ${cfg ? html`<pre id="raw-config">${raw}</pre>` : html`<p class="none">The config could not be read.</p>`}
+          ${cfg ? html`<div id="raw-config" class="json">${jsonTree(cfg, this.layerOf(img), this.showLayer)}</div>` : html`<p class="none">The config could not be read.</p>`}
         </div>
         <div>${this.renderManifest(img)}</div>
       </div>
@@ -120,7 +124,7 @@ export class ConfigView extends LitElement {
   private renderManifest(img: ImageDoc) {
     const m = this.session?.manifest(img.index) ?? null;
     const text = m?.value ?? null;
-    const pretty = text === null ? '' : prettyJson(text);
+    const parsed = text === null ? { value: null } : parseJson(text);
     return html`<h3>
         Raw manifest JSON
         ${text !== null ? html`<ls-copy .text=${text} label="Copy the manifest as stored"></ls-copy>` : nothing}
@@ -130,17 +134,32 @@ export class ConfigView extends LitElement {
         ? html`<p class="none">Reading the manifest…</p>`
         : m.error
           ? html`<p class="none" id="raw-manifest-error">${errorLine(m.error)}</p>`
-          : pretty === null
+          : parsed === null
             ? html`<p class="note">Not valid JSON; shown as stored.</p>
                 <pre id="raw-manifest">${text}</pre>`
-            : html`<pre id="raw-manifest">${pretty}</pre>`}`;
+            : html`<div id="raw-manifest" class="json">${jsonTree(parsed.value, this.layerOf(img), this.showLayer)}</div>`}`;
   }
+
+  /** Which layer a digest names (its stored digest or its diff_id), for links out of the JSON. */
+  private layerOf(img: ImageDoc): LinkFor {
+    const by = new Map<string, number>();
+    for (const l of img.layers) {
+      if (l.digest) by.set(l.digest, l.index);
+      if (l.diff_id) by.set(l.diff_id, l.index);
+    }
+    return (s) => by.get(s) ?? null;
+  }
+
+  /** A layer's digest was clicked: show what that layer changed (the archive view listens). */
+  private showLayer = (layer: number): void => {
+    this.dispatchEvent(new CustomEvent('ls-select-layer', { detail: layer, bubbles: true, composed: true }));
+  };
 }
 
-/** JSON text re-indented by two spaces; null when it does not parse. */
-function prettyJson(text: string): string | null {
+/** The parsed document; null when the text is not JSON. */
+function parseJson(text: string): { value: unknown } | null {
   try {
-    return JSON.stringify(JSON.parse(text), null, 2);
+    return { value: JSON.parse(text) as unknown };
   } catch {
     return null;
   }

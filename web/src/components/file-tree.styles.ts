@@ -89,7 +89,7 @@ export const fileTreeStyles = [
   .head,
   .r {
     display: grid;
-    grid-template-columns: minmax(0, 1fr) 34px 70px 70px 86px 64px;
+    grid-template-columns: minmax(0, 1fr) 30px 64px 64px 80px 58px;
     align-items: center;
     column-gap: 8px;
     padding: 0 10px 0 0;
@@ -244,33 +244,45 @@ export const fileTreeStyles = [
     color: var(--ls-muted);
     font-size: var(--ls-text);
   }
-  @container tree (max-width: 660px) {
+  .num .was {
+    color: var(--ls-del);
+    text-decoration: line-through;
+  }
+  /* a directory's total shows in the Size column once the Total column is gone */
+  .num .tot {
+    display: none;
+    color: var(--ls-muted);
+  }
+  @container tree (max-width: 560px) {
     .head,
     .r {
-      grid-template-columns: minmax(0, 1fr) 34px 70px 70px 86px;
+      grid-template-columns: minmax(0, 1fr) 30px 64px 80px 58px;
+    }
+    .agg,
+    .head .agg {
+      display: none;
+    }
+    .num .tot {
+      display: inline;
+    }
+  }
+  @container tree (max-width: 440px) {
+    .head,
+    .r {
+      grid-template-columns: minmax(0, 1fr) 30px 64px 80px;
     }
     .owner,
     .head .owner {
       display: none;
     }
   }
-  @container tree (max-width: 540px) {
+  @container tree (max-width: 360px) {
     .head,
     .r {
-      grid-template-columns: minmax(0, 1fr) 34px 70px 70px;
+      grid-template-columns: minmax(0, 1fr) 30px 64px;
     }
     .mode,
     .head .mode {
-      display: none;
-    }
-  }
-  @container tree (max-width: 380px) {
-    .head,
-    .r {
-      grid-template-columns: minmax(0, 1fr) 34px 70px;
-    }
-    .agg,
-    .head .agg {
       display: none;
     }
   }

@@ -10,9 +10,9 @@ import { LitElement, html, nothing, type PropertyValues } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
 import { CHANGES, ENTRY_TYPES } from '../engine';
 import type { TreeLoad } from '../state/session';
-import { F_CONTEXT, F_IMPLICIT, M_MATCH, T_DELETED, T_DIR, T_HARDLINK, hasKids, type FilterKind, type SortMode, type TreeModel } from '../state/tree';
+import { F_CONTEXT, F_IMPLICIT, M_MATCH, T_DELETED, T_DIR, T_HARDLINK, contentSize, hasKids, weightOf, type FilterKind, type SortMode, type TreeModel } from '../state/tree';
 import { TreeViewState } from '../state/tree-view';
-import { formatBytes, formatCount, formatMode } from '../state/format';
+import { formatBytes, formatCount, formatMode, plural } from '../state/format';
 import { errorLine } from '../state/errors';
 import { icons, typeIcon } from './icons';
 import { setStyle } from './set-style';
@@ -28,6 +28,8 @@ export class FileTree extends LitElement {
   @property({ attribute: false }) version: unknown = 0;
   @property({ attribute: false }) selectedPath = '';
   @property({ type: Number }) layerCount = 0;
+  /** the merged filesystem below this layer (a layer's changes only): the sizes of what it deletes */
+  @property({ attribute: false }) below: TreeModel | null = null;
 
   @state() private sort: SortMode = 'name';
   @state() private filterKind: FilterKind = 'text';
@@ -46,6 +48,8 @@ export class FileTree extends LitElement {
     return this.view.rows;
   }
   private pendingReveal = true;
+  /** set by revealSelected(path): once that path is selected, a filter that hides it is cleared */
+  private showPath: string | null = null;
 
   connectedCallback(): void {
     super.connectedCallback();
@@ -57,8 +61,9 @@ export class FileTree extends LitElement {
   }
 
   /** Expands the ancestors of the selected path and scrolls it into view. */
-  revealSelected(): void {
+  revealSelected(path?: string): void {
     this.pendingReveal = true;
+    this.showPath = path ?? this.selectedPath;
     this.requestUpdate();
   }
 
@@ -80,6 +85,20 @@ export class FileTree extends LitElement {
     if (this.view.useModel(this.load?.model ?? null)) this.pendingReveal = true;
     if (changed.has('selectedPath')) this.pendingReveal = true;
     if (this.model && this.pendingReveal && this.selectedPath) this.view.revealAncestors(this.selectedPath);
+    this.computeRows();
+    const m = this.model;
+    if (changed.has('selectedPath') && this.selectedPath !== this.showPath) this.showPath = null;
+    if (m && this.showPath !== null && this.showPath === this.selectedPath && m.byPath.has(this.showPath)) {
+      // "Go to the target": a filter must not keep the target hidden.
+      this.showPath = null;
+      if (this.filterText && this.view.rowOfPath(this.selectedPath) === undefined) {
+        this.filterText = '';
+        this.computeRows();
+      }
+    }
+  }
+
+  private computeRows(): void {
     this.view.computeRows(this.load?.key, this.sort, this.filterKind, this.filterText, this.expandTick);
   }
 
@@ -111,6 +130,11 @@ export class FileTree extends LitElement {
     const a = this.view.keyAction(e.key, this.selectedPath, this.list.pageRows);
     if (!a) return;
     e.preventDefault();
+    // ← at the top level goes back to the layers; → on a file goes on to the viewer.
+    if (a.kind === 'consume' && (e.key === 'ArrowLeft' || e.key === 'ArrowRight')) {
+      this.dispatchEvent(new CustomEvent('ls-focus-pane', { detail: e.key === 'ArrowLeft' ? 'layers' : 'viewer', bubbles: true, composed: true }));
+      return;
+    }
     switch (a.kind) {
       case 'go':
         this.select(this.rows[a.row]);
@@ -161,6 +185,7 @@ export class FileTree extends LitElement {
         <select id="sort" aria-label="Sort" .value=${this.sort} @change=${(e: Event) => (this.sort = (e.target as HTMLSelectElement).value as SortMode)}>
           <option value="name">by name</option>
           <option value="size">by size</option>
+          <option value="largest">largest files (flat)</option>
         </select>
       </div>
       <div class="info">
@@ -169,7 +194,7 @@ export class FileTree extends LitElement {
           : nothing}
         ${load?.error ? html`<span class="err">${errorLine(load.error)}</span>` : nothing}
         ${m ? this.renderInfo(m) : nothing}
-        ${m
+        ${m && this.sort !== 'largest'
           ? html`<span class="right">
               <button class="btn small" id="expand-all" @click=${() => this.expandAll(true)} title="Expand all (*)">Expand all</button>
               <button class="btn small" id="collapse-all" @click=${() => this.expandAll(false)}>Collapse all</button>
@@ -205,10 +230,18 @@ export class FileTree extends LitElement {
   private renderInfo(m: TreeModel) {
     const total = formatBytes(m.agg[0]);
     return html`<span id="tree-info"
-      >${formatCount(m.entryCount)} ${m.merged ? 'paths' : 'changes'} · ${total}${this.view.mask
+      >${m.merged ? plural(m.entryCount, 'path') : plural(m.entryCount, 'change')} · ${total}${this.view.mask
         ? html` · <strong>${formatCount(this.view.matchCount)}</strong> ${this.view.matchCount === 1 ? 'match' : 'matches'}`
         : nothing}${this.view.filterError ? html` · <span class="err">${this.view.filterError}</span>` : nothing}</span
     >`;
+  }
+
+  /** What a deleted path weighed in the layer below (a directory: its files' total); blank while unknown. */
+  private deletedSize(path: string) {
+    const b = this.below;
+    const j = b?.byPath.get(path);
+    if (!b || j === undefined) return '';
+    return html`<span class="was" title=${`the deleted copy’s size, as of layer ${b.layer}`}>${formatBytes(weightOf(b, j))}</span>`;
   }
 
   private renderRow(k: number) {
@@ -240,6 +273,7 @@ export class FileTree extends LitElement {
         >`;
       }
     }
+    const flat = this.sort === 'largest';
     const cls = `r${sel ? ' sel' : ''}${ctx ? ' context' : ''}${deleted ? ' deleted' : ''}${this.view.mask && this.view.mask[i] & M_MATCH ? ' match' : ''}`;
     return html`<div
       class=${cls}
@@ -256,7 +290,7 @@ export class FileTree extends LitElement {
       }}
       @dblclick=${() => (!isDir ? this.select(i, true) : undefined)}
     >
-      <span class="name" ${setStyle({ '--depth': String(m.depth[i] - 1) })}>
+      <span class="name" ${setStyle({ '--depth': flat ? '0' : String(m.depth[i] - 1) })}>
         <span
           class=${`twisty${kids ? (open ? ' open' : '') : ' leaf'}`}
           @click=${(e: Event) => {
@@ -266,11 +300,11 @@ export class FileTree extends LitElement {
           >${icons.chevron}</span
         >
         <span class=${`ticon${isDir ? ' dir' : ''}`}>${typeIcon(type)}</span>
-        <span class="label">${m.names[i]}</span>
+        <span class="label">${flat ? m.paths[i] : m.names[i]}</span>
         ${m.links[i] ? html`<span class="target">${m.type[i] === T_HARDLINK ? '⇒' : '→'} ${m.links[i]}</span>` : nothing}
       </span>
       <span class="lay">${mark}</span>
-      <span class="num">${deleted || ctx || isDir ? '' : formatBytes(m.size[i])}</span>
+      <span class="num">${deleted ? this.deletedSize(m.paths[i]) : ctx || isDir ? (kids ? html`<span class="tot" title="total of the files below">${formatBytes(m.agg[i])}</span>` : '') : formatBytes(m.type[i] === T_HARDLINK ? contentSize(m, i) : m.size[i])}</span>
       <span class="num agg">${kids ? formatBytes(m.agg[i]) : ''}</span>
       <span class="mode">${deleted ? 'deleted' : ctx || implicit ? '' : formatMode(type, m.mode[i])}</span>
       <span class="owner">${deleted || ctx || implicit ? '' : `${m.uid[i]}:${m.gid[i]}`}</span>

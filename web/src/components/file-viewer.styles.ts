@@ -16,6 +16,15 @@ export const fileViewerStyles = [
     flex-direction: column;
     min-width: 0;
     background: var(--ls-panel);
+    container-type: inline-size;
+    container-name: viewer;
+  }
+  @container viewer (max-width: 620px) {
+    /* 16 bytes a row and their ASCII still fit beside the tree on a laptop */
+    .hex-row {
+      font-size: 11px;
+      gap: 1ch;
+    }
   }
   .head {
     padding: 10px 14px 8px;
@@ -97,6 +106,50 @@ export const fileViewerStyles = [
     border-right: 1px solid var(--ls-border);
     margin-right: 1ch;
     user-select: none;
+  }
+  .find {
+    display: flex;
+    gap: var(--ls-space-4);
+    align-items: center;
+    padding: 4px 14px;
+    border-bottom: 1px solid var(--ls-border);
+  }
+  .find input {
+    flex: 0 1 220px;
+    min-width: 0;
+    padding: 2px 6px;
+    border: 1px solid var(--ls-border-strong);
+    border-radius: var(--ls-radius-s);
+    background: var(--ls-panel);
+    font-size: var(--ls-text-s);
+  }
+  .find-count {
+    font-size: var(--ls-text-s);
+    color: var(--ls-muted);
+  }
+  .ln-row mark {
+    background: var(--ls-mod-bg);
+    color: var(--ls-fg);
+    outline: 1px solid var(--ls-mod);
+  }
+  .ln-row.cur {
+    background: var(--ls-selected);
+  }
+  .elf {
+    display: grid;
+    grid-template-columns: auto minmax(0, 1fr);
+    gap: 2px 10px;
+    margin: 0;
+    padding: 6px 14px;
+    border-bottom: 1px solid var(--ls-border);
+    font-size: var(--ls-text-s);
+  }
+  .elf dt {
+    color: var(--ls-muted);
+  }
+  .elf dd {
+    margin: 0;
+    overflow-wrap: anywhere;
   }
   .hex-row {
     display: flex;

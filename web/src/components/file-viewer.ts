@@ -11,11 +11,14 @@ import { LitElement, html, nothing, type PropertyValues } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
 import { CHANGES, ENTRY_TYPES, type PathEvent } from '../engine';
 import type { ArchiveSession } from '../state/session';
-import { F_CONTEXT, T_DIR, hasKids, type TreeModel } from '../state/tree';
+import { F_CONTEXT, T_DIR, T_HARDLINK, contentSize, hasKids, weightOf, type TreeModel } from '../state/tree';
 import type { TreeView, ViewerMode } from '../state/hash';
 import { basename, formatBytes, formatCount, formatMode, formatUnixTime, octal, plural, resolveLink } from '../state/format';
 import { ContentLoader, HEX_ROW, IMAGE_MAX, PAGE, hexRow, viewMode, type Content } from '../state/content';
 import { errorLine, errorTitle } from '../state/errors';
+import { elfSummary, type ElfSummary } from '../state/elf';
+import { findRows, nextMatch, splitMatches, wrapRows, type Rows } from '../state/text-view';
+import type { VirtualList } from './virtual-list';
 import { icons } from './icons';
 import { fileViewerStyles, VIEWER_LINE_H as LINE_H } from './file-viewer.styles';
 import './virtual-list';
@@ -39,6 +42,13 @@ export class FileViewer extends LitElement {
   @state() private downloading: { done: number; total: number } | null = null;
   @state() private imageUrl = '';
   @state() private imageInfo = '';
+  /** text view: long lines wrap at the viewer's width */
+  @state() private wrap = false;
+  /** text view: the search term, and the row of the match shown */
+  @state() private query = '';
+  @state() private matchRow = -1;
+  private wrapped: { key: string; rows: Rows } | null = null;
+  private found: { key: string; rows: number[] } | null = null;
 
   @query('ls-virtual-list') private list?: HTMLElement;
   private timer = 0;
@@ -52,11 +62,25 @@ export class FileViewer extends LitElement {
   private static historyOpen = true;
 
   focusContent(): void {
-    this.updateComplete.then(() => this.list?.focus());
+    this.updateComplete.then(() => (this.list ?? this.renderRoot.querySelector<HTMLElement>('button'))?.focus());
   }
+
+  connectedCallback(): void {
+    super.connectedCallback();
+    this.addEventListener('keydown', this.onKey);
+  }
+
+  /** Esc (outside a field) goes back to the file tree. */
+  private onKey = (e: KeyboardEvent): void => {
+    const t = e.composedPath()[0] as HTMLElement | undefined;
+    if (e.key !== 'Escape' || t?.tagName === 'INPUT') return;
+    e.preventDefault();
+    this.dispatchEvent(new CustomEvent('ls-focus-pane', { detail: 'tree', bubbles: true, composed: true }));
+  };
 
   disconnectedCallback(): void {
     super.disconnectedCallback();
+    this.removeEventListener('keydown', this.onKey);
     this.dropImage();
     clearTimeout(this.timer);
     clearTimeout(this.historyTimer);
@@ -124,8 +148,8 @@ export class FileViewer extends LitElement {
     const c = this.content;
     const m = this.model;
     if (!c || !this.session || !m || !c.image || this.imageFor === c.key) return;
-    const size = m.size[this.node];
-    if (size > IMAGE_MAX) return;
+    const size = contentSize(m, this.node);
+    if (size === null || size > IMAGE_MAX) return;
     this.imageFor = c.key;
     const bytes = await this.loader.imageBytes(size);
     if (!bytes || this.content !== c) return;
@@ -144,8 +168,8 @@ export class FileViewer extends LitElement {
   private async download(): Promise<void> {
     const s = this.session;
     const m = this.model;
-    if (!s || !m || this.downloading) return;
-    const size = m.size[this.node];
+    const size = m ? contentSize(m, this.node) : null;
+    if (!s || !m || size === null || this.downloading) return;
     this.downloading = { done: 0, total: size };
     try {
       const parts = await this.loader.readWhole(size, (done) => (this.downloading = { done, total: size }));
@@ -244,8 +268,8 @@ export class FileViewer extends LitElement {
         ${ctx
           ? html`<span>unchanged directory</span>`
           : html`<span><b>${type === 'deleted' ? 'deleted' : type}</b></span>
-              ${type === 'file' || type === 'hardlink' ? html`<span>${formatBytes(m.size[i])}${m.size[i] >= 1024 ? ` (${formatCount(m.size[i])} bytes)` : ''}</span>` : nothing}
-              ${type === 'dir' ? html`<span>${formatCount(m.desc[i])} entries below · ${formatBytes(m.agg[i])}</span>` : nothing}
+              ${type === 'file' || type === 'hardlink' ? this.renderSize(m, i) : nothing}
+              ${type === 'dir' ? html`<span>${plural(m.desc[i], 'entry', 'entries')} below · ${formatBytes(m.agg[i])}</span>` : nothing}
               ${type !== 'deleted'
                 ? html`<span class="mono" title=${`mode ${octal(m.mode[i])}`}>${formatMode(type, m.mode[i])} ${octal(m.mode[i])}</span>
                     <span>owner <span class="mono">${m.uid[i]}:${m.gid[i]}</span></span>
@@ -261,18 +285,35 @@ export class FileViewer extends LitElement {
     </div>`;
   }
 
+  /** "1.50 KiB (1,536 bytes)"; a hard link's is its target's (its own tar entry says 0). */
+  private renderSize(m: TreeModel, i: number) {
+    const size = contentSize(m, i);
+    const what = m.type[i] === T_HARDLINK ? html`<span id="hardlink-size">hard link · ${size === null ? 'size of the target unknown here' : html`the target’s ${formatBytes(size)}`}</span>` : nothing;
+    if (m.type[i] === T_HARDLINK) return what;
+    return html`<span>${formatBytes(m.size[i])}${m.size[i] >= 1024 ? ` (${formatCount(m.size[i])} bytes)` : ''}</span>`;
+  }
+
+  /** What the deleted copy weighed, from the merged listing below this layer (when it is loaded). */
+  private deletedWeight(path: string) {
+    const below = this.session?.treeBelow()?.model ?? null;
+    const j = below?.byPath.get(path);
+    if (!below || j === undefined) return nothing;
+    return html`<p id="deleted-size">The deleted copy weighed ${formatBytes(weightOf(below, j))} as of layer ${below.layer}.</p>`;
+  }
+
   private renderBody(m: TreeModel, i: number) {
     const type = ENTRY_TYPES[m.type[i]];
     const ctx = (m.flags[i] & F_CONTEXT) !== 0;
     if (ctx || type === 'dir' || (hasKids(m, i) && m.type[i] === T_DIR)) {
       return html`<div class="note">
-        <p>Directory${ctx ? ' (not changed by this layer; it holds changed paths)' : ''}: ${formatCount(m.desc[i])} entries below, ${formatBytes(m.agg[i])} of files.</p>
+        <p>Directory${ctx ? ' (not changed by this layer; it holds changed paths)' : ''}: ${plural(m.desc[i], 'entry', 'entries')} below, ${formatBytes(m.agg[i])} of files.</p>
       </div>`;
     }
     if (type === 'deleted') {
       const lyr = m.layerOf[i] >= 0 ? m.layerOf[i] : m.layer;
       return html`<div class="note" id="deleted-note">
         <p>This path was <strong>deleted</strong> by layer ${lyr} (a whiteout); it is absent from the merged filesystem from this layer on.</p>
+        ${this.deletedWeight(m.paths[i])}
         ${lyr > 0
           ? html`<button class="btn small" @click=${() => this.goto(m.paths[i], lyr - 1, 'merged')}>Show it as of layer ${lyr - 1}</button>`
           : nothing}
@@ -303,10 +344,11 @@ export class FileViewer extends LitElement {
   private renderContent(m: TreeModel, i: number) {
     const c = this.content;
     const mode = this.effectiveMode();
-    const size = m.size[i];
+    const known = contentSize(m, i);
+    const size = known ?? 0;
     const loaded = c ? c.base + c.bytes.length : 0;
     const dl = this.downloading;
-    const bar = html`<div class="bar">
+    let bar = html`<div class="bar">
       <div class="seg small" role="group" aria-label="Show as">
         <button id="mode-text" aria-pressed=${mode === 'text' ? 'true' : 'false'} @click=${() => this.setMode('text')}>Text</button>
         <button id="mode-hex" aria-pressed=${mode === 'hex' ? 'true' : 'false'} @click=${() => this.setMode('hex')}>Hex</button>
@@ -314,7 +356,7 @@ export class FileViewer extends LitElement {
       </div>
       <span class="spacer"></span>
       <span class="status" id="viewer-status"
-        >${c?.loading ? 'reading…' : c ? (c.eof && c.base === 0 ? `${formatBytes(size)}` : `${formatBytes(c.base)}–${formatBytes(loaded)} of ${formatBytes(size)}`) : ''}${mode === 'text' && c
+        >${c?.loading ? 'reading…' : c ? loadedText(c.base, loaded, c.eof, known) : ''}${mode === 'text' && c
           ? ` · ${plural(c.lines, "line")}`
           : ''}</span
       >
@@ -323,19 +365,21 @@ export class FileViewer extends LitElement {
             Cancel
           </button>`
         : nothing}
-      <button class="btn small" id="download" @click=${() => this.download()} ?disabled=${!!dl} title="Save this file">
+      <button class="btn small" id="download" @click=${() => this.download()} ?disabled=${!!dl || known === null} title=${known === null ? 'The size of the link’s target is not known in this view' : 'Save this file'}>
         ${icons.download}${dl ? ` ${dl.total ? Math.floor((100 * dl.done) / dl.total) : 0}%` : ' Download'}
       </button>
     </div>`;
     if (!c) return html`${bar}<div class="placeholder">reading…</div>`;
+    const elf = c.base === 0 && !c.error ? elfSummary(c.bytes) : null;
+    if (elf) bar = html`${bar}${renderElf(elf, loaded)}`;
     if (c.error)
       return html`${bar}<div class="err err-box" role="alert"><strong>${errorTitle(c.error.code)}</strong>: ${c.error.message}${c.error.where ? html` <span class="mono">(${c.error.where})</span>` : nothing}</div>`;
     const more =
       !c.eof && !c.loading
         ? html`<div class="more">
-            Showing ${formatBytes(loaded - c.base)} of ${formatBytes(size)}${c.base ? ` from offset ${formatCount(c.base)}` : ''}.
+            Showing ${formatBytes(loaded - c.base)}${known === null ? '' : ` of ${formatBytes(size)}`}${c.base ? ` from offset ${formatCount(c.base)}` : ''}.
             <button class="btn small" id="load-more" @click=${() => this.loadPage(c.key, loaded)}>Load next ${formatBytes(PAGE)}</button>
-            ${size - loaded <= 64 * PAGE
+            ${known !== null && size - loaded <= 64 * PAGE
               ? html`<button class="btn small" id="load-all" @click=${() => this.loadPage(c.key, loaded, false, size - loaded)}>Load the rest</button>`
               : nothing}
           </div>`
@@ -378,7 +422,7 @@ export class FileViewer extends LitElement {
           ></ls-virtual-list>
           <div class="more">
             ${!c.eof || c.base > 0
-              ? html`<span>${formatBytes(c.base)}–${formatBytes(loaded)} of ${formatBytes(size)}</span>
+              ? html`<span>${loadedText(c.base, loaded, false, known)}</span>
                   ${!c.eof ? html`<button class="btn small" id="load-more" @click=${() => this.loadPage(c.key, loaded)}>Load next ${formatBytes(PAGE)}</button>` : nothing}`
               : html`<span>${formatCount(c.bytes.length)} bytes</span>`}
             <form
@@ -399,32 +443,113 @@ export class FileViewer extends LitElement {
       // text needs the file from its start; reload from 0
       return html`${bar}<div class="note"><button class="btn small" @click=${() => this.loadPage(c.key, 0, true)}>Show the text from the start</button></div>`;
     }
-    return html`${bar}
+    const v = this.textRows(c);
+    return html`${bar}${this.renderFind(v)}
       <div class="body">
         ${c.text ? nothing : html`<div class="note">This looks like binary data; showing it as text anyway.</div>`}
         <ls-virtual-list
           id="text"
+          class=${this.wrap ? 'wrapped' : ''}
           tabindex="0"
           aria-label="File content"
-          .count=${c.rows.length}
+          .count=${v.rows.length}
           .rowHeight=${LINE_H}
-          .contentWidth=${`calc(${Math.max(c.maxLen, 10) + 10}ch + 20px)`}
-          .renderRow=${(r: number) => this.textRow(c, r)}
-          .version=${c.rows.length}
+          .contentWidth=${this.wrap ? '' : `calc(${Math.max(c.maxLen, 10) + 10}ch + 20px)`}
+          .renderRow=${(r: number) => this.textRow(v, r)}
+          .version=${`${v.rows.length}|${this.wrap}|${this.query}|${this.matchRow}`}
         ></ls-virtual-list>
         ${more}
       </div>`;
   }
 
-  private textRow(c: Content, r: number) {
-    const n = c.lineNo[r];
-    return html`<div class="ln-row"><span class="ln">${n ? n : '↪'}</span><span>${c.rows[r]}</span></div>`;
+  /** The rows shown: as decoded, or wrapped at the viewer's width (cached per width). */
+  private textRows(c: Content): Rows {
+    if (!this.wrap) return c;
+    const list = this.list;
+    const ch = 0.6 * parseFloat(list ? getComputedStyle(list).fontSize : '12');
+    const cols = Math.max(20, Math.floor(((list?.clientWidth ?? 600) - 24) / ch) - 8);
+    const key = `${c.key}|${c.rows.length}|${cols}`;
+    if (this.wrapped?.key !== key) this.wrapped = { key, rows: wrapRows(c, cols) };
+    return this.wrapped.rows;
+  }
+
+  /** The rows that hold the search term (cached per rows and term). */
+  private matchRows(v: Rows): number[] {
+    const key = `${this.wrapped?.key ?? ''}|${v.rows.length}|${this.query}`;
+    if (this.found?.key !== key) this.found = { key, rows: findRows(v.rows, this.query) };
+    return this.found.rows;
+  }
+
+  /** Enter: the next match (Shift+Enter: the previous), scrolled into the middle. */
+  private findNext(v: Rows, back: boolean): void {
+    const row = nextMatch(this.matchRows(v), this.matchRow, back);
+    this.matchRow = row;
+    if (row >= 0) (this.list as VirtualList | undefined)?.scrollToIndex(row, 'center');
+  }
+
+  private renderFind(v: Rows) {
+    const m = this.query ? this.matchRows(v) : [];
+    const at = m.indexOf(this.matchRow);
+    return html`<div class="find">
+      <button class="btn small" id="wrap" aria-pressed=${this.wrap ? 'true' : 'false'} @click=${() => (this.wrap = !this.wrap)} title="Wrap long lines">Wrap</button>
+      <input
+        id="find"
+        type="search"
+        placeholder="Find in this file"
+        aria-label="Find in this file"
+        .value=${this.query}
+        @input=${(e: Event) => {
+          this.query = (e.target as HTMLInputElement).value;
+          this.matchRow = -1;
+        }}
+        @keydown=${(e: KeyboardEvent) => {
+          if (e.key === 'Enter') {
+            e.preventDefault();
+            this.findNext(v, e.shiftKey);
+          }
+        }}
+      />
+      <span class="find-count" id="find-count">${this.query ? (m.length ? `${at >= 0 ? `${at + 1} of ` : ''}${plural(m.length, 'line')}` : 'not in the part read') : ''}</span>
+    </div>`;
+  }
+
+  private textRow(v: Rows, r: number) {
+    const n = v.lineNo[r];
+    const text = v.rows[r];
+    return html`<div class=${r === this.matchRow ? 'ln-row cur' : 'ln-row'}>
+      <span class="ln">${n ? n : '↪'}</span><span
+        >${this.query ? splitMatches(text, this.query).map((p) => (p.hit ? html`<mark>${p.text}</mark>` : p.text)) : text}</span
+      >
+    </div>`;
   }
 
   private hexRow(c: Content, r: number) {
     const row = hexRow(c, r);
     return html`<div class="hex-row"><span class="off">${row.offset}</span><span>${row.hex}</span><span class="ascii">${row.ascii}</span></div>`;
   }
+}
+
+/** The executable's summary (state/elf.ts): what `file` and `readelf -d` would say first. */
+function renderElf(e: ElfSummary, read: number) {
+  const unknown = `not known from the first ${formatBytes(read)}`;
+  return html`<dl class="elf" id="elf-summary">
+    <dt>Executable</dt>
+    <dd>${e.cls} ${e.endian}-endian ${e.type}, ${e.machine}</dd>
+    <dt>Linking</dt>
+    <dd>${e.linking === 'static' ? 'static (no interpreter, no dynamic section)' : html`dynamic${e.interpreter ? html`, interpreter <span class="mono">${e.interpreter}</span>` : nothing}`}</dd>
+    ${e.linking === 'dynamic'
+      ? html`<dt>Needs</dt>
+          <dd class="mono">${e.needed === null ? unknown : e.needed.length ? e.needed.join(' ') : 'no libraries'}</dd>`
+      : nothing}
+    <dt>Symbols</dt>
+    <dd>${e.stripped === null ? unknown : e.stripped ? 'stripped (no symbol table)' : 'not stripped (has a symbol table)'}</dd>
+  </dl>`;
+}
+
+/** "7 B", or "0 B–1.00 MiB of 3.00 MiB" while paging; without "of" when the size is unknown. */
+function loadedText(base: number, loaded: number, eof: boolean, size: number | null): string {
+  if (eof && base === 0) return formatBytes(size ?? loaded);
+  return `${formatBytes(base)}–${formatBytes(loaded)}${size === null ? '' : ` of ${formatBytes(size)}`}`;
 }
 
 declare global {

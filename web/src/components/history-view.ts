@@ -5,7 +5,7 @@ import { LitElement, html, nothing } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
 import type { ImageDoc } from '../engine';
 import { toInstruction } from '../state/dockerfile';
-import { formatBytes, formatTime } from '../state/format';
+import { formatBytes, formatTime, plural } from '../state/format';
 import { historyViewStyles } from './history-view.styles';
 import './copy-button';
 
@@ -31,13 +31,13 @@ export class HistoryView extends LitElement {
     const withLayer = img.history.filter((h) => !h.empty_layer).length;
     return html`<div class="top">
         <p>
-          Reconstructed from the image’s history (${img.history.length} steps, ${withLayer} with a layer). Builders record steps differently, so
+          Reconstructed from the image’s history (${plural(img.history.length, 'step')}, ${withLayer} with a layer). Builders record steps differently, so
           this is close to, not exactly, the original Dockerfile.
         </p>
         <span class="muted">Copy as Dockerfile</span><ls-copy .text=${this.dockerfile(img)} label="Copy as Dockerfile"></ls-copy>
       </div>
       ${withLayer !== img.layers.length
-        ? html`<div class="mismatch warn-box">The history lists ${withLayer} steps that made a layer, but the image has ${img.layers.length} layers.</div>`
+        ? html`<div class="mismatch warn-box">The history lists ${plural(withLayer, 'step')} that made a layer, but the image has ${plural(img.layers.length, 'layer')}.</div>`
         : nothing}
       <ol id="history">
         ${img.history.map((h, k) => {

@@ -60,6 +60,24 @@ export const layerScopeStyles = [
   .numbers {
     font-size: var(--ls-text);
   }
+  .phase {
+    margin-top: 12px;
+    min-width: 0;
+  }
+  .phase[data-complete='true'] {
+    opacity: 0.7;
+  }
+  .phase-name {
+    font-weight: 600;
+    margin-bottom: 4px;
+  }
+  .phase-detail {
+    font-size: var(--ls-text-s);
+    color: var(--ls-muted);
+    overflow: hidden;
+    text-overflow: ellipsis;
+    white-space: nowrap;
+  }
   .row-buttons {
     display: flex;
     gap: var(--ls-space-4);
@@ -68,6 +86,12 @@ export const layerScopeStyles = [
   .error-card {
     border-color: var(--ls-err-border);
     background: var(--ls-err-bg);
+  }
+  .message {
+    overflow-wrap: anywhere;
+    max-height: 40vh;
+    overflow: auto;
+    white-space: pre-wrap;
   }
   .where {
     font-family: var(--ls-mono);

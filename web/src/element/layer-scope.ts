@@ -30,9 +30,10 @@ import { customElement, property, state } from 'lit/decorators.js';
 import { ArchiveSession } from '../state/session';
 import { formatHash, linkTargets, parseHash } from '../state/hash';
 import { formatBytes, formatDuration, formatRate } from '../state/format';
-import { errorTitle, isCancelledEnvelope } from '../state/errors';
+import { EXPECTED_ARCHIVE, errorTitle, failureRepeats, isCancelledEnvelope } from '../state/errors';
 import { fetchFile, type FetchProgress } from '../state/fetch';
 import { phaseText } from '../state/labels';
+import { phasePercent, type PhaseProgress } from '../state/progress';
 import { setStyle } from '../components/set-style';
 import { HashSync } from './routing';
 import { layerScopeStyles } from './layer-scope.styles';
@@ -103,6 +104,13 @@ export class LayerScope extends LitElement {
     else this.openOwn(r.file, url);
   }
 
+  /** Moves the keyboard focus into the archive: its selected layer (or the error card's first button). */
+  focusMain(): void {
+    const view = this.renderRoot.querySelector('ls-archive-view');
+    if (view) view.focusPane('layers');
+    else this.renderRoot.querySelector<HTMLElement>('.card button')?.focus();
+  }
+
   /** Closes the archive the element opened itself (a caller's session is the caller's to close). */
   close(): void {
     const s = this.current;
@@ -158,6 +166,7 @@ export class LayerScope extends LitElement {
 
   private onHashChange = (): void => {
     if (!this.routed || this.hash.writing) return;
+    this.hash.followed();
     const st = parseHash(location.hash);
     const cur = this.current;
     if (cur && ((st.src && st.src === cur.src) || (st.archive && st.archive === cur.name))) {
@@ -200,23 +209,12 @@ export class LayerScope extends LitElement {
   }
 
   private renderProgress(s: ArchiveSession) {
-    const p = s.progress;
-    const frac = p && p.total ? Math.min(1, p.done / p.total) : 0;
     const elapsed = performance.now() - s.openedAt;
     return html`<div class="status">
       <div class="card" id="progress" role="status" aria-live="polite">
         <h2>Opening ${s.name}</h2>
-        <div class="muted">${formatBytes(s.file.size)} · ${p ? phaseText(p.phase, p.detail) : 'starting the inspector…'}</div>
-        <div class=${p ? 'bar' : 'bar indeterminate'} role="progressbar" aria-valuemin="0" aria-valuemax="100" aria-valuenow=${Math.round(frac * 100)}>
-          <div ${setStyle({ width: p ? `${(frac * 100).toFixed(1)}%` : '' })}></div>
-        </div>
-        <div class="numbers">
-          ${p
-            ? html`<span>${formatBytes(p.done)} of ${formatBytes(p.total)} (${Math.floor(frac * 100)}%)</span>
-                <span>${formatRate(p.rate)}</span>`
-            : nothing}
-          <span>${formatDuration(elapsed)}</span>
-        </div>
+        <div class="muted">${formatBytes(s.file.size)} · ${formatDuration(elapsed)}${s.phases.length ? nothing : ' · starting the inspector…'}</div>
+        ${s.phases.length ? s.phases.map((p) => this.renderPhase(p)) : html`<div class="bar indeterminate"><div></div></div>`}
         <div class="row-buttons">
           <button class="btn" id="cancel" @click=${() => s.cancel()}>Cancel</button>
         </div>
@@ -224,19 +222,37 @@ export class LayerScope extends LitElement {
     </div>`;
   }
 
+  /** One phase of the opening: its name, its own bar, and numbers that agree with the bar. */
+  private renderPhase(p: PhaseProgress) {
+    const pct = phasePercent(p);
+    return html`<div class="phase" data-phase=${p.phase} data-complete=${p.complete ? 'true' : 'false'}>
+      <div class="phase-name">${phaseText(p.phase, '')}${p.complete ? ' — done' : ''}</div>
+      <div class="bar" role="progressbar" aria-label=${phaseText(p.phase, '')} aria-valuemin="0" aria-valuemax="100" aria-valuenow=${pct}>
+        <div ${setStyle({ width: `${pct}%` })}></div>
+      </div>
+      <div class="numbers">
+        <span class="pct">${formatBytes(p.done)} of ${formatBytes(p.total)} (${pct}%)</span>
+        ${p.complete ? nothing : html`<span>${formatRate(p.rate)}</span>`}
+      </div>
+      ${p.detail && !p.complete ? html`<div class="phase-detail mono" title=${p.detail}>${p.detail}</div>` : nothing}
+    </div>`;
+  }
+
   private renderError(s: ArchiveSession) {
     const e = s.error ?? { code: 'internal', message: 'unknown error', where: '' };
     const cancelled = s.status === 'cancelled' || isCancelledEnvelope(e);
+    const retry = cancelled || !failureRepeats(e.code);
     return html`<div class="status">
-      <div class=${cancelled ? 'card' : 'card error-card'} id="open-error" role="alert">
-        <h2>${cancelled ? `Stopped opening ${s.name}` : errorTitle(e.code)}</h2>
+      <div class=${cancelled ? 'card' : 'card error-card'} id="open-error" role="alert" data-code=${e.code}>
+        <h2>${cancelled ? `Stopped opening ${s.name}` : s.fileKind ? `${s.name} is not an image archive` : errorTitle(e.code)}</h2>
         ${cancelled
           ? html`<p class="muted">Nothing more is read from the file. You can start again or close it.</p>`
-          : html`<p>${e.message}</p>
+          : html`${s.fileKind ? html`<p id="file-kind">${s.fileKind}</p><p class="muted" id="expected">${EXPECTED_ARCHIVE}</p>` : nothing}
+              <p class="message">${s.fileKind ? `The reader said: ${errorTitle(e.code)} — ${e.message}` : e.message}</p>
               ${e.where ? html`<div class="where">at ${e.where}</div>` : nothing}
               <p class="muted">${s.name} · ${formatBytes(s.file.size)} · code <span class="mono">${e.code}</span></p>`}
         <div class="row-buttons">
-          <button class="btn" @click=${() => void s.open()}>${cancelled ? 'Open again' : 'Try again'}</button>
+          ${retry ? html`<button class="btn" id="retry" @click=${() => void s.open()}>${cancelled ? 'Open again' : 'Try again'}</button>` : nothing}
           <button class="btn" @click=${() => this.close()}>Close</button>
         </div>
       </div>

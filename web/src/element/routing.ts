@@ -1,20 +1,40 @@
 // Keeping location.hash in step with where the user is (deep links): the
 // standalone page's shell does it for the current archive, and <layer-scope
-// routing> for its one archive. Writes use replaceState (no history entry per
-// click) and are told apart from the user's own hash changes.
-import { formatHash, type LinkState } from '../state/hash';
+// routing> for its one archive. A meaningful move (archive, image, layer, path,
+// tab) pushes a history entry so that Back retraces it; the rest (tree view,
+// viewer mode) replaces the current entry (state/hash.ts historyMove). Path
+// moves within PATH_FOLD_MS of the last one (arrowing through the tree) fold
+// into one entry. Our own writes are told apart from the user's hash changes.
+import { formatHash, historyMove, parseHash, type LinkState } from '../state/hash';
+
+const PATH_FOLD_MS = 700;
 
 export class HashSync {
   /** true while our own write is being delivered as a hashchange */
   writing = false;
+  /** the next write follows the user's own navigation (Back, a typed link): replace, never push */
+  private following = true; // the first write (the place a page opens at) replaces
+  private lastPathMove = 0;
+
+  /** The hash changed by the user's hand (Back/Forward, a link): the write that answers it replaces. */
+  followed(): void {
+    this.following = true;
+  }
 
   /** Writes `link` into the hash if it differs from what is there. */
   write(link: LinkState): void {
     const h = formatHash(link);
-    if (h !== location.hash && !(h === '' && location.hash === '#')) {
-      this.writing = true;
-      history.replaceState(null, '', h || location.pathname + location.search);
-      queueMicrotask(() => (this.writing = false));
-    }
+    const following = this.following;
+    this.following = false;
+    if (h === location.hash || (h === '' && location.hash === '#')) return;
+    const move = following ? 'replace' : historyMove(parseHash(location.hash), link);
+    const now = performance.now();
+    const push = move === 'push' || (move === 'path' && now - this.lastPathMove > PATH_FOLD_MS);
+    if (move === 'path') this.lastPathMove = now;
+    this.writing = true;
+    const url = h || location.pathname + location.search;
+    if (push) history.pushState(null, '', url);
+    else history.replaceState(null, '', url);
+    queueMicrotask(() => (this.writing = false));
   }
 }

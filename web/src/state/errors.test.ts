@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { CoreError } from '../engine';
-import { errorLine, errorMessage, errorTitle, isCancelledEnvelope, toEnvelope } from './errors';
+import { errorLine, errorMessage, errorTitle, failureRepeats, isCancelledEnvelope, toEnvelope, whatFileIs } from './errors';
 import { warningTitle } from './words';
 
 describe('errors', () => {
@@ -35,5 +35,30 @@ describe('errors', () => {
     expect(warningTitle('missing-blob')).toBe('A layer or manifest the image refers to is not stored in this archive');
     expect(warningTitle('diff-id-mismatch')).toBe('A layer’s content does not match its diff_id');
     expect(warningTitle('brand-new-warning')).toBe('Brand new warning');
+  });
+});
+
+describe('what a failed file is', () => {
+  const bytes = (s: string) => new TextEncoder().encode(s);
+  it('names a JSON document dropped by mistake, with or without a .json name', () => {
+    expect(whatFileIs(bytes('  {"schemaVersion": 2}'), 'index')).toMatch(/JSON document/);
+    expect(whatFileIs(bytes('[{"Config":"x.json"}]'), 'manifest.json')).toMatch(/JSON document/);
+  });
+  it('says nothing about a tar (ustar magic at 257) or unknown binary', () => {
+    const tar = new Uint8Array(512);
+    tar.set(bytes('{"looks": "like json"}'), 0);
+    tar.set(bytes('ustar'), 257);
+    expect(whatFileIs(tar, 'x.tar')).toBeNull();
+    expect(whatFileIs(Uint8Array.from([0x1f, 0x8b, 0, 1, 2, 0, 0xff]), 'x.tar.gz')).toBeNull();
+  });
+  it('names zip and plain text', () => {
+    expect(whatFileIs(Uint8Array.from([0x50, 0x4b, 3, 4, 0, 0]), 'x.zip')).toMatch(/ZIP/);
+    expect(whatFileIs(bytes('hello\nworld\n'), 'notes.txt')).toMatch(/text file/);
+  });
+  it('offers no retry for failures that repeat', () => {
+    expect(failureRepeats('corrupt')).toBe(true);
+    expect(failureRepeats('not-an-image')).toBe(true);
+    expect(failureRepeats('io')).toBe(false);
+    expect(failureRepeats('load')).toBe(false);
   });
 });

@@ -2,6 +2,7 @@
 // page shows ({code, message, where}), and a code into its plain-words title.
 // Components render envelopes; they never look inside an exception themselves.
 import { CoreError, isCancelled, type ErrorEnvelope } from '../engine';
+import { looksLikeText } from './sniff';
 
 export type { ErrorEnvelope };
 
@@ -49,4 +50,36 @@ export function isCancelledEnvelope(e: { code: string } | null | undefined): boo
 /** One line for an inline error: "Not found: no such path". */
 export function errorLine(e: ErrorEnvelope): string {
   return `${errorTitle(e.code)}: ${e.message}`;
+}
+
+/**
+ * Codes of a failure that opening the same file again will meet again: the
+ * page offers no "Try again" for them (only a read error, a worker that could
+ * not start or an unexpected internal error may pass).
+ */
+const REPEATS = new Set(['truncated', 'corrupt', 'unsupported', 'not-an-image', 'limit', 'invalid-argument', 'ambiguous', 'fatal', 'not-found']);
+
+export function failureRepeats(code: string): boolean {
+  return REPEATS.has(code);
+}
+
+/** What the page expects to be given, said when something else was. */
+export const EXPECTED_ARCHIVE =
+  'Expected: a container image archive — the .tar that docker save, podman save, skopeo copy … docker-archive: or oci-archive:, buildah or ctr export write (plain or gzip/zstd/xz/bzip2-compressed).';
+
+/**
+ * What a file that failed to open looks like from its first bytes, when that
+ * explains the failure better than the archive reader can ("a JSON document"),
+ * or null when it looks like an archive (or nothing recognisable).
+ */
+export function whatFileIs(head: Uint8Array, name: string): string | null {
+  const text = new TextDecoder('utf-8', { fatal: false }).decode(head.subarray(0, 512)).replace(/^\uFEFF/, '').trimStart();
+  const tarMagic = head.length >= 262 && new TextDecoder().decode(head.subarray(257, 262)) === 'ustar';
+  if (tarMagic) return null;
+  if (/^[{[]/.test(text) || /\.json$/i.test(name)) {
+    return 'This is a JSON document, not an image archive (perhaps a manifest.json, index.json or image config taken out of one).';
+  }
+  if (head[0] === 0x50 && head[1] === 0x4b) return 'This is a ZIP file, not a tar image archive.';
+  if (head.length && looksLikeText(head)) return 'This is a text file, not an image archive.';
+  return null;
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatHash, linkTargets, parseHash, routeHash, routeStart, type Routable } from './hash';
+import { formatHash, historyMove, linkTargets, parseHash, routeHash, routeStart, type Routable } from './hash';
 
 describe('parseHash', () => {
   it('reads every field of a deep link', () => {
@@ -81,5 +81,23 @@ describe('routing', () => {
     expect(linkTargets({ archive: 'a.tar' }, 'b.tar')).toBe(false);
     expect(linkTargets({ src: 'examples/demo.tar' }, 'demo.tar', 'examples/demo.tar')).toBe(true);
     expect(linkTargets({ src: 'examples/demo.tar' }, 'demo.tar')).toBe(false);
+  });
+});
+
+describe('historyMove', () => {
+  const at = (h: string) => parseHash(h);
+  it('pushes a new entry for another layer, image, tab or archive', () => {
+    expect(historyMove(at('#src=a.tar&layer=1'), at('#src=a.tar&layer=2'))).toBe('push');
+    expect(historyMove(at('#src=a.tar&image=0&layer=1'), at('#src=a.tar&image=1&layer=1'))).toBe('push');
+    expect(historyMove(at('#src=a.tar&layer=1'), at('#src=a.tar&layer=1&tab=config'))).toBe('push');
+    expect(historyMove(at('#archive=a.tar&layer=1'), at('#archive=b.tar&layer=1'))).toBe('push');
+  });
+  it('tells a move to another path apart, and replaces for view and mode', () => {
+    expect(historyMove(at('#src=a.tar&layer=1&path=/etc'), at('#src=a.tar&layer=1&path=/etc/passwd'))).toBe('path');
+    expect(historyMove(at('#src=a.tar&layer=1&view=layer'), at('#src=a.tar&layer=1&view=merged'))).toBe('replace');
+    expect(historyMove(at('#src=a.tar&layer=1&path=/x'), at('#src=a.tar&layer=1&path=/x&mode=hex'))).toBe('replace');
+  });
+  it('replaces the entry the first time an archive shows', () => {
+    expect(historyMove(at(''), at('#src=a.tar&layer=1'))).toBe('replace');
   });
 });

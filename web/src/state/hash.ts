@@ -94,3 +94,19 @@ export function routeStart(st: LinkState): Route {
   if (st.archive) return { kind: 'wait' };
   return { kind: 'none' };
 }
+
+/**
+ * How a change of place enters the browser's history: 'push' for a meaningful
+ * move (another archive, image, layer, path or tab), so Back retraces it;
+ * 'replace' for the rest (tree view, viewer mode) and for the first place an
+ * archive shows (prev names no archive). 'path' is a move to another path alone,
+ * which the caller may fold into the previous entry when the user is arrowing
+ * through the tree.
+ */
+export function historyMove(prev: LinkState, next: LinkState): 'push' | 'path' | 'replace' {
+  if (!prev.src && !prev.archive) return 'replace';
+  const differs = (k: keyof LinkState) => (prev[k] ?? '') !== (next[k] ?? '');
+  if (differs('src') || differs('archive') || (prev.image ?? 0) !== (next.image ?? 0) || differs('layer')) return 'push';
+  if ((prev.tab ?? 'files') !== (next.tab ?? 'files')) return 'push';
+  return differs('path') ? 'path' : 'replace';
+}

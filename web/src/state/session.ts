@@ -5,7 +5,8 @@
 import { createArchive, type EngineArchive, type InspectDocument, type ProgressEvent, isCancelled } from '../engine';
 import type { ErrorEnvelope, PathHistory } from '../engine';
 import { buildTree, type TreeModel } from './tree';
-import { toEnvelope } from './errors';
+import { toEnvelope, whatFileIs } from './errors';
+import { addProgress, type PhaseProgress } from './progress';
 import type { LinkState, Tab, TreeView, ViewerMode } from './hash';
 
 export type Status = 'opening' | 'ready' | 'error' | 'cancelled';
@@ -45,9 +46,13 @@ export class ArchiveSession {
   readonly engine: EngineArchive;
   status: Status = 'opening';
   progress: ProgressEvent | null = null;
+  /** the opening's phases so far, each with its own count (state/progress.ts) */
+  phases: PhaseProgress[] = [];
   /** progress of a transparent re-index after a cancel */
   reopen: ProgressEvent | null = null;
   error: ErrorEnvelope | null = null;
+  /** after a failed open: what the file looks like instead ("a JSON document…"), if that says more */
+  fileKind: string | null = null;
   summary: InspectDocument | null = null;
   openedAt = performance.now();
   openMs = 0;
@@ -101,12 +106,14 @@ export class ArchiveSession {
     this.status = 'opening';
     this.error = null;
     this.progress = null;
+    this.phases = [];
     this.openedAt = performance.now();
     this.changed();
     try {
       const summary = await this.engine.open({
         onProgress: (p) => {
           this.progress = p;
+          this.phases = addProgress(this.phases, p);
           this.changed();
         },
       });
@@ -121,8 +128,18 @@ export class ArchiveSession {
     } catch (e) {
       this.status = isCancelled(e) ? 'cancelled' : 'error';
       this.error = toEnvelope(e, 'Opening was cancelled.');
+      if (this.status === 'error') this.fileKind = await this.describeFile();
     }
     this.changed();
+  }
+
+  /** What the file's first bytes say it is, when it failed to open (state/errors.ts whatFileIs). */
+  private async describeFile(): Promise<string | null> {
+    try {
+      return whatFileIs(new Uint8Array(await this.file.slice(0, 512).arrayBuffer()), this.name);
+    } catch {
+      return null; // the file itself cannot be read: the error says so already
+    }
   }
 
   cancel(): void {
@@ -227,8 +244,9 @@ export class ArchiveSession {
     if (st.view) this.view = st.view;
     else this.view = st.layer === undefined ? 'merged' : 'layer';
     this.path = st.path ? st.path.replace(/^\/+/, '') : '';
-    if (st.tab) this.tab = st.tab;
-    if (st.mode) this.mode = st.mode;
+    // A link leaves out the defaults (tab=files, mode=auto): Back to such a link returns to them.
+    this.tab = st.tab ?? 'files';
+    this.mode = st.mode ?? 'auto';
   }
 
   link(): LinkState {
@@ -256,17 +274,36 @@ export class ArchiveSession {
   tree(): TreeLoad | null {
     const img = this.currentImage;
     if (!img || img.layers.length === 0 || this.layer < 0) return null;
-    const merged = this.view === 'merged';
-    const key = `${this.image}/${this.layer}/${merged ? 'm' : 'l'}`;
+    return this.listing(this.image, this.layer, this.view === 'merged');
+  }
+
+  /**
+   * The merged filesystem just below the current layer, when the current view
+   * is a layer's changes and it deletes paths: where the deleted copies' sizes
+   * are (the worker's listings hold no size for a whiteout).
+   */
+  treeBelow(): TreeLoad | null {
+    const img = this.currentImage;
+    const l = img?.layers[this.layer];
+    if (!img || !l || this.view !== 'layer' || this.layer < 1 || !l.changes?.deleted) return null;
+    return this.listing(this.image, this.layer - 1, true);
+  }
+
+  /** One listing (a layer's changes, or the merged filesystem up to it), fetched once and cached. */
+  private listing(image: number, layer: number, merged: boolean): TreeLoad {
+    const key = `${image}/${layer}/${merged ? 'm' : 'l'}`;
     let t = this.trees.get(key);
     if (t && t.error && t.error.code === 'cancelled') {
       this.trees.delete(key);
       t = undefined;
     }
-    if (t) return t;
+    if (t) {
+      // most recently used last: the eviction below drops the least recently used
+      this.trees.delete(key);
+      this.trees.set(key, t);
+      return t;
+    }
     const load: TreeLoad = { key, model: null, error: null, done: 0, total: 0, promise: null as unknown as Promise<TreeModel> };
-    const image = this.image;
-    const layer = this.layer;
     load.promise = this.engine
       .listAll(image, layer, merged, (done, total) => {
         load.done = done;

@@ -2,7 +2,7 @@
 // by path across listings, so switching layers keeps the user's place), the
 // visible rows for a sort and a filter, and what a key does. No DOM: the
 // file-tree component renders the rows and performs the key actions.
-import { compileFilter, defaultExpansion, filterMask, flatten, hasKids, M_ABOVE, T_DIR, type FilterKind, type SortMode, type TreeModel } from './tree';
+import { compileFilter, defaultExpansion, filterMask, flatten, hasKids, largestFiles, M_ABOVE, T_DIR, type FilterKind, type SortMode, type TreeModel } from './tree';
 
 /** What a key asks of the tree (null: not a key of the tree; leave the event alone). */
 export type TreeKeyAction =
@@ -84,7 +84,7 @@ export class TreeViewState {
       this.mask = r.mask;
       this.matchCount = r.matches;
     }
-    this.rows = flatten(m, this.expanded, sort, this.mask);
+    this.rows = sort === 'largest' ? largestFiles(m, this.mask) : flatten(m, this.expanded, sort, this.mask);
     this.rowOf = new Map();
     for (let k = 0; k < this.rows.length; k++) this.rowOf.set(this.rows[k], k);
   }

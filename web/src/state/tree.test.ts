@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { F_CONTEXT, F_IMPLICIT, M_ABOVE, M_MATCH, T_DIR, buildTree, compileFilter, defaultExpansion, filterMask, flatten, hasKids, reveal, sortedKids } from './tree';
+import { F_CONTEXT, F_IMPLICIT, M_ABOVE, M_MATCH, T_DIR, buildTree, compileFilter, contentSize, defaultExpansion, largestFiles, naturalCompare, weightOf, filterMask, flatten, hasKids, reveal, sortedKids } from './tree';
 import { page } from './testing';
 
 // A layer's changes: only etc/app/config.ini and a new usr/bin/tool; etc and
@@ -129,5 +129,72 @@ describe('sort, filter, flatten', () => {
     expect(Array.from(e, (k) => t.paths[k]).sort()).toEqual(['usr', 'usr/bin']);
     expect(reveal(t, e, 'nope')).toBe(-1);
     expect(hasKids(t, t.byPath.get('usr')!)).toBe(true);
+  });
+});
+
+describe('contentSize', () => {
+  const t = buildTree(
+    [
+      page([
+        { path: 'a', type: 'dir' },
+        { path: 'a/one.txt', size: 1234 },
+        { path: 'a/two.txt', type: 'hardlink', link: 'a/one.txt' },
+        { path: 'a/lost.txt', type: 'hardlink', link: 'a/gone.txt' },
+      ]),
+    ],
+    true,
+    0,
+  );
+  it("is a hard link's target's size, not the 0 of its tar entry", () => {
+    expect(contentSize(t, t.byPath.get('a/two.txt')!)).toBe(1234);
+    expect(contentSize(t, t.byPath.get('a/one.txt')!)).toBe(1234);
+  });
+  it('is unknown (null) when the target is not in the listing', () => {
+    expect(contentSize(t, t.byPath.get('a/lost.txt')!)).toBeNull();
+  });
+  it("weighs a directory by its files' total and a file by its content", () => {
+    expect(weightOf(t, t.byPath.get('a')!)).toBe(1234);
+    expect(weightOf(t, t.byPath.get('a/two.txt')!)).toBe(1234);
+  });
+});
+
+describe('naturalCompare', () => {
+  const sorted = (xs: string[]) => [...xs].sort(naturalCompare);
+  it('orders runs of digits as numbers', () => {
+    expect(sorted(['part-10', 'part-2', 'part-1', 'part-02'])).toEqual(['part-1', 'part-2', 'part-02', 'part-10']);
+    expect(sorted(['v1.10', 'v1.9', 'v1.9.1'])).toEqual(['v1.9', 'v1.9.1', 'v1.10']);
+    expect(sorted(['libc.so.6', 'lib', 'libc.so', 'Zeta', 'alpha'])).toEqual(['Zeta', 'alpha', 'lib', 'libc.so', 'libc.so.6']);
+  });
+  it('is a total order (equal only for equal strings)', () => {
+    expect(naturalCompare('a7', 'a07')).not.toBe(0);
+    expect(Math.sign(naturalCompare('a7', 'a07'))).toBe(-Math.sign(naturalCompare('a07', 'a7')));
+    expect(naturalCompare('same', 'same')).toBe(0);
+    expect(naturalCompare('9999999999999999999999', '10000000000000000000000')).toBe(-1);
+  });
+});
+
+describe('largestFiles', () => {
+  const t = buildTree(
+    [
+      page([
+        { path: 'a', type: 'dir', layer: 0 },
+        { path: 'a/small', size: 10, layer: 0 },
+        { path: 'a/deep', type: 'dir', layer: 0 },
+        { path: 'a/deep/big', size: 5000, layer: 1 },
+        { path: 'b', size: 700, layer: 2 },
+        { path: 'a/link', type: 'hardlink', link: 'a/deep/big', layer: 2 },
+        { path: 'gone', type: 'deleted', change: 'deleted', layer: 2 },
+      ]),
+    ],
+    true,
+    2,
+  );
+  it('lists every file across directories, largest first (a hard link by its target), no dirs or deletions', () => {
+    expect(Array.from(largestFiles(t, null), (i) => t.paths[i])).toEqual(['a/deep/big', 'a/link', 'b', 'a/small']);
+  });
+  it('keeps only what the filter matches', () => {
+    const f = compileFilter('text', 'a/');
+    const mask = filterMask(t, (f as { test: (p: string, n: string) => boolean }).test).mask;
+    expect(Array.from(largestFiles(t, mask), (i) => t.paths[i])).toEqual(['a/deep/big', 'a/link', 'a/small']);
   });
 });

@@ -13,7 +13,8 @@ export const T_DELETED = ENTRY_TYPES.indexOf('deleted');
 export const F_IMPLICIT = 1; // a parent directory no layer wrote explicitly
 export const F_CONTEXT = 2; // not in the listing: only there to hold changed paths
 
-export type SortMode = 'name' | 'size';
+/** name, size (within each directory), or 'largest': every file in one flat list, largest first */
+export type SortMode = 'name' | 'size' | 'largest';
 export type FilterKind = 'text' | 'glob' | 'regex';
 
 export interface TreeModel {
@@ -156,7 +157,59 @@ export function hasKids(t: TreeModel, i: number): boolean {
   return t.kidStart[i + 1] > t.kidStart[i];
 }
 
-const cmpStr = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+/**
+ * The bytes a file-like entry's content has: its own size, or for a hard link
+ * (size 0 in the tar) its target's, when the target is in this listing; null
+ * when it cannot be known here.
+ */
+export function contentSize(t: TreeModel, i: number): number | null {
+  if (t.type[i] !== T_HARDLINK) return t.size[i];
+  const target = t.byPath.get(t.links[i].replace(/^\/+/, ''));
+  return target !== undefined && t.type[target] === T_FILE ? t.size[target] : null;
+}
+
+/** What a path weighs: a directory the total of its files, a file its content size. */
+export function weightOf(t: TreeModel, i: number): number | null {
+  return hasKids(t, i) || t.type[i] === T_DIR ? t.agg[i] : contentSize(t, i);
+}
+
+const isDigit = (c: number) => c >= 48 && c <= 57;
+
+/**
+ * Natural order of names: runs of digits compare as numbers ("part-2" before
+ * "part-10", "v1.9" before "v1.10"); everything else by code unit, so the
+ * order does not depend on the browser's locale. Equal numbers with more
+ * leading zeros sort after ("07" after "7"), which keeps the order total.
+ */
+export function naturalCompare(a: string, b: string): number {
+  let i = 0;
+  let j = 0;
+  while (i < a.length && j < b.length) {
+    const ca = a.charCodeAt(i);
+    const cb = b.charCodeAt(j);
+    if (isDigit(ca) && isDigit(cb)) {
+      let ei = i;
+      let ej = j;
+      while (ei < a.length && isDigit(a.charCodeAt(ei))) ei++;
+      while (ej < b.length && isDigit(b.charCodeAt(ej))) ej++;
+      let si = i;
+      let sj = j;
+      while (si < ei - 1 && a.charCodeAt(si) === 48) si++;
+      while (sj < ej - 1 && b.charCodeAt(sj) === 48) sj++;
+      const d = ei - si - (ej - sj) || (a.slice(si, ei) < b.slice(sj, ej) ? -1 : a.slice(si, ei) > b.slice(sj, ej) ? 1 : 0) || ei - i - (ej - j);
+      if (d) return d < 0 ? -1 : 1;
+      i = ei;
+      j = ej;
+    } else {
+      if (ca !== cb) return ca < cb ? -1 : 1;
+      i++;
+      j++;
+    }
+  }
+  return a.length - i - (b.length - j) < 0 ? -1 : a.length - i - (b.length - j) > 0 ? 1 : 0;
+}
+
+const cmpStr = naturalCompare;
 
 /** Children of `i` in display order (directories first for name order). */
 export function sortedKids(t: TreeModel, i: number, sort: SortMode): Int32Array {
@@ -227,6 +280,23 @@ export function filterMask(t: TreeModel, test: (path: string, name: string) => b
   }
   mask[0] = M_ABOVE;
   return { mask, matches };
+}
+
+/**
+ * Every file of the listing (regular files, and hard links by their target's
+ * size) in one flat list, largest first (ties by path, naturally); with a
+ * filter, only the files it matches. Deleted paths and directories are left out.
+ */
+export function largestFiles(t: TreeModel, mask: Uint8Array | null): Int32Array {
+  const files: number[] = [];
+  const size = new Float64Array(t.n);
+  for (let i = 1; i < t.n; i++) {
+    if ((t.type[i] !== T_FILE && t.type[i] !== T_HARDLINK) || (mask && (mask[i] & M_MATCH) === 0)) continue;
+    size[i] = contentSize(t, i) ?? 0;
+    files.push(i);
+  }
+  files.sort((a, b) => size[b] - size[a] || naturalCompare(t.paths[a], t.paths[b]));
+  return Int32Array.from(files);
 }
 
 /** The visible rows: depth-first over expanded directories (or over the filter's

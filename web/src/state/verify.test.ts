@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { InspectDocument, LayerDoc } from '../engine';
-import { layerChecks, verifyTally, VERIFY_WARNINGS } from './verify';
+import { layerChecks, verifyTally, verifyVerdict, VERIFY_WARNINGS } from './verify';
 
 const layer = (l: Partial<LayerDoc>) => ({ digest: null, diff_id: null, ...l }) as LayerDoc;
 const doc = (...images: LayerDoc[][]) => ({ images: images.map((layers) => ({ layers })) }) as unknown as InspectDocument;
@@ -26,5 +26,17 @@ describe('verify', () => {
   });
   it('knows the warning codes verification adds', () => {
     expect([...VERIFY_WARNINGS].sort()).toEqual(['diff-id-mismatch', 'digest-mismatch', 'verify-failed']);
+  });
+});
+
+describe('verifyVerdict', () => {
+  const t = (layers: number, ok: number, bad: number) => ({ layers, ok, bad, unchecked: layers - ok - bad });
+  it('agrees in number: one layer is "the layer", never "All 1 layer"', () => {
+    expect(verifyVerdict(t(1, 1, 0))).toBe('✓ The layer matches its digest and diff_id');
+    expect(verifyVerdict(t(3, 3, 0))).toBe('✓ All 3 layers match their digest and diff_id');
+    expect(verifyVerdict(t(3, 1, 0))).toBe('✓ 1 of 3 layers matches its digest and diff_id');
+    expect(verifyVerdict(t(1, 0, 1))).toBe('✗ 1 layer of 1 does not match its digest or diff_id');
+    expect(verifyVerdict(t(4, 1, 2))).toBe('✗ 2 layers of 4 do not match their digest or diff_id');
+    expect(verifyVerdict(t(2, 0, 0))).toBe('No layer could be checked.');
   });
 });

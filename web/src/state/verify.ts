@@ -2,6 +2,7 @@
 // the digest it is referenced by, and does the uncompressed tar hash to the
 // config's diff_id? Pure logic over the summary (no DOM).
 import type { InspectDocument, LayerDoc } from '../engine';
+import { formatCount } from './format';
 
 /** ok: hashed and equal; bad: hashed and different; unchecked: not hashed, or nothing to compare with. */
 export type Check = 'ok' | 'bad' | 'unchecked';
@@ -46,3 +47,15 @@ export function verifyTally(doc: InspectDocument): VerifyTally {
 
 /** Warning codes that verification adds. */
 export const VERIFY_WARNINGS = new Set(['diff-id-mismatch', 'digest-mismatch', 'verify-failed']);
+
+/** The one-line verdict of a verification, in agreeing singular and plural. */
+export function verifyVerdict(t: VerifyTally): string {
+  const layers = `${formatCount(t.layers)} ${t.layers === 1 ? 'layer' : 'layers'}`;
+  if (t.bad) {
+    const one = t.bad === 1;
+    return `✗ ${formatCount(t.bad)} ${one ? 'layer' : 'layers'} of ${formatCount(t.layers)} ${one ? 'does' : 'do'} not match ${one ? 'its' : 'their'} digest or diff_id`;
+  }
+  if (!t.ok) return 'No layer could be checked.';
+  if (t.ok === t.layers) return t.layers === 1 ? '✓ The layer matches its digest and diff_id' : `✓ All ${layers} match their digest and diff_id`;
+  return `✓ ${formatCount(t.ok)} of ${layers} ${t.ok === 1 ? 'matches its' : 'match their'} digest and diff_id`;
+}
