@@ -41,6 +41,8 @@ import {
   type PathHistory,
   type SourceDescriptor,
   type VerifyResult,
+  type Warning,
+  type FindingsDocument,
 } from './protocol';
 
 export type SpawnWorker = () => Worker;
@@ -285,6 +287,17 @@ export class ArchiveClient {
     return this.afterOpen(opts, (archive, generation) => this.conn.call({ type: 'pathHistory', archive, image, path }, { ...opts, generation }));
   }
 
+  /** What one image ships that someone should look at; `content` reads every layer (progress). */
+  findings(image: number, content: boolean, opts: CallOptions = {}): Promise<FindingsDocument> {
+    return this.afterOpen(opts, (archive, generation) => this.conn.call({ type: 'findings', archive, image, content }, { ...opts, generation }));
+  }
+
+  /** The warnings that concern a view of `image` as of `layer` (-1 = the top layer). */
+  async warnings(image: number, layer: number, opts: CallOptions = {}): Promise<Warning[]> {
+    const r = await this.afterOpen(opts, (archive, generation) => this.conn.call({ type: 'warnings', archive, image, layer }, { ...opts, generation }));
+    return r.warnings;
+  }
+
   /** Hashes every blob and layer in a worker of its own (the archive is opened
    *  there with hashing on: one pass that indexes and hashes), so list, read and
    *  the rest keep being answered meanwhile. Progress carries bytes done / total
@@ -428,6 +441,8 @@ export class FileCursor {
   private closed = false;
   /** Size of the whole file, bytes (known once open). */
   size = 0;
+  /** The warnings that concern the image as of the file's layer (known once open). */
+  warnings: Warning[] = [];
 
   constructor(
     private readonly archive: ArchiveClient,
@@ -475,6 +490,7 @@ export class FileCursor {
     this.cursor = r.cursor;
     this.generation = generation;
     this.size = r.size;
+    this.warnings = r.warnings ?? [];
     return { cursor: r.cursor, generation };
   }
 }

@@ -15,7 +15,8 @@
 // list (paged tree listings), read (file bytes, by path or by cursor), openFile
 // / closeFile (file cursors: several files read alternately without decoding a
 // compressed layer from its start again), manifest (raw manifest text),
-// pathHistory (every layer that touched a path), verify (hash every blob and
+// pathHistory (every layer that touched a path), warnings (what concerns an
+// image as of a layer: for the views with no answer of their own), verify (hash every blob and
 // layer; progress; cancel = terminate), resolve, stats, close. Each one is a
 // request of the core's dispatcher (core/include/layerscope/dispatch.h) of the
 // same name and arguments; the worker only reshapes some results (columns,
@@ -44,8 +45,12 @@
  *     listings carry the writing layer's change (added/modified).
  *  3: archive handles (open returns `archive`; the others name it), a source
  *     descriptor instead of file+name, file cursors (openFile, closeFile, read
- *     by cursor). */
-export const PROTOCOL_VERSION = 3;
+ *     by cursor).
+ *  4: the warnings that concern each answer (issue 11): EntryPage, ReadResult,
+ *     FileCursorResult and PathHistory carry `warnings`; a `warnings` request
+ *     answers them for an image as of a layer (the history and config views);
+ *     a `findings` request (the Findings tab). */
+export const PROTOCOL_VERSION = 4;
 
 /** The one error shape, end to end (the core's envelope, plus client-side codes). */
 export interface ErrorEnvelope {
@@ -101,6 +106,27 @@ export interface OpenFileRequest {
   image: number;
   layer: number;
   path: string;
+}
+
+/** The warnings that concern a view of `image` as of `layer` (-1 = the top):
+ *  the archive's own, the image's, its layers' up to that one, and an
+ *  incomplete-image per absent or unreadable layer among them. */
+export interface WarningsRequest {
+  type: 'warnings';
+  archive: number;
+  image: number;
+  layer: number;
+}
+
+/** What one image ships that someone should look at (`layerscope findings`):
+ *  secrets in the config and history, key and credential files, deleted but
+ *  shipped files, setuid/world-writable files; `content` scans file contents
+ *  too (reads every layer; progress phase "findings"). Values are masked. */
+export interface FindingsRequest {
+  type: 'findings';
+  archive: number;
+  image: number;
+  content?: boolean;
 }
 
 export interface CloseFileRequest {
@@ -160,6 +186,8 @@ export type Request =
   | CloseFileRequest
   | ManifestRequest
   | PathHistoryRequest
+  | WarningsRequest
+  | FindingsRequest
   | VerifyRequest
   | ResolveRequest
   | StatsRequest
@@ -175,6 +203,8 @@ export const REQUEST_TYPES = [
   'closeFile',
   'manifest',
   'pathHistory',
+  'warnings',
+  'findings',
   'verify',
   'resolve',
   'stats',
@@ -239,6 +269,8 @@ export interface EntryPage {
   mtimes: Float64Array;
   /** Bit 0: implicit (a parent directory no layer wrote). */
   flags: Uint8Array;
+  /** The warnings that concern this listing (the same on every page). */
+  warnings: Warning[];
 }
 
 export interface ReadResult {
@@ -247,6 +279,8 @@ export interface ReadResult {
   eof: boolean;
   /** Size of the whole file, bytes. */
   size: number;
+  /** The warnings that concern the image as of the layer the file is read at. */
+  warnings: Warning[];
 }
 
 /** One layer's change to a path (PathHistory.events). */
@@ -276,6 +310,8 @@ export interface PathHistory {
   path: string;
   /** Bottom-up: the first event is the lowest layer. Empty when no layer touched the path. */
   events: PathEvent[];
+  /** The warnings that concern the image (every layer). */
+  warnings: Warning[];
 }
 
 export interface VerifyResult {
@@ -300,6 +336,12 @@ export interface FileCursorResult {
   cursor: number;
   /** Size of the whole file, bytes. */
   size: number;
+  /** As ReadResult.warnings. */
+  warnings: Warning[];
+}
+
+export interface WarningsResult {
+  warnings: Warning[];
 }
 
 export interface ResultMap {
@@ -310,6 +352,8 @@ export interface ResultMap {
   closeFile: null;
   manifest: string;
   pathHistory: PathHistory;
+  warnings: WarningsResult;
+  findings: FindingsDocument;
   verify: VerifyResult;
   resolve: number;
   stats: StatsResult;
@@ -339,7 +383,7 @@ export type ResponseMessage =
 
 // ─── The documents (generated from docs/schema/*.schema.json) ─────────────
 
-import type { InspectDocument } from './schema-types.gen';
+import type { FindingsDocument, InspectDocument, Warning } from './schema-types.gen';
 export type {
   InspectDocument,
   Warning,
@@ -352,4 +396,7 @@ export type {
   LsDocument,
   LsEntry,
   LogDocument,
+  FindingsDocument,
+  FindingDoc,
+  RuleDoc,
 } from './schema-types.gen';

@@ -36,6 +36,7 @@ import {
   type SourceDescriptor,
   type VerifyRequest,
   type VerifyResult,
+  type Warning,
 } from './protocol';
 
 const scope = self as unknown as DedicatedWorkerGlobalScope;
@@ -167,6 +168,7 @@ function toColumns(value: unknown): Shaped {
     gids: new Uint32Array(n),
     mtimes: new Float64Array(n),
     flags: new Uint8Array(n),
+    warnings: v.warnings ?? [],
   };
   const typeIdx = new Map<string, number>(ENTRY_TYPES.map((t, i) => [t, i]));
   const changeIdx = new Map<string, number>(CHANGES.map((c, i) => [c, i]));
@@ -206,7 +208,7 @@ function toHistory(value: unknown): Shaped {
     link: e.link ?? '',
     implicit: !!e.implicit,
   }));
-  const result: PathHistory = { image: v.image, path: v.path, events };
+  const result: PathHistory = { image: v.image, path: v.path, events, warnings: v.warnings ?? [] };
   return { result };
 }
 
@@ -233,13 +235,16 @@ async function verify(id: number, mod: CoreModule, req: VerifyRequest): Promise<
   return { summary: v.summary, elapsedMs: performance.now() - t0, bytesRead: v.bytes_read, reopened: reopen };
 }
 
+/** Requests that may read much of the archive: they post progress events. */
+const LONG_REQUESTS = new Set<RequestType>(['findings']);
+
 /** Results that need reshaping for the page; the others are the core's value as is. */
 const shapers: Partial<Record<RequestType, (value: unknown, data?: Uint8Array) => Shaped>> = {
   list: toColumns,
   pathHistory: toHistory,
   read: (value, data) => {
-    const v = value as { eof: boolean; size: number };
-    const result: ReadResult = { data: data ?? new Uint8Array(0), eof: v.eof, size: v.size };
+    const v = value as { eof: boolean; size: number; warnings?: Warning[] };
+    const result: ReadResult = { data: data ?? new Uint8Array(0), eof: v.eof, size: v.size, warnings: v.warnings ?? [] };
     return { result, transfer: [result.data.buffer as ArrayBuffer] };
   },
   stats: (value) => ({ result: { bytesRead: (value as { bytes_read: number }).bytes_read } }),
@@ -254,7 +259,8 @@ async function serve(msg: RequestMessage): Promise<Shaped> {
     default: {
       const mod = await loadModule();
       const { v: _v, id: _id, type, ...args } = msg;
-      const r = core(mod, type, args);
+      // Long requests report progress (a findings scan of file contents reads every layer).
+      const r = core(mod, type, args, LONG_REQUESTS.has(type) ? { progress: progressPoster(msg.id, performance.now()) } : {});
       if (type === 'close') archives.delete((args as { archive: number }).archive);
       const shape = shapers[type];
       return shape ? shape(r.value, r.data) : { result: r.value };

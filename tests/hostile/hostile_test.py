@@ -281,6 +281,8 @@ class WasmRunner:
                 c["data"] = bytes.fromhex(c.pop("hex")) if "hex" in c else None
             rec["cat"].append(c)
         rec["log"] = r.get("log", [])
+        if "warnings" in r:
+            rec["warnings"] = r["warnings"]
         if "verify" in r:
             rec["verify"] = r["verify"]
         return rec
@@ -445,6 +447,12 @@ def view_docs(rec):
     for v in ("history", "images"):
         if (rec.get(v) or {}).get("doc") is not None:
             docs.append((f"{v} --json", rec[v]["doc"]))
+    # wasm: each file read and the page's `warnings` request (history and config views) answer them too.
+    for c in rec.get("cat", []):
+        if c.get("ok") and "warnings" in c:
+            docs.append((f"read {c['path']!r}", {"warnings": c["warnings"]}))
+    if (rec.get("warnings") or {}).get("doc") is not None:
+        docs.append(("warnings request", rec["warnings"]["doc"]))
     return docs
 
 

@@ -2,7 +2,7 @@
 // Module.request('open') over a source that reads the file in slices (fs.readSync at an
 // offset into HEAPU8), then summary, the merged listing, file reads and path
 // logs. Prints one JSON line for tests/hostile/hostile_test.py:
-//   {open:{ok,code?,message?,where?}, summary?, ls?, cat:[…], log:[…], verify?}
+//   {open:{ok,code?,message?,where?}, summary?, ls?, cat:[…], log:[…], warnings?, verify?}
 //
 // usage: node hostile_wasm.mjs MODULE.js ARCHIVE '{"cat":[{"path","max"}],"log":[…],"verify":bool,"list":{"prefix"}}'
 import crypto from 'node:crypto';
@@ -55,9 +55,10 @@ function archiveRequests(archive) {
     list: (image, layer, merged, prefix, offset, limit) => req('list', { image, layer, merged, prefix, offset, limit }),
     readFile(image, layer, path, offset, length) {
       const e = req('read', { image, layer, path, offset, length });
-      return e.ok ? { ok: true, data: e.data, eof: e.value.eof, size: e.value.size } : e;
+      return e.ok ? { ok: true, data: e.data, eof: e.value.eof, size: e.value.size, warnings: e.value.warnings } : e;
     },
     pathHistory: (image, path) => req('pathHistory', { image, path }),
+    warnings: (image, layer) => req('warnings', { image, layer }),
     delete: () => req('close'),
   };
 }
@@ -102,10 +103,12 @@ if (s.h) {
       const r = h.readFile(image, -1, c.path, 0, c.max);
       if (!r.ok) { out.cat.push({ path: c.path, ok: false, code: r.code, message: r.message, where: r.where }); continue; }
       const data = Buffer.from(r.data);
-      const x = { path: c.path, ok: true, size: data.length, sha256: crypto.createHash('sha256').update(data).digest('hex') };
+      const x = { path: c.path, ok: true, size: data.length, sha256: crypto.createHash('sha256').update(data).digest('hex'), warnings: r.warnings };
       if (data.length <= (1 << 20)) x.hex = data.toString('hex');
       out.cat.push(x);
     }
+    // What the page's history and config views show (the image as of its top layer).
+    if (img.ok) out.warnings = envelope(h.warnings(image, -1));
     for (const p of job.log || []) {
       out.log.push(img.ok ? { path: p, ...envelope(h.pathHistory(image, p)) } : { path: p, ...img });
     }

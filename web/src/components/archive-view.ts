@@ -8,17 +8,22 @@ import type { ArchiveSession } from '../state/session';
 import type { ImageDoc } from '../engine';
 import { imageTitle, layerOptionLabel } from '../state/labels';
 import { stripTarget } from '../state/keys';
-import type { Tab, TreeView } from '../state/hash';
+import { TABS, type Tab, type TreeView } from '../state/hash';
 import { archivePanel, imagePanel, layerList } from './archive-sidebar';
 import { archiveViewStyles } from './archive-view.styles';
 import './file-tree';
 import './file-viewer';
 import './history-view';
 import './config-view';
+import './view-warnings';
+import './space-view';
+import './findings-view';
+import type { GotoDetail } from './space-view';
+import { uniqueWarnings, verifiedWarnings } from '../state/view-warnings';
 import type { FileTree } from './file-tree';
 import { T_DIR, hasKids, type TreeModel } from '../state/tree';
 
-const TABS: readonly Tab[] = ['files', 'history', 'config'];
+const TAB_NAMES: Record<Tab, string> = { files: 'Files', history: 'History', config: 'Config', space: 'Space', findings: 'Findings' };
 /** archive-view.styles.ts stacks the sidebar, the tree and the viewer at this width and below */
 const STACKED_WIDTH = 820;
 
@@ -122,7 +127,7 @@ export class ArchiveView extends LitElement {
                 @click=${() => this.set({ tab: t })}
                 @keydown=${(e: KeyboardEvent) => this.onViewKey(e, t)}
               >
-                ${t === 'files' ? 'Files' : t === 'history' ? 'History' : 'Config'}
+                ${TAB_NAMES[t]}
               </button>`,
           )}
           ${img ? html`<span class="image-label">${imageTitle(img)}</span>` : nothing}
@@ -140,6 +145,7 @@ export class ArchiveView extends LitElement {
     const s = this.session;
     if (s.tab === 'history')
       return html`<div class="scroll">
+        ${this.renderImageWarnings(img, 'this history')}
         <ls-history-view
           .image=${img}
           .selected=${s.layer}
@@ -148,6 +154,7 @@ export class ArchiveView extends LitElement {
       </div>`;
     if (s.tab === 'config')
       return html`<div class="scroll">
+        ${this.renderImageWarnings(img, 'this image')}
         <ls-config-view
           .image=${img}
           .archiveName=${s.name}
@@ -156,7 +163,30 @@ export class ArchiveView extends LitElement {
           @ls-select-layer=${(e: CustomEvent<number>) => this.selectLayer(e.detail, { tab: 'files', view: 'layer' })}
         ></ls-config-view>
       </div>`;
+    if (s.tab === 'space')
+      return html`<div class="scroll" @ls-goto=${this.gotoFromTab}>
+        <ls-space-view .image=${img}></ls-space-view>
+      </div>`;
+    if (s.tab === 'findings')
+      return html`<div class="scroll" @ls-goto=${this.gotoFromTab}>
+        <ls-findings-view .session=${s} .image=${img} .imageIndex=${s.image} .version=${this.version}></ls-findings-view>
+      </div>`;
     return this.renderFiles(img);
+  }
+
+  /** A path of the Space or Findings tab: shown in the file tree at its layer. */
+  private gotoFromTab = (e: CustomEvent<GotoDetail>): void => {
+    this.set({ tab: 'files', path: e.detail.path, layer: e.detail.layer, view: e.detail.view });
+    this.updateComplete.then(() => (this.renderRoot.querySelector('ls-file-tree') as FileTree | null)?.revealSelected(e.detail.path));
+  };
+
+  /** The warnings about the whole image, at the top of its history and config (issue 11). */
+  private renderImageWarnings(img: ImageDoc, what: string) {
+    const s = this.session;
+    const w = s.warningsOf(s.image);
+    const all = uniqueWarnings([...(w.value ?? []), ...verifiedWarnings(s.summary?.warnings ?? [], img.layers)]);
+    return html`<ls-view-warnings id="image-warnings" .warnings=${all} what=${what}></ls-view-warnings>
+      ${w.error ? html`<div class="err" id="image-warnings-error">The image’s warnings could not be read: ${w.error.message}</div>` : nothing}`;
   }
 
   private renderFiles(img: ImageDoc) {
@@ -186,6 +216,7 @@ export class ArchiveView extends LitElement {
       <div class="files" @ls-focus-pane=${(e: CustomEvent<'layers' | 'tree' | 'viewer'>) => this.focusPane(e.detail)}>
         <ls-file-tree
           .load=${load}
+          .warnings=${load ? uniqueWarnings([...load.warnings, ...verifiedWarnings(s.summary?.warnings ?? [], img.layers.slice(0, s.layer + 1))]) : []}
           .below=${s.treeBelow()?.model ?? null}
           .version=${this.version}
           .selectedPath=${s.path}

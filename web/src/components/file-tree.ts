@@ -9,6 +9,8 @@
 import { LitElement, html, nothing, type PropertyValues } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
 import { CHANGES, ENTRY_TYPES } from '../engine';
+import type { Warning } from '../engine';
+import './view-warnings';
 import type { TreeLoad } from '../state/session';
 import { F_CONTEXT, F_IMPLICIT, M_MATCH, T_DELETED, T_DIR, T_HARDLINK, contentSize, hasKids, weightOf, type FilterKind, type SortMode, type TreeModel } from '../state/tree';
 import { TreeViewState } from '../state/tree-view';
@@ -25,6 +27,8 @@ export class FileTree extends LitElement {
   static styles = fileTreeStyles;
 
   @property({ attribute: false }) load: TreeLoad | null = null;
+  /** The warnings that concern this listing (the listing's own and a verification's). */
+  @property({ attribute: false }) warnings: readonly Warning[] = [];
   @property({ attribute: false }) version: unknown = 0;
   @property({ attribute: false }) selectedPath = '';
   @property({ type: Number }) layerCount = 0;
@@ -201,6 +205,7 @@ export class FileTree extends LitElement {
             </span>`
           : nothing}
       </div>
+      <ls-view-warnings id="tree-warnings" .warnings=${this.warnings} what=${m?.merged === false ? 'this layer’s changes' : 'this filesystem'}></ls-view-warnings>
       <div class="head" role="presentation">
         <button aria-pressed=${this.sort === 'name' ? 'true' : 'false'} @click=${() => (this.sort = 'name')}>Name</button>
         <span class="lay" title=${m?.merged ? 'Layer that last wrote the path: A added it, M modified it' : 'Change in this layer'}>${m?.merged ? 'Lyr' : ''}</span>

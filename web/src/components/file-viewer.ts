@@ -23,6 +23,8 @@ import { icons } from './icons';
 import { fileViewerStyles, VIEWER_LINE_H as LINE_H } from './file-viewer.styles';
 import './virtual-list';
 import './copy-button';
+import './view-warnings';
+import { fileWarnings, uniqueWarnings } from '../state/view-warnings';
 
 @customElement('ls-file-viewer')
 export class FileViewer extends LitElement {
@@ -191,7 +193,16 @@ export class FileViewer extends LitElement {
     const i = this.node;
     if (!this.path || !m) return html`<div class="placeholder">Select a file to see its content.<br />↑↓ to move, Enter to open, / to filter.</div>`;
     if (i < 0) return html`<div class="placeholder">${this.path} is not in this view.</div>`;
-    return html`${this.renderHead(m, i)}${this.renderHistory(m, i)}${this.renderBody(m, i)}`;
+    return html`${this.renderHead(m, i)}${this.renderWarnings()}${this.renderHistory(m, i)}${this.renderBody(m, i)}`;
+  }
+
+  /** The warnings that name this path or make every file doubtful: of its read, and of its history. */
+  private renderWarnings() {
+    const c = this.content;
+    const read = c && c.key === this.loader.selectedKey && this.loader.selectedKey === this.entryKey ? c.warnings : [];
+    const h = this.session?.peekPathHistory(this.image, this.path);
+    const ws = uniqueWarnings([...read, ...fileWarnings(h?.value?.warnings ?? [], this.path)]);
+    return html`<ls-view-warnings id="file-warnings" what="this file" .warnings=${ws}></ls-view-warnings>`;
   }
 
   /** Every layer that added, modified or deleted this path; each links to that layer's changes. */

@@ -3,7 +3,7 @@
 // wasm/client.ts. Apart from index.ts so it can be tested in node without the
 // bundler's worker spawning (tests/wasm/client.test.ts).
 import type { ArchiveClient, FileCursor } from '../../../wasm/client';
-import type { EntryPage, InspectDocument, OpenResult, PathHistory, ProgressEvent, ReadResult, VerifyResult } from '../../../wasm/protocol';
+import type { EntryPage, InspectDocument, OpenResult, PathHistory, ProgressEvent, ReadResult, VerifyResult, Warning, FindingsDocument } from '../../../wasm/protocol';
 
 /** Entries per list request: large pages, few round trips, bounded message size. */
 export const LIST_PAGE = 50_000;
@@ -90,6 +90,16 @@ export class EngineArchive {
   /** Every layer that added, modified or deleted `path` (bottom-up). */
   pathHistory(image: number, path: string, signal?: AbortSignal): Promise<PathHistory> {
     return this.client.pathHistory(image, path, { signal });
+  }
+
+  /** What one image ships that someone should look at (masked); `content` scans file contents too. */
+  findings(image: number, content: boolean, onProgress?: (p: ProgressEvent) => void, signal?: AbortSignal): Promise<FindingsDocument> {
+    return this.client.findings(image, content, { signal, onProgress });
+  }
+
+  /** The warnings that concern a view of `image` as of `layer` (-1 = the top layer). */
+  warnings(image: number, layer: number, signal?: AbortSignal): Promise<Warning[]> {
+    return this.client.warnings(image, layer, { signal });
   }
 
   /**

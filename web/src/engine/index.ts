@@ -28,6 +28,8 @@ export type {
   LayerDoc,
   HistoryDoc,
   Warning,
+  FindingsDocument,
+  FindingDoc,
   AttestationDoc,
   ImageConfig,
   ContainerConfig,

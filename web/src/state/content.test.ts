@@ -10,13 +10,14 @@ class FakeReader implements ContentReader {
   fail: unknown = null;
   private held: (() => void)[] = [];
   hold = false;
+  warnings: ReadResult['warnings'] = [];
   constructor(private readonly bytes: Uint8Array) {}
   async read(_image: number, _layer: number, _path: string, offset: number, length: number): Promise<ReadResult> {
     this.reads.push({ offset, length });
     if (this.hold) await new Promise<void>((r) => this.held.push(r));
     if (this.fail) throw this.fail;
     const data = this.bytes.slice(offset, offset + length);
-    return { data, eof: offset + data.length >= this.bytes.length, size: this.bytes.length };
+    return { data, eof: offset + data.length >= this.bytes.length, size: this.bytes.length, warnings: this.warnings };
   }
   async readAll(): Promise<Uint8Array[]> {
     this.readAlls++;
@@ -34,6 +35,18 @@ const enc = (s: string) => new TextEncoder().encode(s);
 const ref = { image: 0, layer: 1, path: 'etc/app/config.ini' };
 
 describe('ContentLoader', () => {
+  it('keeps the warnings of the first read that concern the file', async () => {
+    const r = new FakeReader(enc('x'));
+    r.warnings = [
+      { code: 'duplicate-entry', message: 'path /etc/app/config.ini occurs more than once in this layer', where: 'layer 1: etc/app/config.ini' },
+      { code: 'duplicate-entry', message: 'path /etc/other occurs more than once in this layer', where: 'layer 1: etc/other' },
+    ];
+    const l = new ContentLoader(() => undefined);
+    l.select('k', r, ref);
+    await l.load(0, true);
+    expect(l.content?.warnings.map((w) => w.where)).toEqual(['layer 1: etc/app/config.ini']);
+  });
+
   it('reads the first page, sniffs it, decodes lines', async () => {
     const r = new FakeReader(enc('a = 1\r\nb = 2\n\nlast'));
     let changes = 0;

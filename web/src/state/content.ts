@@ -9,7 +9,8 @@
 //   - cancellation: select() makes earlier requests' answers void (they are
 //     dropped when they arrive), cancel() stops the engine's running work.
 // No DOM: the viewer renders `content`, and is told to by `onChange`.
-import type { ReadResult } from '../engine';
+import type { ReadResult, Warning } from '../engine';
+import { fileWarnings } from './view-warnings';
 import type { ViewerMode } from './hash';
 import { looksLikeText, sniffImage, type ImageKind } from './sniff';
 import { toEnvelope, type ErrorEnvelope } from './errors';
@@ -55,6 +56,8 @@ export interface Content {
   decoder: TextDecoder;
   partial: string;
   decodedUpTo: number;
+  /** the warnings that concern this file (state/view-warnings.ts), from its first read */
+  warnings: Warning[];
 }
 
 function fresh(key: string, base: number): Content {
@@ -73,6 +76,7 @@ function fresh(key: string, base: number): Content {
     maxLen: 0,
     decoder: new TextDecoder('utf-8'),
     partial: '',
+    warnings: [],
     decodedUpTo: 0,
   };
 }
@@ -133,6 +137,7 @@ export class ContentLoader {
       }
       c.eof = r.eof;
       if (first) {
+        c.warnings = fileWarnings(r.warnings ?? [], ref.path);
         c.image = sniffImage(c.bytes.subarray(0, 4096), ref.path);
         c.text = looksLikeText(c.bytes);
       }

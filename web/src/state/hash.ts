@@ -4,7 +4,8 @@
 // local file, `archive` names it so the state applies once it is opened again.
 
 export type TreeView = 'layer' | 'merged';
-export type Tab = 'files' | 'history' | 'config';
+export type Tab = 'files' | 'history' | 'config' | 'space' | 'findings';
+export const TABS: readonly Tab[] = ['files', 'history', 'config', 'space', 'findings'];
 export type ViewerMode = 'auto' | 'text' | 'hex' | 'image';
 
 export interface LinkState {
@@ -34,7 +35,7 @@ export function parseHash(hash: string): LinkState {
   const path = q.get('path');
   if (path) st.path = path.startsWith('/') ? path : '/' + path;
   const tab = q.get('tab');
-  if (tab === 'files' || tab === 'history' || tab === 'config') st.tab = tab;
+  if ((TABS as readonly string[]).includes(tab ?? '')) st.tab = tab as Tab;
   const mode = q.get('mode');
   if (mode === 'text' || mode === 'hex' || mode === 'image') st.mode = mode;
   return st;

@@ -3,7 +3,8 @@
 // the tree listings, manifests and path histories already fetched, and the
 // state of a digest verification.
 import { createArchive, type EngineArchive, type InspectDocument, type ProgressEvent, isCancelled } from '../engine';
-import type { ErrorEnvelope, PathHistory } from '../engine';
+import type { ErrorEnvelope, FindingsDocument, PathHistory, Warning } from '../engine';
+import { uniqueWarnings } from './view-warnings';
 import { buildTree, type TreeModel } from './tree';
 import { toEnvelope, whatFileIs } from './errors';
 import { addProgress, type PhaseProgress } from './progress';
@@ -21,6 +22,16 @@ export interface TreeLoad {
   done: number;
   total: number;
   promise: Promise<TreeModel>;
+  /** the warnings that concern this listing (issue 11), once its first page arrived */
+  warnings: Warning[];
+}
+
+/** A findings scan of file contents: a Loadable with its progress. */
+export interface ContentScan {
+  value: FindingsDocument | null;
+  error: ErrorEnvelope | null;
+  loading: boolean;
+  progress: ProgressEvent | null;
 }
 
 /** A value fetched from the worker once and cached. */
@@ -78,6 +89,9 @@ export class ArchiveSession {
   private trees = new Map<string, TreeLoad>();
   private manifests = new Map<number, Loadable<string>>();
   private histories = new Map<string, Loadable<PathHistory>>();
+  private imageWarnings = new Map<number, Loadable<Warning[]>>();
+  private findingLists = new Map<number, Loadable<FindingsDocument>>();
+  private contentScans = new Map<number, ContentScan>();
 
   constructor(
     readonly file: File,
@@ -151,6 +165,9 @@ export class ArchiveSession {
     this.trees.clear();
     this.manifests.clear();
     this.histories.clear();
+    this.imageWarnings.clear();
+    this.findingLists.clear();
+    this.contentScans.clear();
   }
 
   /**
@@ -199,6 +216,43 @@ export class ArchiveSession {
   /** Every layer that touched `path` in `image` (fetched once). */
   pathHistory(image: number, path: string): Loadable<PathHistory> {
     return this.cached(this.histories, `${image}|${path}`, () => this.engine.pathHistory(image, path), 500);
+  }
+
+  /** The warnings that concern the whole image (every layer): the history and config views'. */
+  warningsOf(image: number): Loadable<Warning[]> {
+    return this.cached(this.imageWarnings, image, () => this.engine.warnings(image, -1), 16);
+  }
+
+  /** The image's findings from its config, history and file list (no file content is read). */
+  findingsOf(image: number): Loadable<FindingsDocument> {
+    return this.cached(this.findingLists, image, () => this.engine.findings(image, false), 16);
+  }
+
+  /** The scan of the image's file contents for secrets, once the user started it (null before). */
+  contentScan(image: number): ContentScan | null {
+    return this.contentScans.get(image) ?? null;
+  }
+
+  /** Scans the file contents too (reads every layer of the image): progress, and cancel(). */
+  startContentScan(image: number): void {
+    const cur = this.contentScans.get(image);
+    if (cur && (cur.loading || cur.value)) return;
+    const scan: ContentScan = { value: null, error: null, loading: true, progress: null };
+    this.contentScans.set(image, scan);
+    this.changed();
+    this.engine
+      .findings(image, true, (p) => {
+        scan.progress = p;
+        this.changed();
+      })
+      .then(
+        (v) => (scan.value = v),
+        (e: unknown) => (scan.error = toEnvelope(e, 'The scan was stopped.')),
+      )
+      .finally(() => {
+        scan.loading = false;
+        this.changed();
+      });
   }
 
   private cached<K, T>(map: Map<K, Loadable<T>>, key: K, fetch: () => Promise<T>, keep: number): Loadable<T> {
@@ -303,7 +357,7 @@ export class ArchiveSession {
       this.trees.set(key, t);
       return t;
     }
-    const load: TreeLoad = { key, model: null, error: null, done: 0, total: 0, promise: null as unknown as Promise<TreeModel> };
+    const load: TreeLoad = { key, model: null, error: null, done: 0, total: 0, promise: null as unknown as Promise<TreeModel>, warnings: [] };
     load.promise = this.engine
       .listAll(image, layer, merged, (done, total) => {
         load.done = done;
@@ -311,6 +365,7 @@ export class ArchiveSession {
         this.changed();
       })
       .then((pages) => {
+        load.warnings = uniqueWarnings(pages.flatMap((p) => p.warnings ?? []));
         load.model = buildTree(pages, merged, layer);
         this.changed();
         return load.model;

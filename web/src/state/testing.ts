@@ -33,5 +33,6 @@ export function page(rows: Row[], layer = 0): EntryPage {
     gids: new Uint32Array(n),
     mtimes: new Float64Array(n),
     flags: Uint8Array.from(rows.map((r) => (r.implicit ? 1 : 0))),
+    warnings: [],
   };
 }

@@ -24,6 +24,15 @@ const WARNINGS: Record<string, string> = {
   'verify-failed': 'Verification could not complete',
   'diff-id-mismatch': 'A layer’s content does not match its diff_id',
   'digest-mismatch': 'A blob does not match its digest',
+  'parent-replaced': 'A layer replaces a directory of a lower layer with a file',
+  'incomplete-image': 'A layer of this image is missing or unreadable: what is shown is incomplete',
+  'entry-path-escapes': 'An entry’s path climbs out of the root (shown where containerd puts it; docker load refuses the layer)',
+  'entry-path-absolute': 'An entry has an absolute path',
+  'duplicate-entry': 'A layer holds the same path twice; the last entry wins',
+  'hardlink-target-missing': 'A hard link points to a file the layers do not hold',
+  'hardlink-target-escapes': 'A hard link points outside the root',
+  'entry-over-limit': 'An entry is over a limit and was skipped; the layer’s other files are shown',
+  'not-an-image': 'The archive holds no image',
 };
 
 export function warningTitle(code: string): string {
