@@ -88,6 +88,24 @@ TEST(ContentScanner, FindsASecretSplitAcrossChunks) {
   }
 }
 
+// An executable's prompts ("password: incorrect", "Password:\0...") are not
+// assignments; a key or token inside it still is found. Text files keep the rule.
+TEST(ContentScanner, ExecutablesAreSearchedForKeysAndTokensOnly) {
+  std::string elf = std::string("\x7f" "ELF\x02\x01\x01", 7) + std::string(64, '\0') +
+                    std::string("Password:\0\0^sP:+S:m:a:\0password: incorrect\0", 43) + "ghp_" + std::string(36, 'a') +
+                    std::string(1, '\0');
+  ContentScanner s;
+  s.feed(reinterpret_cast<const uint8_t*>(elf.data()), elf.size());
+  ASSERT_EQ(s.found().size(), 1u);
+  EXPECT_EQ(s.found()[0], "ghp_****");
+  std::string text = "password: incorrect\n";
+  ContentScanner t;
+  t.feed(reinterpret_cast<const uint8_t*>(text.data()), text.size());
+  EXPECT_EQ(t.found().size(), 1u);
+  // A NUL ends a value: "Password:" followed by binary bytes is no assignment.
+  EXPECT_TRUE(find_secrets(std::string_view("Password:\0\x01\x02" "abc", 15)).empty());
+}
+
 TEST(Rules, TableAndSeverities) {
   for (const Rule& r : rules()) EXPECT_EQ(find_rule(r.id), &r);
   EXPECT_EQ(find_rule("nope"), nullptr);

@@ -161,8 +161,14 @@ std::vector<Finding> scan_image(const ImageFacts& f) {
 
 void ContentScanner::feed(const uint8_t* data, size_t n) {
   window_.append(reinterpret_cast<const char*>(data), n);
-  for (const SecretHit& h : find_secrets(window_))
+  if (!started_ && window_.size() >= 4) {
+    started_ = true;
+    executable_ = window_.compare(0, 4, "\x7f" "ELF") == 0;
+  }
+  for (const SecretHit& h : find_secrets(window_)) {
+    if (executable_ && h.kind == "assignment") continue;
     if (kinds_.insert(h.kind).second) labels_.push_back(h.label);
+  }
   if (window_.size() > kKeep) window_.erase(0, window_.size() - kKeep);
 }
 

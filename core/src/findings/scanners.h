@@ -45,6 +45,10 @@ class ContentScanner {
  private:
   static constexpr size_t kKeep = 4096;  // longest secret we look for, with its name
   std::string window_;
+  bool started_ = false;
+  // An executable (ELF) holds prompts such as "password: %s" in its strings:
+  // NAME=VALUE assignments are not looked for there, keys and tokens are.
+  bool executable_ = false;
   std::set<std::string> kinds_;
   std::vector<std::string> labels_;
 };

@@ -114,9 +114,11 @@ bool assignment_at(std::string_view t, size_t i, SecretHit* hit) {
     ve = t.find(q, vb);
     if (ve == std::string_view::npos) ve = t.size();
   } else {
+    // A value is printable text: a control byte (NUL in a binary's string table) ends it.
     ve = vb + run_of(t, vb, [](char c) {
-      return !space(c) && c != '\n' && c != '\r' && c != ';' && c != '&' && c != '|' && c != ')' && c != ',' &&
-             c != '}' && c != '"' && c != '\'';
+      const auto u = static_cast<unsigned char>(c);
+      return u > 0x20 && u != 0x7f && c != ';' && c != '&' && c != '|' && c != ')' && c != ',' && c != '}' &&
+             c != '"' && c != '\'';
     });
   }
   if (ve == vb || t[vb] == '$') return false;
