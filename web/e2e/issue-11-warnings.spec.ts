@@ -5,6 +5,7 @@
 // warnings), whose expectations come from Python (tests/hostile/make_corpus.py).
 import { expect, test, type Page } from '@playwright/test';
 import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { filter, fixture, openFile, repo, shot, tmp } from './util';
 
@@ -17,6 +18,36 @@ test.beforeAll(() => {
 async function codes(page: Page, id: string): Promise<string[]> {
   return page.locator(`#${id} li`).evaluateAll((lis) => lis.map((li) => li.getAttribute('data-code') ?? ''));
 }
+
+interface Case {
+  name: string;
+  file: string;
+  expect: { open: string; view_warnings?: { code: string; where?: string }[] };
+}
+
+test('every corpus case with view warnings: the tree and the history show each one with its code and place', async ({ page }) => {
+  test.setTimeout(600_000);
+  const cases = (JSON.parse(readFileSync(resolve(dir, 'cases.json'), 'utf8')).cases as Case[]).filter(
+    (c) => c.expect.open === 'ok' && (c.expect.view_warnings ?? []).length > 0,
+  );
+  expect(cases.length).toBeGreaterThan(12);
+  await page.goto('./');
+  for (const c of cases) {
+    await page.locator('#file').setInputFiles(resolve(dir, c.file));
+    await expect(page.locator('#archive-panel')).toBeVisible({ timeout: 60_000 });
+    const views = (await page.locator('#layer-select option').count()) > 0 ? ['tree-warnings', 'image-warnings'] : ['image-warnings'];
+    for (const view of views) {
+      if (view === 'image-warnings') await page.locator('#tab-history').click();
+      for (const vw of c.expect.view_warnings!) {
+        const li = page.locator(`#${view} li[data-code="${vw.code}"]`);
+        await expect(li.first(), `${c.name}: ${view} shows ${vw.code}`).toBeAttached();
+        if (vw.where) await expect(li.filter({ hasText: vw.where }).first(), `${c.name}: ${view} ${vw.code} at ${vw.where}`).toBeAttached();
+      }
+    }
+    await page.locator('.tab').last().locator('.x').click();
+    await expect(page.locator('.tab')).toHaveCount(0);
+  }
+});
 
 test('an image with a missing layer: the tree, a file, the history and the config say it is incomplete', async ({ page }) => {
   await page.goto('./');
