@@ -43,6 +43,7 @@ import {
   type VerifyResult,
   type Warning,
   type FindingsDocument,
+  type DiffDocument,
 } from './protocol';
 
 export type SpawnWorker = () => Worker;
@@ -285,6 +286,11 @@ export class ArchiveClient {
   /** Every layer that added, modified or deleted `path`, bottom-up. */
   pathHistory(image: number, path: string, opts: CallOptions = {}): Promise<PathHistory> {
     return this.afterOpen(opts, (archive, generation) => this.conn.call({ type: 'pathHistory', archive, image, path }, { ...opts, generation }));
+  }
+
+  /** What changed between two layers of an image (or, with `content`, in one file). */
+  diff(req: { image: number; from: number; to: number; path?: string; content?: boolean }, opts: CallOptions = {}): Promise<DiffDocument> {
+    return this.afterOpen(opts, (archive, generation) => this.conn.call({ type: 'diff', archive, ...req }, { ...opts, generation }));
   }
 
   /** What one image ships that someone should look at; `content` reads every layer (progress). */

@@ -49,7 +49,7 @@
  *  4: the warnings that concern each answer (issue 11): EntryPage, ReadResult,
  *     FileCursorResult and PathHistory carry `warnings`; a `warnings` request
  *     answers them for an image as of a layer (the history and config views);
- *     a `findings` request (the Findings tab). */
+ *     `findings` and `diff` requests (the Findings and Compare tabs). */
 export const PROTOCOL_VERSION = 4;
 
 /** The one error shape, end to end (the core's envelope, plus client-side codes). */
@@ -129,6 +129,20 @@ export interface FindingsRequest {
   content?: boolean;
 }
 
+/** What changed between two layers of an image (`layerscope diff --from F --to T`;
+ *  from -1 = the empty filesystem, to -1 = the top), under `path`; with
+ *  `content`, the content diff of the file `path` (unified text, or the first
+ *  differing offset of a binary). Progress while equal-sized files are hashed. */
+export interface DiffRequest {
+  type: 'diff';
+  archive: number;
+  image: number;
+  from: number;
+  to: number;
+  path?: string;
+  content?: boolean;
+}
+
 export interface CloseFileRequest {
   type: 'closeFile';
   cursor: number;
@@ -188,6 +202,7 @@ export type Request =
   | PathHistoryRequest
   | WarningsRequest
   | FindingsRequest
+  | DiffRequest
   | VerifyRequest
   | ResolveRequest
   | StatsRequest
@@ -205,6 +220,7 @@ export const REQUEST_TYPES = [
   'pathHistory',
   'warnings',
   'findings',
+  'diff',
   'verify',
   'resolve',
   'stats',
@@ -354,6 +370,7 @@ export interface ResultMap {
   pathHistory: PathHistory;
   warnings: WarningsResult;
   findings: FindingsDocument;
+  diff: DiffDocument;
   verify: VerifyResult;
   resolve: number;
   stats: StatsResult;
@@ -383,7 +400,7 @@ export type ResponseMessage =
 
 // ─── The documents (generated from docs/schema/*.schema.json) ─────────────
 
-import type { FindingsDocument, InspectDocument, Warning } from './schema-types.gen';
+import type { DiffDocument, FindingsDocument, InspectDocument, Warning } from './schema-types.gen';
 export type {
   InspectDocument,
   Warning,
@@ -399,4 +416,8 @@ export type {
   FindingsDocument,
   FindingDoc,
   RuleDoc,
+  DiffDocument,
+  TreeDiff,
+  ContentDiff,
+  DiffRow,
 } from './schema-types.gen';

@@ -318,3 +318,96 @@ export interface FindingDoc {
   /** One line; secret values appear as ****. */
   detail: string;
 }
+
+// ── diff.schema.json ──
+
+/** `layerscope diff --json`; the wasm `diff` request. A layer diff (kind `layers`: --from/--to), an image comparison (kind `images`: --against) or, with --content, one file's content diff (kind `content`). schema_version 1. */
+export type DiffDocument = TreeDiff | ContentDiff;
+
+export interface DiffPoint {
+  archive: string;
+  image: number;
+  config_digest: string | null;
+  tags: string[];
+  /** The merged filesystem as of this layer; null: the empty filesystem. */
+  layer: number | null;
+  layers: number;
+}
+
+export interface DiffRow {
+  /** Relative, no leading '/'. */
+  path: string;
+  change: unknown;
+  what: unknown[];
+  /** After (before for a deletion); a hardlink stays `hardlink`. */
+  type: unknown;
+  size_before: number | null;
+  size_after: number | null;
+  layer_before: number | null;
+  layer_after: number | null;
+  type_before?: string;
+  mode_before?: string;
+  mode_after?: string;
+  owner_before?: string;
+  owner_after?: string;
+  link_before?: string;
+  link_after?: string;
+}
+
+export interface TreeDiff {
+  schema_version: number;
+  kind: unknown;
+  before: DiffPoint;
+  after: DiffPoint;
+  path: string | null;
+  summary: {
+    added: number;
+    modified: number;
+    deleted: number;
+    added_bytes: number;
+    deleted_bytes: number;
+  };
+  config?: {
+    field: unknown;
+    key?: string;
+    change: unknown;
+    before?: unknown;
+    after?: unknown;
+  }[];
+  history_common?: number;
+  history?: {
+    index: number;
+    change: unknown;
+    created_by: string;
+    empty_layer: boolean;
+  }[];
+  shared_layers?: {
+    diff_id: string;
+    layer_before: number;
+    layer_after: number;
+  }[];
+  changes: DiffRow[];
+}
+
+export interface ContentDiff {
+  schema_version: number;
+  kind: "content";
+  path: string;
+  present_before: boolean;
+  present_after: boolean;
+  size_before: number | null;
+  size_after: number | null;
+  mode_before: string | null;
+  mode_after: string | null;
+  digest_before: string | null;
+  digest_after: string | null;
+  identical: boolean;
+  binary: boolean;
+  /** Text: the unified diff (3 lines of context); "" when identical. */
+  unified?: string;
+  first_difference?: number | null;
+  window_offset?: number;
+  /** Hex of up to 64 bytes from window_offset. */
+  window_before?: string;
+  window_after?: string;
+}

@@ -19,7 +19,7 @@ import { fileURLToPath } from 'node:url';
 const here = path.dirname(fileURLToPath(import.meta.url));
 const schemaDir = path.join(here, '..', 'docs', 'schema');
 const outFile = path.join(here, 'schema-types.gen.ts');
-const FILES = ['inspect.schema.json', 'ls.schema.json', 'log.schema.json', 'envelope.schema.json', 'findings.schema.json'];
+const FILES = ['inspect.schema.json', 'ls.schema.json', 'log.schema.json', 'envelope.schema.json', 'findings.schema.json', 'diff.schema.json'];
 
 const schemas = Object.fromEntries(FILES.map((f) => [f, JSON.parse(fs.readFileSync(path.join(schemaDir, f), 'utf8'))]));
 

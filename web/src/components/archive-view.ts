@@ -18,12 +18,13 @@ import './config-view';
 import './view-warnings';
 import './space-view';
 import './findings-view';
+import './compare-view';
 import type { GotoDetail } from './space-view';
 import { uniqueWarnings, verifiedWarnings } from '../state/view-warnings';
 import type { FileTree } from './file-tree';
 import { T_DIR, hasKids, type TreeModel } from '../state/tree';
 
-const TAB_NAMES: Record<Tab, string> = { files: 'Files', history: 'History', config: 'Config', space: 'Space', findings: 'Findings' };
+const TAB_NAMES: Record<Tab, string> = { files: 'Files', history: 'History', config: 'Config', compare: 'Compare', space: 'Space', findings: 'Findings' };
 /** archive-view.styles.ts stacks the sidebar, the tree and the viewer at this width and below */
 const STACKED_WIDTH = 820;
 
@@ -162,6 +163,10 @@ export class ArchiveView extends LitElement {
           .version=${this.version}
           @ls-select-layer=${(e: CustomEvent<number>) => this.selectLayer(e.detail, { tab: 'files', view: 'layer' })}
         ></ls-config-view>
+      </div>`;
+    if (s.tab === 'compare')
+      return html`<div class="scroll" @ls-goto=${this.gotoFromTab}>
+        <ls-compare-view .session=${s} .image=${img} .imageIndex=${s.image} .version=${this.version}></ls-compare-view>
       </div>`;
     if (s.tab === 'space')
       return html`<div class="scroll" @ls-goto=${this.gotoFromTab}>

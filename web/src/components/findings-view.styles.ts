@@ -7,7 +7,8 @@ export const findingsViewStyles = [
   base,
   ...spaceViewStyles.slice(1),
   css`
-    .scan {
+    .scan,
+    .progress {
       display: flex;
       align-items: center;
       gap: var(--ls-space-3);
@@ -15,11 +16,11 @@ export const findingsViewStyles = [
       margin-bottom: 10px;
       font-size: var(--ls-text-m);
     }
-    .scan .bar {
+    .progress .bar {
       flex: 1 1 160px;
       height: 8px;
     }
-    .scan .bar > div {
+    .progress .bar > div {
       height: 100%;
       background: var(--ls-accent);
     }

@@ -10,8 +10,7 @@ import type { FindingDoc, FindingsDocument, ImageDoc } from '../engine';
 import type { ArchiveSession } from '../state/session';
 import { errorLine } from '../state/errors';
 import { formatBytes, plural } from '../state/format';
-import { phaseText } from '../state/labels';
-import { setStyle } from './set-style';
+import { jobProgress } from './job-progress';
 import type { GotoDetail } from './space-view';
 import { findingsViewStyles } from './findings-view.styles';
 
@@ -48,17 +47,7 @@ export class FindingsView extends LitElement {
   private renderScan() {
     const s = this.session!;
     const scan = s.contentScan(this.imageIndex);
-    if (scan?.loading) {
-      const p = scan.progress;
-      const frac = p && p.total ? Math.min(1, p.done / p.total) : 0;
-      return html`<div class="scan" id="content-scan" role="status" aria-live="polite">
-        <span>Reading file contents… ${p ? `${phaseText(p.phase, '')} ${Math.floor(frac * 100)}%` : ''}</span>
-        <div class="bar" role="progressbar" aria-label="Content scan" aria-valuemin="0" aria-valuemax="100" aria-valuenow=${Math.round(frac * 100)}>
-          <div ${setStyle({ width: `${(frac * 100).toFixed(1)}%` })}></div>
-        </div>
-        <button class="btn small" id="cancel-scan" @click=${() => s.cancel()}>Cancel</button>
-      </div>`;
-    }
+    if (scan?.loading) return jobProgress('content-scan', 'Reading file contents', scan.progress, () => s.cancel());
     if (scan?.value) return html`<p class="muted" id="content-scanned">File contents were scanned too.</p>`;
     return html`<div class="scan">
       ${scan?.error ? html`<span class="muted">${scan.error.code === 'cancelled' ? 'The content scan was stopped.' : errorLine(scan.error)}</span>` : nothing}

@@ -3,7 +3,7 @@
 // wasm/client.ts. Apart from index.ts so it can be tested in node without the
 // bundler's worker spawning (tests/wasm/client.test.ts).
 import type { ArchiveClient, FileCursor } from '../../../wasm/client';
-import type { EntryPage, InspectDocument, OpenResult, PathHistory, ProgressEvent, ReadResult, VerifyResult, Warning, FindingsDocument } from '../../../wasm/protocol';
+import type { EntryPage, InspectDocument, OpenResult, PathHistory, ProgressEvent, ReadResult, VerifyResult, Warning, FindingsDocument, DiffDocument } from '../../../wasm/protocol';
 
 /** Entries per list request: large pages, few round trips, bounded message size. */
 export const LIST_PAGE = 50_000;
@@ -90,6 +90,11 @@ export class EngineArchive {
   /** Every layer that added, modified or deleted `path` (bottom-up). */
   pathHistory(image: number, path: string, signal?: AbortSignal): Promise<PathHistory> {
     return this.client.pathHistory(image, path, { signal });
+  }
+
+  /** What changed between layers `from` (-1: nothing) and `to` of an image, or in one file (`content`). */
+  diff(req: { image: number; from: number; to: number; path?: string; content?: boolean }, onProgress?: (p: ProgressEvent) => void, signal?: AbortSignal): Promise<DiffDocument> {
+    return this.client.diff(req, { signal, onProgress });
   }
 
   /** What one image ships that someone should look at (masked); `content` scans file contents too. */

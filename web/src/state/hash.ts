@@ -4,8 +4,8 @@
 // local file, `archive` names it so the state applies once it is opened again.
 
 export type TreeView = 'layer' | 'merged';
-export type Tab = 'files' | 'history' | 'config' | 'space' | 'findings';
-export const TABS: readonly Tab[] = ['files', 'history', 'config', 'space', 'findings'];
+export type Tab = 'files' | 'history' | 'config' | 'compare' | 'space' | 'findings';
+export const TABS: readonly Tab[] = ['files', 'history', 'config', 'compare', 'space', 'findings'];
 export type ViewerMode = 'auto' | 'text' | 'hex' | 'image';
 
 export interface LinkState {

@@ -3,7 +3,7 @@
 // the tree listings, manifests and path histories already fetched, and the
 // state of a digest verification.
 import { createArchive, type EngineArchive, type InspectDocument, type ProgressEvent, isCancelled } from '../engine';
-import type { ErrorEnvelope, FindingsDocument, PathHistory, Warning } from '../engine';
+import type { DiffDocument, ErrorEnvelope, FindingsDocument, PathHistory, Warning } from '../engine';
 import { uniqueWarnings } from './view-warnings';
 import { buildTree, type TreeModel } from './tree';
 import { toEnvelope, whatFileIs } from './errors';
@@ -26,13 +26,14 @@ export interface TreeLoad {
   warnings: Warning[];
 }
 
-/** A findings scan of file contents: a Loadable with its progress. */
-export interface ContentScan {
-  value: FindingsDocument | null;
+/** Work the user started (a content scan, a diff): a Loadable with its progress. */
+export interface Job<T> {
+  value: T | null;
   error: ErrorEnvelope | null;
   loading: boolean;
   progress: ProgressEvent | null;
 }
+export type ContentScan = Job<FindingsDocument>;
 
 /** A value fetched from the worker once and cached. */
 export interface Loadable<T> {
@@ -92,6 +93,7 @@ export class ArchiveSession {
   private imageWarnings = new Map<number, Loadable<Warning[]>>();
   private findingLists = new Map<number, Loadable<FindingsDocument>>();
   private contentScans = new Map<number, ContentScan>();
+  private diffs = new Map<string, Job<DiffDocument>>();
 
   constructor(
     readonly file: File,
@@ -168,6 +170,7 @@ export class ArchiveSession {
     this.imageWarnings.clear();
     this.findingLists.clear();
     this.contentScans.clear();
+    this.diffs.clear();
   }
 
   /**
@@ -235,22 +238,38 @@ export class ArchiveSession {
 
   /** Scans the file contents too (reads every layer of the image): progress, and cancel(). */
   startContentScan(image: number): void {
-    const cur = this.contentScans.get(image);
+    this.startJob(this.contentScans, image, (onProgress) => this.engine.findings(image, true, onProgress), 'The scan was stopped.');
+  }
+
+  /** A diff asked for (null until compare() started it): two layers' trees, or one file's content. */
+  diffJob(image: number, from: number, to: number, path = '', content = false): Job<DiffDocument> | null {
+    return this.diffs.get(`${image}|${from}|${to}|${content ? 'c' : 't'}|${path}`) ?? null;
+  }
+
+  /** Starts a diff (kept; a stopped or failed one starts again), with progress; stop it with cancel(). */
+  compare(image: number, from: number, to: number, path = '', content = false): void {
+    const key = `${image}|${from}|${to}|${content ? 'c' : 't'}|${path}`;
+    this.startJob(this.diffs, key, (onProgress) => this.engine.diff({ image, from, to, path, content }, onProgress), 'The comparison was stopped.');
+    if (this.diffs.size > 32) this.diffs.delete(this.diffs.keys().next().value as string);
+  }
+
+  /** Runs work the user asked for once (again after it stopped or failed), keeping its progress. */
+  private startJob<K, T>(map: Map<K, Job<T>>, key: K, run: (onProgress: (p: ProgressEvent) => void) => Promise<T>, stopped: string): void {
+    const cur = map.get(key);
     if (cur && (cur.loading || cur.value)) return;
-    const scan: ContentScan = { value: null, error: null, loading: true, progress: null };
-    this.contentScans.set(image, scan);
+    const job: Job<T> = { value: null, error: null, loading: true, progress: null };
+    map.set(key, job);
     this.changed();
-    this.engine
-      .findings(image, true, (p) => {
-        scan.progress = p;
-        this.changed();
-      })
+    run((p) => {
+      job.progress = p;
+      this.changed();
+    })
       .then(
-        (v) => (scan.value = v),
-        (e: unknown) => (scan.error = toEnvelope(e, 'The scan was stopped.')),
+        (v) => (job.value = v),
+        (e: unknown) => (job.error = toEnvelope(e, stopped)),
       )
       .finally(() => {
-        scan.loading = false;
+        job.loading = false;
         this.changed();
       });
   }

@@ -1,0 +1,73 @@
+// Issue 9 in the page: the Compare tab. Expectations come from the fixture's
+// truth.json (layers applied here with their whiteouts and opaque directories)
+// and from Python's tarfile + difflib on the file's two versions out of the archive.
+import { expect, test } from '@playwright/test';
+import { execFileSync } from 'node:child_process';
+import { fixture, norm, openFile, shot, truth } from './util';
+
+type Layer = { path: string; entries: { path: string; type: string }[]; opaque_dirs: string[] };
+
+/** The merged filesystem after layer `k`: path → type. */
+function mergedAfter(layers: Layer[], k: number): Map<string, string> {
+  const m = new Map<string, string>();
+  const drop = (p: string) => {
+    for (const key of [...m.keys()]) if (key === p || key.startsWith(p + '/')) m.delete(key);
+  };
+  for (const l of layers.slice(0, k + 1)) {
+    for (const o of l.opaque_dirs) for (const key of [...m.keys()]) if (key.startsWith(norm(o) + '/')) m.delete(key);
+    for (const e of l.entries) {
+      const p = norm(e.path);
+      const base = p.split('/').pop()!;
+      if (base === '.wh..wh..opq') continue;
+      if (base.startsWith('.wh.')) drop(p.slice(0, p.length - base.length) + base.slice(4));
+      else m.set(p, e.type);
+    }
+  }
+  return m;
+}
+
+test('Compare two layers: the added and deleted paths are the truth’s; a modified file shows its line changes', async ({ page }) => {
+  const name = 'docker20-save-features';
+  const im = truth(name).images[0];
+  const layers = im.layers as unknown as Layer[];
+  const a = mergedAfter(layers, 4);
+  const b = mergedAfter(layers, 5);
+  const added = [...b.keys()].filter((p) => !a.has(p)).sort();
+  const deleted = [...a.keys()].filter((p) => !b.has(p)).sort();
+  expect(deleted.length).toBeGreaterThan(2);
+
+  await page.goto('./');
+  await openFile(page, fixture(name));
+  await page.locator('#tab-compare').click();
+  await page.locator('#compare-from').selectOption('4');
+  await page.locator('#compare-to').selectOption('5');
+  await page.locator('#compare').click();
+  await expect(page.locator('#compare-summary')).toBeVisible();
+  const rows = (change: string) => page.locator(`#compare-rows tr[data-change="${change}"]`).evaluateAll((trs) => trs.map((t) => t.getAttribute('data-path')!).sort());
+  expect(await rows('added')).toEqual(added);
+  expect(await rows('deleted')).toEqual(deleted);
+  await expect(page.locator('#compare-summary')).toContainText(`−${deleted.length} deleted`);
+
+  // The content diff of the file layer 4 rewrote, from layer 0 (which stored it) to the top.
+  // Python's difflib on the two versions (read with tarfile from layers 0 and 4): the lines removed and added.
+  const py = `import sys, tarfile, io, difflib, json
+outer = tarfile.open(sys.argv[1])
+v = [tarfile.open(fileobj=io.BytesIO(outer.extractfile(m).read())).extractfile('etc/app/config.ini').read().decode().splitlines()
+     for m in sys.argv[2:]]
+d = [l for l in difflib.unified_diff(v[0], v[1], lineterm='') if l[:1] in '+-' and l[:3] not in ('+++', '---')]
+print(json.dumps({'gone': [l[1:] for l in d if l[0] == '-'], 'come': [l[1:] for l in d if l[0] == '+']}))`;
+  const { gone, come } = JSON.parse(execFileSync('python3', ['-c', py, fixture(name), layers[0].path, layers[4].path], { encoding: 'utf8' })) as {
+    gone: string[];
+    come: string[];
+  };
+  expect(come.length).toBeGreaterThan(2);
+  await page.locator('#compare-from').selectOption('0');
+  await page.locator('#compare-to').selectOption('5');
+  await page.locator('#compare').click();
+  await page.locator('#compare-rows tr[data-path="etc/app/config.ini"] button[aria-expanded]').click();
+  await expect(page.locator('#content-diff')).toBeVisible();
+  expect((await page.locator('#content-diff .del').allTextContents()).map((l) => l.slice(1).trimEnd())).toEqual(gone);
+  expect((await page.locator('#content-diff .add').allTextContents()).map((l) => l.slice(1).trimEnd())).toEqual(come);
+  await shot(page, 'compare');
+  await expect(page.locator('#compare-rows tr[data-path="etc/app/config.ini"]')).toHaveAttribute('data-change', 'modified');
+});

@@ -1,0 +1,17 @@
+// One line of progress for work the user started (a content scan, a diff):
+// what it is doing, a bar that agrees with the percentage, and Cancel.
+import { html } from 'lit';
+import type { ProgressEvent } from '../engine';
+import { phaseText } from '../state/labels';
+import { setStyle } from './set-style';
+
+export function jobProgress(id: string, doing: string, p: ProgressEvent | null, cancel: () => void) {
+  const frac = p && p.total ? Math.min(1, p.done / p.total) : 0;
+  return html`<div class="progress" id=${id} role="status" aria-live="polite">
+    <span>${doing}… ${p ? `${phaseText(p.phase, '')} ${Math.floor(frac * 100)}%` : ''}</span>
+    <div class="bar" role="progressbar" aria-label=${doing} aria-valuemin="0" aria-valuemax="100" aria-valuenow=${Math.round(frac * 100)}>
+      <div ${setStyle({ width: `${(frac * 100).toFixed(1)}%` })}></div>
+    </div>
+    <button class="btn small" id=${`cancel-${id}`} @click=${cancel}>Cancel</button>
+  </div>`;
+}
