@@ -3,7 +3,7 @@
 // and from Python's tarfile + difflib on the file's two versions out of the archive.
 import { expect, test } from '@playwright/test';
 import { execFileSync } from 'node:child_process';
-import { fixture, norm, openFile, shot, truth } from './util';
+import { filter, fixture, norm, openFile, shot, truth } from './util';
 
 type Layer = { path: string; entries: { path: string; type: string }[]; opaque_dirs: string[] };
 
@@ -24,6 +24,17 @@ function mergedAfter(layers: Layer[], k: number): Map<string, string> {
     }
   }
   return m;
+}
+
+/** Python's difflib on the two versions of /etc/app/config.ini (tarfile, from two layer members): lines removed and added. */
+function lineChanges(name: string, before: string, after: string): { gone: string[]; come: string[] } {
+  const py = `import sys, tarfile, io, difflib, json
+outer = tarfile.open(sys.argv[1])
+v = [tarfile.open(fileobj=io.BytesIO(outer.extractfile(m).read())).extractfile('etc/app/config.ini').read().decode().splitlines()
+     for m in sys.argv[2:]]
+d = [l for l in difflib.unified_diff(v[0], v[1], lineterm='') if l[:1] in '+-' and l[:3] not in ('+++', '---')]
+print(json.dumps({'gone': [l[1:] for l in d if l[0] == '-'], 'come': [l[1:] for l in d if l[0] == '+']}))`;
+  return JSON.parse(execFileSync('python3', ['-c', py, fixture(name), before, after], { encoding: 'utf8' }));
 }
 
 test('Compare two layers: the added and deleted paths are the truth’s; a modified file shows its line changes', async ({ page }) => {
@@ -49,17 +60,7 @@ test('Compare two layers: the added and deleted paths are the truth’s; a modif
   await expect(page.locator('#compare-summary')).toContainText(`−${deleted.length} deleted`);
 
   // The content diff of the file layer 4 rewrote, from layer 0 (which stored it) to the top.
-  // Python's difflib on the two versions (read with tarfile from layers 0 and 4): the lines removed and added.
-  const py = `import sys, tarfile, io, difflib, json
-outer = tarfile.open(sys.argv[1])
-v = [tarfile.open(fileobj=io.BytesIO(outer.extractfile(m).read())).extractfile('etc/app/config.ini').read().decode().splitlines()
-     for m in sys.argv[2:]]
-d = [l for l in difflib.unified_diff(v[0], v[1], lineterm='') if l[:1] in '+-' and l[:3] not in ('+++', '---')]
-print(json.dumps({'gone': [l[1:] for l in d if l[0] == '-'], 'come': [l[1:] for l in d if l[0] == '+']}))`;
-  const { gone, come } = JSON.parse(execFileSync('python3', ['-c', py, fixture(name), layers[0].path, layers[4].path], { encoding: 'utf8' })) as {
-    gone: string[];
-    come: string[];
-  };
+  const { gone, come } = lineChanges(name, layers[0].path, layers[4].path);
   expect(come.length).toBeGreaterThan(2);
   await page.locator('#compare-from').selectOption('0');
   await page.locator('#compare-to').selectOption('5');
@@ -70,4 +71,21 @@ print(json.dumps({'gone': [l[1:] for l in d if l[0] == '-'], 'come': [l[1:] for 
   expect((await page.locator('#content-diff .add').allTextContents()).map((l) => l.slice(1).trimEnd())).toEqual(come);
   await shot(page, 'compare');
   await expect(page.locator('#compare-rows tr[data-path="etc/app/config.ini"]')).toHaveAttribute('data-change', 'modified');
+});
+
+test('a file rewritten by a layer: "diff with layer N" in its history opens the Compare tab at its line changes', async ({ page }) => {
+  const name = 'docker20-save-features';
+  const layers = truth(name).images[0].layers as unknown as Layer[];
+  const { gone, come } = lineChanges(name, layers[0].path, layers[4].path);
+  await page.goto('./');
+  await openFile(page, fixture(name));
+  await filter(page, 'config.ini');
+  await page.locator('.r[data-path="etc/app/config.ini"]').click();
+  await page.locator('#path-history tr[data-layer="4"] .diff-link').click();
+  await expect(page.locator('#tab-compare')).toHaveAttribute('aria-selected', 'true');
+  await expect(page.locator('#compare-from')).toHaveValue('0');
+  await expect(page.locator('#compare-to')).toHaveValue('4');
+  await expect(page.locator('#content-diff')).toBeVisible();
+  expect((await page.locator('#content-diff .del').allTextContents()).map((l) => l.slice(1).trimEnd())).toEqual(gone);
+  expect((await page.locator('#content-diff .add').allTextContents()).map((l) => l.slice(1).trimEnd())).toEqual(come);
 });

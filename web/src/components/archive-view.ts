@@ -4,7 +4,7 @@
 import { LitElement, html, nothing } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
 import { live } from 'lit/directives/live.js';
-import type { ArchiveSession } from '../state/session';
+import type { ArchiveSession, CompareRequest } from '../state/session';
 import type { ImageDoc } from '../engine';
 import { imageTitle, layerOptionLabel } from '../state/labels';
 import { stripTarget } from '../state/keys';
@@ -179,6 +179,12 @@ export class ArchiveView extends LitElement {
     return this.renderFiles(img);
   }
 
+  /** A file's "diff with layer N": the Compare tab, those two layers, that file's content diff open. */
+  private compareFromFile = (e: CustomEvent<CompareRequest>): void => {
+    this.session.compareRequest = e.detail;
+    this.set({ tab: 'compare' });
+  };
+
   /** A path of the Space or Findings tab: shown in the file tree at its layer. */
   private gotoFromTab = (e: CustomEvent<GotoDetail>): void => {
     this.set({ tab: 'files', path: e.detail.path, layer: e.detail.layer, view: e.detail.view });
@@ -218,7 +224,7 @@ export class ArchiveView extends LitElement {
           </select></label
         >
       </div>
-      <div class="files" @ls-focus-pane=${(e: CustomEvent<'layers' | 'tree' | 'viewer'>) => this.focusPane(e.detail)}>
+      <div class="files" @ls-compare=${this.compareFromFile} @ls-focus-pane=${(e: CustomEvent<'layers' | 'tree' | 'viewer'>) => this.focusPane(e.detail)}>
         <ls-file-tree
           .load=${load}
           .warnings=${load ? uniqueWarnings([...load.warnings, ...verifiedWarnings(s.summary?.warnings ?? [], img.layers.slice(0, s.layer + 1))]) : []}

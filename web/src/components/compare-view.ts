@@ -33,6 +33,19 @@ export class CompareView extends LitElement {
   @state() private filter = '';
   @state() private open = '';
 
+  protected willUpdate(): void {
+    const s = this.session;
+    const r = s?.compareRequest;
+    if (!s || !r) return;
+    s.compareRequest = null;
+    this.from = r.from;
+    this.to = r.to;
+    this.filter = r.path;
+    this.open = r.path;
+    s.compare(this.imageIndex, r.from, r.to);
+    s.compare(this.imageIndex, r.from, r.to, r.path, true);
+  }
+
   private get pair(): [number, number] {
     const n = this.image?.layers.length ?? 0;
     return [this.from ?? (n > 1 ? 0 : -1), this.to ?? n - 1];

@@ -10,7 +10,7 @@
 import { LitElement, html, nothing, type PropertyValues } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
 import { CHANGES, ENTRY_TYPES, type PathEvent } from '../engine';
-import type { ArchiveSession } from '../state/session';
+import type { ArchiveSession, CompareRequest } from '../state/session';
 import { F_CONTEXT, T_DIR, T_HARDLINK, contentSize, hasKids, weightOf, type TreeModel } from '../state/tree';
 import type { TreeView, ViewerMode } from '../state/hash';
 import { basename, formatBytes, formatCount, formatMode, formatUnixTime, octal, plural, resolveLink } from '../state/format';
@@ -236,14 +236,20 @@ export class FileViewer extends LitElement {
               ? html`<div class="none">No layer has an entry for this path: it is a parent directory implied by the paths below.</div>`
               : html`<table>
                   <tbody>
-                    ${events.map((e) => this.historyRow(e, m, shownLayer))}
+                    ${events.map((e, k) => this.historyRow(e, m, shownLayer, k > 0 ? events[k - 1] : undefined))}
                   </tbody>
                 </table>`}
       </div>
     </details>`;
   }
 
-  private historyRow(e: PathEvent, m: TreeModel, shownLayer: number) {
+  private compare(from: number, to: number, path: string): void {
+    this.dispatchEvent(new CustomEvent<CompareRequest>('ls-compare', { detail: { from, to, path }, bubbles: true, composed: true }));
+  }
+
+  private historyRow(e: PathEvent, m: TreeModel, shownLayer: number, prev: PathEvent | undefined) {
+    // A rewrite of a file that an earlier layer wrote: its content diff (the Compare tab).
+    const diffable = e.change === 'modified' && e.type === 'file' && prev && prev.type === 'file';
     const letter = e.change === 'added' ? 'A' : e.change === 'modified' ? 'M' : e.change === 'deleted' ? 'D' : '';
     const shown = e.layer === shownLayer;
     const later = e.layer > m.layer;
@@ -264,6 +270,11 @@ export class FileViewer extends LitElement {
       <td class="grow">
         ${e.link ? html`<span class="mono">${e.type === 'hardlink' ? '⇒' : '→'} ${e.link}</span> ` : nothing}
         ${shown ? html`<span class="tag">shown</span>` : nothing}
+        ${diffable
+          ? html`<button class="link small diff-link" title=${`What layer ${e.layer} changed in the file written by layer ${prev!.layer}`} @click=${() => this.compare(prev!.layer, e.layer, e.path)}>
+              diff with layer ${prev!.layer}
+            </button>`
+          : nothing}
       </td>
     </tr>`;
   }

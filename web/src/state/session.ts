@@ -26,6 +26,13 @@ export interface TreeLoad {
   warnings: Warning[];
 }
 
+/** A diff the user asked for from another view (a file's history): the Compare tab opens it. */
+export interface CompareRequest {
+  from: number;
+  to: number;
+  path: string;
+}
+
 /** Work the user started (a content scan, a diff): a Loadable with its progress. */
 export interface Job<T> {
   value: T | null;
@@ -94,6 +101,8 @@ export class ArchiveSession {
   private findingLists = new Map<number, Loadable<FindingsDocument>>();
   private contentScans = new Map<number, ContentScan>();
   private diffs = new Map<string, Job<DiffDocument>>();
+  /** set by a file's "diff with layer N", taken by the Compare tab */
+  compareRequest: CompareRequest | null = null;
 
   constructor(
     readonly file: File,
