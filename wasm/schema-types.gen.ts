@@ -304,7 +304,7 @@ export interface FindingDoc {
   /** A rule id of `rules`. */
   rule: string;
   severity: Severity;
-  /** "layer N", "history[N]", "history[N].comment", "config.Env[N]", "config.Labels". */
+  /** "layer N", "layer N: ENTRY" (an odd entry, as stored), "history[N]", "history[N].comment", "config.Env[N]", "config.Labels". */
   place: string;
   /** The entry's path (relative, no leading /); null when not about a file. */
   path: string | null;

@@ -212,6 +212,36 @@ def check_findings(cli, archive):
     check("ci without --fail-on, lenient thresholds: exit 0", p.returncode == 0, p.stdout + p.stderr)
 
 
+ODD_ENTRY_RULES = ("entry-path-escapes", "hardlink-target-escapes", "entry-over-limit", "hardlink-target-missing",
+                   "entry-path-absolute", "duplicate-entry")
+
+
+def check_odd_entries(cli, tmp):
+    """The hostile corpus's odd-entry cases (tests/hostile/make_corpus.py, expectations from Python's
+    posixpath): every entry a case expects flagged is a finding of the rule of that code, at its layer
+    and entry; no case has a finding of these rules it does not expect."""
+    corpus = os.path.join(tmp, "corpus")
+    subprocess.run([sys.executable, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "hostile",
+                    "make_corpus.py"), "--quick", "--only", "warnings", corpus], check=True, capture_output=True)
+    cases = json.load(open(os.path.join(corpus, "cases.json")))["cases"]
+    seen = 0
+    for c in cases:
+        want = [w for w in c["expect"].get("warnings", []) if w["code"] in ODD_ENTRY_RULES]
+        p = run_cli(cli, "findings", os.path.join(corpus, c["file"]), "--json")
+        if p.returncode != 0:
+            check(f"{c['name']}: findings --json exits 0", not want, p.stderr[-300:])
+            continue
+        got = [f for f in json.loads(p.stdout)["findings"] if f["rule"] in ODD_ENTRY_RULES]
+        for w in want:
+            entry = w["where"].split(": ", 1)[1]
+            check(f"{c['name']}: {w['code']} finding for {entry!r}",
+                  any(f["rule"] == w["code"] and entry in f["place"] for f in got), [(f["rule"], f["place"]) for f in got])
+            seen += 1
+        check(f"{c['name']}: no unexpected odd-entry finding", {f["rule"] for f in got} <= {w["code"] for w in want},
+              [(f["rule"], f["place"]) for f in got])
+    check("the corpus has odd-entry cases", seen >= 8, seen)
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--cli", required=True)
@@ -226,6 +256,7 @@ def main():
             build_with_tarfile(out)
             print("# buildah not usable here (not installed or not root): image written with Python tarfile")
         check_findings(a.cli, out)
+        check_odd_entries(a.cli, tmp)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     print(f"{PASSED} passed, {FAILED} failed")

@@ -26,6 +26,23 @@ std::vector<const LayerIndex*> layer_indexes(const Session& s, int image) {
   return out;
 }
 
+// The odd entries of each layer of `image`: the archive's warnings about its
+// blob whose code is a findings rule (where = "MEMBER: ENTRY").
+std::vector<std::vector<EntryIssue>> entry_issues(const Session& s, int image) {
+  const Archive& a = s.archive();
+  std::vector<std::vector<EntryIssue>> out;
+  for (const Layer& l : a.images[image].layers) {
+    out.emplace_back();
+    if (l.blob < 0) continue;
+    const std::string prefix = a.blobs[l.blob].member + ": ";
+    for (const Warning& w : a.warnings)
+      if (w.blob == l.blob && find_rule(w.code))
+        out.back().push_back(
+            EntryIssue{w.code, w.message, w.where.starts_with(prefix) ? w.where.substr(prefix.size()) : w.where});
+  }
+  return out;
+}
+
 SpaceRow row(const PathTable& paths, PathId p, int64_t bytes, int layer) {
   SpaceRow r;
   r.path = paths.path(p);
@@ -173,6 +190,7 @@ Result<std::vector<Finding>> image_findings(const Session& s, int image, const F
   ImageFacts facts;
   facts.paths = &s.paths();
   facts.layers = layer_indexes(s, image);
+  facts.issues = entry_issues(s, image);
   facts.history = img.history;
   config_texts(img, &facts);
   std::vector<Finding> out = scan_image(facts);

@@ -51,6 +51,19 @@ const std::vector<Rule>& rules() {
       {"setgid-file", Severity::kMedium, "a file with the set-group-ID bit: it runs with its group's rights"},
       {"world-writable", Severity::kLow,
        "a file or directory (without the sticky bit) that every user of the container may write"},
+      // Layer entries a runtime treats specially (the layer index flags them; codes as its warnings).
+      {"entry-path-escapes", Severity::kHigh,
+       "an entry's path climbs out of the root with '..': a path-traversal attempt; docker load refuses the layer, "
+       "containerd clamps it at /"},
+      {"hardlink-target-escapes", Severity::kHigh,
+       "a hard link points outside the root with '..': a path-traversal attempt; docker load refuses the layer"},
+      {"entry-over-limit", Severity::kMedium,
+       "an entry's path or link target is longer than any runtime unpacks (PATH_MAX): the entry cannot be created"},
+      {"hardlink-target-missing", Severity::kLow,
+       "a hard link to a file that is not an earlier entry of its layer: unpacking the layer cannot create it"},
+      {"entry-path-absolute", Severity::kLow, "an entry has an absolute path: runtimes unpack it below the root"},
+      {"duplicate-entry", Severity::kLow,
+       "a layer holds the same path more than once: the last entry wins, the others are shipped for nothing"},
   };
   return table;
 }

@@ -51,6 +51,20 @@ class Collector {
     }
   }
 
+  // The odd entries the layer index flagged, each as a finding of the rule of its code.
+  void odd_entries() {
+    for (size_t li = 0; li < f_.issues.size(); ++li) {
+      for (const EntryIssue& i : f_.issues[li]) {
+        if (!find_rule(i.code)) continue;
+        Finding x = base(i.code);
+        x.place = "layer " + std::to_string(li) + ": " + i.entry;
+        x.layer = static_cast<int>(li);
+        x.detail = i.message;
+        add(std::move(x));
+      }
+    }
+  }
+
   void deleted() {
     for (auto& [key, d] : dead_) {
       if (!d.deleted() || d.bytes <= 0) continue;
@@ -147,6 +161,7 @@ std::vector<Finding> scan_image(const ImageFacts& f) {
   Collector c(f);
   c.entries();
   c.deleted();
+  c.odd_entries();
   for (size_t i = 0; i < f.history.size(); ++i) {
     const HistoryEntry& h = f.history[i];
     std::string place = "history[" + std::to_string(i) + "]";

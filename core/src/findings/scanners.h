@@ -21,6 +21,9 @@ namespace layerscope {
 struct ImageFacts {
   const PathTable* paths = nullptr;
   std::vector<const LayerIndex*> layers;  // nullptr: an absent layer
+  // Per layer, the odd entries its index flagged (the model keeps them as the
+  // archive's warnings; the api hands in those of each layer's blob).
+  std::vector<std::vector<EntryIssue>> issues;
   std::vector<HistoryEntry> history;
   std::vector<std::string> env;  // "KEY=VALUE" as stored
   std::vector<std::pair<std::string, std::string>> labels;
