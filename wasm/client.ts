@@ -283,6 +283,11 @@ export class ArchiveClient {
     return this.afterOpen(opts, (archive, generation) => this.conn.call({ type: 'manifest', archive, image }, { ...opts, generation }));
   }
 
+  /** The archive's top-level index.json as stored (OCI layouts). */
+  rawIndex(opts: CallOptions = {}): Promise<string> {
+    return this.afterOpen(opts, (archive, generation) => this.conn.call({ type: 'manifest', archive, index: true }, { ...opts, generation }));
+  }
+
   /** Every layer that added, modified or deleted `path`, bottom-up. */
   pathHistory(image: number, path: string, opts: CallOptions = {}): Promise<PathHistory> {
     return this.afterOpen(opts, (archive, generation) => this.conn.call({ type: 'pathHistory', archive, image, path }, { ...opts, generation }));

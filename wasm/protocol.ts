@@ -150,11 +150,10 @@ export interface CloseFileRequest {
 
 /** The raw manifest of an image, as text (OCI/hybrid: the manifest blob;
  *  legacy docker-archive: its manifest.json entry). */
-export interface ManifestRequest {
-  type: 'manifest';
-  archive: number;
-  image: number;
-}
+export type ManifestRequest =
+  | { type: 'manifest'; archive: number; image: number }
+  /** The archive's top-level index.json as stored (OCI layouts; not-found when none). */
+  | { type: 'manifest'; archive: number; index: true };
 
 /** Every layer of `image` that added, modified or deleted `path`, bottom-up. */
 export interface PathHistoryRequest {

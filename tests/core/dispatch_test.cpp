@@ -322,6 +322,12 @@ TEST_F(DispatchTest, ManifestPathHistoryResolveStats) {
   uint64_t h = open(name, &src);
   std::string raw = value("manifest", {{"archive", h}, {"image", 0}}).get<std::string>();
   EXPECT_EQ(sha256_of(raw), truth["images"][0]["manifest_digest"].get<std::string>());
+  // {index: true}: index.json byte for byte as GNU tar extracts it; a legacy save has none.
+  CmdResult tar = run("tar -xOf " + shq(fixture_tar(name).string()) + " index.json");
+  ASSERT_EQ(tar.status, 0);
+  EXPECT_EQ(value("manifest", {{"archive", h}, {"index", true}}).get<std::string>(), tar.out);
+  json none = error("manifest", {{"archive", open(kDocker)}, {"index", true}});
+  EXPECT_EQ(none["code"], "not-found");
   auto s = open_session(fixture_tar(name));
   EXPECT_EQ(value("pathHistory", {{"archive", h}, {"image", 0}, {"path", "/etc/app/config.ini"}}),
             json::parse(s->path_history_json(0, "/etc/app/config.ini").value()));

@@ -2,6 +2,7 @@
 // layers, and the merged tree's A/M marks of the writing layer — against the
 // .truth.json of real archives.
 import { expect, test } from '@playwright/test';
+import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { filter, fixture, norm, openFile, truth } from './util';
 
@@ -30,6 +31,22 @@ test('config tab: the raw manifest (oci-archive), pretty-printed, exact when cop
   const a = await page.locator('#raw-config').boundingBox();
   const b = await pre.boundingBox();
   expect(b!.x).toBeGreaterThan(a!.x + a!.width - 1);
+});
+
+test('config tab: an OCI layout shows its index.json as stored (GNU tar reads the same bytes); a legacy save has none', async ({ page }) => {
+  const name = 'buildah-oci-archive-gzip-features';
+  const stored = execFileSync('tar', ['-xOf', fixture(name), 'index.json'], { encoding: 'utf8' });
+  const index = JSON.parse(stored) as { manifests: { digest: string }[] };
+  await page.goto('./');
+  await openFile(page, fixture(name));
+  await page.locator('#tab-config').click();
+  await expect(page.locator('#raw-index')).toContainText(index.manifests[0].digest);
+  const raw = await page.locator('ls-copy[label="Copy index.json as stored"]').evaluate((e) => (e as unknown as { text: string }).text);
+  expect(raw).toBe(stored);
+  await openFile(page, fixture('docker20-save-features'));
+  await page.locator('#tab-config').click();
+  await expect(page.locator('#raw-manifest')).toBeVisible();
+  await expect(page.locator('#raw-index')).toHaveCount(0);
 });
 
 test('config tab: a legacy docker save shows its manifest.json entry', async ({ page }) => {

@@ -129,6 +129,7 @@ struct Archive {
   std::vector<Attestation> attestations;
   std::vector<Blob> blobs;
   std::vector<Warning> warnings;
+  std::string index_json;  // raw bytes of the top-level index.json (OCI layouts; "" when none)
 };
 
 }  // namespace layerscope

@@ -301,8 +301,14 @@ struct Dispatcher::Impl {
 
   Value manifest(const Args& a) {
     LS_ASSIGN_OR_RETURN(ArchiveSlot * s, archive(a));
-    LS_ASSIGN_OR_RETURN(int image, a.small_int("image"));
     const auto& ar = s->session->archive();
+    // {index: true}: the archive's top-level index.json as stored (OCI layouts).
+    LS_ASSIGN_OR_RETURN(bool index, a.boolean("index", false));
+    if (index) {
+      if (ar.index_json.empty()) return make_error(Code::kNotFound, "the archive has no index.json", "index.json");
+      return dump(json(ar.index_json));
+    }
+    LS_ASSIGN_OR_RETURN(int image, a.small_int("image"));
     if (image < 0 || image >= static_cast<int>(ar.images.size()))
       return make_error(Code::kInvalidArgument, "no image #" + std::to_string(image));
     return dump(json(ar.images[image].manifest_json));

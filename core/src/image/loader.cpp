@@ -24,7 +24,8 @@ Status read_images(LoadContext& ctx) {
     case ImageSource::kOciIndex: {
       bool has_manifest = L.by_path.count("manifest.json") != 0;
       if (!L.by_path.count("oci-layout")) ctx.warn("missing-oci-layout", "index.json present but no oci-layout file", "oci-layout");
-      LS_ASSIGN_OR_RETURN(Json idx, ctx.read_json("index.json"));
+      LS_ASSIGN_OR_RETURN(L.archive.index_json, L.read_member("index.json", ctx.lim.max_json_bytes));
+      LS_ASSIGN_OR_RETURN(Json idx, parse_json(L.archive.index_json, "index.json", ctx.lim.max_json_depth));
       if (!idx.is_object()) return make_error(Code::kCorrupt, "index.json is not a JSON object", "index.json");
       read_oci_index(ctx, idx, "index.json");
       if (has_manifest) LS_RETURN_IF_ERROR(merge_docker_manifest(ctx, &made));

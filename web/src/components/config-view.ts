@@ -5,7 +5,7 @@
 import { LitElement, html, nothing } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
 import type { ContainerConfig, ImageDoc } from '../engine';
-import type { ArchiveSession } from '../state/session';
+import type { ArchiveSession, Loadable } from '../state/session';
 import { platformString, shortDigest } from '../state/format';
 import { errorLine } from '../state/errors';
 import { configViewStyles } from './config-view.styles';
@@ -118,26 +118,35 @@ export class ConfigView extends LitElement {
         </div>
         <div>${this.renderManifest(img)}</div>
       </div>
+      ${this.session?.summary?.archive.members_of_note.includes('index.json') ? this.renderIndex(img) : nothing}
     `;
   }
 
   private renderManifest(img: ImageDoc) {
-    const m = this.session?.manifest(img.index) ?? null;
+    const sub = img.manifest_digest ? nothing : html`<span class="sub" title="a legacy docker save has no manifest blob">manifest.json entry</span>`;
+    return this.renderRaw(img, 'raw-manifest', 'Raw manifest JSON', 'the manifest', sub, this.session?.manifest(img.index) ?? null);
+  }
+
+  /** The archive's index.json (the list of images and platforms of an OCI layout), as stored. */
+  private renderIndex(img: ImageDoc) {
+    return html`<div class="raw-index">${this.renderRaw(img, 'raw-index', 'Raw index.json', 'index.json', nothing, this.session?.rawIndex() ?? null)}</div>`;
+  }
+
+  /** A JSON document as stored: a foldable tree whose digests link to layers (as text when not JSON). */
+  private renderRaw(img: ImageDoc, id: string, title: string, what: string, sub: unknown, m: Loadable<string> | null) {
     const text = m?.value ?? null;
     const parsed = text === null ? { value: null } : parseJson(text);
     return html`<h3>
-        Raw manifest JSON
-        ${text !== null ? html`<ls-copy .text=${text} label="Copy the manifest as stored"></ls-copy>` : nothing}
-        ${img.manifest_digest ? nothing : html`<span class="sub" title="a legacy docker save has no manifest blob">manifest.json entry</span>`}
+        ${title} ${text !== null ? html`<ls-copy .text=${text} label=${`Copy ${what} as stored`}></ls-copy>` : nothing} ${sub}
       </h3>
       ${!m || m.loading
-        ? html`<p class="none">Reading the manifest…</p>`
+        ? html`<p class="none">Reading ${what}…</p>`
         : m.error
-          ? html`<p class="none" id="raw-manifest-error">${errorLine(m.error)}</p>`
+          ? html`<p class="none" id=${`${id}-error`}>${errorLine(m.error)}</p>`
           : parsed === null
             ? html`<p class="note">Not valid JSON; shown as stored.</p>
-                <pre id="raw-manifest">${text}</pre>`
-            : html`<div id="raw-manifest" class="json">${jsonTree(parsed.value, this.layerOf(img), this.showLayer)}</div>`}`;
+                <pre id=${id}>${text}</pre>`
+            : html`<div id=${id} class="json">${jsonTree(parsed.value, this.layerOf(img), this.showLayer)}</div>`}`;
   }
 
   /** Which layer a digest names (its stored digest or its diff_id), for links out of the JSON. */

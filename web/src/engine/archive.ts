@@ -87,6 +87,11 @@ export class EngineArchive {
     return this.client.manifest(image, { signal });
   }
 
+  /** The archive's top-level index.json as stored (OCI layouts). */
+  rawIndex(signal?: AbortSignal): Promise<string> {
+    return this.client.rawIndex({ signal });
+  }
+
   /** Every layer that added, modified or deleted `path` (bottom-up). */
   pathHistory(image: number, path: string, signal?: AbortSignal): Promise<PathHistory> {
     return this.client.pathHistory(image, path, { signal });

@@ -220,6 +220,11 @@ export class ArchiveSession {
     return this.cached(this.manifests, image, () => this.engine.manifest(image), 16);
   }
 
+  /** The archive's index.json as stored (OCI layouts; fetched once). */
+  rawIndex(): Loadable<string> {
+    return this.cached(this.manifests, -1, () => this.engine.rawIndex(), 16);
+  }
+
   /** The cached history of a path, if it was fetched (or is being fetched). */
   peekPathHistory(image: number, path: string): Loadable<PathHistory> | null {
     return this.histories.get(`${image}|${path}`) ?? null;
