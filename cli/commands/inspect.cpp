@@ -61,8 +61,9 @@ void print_image(const Session& s, size_t i) {
 }
 
 // Space figures (README.md, "Space figures") and the biggest dead copies.
-void print_space(const Session& s, int i) {
-  auto r = image_space(s, i, 5);
+// Computed once per distinct layer stack (`spaces`): images sharing their layers share the figures.
+void print_space(const Session& s, int i, SpaceByStack* spaces) {
+  const auto& r = spaces->of(s, i);
   if (!r.ok()) return;
   const SpaceFigures& f = r.value();
   std::printf("  Space:     efficiency %.2f%%, wasted %s (%s deleted but shipped), user wasted %.2f%%\n",
@@ -82,9 +83,10 @@ int run(const Context& ctx, const Args& a) {
     print_document(s.inspect_json());
   } else {
     print_archive(s);
+    SpaceByStack spaces(5);
     for (size_t i = 0; i < s.archive().images.size(); ++i) {
       print_image(s, i);
-      print_space(s, static_cast<int>(i));
+      print_space(s, static_cast<int>(i), &spaces);
     }
     for (auto& at : s.archive().attestations)
       std::printf("\nAttestation %s for %s\n", escape_text(at.manifest_digest).c_str(),

@@ -155,8 +155,9 @@ def cli_error(p):
 class CliRunner:
     name = "cli"
 
-    def __init__(self, cli, mem_mib):
+    def __init__(self, cli, mem_mib, all_views=True):
         self.cli = os.path.abspath(cli)
+        self.all_views = all_views  # False (--quick): see every_view()
         with open(self.cli, "rb") as f:
             self.sanitized = b"__asan_init" in f.read()
         self.mem = mem_mib << 20
@@ -178,31 +179,17 @@ class CliRunner:
         rec.setdefault("stderr", {})[label] = p.err.decode("utf-8", "replace")
         return p
 
-    def run_case(self, case, path, cwd, timeout):
-        ex = case["expect"]
-        rec = {"procs": [], "texts": [], "cat": [], "log": []}
-        p = self.cmd(rec, cwd, timeout, "inspect --json", "inspect", path, "--json")
-        # inspect describes an archive that holds no image, then exits 1 (with the error line).
-        if p.rc == 0 or (p.rc == 1 and p.out.strip().startswith(b"{")):
-            rec["open"] = {"ok": True, "rc": p.rc}
-            try:
-                rec["summary"] = json.loads(p.out)
-            except ValueError as e:
-                rec["summary"] = None
-                rec["json_error"] = f"inspect --json is not JSON: {e}"
-        else:
-            rec["open"] = cli_error(p)
-        rec["texts"].append(("inspect --json stdout", p.out))
-        p = self.cmd(rec, cwd, timeout, "inspect", "inspect", path)
-        rec["texts"].append(("inspect stdout", p.out))
-        if not rec["open"]["ok"]:
-            rec["consistency"] = [("inspect", cli_error(p))]
-        # A case whose full listing is too large to hold in the harness lists one subtree as JSON;
-        # the full listing still runs below (text), its lines counted, not kept.
-        prefix = resolved_expect(case).get("ls", {}).get("prefix")
-        p = self.cmd(rec, cwd, timeout, "ls --merged --json", "ls", path, "0", "--merged", "--json",
-                     *([prefix] if prefix else []))
-        rec["ls"] = view_outcome(p, rec, "ls --json")
+    def every_view(self, case):
+        """Whether to run the text views (inspect, ls, history, images, log) besides the JSON ones:
+        always, except under --quick, where only the cases whose expectations name warnings or exit
+        statuses, or whose hostile names test the text escaping, run them."""
+        ex = resolved_expect(case)
+        return (self.all_views or bool(case["expect"].get("view_warnings") or case["expect"].get("exit"))
+                or "count_all" in ex.get("ls", {}) or case.get("group") in ("names", "paths"))
+
+    def text_views(self, rec, case, path, cwd, timeout):
+        """ls (the whole listing, its lines counted), history and images as text; and the documents
+        of history and images for the cases whose expectations name view warnings or exit statuses."""
         p = self.cmd(rec, cwd, timeout, "ls", "ls", path, "0")
         rec["texts"].append(("ls stdout", p.out))
         rec["ls_count"] = p.lines if p.rc in (0, 1) and not has_error_line(p) else None
@@ -218,6 +205,36 @@ class CliRunner:
                 p = self.cmd(rec, cwd, timeout, f"{view} --json", *args)
                 rec[view] = view_outcome(p, rec, f"{view} --json")
                 rec["texts"].append((f"{view} --json stdout", p.out))
+
+    def run_case(self, case, path, cwd, timeout):
+        ex = case["expect"]
+        rec = {"procs": [], "texts": [], "cat": [], "log": []}
+        every = self.every_view(case)
+        p = self.cmd(rec, cwd, timeout, "inspect --json", "inspect", path, "--json")
+        # inspect describes an archive that holds no image, then exits 1 (with the error line).
+        if p.rc == 0 or (p.rc == 1 and p.out.strip().startswith(b"{")):
+            rec["open"] = {"ok": True, "rc": p.rc}
+            try:
+                rec["summary"] = json.loads(p.out)
+            except ValueError as e:
+                rec["summary"] = None
+                rec["json_error"] = f"inspect --json is not JSON: {e}"
+        else:
+            rec["open"] = cli_error(p)
+        rec["texts"].append(("inspect --json stdout", p.out))
+        if every:
+            p = self.cmd(rec, cwd, timeout, "inspect", "inspect", path)
+            rec["texts"].append(("inspect stdout", p.out))
+            if not rec["open"]["ok"]:
+                rec["consistency"] = [("inspect", cli_error(p))]
+        # A case whose full listing is too large to hold in the harness lists one subtree as JSON;
+        # the full listing still runs below (text), its lines counted, not kept.
+        prefix = resolved_expect(case).get("ls", {}).get("prefix")
+        p = self.cmd(rec, cwd, timeout, "ls --merged --json", "ls", path, "0", "--merged", "--json",
+                     *([prefix] if prefix else []))
+        rec["ls"] = view_outcome(p, rec, "ls --json")
+        if every:
+            self.text_views(rec, case, path, cwd, timeout)
         for c in cat_paths(case, rec):
             p = self.cmd(rec, cwd, timeout, f"cat {c['path']!r}", "cat", path, "0", c["path"],
                          stop_after=c.get("bytes"))
@@ -231,8 +248,9 @@ class CliRunner:
         for lg in log_paths(case):
             p = self.cmd(rec, cwd, timeout, f"log {lg!r}", "log", path, "0", lg, "--json")
             rec["log"].append(dict(view_outcome(p, rec, f"log {lg!r} --json"), path=lg))
-            p = self.cmd(rec, cwd, timeout, f"log {lg!r} (text)", "log", path, "0", lg)
-            rec["texts"].append((f"log {lg!r} stdout", p.out))
+            if every:
+                p = self.cmd(rec, cwd, timeout, f"log {lg!r} (text)", "log", path, "0", lg)
+                rec["texts"].append((f"log {lg!r} stdout", p.out))
         if "verify" in case:
             p = self.cmd(rec, cwd, timeout * 2, "inspect --json --verify", "inspect", path, "--json", "--verify")
             if p.rc == 0:
@@ -487,7 +505,8 @@ def check_views(ck, case, runner, rec, ex):
     if ls.get("ok"):
         ck.check(f"ls --json: exit {want('ls')}", ls.get("rc") == want("ls"), ls.get("rc"))
         for v in ("history", "images"):
-            ck.check(f"{v}: exit {want(v)}", rec.get(f"{v}_rc") == want(v), rec.get(f"{v}_rc"))
+            if f"{v}_rc" in rec or runner.all_views:  # --quick runs them for some cases only
+                ck.check(f"{v}: exit {want(v)}", rec.get(f"{v}_rc") == want(v), rec.get(f"{v}_rc"))
     for c in rec["cat"]:
         if c.get("ok") and "rc" in c:
             ck.check(f"cat {c['path']!r}: exit {want('cat')}", c["rc"] == want("cat"), c["rc"])
@@ -616,6 +635,30 @@ def check_case(case, runner, rec, cwd_listing_ok, corpus_changed):
     return ck
 
 
+def command_kind(label):
+    """'cat 'etc/x'' -> 'cat', 'log 'a' (text)' -> 'log (text)': the label without its path."""
+    return re.sub(r" '.*'", "", re.sub(r' ".*"', "", label))
+
+
+def print_times(timings, gen_secs, wall):
+    """--times: corpus generation, the seconds spent in child processes per command kind,
+    and the slowest cases (the rest of the wall time is the harness itself)."""
+    kinds = {}
+    for _, procs in timings:
+        for kind, secs in procs:
+            n, t = kinds.get(kind, (0, 0.0))
+            kinds[kind] = (n + 1, t + secs)
+    total = sum(t for _, t in kinds.values())
+    print(f"times: wall {wall:.1f}s, corpus generation {gen_secs:.1f}s, "
+          f"{sum(n for n, _ in kinds.values())} commands {total:.1f}s (summed over jobs)")
+    for kind, (n, t) in sorted(kinds.items(), key=lambda kv: -kv[1][1]):
+        print(f"  {t:8.1f}s {n:5d}x  {kind}")
+    print("slowest cases:")
+    for tag, procs in sorted(timings, key=lambda x: -sum(s for _, s in x[1]))[:15]:
+        worst = max(procs, key=lambda x: x[1]) if procs else ("-", 0.0)
+        print(f"  {sum(s for _, s in procs):8.1f}s {tag} (slowest command: {worst[0]} {worst[1]:.1f}s)")
+
+
 def dir_state(d):
     out = {}
     for root, dirs, files in os.walk(d):
@@ -642,20 +685,29 @@ def main():
     ap.add_argument("--timeout-scale", type=float, default=None,
                     help="multiply timeouts (default: 3 for sanitizer builds, 1.5 for wasm, else 1)")
     ap.add_argument("--mem-mib", type=int, default=1024, help="peak memory cap per command")
-    ap.add_argument("--quick", action="store_true", help="generate the quick corpus (fewer offsets, smaller bombs)")
+    ap.add_argument("--quick", action="store_true",
+                    help="generate the quick corpus (fewer offsets, smaller bombs) and check less: the CLI's text "
+                         "views (inspect, ls, history, images, log) run only for the cases whose expectations name "
+                         "view warnings or exit statuses, count the whole listing, or test hostile names (groups "
+                         "names, paths); the rest get inspect --json, ls --merged --json, cat, log --json and "
+                         "verify, with their exit statuses")
     ap.add_argument("--strict", action="store_true", help="count expected failures (xfail) as failures")
     ap.add_argument("-v", "--verbose", action="store_true", help="print every failed check of xfail cases too")
+    ap.add_argument("--times", action="store_true",
+                    help="close with where the time went: corpus generation, seconds per command kind, slowest cases")
     a = ap.parse_args()
     if not a.cli and not a.wasm:
         ap.error("give --cli and/or --wasm")
 
     tmp = tempfile.mkdtemp(prefix="ls-hostile-")
+    t_start, gen_secs, timings = time.monotonic(), 0.0, []
     try:
         corpus = a.corpus
         if not corpus:
             corpus = a.keep or os.path.join(tmp, "corpus")
             gen = [sys.executable, os.path.join(HERE, "make_corpus.py"), corpus] + (["--quick"] if a.quick else [])
             r = subprocess.run(gen, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+            gen_secs = time.monotonic() - t_start
             print(r.stdout.decode().strip())
             if r.returncode != 0:
                 print("corpus generation failed")
@@ -671,7 +723,7 @@ def main():
             cases = [c for c in cases if not any(k in c["name"] for k in keys)]
         runners = []
         if a.cli:
-            runners.append(CliRunner(a.cli, a.mem_mib))
+            runners.append(CliRunner(a.cli, a.mem_mib, all_views=not a.quick))
         if a.wasm:
             runners.append(WasmRunner(a.wasm, a.mem_mib))
         before = dir_state(corpus)
@@ -694,6 +746,7 @@ def main():
             with lock:
                 tag = f"{runner.name}: {case['name']}"
                 secs = sum(p.secs for p in rec["procs"])
+                timings.append((tag, [(command_kind(p.label), p.secs) for p in rec["procs"]]))
                 if real or (known and a.strict):
                     results["fail"] += 1
                     print(f"FAIL {tag} ({secs:.1f}s) — {case['desc']}")
@@ -725,6 +778,8 @@ def main():
             results["fail"] += 1
             changed = sorted(set(before.items()) ^ set(after.items()))[:10]
             print(f"FAIL the corpus directory changed during the run: {changed}")
+        if a.times:
+            print_times(timings, gen_secs, time.monotonic() - t_start)
         if results["xpass"]:
             print(f"note: {len(results['xpass'])} case(s) marked xfail now pass; remove the mark: "
                   + ", ".join(results["xpass"][:10]))

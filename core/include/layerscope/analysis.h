@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -35,6 +36,23 @@ struct SpaceFigures {
 };
 inline constexpr size_t kSpaceTop = 10;
 Result<SpaceFigures> image_space(const Session& s, int image, size_t top = kSpaceTop);
+
+// An image's layer stack: its layers' blob ids, bottom-up. Images with the same
+// stack (tags of one image, a multi-image save over one base) have the same
+// merged tree and the same space figures.
+std::vector<int> layer_stack(const Image& img);
+
+// image_space() once per distinct layer stack: the cost of a further image with
+// a stack already seen is a lookup. Holds one SpaceFigures per distinct stack.
+class SpaceByStack {
+ public:
+  explicit SpaceByStack(size_t top = kSpaceTop) : top_(top) {}
+  const Result<SpaceFigures>& of(const Session& s, int image);
+
+ private:
+  size_t top_;
+  std::map<std::vector<int>, Result<SpaceFigures>> by_stack_;
+};
 
 struct FindingsOptions {
   bool content = false;  // also read every regular file's bytes (secret-in-content)

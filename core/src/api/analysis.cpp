@@ -184,6 +184,21 @@ Result<SpaceFigures> image_space(const Session& s, int image, size_t top) {
   return f;
 }
 
+std::vector<int> layer_stack(const Image& img) {
+  std::vector<int> stack;
+  for (const Layer& l : img.layers) stack.push_back(l.blob);
+  return stack;
+}
+
+const Result<SpaceFigures>& SpaceByStack::of(const Session& s, int image) {
+  std::vector<int> stack;
+  if (image >= 0 && image < static_cast<int>(s.archive().images.size())) stack = layer_stack(s.archive().images[image]);
+  else stack = {-2, image};  // no such image: its own (error) entry
+  auto it = by_stack_.find(stack);
+  if (it == by_stack_.end()) it = by_stack_.emplace(std::move(stack), image_space(s, image, top_)).first;
+  return it->second;
+}
+
 Result<std::vector<Finding>> image_findings(const Session& s, int image, const FindingsOptions& opt) {
   LS_RETURN_IF_ERROR(check_image(s, image));
   const Image& img = s.archive().images[image];

@@ -52,8 +52,7 @@ OJson space_object(const Session& s, int image, size_t top) {
 }
 
 const OJson& SpaceObjects::of(const Session& s, int image) {
-  std::vector<int> stack;
-  for (const Layer& l : s.archive().images[image].layers) stack.push_back(l.blob);
+  std::vector<int> stack = layer_stack(s.archive().images[image]);
   auto it = by_stack_.find(stack);
   if (it == by_stack_.end()) it = by_stack_.emplace(std::move(stack), space_object(s, image)).first;
   return it->second;

@@ -19,6 +19,24 @@ std::shared_ptr<const V> lru_get(std::list<std::pair<K, std::shared_ptr<const V>
   return nullptr;
 }
 
+// Added / modified / deleted items and bytes of each layer's change set.
+std::vector<ChangeCounts> count_changes(const ImageTreeCache& c) {
+  std::vector<ChangeCounts> out;
+  for (size_t li = 0; li < c.changes.changes.size(); ++li) {
+    ChangeCounts cc;
+    const LayerIndex* idx = c.layers[li];
+    for (auto& it : c.changes.changes[li]) {
+      int64_t size = 0;
+      if (idx && it.entry < idx->entries.size()) size = idx->entries[it.entry].size;
+      if (it.change == Change::kAdded) { ++cc.added; cc.added_bytes += size; }
+      else if (it.change == Change::kModified) { ++cc.modified; cc.modified_bytes += size; }
+      else if (it.change == Change::kDeleted) ++cc.deleted;
+    }
+    out.push_back(cc);
+  }
+  return out;
+}
+
 }  // namespace
 
 const TreeItem* find_change(const std::vector<TreeItem>& changes, PathId path) {
@@ -50,6 +68,7 @@ std::shared_ptr<const ImageTreeCache> Listings::changes(int image) {
     c->layers.push_back(b && b->present && b->indexed ? &L_.indexes[l.blob] : nullptr);
   }
   if (!c->layers.empty()) merge_layers(L_.paths, c->layers, static_cast<int>(c->layers.size()) - 1, &c->changes);
+  c->counts = count_changes(*c);
   lru_.emplace_front(std::move(key), c);
   if (lru_.size() > kCacheSlots) lru_.pop_back();
   return c;
@@ -58,22 +77,7 @@ std::shared_ptr<const ImageTreeCache> Listings::changes(int image) {
 Result<std::vector<ChangeCounts>> Listings::change_counts(int image) {
   if (image < 0 || image >= static_cast<int>(L_.archive.images.size()))
     return make_error(Code::kInvalidArgument, "no image #" + std::to_string(image));
-  auto c_ptr = changes(image);
-  const auto& c = *c_ptr;
-  std::vector<ChangeCounts> out;
-  for (size_t li = 0; li < c.changes.changes.size(); ++li) {
-    ChangeCounts cc;
-    const LayerIndex* idx = c.layers[li];
-    for (auto& it : c.changes.changes[li]) {
-      int64_t size = 0;
-      if (idx && it.entry < idx->entries.size()) size = idx->entries[it.entry].size;
-      if (it.change == Change::kAdded) { ++cc.added; cc.added_bytes += size; }
-      else if (it.change == Change::kModified) { ++cc.modified; cc.modified_bytes += size; }
-      else if (it.change == Change::kDeleted) ++cc.deleted;
-    }
-    out.push_back(cc);
-  }
-  return out;
+  return changes(image)->counts;
 }
 
 Result<std::shared_ptr<const Listing>> Listings::listing(int image, const ListOptions& opt) {

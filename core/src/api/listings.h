@@ -18,6 +18,7 @@ namespace layerscope {
 struct ImageTreeCache {
   std::vector<const LayerIndex*> layers;  // per image layer; nullptr when absent/unreadable
   ImageChanges changes;
+  std::vector<ChangeCounts> counts;       // per layer, counted once with the merge
 };
 
 // What one layer's change set says about `path`, or nullptr.
