@@ -2,7 +2,7 @@
 """Independent checks for strip and import (Python tarfile + export_check.py's reader; no layerscope code).
 
   strip_check.py stripped OUT TRUTH.json TAG PATH...  the output of `strip` against the fixture's truth:
-      no entry at or below a PATH in any layer; config diff_ids = sha256 of each uncompressed layer;
+      no entry at or below a PATH in any layer, every other entry of each layer kept; config diff_ids = sha256 of each uncompressed layer;
       layers holding a PATH rewritten (diff_id changed), the others kept; the merged tree = the truth's
       minus the PATHs; one empty-layer "layerscope strip" history step per rewritten layer; non-empty
       history steps = layers; tags kept.
@@ -52,6 +52,11 @@ def stripped_cmd(out, truth, tag, paths):
         for m in tarfile.open(fileobj=io.BytesIO(raw)).getmembers():
             if under(norm(m.name), paths):
                 fail(f"layer {i} still holds {m.name}")
+    for i, (raw, wl) in enumerate(zip(layers, want["layers"])):  # every other entry kept, the root "./" too
+        got = sorted(norm(m.name) or "." for m in tarfile.open(fileobj=io.BytesIO(raw)).getmembers())
+        exp = sorted(norm(e["path"]) or "." for e in wl["entries"] if not under(norm(e["path"]), paths))
+        if got != exp:
+            fail(f"layer {i} entries: extra {sorted(set(got) - set(exp))[:5]}, missing {sorted(set(exp) - set(got))[:5]}")
     got_ids = [ec.sha(b) for b in layers]
     if cfg["rootfs"]["diff_ids"] != got_ids:
         fail(f"config diff_ids {cfg['rootfs']['diff_ids']} != sha256 of the layers {got_ids}")

@@ -2,6 +2,8 @@
 // the removed entries' bytes are gone, hard links to a removed file stay valid,
 // digests and history line up; import keeps the rootfs byte for byte and applies
 // the Dockerfile instructions as docker does.
+#include <sys/stat.h>
+
 #include <nlohmann/json.hpp>
 
 #include "archive_builder.h"
@@ -176,6 +178,21 @@ TEST(DockerfileChanges, FormsAsDockerParsesThem) {
     EXPECT_FALSE(st.ok()) << bad;
     if (!st.ok()) EXPECT_EQ(st.error().code, Code::kInvalidArgument) << bad;
   }
+}
+
+// -o /dev/full: a device is written in place (the write fails), never replaced by a rename.
+TEST(FileSinkDevice, DevFullFailsAndStaysADevice) {
+  struct stat st {};
+  if (::stat("/dev/full", &st) != 0 || !S_ISCHR(st.st_mode)) GTEST_SKIP() << "no /dev/full device";
+  {
+    auto sink = open_file_sink("/dev/full");
+    ASSERT_TRUE(sink.ok()) << sink.error().to_string();
+    Status w = sink.value()->write("x", 1);
+    Status f = w.ok() ? sink.value()->finish() : w;
+    EXPECT_FALSE(f.ok());
+  }
+  ASSERT_EQ(::stat("/dev/full", &st), 0);
+  EXPECT_TRUE(S_ISCHR(st.st_mode)) << "/dev/full was replaced";
 }
 
 }  // namespace

@@ -37,7 +37,10 @@ class LayerFilter {
     for (uint64_t ordinal = 0;; ++ordinal) {
       LS_ASSIGN_OR_RETURN(bool more, ls->next(&h));
       if (!more) return Status::Ok();
-      if (!normalize_path(h.path, &norm) || norm.empty()) continue;  // the root itself: nothing to write
+      if (!normalize_path(h.path, &norm) || norm.empty()) {  // the root itself ("./"): kept when a directory
+        if (h.type != EntryType::kDir) continue;
+        norm = ".";
+      }
       Status st = strip_removes(job_.paths, norm) ? forget(h, norm, ordinal) : keep(*ls, h, norm);
       if (!st.ok()) return with_where(st.take_error(), where_ + ": " + escape_text(norm, kQuoteBytes));
     }
