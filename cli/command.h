@@ -72,5 +72,7 @@ const Command& save_command();
 const Command& export_command();
 const Command& squash_command();
 const Command& rmi_command();
+const Command& strip_command();
+const Command& import_command();
 
 }  // namespace lscli

@@ -42,7 +42,8 @@ const std::vector<const Command*>& commands() {
                                                  &ls_command(),      &cat_command(),    &log_command(),
                                                  &diff_command(),       &findings_command(), &ci_command(),
                                                  &verify_command(),  &save_command(),   &export_command(),
-                                                 &squash_command(),  &rmi_command()};
+                                                 &squash_command(),  &rmi_command(),
+                                                 &strip_command(),   &import_command()};
   return table;
 }
 

@@ -65,4 +65,15 @@ int format_option(const Args& a, bool oci_default, SaveFormat* out) {
   return kContinue;
 }
 
+int compress_option(const Args& a, bool* recompress, Compression* c) {
+  if (!a.has("--compress")) return kContinue;
+  std::string v = a.value("--compress");
+  *recompress = true;
+  if (v == "none") *c = Compression::kNone;
+  else if (v == "gzip") *c = Compression::kGzip;
+  else if (v == "zstd") *c = Compression::kZstd;
+  else return usage_error("--compress takes none, gzip or zstd, not '" + v + "'", a.command);
+  return kContinue;
+}
+
 }  // namespace lscli

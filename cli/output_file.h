@@ -19,5 +19,7 @@ int finish_output(Status st, std::unique_ptr<ByteSink> sink);
 // --format docker|oci; absent: oci for an oci-archive input (rmi, squash) or when
 // `oci_default`, else docker. Returns kContinue or the usage error's status.
 int format_option(const Args& a, bool oci_default, SaveFormat* out);
+// --compress none|gzip|zstd: sets *recompress and *c when given. Returns kContinue or the usage error's status.
+int compress_option(const Args& a, bool* recompress, Compression* c);
 
 }  // namespace lscli

@@ -14,14 +14,7 @@ namespace {
 
 int parse_format(const Args& a, SaveOptions* o) {
   if (int rc = format_option(a, false, &o->format); rc != kContinue) return rc;
-  if (!a.has("--compress")) return kContinue;
-  std::string c = a.value("--compress");
-  o->recompress = true;
-  if (c == "none") o->compression = Compression::kNone;
-  else if (c == "gzip") o->compression = Compression::kGzip;
-  else if (c == "zstd") o->compression = Compression::kZstd;
-  else return usage_error("--compress takes none, gzip or zstd, not '" + c + "'", a.command);
-  return kContinue;
+  return compress_option(a, &o->recompress, &o->compression);
 }
 
 int run(const Context& ctx, const Args& a) {

@@ -33,7 +33,9 @@ class ByteSink {
 // (".<name>.tmp-XXXXXX"), renamed over `path` by finish(); destroying the sink
 // unfinished, or any failed write, removes the temporary and leaves `path`
 // (and everything else) untouched. Fails at once if the directory is not
-// writable or `path` is a directory.
+// writable or `path` is a directory. An existing `path` that is not a regular
+// file (a device such as /dev/full, a named pipe) is written in place, never
+// replaced by a rename.
 Result<std::unique_ptr<ByteSink>> open_file_sink(const std::string& path);
 
 // Appends to a vector the caller owns (it must outlive the sink).

@@ -10,10 +10,14 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
+#include "layerscope/byte_sink.h"
+#include "layerscope/byte_source.h"
 #include "layerscope/model.h"
+#include "layerscope/options.h"
 
 namespace layerscope {
 
@@ -67,6 +71,52 @@ struct ExportOptions {
   int layer = -1;     // -1: the merged filesystem; N: layer N's own tar (its entries, markers included)
   std::string path;   // only this path and below ("" = all)
 };
+
+// strip: the image without `paths` (each with everything below it). Every
+// layer holding one is rewritten without those entries (the bytes gone, no
+// whiteout): compressed as `compression` with `recompress`, else as its
+// source was when an OCI media type names that (none, gzip, zstd), else
+// gzip. The other layers are copied as stored (with `recompress`:
+// recompressed as save does). Only this image is written.
+struct StripOptions {
+  int image = 0;
+  std::vector<std::string> paths;  // inside the image, as ls/cat take them ("/etc/secret", "etc/secret/")
+  SaveFormat format = SaveFormat::kDocker;
+  bool recompress = false;
+  Compression compression = Compression::kNone;
+};
+
+// What strip and import wrote (for the line the CLI prints).
+struct WriteSummary {
+  std::string image_id;          // "sha256:<hex>" of the written config
+  std::vector<int> rewritten;    // strip: the layers rewritten, bottom first
+  int layers = 0;                // the image's layer count
+};
+
+// import: one image from a root filesystem tarball (docker import).
+struct ImportOptions {
+  std::vector<std::string> changes;  // Dockerfile instructions (-c): ENV, CMD, ENTRYPOINT, WORKDIR, USER,
+                                     // EXPOSE, LABEL, VOLUME, ONBUILD, STOPSIGNAL
+  std::string message;               // the history step's comment; "" = "Imported from <source_name>"
+  std::string source_name;           // names the tarball in that comment
+  std::string tag;                   // "repo:tag" ("repo" alone: ":latest"); "" = untagged
+  SaveFormat format = SaveFormat::kDocker;
+  std::string os = "linux", architecture = "amd64";
+  // The config's and the history step's "created", seconds since the epoch;
+  // -1: the newest mtime among the tarball's entries (0 when it has none).
+  int64_t created = -1;
+};
+
+// Checks the -c instructions and the tag without writing anything: an unknown
+// instruction, a malformed argument or tag is kInvalidArgument naming it.
+Status check_import_options(const ImportOptions& options);
+
+// Writes the imported image onto `sink` (not finished: a failure leaves
+// nothing). The tarball may be plain or gzip/xz/bzip2/zstd compressed; it is
+// read twice (checked and measured, then copied), never held. The layer is
+// stored uncompressed (its digest is its diff_id).
+Result<WriteSummary> import_image(const std::shared_ptr<ByteSource>& rootfs, const ImportOptions& options,
+                                  ByteSink& sink, const ProgressFn& progress = {});
 
 // The verify document: {"schema_version", "ok", "checked", "failed", "rows": [{"kind", "state",
 // "member", "where", "expected", "actual", "size", "actual_size", "diff_id", "actual_diff_id",

@@ -64,6 +64,8 @@ struct VerifyReport;    // layerscope/export.h
 struct SaveOptions;     // layerscope/export.h
 struct ExportOptions;   // layerscope/export.h
 struct SquashOptions;   // layerscope/export.h
+struct StripOptions;    // layerscope/export.h
+struct WriteSummary;    // layerscope/export.h
 class ByteSink;         // layerscope/byte_sink.h: an image's per-layer change sets
 
 // The items of one listing (a layer's change set or a merged tree, filtered by
@@ -335,6 +337,9 @@ class Session {
   Status export_tar(const ExportOptions& options, ByteSink& sink, const ProgressFn& progress = {}) const;
   // The image squashed to one layer, written as save writes (verified first).
   Status squash(const SquashOptions& options, ByteSink& sink, const ProgressFn& progress = {});
+  // The image without options.paths, written as save writes (verified first;
+  // kNotFound naming a path no layer of the image holds, before any byte).
+  Result<WriteSummary> strip(const StripOptions& options, ByteSink& sink, const ProgressFn& progress = {});
 
  private:
   struct Impl;

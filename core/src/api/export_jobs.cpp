@@ -5,6 +5,7 @@
 #include "export/layer_bytes.h"
 #include "export/rootfs.h"
 #include "export/save_plan.h"
+#include "export/strip.h"
 #include "layerscope/byte_sink.h"
 #include "manifest/documents.h"
 #include "manifest/media_types.h"
@@ -24,8 +25,6 @@ Result<VerifyReport> Session::verify_report(const ProgressFn& progress) {
   return build_verify_report(*impl_->L);
 }
 
-namespace {
-
 // Writers read layers by offset, and copy only what verifies.
 Status check_source(Session& s, const Loaded& L, const char* job, const ProgressFn& progress) {
   if (!L.random_access)
@@ -38,8 +37,6 @@ Status check_source(Session& s, const Loaded& L, const char* job, const Progress
   return Status::Ok();
 }
 
-}  // namespace
-
 Status Session::save(const SaveOptions& options, ByteSink& sink, const ProgressFn& progress) {
   Loaded& L = *impl_->L;
   LS_RETURN_IF_ERROR(check_source(*this, L, "save", progress));
@@ -50,11 +47,6 @@ Status Session::save(const SaveOptions& options, ByteSink& sink, const ProgressF
 }
 
 namespace {
-
-bool under(const std::string& path, const std::string& prefix) {
-  return prefix.empty() || path == prefix || (path.size() > prefix.size() && path.compare(0, prefix.size(), prefix) == 0 &&
-                                              path[prefix.size()] == '/');
-}
 
 // Layer N's tar as stored, decompressed: its exact uncompressed bytes.
 Status export_layer_bytes(const Loaded& L, const Layer& l, ByteSink& sink, const ProgressFn& progress) {
@@ -90,7 +82,7 @@ Status Session::export_tar(const ExportOptions& o, ByteSink& sink, const Progres
   job.image = o.image;
   if (o.layer >= 0) {
     job.layers = {o.layer};
-    job.keep = [prefix](int, const std::string& p, bool) { return under(p, prefix); };
+    job.keep = [prefix](int, const std::string& p, bool) { return at_or_below(p, prefix); };
     return write_rootfs(L, job, sink, progress);
   }
   ListOptions lo;

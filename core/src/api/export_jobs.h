@@ -4,12 +4,17 @@
 // sink unfinished (nothing behind).
 #pragma once
 
+#include "image/loader.h"
 #include "layerscope/export.h"
+#include "layerscope/session.h"
 #include "layerscope/status.h"
 
 namespace layerscope {
 
 // The first failing row as an Error (kCorrupt, or kNotFound for a missing blob).
 Error verify_failure(const VerifyRow& row);
+// Before a writer copies from the archive: it must be random-access and every
+// blob must verify (`job` names the writer in the error).
+Status check_source(Session& s, const Loaded& L, const char* job, const ProgressFn& progress);
 
 }  // namespace layerscope

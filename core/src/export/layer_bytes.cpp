@@ -37,22 +37,9 @@ Status decode_into(const std::shared_ptr<ByteSource>& src, const LayerBytes& how
   return Status::Ok();
 }
 
-// Compresses into `out` without finishing it: the compressor's finish ends the
-// compressed stream and then finishes this wrapper, which stops there.
-class Unfinished final : public ByteSink {
- public:
-  explicit Unfinished(ByteSink& next) : next_(next) {}
-  Status write(const void* d, size_t n) override { return next_.write(d, n); }
-  Status finish() override { return Status::Ok(); }
-  std::string name() const override { return next_.name(); }
-
- private:
-  ByteSink& next_;
-};
-
 Status recompress(const std::shared_ptr<ByteSource>& src, const LayerBytes& how, const std::string& where,
                   ByteSink& out, std::string* diff_id) {
-  Unfinished keep(out);
+  UnfinishedSink keep(out);
   LS_ASSIGN_OR_RETURN(auto z, make_compressing_sink(&keep, how.compression));
   LS_RETURN_IF_ERROR(decode_into(src, how, where, *z, diff_id));
   return z->finish();

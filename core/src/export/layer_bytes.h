@@ -24,6 +24,20 @@ struct LayerBytes {
   std::function<bool(uint64_t)> tick;            // source bytes consumed; false cancels
 };
 
+// Passes writes on to `next` but never finishes it: a compressor's finish()
+// ends the compressed stream and then finishes this wrapper, which stops
+// there (the bytes go on into a tar member that has more after it).
+class UnfinishedSink final : public ByteSink {
+ public:
+  explicit UnfinishedSink(ByteSink& next) : next_(next) {}
+  Status write(const void* d, size_t n) override { return next_.write(d, n); }
+  Status finish() override { return Status::Ok(); }
+  std::string name() const override { return next_.name(); }
+
+ private:
+  ByteSink& next_;
+};
+
 // Streams the layer's output bytes into `out` (out is not finished).
 Status write_layer_bytes(const std::shared_ptr<ByteSource>& src, const LayerBytes& how, const std::string& where,
                          ByteSink& out);

@@ -7,11 +7,8 @@
 #include "tree/whiteout.h"
 
 namespace layerscope {
-namespace {
 
-constexpr size_t kChunk = 1 << 20;
-
-TarEntryHeader out_header(const TarHeader& h, const std::string& path) {
+TarEntryHeader entry_header(const TarHeader& h, const std::string& path) {
   TarEntryHeader o;
   o.path = h.type == EntryType::kDir ? path + "/" : path;
   o.type = h.type;
@@ -25,13 +22,15 @@ TarEntryHeader out_header(const TarHeader& h, const std::string& path) {
   return o;
 }
 
-Status copy_payload(LayerStream& ls, TarWriter& tw, uint8_t* buf) {
+Status copy_entry_payload(LayerStream& ls, TarWriter& tw, uint8_t* buf) {
   for (;;) {
-    LS_ASSIGN_OR_RETURN(size_t n, ls.read(buf, kChunk));
+    LS_ASSIGN_OR_RETURN(size_t n, ls.read(buf, kPayloadChunk));
     if (n == 0) return Status::Ok();
     LS_RETURN_IF_ERROR(tw.write(buf, n));
   }
 }
+
+namespace {
 
 Status write_layer(const Loaded& L, const RootfsJob& job, int layer, TarWriter& tw, uint8_t* buf,
                    const ProgressFn& progress) {
@@ -56,8 +55,8 @@ Status write_layer(const Loaded& L, const RootfsJob& job, int layer, TarWriter& 
     if (!normalize_path(h.path, &norm) || norm.empty()) continue;
     bool marker = classify_marker(basename_of(norm)).kind != MarkerKind::kNone;
     if (!job.keep(layer, norm, marker)) continue;
-    Status st = tw.add(out_header(h, norm));
-    if (st.ok() && h.type == EntryType::kFile) st = copy_payload(*ls, tw, buf);
+    Status st = tw.add(entry_header(h, norm));
+    if (st.ok() && h.type == EntryType::kFile) st = copy_entry_payload(*ls, tw, buf);
     if (!st.ok()) return with_where(st.take_error(), b.member + ": " + escape_text(norm, kQuoteBytes));
   }
 }
@@ -73,7 +72,7 @@ Status write_rootfs(const Loaded& L, const RootfsJob& job, ByteSink& sink, const
     h.mode = 0755;
     LS_RETURN_IF_ERROR(tw->add(h));
   }
-  std::unique_ptr<uint8_t[]> buf(new uint8_t[kChunk]);
+  std::unique_ptr<uint8_t[]> buf(new uint8_t[kPayloadChunk]);
   for (int layer : job.layers) LS_RETURN_IF_ERROR(write_layer(L, job, layer, *tw, buf.get(), progress));
   return tw->finish();
 }

@@ -9,10 +9,21 @@
 #include <string>
 #include <vector>
 
+#include "archive/layer_stream.h"
+#include "archive/tar_writer.h"
 #include "image/loader.h"
 #include "layerscope/byte_sink.h"
 
 namespace layerscope {
+
+// A layer entry's header as written out under its normalised `path` (a
+// directory gets a trailing '/', a hard link its normalised target; modes,
+// owners, times and link targets kept).
+TarEntryHeader entry_header(const TarHeader& h, const std::string& path);
+// Copies the current entry's payload from `ls` into the writer's current
+// entry, in chunks of kPayloadChunk through `buf`.
+inline constexpr size_t kPayloadChunk = 1 << 20;
+Status copy_entry_payload(LayerStream& ls, TarWriter& tw, uint8_t* buf);
 
 // Which entries go out: called with (layer, normalised path) for every entry of
 // the layers asked for. Whiteout markers are offered too (`marker` true).

@@ -46,6 +46,7 @@ class FileSink final : public ByteSink {
     int fd = fd_;
     fd_ = -1;
     if (::close(fd) != 0) return fail(io_error("close failed", errno, target_));
+    if (tmp_.empty()) return Status::Ok();  // written in place (a device or a pipe)
     if (::rename(tmp_.c_str(), target_.c_str()) != 0) return fail(io_error("cannot rename the temporary file into place", errno, target_));
     tmp_.clear();
     return Status::Ok();
@@ -99,8 +100,14 @@ class MemorySink final : public ByteSink {
 Result<std::unique_ptr<ByteSink>> open_file_sink(const std::string& path) {
   if (path.empty()) return make_error(Code::kInvalidArgument, "empty output path");
   struct stat st {};
-  if (::stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode))
+  bool exists = ::stat(path.c_str(), &st) == 0;
+  if (exists && S_ISDIR(st.st_mode))
     return make_error(Code::kInvalidArgument, "is a directory, expected a file to write", path);
+  if (exists && !S_ISREG(st.st_mode)) {  // a device or a pipe (/dev/full, /dev/stdout): written in place, never replaced
+    int fd = ::open(path.c_str(), O_WRONLY | O_CLOEXEC);
+    if (fd < 0) return io_error("cannot open the output", errno, path);
+    return std::unique_ptr<ByteSink>(std::make_unique<FileSink>(fd, std::string(), path));
+  }
   auto slash = path.find_last_of('/');
   std::string dir = slash == std::string::npos ? std::string() : path.substr(0, slash + 1);
   std::string base = slash == std::string::npos ? path : path.substr(slash + 1);
