@@ -162,6 +162,8 @@ test('config: JSON is highlighted and folds; layer digests link to their layer',
   await expect(page.locator('#layers .layer[data-layer="1"]')).toHaveAttribute('aria-pressed', 'true');
   await expect(page.locator('#view-layer')).toHaveAttribute('aria-pressed', 'true');
   await page.locator('#tab-config').click();
+  // Each layer's blob: where it is stored in the archive (an OCI layout's blobs/sha256/<hex>).
+  await expect(page.locator('.layer-member[data-layer="1"]')).toHaveText(`in blobs/sha256/${digest1!.replace('sha256:', '')}`);
   await page.locator('.layer-link[data-layer="0"]').click();
   await expect(page.locator('#layers .layer[data-layer="0"]')).toHaveAttribute('aria-pressed', 'true');
 });

@@ -106,6 +106,7 @@ export class ConfigView extends LitElement {
               #${l.index} ${l.media_type ?? ''}
               <button class="link mono layer-link" data-layer=${l.index} title=${`Show layer ${l.index}`} @click=${() => this.showLayer(l.index)}>${shortDigest(l.digest)}</button>
               ${l.diff_id && l.diff_id !== l.digest ? html`<span class="faint">(diff_id ${shortDigest(l.diff_id)})</span>` : nothing}
+              <span class="faint layer-member" data-layer=${l.index} title="Where the blob is stored in the archive">${l.present && l.member ? `in ${l.member}` : 'not stored in the archive'}</span>
             </div>`,
           )}
         </dd>
