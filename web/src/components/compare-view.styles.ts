@@ -3,29 +3,14 @@ import { css } from 'lit';
 import { base } from '../styles/base';
 import { select } from '../styles/controls';
 import { spaceViewStyles } from './space-view.styles';
+import { jobRowStyles } from './job-progress';
 
 export const compareViewStyles = [
   base,
   select,
   ...spaceViewStyles.slice(1),
+  jobRowStyles('.pick'),
   css`
-    .pick,
-    .progress {
-      display: flex;
-      align-items: center;
-      gap: var(--ls-space-3);
-      flex-wrap: wrap;
-      margin-bottom: 10px;
-      font-size: var(--ls-text-m);
-    }
-    .progress .bar {
-      flex: 1 1 160px;
-      height: 8px;
-    }
-    .progress .bar > div {
-      height: 100%;
-      background: var(--ls-accent);
-    }
     .summary {
       margin: 6px 0 10px;
       display: flex;

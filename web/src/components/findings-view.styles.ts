@@ -2,28 +2,13 @@
 import { css } from 'lit';
 import { base } from '../styles/base';
 import { spaceViewStyles } from './space-view.styles';
+import { jobRowStyles } from './job-progress';
 
 export const findingsViewStyles = [
   base,
   ...spaceViewStyles.slice(1),
+  jobRowStyles('.scan'),
   css`
-    .scan,
-    .progress {
-      display: flex;
-      align-items: center;
-      gap: var(--ls-space-3);
-      flex-wrap: wrap;
-      margin-bottom: 10px;
-      font-size: var(--ls-text-m);
-    }
-    .progress .bar {
-      flex: 1 1 160px;
-      height: 8px;
-    }
-    .progress .bar > div {
-      height: 100%;
-      background: var(--ls-accent);
-    }
     .counts {
       display: flex;
       gap: var(--ls-space-3);

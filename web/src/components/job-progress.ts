@@ -1,9 +1,32 @@
 // One line of progress for work the user started (a content scan, a diff):
 // what it is doing, a bar that agrees with the percentage, and Cancel.
-import { html } from 'lit';
+import { css, html, unsafeCSS } from 'lit';
 import type { ProgressEvent } from '../engine';
 import { phaseText } from '../state/labels';
 import { setStyle } from './set-style';
+
+/** Styles of the progress line, and of `row` (the view's own row of controls) laid out alike. */
+export function jobRowStyles(row: string) {
+  return css`
+    ${unsafeCSS(row)},
+    .progress {
+      display: flex;
+      align-items: center;
+      gap: var(--ls-space-3);
+      flex-wrap: wrap;
+      margin-bottom: 10px;
+      font-size: var(--ls-text-m);
+    }
+    .progress .bar {
+      flex: 1 1 160px;
+      height: 8px;
+    }
+    .progress .bar > div {
+      height: 100%;
+      background: var(--ls-accent);
+    }
+  `;
+}
 
 export function jobProgress(id: string, doing: string, p: ProgressEvent | null, cancel: () => void) {
   const frac = p && p.total ? Math.min(1, p.done / p.total) : 0;
