@@ -9,7 +9,7 @@ export const compareViewStyles = [
   base,
   select,
   ...spaceViewStyles.slice(1),
-  jobRowStyles('.pick'),
+  jobRowStyles,
   css`
     .summary {
       margin: 6px 0 10px;

@@ -66,7 +66,7 @@ export class CompareView extends LitElement {
     if (!img || !this.session) return nothing;
     const [from, to] = this.pair;
     const tree = this.job<TreeDiff>();
-    return html`<div class="pick">
+    return html`<div class="pick job-row">
         <label>From <select id="compare-from" .value=${String(from)} @change=${(e: Event) => this.pick('from', e)}>
           <option value="-1" ?selected=${from === -1}>nothing (empty filesystem)</option>
           ${img.layers.map((l) => html`<option value=${l.index} ?selected=${l.index === from}>layer ${l.index}</option>`)}

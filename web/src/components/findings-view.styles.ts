@@ -7,7 +7,7 @@ import { jobRowStyles } from './job-progress';
 export const findingsViewStyles = [
   base,
   ...spaceViewStyles.slice(1),
-  jobRowStyles('.scan'),
+  jobRowStyles,
   css`
     .counts {
       display: flex;

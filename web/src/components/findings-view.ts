@@ -49,7 +49,7 @@ export class FindingsView extends LitElement {
     const scan = s.contentScan(this.imageIndex);
     if (scan?.loading) return jobProgress('content-scan', 'Reading file contents', scan.progress, () => s.cancel());
     if (scan?.value) return html`<p class="muted" id="content-scanned">File contents were scanned too.</p>`;
-    return html`<div class="scan">
+    return html`<div class="scan job-row">
       ${scan?.error ? html`<span class="muted">${scan.error.code === 'cancelled' ? 'The content scan was stopped.' : errorLine(scan.error)}</span>` : nothing}
       <button class="btn small" id="scan-contents" @click=${() => s.startContentScan(this.imageIndex)} title="Reads every layer of the image">
         Scan file contents for secrets

@@ -1,14 +1,13 @@
 // One line of progress for work the user started (a content scan, a diff):
 // what it is doing, a bar that agrees with the percentage, and Cancel.
-import { css, html, unsafeCSS } from 'lit';
+import { css, html } from 'lit';
 import type { ProgressEvent } from '../engine';
 import { phaseText } from '../state/labels';
 import { setStyle } from './set-style';
 
-/** Styles of the progress line, and of `row` (the view's own row of controls) laid out alike. */
-export function jobRowStyles(row: string) {
-  return css`
-    ${unsafeCSS(row)},
+/** Styles of the progress line, and of a view's own row of controls (class job-row) laid out alike. */
+export const jobRowStyles = css`
+    .job-row,
     .progress {
       display: flex;
       align-items: center;
@@ -26,7 +25,6 @@ export function jobRowStyles(row: string) {
       background: var(--ls-accent);
     }
   `;
-}
 
 export function jobProgress(id: string, doing: string, p: ProgressEvent | null, cancel: () => void) {
   const frac = p && p.total ? Math.min(1, p.done / p.total) : 0;
