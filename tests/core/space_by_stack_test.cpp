@@ -69,11 +69,12 @@ TEST(SpaceByStack, EqualsImageSpaceAndIsComputedOncePerStack) {
     EXPECT_FALSE(cache.of(*s, 3).ok());
   }
   // The figures themselves, from the sizes written above.
-  const SpaceFigures& a = SpaceByStack().of(*s, 1).value();
+  SpaceByStack spaces;  // the figures are references into it: it outlives them
+  const SpaceFigures& a = spaces.of(*s, 1).value();
   EXPECT_EQ(a.stored_bytes, 1000 + 100 + 1 + 10);
   EXPECT_EQ(a.wasted_bytes, 1000 + 100 + 1);
   EXPECT_EQ(a.deleted_shipped_bytes, 100 + 1);
-  const SpaceFigures& c = SpaceByStack().of(*s, 2).value();
+  const SpaceFigures& c = spaces.of(*s, 2).value();
   EXPECT_EQ(c.stored_bytes, 1000 + 100 + 1 + 50);
   EXPECT_EQ(c.wasted_bytes, 0);
 }
