@@ -7,12 +7,10 @@ import { LitElement, html, nothing } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
 import type { Warning } from '../engine';
 import { warningTitle } from '../state/words';
+import { INCOMPLETE } from '../state/view-warnings';
 import { plural } from '../state/format';
 import { icons } from './icons';
 import { viewWarningsStyles } from './view-warnings.styles';
-
-/** Codes that say the view is incomplete: shown unfolded. */
-const INCOMPLETE = new Set(['incomplete-image', 'layer-unreadable', 'missing-blob']);
 
 @customElement('ls-view-warnings')
 export class ViewWarnings extends LitElement {

@@ -2,15 +2,17 @@
 // or the history shows them all; a file shows those that name it, and those
 // that make any file of the image doubtful (a layer missing or unreadable).
 import type { Warning } from '../engine';
+import { VERIFY_WARNINGS } from './verify';
 
-/** Codes that concern every file of the image (the file may come from a lower layer than it should). */
-const WHOLE_IMAGE = new Set(['incomplete-image', 'layer-unreadable', 'missing-blob']);
+/** Codes that say a layer is absent or unreadable: every view of the image is incomplete, and any
+ *  file may come from a lower layer than it should. */
+export const INCOMPLETE = new Set(['incomplete-image', 'layer-unreadable', 'missing-blob']);
 
 /** The warnings that concern one file (`path` without a leading slash). */
 export function fileWarnings(all: readonly Warning[], path: string): Warning[] {
   const p = path.replace(/^\/+/, '');
   if (!p) return [];
-  return all.filter((w) => WHOLE_IMAGE.has(w.code) || mentions(w.where, p) || mentions(w.message, p));
+  return all.filter((w) => INCOMPLETE.has(w.code) || mentions(w.where, p) || mentions(w.message, p));
 }
 
 /** Whether `text` names `path` whole: one of its words (split at spaces,
@@ -32,9 +34,6 @@ export function uniqueWarnings(all: readonly Warning[]): Warning[] {
   });
 }
 
-/** Codes a digest verification adds (in a worker of its own: the browsing worker's answers lack them). */
-const VERIFIED = new Set(['diff-id-mismatch', 'digest-mismatch', 'verify-failed']);
-
 /**
  * The verification's warnings about `layers` (each names the layer's digest or
  * diff_id), to join to a view's warnings once the archive was verified;
@@ -45,5 +44,6 @@ export function verifiedWarnings(
   layers: readonly { digest: string | null; diff_id: string | null }[],
 ): Warning[] {
   const ids = layers.flatMap((l) => [l.digest, l.diff_id]).filter((x): x is string => !!x);
-  return all.filter((w) => VERIFIED.has(w.code) && (w.code === 'verify-failed' || ids.some((id) => w.message.includes(id))));
+  // A verification runs in a worker of its own: the browsing worker's answers lack these codes.
+  return all.filter((w) => VERIFY_WARNINGS.has(w.code) && (w.code === 'verify-failed' || ids.some((id) => w.message.includes(id))));
 }
