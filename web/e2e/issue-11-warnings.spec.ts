@@ -67,7 +67,7 @@ test('an image with a missing layer: the tree, a file, the history and the confi
   await expect(page.locator('#file-warnings li[data-code="incomplete-image"]')).toBeVisible();
   await shot(page, 'warnings-missing-layer');
 
-  for (const tab of ['history', 'config']) {
+  for (const tab of ['history', 'config', 'compare', 'space', 'findings']) {
     await page.locator(`#tab-${tab}`).click();
     await expect(page.locator('#image-warnings li[data-code="incomplete-image"]')).toBeVisible();
     expect(await codes(page, 'image-warnings')).toContain('missing-blob');

@@ -166,14 +166,17 @@ export class ArchiveView extends LitElement {
       </div>`;
     if (s.tab === 'compare')
       return html`<div class="scroll" @ls-goto=${this.gotoFromTab}>
+        ${this.renderImageWarnings(img, 'this image')}
         <ls-compare-view .session=${s} .image=${img} .imageIndex=${s.image} .version=${this.version}></ls-compare-view>
       </div>`;
     if (s.tab === 'space')
       return html`<div class="scroll" @ls-goto=${this.gotoFromTab}>
+        ${this.renderImageWarnings(img, 'these figures')}
         <ls-space-view .image=${img}></ls-space-view>
       </div>`;
     if (s.tab === 'findings')
       return html`<div class="scroll" @ls-goto=${this.gotoFromTab}>
+        ${this.renderImageWarnings(img, 'these findings')}
         <ls-findings-view .session=${s} .image=${img} .imageIndex=${s.image} .version=${this.version}></ls-findings-view>
       </div>`;
     return this.renderFiles(img);
