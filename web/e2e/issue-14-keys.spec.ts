@@ -56,7 +56,7 @@ test('→ on a file goes to the viewer, Esc comes back; arrows along the view ta
   await expect(page.locator('#tab-history')).toHaveAttribute('aria-selected', 'true');
   await page.keyboard.press('ArrowLeft');
   await page.keyboard.press('ArrowLeft');
-  await expect(page.locator('#tab-config')).toHaveAttribute('aria-selected', 'true');
+  await expect(page.locator('#tab-findings')).toHaveAttribute('aria-selected', 'true'); // wraps to the last view tab
 
   const tabs = page.locator('.tab');
   await expect(tabs.nth(1)).toHaveAttribute('tabindex', '0');
