@@ -49,22 +49,55 @@ class JsSource final : public ByteSource {
   std::string name_;
 };
 
+// A ByteSink whose writes call back into JS: sink.write(ptr, len) must take
+// `len` bytes at HEAPU8[ptr] before it returns (the view is not kept), and
+// answers true or an error message; sink.finish() the same. A sink that is
+// never finished is the JS side's to discard (dispatch.h: write).
+class JsSink final : public ByteSink {
+ public:
+  JsSink(val sink, std::string name) : sink_(std::move(sink)), name_(std::move(name)) {}
+  Status write(const void* data, size_t n) override {
+    if (!failed_.ok()) return failed_;
+    return settle(sink_.call<val>("write", static_cast<double>(reinterpret_cast<uintptr_t>(data)), static_cast<double>(n)));
+  }
+  Status finish() override {
+    if (!failed_.ok()) return failed_;
+    return settle(sink_.call<val>("finish"));
+  }
+  std::string name() const override { return name_; }
+
+ private:
+  Status settle(const val& r) {
+    if (r.isTrue()) return Status::Ok();
+    failed_ = make_error(Code::kIo, r.isString() ? r.as<std::string>() : std::string("the browser could not write the output"), name_);
+    return failed_;
+  }
+  val sink_;
+  std::string name_;
+  Status failed_ = Status::Ok();
+};
+
 // One dispatcher per wasm instance: its handles live as long as the instance.
 Dispatcher& dispatcher() {
   static Dispatcher d;
   return d;
 }
 
-// source: {size, name, readInto} or null/undefined; progress: (phase, done,
+// source: {size, name, readInto} or null/undefined; sink: {name, write,
+// finish} or null/undefined (write only); progress: (phase, done,
 // total, detail) => boolean (false cancels) or null/undefined.
 // Returns {json: string, data?: Uint8Array}.
-val requestRaw(std::string type, std::string args, val source, val progress) {
+val requestRaw(std::string type, std::string args, val source, val progress, val sink) {
   DispatchRequest req;
   req.type = type;
   req.args = args;
   if (!source.isUndefined() && !source.isNull()) {
     std::string name = source["name"].isString() ? source["name"].as<std::string>() : std::string("archive");
     req.source = std::make_shared<JsSource>(source, source["size"].as<double>(), std::move(name));
+  }
+  if (!sink.isUndefined() && !sink.isNull()) {
+    std::string name = sink["name"].isString() ? sink["name"].as<std::string>() : std::string("output");
+    req.sink = std::make_shared<JsSink>(sink, std::move(name));
   }
   if (!progress.isUndefined() && !progress.isNull()) {
     req.progress = [progress](const Progress& p) {

@@ -44,6 +44,8 @@ import {
   type Warning,
   type FindingsDocument,
   type DiffDocument,
+  type WriteRequest,
+  type WriteResult,
 } from './protocol';
 
 export type SpawnWorker = () => Worker;
@@ -220,6 +222,7 @@ export class ArchiveClient {
   private reopening: Promise<OpenResult> | null = null;
   private verifier: WorkerConnection | null = null;
   private verifiersSpawned = 0;
+  private writersSpawned = 0;
   private verified: VerifyResult | null = null;
   private outerCompressed = false;
 
@@ -347,6 +350,32 @@ export class ArchiveClient {
       conn.terminate('cancelled', 'verification ended');
       if (this.verifier === conn) this.verifier = null;
     }
+  }
+
+  /** Writes something of the archive (a save, squash, strip, a tar of files,
+   *  one file: WriteRequest) into the origin-private file the caller names, in
+   *  a worker of its own: the archive is opened there, then written, while
+   *  browsing goes on. Progress: the open's phases, then the write's. The
+   *  signal terminates that worker only; the caller removes the partial file. */
+  async write(req: Omit<WriteRequest, 'type' | 'archive'>, opts: CallOptions = {}): Promise<WriteResult> {
+    if (!this.opened) throw notOpen();
+    if (opts.signal?.aborted) throw new CoreError({ code: 'cancelled', message: 'cancelled', where: 'client' });
+    const conn = new WorkerConnection(this.spawn);
+    const onAbort = () => conn.terminate('cancelled', 'cancelled');
+    opts.signal?.addEventListener('abort', onAbort, { once: true });
+    try {
+      const { archive } = await conn.call({ type: 'open', source: this.source }, { onProgress: opts.onProgress });
+      return await conn.call({ type: 'write', archive, ...req }, { onProgress: opts.onProgress });
+    } finally {
+      this.writersSpawned += conn.spawned;
+      opts.signal?.removeEventListener('abort', onAbort);
+      conn.terminate('cancelled', 'write ended');
+    }
+  }
+
+  /** Workers started to write outputs of this archive so far. */
+  get writeWorkersSpawned(): number {
+    return this.writersSpawned;
   }
 
   /** Stops a running verify() (its worker only). */

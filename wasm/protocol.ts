@@ -49,8 +49,11 @@
  *  4: the warnings that concern each answer (issue 11): EntryPage, ReadResult,
  *     FileCursorResult and PathHistory carry `warnings`; a `warnings` request
  *     answers them for an image as of a layer (the history and config views);
- *     `findings` and `diff` requests (the Findings and Compare tabs). */
-export const PROTOCOL_VERSION = 4;
+ *     `findings` and `diff` requests (the Findings and Compare tabs).
+ *  5: `write` (issue 10's export dialog): an image saved, squashed or
+ *     stripped, a tar of files, or one file, written by the worker into a
+ *     file of the origin-private file system that the page names. */
+export const PROTOCOL_VERSION = 5;
 
 /** The one error shape, end to end (the core's envelope, plus client-side codes). */
 export interface ErrorEnvelope {
@@ -174,6 +177,35 @@ export interface VerifyRequest {
   archive: number;
 }
 
+/** A file of the origin-private file system (navigator.storage.getDirectory()),
+ *  in directory `dir`, created (or truncated) by the worker and written through
+ *  a sync access handle: nothing is held in memory. The page chooses the name;
+ *  on an error or a cancel the page removes it. */
+export interface OpfsTarget {
+  kind: 'opfs';
+  dir: string;
+  name: string;
+}
+
+/** Writes something of an open archive (dispatch.h `write`): what = save (the
+ *  images, default all, as a docker- or oci-archive, layers copied or
+ *  recompressed), squash (one image as one layer), strip (one image without
+ *  `paths`), export (a plain tar of the merged files, or of `layer`'s own tar,
+ *  below `path`), file (one file's bytes). Progress while it reads and writes. */
+export interface WriteRequest {
+  type: 'write';
+  archive: number;
+  target: OpfsTarget;
+  what: 'save' | 'squash' | 'strip' | 'export' | 'file';
+  image?: number;
+  images?: number[];
+  format?: 'docker' | 'oci';
+  compress?: '' | 'none' | 'gzip' | 'zstd';
+  layer?: number;
+  path?: string;
+  paths?: string[];
+}
+
 export interface ResolveRequest {
   type: 'resolve';
   archive: number;
@@ -203,6 +235,7 @@ export type Request =
   | FindingsRequest
   | DiffRequest
   | VerifyRequest
+  | WriteRequest
   | ResolveRequest
   | StatsRequest
   | CloseRequest;
@@ -221,6 +254,7 @@ export const REQUEST_TYPES = [
   'findings',
   'diff',
   'verify',
+  'write',
   'resolve',
   'stats',
   'close',
@@ -355,6 +389,13 @@ export interface FileCursorResult {
   warnings: Warning[];
 }
 
+/** What a write wrote: its size; strip: the new image's id and the layers rewritten. */
+export interface WriteResult {
+  bytes: number;
+  image_id?: string;
+  rewritten?: number[];
+}
+
 export interface WarningsResult {
   warnings: Warning[];
 }
@@ -371,6 +412,7 @@ export interface ResultMap {
   findings: FindingsDocument;
   diff: DiffDocument;
   verify: VerifyResult;
+  write: WriteResult;
   resolve: number;
   stats: StatsResult;
   close: null;

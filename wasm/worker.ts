@@ -12,8 +12,9 @@
 // core are synchronous; cancelling one means the page terminates this worker
 // (see client.ts).
 import createLayerscope from 'layerscope-core-glue';
-import type { ByteSourceJs, CoreModule } from 'layerscope-core-glue';
+import type { ByteSinkJs, ByteSourceJs, CoreModule } from 'layerscope-core-glue';
 import { fileByteSource, sourceProblem } from './io/file-source';
+import { openOpfsSink, storageProblem } from './io/opfs-sink';
 import type { ReadAhead } from './io/read-ahead';
 import {
   CHANGES,
@@ -37,6 +38,8 @@ import {
   type VerifyRequest,
   type VerifyResult,
   type Warning,
+  type WriteRequest,
+  type WriteResult,
 } from './protocol';
 
 const scope = self as unknown as DedicatedWorkerGlobalScope;
@@ -85,7 +88,7 @@ function loadModule(): Promise<CoreModule> {
 type ProgressCb = (phase: string, done: number, total: number, detail: string) => boolean;
 
 /** One request to the core; its error envelope becomes a RequestError. */
-function core(mod: CoreModule, type: string, args: object, opts: { source?: ByteSourceJs; progress?: ProgressCb } = {}): { value: unknown; data?: Uint8Array } {
+function core(mod: CoreModule, type: string, args: object, opts: { source?: ByteSourceJs; progress?: ProgressCb; sink?: ByteSinkJs } = {}): { value: unknown; data?: Uint8Array } {
   const e = mod.request(type, args, opts);
   if (!e.ok) throw new RequestError({ code: e.code, message: e.message, where: e.where ?? '' });
   return e;
@@ -235,6 +238,23 @@ async function verify(id: number, mod: CoreModule, req: VerifyRequest): Promise<
   return { summary: v.summary, elapsedMs: performance.now() - t0, bytesRead: v.bytes_read, reopened: reopen };
 }
 
+/** Writes into the file of the origin-private file system the page named
+ *  (io/opfs-sink.ts); the page removes it if this fails or is cancelled. */
+async function write(id: number, mod: CoreModule, req: WriteRequest): Promise<WriteResult> {
+  const { v: _v, id: _id, type: _type, target, ...args } = req as WriteRequest & { v: number; id: number };
+  let out;
+  try {
+    out = await openOpfsSink(target, () => mod.HEAPU8);
+  } catch (e) {
+    throw new RequestError({ code: 'io', message: storageProblem(e), where: target.name });
+  }
+  try {
+    return core(mod, 'write', args, { sink: out.sink, progress: progressPoster(id, performance.now()) }).value as WriteResult;
+  } finally {
+    out.close();
+  }
+}
+
 /** Requests that may read much of the archive: they post progress events. */
 const LONG_REQUESTS = new Set<RequestType>(['findings', 'diff']);
 
@@ -256,6 +276,8 @@ async function serve(msg: RequestMessage): Promise<Shaped> {
       return { result: await open(msg.id, msg) };
     case 'verify':
       return { result: await verify(msg.id, await loadModule(), msg) };
+    case 'write':
+      return { result: await write(msg.id, await loadModule(), msg) };
     default: {
       const mod = await loadModule();
       const { v: _v, id: _id, type, ...args } = msg;

@@ -81,22 +81,6 @@ TEST_P(ExportFixture, SaveBothFormatsReadsBackAsTheTruthDeterministically) {
 INSTANTIATE_TEST_SUITE_P(Fixtures, ExportFixture, ::testing::ValuesIn(fixture_names()),
                          [](const auto& info) { return param_name(info.param); });
 
-// Fails every write after `budget` bytes.
-class FailingSink final : public ByteSink {
- public:
-  FailingSink(ByteSink* next, uint64_t budget) : next_(next), budget_(budget) {}
-  Status write(const void* d, size_t n) override {
-    if (n > budget_) return make_error(Code::kIo, "no space left (test)", "failing sink");
-    budget_ -= n;
-    return next_->write(d, n);
-  }
-  Status finish() override { return next_->finish(); }
-
- private:
-  ByteSink* next_;
-  uint64_t budget_;
-};
-
 TEST(ExportSink, FailingMidWriteLeavesNoFile) {
   auto s = open_session(fixture_tar("docker20-save-features"));
   ASSERT_TRUE(s);
@@ -106,7 +90,7 @@ TEST(ExportSink, FailingMidWriteLeavesNoFile) {
     {
       auto file = open_file_sink((dir / "out.tar").string());
       ASSERT_TRUE(file.ok());
-      FailingSink failing(file.value().get(), 1 << 20);
+      lstest::FailingSink failing(file.value().get(), 1 << 20);
       SaveOptions o;
       o.recompress = recompress;
       o.compression = Compression::kGzip;

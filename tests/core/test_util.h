@@ -22,6 +22,7 @@
 #include <nlohmann/json.hpp>
 
 #include "base/sha256.h"
+#include "layerscope/byte_sink.h"
 #include "layerscope/session.h"
 
 #ifndef LAYERSCOPE_FIXTURES_DIR
@@ -220,5 +221,28 @@ inline std::string extract_with_tools(const std::string& archive, const json& la
   *ok = r.status == 0;
   return r.out;
 }
+
+// A sink that fails every write after `budget` bytes (a full disk) with
+// kIo "no space left (test)" at "failing sink"; passes the rest to `next`
+// (nullptr: discards). finished() tells whether finish() was called.
+class FailingSink final : public layerscope::ByteSink {
+ public:
+  FailingSink(layerscope::ByteSink* next, uint64_t budget) : next_(next), budget_(budget) {}
+  layerscope::Status write(const void* d, size_t n) override {
+    if (n > budget_) return layerscope::make_error(layerscope::Code::kIo, "no space left (test)", "failing sink");
+    budget_ -= n;
+    return next_ ? next_->write(d, n) : layerscope::Status::Ok();
+  }
+  layerscope::Status finish() override {
+    finished_ = true;
+    return next_ ? next_->finish() : layerscope::Status::Ok();
+  }
+  bool finished() const { return finished_; }
+
+ private:
+  layerscope::ByteSink* next_;
+  uint64_t budget_;
+  bool finished_ = false;
+};
 
 }  // namespace lstest

@@ -312,6 +312,33 @@ describe('ArchiveClient', () => {
     expect((await client.verify()).elapsedMs).toBe(0); // answered from the first
     expect(workers).toHaveLength(3);
   });
+
+  it('write opens the archive in a worker of its own and writes there; the signal stops only that worker', async () => {
+    let hang = true;
+    const { workers, spawn } = harness((msg, reply, w) => {
+      if (msg.type !== 'write') return standard(msg, reply, w);
+      reply({ v: PROTOCOL_VERSION, id: msg.id, type: 'progress', progress: { phase: 'save', done: 3, total: 9, rate: 1, detail: '' } });
+      return hang ? undefined : { bytes: 42 };
+    });
+    const client = new ArchiveClient(spawn, fileSource());
+    await client.open();
+    const target = { kind: 'opfs' as const, dir: 'd', name: 'n.tar' };
+    const ac = new AbortController();
+    const phases: string[] = [];
+    const w1 = client.write({ target, what: 'save', format: 'oci' }, { signal: ac.signal, onProgress: (p) => phases.push(p.phase) });
+    await vi.waitFor(() => expect(workers[1]?.sent.map((m) => m.type)).toEqual(['open', 'write']));
+    expect(workers[1].sent[1]).toMatchObject({ type: 'write', archive: 1, target, what: 'save', format: 'oci' });
+    await vi.waitFor(() => expect(phases).toEqual(['scan', 'save']));
+    ac.abort();
+    await expect(w1).rejects.toSatisfy(isCancelled);
+    expect(workers[1].terminated).toBe(true);
+    expect(workers[0].terminated).toBe(false);
+    expect(await client.bytesRead()).toBe(1001); // browsing goes on in its own worker
+    hang = false;
+    expect(await client.write({ target, what: 'file', path: 'etc/a' })).toEqual({ bytes: 42 });
+    expect(workers[2].terminated).toBe(true); // each write's worker ends with it
+    expect(client.writeWorkersSpawned).toBe(2);
+  });
 });
 
 describe('EngineArchive (web/src/engine)', () => {

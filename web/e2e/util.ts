@@ -15,10 +15,11 @@ export interface TruthImage {
   repo_tags?: string[];
   ref_names?: string[];
   layer_count: number;
+  diff_ids: string[];
   history_count: number;
   history_empty_layer_count: number;
   history: { created_by?: string; empty_layer?: boolean }[];
-  layers: { entries: { path: string; type: string }[]; whiteouts: string[] }[];
+  layers: { entries: { path: string; type: string; sha256?: string }[]; whiteouts: string[] }[];
   merged_fs: { path_count: number; paths: { path: string }[] };
 }
 export interface Truth {

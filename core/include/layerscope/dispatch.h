@@ -65,6 +65,12 @@
 //               (docs/schema/findings.schema.json; secret values masked)
 //   verifyRows  {archive} (+ progress)  -> <verify document> (docs/schema/verify.schema.json):
 //               one row per blob, as `layerscope verify --json`.
+//   write       {archive, what, image=0, …} + sink (+ progress) -> {bytes, …}:
+//               what = save {images=[] (all), format="docker"|"oci", compress=""|"none"|"gzip"|"zstd"}
+//               | squash {image, format} | strip {image, paths, format, compress} -> also {image_id, rewritten}
+//               | export {image, layer=-1, path=""} (a plain tar) | file {image, layer=-1, path} (its bytes).
+//               The sink is finished only when the whole output was written; on
+//               an error it is left unfinished, for the transport to discard.
 //   stats       {archive?}              -> {bytes_read} (of that archive; of
 //               all open archives without one)
 //   close       {archive}               -> null
@@ -89,6 +95,7 @@
 #include <string_view>
 #include <vector>
 
+#include "layerscope/byte_sink.h"
 #include "layerscope/byte_source.h"
 #include "layerscope/options.h"
 #include "layerscope/status.h"
@@ -100,6 +107,7 @@ struct DispatchRequest {
   std::string_view args;               // a JSON object; "" means {}
   std::shared_ptr<ByteSource> source;  // "open" only: where the archive's bytes come from
   ProgressFn progress;                 // open, verify: optional; returning false cancels
+  std::shared_ptr<ByteSink> sink;      // "write" only: where the output goes (finished on success only)
 };
 
 struct DispatchReply {

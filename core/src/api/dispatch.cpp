@@ -79,6 +79,29 @@ class Args {
     if (!j_[name].is_string()) return bad(name, std::string("argument '") + name + "' must be a string");
     return j_[name].get_ref<const std::string&>();
   }
+  // A JSON array of strings ([] when absent or null).
+  Result<std::vector<std::string>> strings(const char* name) const {
+    std::vector<std::string> out;
+    if (!has(name)) return out;
+    if (!j_[name].is_array()) return bad(name, std::string("argument '") + name + "' must be an array of strings");
+    for (const json& v : j_[name]) {
+      if (!v.is_string()) return bad(name, std::string("argument '") + name + "' must be an array of strings");
+      out.push_back(v.get<std::string>());
+    }
+    return out;
+  }
+  // A JSON array of non-negative integers ([] when absent or null).
+  Result<std::vector<int>> indexes(const char* name) const {
+    std::vector<int> out;
+    if (!has(name)) return out;
+    if (!j_[name].is_array()) return bad(name, std::string("argument '") + name + "' must be an array of indexes");
+    for (const json& v : j_[name]) {
+      if (!v.is_number_integer() || v.get<int64_t>() < 0 || v.get<int64_t>() > std::numeric_limits<int>::max())
+        return bad(name, std::string("argument '") + name + "' must be an array of indexes");
+      out.push_back(static_cast<int>(v.get<int64_t>()));
+    }
+    return out;
+  }
   Result<bool> boolean(const char* name, bool def) const {
     if (!has(name)) return def;
     if (!j_[name].is_boolean()) return bad(name, std::string("argument '") + name + "' must be true or false");
@@ -113,6 +136,39 @@ std::string warnings_value(const Session& s, int image, int layer) {
   for (const Warning& w : s.warnings_for(image, layer))
     arr.push_back({{"code", w.code}, {"message", w.message}, {"where", w.where}});
   return dump(arr);
+}
+
+// write's "format" and "compress" arguments.
+Status write_format(const Args& a, SaveFormat* format, bool* recompress, Compression* compression) {
+  LS_ASSIGN_OR_RETURN(std::string f, a.string("format", std::string("docker")));
+  if (f == "docker") *format = SaveFormat::kDocker;
+  else if (f == "oci") *format = SaveFormat::kOci;
+  else return a.bad("format", "format is docker or oci, not '" + f + "'");
+  LS_ASSIGN_OR_RETURN(std::string c, a.string("compress", std::string()));
+  if (c.empty()) return Status::Ok();
+  *recompress = true;
+  if (c == "none") *compression = Compression::kNone;
+  else if (c == "gzip") *compression = Compression::kGzip;
+  else if (c == "zstd") *compression = Compression::kZstd;
+  else return a.bad("compress", "compress is none, gzip or zstd, not '" + c + "'");
+  return Status::Ok();
+}
+
+// One file's content onto `sink`, in bounded pieces, with progress ("write").
+Status copy_file(FileReader& r, ByteSink& sink, const std::string& path, const ProgressFn& progress) {
+  std::vector<uint8_t> buf(1 << 20);
+  uint64_t done = 0;
+  for (;;) {
+    LS_ASSIGN_OR_RETURN(size_t n, r.read(buf.data(), buf.size()));
+    if (n == 0) break;
+    LS_RETURN_IF_ERROR(sink.write(buf.data(), n));
+    done += n;
+    if (progress && !progress(Progress{"write", done, r.size(), path}))
+      return make_error(Code::kCancelled, "cancelled", path);
+  }
+  if (done != r.size())
+    return make_error(Code::kCorrupt, "the file ended after " + std::to_string(done) + " of " + std::to_string(r.size()) + " bytes", path);
+  return Status::Ok();
 }
 
 std::string read_value(bool eof, uint64_t size, const std::string& warnings) {
@@ -433,6 +489,58 @@ struct Dispatcher::Impl {
     return verify_report_json(rep);
   }
 
+  // write {archive, what, …} + sink: what = save {images, format, compress} |
+  // squash {image, format} | strip {image, paths, format, compress} |
+  // export {image, layer, path} | file {image, layer, path}. The sink is
+  // finished only when everything was written.
+  Value write(const Args& a, const DispatchRequest& req) {
+    if (!req.sink) return a.bad("sink", "write needs a byte sink");
+    LS_ASSIGN_OR_RETURN(ArchiveSlot * s, archive(a));
+    LS_ASSIGN_OR_RETURN(std::string what, a.string("what"));
+    LS_ASSIGN_OR_RETURN(int image, a.small_int("image", 0, 0));
+    CountingSink out(req.sink.get());
+    json extra = json::object();
+    Session& session = *s->session;
+    if (what == "save") {
+      SaveOptions o;
+      LS_ASSIGN_OR_RETURN(o.images, a.indexes("images"));
+      LS_RETURN_IF_ERROR(write_format(a, &o.format, &o.recompress, &o.compression));
+      LS_RETURN_IF_ERROR(session.save(o, out, req.progress));
+    } else if (what == "squash") {
+      SquashOptions o;
+      o.image = image;
+      bool recompress = false;
+      Compression c = Compression::kNone;
+      LS_RETURN_IF_ERROR(write_format(a, &o.format, &recompress, &c));
+      LS_RETURN_IF_ERROR(session.squash(o, out, req.progress));
+    } else if (what == "strip") {
+      StripOptions o;
+      o.image = image;
+      LS_ASSIGN_OR_RETURN(o.paths, a.strings("paths"));
+      if (o.paths.empty()) return a.bad("paths", "strip needs at least one path");
+      LS_RETURN_IF_ERROR(write_format(a, &o.format, &o.recompress, &o.compression));
+      LS_ASSIGN_OR_RETURN(WriteSummary w, session.strip(o, out, req.progress));
+      extra["image_id"] = w.image_id;
+      extra["rewritten"] = w.rewritten;
+    } else if (what == "export") {
+      ExportOptions o;
+      o.image = image;
+      LS_ASSIGN_OR_RETURN(o.layer, a.small_int("layer", -1, -1));
+      LS_ASSIGN_OR_RETURN(o.path, a.string("path", std::string()));
+      LS_RETURN_IF_ERROR(session.export_tar(o, out, req.progress));
+    } else if (what == "file") {
+      LS_ASSIGN_OR_RETURN(int layer, a.small_int("layer", -1, -1));
+      LS_ASSIGN_OR_RETURN(std::string path, a.string("path"));
+      LS_ASSIGN_OR_RETURN(auto reader, session.open_file(image, layer, path));
+      LS_RETURN_IF_ERROR(copy_file(*reader, out, path, req.progress));
+    } else {
+      return a.bad("what", "what is save, squash, strip, export or file, not '" + what + "'");
+    }
+    LS_RETURN_IF_ERROR(out.finish());
+    extra["bytes"] = out.count();
+    return dump(extra);
+  }
+
   Value stats(const Args& a) {
     uint64_t n = 0;
     if (a.present("archive")) {
@@ -509,6 +617,7 @@ DispatchReply Dispatcher::dispatch(const DispatchRequest& req) {
       {"space", [](Impl& m, const Args& a, R, DispatchReply*) { return m.space(a); }},
       {"findings", [](Impl& m, const Args& a, R r, DispatchReply*) { return m.findings(a, r); }},
       {"verifyRows", [](Impl& m, const Args& a, R r, DispatchReply*) { return m.verify_rows(a, r); }},
+      {"write", [](Impl& m, const Args& a, R r, DispatchReply*) { return m.write(a, r); }},
       {"stats", [](Impl& m, const Args& a, R, DispatchReply*) { return m.stats(a); }},
       {"warnings", [](Impl& m, const Args& a, R, DispatchReply*) { return m.warnings(a); }},
       {"history", [](Impl& m, const Args& a, R, DispatchReply*) { return m.history(a); }},

@@ -287,14 +287,29 @@ Status LayerStream::init(std::shared_ptr<ByteSource> src, std::string prefix, Ta
   return Status::Ok();
 }
 
+// A direct reader has no pipe to tick from: it ticks with the bytes of the
+// blob consumed so far, at an entry or a payload read once another MiB has
+// gone by (an index of many small entries does not call out per entry).
+Status LayerStream::direct_tick() {
+  if (!direct_ || !opt_.tick) return Status::Ok();
+  uint64_t pos = tar_->position();
+  if (pos < next_tick_) return Status::Ok();
+  next_tick_ = pos + (1u << 20);
+  if (!opt_.tick(pos)) return make_error(Code::kCancelled, "cancelled", where_);
+  return Status::Ok();
+}
+
 Result<bool> LayerStream::next(TarHeader* h) {
   if (!tar_) return false;
+  LS_RETURN_IF_ERROR(direct_tick());
   return tar_->next(h);
 }
 
 Result<size_t> LayerStream::read(void* buf, size_t n) {
   if (!tar_) return size_t{0};
-  return tar_->read(buf, n);
+  LS_ASSIGN_OR_RETURN(size_t got, tar_->read(buf, n));
+  LS_RETURN_IF_ERROR(direct_tick());
+  return got;
 }
 
 Status LayerStream::finish() {

@@ -20,7 +20,9 @@ struct LayerStreamOptions {
   bool hash = false;                 // compute stored digest and diff_id
   uint64_t max_expansion_floor = 1ull << 30;
   double max_expansion_ratio = 2000.0;
-  // Called with raw bytes consumed so far; return false to cancel.
+  // Called with raw bytes consumed so far (a decoding pipeline: per chunk; an
+  // uncompressed blob read directly: per entry and per payload read); return
+  // false to cancel.
   std::function<bool(uint64_t)> tick;
 };
 
@@ -56,6 +58,8 @@ class LayerStream {
   struct Pipe;
   LayerStream() = default;
   Status init(std::shared_ptr<ByteSource> src, std::string prefix, TarReader::Pull pull);
+  Status direct_tick();
+  uint64_t next_tick_ = 1u << 20;  // direct_tick: the position of the next tick
 
   LayerStreamOptions opt_;
   std::string where_;

@@ -17,6 +17,7 @@ import { phaseText } from '../state/labels';
 import { phasePercent } from '../state/progress';
 import { stripTarget } from '../state/keys';
 import { fetchFile, type FetchProgress } from '../state/fetch';
+import { sweepOldOutputs } from '../state/export-files';
 import { icons } from '../components/icons';
 import { HashSync } from '../element/routing';
 import type { Theme } from '../element/layer-scope';
@@ -56,6 +57,7 @@ export class LayerScopeApp extends LitElement {
     super.connectedCallback();
     this.drop.attach(window);
     window.addEventListener('hashchange', this.onHashChange);
+    void sweepOldOutputs(); // outputs of the export dialog left from earlier visits
     window.addEventListener('keydown', this.onKeyDown);
     window.addEventListener('beforeunload', this.onBeforeUnload);
     const saved = readSavedTheme();
@@ -224,6 +226,7 @@ export class LayerScopeApp extends LitElement {
               .version=${this.version}
               theme=${this.theme}
               @layerscope-close=${(e: CustomEvent<{ session: ArchiveSession }>) => this.close(e.detail.session)}
+              @ls-open-files=${(e: CustomEvent<File[]>) => this.openFiles(e.detail)}
             ></layer-scope>`
           : this.renderLanding()}
       </main>

@@ -67,6 +67,18 @@ export const archiveViewStyles = [
     white-space: nowrap;
     max-width: 50%;
   }
+  nav.views button.export-open {
+    margin: 0 0 6px 8px;
+    padding: 3px 10px;
+    border: 1px solid var(--ls-border-strong);
+    border-radius: var(--ls-radius-s);
+    background: var(--ls-panel);
+    color: var(--ls-fg);
+    font-size: var(--ls-text-s);
+  }
+  nav.views button.export-open:hover {
+    background: var(--ls-hover);
+  }
   .toolbar {
     display: flex;
     align-items: center;
@@ -171,6 +183,9 @@ export const archiveViewStyles = [
     }
     nav.views .image-label {
       display: none;
+    }
+    nav.views button.export-open {
+      margin-left: auto;
     }
   }
   `,

@@ -19,6 +19,9 @@ import './view-warnings';
 import './space-view';
 import './findings-view';
 import './compare-view';
+import './export-dialog';
+import type { ExportDialog } from './export-dialog';
+import type { ExportWhat } from '../state/exports';
 import type { GotoDetail } from './space-view';
 import { uniqueWarnings, verifiedWarnings } from '../state/view-warnings';
 import type { FileTree } from './file-tree';
@@ -95,6 +98,16 @@ export class ArchiveView extends LitElement {
     this.updateComplete.then(() => this.renderRoot.querySelector('ls-file-viewer')?.scrollIntoView({ block: 'start', behavior: 'smooth' }));
   }
 
+  /** Opens the export dialog on the current image, preset from the selection (a file, a directory, a layer). */
+  openExport(what?: ExportWhat): void {
+    const s = this.session;
+    const model = s.tree()?.model ?? null;
+    const i = model && s.path ? model.byPath.get(s.path) : undefined;
+    const isDir = !!model && i !== undefined && (model.type[i] === T_DIR || hasKids(model, i));
+    const layer = s.view === 'layer' || what === 'file' ? s.layer : -1;
+    this.renderRoot.querySelector<ExportDialog>('ls-export-dialog')?.show({ what, path: i === undefined ? '' : s.path, isDir, layer });
+  }
+
   selectLayer(i: number, opts: { tab?: Tab; view?: TreeView } = {}): void {
     this.set({ layer: i, ...(opts.tab ? { tab: opts.tab } : {}), ...(opts.view ? { view: opts.view } : {}) });
   }
@@ -132,6 +145,9 @@ export class ArchiveView extends LitElement {
               </button>`,
           )}
           ${img ? html`<span class="image-label">${imageTitle(img)}</span>` : nothing}
+          <button class="btn small export-open" id="export-open" @click=${() => this.openExport()} title="Save, squash or strip this image, or write its files as a tar">
+            Export…
+          </button>
         </nav>
         ${s.reopen
           ? html`<div class="reopen" role="status">
@@ -139,7 +155,8 @@ export class ArchiveView extends LitElement {
             </div>`
           : nothing}
         ${img ? this.renderTab(img) : html`<div class="empty">This archive holds no image.</div>`}
-      </section>`;
+      </section>
+      <ls-export-dialog .session=${s} .version=${this.version} @ls-export=${(e: Event) => e.stopPropagation()}></ls-export-dialog>`;
   }
 
   private renderTab(img: ImageDoc) {
@@ -227,7 +244,7 @@ export class ArchiveView extends LitElement {
           </select></label
         >
       </div>
-      <div class="files" @ls-compare=${this.compareFromFile} @ls-focus-pane=${(e: CustomEvent<'layers' | 'tree' | 'viewer'>) => this.focusPane(e.detail)}>
+      <div class="files" @ls-compare=${this.compareFromFile} @ls-export=${(e: CustomEvent<ExportWhat>) => this.openExport(e.detail)} @ls-focus-pane=${(e: CustomEvent<'layers' | 'tree' | 'viewer'>) => this.focusPane(e.detail)}>
         <ls-file-tree
           .load=${load}
           .warnings=${load ? uniqueWarnings([...load.warnings, ...verifiedWarnings(s.summary?.warnings ?? [], img.layers.slice(0, s.layer + 1))]) : []}

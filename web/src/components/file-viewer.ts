@@ -26,6 +26,9 @@ import './copy-button';
 import './view-warnings';
 import { fileWarnings, uniqueWarnings } from '../state/view-warnings';
 
+/** Files up to this size download from memory at once; bigger ones go through the export dialog. */
+const DOWNLOAD_IN_MEMORY = 32 << 20;
+
 @customElement('ls-file-viewer')
 export class FileViewer extends LitElement {
   static styles = fileViewerStyles;
@@ -172,6 +175,11 @@ export class FileViewer extends LitElement {
     const m = this.model;
     const size = m ? contentSize(m, this.node) : null;
     if (!s || !m || size === null || this.downloading) return;
+    if (size > DOWNLOAD_IN_MEMORY) {
+      // A big file goes through the export dialog: written to disk by a worker, never held here.
+      this.dispatchEvent(new CustomEvent('ls-export', { detail: 'file', bubbles: true, composed: true }));
+      return;
+    }
     this.downloading = { done: 0, total: size };
     try {
       const parts = await this.loader.readWhole(size, (done) => (this.downloading = { done, total: size }));

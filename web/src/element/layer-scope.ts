@@ -205,7 +205,17 @@ export class LayerScope extends LitElement {
   private renderSession(s: ArchiveSession) {
     if (s.status === 'opening') return this.renderProgress(s);
     if (s.status === 'error' || s.status === 'cancelled') return this.renderError(s);
-    return html`<ls-archive-view .session=${s} .version=${this.session ? this.version : this.tick}></ls-archive-view>`;
+    // A written archive re-opened from the export dialog: the hosting page opens it
+    // (as one more tab); a stand-alone element shows it in place.
+    return html`<ls-archive-view
+      .session=${s}
+      .version=${this.session ? this.version : this.tick}
+      @ls-open-files=${(e: CustomEvent<File[]>) => {
+        if (this.session) return;
+        e.stopPropagation();
+        this.openFiles(e.detail);
+      }}
+    ></ls-archive-view>`;
   }
 
   private renderProgress(s: ArchiveSession) {

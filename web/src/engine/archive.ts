@@ -3,7 +3,7 @@
 // wasm/client.ts. Apart from index.ts so it can be tested in node without the
 // bundler's worker spawning (tests/wasm/client.test.ts).
 import type { ArchiveClient, FileCursor } from '../../../wasm/client';
-import type { EntryPage, InspectDocument, OpenResult, PathHistory, ProgressEvent, ReadResult, VerifyResult, Warning, FindingsDocument, DiffDocument } from '../../../wasm/protocol';
+import type { EntryPage, InspectDocument, OpenResult, PathHistory, ProgressEvent, ReadResult, VerifyResult, Warning, FindingsDocument, DiffDocument, WriteRequest, WriteResult } from '../../../wasm/protocol';
 
 /** Entries per list request: large pages, few round trips, bounded message size. */
 export const LIST_PAGE = 50_000;
@@ -130,6 +130,12 @@ export class EngineArchive {
 
   get verifyWorkersSpawned(): number {
     return this.client.verifyWorkersSpawned;
+  }
+
+  /** Writes an output of the archive into an origin-private file (WriteRequest),
+   *  in a worker of its own; the signal stops that worker only. */
+  write(req: Omit<WriteRequest, 'type' | 'archive'>, onProgress?: (p: ProgressEvent) => void, signal?: AbortSignal): Promise<WriteResult> {
+    return this.client.write(req, { signal, onProgress });
   }
 
   resolveImage(ref: string): Promise<number> {

@@ -16,13 +16,16 @@ import type {
   ReadResult,
   SourceDescriptor,
   VerifyResult,
+  WriteRequest,
+  WriteResult,
+  OpfsTarget,
 } from '../../../wasm/protocol';
 
 export { EngineArchive };
 export type { OpenOptions };
 
 export { CoreError, isCancelled, SINGLE_FILE, FileCursor, WorkerConnection };
-export type { EntryPage, InspectDocument, ProgressEvent, ReadResult, OpenResult, ErrorEnvelope, PathHistory, VerifyResult, SourceDescriptor };
+export type { EntryPage, InspectDocument, ProgressEvent, ReadResult, OpenResult, ErrorEnvelope, PathHistory, VerifyResult, SourceDescriptor, WriteRequest, WriteResult, OpfsTarget };
 export type {
   ImageDoc,
   LayerDoc,

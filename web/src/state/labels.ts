@@ -19,7 +19,20 @@ export function layerOptionLabel(img: ImageDoc, l: LayerDoc): string {
 }
 
 /** What an opening archive is doing, in words ("indexing layers (layer 2 of 5)"). */
+/** Progress phases of the core (and the page's copy to a picked file), in words. */
+const PHASE_WORDS: Record<string, string> = {
+  scan: 'reading the archive’s members',
+  index: 'indexing layers',
+  verify: 'verifying digests',
+  measure: 'measuring layers',
+  save: 'writing layers',
+  export: 'writing files',
+  strip: 'rewriting layers',
+  write: 'writing',
+  copy: 'copying to your file',
+};
+
 export function phaseText(phase: string, detail: string): string {
-  const what = phase === 'scan' ? 'reading the archive’s members' : phase === 'index' ? 'indexing layers' : phase === 'verify' ? 'verifying digests' : phase;
+  const what = PHASE_WORDS[phase] ?? phase;
   return detail ? `${what} (${detail})` : what;
 }

@@ -3,7 +3,10 @@
 // the tree listings, manifests and path histories already fetched, and the
 // state of a digest verification.
 import { createArchive, type EngineArchive, type InspectDocument, type ProgressEvent, isCancelled } from '../engine';
-import type { DiffDocument, ErrorEnvelope, FindingsDocument, PathHistory, Warning } from '../engine';
+import type { DiffDocument, ErrorEnvelope, FindingsDocument, PathHistory, Warning, WriteResult } from '../engine';
+import type { OpfsTarget } from '../engine';
+import { outputName, writeRequest, type ExportChoice } from './exports';
+import { copyToPicked, downloadFile, newTarget, removeTarget, targetFile } from './export-files';
 import { uniqueWarnings } from './view-warnings';
 import { buildTree, type TreeModel } from './tree';
 import { toEnvelope, whatFileIs } from './errors';
@@ -60,6 +63,25 @@ export interface VerifyState {
   reopened: boolean;
 }
 
+/** An output being written (or written) by the export dialog. */
+export interface ExportJob {
+  choice: ExportChoice;
+  /** the output's name (the download's, or the picked file's) */
+  name: string;
+  target: OpfsTarget;
+  /** running: the worker opens and writes; copying: into the file the user picked */
+  status: 'running' | 'copying' | 'done' | 'error' | 'cancelled';
+  progress: ProgressEvent | null;
+  error: ErrorEnvelope | null;
+  result: WriteResult | null;
+  /** the output, once done: the OPFS file (downloaded from there) or the picked file */
+  file: File | null;
+  /** the picked file's name, when the user chose where to save */
+  savedTo: string | null;
+  startedAt: number;
+  elapsedMs: number;
+}
+
 export class ArchiveSession {
   readonly id = nextId++;
   readonly engine: EngineArchive;
@@ -93,6 +115,9 @@ export class ArchiveSession {
 
   /** The digest verification, once started. */
   verification: VerifyState | null = null;
+  /** The export dialog's last output (one at a time). */
+  exportJob: ExportJob | null = null;
+  private exportAbort: AbortController | null = null;
 
   private trees = new Map<string, TreeLoad>();
   private manifests = new Map<number, Loadable<string>>();
@@ -213,6 +238,70 @@ export class ArchiveSession {
   /** Stops a running verification (its own worker; browsing is not disturbed). */
   cancelVerify(): void {
     if (this.verification?.status === 'running') this.engine.cancelVerify();
+  }
+
+  /**
+   * Writes an output (the export dialog's choice) in a worker of its own into
+   * the origin-private file system, then copies it into `picked` (a file the
+   * user chose) or downloads it. A failure or a cancel removes the partial
+   * output; the input archive is only read.
+   */
+  async startExport(choice: ExportChoice, picked: FileSystemFileHandle | null = null): Promise<void> {
+    const cur = this.exportJob;
+    if (this.status !== 'ready' || cur?.status === 'running' || cur?.status === 'copying') return;
+    const name = picked?.name ?? outputName(this.name, choice);
+    const job: ExportJob = {
+      choice, name, target: newTarget(name), status: 'running', progress: null, error: null, result: null,
+      file: null, savedTo: null, startedAt: performance.now(), elapsedMs: 0,
+    };
+    this.exportJob = job;
+    const ac = new AbortController();
+    this.exportAbort = ac;
+    const progress = (p: ProgressEvent) => {
+      job.progress = p;
+      this.changed();
+    };
+    this.changed();
+    try {
+      job.result = await this.engine.write({ target: job.target, ...writeRequest(choice) }, progress, ac.signal);
+      const file = await targetFile(job.target, name);
+      if (picked) {
+        job.status = 'copying';
+        const t0 = performance.now();
+        await copyToPicked(file, picked, (done) =>
+          progress({ phase: 'copy', done, total: file.size, rate: done / Math.max(0.001, (performance.now() - t0) / 1000), detail: picked.name }),
+        );
+        await removeTarget(job.target);
+        job.file = await picked.getFile();
+        job.savedTo = picked.name;
+      } else {
+        job.file = file;
+        downloadFile(file);
+      }
+      job.status = 'done';
+    } catch (e) {
+      job.status = ac.signal.aborted || isCancelled(e) ? 'cancelled' : 'error';
+      job.error = toEnvelope(e, 'The export was stopped; nothing was kept.');
+      this.changed();
+      await removeTarget(job.target).catch(() => false);
+    }
+    job.elapsedMs = performance.now() - job.startedAt;
+    if (this.exportAbort === ac) this.exportAbort = null;
+    this.changed();
+  }
+
+  /** Stops a running export (its worker only) and removes what it wrote. */
+  cancelExport(): void {
+    this.exportAbort?.abort();
+  }
+
+  /** Forgets the last output and removes its file from the browser's storage. */
+  async discardExport(): Promise<void> {
+    const job = this.exportJob;
+    if (!job || job.status === 'running' || job.status === 'copying') return;
+    this.exportJob = null;
+    this.changed();
+    if (!job.savedTo) await removeTarget(job.target).catch(() => undefined);
   }
 
   /** The raw manifest text of an image (fetched once; re-fetched after a cancel). */

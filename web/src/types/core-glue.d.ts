@@ -11,11 +11,20 @@ declare module 'layerscope-core-glue' {
     name: string;
     readInto(offset: number, ptr: number, len: number): number;
   }
+  /** Where a write request's bytes go: write(ptr, len) takes HEAPU8[ptr, ptr+len)
+   *  before it returns and answers true or an error message; finish() likewise. */
+  export interface ByteSinkJs {
+    name: string;
+    write(ptr: number, len: number): true | string;
+    finish(): true | string;
+  }
   export interface RequestOptions {
     /** open (and verify with reopen): the archive's bytes. */
     source?: ByteSourceJs;
     /** Long requests report here; returning false cancels (code "cancelled"). */
     progress?: (phase: string, done: number, total: number, detail: string) => boolean;
+    /** write: where the output goes (finished only when it is complete). */
+    sink?: ByteSinkJs;
   }
   export type Envelope =
     | { ok: true; value: unknown; data?: Uint8Array }

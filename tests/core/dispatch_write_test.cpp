@@ -1,0 +1,160 @@
+// The dispatcher's "write" request (layerscope/dispatch.h): what the page's
+// export dialog asks the worker for. Each output is read back with tools
+// independent of the writer (GNU tar, Python tarfile) or checked against the
+// fixture's truth.json; a failing sink and a cancel leave the sink unfinished.
+#include "layerscope/dispatch.h"
+
+#include "test_util.h"
+
+using namespace layerscope;
+using namespace lstest;
+
+namespace {
+
+const char* kDocker = "docker20-save-features";
+
+class DispatchWrite : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    ASSERT_TRUE(fs::exists(fixture_tar(kDocker)));
+    truth_ = load_truth(kDocker);
+    auto src = open_file_source(fixture_tar(kDocker));
+    ASSERT_TRUE(src.ok());
+    DispatchReply r = d_.dispatch({"open", "{}", src.value(), {}});
+    ASSERT_TRUE(r.ok) << r.json;
+    archive_ = json::parse(r.json)["value"]["archive"].get<uint64_t>();
+  }
+  // Runs write with `args` (archive added) into `out`; the envelope back.
+  json write(json args, std::vector<uint8_t>* out, ProgressFn progress = {}) {
+    args["archive"] = archive_;
+    DispatchRequest req{"write", "", nullptr, std::move(progress)};
+    std::string text = args.dump();
+    req.args = text;
+    req.sink = std::shared_ptr<ByteSink>(make_memory_sink(out, "out.tar"));
+    return json::parse(d_.dispatch(req).json);
+  }
+  // The output written to a temporary file, for the tools.
+  std::string to_file(const std::vector<uint8_t>& bytes, const std::string& name) {
+    std::string path = (fs::temp_directory_path() / ("ls-dispatch-write-" + name)).string();
+    std::ofstream(path, std::ios::binary).write(reinterpret_cast<const char*>(bytes.data()), bytes.size());
+    return path;
+  }
+
+  Dispatcher d_;
+  json truth_;
+  uint64_t archive_ = 0;
+};
+
+TEST_F(DispatchWrite, FileIsTheBytesTheLayerStores) {
+  // The merged view shows layer 4's copy of config.ini; layer 0 holds the first one.
+  const json& layers = truth_["images"][0]["layers"];
+  for (int layer : {-1, 0}) {
+    std::vector<uint8_t> out;
+    json env = write({{"what", "file"}, {"layer", layer}, {"path", "/etc/app/config.ini"}}, &out);
+    ASSERT_TRUE(env["ok"].get<bool>()) << env.dump();
+    bool ok = false;
+    std::string want = extract_with_tools(fixture_tar(kDocker), layers[layer < 0 ? 4 : 0], "etc/app/config.ini", &ok);
+    ASSERT_TRUE(ok);
+    EXPECT_EQ(std::string(out.begin(), out.end()), want) << "layer " << layer;
+    EXPECT_EQ(env["value"]["bytes"].get<uint64_t>(), want.size());
+  }
+}
+
+TEST_F(DispatchWrite, SaveOciKeepsTagsAndDiffIds) {
+  std::vector<uint8_t> out;
+  json env = write({{"what", "save"}, {"format", "oci"}}, &out);
+  ASSERT_TRUE(env["ok"].get<bool>()) << env.dump();
+  EXPECT_EQ(env["value"]["bytes"].get<uint64_t>(), out.size());
+  std::string path = to_file(out, "save.tar");
+  // GNU tar reads the index; the config's diff_ids are the truth's.
+  CmdResult idx = run("tar -xOf " + shq(path) + " index.json");
+  ASSERT_EQ(idx.status, 0) << idx.out;
+  json index = json::parse(idx.out);
+  EXPECT_EQ(index["manifests"][0]["annotations"]["org.opencontainers.image.ref.name"], truth_["images"][0]["repo_tags"][0]);
+  std::string manifest_member = "blobs/sha256/" + index["manifests"][0]["digest"].get<std::string>().substr(7);
+  json manifest = json::parse(run("tar -xOf " + shq(path) + " " + shq(manifest_member)).out);
+  std::string config_member = "blobs/sha256/" + manifest["config"]["digest"].get<std::string>().substr(7);
+  json config = json::parse(run("tar -xOf " + shq(path) + " " + shq(config_member)).out);
+  EXPECT_EQ(config["rootfs"]["diff_ids"], truth_["images"][0]["diff_ids"]);
+  fs::remove(path);
+}
+
+TEST_F(DispatchWrite, StripLeavesThePathInNoLayer) {
+  std::vector<uint8_t> out;
+  json env = write({{"what", "strip"}, {"paths", {"/etc/app/config.ini"}}}, &out);
+  ASSERT_TRUE(env["ok"].get<bool>()) << env.dump();
+  EXPECT_EQ(env["value"]["rewritten"], json({0, 4}));
+  EXPECT_EQ(env["value"]["image_id"].get<std::string>().substr(0, 7), "sha256:");
+  std::string path = to_file(out, "strip.tar");
+  // Every layer of the docker-archive, read by Python's tarfile: no config.ini.
+  std::string py =
+      "import sys,tarfile,json,io\n"
+      "t=tarfile.open(sys.argv[1])\n"
+      "m=json.load(t.extractfile('manifest.json'))\n"
+      "n=0\n"
+      "for l in m[0]['Layers']:\n"
+      "  with tarfile.open(fileobj=t.extractfile(l)) as lt:\n"
+      "    n+=sum(1 for e in lt if e.name.strip('./')=='etc/app/config.ini')\n"
+      "print(len(m[0]['Layers']), n)\n";
+  CmdResult r = run("python3 -c " + shq(py) + " " + shq(path));
+  ASSERT_EQ(r.status, 0) << r.out;
+  EXPECT_EQ(r.out, std::to_string(truth_["images"][0]["layers"].size()) + " 0\n");
+  fs::remove(path);
+}
+
+TEST_F(DispatchWrite, ExportOfADirectoryIsAPlainTar) {
+  std::vector<uint8_t> out;
+  json env = write({{"what", "export"}, {"path", "/etc/app"}}, &out);
+  ASSERT_TRUE(env["ok"].get<bool>()) << env.dump();
+  std::string path = to_file(out, "export.tar");
+  CmdResult r = run("tar -xOf " + shq(path) + " etc/app/config.ini | sha256sum");
+  ASSERT_EQ(r.status, 0);
+  std::string want;
+  for (const json& e : truth_["images"][0]["layers"][4]["entries"])
+    if (e["path"] == "etc/app/config.ini") want = e["sha256"].get<std::string>().substr(7);
+  EXPECT_EQ(r.out.substr(0, 64), want);
+  fs::remove(path);
+}
+
+TEST_F(DispatchWrite, AFailingSinkIsNeverFinished) {
+  auto failing = std::make_shared<FailingSink>(nullptr, 4096);
+  json args = {{"archive", archive_}, {"what", "save"}};
+  std::string text = args.dump();
+  DispatchRequest req{"write", text, nullptr, {}};
+  req.sink = failing;
+  json env = json::parse(d_.dispatch(req).json);
+  EXPECT_FALSE(env["ok"].get<bool>());
+  EXPECT_EQ(env["code"], "io");
+  EXPECT_EQ(env["message"], "no space left (test)");
+  EXPECT_FALSE(failing->finished());
+}
+
+TEST_F(DispatchWrite, CancelLeavesTheSinkUnfinished) {
+  auto failing = std::make_shared<FailingSink>(nullptr, ~0ull);
+  json args = {{"archive", archive_}, {"what", "export"}};
+  std::string text = args.dump();
+  int calls = 0;
+  DispatchRequest req{"write", text, nullptr, [&](const Progress&) { return ++calls < 2; }};
+  req.sink = failing;
+  json env = json::parse(d_.dispatch(req).json);
+  EXPECT_EQ(env["code"], "cancelled") << env.dump();
+  EXPECT_EQ(calls, 2);
+  EXPECT_FALSE(failing->finished());
+}
+
+TEST_F(DispatchWrite, BadArguments) {
+  std::vector<uint8_t> out;
+  auto where = [&](json args) { return write(std::move(args), &out); };
+  EXPECT_EQ(where({{"what", "burn"}})["where"], "write.what");
+  EXPECT_EQ(where({{"what", "save"}, {"format", "zip"}})["where"], "write.format");
+  EXPECT_EQ(where({{"what", "save"}, {"compress", "lz4"}})["where"], "write.compress");
+  EXPECT_EQ(where({{"what", "save"}, {"images", {-1}}})["where"], "write.images");
+  EXPECT_EQ(where({{"what", "strip"}})["where"], "write.paths");
+  EXPECT_EQ(where({{"what", "strip"}, {"paths", {"/no/such/path"}}})["code"], "not-found");
+  EXPECT_EQ(where({{"what", "file"}, {"path", "/etc/app"}})["code"], "invalid-argument");
+  EXPECT_TRUE(out.empty());
+  DispatchReply r = d_.dispatch({"write", json({{"archive", archive_}, {"what", "save"}}).dump(), nullptr, {}});
+  EXPECT_EQ(json::parse(r.json)["where"], "write.sink");
+}
+
+}  // namespace

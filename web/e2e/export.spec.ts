@@ -1,0 +1,169 @@
+// Issue 10 in the page: the export dialog. Each output is downloaded and read
+// with tools independent of layerscope (GNU tar, Python tarfile, skopeo), then
+// opened again in the page; a cancel and a failure leave nothing in the
+// browser's storage.
+import { expect, test, type Page } from '@playwright/test';
+import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, renameSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { fixture, openFile, shot, tmp, truth } from './util';
+
+const NAME = 'docker20-save-features';
+
+/** Clicks Write in the dialog and saves the download that follows. */
+async function writeAndDownload(page: Page, file: string): Promise<string> {
+  const [download] = await Promise.all([page.waitForEvent('download', { timeout: 120_000 }), page.locator('#export-start').click()]);
+  expect(download.suggestedFilename()).toBe(file);
+  mkdirSync(resolve(tmp, 'export'), { recursive: true });
+  const out = resolve(tmp, 'export', `${Date.now()}-${file}`);
+  await download.saveAs(out);
+  await expect(page.locator('#export-result')).toHaveAttribute('data-status', 'done');
+  return out;
+}
+
+/** Names of the files in the page's origin-private export directory. */
+function storedOutputs(page: Page): Promise<string[]> {
+  return page.evaluate(async () => {
+    const root = await navigator.storage.getDirectory();
+    const dir = await root.getDirectoryHandle('layerscope-exports', { create: true });
+    const names: string[] = [];
+    for await (const [n] of dir as unknown as AsyncIterable<[string, FileSystemHandle]>) names.push(n);
+    return names;
+  });
+}
+
+/** The config of the only image of an oci-archive, read with GNU tar. */
+function ociConfig(path: string): { rootfs: { diff_ids: string[] } } {
+  const index = JSON.parse(execFileSync('tar', ['-xOf', path, 'index.json'], { encoding: 'utf8' }));
+  const blob = (d: string) => JSON.parse(execFileSync('tar', ['-xOf', path, `blobs/sha256/${d.slice(7)}`], { encoding: 'utf8' }));
+  return blob(blob(index.manifests[0].digest).config.digest);
+}
+
+test('save as oci-archive: tags and diff_ids are the truth’s, skopeo reads it, and it opens again with the same merged tree', async ({ page }) => {
+  const im = truth(NAME).images[0];
+  await page.goto('./');
+  await openFile(page, fixture(NAME));
+  await page.locator('#export-open').click();
+  await expect(page.locator('#export-dialog')).toBeVisible();
+  await page.locator('#export-format').selectOption('oci');
+  await expect(page.locator('#export-cli')).toHaveText(`layerscope save ${NAME}.tar --format oci -o ${NAME}-oci.tar`);
+  await shot(page, 'export-dialog');
+  const out = await writeAndDownload(page, `${NAME}-oci.tar`);
+  expect(ociConfig(out).rootfs.diff_ids).toEqual(im.diff_ids);
+  const inspect = JSON.parse(execFileSync('skopeo', ['inspect', '--raw', `oci-archive:${out}`], { encoding: 'utf8' }));
+  expect(inspect.layers.length).toBe(im.layer_count);
+  await expect(page.locator('#export-result')).toHaveAttribute('data-bytes', String(readFileSync(out).length));
+
+  await page.locator('#export-reopen').click();
+  await expect(page.locator('.tab')).toHaveCount(2);
+  await expect(page.locator('#archive-panel .archive-name')).toHaveText(`${NAME}-oci.tar`);
+  await expect(page.locator('#tags .chip')).toHaveText(im.repo_tags ?? []);
+  await page.locator('#view-merged').click();
+  await expect(page.locator('#tree-info')).toContainText(`${im.merged_fs.path_count} paths`);
+});
+
+test('strip the selected file: no layer of the download holds it; squash: one layer, same merged tree', async ({ page }) => {
+  const im = truth(NAME).images[0];
+  await page.goto('./');
+  await openFile(page, fixture(NAME));
+  await page.locator('#view-merged').click();
+  await page.locator('#filter').fill('config.ini');
+  await page.locator('.r[data-path="etc/app/config.ini"]').click();
+  await page.locator('#export-open').click();
+  await page.locator('input[name="what"][value="strip"]').check();
+  await expect(page.locator('#export-paths')).toHaveValue('/etc/app/config.ini');
+  const out = await writeAndDownload(page, `${NAME}-stripped.tar`);
+  await expect(page.locator('#export-result')).toContainText('layers rewritten: 0, 4');
+  const py = `import sys, tarfile, json
+t = tarfile.open(sys.argv[1])
+m = json.load(t.extractfile('manifest.json'))
+print(len(m[0]['Layers']), sum(1 for l in m[0]['Layers'] for e in tarfile.open(fileobj=t.extractfile(l)) if e.name.strip('./') == 'etc/app/config.ini'))`;
+  expect(execFileSync('python3', ['-c', py, out], { encoding: 'utf8' }).trim()).toBe(`${im.layer_count} 0`);
+
+  await page.locator('input[name="what"][value="squash"]').check();
+  const squashed = await writeAndDownload(page, `${NAME}-squashed.tar`);
+  const layers = execFileSync('python3', ['-c', `import sys, tarfile, json; print(len(json.load(tarfile.open(sys.argv[1]).extractfile('manifest.json'))[0]['Layers']))`, squashed], { encoding: 'utf8' });
+  expect(layers.trim()).toBe('1');
+  await page.locator('#export-reopen').click();
+  await expect(page.locator('#layers .layer')).toHaveCount(1);
+  await page.locator('#view-merged').click();
+  await expect(page.locator('#tree-info')).toContainText(`${im.merged_fs.path_count} paths`);
+});
+
+test('one file and a directory as a plain tar: the bytes the truth hashed', async ({ page }) => {
+  const im = truth(NAME).images[0];
+  const entry = im.layers[4].entries.find((e) => e.path === 'etc/app/config.ini')!;
+  await page.goto('./');
+  await openFile(page, fixture(NAME));
+  await page.locator('#view-merged').click();
+  await page.locator('#filter').fill('config.ini');
+  await page.locator('.r[data-path="etc/app/config.ini"]').click();
+  await page.locator('#export-open').click();
+  await page.locator('input[name="what"][value="file"]').check();
+  const file = await writeAndDownload(page, 'config.ini');
+  expect('sha256:' + createHash('sha256').update(readFileSync(file)).digest('hex')).toBe(entry.sha256);
+
+  await page.locator('input[name="what"][value="export"]').check();
+  await page.locator('#export-path').fill('/etc/app');
+  const tar = await writeAndDownload(page, `${NAME}-rootfs-etc_app.tar`);
+  const inTar = execFileSync('sh', ['-c', `tar -xOf '${tar}' etc/app/config.ini | sha256sum`], { encoding: 'utf8' }).slice(0, 64);
+  expect('sha256:' + inTar).toBe(entry.sha256);
+  const names = execFileSync('tar', ['-tf', tar], { encoding: 'utf8' }).trim().split('\n');
+  expect(names.every((n) => n.startsWith('etc/'))).toBe(true);
+});
+
+test('a failure says what and where and keeps nothing; a cancel keeps nothing', async ({ page }) => {
+  test.setTimeout(240_000);
+  await page.goto('./');
+  await openFile(page, fixture(NAME));
+  await page.locator('#export-open').click();
+  await page.locator('input[name="what"][value="strip"]').check();
+  await page.locator('#export-paths').fill('/no/such/file');
+  await page.locator('#export-start').click();
+  await expect(page.locator('#export-result')).toHaveAttribute('data-status', 'error');
+  await expect(page.locator('#export-result')).toContainText('/no/such/file');
+  await expect.poll(() => storedOutputs(page)).toEqual([]);
+  await page.locator('#export-dialog .close').click();
+
+  // 192 MiB of random bytes in one layer, recompressed with gzip: long enough to stop.
+  const big = resolve(tmp, 'export-random-192.tar');
+  if (!existsSync(big)) {
+    const py = `import sys, os, io, tarfile, json, hashlib
+layer = io.BytesIO()
+with tarfile.open(fileobj=layer, mode='w') as t:
+    data = os.urandom(192 << 20)
+    ti = tarfile.TarInfo('random.bin'); ti.size = len(data); t.addfile(ti, io.BytesIO(data))
+raw = layer.getvalue()
+d = hashlib.sha256(raw).hexdigest()
+cfg = json.dumps({'architecture': 'amd64', 'os': 'linux', 'rootfs': {'type': 'layers', 'diff_ids': ['sha256:' + d]}}).encode()
+c = hashlib.sha256(cfg).hexdigest()
+with tarfile.open(sys.argv[1], 'w') as out:
+    for name, body in ((c + '.json', cfg), (d + '/layer.tar', raw), ('manifest.json', json.dumps([{'Config': c + '.json', 'RepoTags': ['random:1'], 'Layers': [d + '/layer.tar']}]).encode())):
+        ti = tarfile.TarInfo(name); ti.size = len(body); out.addfile(ti, io.BytesIO(body))`;
+    mkdirSync(tmp, { recursive: true });
+    execFileSync('python3', ['-c', py, big + '.part']);
+    renameSync(big + '.part', big);
+  }
+  await openFile(page, big);
+  await page.locator('#export-open').click();
+  await page.locator('#export-compress').selectOption('gzip');
+  await page.locator('#export-start').click();
+  const bar = page.locator('#export-progress [role="progressbar"]');
+  await expect(bar).toBeVisible();
+  await expect.poll(() => storedOutputs(page)).toHaveLength(1);
+  await shot(page, 'export-progress');
+  await page.locator('#cancel-export-progress').click();
+  await expect(page.locator('#export-result')).toHaveAttribute('data-status', 'cancelled');
+  // The terminated worker releases the file's lock when the browser has torn it down: seconds under load.
+  await expect.poll(() => storedOutputs(page), { timeout: 40_000 }).toEqual([]);
+  // Browsing goes on: the archive is still open and answers.
+  await expect(page.locator('#tags .chip')).toHaveText(['random:1']);
+  await page.locator('#export-dialog .close').click();
+  // The viewer's Download of a file this big goes through the dialog (written to disk, not held in memory).
+  await page.locator('.r[data-path="random.bin"]').click();
+  await page.locator('#download').click();
+  await expect(page.locator('#export-dialog')).toBeVisible();
+  await expect(page.locator('input[name="what"][value="file"]')).toBeChecked();
+  await expect(page.locator('#export-file')).toHaveText('/random.bin');
+});

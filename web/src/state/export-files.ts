@@ -1,0 +1,101 @@
+// Where a written output goes in the browser: the worker writes it into a
+// file of the origin-private file system (OPFS); from there the page copies it
+// into a file the user picked (showSaveFilePicker, streamed), or downloads it
+// (an object URL of the OPFS file: the bytes stay on disk). Outputs are kept
+// until the user discards them or a later visit finds them a day old.
+import type { OpfsTarget } from '../engine';
+import { EXPORT_DIR } from './exports';
+
+const DAY_MS = 24 * 3600 * 1000;
+
+async function exportDir(): Promise<FileSystemDirectoryHandle> {
+  if (!navigator.storage?.getDirectory) throw new Error('this browser offers no origin-private file system (use the CLI)');
+  const root = await navigator.storage.getDirectory();
+  return root.getDirectoryHandle(EXPORT_DIR, { create: true });
+}
+
+/** A fresh target for an output called `name` (the OPFS name is unique; the download keeps `name`). */
+export function newTarget(name: string): OpfsTarget {
+  const id = `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
+  return { kind: 'opfs', dir: EXPORT_DIR, name: `${id}-${name.replace(/[/\\]/g, '_')}` };
+}
+
+/** The written output as a File (backed by the OPFS file, not a copy in memory), under its own name. */
+export async function targetFile(t: OpfsTarget, name: string): Promise<File> {
+  const f = await (await (await exportDir()).getFileHandle(t.name)).getFile();
+  return new File([f], name, { type: 'application/x-tar', lastModified: f.lastModified });
+}
+
+/** Removes an output (a failed or cancelled write's partial file too). A worker
+ *  that was just terminated holds its file's lock until the browser has torn
+ *  it down (seconds on a busy machine): tried again for up to half a minute;
+ *  what still stays is swept on a later visit (sweepOldOutputs). */
+export async function removeTarget(t: OpfsTarget): Promise<boolean> {
+  const dir = await exportDir();
+  for (let wait = 50, waited = 0; ; waited += wait, wait = Math.min(2 * wait, 2000)) {
+    try {
+      await dir.removeEntry(t.name);
+      return true;
+    } catch (e) {
+      if (e instanceof DOMException && e.name === 'NotFoundError') return true;
+      if (waited > 30_000) return false;
+      await new Promise((r) => setTimeout(r, wait));
+    }
+  }
+}
+
+/** Removes outputs of earlier visits that are older than a day (best effort). */
+export async function sweepOldOutputs(now = Date.now()): Promise<void> {
+  try {
+    const dir = await exportDir();
+    for await (const [name, h] of (dir as unknown as AsyncIterable<[string, FileSystemHandle]>)) {
+      if (h.kind !== 'file') continue;
+      const f = await (h as FileSystemFileHandle).getFile();
+      if (now - f.lastModified > DAY_MS) await dir.removeEntry(name).catch(() => undefined);
+    }
+  } catch {
+    /* no OPFS, or it is in use: nothing to sweep */
+  }
+}
+
+/** Starts a download of `file` (an OPFS-backed File: the browser streams it from disk). */
+export function downloadFile(file: File): void {
+  const url = URL.createObjectURL(file);
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = file.name;
+  a.rel = 'noopener';
+  a.click();
+  setTimeout(() => URL.revokeObjectURL(url), 60_000);
+}
+
+type SavePicker = (opts: { suggestedName: string }) => Promise<FileSystemFileHandle>;
+
+/** True where the browser offers a save picker (Chromium). */
+export function hasSavePicker(): boolean {
+  return typeof (window as unknown as { showSaveFilePicker?: SavePicker }).showSaveFilePicker === 'function';
+}
+
+/** Asks the user where to save (must run in the click's user activation); null if they cancelled. */
+export async function pickSaveFile(name: string): Promise<FileSystemFileHandle | null> {
+  try {
+    return await (window as unknown as { showSaveFilePicker: SavePicker }).showSaveFilePicker({ suggestedName: name });
+  } catch (e) {
+    if (e instanceof DOMException && e.name === 'AbortError') return null;
+    throw e;
+  }
+}
+
+/** Streams `file` into the picked file (no copy in memory), reporting bytes copied. */
+export async function copyToPicked(file: File, handle: FileSystemFileHandle, onProgress: (done: number) => void): Promise<void> {
+  const w = await handle.createWritable();
+  let done = 0;
+  const count = new TransformStream<Uint8Array, Uint8Array>({
+    transform(chunk, ctl) {
+      done += chunk.byteLength;
+      onProgress(done);
+      ctl.enqueue(chunk);
+    },
+  });
+  await file.stream().pipeThrough(count).pipeTo(w);
+}
