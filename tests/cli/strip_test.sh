@@ -172,4 +172,59 @@ expect_exit 2 "import --compress (a foreign flag)" -- "$BIN" import "$TMP/rootfs
 expect_exit 1 "import -o /dev/full" -- "$BIN" import "$TMP/rootfs.tar" -o /dev/full
 [ ! -e "$TMP/x.tar" ] && ok "no output for refused imports" || bad "a refused import left a file"
 expect_exit 0 "import --help" -- "$BIN" import --help
+# Rewritten layers keep what a runtime needs of each entry: extended attributes
+# (security.capability on a binary), owner and group names, device numbers.
+# The image is made with Python's tarfile (pax); every output is read back with it.
+$PY - "$TMP/attrs.tar" <<'PYEOF'
+import hashlib, io, json, sys, tarfile
+layer = io.BytesIO()
+with tarfile.open(fileobj=layer, mode='w', format=tarfile.PAX_FORMAT) as t:
+    def add(name, body=b'', **kw):
+        ti = tarfile.TarInfo(name); ti.size = len(body); ti.mtime = 1700000000
+        for k, v in kw.items(): setattr(ti, k, v)
+        t.addfile(ti, io.BytesIO(body) if body else None)
+    add('bin/ping', b'\x7fELF ping', mode=0o755, uname='app', gname='staff', uid=1000, gid=50,
+        pax_headers={'SCHILY.xattr.security.capability': '\x01\x00\x00\x02\x00 \x00\x00'})
+    add('dev/null', type=tarfile.CHRTYPE, devmajor=1, devminor=3, mode=0o666)
+    add('secret.txt', b'token=abc')
+raw = layer.getvalue()
+d = hashlib.sha256(raw).hexdigest()
+cfg = json.dumps({'architecture': 'amd64', 'os': 'linux', 'rootfs': {'type': 'layers', 'diff_ids': ['sha256:' + d]},
+                  'history': [{'created_by': 'COPY . /'}]}).encode()
+c = hashlib.sha256(cfg).hexdigest()
+with tarfile.open(sys.argv[1], 'w') as out:
+    for name, body in ((c + '.json', cfg), (d + '/layer.tar', raw),
+                       ('manifest.json', json.dumps([{'Config': c + '.json', 'RepoTags': ['attrs:1'], 'Layers': [d + '/layer.tar']}]).encode())):
+        ti = tarfile.TarInfo(name); ti.size = len(body); out.addfile(ti, io.BytesIO(body))
+PYEOF
+# attrs_kept OUT archive|tar gone|kept: bin/ping and dev/null of the last layer of the image
+# archive OUT (or of the plain tar OUT) as tarfile reads them; secret.txt gone or kept.
+attrs_kept() {
+  $PY - "$@" <<'PYEOF'
+import json, sys, tarfile
+path, kind, secret = sys.argv[1:4]
+if kind == 'tar':
+    layer = tarfile.open(path)
+else:
+    outer = tarfile.open(path)
+    m = json.load(outer.extractfile('manifest.json'))
+    layer = tarfile.open(fileobj=outer.extractfile(m[0]['Layers'][-1]))
+e = {m.name.strip('./'): m for m in layer}
+p, n = e['bin/ping'], e['dev/null']
+want = '\x01\x00\x00\x02\x00 \x00\x00'
+got = p.pax_headers.get('SCHILY.xattr.security.capability')
+problems = []
+if got != want: problems.append(f'security.capability {got!r}')
+if (p.uname, p.gname, p.uid, p.gid, p.mode) != ('app', 'staff', 1000, 50, 0o755): problems.append(f'ping owner {p.uname}:{p.gname} {p.uid}:{p.gid} {oct(p.mode)}')
+if not n.ischr() or (n.devmajor, n.devminor) != (1, 3): problems.append(f'dev/null type {n.type!r} {n.devmajor},{n.devminor}')
+if ('secret.txt' in e) != (secret == 'kept'): problems.append(f'secret.txt should be {secret}')
+print('; '.join(problems)); sys.exit(1 if problems else 0)
+PYEOF
+}
+expect_exit 0 "strip of the pax image" -- "$BIN" strip "$TMP/attrs.tar" /secret.txt -o "$TMP/attrs-stripped.tar"
+attrs_kept "$TMP/attrs-stripped.tar" archive gone >"$TMP/why" && ok "strip keeps xattrs, owner names and device numbers" || bad "strip: $(cat "$TMP/why")"
+expect_exit 0 "squash of the pax image" -- "$BIN" squash "$TMP/attrs.tar" -o "$TMP/attrs-squashed.tar"
+attrs_kept "$TMP/attrs-squashed.tar" archive kept >"$TMP/why" && ok "squash keeps xattrs, owner names and device numbers" || bad "squash: $(cat "$TMP/why")"
+expect_exit 0 "export of the pax image" -- "$BIN" export "$TMP/attrs.tar" -o "$TMP/attrs-root.tar"
+attrs_kept "$TMP/attrs-root.tar" tar kept >"$TMP/why" && ok "export keeps xattrs, owner names and device numbers" || bad "export: $(cat "$TMP/why")"
 finish

@@ -44,6 +44,8 @@ class LayerStream {
   Result<size_t> read_decoded(const void** data);
 
   Result<bool> next(TarHeader* h);
+  // The current entry's names, device numbers and extended attributes.
+  TarExtras extras() const { return tar_ ? tar_->extras() : TarExtras{}; }
   Result<size_t> read(void* buf, size_t n);
   // Call after next() returned false: reads the rest of the stream (trailing
   // padding) so sizes and digests cover every byte.

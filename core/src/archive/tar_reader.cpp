@@ -245,6 +245,27 @@ Result<bool> TarReader::next(TarHeader* h) {
   return true;
 }
 
+TarExtras TarReader::extras() const {
+  TarExtras x;
+  if (!e_) return x;
+  const char* u = archive_entry_uname(e_);
+  const char* g = archive_entry_gname(e_);
+  x.uname = u ? u : "";
+  x.gname = g ? g : "";
+  auto ft = archive_entry_filetype(e_);
+  if (ft == AE_IFCHR || ft == AE_IFBLK) {
+    x.devmajor = static_cast<uint32_t>(archive_entry_rdevmajor(e_));
+    x.devminor = static_cast<uint32_t>(archive_entry_rdevminor(e_));
+  }
+  const char* name = nullptr;
+  const void* value = nullptr;
+  size_t size = 0;
+  if (archive_entry_xattr_reset(e_) > 0)
+    while (archive_entry_xattr_next(e_, &name, &value, &size) == ARCHIVE_OK)
+      if (name) x.xattrs.emplace_back(name, std::string(static_cast<const char*>(value), size));
+  return x;
+}
+
 Result<size_t> TarReader::read(void* buf, size_t n) {
   la_ssize_t r = archive_read_data(a_, buf, n);
   if (r < 0) {

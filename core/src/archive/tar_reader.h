@@ -8,6 +8,8 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "layerscope/byte_source.h"
 #include "layerscope/model.h"
@@ -28,6 +30,15 @@ struct TarHeader {
   std::string hardlink;  // hardlink target path (as stored)
   uint64_t data_offset = 0;  // offset of the payload in the uncompressed stream;
                              // kSparseDataOffset is set for a sparse entry (below)
+};
+
+// What a writer needs besides TarHeader to copy an entry faithfully (user and
+// group names, device numbers, extended attributes such as
+// security.capability); read on demand, so listing pays nothing for it.
+struct TarExtras {
+  std::string uname, gname;
+  uint32_t devmajor = 0, devminor = 0;
+  std::vector<std::pair<std::string, std::string>> xattrs;  // name, value bytes
 };
 
 // Set in TarHeader::data_offset of a sparse entry (GNU or PAX sparse): its
@@ -52,6 +63,8 @@ class TarReader {
 
   // Advances to the next entry. false at the end of the archive.
   Result<bool> next(TarHeader* h);
+  // The current entry's names, device numbers and extended attributes.
+  TarExtras extras() const;
   // Reads the current entry's payload; 0 at its end.
   Result<size_t> read(void* buf, size_t n);
   // Zero-copy: next block of the current entry's payload; false at its end.

@@ -126,6 +126,7 @@ Status TarWriter::add(const TarEntryHeader& h) {
   if (!h.uname.empty()) archive_entry_copy_uname(e_, h.uname.c_str());
   if (!h.gname.empty()) archive_entry_copy_gname(e_, h.gname.c_str());
   archive_entry_set_mtime(e_, h.mtime, 0);
+  for (const auto& [name, value] : h.xattrs) archive_entry_xattr_add_entry(e_, name.c_str(), value.data(), value.size());
   if (h.type == EntryType::kSymlink) archive_entry_copy_symlink(e_, h.link.c_str());
   if (h.type == EntryType::kHardlink) archive_entry_copy_hardlink(e_, h.link.c_str());
   if (h.type == EntryType::kCharDev || h.type == EntryType::kBlockDev) {

@@ -15,6 +15,8 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "layerscope/byte_sink.h"
 #include "layerscope/model.h"
@@ -47,6 +49,9 @@ struct TarEntryHeader {
   int64_t size = 0;      // payload bytes (files only)
   std::string link;      // symlink target, or the hardlink's target path
   uint32_t devmajor = 0, devminor = 0;  // char/block devices
+  // Extended attributes (name, value bytes), e.g. security.capability: written
+  // as pax SCHILY.xattr/LIBARCHIVE.xattr records (kPax; the other formats drop them).
+  std::vector<std::pair<std::string, std::string>> xattrs;
 };
 
 class TarWriter {

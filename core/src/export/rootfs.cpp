@@ -8,8 +8,13 @@
 
 namespace layerscope {
 
-TarEntryHeader entry_header(const TarHeader& h, const std::string& path) {
+TarEntryHeader entry_header(const TarHeader& h, const std::string& path, TarExtras x) {
   TarEntryHeader o;
+  o.uname = std::move(x.uname);
+  o.gname = std::move(x.gname);
+  o.devmajor = x.devmajor;
+  o.devminor = x.devminor;
+  o.xattrs = std::move(x.xattrs);
   o.path = h.type == EntryType::kDir ? path + "/" : path;
   o.type = h.type;
   o.mode = h.mode;
@@ -55,7 +60,7 @@ Status write_layer(const Loaded& L, const RootfsJob& job, int layer, TarWriter& 
     if (!normalize_path(h.path, &norm) || norm.empty()) continue;
     bool marker = classify_marker(basename_of(norm)).kind != MarkerKind::kNone;
     if (!job.keep(layer, norm, marker)) continue;
-    Status st = tw.add(entry_header(h, norm));
+    Status st = tw.add(entry_header(h, norm, ls->extras()));
     if (st.ok() && h.type == EntryType::kFile) st = copy_entry_payload(*ls, tw, buf);
     if (!st.ok()) return with_where(st.take_error(), b.member + ": " + escape_text(norm, kQuoteBytes));
   }

@@ -19,7 +19,9 @@ namespace layerscope {
 // A layer entry's header as written out under its normalised `path` (a
 // directory gets a trailing '/', a hard link its normalised target; modes,
 // owners, times and link targets kept).
-TarEntryHeader entry_header(const TarHeader& h, const std::string& path);
+// The header to write for entry `h` read from a layer, at normalised `path`,
+// with its names, device numbers and extended attributes (`x`).
+TarEntryHeader entry_header(const TarHeader& h, const std::string& path, TarExtras x);
 // Copies the current entry's payload from `ls` into the writer's current
 // entry, in chunks of kPayloadChunk through `buf`.
 inline constexpr size_t kPayloadChunk = 1 << 20;

@@ -65,7 +65,7 @@ class LayerFilter {
   }
 
   Status keep(LayerStream& ls, const TarHeader& h, const std::string& norm) {
-    TarEntryHeader out = entry_header(h, norm);
+    TarEntryHeader out = entry_header(h, norm, ls.extras());
     if (h.type == EntryType::kHardlink) {
       std::string t = link_target(h);
       if (auto it = relinked_.find(t); it != relinked_.end()) out.link = it->second;
