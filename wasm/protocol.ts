@@ -174,6 +174,16 @@ export interface VerifyRequest {
   archive: number;
 }
 
+/** The verify document (docs/schema/verify.schema.json, what `layerscope verify
+ *  --json` prints): one row per blob the archive claims (layers, configs,
+ *  manifests) with expected / actual digest and size and a state. Hashes only
+ *  what is not hashed yet: after an `open` with `verify: true` it reads nothing
+ *  more (progress phase "verify" otherwise). */
+export interface VerifyRowsRequest {
+  type: 'verifyRows';
+  archive: number;
+}
+
 export interface ResolveRequest {
   type: 'resolve';
   archive: number;
@@ -203,6 +213,7 @@ export type Request =
   | FindingsRequest
   | DiffRequest
   | VerifyRequest
+  | VerifyRowsRequest
   | ResolveRequest
   | StatsRequest
   | CloseRequest;
@@ -221,6 +232,7 @@ export const REQUEST_TYPES = [
   'findings',
   'diff',
   'verify',
+  'verifyRows',
   'resolve',
   'stats',
   'close',
@@ -340,6 +352,9 @@ export interface VerifyResult {
   /** True when the archive is compressed as a whole, so hashing it meant
    *  reading it again from its start (no random access to its members). */
   reopened: boolean;
+  /** Every blob's row, from the same hashing pass (ArchiveClient.verify() asks
+   *  for them; the worker's `verify` request leaves them out). */
+  rows?: VerifyDocument;
 }
 
 export interface StatsResult {
@@ -371,6 +386,7 @@ export interface ResultMap {
   findings: FindingsDocument;
   diff: DiffDocument;
   verify: VerifyResult;
+  verifyRows: VerifyDocument;
   resolve: number;
   stats: StatsResult;
   close: null;
@@ -399,7 +415,7 @@ export type ResponseMessage =
 
 // ─── The documents (generated from docs/schema/*.schema.json) ─────────────
 
-import type { DiffDocument, FindingsDocument, InspectDocument, Warning } from './schema-types.gen';
+import type { DiffDocument, FindingsDocument, InspectDocument, VerifyDocument, Warning } from './schema-types.gen';
 export type {
   InspectDocument,
   Warning,
@@ -419,4 +435,6 @@ export type {
   TreeDiff,
   ContentDiff,
   DiffRow,
+  VerifyDocument,
+  VerifyRow,
 } from './schema-types.gen';

@@ -34,6 +34,8 @@ export type {
   TreeDiff,
   ContentDiff,
   DiffRow,
+  VerifyDocument,
+  VerifyRow,
   AttestationDoc,
   ImageConfig,
   ContainerConfig,
