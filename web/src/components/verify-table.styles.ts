@@ -44,8 +44,9 @@ export const verifyTableStyles = css`
   }
   .verify-table .mono {
     font-family: var(--ls-mono);
+    font-size: inherit;
   }
-  .verify-table .member,
+  .verify-table .what,
   .verify-table .mismatch dd,
   .verify-table .problems li {
     overflow-wrap: anywhere;
@@ -58,7 +59,11 @@ export const verifyTableStyles = css`
     text-align: right;
   }
   .verify-table .state {
+    width: 1em;
     white-space: nowrap;
+  }
+  .verify-table .kind {
+    color: var(--ls-muted);
   }
   .verify-table .state.ok {
     color: var(--ls-add);
@@ -70,6 +75,7 @@ export const verifyTableStyles = css`
   }
   .verify-table .mismatch {
     margin: var(--ls-space-2) 0 0;
+    font-size: var(--ls-text-xs);
     color: var(--ls-fg);
   }
   .verify-table .mismatch dt {
@@ -83,6 +89,7 @@ export const verifyTableStyles = css`
   }
   .verify-table .problems {
     margin: var(--ls-space-2) 0 0;
+    font-size: var(--ls-text-xs);
     padding-left: var(--ls-space-7);
     color: var(--ls-fg);
   }

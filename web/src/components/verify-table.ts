@@ -40,16 +40,16 @@ function blobRow(r: VerifyRow) {
     data-actual-size=${r.actual_size ?? ''}
   >
     <tr>
-      <td class="state ${r.state}">${v.stateText}</td>
-      <td class="kind">${r.kind}</td>
+      <td class="state ${r.state}" title=${r.state}><span aria-hidden="true">${v.stateIcon}</span><span class="sr-only">${r.state}</span></td>
       <td class="digest mono" title=${v.digest ?? 'no digest claimed or computed'}>
         ${shortDigest(v.digest)}${v.digest ? html`<ls-copy .text=${v.digest} label="Copy the full digest"></ls-copy>` : nothing}
       </td>
       <td class="size" title=${exactBytes(v.size)}>${v.size === null ? '–' : formatBytes(v.size)}</td>
     </tr>
     <tr class="detail">
-      <td colspan="4">
-        <div class="member mono" title=${r.where}>${r.member ?? '(not stored)'}</div>
+      <td></td>
+      <td colspan="2">
+        <div class="what"><span class="kind">${r.kind}</span> · <span class="member mono" title=${r.where}>${r.member ?? '(not stored)'}</span></div>
         ${mismatchList(v.mismatches)}
         ${r.problems.length ? html`<ul class="problems">${r.problems.map((p) => html`<li>${p}</li>`)}</ul>` : nothing}
       </td>
@@ -63,7 +63,7 @@ export function verifyTable(doc: VerifyDocument) {
     <div class="table-box" tabindex="0" role="region" aria-label="Blobs checked">
       <table>
         <thead>
-          <tr><th scope="col">State</th><th scope="col">Kind</th><th scope="col">Digest</th><th scope="col">Size</th></tr>
+          <tr><th scope="col"><span class="sr-only">State</span></th><th scope="col">Digest · kind · member</th><th scope="col">Size</th></tr>
         </thead>
         ${doc.rows.map(blobRow)}
       </table>

@@ -27,11 +27,11 @@ const doc = (rows: VerifyRow[]): VerifyDocument => {
 
 describe('verify table', () => {
   it('an ok row: its claimed digest and stored size, no mismatch', () => {
-    expect(rowView(row({ diff_id: B, actual_diff_id: B }))).toEqual({ digest: A, size: 10, stateText: '✓ ok', mismatches: [] });
+    expect(rowView(row({ diff_id: B, actual_diff_id: B }))).toEqual({ digest: A, size: 10, stateIcon: '✓', mismatches: [] });
   });
   it('a mismatch lists each differing claim as expected vs actual (digest, diff_id, size)', () => {
     const v = rowView(row({ state: 'mismatch', actual: B, diff_id: C, actual_diff_id: A, size: 9 }));
-    expect(v.stateText).toBe('✗ mismatch');
+    expect(v.stateIcon).toBe('✗');
     expect(v.mismatches).toEqual([
       { what: 'digest', expected: A, actual: B },
       { what: 'diff_id', expected: C, actual: A },
@@ -45,7 +45,7 @@ describe('verify table', () => {
   });
   it('a missing blob: the claimed digest and size, nothing computed', () => {
     const v = rowView(row({ state: 'missing', member: null, actual: null, actual_size: null }));
-    expect(v).toEqual({ digest: A, size: 10, stateText: '— missing', mismatches: [] });
+    expect(v).toEqual({ digest: A, size: 10, stateIcon: '—', mismatches: [] });
   });
   it('a blob with no claim goes by its computed digest', () => {
     expect(rowView(row({ kind: 'config', expected: null, size: null })).digest).toBe(A);

@@ -17,12 +17,12 @@ export interface RowView {
   digest: string | null;
   /** Its size in bytes: the stored one, else the one claimed (null: neither). */
   size: number | null;
-  /** "✓ ok", "✗ mismatch", "— missing" */
-  stateText: string;
+  /** ✓ ok, ✗ mismatch, — missing */
+  stateIcon: string;
   mismatches: Mismatch[];
 }
 
-const STATE_TEXT: Record<VerifyRow['state'], string> = { ok: '✓ ok', mismatch: '✗ mismatch', missing: '— missing' };
+const STATE_ICON: Record<VerifyRow['state'], string> = { ok: '✓', mismatch: '✗', missing: '—' };
 
 function differs(what: Mismatch['what'], expected: string | number | null, actual: string | number | null): Mismatch[] {
   if (expected === null || actual === null || expected === actual) return [];
@@ -33,7 +33,7 @@ export function rowView(r: VerifyRow): RowView {
   return {
     digest: r.expected ?? r.actual,
     size: r.actual_size ?? r.size,
-    stateText: STATE_TEXT[r.state],
+    stateIcon: STATE_ICON[r.state],
     mismatches: [...differs('digest', r.expected, r.actual), ...differs('diff_id', r.diff_id, r.actual_diff_id), ...differs('size', r.size, r.actual_size)],
   };
 }
