@@ -2,9 +2,11 @@
 // with its digest, member, size and state, mismatches as expected vs actual and
 // the core's problems in plain words, under a one-line verdict. A template
 // function rendered in the archive card (styles: verify-table.styles.ts).
-// A plain table: an archive has at most a few hundred blobs, and the table
-// scrolls in a box of its own, so the card stays short.
+// A plain table: an archive has at most a few hundred blobs, the table scrolls
+// in a box of its own (so the card stays short), and it is rendered once per
+// verification (guard), not on every change of the page.
 import { html, nothing } from 'lit';
+import { guard } from 'lit/directives/guard.js';
 import type { VerifyDocument, VerifyRow } from '../engine';
 import { formatBytes, formatCount, shortDigest } from '../state/format';
 import { blobVerdict, rowView, type Mismatch } from '../state/verify-table';
@@ -58,6 +60,10 @@ function blobRow(r: VerifyRow) {
 }
 
 export function verifyTable(doc: VerifyDocument) {
+  return guard([doc], () => tableOf(doc));
+}
+
+function tableOf(doc: VerifyDocument) {
   return html`<div class="verify-table" id="verify-table" data-ok=${doc.ok ? 'true' : 'false'} data-checked=${doc.checked} data-failed=${doc.failed}>
     <div class=${doc.ok ? 'result ok' : 'result bad'} id="verify-blobs-verdict">${blobVerdict(doc)}</div>
     <div class="table-box" tabindex="0" role="region" aria-label="Blobs checked">
