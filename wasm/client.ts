@@ -336,7 +336,10 @@ export class ArchiveClient {
         if (this.outerCompressed || p.phase !== 'scan') opts.onProgress!(p);
       });
       const r = await conn.call({ type: 'open', source: this.source, verify: true }, { onProgress });
+      // The rows come from the hashes that open just computed (nothing is read again).
+      const rows = await conn.call({ type: 'verifyRows', archive: r.archive }, { onProgress });
       const result: VerifyResult = {
+        rows,
         summary: r.summary,
         elapsedMs: performance.now() - t0,
         bytesRead: r.bytesRead,

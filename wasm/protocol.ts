@@ -52,7 +52,8 @@
  *     `findings` and `diff` requests (the Findings and Compare tabs).
  *  5: `write` (issue 10's export dialog): an image saved, squashed or
  *     stripped, a tar of files, or one file, written by the worker into a
- *     file of the origin-private file system that the page names. */
+ *     file of the origin-private file system that the page names; `verifyRows`
+ *     (the verify table: one row per blob). */
 export const PROTOCOL_VERSION = 5;
 
 /** The one error shape, end to end (the core's envelope, plus client-side codes). */
@@ -206,6 +207,16 @@ export interface WriteRequest {
   paths?: string[];
 }
 
+/** The verify document (docs/schema/verify.schema.json, what `layerscope verify
+ *  --json` prints): one row per blob the archive claims (layers, configs,
+ *  manifests) with expected / actual digest and size and a state. Hashes only
+ *  what is not hashed yet: after an `open` with `verify: true` it reads nothing
+ *  more (progress phase "verify" otherwise). */
+export interface VerifyRowsRequest {
+  type: 'verifyRows';
+  archive: number;
+}
+
 export interface ResolveRequest {
   type: 'resolve';
   archive: number;
@@ -236,6 +247,7 @@ export type Request =
   | DiffRequest
   | VerifyRequest
   | WriteRequest
+  | VerifyRowsRequest
   | ResolveRequest
   | StatsRequest
   | CloseRequest;
@@ -255,6 +267,7 @@ export const REQUEST_TYPES = [
   'diff',
   'verify',
   'write',
+  'verifyRows',
   'resolve',
   'stats',
   'close',
@@ -374,6 +387,9 @@ export interface VerifyResult {
   /** True when the archive is compressed as a whole, so hashing it meant
    *  reading it again from its start (no random access to its members). */
   reopened: boolean;
+  /** Every blob's row, from the same hashing pass (ArchiveClient.verify() asks
+   *  for them; the worker's `verify` request leaves them out). */
+  rows?: VerifyDocument;
 }
 
 export interface StatsResult {
@@ -413,6 +429,7 @@ export interface ResultMap {
   diff: DiffDocument;
   verify: VerifyResult;
   write: WriteResult;
+  verifyRows: VerifyDocument;
   resolve: number;
   stats: StatsResult;
   close: null;
@@ -441,7 +458,7 @@ export type ResponseMessage =
 
 // ─── The documents (generated from docs/schema/*.schema.json) ─────────────
 
-import type { DiffDocument, FindingsDocument, InspectDocument, Warning } from './schema-types.gen';
+import type { DiffDocument, FindingsDocument, InspectDocument, VerifyDocument, Warning } from './schema-types.gen';
 export type {
   InspectDocument,
   Warning,
@@ -461,4 +478,6 @@ export type {
   TreeDiff,
   ContentDiff,
   DiffRow,
+  VerifyDocument,
+  VerifyRow,
 } from './schema-types.gen';

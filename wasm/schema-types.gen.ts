@@ -337,10 +337,10 @@ export interface DiffPoint {
 export interface DiffRow {
   /** Relative, no leading '/'. */
   path: string;
-  change: unknown;
-  what: unknown[];
+  change: "added" | "modified" | "deleted";
+  what: ("type" | "size" | "content" | "mode" | "owner" | "link")[];
   /** After (before for a deletion); a hardlink stays `hardlink`. */
-  type: unknown;
+  type: "file" | "dir" | "symlink" | "hardlink" | "char" | "block" | "fifo" | "socket" | "other";
   size_before: number | null;
   size_after: number | null;
   layer_before: number | null;
@@ -356,7 +356,7 @@ export interface DiffRow {
 
 export interface TreeDiff {
   schema_version: number;
-  kind: unknown;
+  kind: "layers" | "images";
   before: DiffPoint;
   after: DiffPoint;
   path: string | null;
@@ -368,16 +368,16 @@ export interface TreeDiff {
     deleted_bytes: number;
   };
   config?: {
-    field: unknown;
+    field: "env" | "cmd" | "entrypoint" | "workdir" | "user" | "ports" | "volumes" | "labels" | "platform";
     key?: string;
-    change: unknown;
+    change: "added" | "modified" | "deleted";
     before?: unknown;
     after?: unknown;
   }[];
   history_common?: number;
   history?: {
     index: number;
-    change: unknown;
+    change: "added" | "deleted";
     created_by: string;
     empty_layer: boolean;
   }[];
@@ -410,4 +410,45 @@ export interface ContentDiff {
   /** Hex of up to 64 bytes from window_offset. */
   window_before?: string;
   window_after?: string;
+}
+
+// ── verify.schema.json ──
+
+/** `layerscope verify --json`: every digest, diff_id and size the archive claims, one row per blob (layer blobs in archive order, then configs, then OCI manifests). ok is true only when every row's state is ok. schema_version 1. */
+export interface VerifyDocument {
+  schema_version: number;
+  ok: boolean;
+  /** Rows checked. */
+  checked: number;
+  /** Rows whose state is not ok. */
+  failed: number;
+  rows: VerifyRow[];
+}
+
+/** "sha256:<hex>"; null when none is claimed or none could be computed. */
+export type VerifyDigest = string | null;
+
+export type VerifySize = number | null;
+
+export interface VerifyRow {
+  kind: "layer" | "config" | "manifest";
+  /** mismatch: a claim differs from the stored bytes (or they could not be read to their end); missing: referenced but not stored. */
+  state: "ok" | "mismatch" | "missing";
+  /** The archive member holding the blob; null when absent. */
+  member: string | null;
+  /** The first document reference to it (an image's source and layer index, for example). */
+  where: string;
+  /** The digest claimed for the stored bytes. */
+  expected: VerifyDigest;
+  /** sha256 of the stored bytes. */
+  actual: VerifyDigest;
+  /** The size claimed. */
+  size: VerifySize;
+  actual_size: VerifySize;
+  /** Layers: the config's diff_id. */
+  diff_id: VerifyDigest;
+  /** Layers: sha256 of the uncompressed stream. */
+  actual_diff_id: VerifyDigest;
+  /** One plain sentence per failed check. */
+  problems: string[];
 }

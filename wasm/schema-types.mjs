@@ -19,7 +19,7 @@ import { fileURLToPath } from 'node:url';
 const here = path.dirname(fileURLToPath(import.meta.url));
 const schemaDir = path.join(here, '..', 'docs', 'schema');
 const outFile = path.join(here, 'schema-types.gen.ts');
-const FILES = ['inspect.schema.json', 'ls.schema.json', 'log.schema.json', 'envelope.schema.json', 'findings.schema.json', 'diff.schema.json'];
+const FILES = ['inspect.schema.json', 'ls.schema.json', 'log.schema.json', 'envelope.schema.json', 'findings.schema.json', 'diff.schema.json', 'verify.schema.json'];
 
 const schemas = Object.fromEntries(FILES.map((f) => [f, JSON.parse(fs.readFileSync(path.join(schemaDir, f), 'utf8'))]));
 
@@ -81,6 +81,7 @@ function tsType(s, file, n) {
   if (s.anyOf || s.oneOf) return (s.anyOf || s.oneOf).map((x) => tsType(x, file, n)).join(' | ');
   if (s.type === undefined) {
     if (s.const !== undefined) return literal(s.const);
+    if (s.enum) return s.enum.map(literal).join(' | ');
     if (s.properties) return objectType(s, file, n);
     return 'unknown';
   }

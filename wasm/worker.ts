@@ -256,7 +256,7 @@ async function write(id: number, mod: CoreModule, req: WriteRequest): Promise<Wr
 }
 
 /** Requests that may read much of the archive: they post progress events. */
-const LONG_REQUESTS = new Set<RequestType>(['findings', 'diff']);
+const LONG_REQUESTS = new Set<RequestType>(['findings', 'diff', 'verifyRows']);
 
 /** Results that need reshaping for the page; the others are the core's value as is. */
 const shapers: Partial<Record<RequestType, (value: unknown, data?: Uint8Array) => Shaped>> = {

@@ -71,6 +71,8 @@ const standard: Script = (msg, reply, w) => {
       return { cursor: w.next++, size: 100 };
     case 'stats':
       return { bytesRead: 'archive' in msg ? 1000 + (msg.archive ?? 0) : 0 };
+    case 'verifyRows':
+      return { schema_version: 1, ok: true, checked: 0, failed: 0, rows: [], archive: msg.archive };
     case 'closeFile':
     case 'close':
       return null;
@@ -308,6 +310,10 @@ describe('ArchiveClient', () => {
     hang = false;
     const r = await client.verify();
     expect(r.reopened).toBe(false);
+    // The rows are asked of the verifying worker, for the handle its hashing open gave.
+    expect(workers[2].sent.map((m) => m.type)).toEqual(['open', 'verifyRows']);
+    expect(r.rows).toMatchObject({ ok: true, archive: (workers[2].sent[1] as { archive: number }).archive });
+    expect(workers[0].sent.some((m) => m.type === 'verifyRows')).toBe(false);
     expect(client.verifyWorkersSpawned).toBe(2);
     expect((await client.verify()).elapsedMs).toBe(0); // answered from the first
     expect(workers).toHaveLength(3);

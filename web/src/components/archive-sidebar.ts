@@ -11,6 +11,7 @@ import { toInstruction } from '../state/dockerfile';
 import { warningTitle } from '../state/words';
 import { imageTitle } from '../state/labels';
 import { setStyle } from './set-style';
+import { verifyTable } from './verify-table';
 import { icons } from './icons';
 import './copy-button';
 
@@ -108,6 +109,7 @@ function verifyBlock(s: ArchiveSession) {
         ? ' (the archive is compressed as a whole, so it was read again from its start)'
         : ''}
     </div>
+    ${v.rows ? verifyTable(v.rows) : nothing}
   </div>`;
 }
 

@@ -5,12 +5,14 @@ import { css } from 'lit';
 import { base } from '../styles/base';
 import { segmented, select } from '../styles/controls';
 import { archiveSidebarStyles } from './archive-sidebar.styles';
+import { verifyTableStyles } from './verify-table.styles';
 
 export const archiveViewStyles = [
   base,
   segmented,
   select,
   ...archiveSidebarStyles,
+  verifyTableStyles,
   css`
   :host {
     display: grid;

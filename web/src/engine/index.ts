@@ -37,6 +37,8 @@ export type {
   TreeDiff,
   ContentDiff,
   DiffRow,
+  VerifyDocument,
+  VerifyRow,
   AttestationDoc,
   ImageConfig,
   ContainerConfig,

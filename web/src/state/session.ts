@@ -3,7 +3,7 @@
 // the tree listings, manifests and path histories already fetched, and the
 // state of a digest verification.
 import { createArchive, type EngineArchive, type InspectDocument, type ProgressEvent, isCancelled } from '../engine';
-import type { DiffDocument, ErrorEnvelope, FindingsDocument, PathHistory, Warning, WriteResult } from '../engine';
+import type { DiffDocument, ErrorEnvelope, FindingsDocument, PathHistory, VerifyDocument, Warning, WriteResult } from '../engine';
 import type { OpfsTarget } from '../engine';
 import { outputName, writeRequest, type ExportChoice } from './exports';
 import { copyToPicked, downloadFile, newTarget, removeTarget, targetFile } from './export-files';
@@ -61,6 +61,8 @@ export interface VerifyState {
   error: ErrorEnvelope | null;
   /** the archive was compressed as a whole and had to be read again from its start */
   reopened: boolean;
+  /** every blob's row (the verify table), from the same hashing pass (set when done) */
+  rows: VerifyDocument | null;
 }
 
 /** An output being written (or written) by the export dialog. */
@@ -214,7 +216,7 @@ export class ArchiveSession {
    */
   async verify(): Promise<void> {
     if (this.verification?.status === 'running' || this.status !== 'ready') return;
-    const v: VerifyState = { status: 'running', progress: null, startedAt: performance.now(), elapsedMs: 0, error: null, reopened: false };
+    const v: VerifyState = { status: 'running', progress: null, startedAt: performance.now(), elapsedMs: 0, error: null, reopened: false, rows: null };
     this.verification = v;
     this.changed();
     try {
@@ -227,6 +229,7 @@ export class ArchiveSession {
       this.summary = r.summary;
       v.status = 'done';
       v.reopened = r.reopened;
+      v.rows = r.rows ?? null;
     } catch (e) {
       v.status = isCancelled(e) ? 'cancelled' : 'error';
       v.error = toEnvelope(e);
