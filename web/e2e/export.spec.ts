@@ -22,6 +22,16 @@ async function writeAndDownload(page: Page, file: string): Promise<string> {
   return out;
 }
 
+/** Opens the fixture, selects /etc/app/config.ini in the merged tree and opens the export dialog. */
+async function openDialogOnConfigIni(page: Page): Promise<void> {
+  await page.goto('./');
+  await openFile(page, fixture(NAME));
+  await page.locator('#view-merged').click();
+  await page.locator('#filter').fill('config.ini');
+  await page.locator('.r[data-path="etc/app/config.ini"]').click();
+  await page.locator('#export-open').click();
+}
+
 /** Names of the files in the page's origin-private export directory. */
 function storedOutputs(page: Page): Promise<string[]> {
   return page.evaluate(async () => {
@@ -65,12 +75,7 @@ test('save as oci-archive: tags and diff_ids are the truth’s, skopeo reads it,
 
 test('strip the selected file: no layer of the download holds it; squash: one layer, same merged tree', async ({ page }) => {
   const im = truth(NAME).images[0];
-  await page.goto('./');
-  await openFile(page, fixture(NAME));
-  await page.locator('#view-merged').click();
-  await page.locator('#filter').fill('config.ini');
-  await page.locator('.r[data-path="etc/app/config.ini"]').click();
-  await page.locator('#export-open').click();
+  await openDialogOnConfigIni(page);
   await page.locator('input[name="what"][value="strip"]').check();
   await expect(page.locator('#export-paths')).toHaveValue('/etc/app/config.ini');
   const out = await writeAndDownload(page, `${NAME}-stripped.tar`);
@@ -94,12 +99,7 @@ print(len(m[0]['Layers']), sum(1 for l in m[0]['Layers'] for e in tarfile.open(f
 test('one file and a directory as a plain tar: the bytes the truth hashed', async ({ page }) => {
   const im = truth(NAME).images[0];
   const entry = im.layers[4].entries.find((e) => e.path === 'etc/app/config.ini')!;
-  await page.goto('./');
-  await openFile(page, fixture(NAME));
-  await page.locator('#view-merged').click();
-  await page.locator('#filter').fill('config.ini');
-  await page.locator('.r[data-path="etc/app/config.ini"]').click();
-  await page.locator('#export-open').click();
+  await openDialogOnConfigIni(page);
   await page.locator('input[name="what"][value="file"]').check();
   const file = await writeAndDownload(page, 'config.ini');
   expect('sha256:' + createHash('sha256').update(readFileSync(file)).digest('hex')).toBe(entry.sha256);

@@ -2,30 +2,21 @@
 import { css } from 'lit';
 import { tokens, hostText } from '../styles/tokens';
 import { base } from '../styles/base';
+import { dialogStyles } from '../styles/dialog';
 import { jobRowStyles } from './job-progress';
 
 export const exportDialogStyles = [
   tokens,
   hostText,
   base,
+  dialogStyles,
   jobRowStyles,
   css`
     dialog {
       width: min(620px, calc(100vw - 24px));
-      max-height: calc(100vh - 48px);
-      padding: 18px 20px;
-      border: 1px solid var(--ls-border-strong);
-      border-radius: var(--ls-radius);
-      background: var(--ls-panel);
-      color: var(--ls-fg);
-      box-shadow: var(--ls-shadow);
-    }
-    dialog::backdrop {
-      background: color-mix(in srgb, var(--ls-bg) 60%, transparent);
     }
     h2 {
       margin: 0 0 10px;
-      font-size: 16px;
     }
     fieldset {
       border: 1px solid var(--ls-border);

@@ -2,28 +2,19 @@
 import { css } from 'lit';
 import { tokens, hostText } from '../styles/tokens';
 import { base } from '../styles/base';
+import { dialogStyles } from '../styles/dialog';
 
 export const keySheetStyles = [
   tokens,
   hostText,
   base,
+  dialogStyles,
   css`
     dialog {
       width: min(560px, calc(100vw - 24px));
-      max-height: calc(100vh - 48px);
-      padding: 18px 20px;
-      border: 1px solid var(--ls-border-strong);
-      border-radius: var(--ls-radius);
-      background: var(--ls-panel);
-      color: var(--ls-fg);
-      box-shadow: var(--ls-shadow);
-    }
-    dialog::backdrop {
-      background: color-mix(in srgb, var(--ls-bg) 60%, transparent);
     }
     h2 {
       margin: 0 0 8px;
-      font-size: 16px;
     }
     h3 {
       margin: 14px 0 4px;
