@@ -1,5 +1,6 @@
 #include "output_file.h"
 
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -45,6 +46,18 @@ int open_output(const Args& a, std::unique_ptr<ByteSink>* out) {
   if (!s.ok()) return fail(s.error());
   *out = std::move(s).value();
   return kContinue;
+}
+
+ScratchFactory output_scratch(const Args& a) {
+  std::string path = a.has("--output") ? a.value("--output") : "-";
+  std::string dir;
+  struct stat st {};
+  bool device = ::stat(path.c_str(), &st) == 0 && !S_ISREG(st.st_mode);
+  if (path != "-" && !device) {
+    auto slash = path.find_last_of('/');
+    dir = slash == std::string::npos ? "." : slash == 0 ? "/" : path.substr(0, slash);
+  }
+  return [dir](const std::string& name) { return open_temp_scratch(name, dir); };
 }
 
 int finish_output(Status st, std::unique_ptr<ByteSink> sink) {

@@ -14,6 +14,9 @@ namespace lscli {
 
 // Opens -o's sink; returns kContinue (image_args.h) or the exit status printed.
 int open_output(const Args& a, std::unique_ptr<ByteSink>* out);
+// Scratch storage for a writer's recompressed layers: unlinked temporary files
+// beside -o's file (the disk that takes the output), or in $TMPDIR for "-" and devices.
+ScratchFactory output_scratch(const Args& a);
 // Finishes the sink after `st` succeeded; an error abandons it (nothing is left). Returns the exit status.
 int finish_output(Status st, std::unique_ptr<ByteSink> sink);
 // --format docker|oci; absent: oci for an oci-archive input (rmi, squash) or when

@@ -33,6 +33,7 @@ int run(const Context& ctx, const Args& a) {
   std::vector<std::vector<std::string>> tags;
   for (const Image& img : images) tags.push_back(img.tags);
   SaveOptions o;
+  o.scratch = output_scratch(a);
   if (int rc = format_option(a, s.archive().layout == Layout::kOciArchive, &o.format); rc != kContinue) return rc;
   for (const std::string& ref : a.pos) {
     int im = 0;

@@ -125,6 +125,45 @@ TEST(ExportSave, RecompressKeepsDiffIdsAndIsDeterministic) {
   }
 }
 
+// With scratch storage a recompressed layer is compressed once and copied from
+// the scratch: the output is byte for byte the two-pass one, and every scratch
+// file is gone afterwards (unlinked at creation); a scratch that cannot be made
+// fails the save with its own error.
+TEST(ExportSave, ScratchGivesTheSameBytesAndLeavesNothing) {
+  auto s = open_session(fixture_tar("docker20-save-features"));
+  ASSERT_TRUE(s);
+  fs::path dir = fs::temp_directory_path() / "ls-export-scratch";
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  for (Compression c : {Compression::kGzip, Compression::kZstd}) {
+    SaveOptions o;
+    o.format = SaveFormat::kOci;
+    o.recompress = true;
+    o.compression = c;
+    std::vector<uint8_t> twice = save_to_memory(*s, o);
+    int made = 0;
+    o.scratch = [&](const std::string& name) {
+      ++made;
+      return open_temp_scratch(name, dir.string());
+    };
+    EXPECT_EQ(save_to_memory(*s, o), twice) << compression_name(c);
+    EXPECT_EQ(made, static_cast<int>(load_truth("docker20-save-features")["images"][0]["layers"].size()));
+  }
+  EXPECT_TRUE(fs::is_empty(dir));
+  SaveOptions o;
+  o.recompress = true;
+  o.compression = Compression::kGzip;
+  o.scratch = [](const std::string& name) -> Result<std::unique_ptr<Scratch>> {
+    return make_error(Code::kIo, "no space for scratch (test)", name);
+  };
+  std::vector<uint8_t> out;
+  auto sink = make_memory_sink(&out);
+  Status st = s->save(o, *sink);
+  ASSERT_FALSE(st.ok());
+  EXPECT_EQ(st.error().message, "no space for scratch (test)");
+  fs::remove_all(dir);
+}
+
 // The dispatcher's verifyRows: the verify document, one layer row per truth diff_id.
 TEST(ExportDispatch, VerifyRowsIsTheVerifyDocument) {
   const char* name = "skopeo-oci-archive-zstd-features";

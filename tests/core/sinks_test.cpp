@@ -60,6 +60,32 @@ TEST(Sinks, HashingWithoutNextHashesOnly) {
   EXPECT_EQ(hash.digest(), "sha256:e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
 }
 
+TEST(Sinks, TempScratchReadsBackWhatWasWrittenAndLeavesNoFile) {
+  fs::path dir = fs::temp_directory_path() / "ls-scratch-test";
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  auto sc = open_temp_scratch("layer 3", dir.string());
+  ASSERT_TRUE(sc.ok()) << sc.error().to_string();
+  EXPECT_TRUE(fs::is_empty(dir));  // unlinked at once
+  Scratch& s = *sc.value();
+  EXPECT_EQ(s.source().error().code, Code::kInternal);  // not finished yet
+  std::string body(3 << 20, 'x');
+  for (size_t i = 0; i < body.size(); ++i) body[i] = static_cast<char>(i * 7);
+  ASSERT_TRUE(s.sink().write(body.data(), body.size()).ok());
+  ASSERT_TRUE(s.sink().finish().ok());
+  auto src = s.source();
+  ASSERT_TRUE(src.ok());
+  EXPECT_EQ(src.value()->size(), body.size());
+  EXPECT_EQ(src.value()->name(), "layer 3");
+  std::string back(body.size(), '\0');
+  ASSERT_TRUE(read_exact(*src.value(), 0, back.data(), back.size()).ok());
+  EXPECT_EQ(back, body);
+  auto missing = open_temp_scratch("x", (dir / "no-such-dir").string());
+  ASSERT_FALSE(missing.ok());
+  EXPECT_EQ(missing.error().code, Code::kIo);
+  fs::remove_all(dir);
+}
+
 TEST(Sinks, FileSinkPublishesOnlyOnFinish) {
   std::string dir = temp_dir();
   std::string target = dir + "/out.tar";

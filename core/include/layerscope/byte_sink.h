@@ -9,10 +9,12 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
 
+#include "layerscope/byte_source.h"
 #include "layerscope/status.h"
 
 namespace layerscope {
@@ -74,5 +76,24 @@ class HashingSink final : public ByteSink {
   uint64_t count_ = 0;
   std::string digest_;
 };
+
+// Scratch storage for a writer that must know an output's size and digest
+// before it writes the output (a recompressed layer inside a tar: the member's
+// header comes first): written once through sink(), finished, then read back
+// through source(). Its space is freed when the scratch and its sources are
+// gone. The caller decides where it lives: natively a temporary file; a writer
+// given none computes the bytes twice instead (once to measure them).
+class Scratch {
+ public:
+  virtual ~Scratch() = default;
+  virtual ByteSink& sink() = 0;
+  // After sink().finish(): the bytes written.
+  virtual Result<std::shared_ptr<ByteSource>> source() = 0;
+};
+using ScratchFactory = std::function<Result<std::unique_ptr<Scratch>>(const std::string& name)>;
+
+// A scratch file in `dir` ($TMPDIR, else /tmp, when empty), unlinked as soon as
+// it is created, so nothing stays behind whatever happens.
+Result<std::unique_ptr<Scratch>> open_temp_scratch(const std::string& name, const std::string& dir = "");
 
 }  // namespace layerscope

@@ -61,6 +61,8 @@ Status read_exact(ByteSource& src, uint64_t offset, void* buf, size_t n);
 // A local file (POSIX pread). Not available in the browser build's I/O policy
 // but compiled everywhere (the wasm node tests may use it through NODEFS).
 Result<std::shared_ptr<ByteSource>> open_file_source(const std::string& path);
+// The first `size` bytes of an open file descriptor, which the source owns (closes).
+std::shared_ptr<ByteSource> make_fd_source(int fd, uint64_t size, std::string name);
 
 // A buffer held in memory (tests, small inputs).
 std::shared_ptr<ByteSource> make_memory_source(std::vector<uint8_t> bytes,

@@ -55,6 +55,9 @@ struct SaveOptions {
   bool recompress = false;              // false: layer blobs are copied as stored
   Compression compression = Compression::kNone;  // with recompress: kNone, kGzip or kZstd
   std::vector<std::string> drop_tags;   // tags left out of the output (rmi of one tag of several)
+  // Where a recompressed layer is kept between being measured and written
+  // (compressed once); none: it is compressed twice. The CLI gives temporary files.
+  ScratchFactory scratch;
 };
 
 // squash: the image as one layer holding its merged filesystem; the config
@@ -84,6 +87,7 @@ struct StripOptions {
   SaveFormat format = SaveFormat::kDocker;
   bool recompress = false;
   Compression compression = Compression::kNone;
+  ScratchFactory scratch;  // as SaveOptions::scratch, for the layers recompressed as they are
 };
 
 // What strip and import wrote (for the line the CLI prints).

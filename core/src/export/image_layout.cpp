@@ -115,8 +115,11 @@ struct Copier {
   Status copy(const LayerOut& l, TarWriter& tw, ByteSink& out) {
     EntrySink entry(tw, out);
     if (l.produce) return l.produce(entry);
-    LS_ASSIGN_OR_RETURN(auto src, open(l.source));
-    LayerBytes how{l.recompress, l.compression, limits, {}};
+    std::shared_ptr<ByteSource> src = l.made;
+    if (!src) {
+      LS_ASSIGN_OR_RETURN(src, open(l.source));
+    }
+    LayerBytes how{l.recompress && !l.made, l.compression, limits, {}};
     const uint64_t base = done;
     how.tick = [this, base, &l](uint64_t n) {
       done = base + n;

@@ -34,6 +34,9 @@ struct LayerOut {
   // A layer made on the fly (squash): writes exactly `size` bytes hashing to
   // `digest` (measured by a first run into a HashingSink). Set: `source` unused.
   std::function<Status(ByteSink&)> produce;
+  // The bytes already made (a recompressed layer kept in scratch storage while
+  // it was measured): copied as they are. Set: `source` unused.
+  std::shared_ptr<ByteSource> made;
 };
 
 struct ImageOut {

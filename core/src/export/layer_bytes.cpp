@@ -54,12 +54,16 @@ Status write_layer_bytes(const std::shared_ptr<ByteSource>& src, const LayerByte
 }
 
 Result<LayerMeasure> measure_layer(const std::shared_ptr<ByteSource>& src, const LayerBytes& how,
-                                   const std::string& where) {
-  HashingSink h;
+                                   const std::string& where, Scratch* scratch) {
+  HashingSink h(scratch ? &scratch->sink() : nullptr);
   std::string diff_id;
   LS_RETURN_IF_ERROR(how.recompress ? recompress(src, how, where, h, &diff_id) : copy_stored(*src, how, where, h));
   LS_RETURN_IF_ERROR(h.finish());
-  return LayerMeasure{h.digest(), diff_id, h.count()};
+  LayerMeasure m{h.digest(), diff_id, h.count(), nullptr};
+  if (scratch) {
+    LS_ASSIGN_OR_RETURN(m.kept, scratch->source());
+  }
+  return m;
 }
 
 }  // namespace layerscope

@@ -1,10 +1,11 @@
 // export/layer_bytes — a layer's bytes as an output carries them: copied as
 // stored, or decoded and compressed anew. A recompressed layer's digest and
 // size are not known before its bytes exist, while a tar member needs its size
-// in its header: measure_layer() compresses once into a hashing sink (nothing
-// kept), and the writer compresses again into the archive (deterministic
-// compression gives the same bytes). Two passes instead of a spool file: the
-// core never opens files, and in the browser there is no spool directory.
+// in its header. With scratch storage from the caller (layerscope/byte_sink.h
+// Scratch: natively a temporary file) measure_layer() compresses once into it
+// and the writer copies those bytes; without, it compresses into a hashing
+// sink only (nothing kept) and the writer compresses again (deterministic
+// compression gives the same bytes).
 #pragma once
 
 #include <functional>
@@ -42,12 +43,14 @@ class UnfinishedSink final : public ByteSink {
 Status write_layer_bytes(const std::shared_ptr<ByteSource>& src, const LayerBytes& how, const std::string& where,
                          ByteSink& out);
 
-// The output bytes' "sha256:<hex>" digest and size, and the diff_id of the decoded stream.
+// The output bytes' "sha256:<hex>" digest and size, and the diff_id of the
+// decoded stream; with `scratch`, also the output bytes themselves (`kept`).
 struct LayerMeasure {
   std::string digest, diff_id;
   uint64_t size = 0;
+  std::shared_ptr<ByteSource> kept;
 };
 Result<LayerMeasure> measure_layer(const std::shared_ptr<ByteSource>& src, const LayerBytes& how,
-                                   const std::string& where);
+                                   const std::string& where, Scratch* scratch = nullptr);
 
 }  // namespace layerscope

@@ -16,7 +16,12 @@ Status measure(const Loaded& L, const SaveLayers& how, LayerOut* o) {
   LayerBytes lb{true, how.compression, L.options.limits, {}};
   uint64_t total = src->size();
   lb.tick = [&](uint64_t n) { return !how.progress || how.progress(Progress{"measure", n, total, o->source}); };
-  LS_ASSIGN_OR_RETURN(LayerMeasure m, measure_layer(src, lb, o->source));
+  std::unique_ptr<Scratch> scratch;
+  if (how.scratch) {
+    LS_ASSIGN_OR_RETURN(scratch, how.scratch(o->source));
+  }
+  LS_ASSIGN_OR_RETURN(LayerMeasure m, measure_layer(src, lb, o->source, scratch.get()));
+  o->made = m.kept;
   o->recompress = true;
   o->compression = how.compression;
   o->digest = m.digest;

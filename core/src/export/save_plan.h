@@ -20,6 +20,7 @@ struct SaveLayers {
   Compression compression = Compression::kNone;
   ProgressFn progress;  // "measure" phase
   std::vector<std::string> drop_tags;  // tags left out
+  ScratchFactory scratch;  // set: a recompressed layer is compressed once, into it (else twice)
 };
 Result<LayoutPlan> plan_save(const Loaded& L, const std::vector<int>& images, bool docker_manifest,
                              const SaveLayers& layers = {});

@@ -120,6 +120,78 @@ Result<std::unique_ptr<ByteSink>> open_file_sink(const std::string& path) {
   return std::unique_ptr<ByteSink>(std::make_unique<FileSink>(fd, std::string(buf.data()), path));
 }
 
+namespace {
+
+// A descriptor written in order (the scratch file; it stays open for reading back).
+class FdSink final : public ByteSink {
+ public:
+  FdSink(int fd, std::string name) : fd_(fd), name_(std::move(name)) {}
+  std::string name() const override { return name_; }
+  Status write(const void* data, size_t n) override {
+    if (!failed_.ok()) return failed_;
+    const char* p = static_cast<const char*>(data);
+    while (n > 0) {
+      ssize_t w = ::write(fd_, p, n);
+      if (w < 0) {
+        if (errno == EINTR) continue;
+        failed_ = io_error("scratch write failed", errno, name_);
+        return failed_;
+      }
+      p += w;
+      n -= static_cast<size_t>(w);
+      size_ += static_cast<uint64_t>(w);
+    }
+    return Status::Ok();
+  }
+  Status finish() override {
+    finished_ = failed_.ok();
+    return failed_;
+  }
+  bool finished() const { return finished_; }
+  uint64_t size() const { return size_; }
+
+ private:
+  int fd_;
+  std::string name_;
+  Status failed_ = Status::Ok();
+  uint64_t size_ = 0;
+  bool finished_ = false;
+};
+
+class TempScratch final : public Scratch {
+ public:
+  TempScratch(int fd, std::string name) : fd_(fd), sink_(fd, std::move(name)) {}
+  ~TempScratch() override { ::close(fd_); }
+  ByteSink& sink() override { return sink_; }
+  Result<std::shared_ptr<ByteSource>> source() override {
+    if (!sink_.finished()) return make_error(Code::kInternal, "scratch read before it was finished", sink_.name());
+    int fd = ::dup(fd_);
+    if (fd < 0) return io_error("cannot read the scratch file back", errno, sink_.name());
+    return make_fd_source(fd, sink_.size(), sink_.name());
+  }
+
+ private:
+  int fd_;
+  FdSink sink_;
+};
+
+}  // namespace
+
+Result<std::unique_ptr<Scratch>> open_temp_scratch(const std::string& name, const std::string& dir) {
+  std::string d = dir;
+  if (d.empty()) {
+    const char* t = std::getenv("TMPDIR");
+    d = t && *t ? t : "/tmp";
+  }
+  std::string tmpl = d + "/layerscope-scratch-XXXXXX";
+  std::vector<char> buf(tmpl.begin(), tmpl.end());
+  buf.push_back('\0');
+  int fd = ::mkstemp(buf.data());
+  if (fd < 0) return io_error("cannot create a scratch file", errno, d);
+  ::unlink(buf.data());
+  return std::unique_ptr<Scratch>(std::make_unique<TempScratch>(fd, name));
+}
+
 std::unique_ptr<ByteSink> make_memory_sink(std::vector<uint8_t>* out, std::string name) {
   return std::make_unique<MemorySink>(out, std::move(name));
 }

@@ -143,6 +143,10 @@ Result<std::shared_ptr<ByteSource>> open_file_source(const std::string& path) {
   return std::shared_ptr<ByteSource>(std::make_shared<FileSource>(fd, static_cast<uint64_t>(st.st_size), name));
 }
 
+std::shared_ptr<ByteSource> make_fd_source(int fd, uint64_t size, std::string name) {
+  return std::make_shared<FileSource>(fd, size, std::move(name));
+}
+
 std::shared_ptr<ByteSource> make_memory_source(std::vector<uint8_t> bytes, std::string name) {
   return std::make_shared<MemorySource>(std::move(bytes), std::move(name));
 }
