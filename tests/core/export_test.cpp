@@ -103,14 +103,20 @@ TEST(ExportSink, FailingMidWriteLeavesNoFile) {
   fs::remove_all(dir);
 }
 
+// An oci-archive save with every layer recompressed as `c`.
+SaveOptions oci_recompressed(Compression c) {
+  SaveOptions o;
+  o.format = SaveFormat::kOci;
+  o.recompress = true;
+  o.compression = c;
+  return o;
+}
+
 TEST(ExportSave, RecompressKeepsDiffIdsAndIsDeterministic) {
   auto s = open_session(fixture_tar("docker20-save-features"));
   ASSERT_TRUE(s);
   for (Compression c : {Compression::kGzip, Compression::kZstd}) {
-    SaveOptions o;
-    o.format = SaveFormat::kOci;
-    o.recompress = true;
-    o.compression = c;
+    SaveOptions o = oci_recompressed(c);
     std::vector<uint8_t> a = save_to_memory(*s, o);
     EXPECT_EQ(a, save_to_memory(*s, o));
     OpenOptions oo;
@@ -136,10 +142,7 @@ TEST(ExportSave, ScratchGivesTheSameBytesAndLeavesNothing) {
   fs::remove_all(dir);
   fs::create_directories(dir);
   for (Compression c : {Compression::kGzip, Compression::kZstd}) {
-    SaveOptions o;
-    o.format = SaveFormat::kOci;
-    o.recompress = true;
-    o.compression = c;
+    SaveOptions o = oci_recompressed(c);
     std::vector<uint8_t> twice = save_to_memory(*s, o);
     int made = 0;
     o.scratch = [&](const std::string& name) {
