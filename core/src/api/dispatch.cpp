@@ -12,6 +12,7 @@
 #include "layerscope/analysis.h"
 #include "layerscope/export.h"
 #include "layerscope/session.h"
+#include "api/file_readers.h"
 #include "manifest/json.h"
 
 namespace layerscope {
@@ -154,20 +155,18 @@ Status write_format(const Args& a, SaveFormat* format, bool* recompress, Compres
   return Status::Ok();
 }
 
-// One file's content onto `sink`, in bounded pieces, with progress ("write").
+// One file's content onto `sink`, through the readers' one drain loop
+// (drain_reader: bounded pieces, progress "read", cancel); a reader that ends
+// before its size is an error, never a short output.
 Status copy_file(FileReader& r, ByteSink& sink, const std::string& path, const ProgressFn& progress) {
-  std::vector<uint8_t> buf(1 << 20);
-  uint64_t done = 0;
-  for (;;) {
-    LS_ASSIGN_OR_RETURN(size_t n, r.read(buf.data(), buf.size()));
-    if (n == 0) break;
-    LS_RETURN_IF_ERROR(sink.write(buf.data(), n));
-    done += n;
-    if (progress && !progress(Progress{"write", done, r.size(), path}))
-      return make_error(Code::kCancelled, "cancelled", path);
-  }
-  if (done != r.size())
-    return make_error(Code::kCorrupt, "the file ended after " + std::to_string(done) + " of " + std::to_string(r.size()) + " bytes", path);
+  Status written = Status::Ok();
+  LS_RETURN_IF_ERROR(drain_reader(
+      r, [&](const uint8_t* d, size_t n) { return (written = sink.write(d, n)).ok(); }, progress, path));
+  LS_RETURN_IF_ERROR(written);
+  if (r.position() != r.size())
+    return make_error(Code::kCorrupt,
+                      "the file ended after " + std::to_string(r.position()) + " of " + std::to_string(r.size()) + " bytes",
+                      path);
   return Status::Ok();
 }
 

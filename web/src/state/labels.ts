@@ -28,7 +28,7 @@ const PHASE_WORDS: Record<string, string> = {
   save: 'writing layers',
   export: 'writing files',
   strip: 'rewriting layers',
-  write: 'writing',
+  read: 'reading the file',
   copy: 'copying to your file',
 };
 
