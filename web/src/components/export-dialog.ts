@@ -152,6 +152,7 @@ export class ExportDialog extends LitElement {
     const img = images[c.image];
     const problem = choiceProblem(c);
     const out = outputName(s.name, c);
+    const cli = cliCommand(s.name, c, this.imageRef(), out);
     const whats: ExportWhat[] = ['save', 'squash', 'strip', 'export', 'file'];
     return html`<form @submit=${(e: Event) => (e.preventDefault(), void this.start())}>
       <fieldset>
@@ -175,8 +176,8 @@ export class ExportDialog extends LitElement {
           : nothing}
       </fieldset>
       <p class="cli">
-        <span>Same with the CLI:</span><code id="export-cli">${cliCommand(s.name, c, this.imageRef(), out)}</code
-        ><ls-copy .text=${cliCommand(s.name, c, this.imageRef(), out)} label="Copy the command"></ls-copy>
+        <span>Same with the CLI:</span><code id="export-cli">${cli}</code
+        ><ls-copy .text=${cli} label="Copy the command"></ls-copy>
       </p>
       ${problem ? html`<p class="problem" id="export-problem">${problem}</p>` : nothing}
       <div class="actions">
