@@ -241,7 +241,7 @@ export class ArchiveClient {
 
   /** Size of the archive, bytes. */
   get size(): number {
-    return this.source.file.size;
+    return this.source.kind === 'file' ? this.source.file.size : this.source.size;
   }
 
   /** Workers started for browsing this archive so far (verify's are counted apart). */

@@ -53,8 +53,10 @@
  *  5: `write` (issue 10's export dialog): an image saved, squashed or
  *     stripped, a tar of files, or one file, written by the worker into a
  *     file of the origin-private file system that the page names; `verifyRows`
- *     (the verify table: one row per blob). */
-export const PROTOCOL_VERSION = 5;
+ *     (the verify table: one row per blob).
+ *  6: a source of kind `url` (issue 12): the worker reads a hosted archive by
+ *     HTTP Range requests; OpenResult.io counts its requests. */
+export const PROTOCOL_VERSION = 6;
 
 /** The one error shape, end to end (the core's envelope, plus client-side codes). */
 export interface ErrorEnvelope {
@@ -72,7 +74,12 @@ export interface ErrorEnvelope {
 /** Where an archive's bytes come from: enough for a fresh worker to open it
  *  again (after a cancel terminated the last one). A File is read by the
  *  worker in slices with FileReaderSync, never whole. (Next: {kind:'url'}.) */
-export type SourceDescriptor = { kind: 'file'; file: Blob; name: string };
+export type SourceDescriptor =
+  | { kind: 'file'; file: Blob; name: string }
+  /** An archive read by HTTP Range requests (io/http-source.ts). `size` and
+   *  `validator` (the ETag, or Last-Modified; '' when the server sent neither)
+   *  come from the page's probe: every later answer must match them. */
+  | { kind: 'url'; url: string; name: string; size: number; validator: string };
 
 export interface OpenRequest {
   type: 'open';
@@ -294,7 +301,7 @@ export interface OpenResult {
   loadMs: number;
   /** How the worker read the File: readInto calls from the core, FileReaderSync
    *  fetches (read-ahead window), bytes fetched, ms spent fetching. */
-  io: { calls: number; fetches: number; fetchedBytes: number; ms: number };
+  io: { calls: number; fetches: number; fetchedBytes: number; ms: number; requests?: number; retries?: number };
 }
 
 /** Numeric entry types of EntryPage.types. */

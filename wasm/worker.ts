@@ -14,6 +14,7 @@
 import createLayerscope from 'layerscope-core-glue';
 import type { ByteSinkJs, ByteSourceJs, CoreModule } from 'layerscope-core-glue';
 import { fileByteSource, sourceProblem } from './io/file-source';
+import { urlByteSource } from './io/http-source';
 import { openOpfsSink, storageProblem } from './io/opfs-sink';
 import type { ReadAhead } from './io/read-ahead';
 import {
@@ -90,16 +91,30 @@ type ProgressCb = (phase: string, done: number, total: number, detail: string) =
 /** One request to the core; its error envelope becomes a RequestError. */
 function core(mod: CoreModule, type: string, args: object, opts: { source?: ByteSourceJs; progress?: ProgressCb; sink?: ByteSinkJs } = {}): { value: unknown; data?: Uint8Array } {
   const e = mod.request(type, args, opts);
-  if (!e.ok) throw new RequestError({ code: e.code, message: e.message, where: e.where ?? '' });
+  // A remote read that failed said why (changed file, refused range, CORS…):
+  // that sentence replaces the core's generic "could not read".
+  let why: string | null = null;
+  for (const take of remoteSources) why = take() ?? why;
+  if (!e.ok) throw new RequestError({ code: e.code, message: (e.code === 'io' && why) || e.message, where: e.where ?? '' });
   return e;
 }
 
+/** Per url source: takes (and clears) why its last read failed. */
+const remoteSources: (() => string | null)[] = [];
+
 /** A ByteSource for the core over a source descriptor, with its I/O counters. */
-function openSource(mod: CoreModule, desc: SourceDescriptor): { src: ByteSourceJs; io: ReadAhead['stats'] } {
+function openSource(mod: CoreModule, desc: SourceDescriptor): { src: ByteSourceJs; io: ReadAhead['stats']; remote?: { requests: number; retries: number } } {
   switch (desc.kind) {
     case 'file':
       // A failed read returns -1 (code "io"), never throws into wasm.
       return fileByteSource(desc.file, desc.name, () => mod.HEAPU8);
+    case 'url': {
+      const r = urlByteSource(desc, () => mod.HEAPU8);
+      // Registered for the life of the worker's archive: a failed read of any
+      // later request names its cause.
+      remoteSources.push(r.takeProblem);
+      return r;
+    }
     default:
       throw new RequestError({ code: 'protocol', message: `unknown source kind ${(desc as { kind: string }).kind}`, where: 'worker' });
   }
@@ -126,7 +141,7 @@ async function open(id: number, req: OpenRequest): Promise<OpenResult> {
   const wasLoaded = modulePromise !== null;
   const mod = await loadModule();
   const t0 = performance.now();
-  const { src, io } = openSource(mod, req.source);
+  const { src, io, remote } = openSource(mod, req.source);
   const v = core(mod, 'open', { verify: !!req.verify }, { source: src, progress: progressPoster(id, t0) }).value as {
     archive: number;
     bytes_read: number;
@@ -139,7 +154,7 @@ async function open(id: number, req: OpenRequest): Promise<OpenResult> {
     bytesRead: v.bytes_read,
     elapsedMs: performance.now() - t0,
     loadMs: wasLoaded ? 0 : loadMs,
-    io: { ...io },
+    io: { ...io, ...remote },
   };
 }
 

@@ -2,6 +2,15 @@
 // Serves the built app (web/dist) on 127.0.0.1 with a strict Content-Security-Policy.
 //   node web/serve.mjs [--port N] [--dir DIR]     (PORT env works too; default 8080, next free port if busy)
 // Prints the URL. Static files only: GET/HEAD, no directory listings, no writes.
+// Byte ranges (one range per request: 206 + Content-Range; ETag/Last-Modified and
+// If-Range), so the page reads a hosted archive by Range instead of downloading it.
+//
+// Test hooks (the e2e suite only): --files DIR --test-hooks serves DIR under
+// /__files/ and adds what a test of remote reading needs:
+//   /__files/NAME?latency=MS   answer after MS milliseconds
+//   /__files/NAME?norange=1    ignore Range (200 + the whole file, as some servers do)
+//   /__stats                   {requests, bytes, ranged} per served /__files path (JSON); ?reset=1 clears
+//   /__touch/NAME              the file "changes": its ETag and Last-Modified move on
 import { createServer } from 'node:http';
 import { createReadStream, statSync } from 'node:fs';
 import { extname, join, normalize, resolve, sep, dirname } from 'node:path';
@@ -14,6 +23,12 @@ const opt = (name, dflt) => {
   return i >= 0 && args[i + 1] ? args[i + 1] : dflt;
 };
 const root = resolve(opt('--dir', join(here, 'dist')));
+const hooks = args.includes('--test-hooks');
+const filesDir = opt('--files', '') ? resolve(opt('--files', '')) : '';
+/** per /__files path: requests, bytes sent, requests answered with 206 */
+const stats = new Map();
+/** per /__files path: how many times /__touch changed it */
+const generation = new Map();
 let port = Number(opt('--port', process.env.PORT || 8080));
 const host = '127.0.0.1';
 
@@ -54,15 +69,37 @@ const server = createServer((req, res) => {
     return;
   }
   let path;
+  let query;
   try {
-    path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
+    const u = new URL(req.url ?? '/', 'http://x');
+    path = decodeURIComponent(u.pathname);
+    query = u.searchParams;
   } catch {
     res.writeHead(400, base).end();
     return;
   }
+  let dir = root;
+  let hooked = null;
+  if (hooks && path === '/__stats') {
+    const body = JSON.stringify(Object.fromEntries(stats));
+    if (query.get('reset')) stats.clear();
+    res.writeHead(200, { ...base, 'Content-Type': 'application/json' }).end(body);
+    return;
+  }
+  if (hooks && path.startsWith('/__touch/')) {
+    const name = '/__files/' + path.slice('/__touch/'.length);
+    generation.set(name, (generation.get(name) ?? 0) + 1);
+    res.writeHead(204, base).end();
+    return;
+  }
+  if (hooks && filesDir && path.startsWith('/__files/')) {
+    dir = filesDir;
+    hooked = path;
+    path = path.slice('/__files'.length);
+  }
   if (path.endsWith('/')) path += 'index.html';
-  const file = normalize(join(root, path));
-  if (file !== root && !file.startsWith(root + sep)) {
+  const file = normalize(join(dir, path));
+  if (file !== dir && !file.startsWith(dir + sep)) {
     res.writeHead(403, base).end();
     return;
   }
@@ -78,13 +115,75 @@ const server = createServer((req, res) => {
     return;
   }
   const ext = extname(file).toLowerCase();
-  const headers = { ...base, 'Content-Type': TYPES[ext] ?? 'application/octet-stream', 'Content-Length': String(st.size) };
+  const gen = hooked ? (generation.get(hooked) ?? 0) : 0;
+  const mtime = new Date(Math.floor(st.mtimeMs / 1000) * 1000 + gen * 1000);
+  const etag = `"${st.size.toString(16)}-${Math.floor(st.mtimeMs).toString(16)}-${gen}"`;
+  const headers = {
+    ...base,
+    'Content-Type': TYPES[ext] ?? 'application/octet-stream',
+    'Accept-Ranges': 'bytes',
+    ETag: etag,
+    'Last-Modified': mtime.toUTCString(),
+  };
   if (ext === '.html' && !STANDALONE.test(path)) headers['Content-Security-Policy'] = PAGE_CSP;
   if (ext === '.js' || ext === '.mjs') headers['Content-Security-Policy'] = SCRIPT_CSP;
-  res.writeHead(200, headers);
-  if (req.method === 'HEAD') res.end();
-  else createReadStream(file).pipe(res);
+  const noRange = hooked && query.get('norange');
+  if (noRange) delete headers['Accept-Ranges'];
+  let range = noRange ? null : byteRange(req.headers.range, st.size);
+  // If-Range: the range only while the file is still the one the client read before.
+  const ifRange = req.headers['if-range'];
+  if (range && ifRange && ifRange !== etag && ifRange !== headers['Last-Modified']) range = null;
+  let start = 0;
+  let end = st.size - 1;
+  let status = 200;
+  if (range === 'unsatisfiable') {
+    res.writeHead(416, { ...base, 'Content-Range': `bytes */${st.size}` }).end();
+    return;
+  }
+  if (range) {
+    [start, end] = range;
+    status = 206;
+    headers['Content-Range'] = `bytes ${start}-${end}/${st.size}`;
+  }
+  const length = Math.max(0, end - start + 1);
+  headers['Content-Length'] = String(length);
+  if (hooked) {
+    const s = stats.get(hooked) ?? { requests: 0, bytes: 0, ranged: 0 };
+    s.requests++;
+    if (req.method !== 'HEAD') s.bytes += length;
+    if (status === 206) s.ranged++;
+    stats.set(hooked, s);
+  }
+  const send = () => {
+    res.writeHead(status, headers);
+    if (req.method === 'HEAD' || length === 0) res.end();
+    else createReadStream(file, { start, end }).pipe(res);
+  };
+  const latency = hooked ? Number(query.get('latency') ?? 0) : 0;
+  if (latency > 0) setTimeout(send, latency);
+  else send();
 });
+
+/** One byte range of a Range header ([start, end], inclusive), 'unsatisfiable', or
+ *  null (no header, several ranges, or a form we do not serve: the whole file). */
+function byteRange(header, size) {
+  if (!header) return null;
+  const m = /^bytes=(\d*)-(\d*)$/.exec(header.trim());
+  if (!m || (m[1] === '' && m[2] === '')) return null;
+  let start;
+  let end;
+  if (m[1] === '') {
+    const n = Number(m[2]);
+    if (n === 0) return 'unsatisfiable';
+    start = Math.max(0, size - n);
+    end = size - 1;
+  } else {
+    start = Number(m[1]);
+    end = m[2] === '' ? size - 1 : Math.min(Number(m[2]), size - 1);
+    if (start >= size || end < start) return 'unsatisfiable';
+  }
+  return [start, end];
+}
 
 function listen(tries) {
   server.once('error', (e) => {
@@ -97,8 +196,8 @@ function listen(tries) {
     }
   });
   server.listen(port, host, () => {
-    console.log(`layerscope: serving ${root}`);
-    console.log(`layerscope: open http://${host}:${port}/`);
+    console.log(`layerscope: serving ${root}${hooks && filesDir ? ` (and ${filesDir} under /__files/, test hooks on)` : ''}`);
+    console.log(`layerscope: open http://${host}:${server.address().port}/`);
   });
 }
 listen(20);

@@ -549,7 +549,8 @@ describe("the worker's file source (wasm/io/file-source.ts)", () => {
     expect(sourceProblem({ kind: 'file', file: new Blob([]), name: 'a.tar' })).toBeNull();
     expect(sourceProblem(undefined)).toBe('the request has no source');
     expect(sourceProblem(null)).toBe('the request has no source');
-    expect(sourceProblem({ kind: 'url', url: 'x' })).toBe('unknown source kind url');
+    expect(sourceProblem({ kind: 'ftp', url: 'x' })).toBe('unknown source kind ftp');
+    expect(sourceProblem({ kind: 'url', url: 'x' })).toMatch(/needs an absolute URL/);
     expect(sourceProblem({ kind: 'file', file: 'a.tar', name: 'a.tar' })).toMatch(/needs a File or Blob/);
     expect(sourceProblem({ kind: 'file', file: new Blob([]) })).toMatch(/needs a name/);
   });

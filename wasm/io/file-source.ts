@@ -1,7 +1,6 @@
 /// <reference lib="webworker" />
 // The core's ByteSource over a File, and the check of a source descriptor that
 // came in a message (the worker's half of protocol.ts's SourceDescriptor).
-import type { SourceDescriptor } from '../protocol';
 import { ReadAhead } from './read-ahead';
 
 /** What the core reads through (the glue's ByteSourceJs, bindings.cpp's
@@ -43,12 +42,26 @@ export function fileByteSource(file: Blob, name: string, heap: () => Uint8Array,
 /** Why `desc` (as received) is not a source descriptor, or null when it is one. */
 export function sourceProblem(desc: unknown): string | null {
   if (typeof desc !== 'object' || desc === null) return 'the request has no source';
-  const d = desc as { [K in keyof SourceDescriptor]?: unknown };
+  const d = desc as { kind?: unknown; file?: unknown; name?: unknown; url?: unknown; size?: unknown; validator?: unknown };
   switch (d.kind) {
     case 'file':
       if (typeof Blob === 'undefined' || !(d.file instanceof Blob)) return 'a source of kind "file" needs a File or Blob';
       if (typeof d.name !== 'string') return 'a source of kind "file" needs a name';
       return null;
+    case 'url': {
+      if (typeof d.url !== 'string') return 'a source of kind "url" needs a url';
+      let u: URL;
+      try {
+        u = new URL(d.url);
+      } catch {
+        return `a source of kind "url" needs an absolute URL, not ${JSON.stringify(d.url)}`;
+      }
+      if (u.protocol !== 'http:' && u.protocol !== 'https:') return `a source of kind "url" reads http(s) only, not ${u.protocol}`;
+      if (typeof d.name !== 'string') return 'a source of kind "url" needs a name';
+      if (typeof d.size !== 'number' || !Number.isSafeInteger(d.size) || d.size < 0) return 'a source of kind "url" needs its size in bytes';
+      if (typeof d.validator !== 'string') return 'a source of kind "url" needs a validator (the ETag or Last-Modified; may be empty)';
+      return null;
+    }
     default:
       return `unknown source kind ${String(d.kind)}`;
   }

@@ -18,32 +18,102 @@ export class ReadAhead {
   static readonly MIN = 64 << 10;
   static readonly MAX = 8 << 20;
   readonly stats = { calls: 0, fetches: 0, fetchedBytes: 0, ms: 0 };
+  private readonly size: number;
+  private readonly fetch: Fetch;
+  private readonly cost: CostModel | null;
+  private readonly max: number;
 
-  /** `reader`: FileReaderSync (another one in tests). */
-  constructor(
-    private readonly file: Blob,
-    private readonly reader: Pick<FileReaderSync, 'readAsArrayBuffer'> = new FileReaderSync(),
-  ) {}
+  /** A File (`reader`: FileReaderSync, another one in tests), or any ranged
+   *  reader (a remote file: see http-source.ts) with its cost model. */
+  constructor(source: Blob | RangedReader, reader?: Pick<FileReaderSync, 'readAsArrayBuffer'>) {
+    if (typeof Blob !== 'undefined' && source instanceof Blob) {
+      const r = reader ?? new FileReaderSync();
+      this.size = source.size;
+      this.fetch = (offset, size) => new Uint8Array(r.readAsArrayBuffer(source.slice(offset, offset + size)));
+      this.cost = null;
+      this.max = ReadAhead.MAX;
+    } else {
+      const rr = source as RangedReader;
+      this.size = rr.size;
+      this.fetch = rr.fetch;
+      this.cost = rr.cost ?? null;
+      this.max = rr.maxWindow ?? ReadAhead.MAX;
+    }
+  }
 
   /** Bytes [offset, offset+len) (fewer at the end of the file); valid until the next call. */
   read(offset: number, len: number): Uint8Array {
     this.stats.calls++;
     const b = this.buf;
     if (b && offset >= this.start && offset + len <= this.start + b.length) return b.subarray(offset - this.start, offset - this.start + len);
+    let from = offset;
     if (b) {
       const end = this.start + b.length;
       const gap = offset - end;
-      if (gap >= 0 && gap <= this.window) this.window = Math.min(this.window * 2, ReadAhead.MAX);
+      if (gap >= 0 && gap <= this.window) this.window = Math.min(this.window * 2, this.max);
       else if (gap < 0 || gap > 4 * this.window) this.window = ReadAhead.MIN;
+      // A remote read: a gap that costs less to read than a request's round trip
+      // is read through (one request instead of two).
+      if (this.cost && gap > 0 && gap <= this.cost.breakEven()) from = end;
     }
-    const size = Math.max(0, Math.min(this.file.size - offset, Math.max(len, this.window)));
+    const min = this.cost ? Math.max(this.window, Math.min(this.max, this.cost.breakEven())) : this.window;
+    const size = Math.max(0, Math.min(this.size - from, Math.max(offset + len - from, min)));
     const t = performance.now();
-    const buf = new Uint8Array(this.reader.readAsArrayBuffer(this.file.slice(offset, offset + size)));
-    this.stats.ms += performance.now() - t;
+    const buf = this.fetch(from, size);
+    const ms = performance.now() - t;
+    this.cost?.observe(buf.length, ms);
+    this.stats.ms += ms;
     this.stats.fetches++;
     this.stats.fetchedBytes += buf.length;
     this.buf = buf;
-    this.start = offset;
-    return buf.subarray(0, Math.min(len, buf.length));
+    this.start = from;
+    const at = offset - from;
+    return buf.subarray(at, Math.min(at + len, buf.length));
+  }
+}
+
+/** Reads `size` bytes at `offset` (fewer only at the end); throws when it cannot. */
+export type Fetch = (offset: number, size: number) => Uint8Array;
+
+/** A source read by ranges, each request costing a round trip plus its bytes. */
+export interface RangedReader {
+  size: number;
+  fetch: Fetch;
+  cost?: CostModel;
+  /** the largest read-ahead window (ReadAhead.MAX when absent) */
+  maxWindow?: number;
+}
+
+/**
+ * What one more request costs against reading through: a request takes about
+ * `rtt + bytes / bandwidth`, so a gap shorter than rtt × bandwidth is cheaper to
+ * read than to skip. Both are measured as reads go: the round trip from the
+ * fastest small reads, the bandwidth from large ones.
+ */
+export class CostModel {
+  /** ms; the first read's time until a better one is seen */
+  rttMs = -1;
+  /** bytes per ms; 0 until a large read was timed */
+  bytesPerMs = 0;
+
+  constructor(
+    private readonly floor = ReadAhead.MIN,
+    private readonly ceiling = ReadAhead.MAX,
+  ) {}
+
+  observe(bytes: number, ms: number): void {
+    if (bytes <= 0 || ms <= 0) return;
+    if (this.rttMs < 0 || (bytes <= (256 << 10) && ms < this.rttMs)) this.rttMs = ms;
+    const transfer = ms - this.rttMs;
+    if (bytes >= (256 << 10) && transfer > 0.05 * ms) {
+      const bw = bytes / transfer;
+      this.bytesPerMs = this.bytesPerMs ? 0.7 * this.bytesPerMs + 0.3 * bw : bw;
+    }
+  }
+
+  /** Bytes a gap may have and still be read through. */
+  breakEven(): number {
+    if (this.rttMs < 0 || !this.bytesPerMs) return this.floor;
+    return Math.max(this.floor, Math.min(this.ceiling, Math.round(this.rttMs * this.bytesPerMs)));
   }
 }

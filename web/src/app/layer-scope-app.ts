@@ -9,14 +9,14 @@
 // Properties: current (the ArchiveSession shown), openFiles(files), openUrl(url).
 import { LitElement, html, nothing } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
-import { SINGLE_FILE } from '../engine';
+import { SINGLE_FILE, type UrlSource } from '../engine';
 import { ArchiveSession } from '../state/session';
 import { linkTargets, parseHash, routeHash, routeStart, type LinkState } from '../state/hash';
 import { formatBytes } from '../state/format';
 import { phaseText } from '../state/labels';
 import { phasePercent } from '../state/progress';
 import { stripTarget } from '../state/keys';
-import { fetchFile, type FetchProgress } from '../state/fetch';
+import { fetchFile, fetchedSource, type FetchProgress } from '../state/fetch';
 import { sweepOldOutputs } from '../state/export-files';
 import { icons } from '../components/icons';
 import { HashSync } from '../element/routing';
@@ -89,10 +89,10 @@ export class LayerScopeApp extends LitElement {
   }
 
   /** Opens archives (File objects); the last one becomes current. */
-  openFiles(files: Iterable<File>, src?: string): void {
+  openFiles(files: Iterable<File | UrlSource>, src?: string): void {
     for (const f of files) {
       const s = new ArchiveSession(f, src, () => this.changed());
-      if (this.waitingLink && linkTargets(this.waitingLink, f.name, src)) {
+      if (this.waitingLink && linkTargets(this.waitingLink, s.name, src)) {
         s.pending = this.waitingLink;
         this.waitingLink = null;
       }
@@ -108,7 +108,12 @@ export class LayerScopeApp extends LitElement {
     const r = await fetchFile(url, (p) => (this.fetching = p));
     this.fetching = null;
     if ('error' in r) this.fetchError = r.error;
-    else this.openFiles([r.file], url);
+    else {
+      const f = fetchedSource(r);
+      this.openFiles([f.source], url);
+      const s = this.current;
+      if (s) s.onDispose = f.onDispose ?? null;
+    }
   }
 
   private changed(): void {
@@ -129,6 +134,9 @@ export class LayerScopeApp extends LitElement {
 
   private startFromHash(): void {
     const st = parseHash(location.hash);
+    // ?src=URL (a link a site can give without a hash): the same as #src=.
+    const query = new URLSearchParams(location.search).get('src');
+    if (query && !st.src && !st.archive) st.src = query;
     const r = routeStart(st);
     if (r.kind === 'none') return;
     this.waitingLink = st;

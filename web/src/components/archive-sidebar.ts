@@ -29,6 +29,7 @@ export function archivePanel(s: ArchiveSession) {
     data-fetched-bytes=${s.io?.fetchedBytes ?? 0}
     data-fetches=${s.io?.fetches ?? 0}
     data-read-calls=${s.io?.calls ?? 0}
+    data-fetch-ms=${Math.round(s.io?.ms ?? 0)}
     data-size=${d.archive.size}
   >
     <h2>Archive</h2>

@@ -31,7 +31,8 @@ import { ArchiveSession } from '../state/session';
 import { formatHash, linkTargets, parseHash } from '../state/hash';
 import { formatBytes, formatDuration, formatRate } from '../state/format';
 import { EXPECTED_ARCHIVE, errorTitle, failureRepeats, isCancelledEnvelope } from '../state/errors';
-import { fetchFile, type FetchProgress } from '../state/fetch';
+import { fetchFile, fetchedSource, type FetchProgress } from '../state/fetch';
+import type { UrlSource } from '../engine';
 import { phaseText } from '../state/labels';
 import { phasePercent, type PhaseProgress } from '../state/progress';
 import { setStyle } from '../components/set-style';
@@ -101,7 +102,11 @@ export class LayerScope extends LitElement {
     const r = await fetchFile(url, (p) => (this.fetching = p));
     this.fetching = null;
     if ('error' in r) this.fetchError = r.error;
-    else this.openOwn(r.file, url);
+    else {
+      const f = fetchedSource(r);
+      this.openOwn(f.source, url);
+      if (this.own) this.own.onDispose = f.onDispose ?? null;
+    }
   }
 
   /** Moves the keyboard focus into the archive: its selected layer (or the error card's first button). */
@@ -123,12 +128,12 @@ export class LayerScope extends LitElement {
     }
   }
 
-  private openOwn(file: File, src?: string): void {
+  private openOwn(source: File | UrlSource, src?: string): void {
     this.own?.dispose();
-    const s = new ArchiveSession(file, src, () => this.tick++);
+    const s = new ArchiveSession(source, src, () => this.tick++);
     if (this.routed) {
       const st = parseHash(location.hash);
-      if (linkTargets(st, file.name, src) || (!st.archive && !st.src)) s.pending = st;
+      if (linkTargets(st, s.name, src) || (!st.archive && !st.src)) s.pending = st;
     }
     this.own = s;
     void s.open();
@@ -223,7 +228,7 @@ export class LayerScope extends LitElement {
     return html`<div class="status">
       <div class="card" id="progress" role="status" aria-live="polite">
         <h2>Opening ${s.name}</h2>
-        <div class="muted">${formatBytes(s.file.size)} · ${formatDuration(elapsed)}${s.phases.length ? nothing : ' · starting the inspector…'}</div>
+        <div class="muted">${formatBytes(s.size)} · ${formatDuration(elapsed)}${s.phases.length ? nothing : ' · starting the inspector…'}</div>
         ${s.phases.length ? s.phases.map((p) => this.renderPhase(p)) : html`<div class="bar indeterminate"><div></div></div>`}
         <div class="row-buttons">
           <button class="btn" id="cancel" @click=${() => s.cancel()}>Cancel</button>
@@ -260,7 +265,7 @@ export class LayerScope extends LitElement {
           : html`${s.fileKind ? html`<p id="file-kind">${s.fileKind}</p><p class="muted" id="expected">${EXPECTED_ARCHIVE}</p>` : nothing}
               <p class="message">${s.fileKind ? `The reader said: ${errorTitle(e.code)} — ${e.message}` : e.message}</p>
               ${e.where ? html`<div class="where">at ${e.where}</div>` : nothing}
-              <p class="muted">${s.name} · ${formatBytes(s.file.size)} · code <span class="mono">${e.code}</span></p>`}
+              <p class="muted">${s.name} · ${formatBytes(s.size)} · code <span class="mono">${e.code}</span></p>`}
         <div class="row-buttons">
           ${retry ? html`<button class="btn" id="retry" @click=${() => void s.open()}>${cancelled ? 'Open again' : 'Try again'}</button>` : nothing}
           <button class="btn" @click=${() => this.close()}>Close</button>

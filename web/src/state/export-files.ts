@@ -26,6 +26,35 @@ export async function targetFile(t: OpfsTarget, name: string): Promise<File> {
   return new File([f], name, { type: 'application/x-tar', lastModified: f.lastModified });
 }
 
+/** Whether this browser has an origin-private file system to stream into. */
+export function hasOpfs(): boolean {
+  return typeof navigator !== 'undefined' && !!navigator.storage?.getDirectory;
+}
+
+/** Streams `body` into a new OPFS file and returns it (disk-backed) as `name`;
+ *  on failure the partial file is removed. */
+export async function streamIntoTarget(t: OpfsTarget, name: string, body: ReadableStream<Uint8Array<ArrayBuffer>>, onBytes: (done: number) => void): Promise<File> {
+  const handle = await (await exportDir()).getFileHandle(t.name, { create: true });
+  const w = await handle.createWritable();
+  const reader = body.getReader();
+  let done = 0;
+  try {
+    for (;;) {
+      const r = await reader.read();
+      if (r.done) break;
+      await w.write(r.value);
+      done += r.value.byteLength;
+      onBytes(done);
+    }
+    await w.close();
+  } catch (e) {
+    await w.abort().catch(() => undefined);
+    await removeTarget(t);
+    throw e;
+  }
+  return targetFile(t, name);
+}
+
 /** Removes an output (a failed or cancelled write's partial file too). A worker
  *  that was just terminated holds its file's lock until the browser has torn
  *  it down (seconds on a busy machine): tried again for up to half a minute;

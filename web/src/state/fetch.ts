@@ -1,7 +1,11 @@
-// Fetching an archive hosted next to the page (the example, a deep link's
-// src, <layer-scope src=…>), with progress, into a File the engine can open.
-import { fetchArchive } from '../engine';
+// Opening an archive hosted next to the page (the example, a deep link's src,
+// ?src=, <layer-scope src=…>). A server that serves byte ranges is read in place
+// by the worker (a url source: only what the views need is fetched); from one
+// that sends whole files only, the file is streamed to disk (the origin-private
+// file system) with progress, never held whole in memory, and opened from there.
+import { fetchArchive, probeUrl, type OpfsTarget, type UrlSource } from '../engine';
 import { errorMessage } from './errors';
+import { hasOpfs, newTarget, removeTarget, streamIntoTarget } from './export-files';
 
 export interface FetchProgress {
   url: string;
@@ -10,12 +14,32 @@ export interface FetchProgress {
   total: number;
 }
 
-/** The File, or the reason it could not be fetched ("<url>: HTTP 404 Not Found"). */
-export async function fetchFile(url: string, onProgress: (p: FetchProgress) => void): Promise<{ file: File } | { error: string }> {
+/** A File (downloaded whole), a url source (read by ranges), or the reason the
+ *  archive could not be opened ("<url>: HTTP 404 Not Found: there is no file…"). */
+export type Fetched = { file: File; stored?: OpfsTarget } | { source: UrlSource } | { error: string };
+
+export async function fetchFile(url: string, onProgress: (p: FetchProgress) => void, opts: { ranges?: boolean } = {}): Promise<Fetched> {
   onProgress({ url, done: 0, total: 0 });
   try {
-    return { file: await fetchArchive(url, (done, total) => onProgress({ url, done, total })) };
+    const p = await probeUrl(url);
+    if (p.kind === 'range' && opts.ranges !== false) return { source: p.source };
+    if (p.kind === 'range' || !hasOpfs()) {
+      if (p.kind === 'whole') void p.response.body?.cancel();
+      return { file: await fetchArchive(url, (done, total) => onProgress({ url, done, total })) };
+    }
+    const total = p.total;
+    const stored = newTarget(p.name);
+    const file = await streamIntoTarget(stored, p.name, p.response.body!, (done) => onProgress({ url, done, total }));
+    return { file, stored };
   } catch (e) {
     return { error: `${url}: ${errorMessage(e)}` };
   }
+}
+
+/** What to open for a fetch that succeeded, and what to do when it is closed
+ *  (a whole download streamed to disk is removed with its session). */
+export function fetchedSource(r: Exclude<Fetched, { error: string }>): { source: File | UrlSource; onDispose?: () => void } {
+  if ('source' in r) return { source: r.source };
+  const stored = r.stored;
+  return { source: r.file, onDispose: stored ? () => void removeTarget(stored) : undefined };
 }

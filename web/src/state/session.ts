@@ -2,7 +2,7 @@
 // progress, the summary, where the user is (image, layer, view, path, tab),
 // the tree listings, manifests and path histories already fetched, and the
 // state of a digest verification.
-import { createArchive, type EngineArchive, type InspectDocument, type ProgressEvent, isCancelled } from '../engine';
+import { createArchiveFrom, type EngineArchive, type UrlSource, type InspectDocument, type ProgressEvent, isCancelled } from '../engine';
 import type { DiffDocument, ErrorEnvelope, FindingsDocument, PathHistory, VerifyDocument, Warning, WriteResult } from '../engine';
 import type { OpfsTarget } from '../engine';
 import { outputName, writeRequest, type ExportChoice } from './exports';
@@ -131,13 +131,20 @@ export class ArchiveSession {
   /** set by a file's "diff with layer N", taken by the Compare tab */
   compareRequest: CompareRequest | null = null;
 
+  /** the File read (null when the archive is read from a server by ranges: `remote`) */
+  readonly file: File | null;
+  /** the archive on a server, read by Range requests */
+  readonly remote: UrlSource | null;
+
   constructor(
-    readonly file: File,
+    source: File | UrlSource,
     /** same-origin URL the archive came from (deep links can reopen it) */
     readonly src: string | undefined,
     private readonly changed: () => void,
   ) {
-    this.engine = createArchive(file, file.name, {
+    this.file = source instanceof Blob ? source : null;
+    this.remote = source instanceof Blob ? null : source;
+    this.engine = createArchiveFrom(this.file ? { kind: 'file', file: this.file, name: this.file.name } : this.remote!, {
       onReopen: (p) => {
         this.reopen = p;
         this.changed();
@@ -151,7 +158,12 @@ export class ArchiveSession {
   }
 
   get name(): string {
-    return this.file.name;
+    return this.file ? this.file.name : this.remote!.name;
+  }
+
+  /** The archive's size in bytes. */
+  get size(): number {
+    return this.file ? this.file.size : this.remote!.size;
   }
 
   async open(): Promise<void> {
@@ -188,7 +200,10 @@ export class ArchiveSession {
   /** What the file's first bytes say it is, when it failed to open (state/errors.ts whatFileIs). */
   private async describeFile(): Promise<string | null> {
     try {
-      return whatFileIs(new Uint8Array(await this.file.slice(0, 512).arrayBuffer()), this.name);
+      const head = this.file
+        ? await this.file.slice(0, 512).arrayBuffer()
+        : await (await fetch(this.remote!.url, { credentials: 'same-origin', headers: { Range: 'bytes=0-511' } })).arrayBuffer();
+      return whatFileIs(new Uint8Array(head).subarray(0, 512), this.name);
     } catch {
       return null; // the file itself cannot be read: the error says so already
     }
@@ -198,8 +213,14 @@ export class ArchiveSession {
     this.engine.cancel();
   }
 
+  /** called once when the session is disposed (e.g. removes a download it was opened from) */
+  onDispose: (() => void) | null = null;
+
   dispose(): void {
     this.engine.dispose();
+    const done = this.onDispose;
+    this.onDispose = null;
+    done?.();
     this.trees.clear();
     this.manifests.clear();
     this.histories.clear();

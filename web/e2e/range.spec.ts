@@ -1,0 +1,157 @@
+// Archives read from a server by HTTP Range requests (issue 12): the page and the
+// archives come from one serve.mjs with its test hooks (web/serve.mjs: counts
+// requests and bytes per file, can refuse ranges, add latency, or "change" a
+// file between requests). Figures go to test-results/range.json.
+import { expect, test, type Page } from '@playwright/test';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { fixture, repo, tmp, truth, web } from './util';
+
+const dir = resolve(tmp, 'range');
+const names = ['docker20-save-features', 'skopeo-oci-archive-zstd-features'];
+const big = process.env.LAYERSCOPE_LARGE_ARCHIVE ?? resolve(tmp, 'large-400.tar');
+const figures: Record<string, unknown> = {};
+let server: ChildProcess;
+let base = '';
+
+interface Stats {
+  requests: number;
+  bytes: number;
+  ranged: number;
+}
+
+test.describe.configure({ mode: 'serial', timeout: 180_000 });
+
+test.beforeAll(async () => {
+  mkdirSync(dir, { recursive: true });
+  for (const n of names) copyFileSync(fixture(n), resolve(dir, `${n}.tar`));
+  server = spawn('node', [resolve(web, 'serve.mjs'), '--port', '0', '--dir', resolve(web, 'dist'), '--files', dir, '--test-hooks'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  base = await new Promise<string>((ok, fail) => {
+    let out = '';
+    server.stdout!.on('data', (d: Buffer) => {
+      out += d.toString();
+      const m = /open (http:\/\/\S+\/)/.exec(out);
+      if (m) ok(m[1]);
+    });
+    server.once('exit', (code) => fail(new Error(`serve.mjs exited (${code}): ${out}`)));
+  });
+});
+
+test.afterAll(() => {
+  server?.kill();
+  mkdirSync(resolve(repo, 'test-results'), { recursive: true });
+  writeFileSync(resolve(repo, 'test-results/range.json'), JSON.stringify(figures, null, 2) + '\n');
+});
+
+async function stats(reset = false): Promise<Record<string, Stats>> {
+  const r = await fetch(`${base}__stats${reset ? '?reset=1' : ''}`);
+  return (await r.json()) as Record<string, Stats>;
+}
+
+/** The image's tags and layer count as the page shows them. */
+async function expectSummary(page: Page, name: string): Promise<void> {
+  const t = truth(name).images[0];
+  await expect(page.locator('#archive-panel')).toBeVisible({ timeout: 60_000 });
+  await expect(page.locator('#layers .layer')).toHaveCount(t.layer_count);
+  await expect(page.locator('#tags .chip')).toHaveText(t.repo_tags ?? t.ref_names ?? []);
+}
+
+test('a served archive is read by ranges: summary, a layer, a file, all from 206 answers', async ({ page }) => {
+  const name = names[0];
+  await stats(true);
+  await page.goto(`${base}?src=/__files/${name}.tar`);
+  await expectSummary(page, name);
+  const afterOpen = (await stats())[`/__files/${name}.tar`];
+  const size = statSync(resolve(dir, `${name}.tar`)).size;
+  // the probe (bytes 0–0) and the worker's reads: every one a 206
+  expect(afterOpen.ranged).toBe(afterOpen.requests);
+  expect(afterOpen.requests).toBeGreaterThan(1);
+  const io = await page.locator('[data-fetched-bytes]').getAttribute('data-fetched-bytes');
+  // what the worker reports reading is what the server sent it (plus the 1-byte probe)
+  expect(Number(io) + 1).toBe(afterOpen.bytes);
+  figures.features_open = { size, requests: afterOpen.requests, bytes: afterOpen.bytes, fraction: afterOpen.bytes / size };
+
+  // A file's content, by a deep link into the same served archive.
+  await page.goto(`${base}#src=/__files/${name}.tar&layer=4&view=layer&path=/etc/app/config.ini`);
+  await expect(page.locator('#viewer-path')).toContainText('/etc/app/config.ini');
+  await expect(page.locator('#text')).toContainText('(version 2)');
+  const all = (await stats())[`/__files/${name}.tar`];
+  expect(all.ranged).toBe(all.requests);
+});
+
+test('a zstd oci-archive over ranges shows the same files as its truth', async ({ page }) => {
+  const name = names[1];
+  await page.goto(`${base}?src=/__files/${name}.tar`);
+  await expectSummary(page, name);
+  await page.locator('#view-merged').click();
+  const t = truth(name).images[0];
+  await page.locator('#filter').fill('config.ini');
+  await expect(page.locator('#tree')).toContainText('config.ini');
+  expect(t.merged_fs.paths.some((p) => p.path.endsWith('etc/app/config.ini'))).toBe(true);
+});
+
+test('a server without Range: the whole file is streamed to disk and opened', async ({ page }) => {
+  const name = names[0];
+  await stats(true);
+  await page.goto(`${base}?src=${encodeURIComponent(`/__files/${name}.tar?norange=1`)}`);
+  await expectSummary(page, name);
+  const s = (await stats())[`/__files/${name}.tar`];
+  // one request (the probe's answer is the download), no ranges, the whole file once
+  expect(s).toEqual({ requests: 1, ranged: 0, bytes: statSync(resolve(dir, `${name}.tar`)).size });
+  // it is read from the origin-private file system, not from memory
+  const stored = await page.evaluate(async () => {
+    const d = await (await navigator.storage.getDirectory()).getDirectoryHandle('layerscope-exports');
+    const out: string[] = [];
+    for await (const [n] of d as unknown as AsyncIterable<[string, FileSystemHandle]>) out.push(n);
+    return out;
+  });
+  expect(stored.some((n) => n.endsWith(`-${name}.tar`))).toBe(true);
+});
+
+test('a file changed on the server while it is read: a clear error, not bytes of two files', async ({ page }) => {
+  const name = names[0];
+  await page.goto(`${base}?src=/__files/${name}.tar`);
+  await expectSummary(page, name);
+  await fetch(`${base}__touch/${name}.tar`);
+  // Verify reads every blob again (in a worker of its own): the first range answer is the whole new file
+  await page.locator('#verify').click();
+  await expect(page.locator('#verify-result')).toContainText('changed on the server while it was being read', { timeout: 60_000 });
+});
+
+test('missing file and a slow server: plain words, and the summary still comes', async ({ page }) => {
+  await page.goto(`${base}?src=/__files/nothing-here.tar`);
+  await expect(page.getByText('HTTP 404 Not Found: there is no file at this address')).toBeVisible();
+
+  const name = names[0];
+  await stats(true);
+  const t0 = Date.now();
+  await page.goto(`${base}?src=${encodeURIComponent(`/__files/${name}.tar?latency=100`)}`);
+  await expectSummary(page, name);
+  const s = (await stats())[`/__files/${name}.tar`];
+  figures.features_open_latency_100ms = { ms: Date.now() - t0, requests: s.requests, bytes: s.bytes };
+});
+
+test('the ~400 MB small-file archive over ranges: requests and bytes of the open (figures)', async ({ page }) => {
+  test.skip(!existsSync(big), `no ${big} (made by large.spec.ts)`);
+  const link = resolve(dir, 'large-400.tar');
+  if (!existsSync(link)) symlinkSync(big, link);
+  await stats(true);
+  const t0 = Date.now();
+  await page.goto(`${base}?src=/__files/large-400.tar`);
+  await expect(page.locator('#archive-panel')).toBeVisible({ timeout: 150_000 });
+  const s = (await stats())['/__files/large-400.tar'];
+  expect(s.ranged).toBe(s.requests);
+  const panel = page.locator('#archive-panel');
+  const attr = async (n: string) => Number(await panel.getAttribute(n));
+  figures.large_open = {
+    size: statSync(link).size,
+    ms: Date.now() - t0,
+    open_in_worker_ms: await attr('data-open-ms'),
+    fetch_ms: await attr('data-fetch-ms'),
+    bytes_used: await attr('data-bytes-read'),
+    requests: s.requests,
+    bytes: s.bytes,
+    fraction: s.bytes / statSync(link).size,
+  };
+});
