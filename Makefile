@@ -2,6 +2,7 @@
 #   make demo   set up, build, run the CLI on the built-in example
 #   make test   set up, build, run every test (native, ASan+UBSan, wasm in node)
 #   make build  set up and build only (native CLI + wasm module)
+#   make bench  layerscope against its peers on generated 0.4 GB archives (tests/bench/bench.py)
 SHELL := /bin/bash
 export NODE_PATH ?= /usr/share/nodejs
 JOBS ?= 2
@@ -9,7 +10,7 @@ NATIVE := build/native
 ASAN := build/asan
 WASM := build/wasm
 
-.PHONY: all setup build native wasm web web-deps test test-native test-asan test-wasm test-web-unit test-client test-e2e test-fuzz demo clean
+.PHONY: all setup build native wasm web web-deps test test-native test-asan test-wasm test-web-unit test-client test-e2e test-fuzz demo bench clean
 
 all: build
 
@@ -78,6 +79,13 @@ web-deps: setup
 
 # The CLI on the example, then the browser inspector served on 127.0.0.1
 # (open the printed URL, click "Try the example"; Ctrl-C stops the server).
+# Benchmark against peers in one run (not part of `make test`): tests/bench/bench.py.
+# BENCH_SIZES="400 1800" (MB) BENCH_RUNS=3; the table also goes to test-results/bench.json.
+bench: NATIVE_TARGETS = layerscope
+bench: native
+	@scripts/setup.sh --browser
+	@python3 tests/bench/bench.py
+
 demo: NATIVE_TARGETS = layerscope
 demo: build
 	@echo "== layerscope inspect examples/demo.tar"
