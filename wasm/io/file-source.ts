@@ -1,7 +1,7 @@
 /// <reference lib="webworker" />
 // The core's ByteSource over a File, and the check of a source descriptor that
 // came in a message (the worker's half of protocol.ts's SourceDescriptor).
-import { ReadAhead } from './read-ahead';
+import { CostModel, ReadAhead } from './read-ahead';
 
 /** What the core reads through (the glue's ByteSourceJs, bindings.cpp's
  *  JsSource): readInto copies `len` bytes at `offset` into the heap at `ptr` and
@@ -19,7 +19,7 @@ export interface FileByteSource {
  * or became unreadable after it was chosen) returns -1 instead of throwing
  * into wasm, where an exception would kill the instance.
  */
-export function fileByteSource(file: Blob, name: string, heap: () => Uint8Array, ahead: ReadAhead = new ReadAhead(file)): { src: FileByteSource; io: ReadAhead['stats'] } {
+export function fileByteSource(file: Blob, name: string, heap: () => Uint8Array, ahead: ReadAhead = new ReadAhead(file, undefined, new CostModel())): { src: FileByteSource; io: ReadAhead['stats'] } {
   const src: FileByteSource = {
     size: file.size,
     name,

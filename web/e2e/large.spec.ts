@@ -49,6 +49,7 @@ test('opens a ~400 MB archive, shows its summary, scrolls its merged tree', asyn
   figures.read_calls = Number(await panel.getAttribute('data-read-calls'));
   figures.file_reads = Number(await panel.getAttribute('data-fetches'));
   figures.bytes_fetched = Number(await panel.getAttribute('data-fetched-bytes'));
+  figures.file_read_ms = Number(await panel.getAttribute('data-fetch-ms'));
 
   await expect(page.locator('#tags .chip')).toHaveText([/(^|\/)big\/image:1$/]);
   await expect(page.locator('#layers .layer')).toHaveCount(5);
