@@ -119,6 +119,15 @@ test('a file changed on the server while it is read: a clear error, not bytes of
   await expect(page.locator('#verify-result')).toContainText('changed on the server while it was being read', { timeout: 60_000 });
 });
 
+test('a hosted JSON file read by ranges: the error says what it is', async ({ page }) => {
+  const doc = JSON.stringify([{ Config: 'abc.json', RepoTags: ['x:1'], Layers: ['l/layer.tar'] }]);
+  writeFileSync(resolve(dir, 'manifest.json'), doc);
+  await page.goto(`${base}?src=/__files/manifest.json`);
+  const err = page.locator('#open-error');
+  await expect(err.locator('#file-kind')).toContainText('JSON document');
+  await expect(err).not.toContainText('damaged');
+});
+
 test('missing file and a slow server: plain words, and the summary still comes', async ({ page }) => {
   await page.goto(`${base}?src=/__files/nothing-here.tar`);
   await expect(page.getByText('HTTP 404 Not Found: there is no file at this address')).toBeVisible();

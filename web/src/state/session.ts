@@ -200,10 +200,8 @@ export class ArchiveSession {
   /** What the file's first bytes say it is, when it failed to open (state/errors.ts whatFileIs). */
   private async describeFile(): Promise<string | null> {
     try {
-      const head = this.file
-        ? await this.file.slice(0, 512).arrayBuffer()
-        : await (await fetch(this.remote!.url, { credentials: 'same-origin', headers: { Range: 'bytes=0-511' } })).arrayBuffer();
-      return whatFileIs(new Uint8Array(head).subarray(0, 512), this.name);
+      const head = this.file ? new Uint8Array(await this.file.slice(0, 512).arrayBuffer()) : await remoteHead(this.remote!.url, 512);
+      return whatFileIs(head.subarray(0, 512), this.name);
     } catch {
       return null; // the file itself cannot be read: the error says so already
     }
@@ -530,4 +528,22 @@ export class ArchiveSession {
     }
     return load;
   }
+}
+
+/** The first `n` bytes of a hosted file: a range, and never more than `n` bytes
+ *  read even when the server answers with the whole file. */
+async function remoteHead(url: string, n: number): Promise<Uint8Array> {
+  const res = await fetch(url, { credentials: 'same-origin', cache: 'no-store', headers: { Range: `bytes=0-${n - 1}` } });
+  const out = new Uint8Array(n);
+  let got = 0;
+  const reader = res.body?.getReader();
+  while (reader && got < n) {
+    const r = await reader.read();
+    if (r.done) break;
+    const take = Math.min(r.value.length, n - got);
+    out.set(r.value.subarray(0, take), got);
+    got += take;
+  }
+  void reader?.cancel();
+  return out.subarray(0, got);
 }
