@@ -120,7 +120,8 @@ test('a file changed on the server while it is read: a clear error, not bytes of
 });
 
 test('a hosted JSON file read by ranges: the error says what it is', async ({ page }) => {
-  const doc = JSON.stringify([{ Config: 'abc.json', RepoTags: ['x:1'], Layers: ['l/layer.tar'] }]);
+  // ~200 KB: big enough that the reader's own error is 'corrupt' (not a tar), whose title says 'damaged'
+  const doc = JSON.stringify([{ Config: 'abc.json', RepoTags: ['x:1'], Layers: ['l/layer.tar'], pad: 'x'.repeat(200_000) }]);
   writeFileSync(resolve(dir, 'manifest.json'), doc);
   await page.goto(`${base}?src=/__files/manifest.json`);
   const err = page.locator('#open-error');

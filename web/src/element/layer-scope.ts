@@ -263,7 +263,7 @@ export class LayerScope extends LitElement {
         ${cancelled
           ? html`<p class="muted">Nothing more is read from the file. You can start again or close it.</p>`
           : html`${s.fileKind ? html`<p id="file-kind">${s.fileKind}</p><p class="muted" id="expected">${EXPECTED_ARCHIVE}</p>` : nothing}
-              <p class="message">${s.fileKind ? `The reader said: ${errorTitle(e.code)} — ${e.message}` : e.message}</p>
+              <p class="message">${s.fileKind ? `The reader said: ${e.message}` : e.message}</p>
               ${e.where ? html`<div class="where">at ${e.where}</div>` : nothing}
               <p class="muted">${s.name} · ${formatBytes(s.size)} · code <span class="mono">${e.code}</span></p>`}
         <div class="row-buttons">
