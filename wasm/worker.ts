@@ -48,7 +48,9 @@ const scope = self as unknown as DedicatedWorkerGlobalScope;
 let modulePromise: Promise<CoreModule> | null = null;
 let loadMs = 0;
 /** What each open archive was opened from, and what is known about it. */
-const archives = new Map<number, { source: SourceDescriptor; summary: InspectDocument; verified: boolean }>();
+const archives = new Map<number, { source: SourceDescriptor; summary: InspectDocument; verified: boolean; takeProblem?: () => string | null }>();
+/** A url source's takeProblem while it is being (re)opened, before its archive entry holds it. */
+let opening: (() => string | null) | undefined;
 /** Set once the instance has trapped or aborted: every later call is refused. */
 let dead: ErrorEnvelope | null = null;
 
@@ -92,29 +94,25 @@ type ProgressCb = (phase: string, done: number, total: number, detail: string) =
 function core(mod: CoreModule, type: string, args: object, opts: { source?: ByteSourceJs; progress?: ProgressCb; sink?: ByteSinkJs } = {}): { value: unknown; data?: Uint8Array } {
   const e = mod.request(type, args, opts);
   // A remote read that failed said why (changed file, refused range, CORS…):
-  // that sentence replaces the core's generic "could not read".
-  let why: string | null = null;
-  for (const take of remoteSources) why = take() ?? why;
+  // that sentence replaces the core's generic "could not read". Taken from every
+  // open url source, so none carries a stale reason into a later request.
+  let why = opening?.() ?? null;
+  for (const a of archives.values()) why = a.takeProblem?.() ?? why;
   if (!e.ok) throw new RequestError({ code: e.code, message: (e.code === 'io' && why) || e.message, where: e.where ?? '' });
   return e;
 }
 
-/** Per url source: takes (and clears) why its last read failed. */
-const remoteSources: (() => string | null)[] = [];
-
 /** A ByteSource for the core over a source descriptor, with its I/O counters. */
-function openSource(mod: CoreModule, desc: SourceDescriptor): { src: ByteSourceJs; io: ReadAhead['stats']; remote?: { requests: number; retries: number } } {
+function openSource(
+  mod: CoreModule,
+  desc: SourceDescriptor,
+): { src: ByteSourceJs; io: ReadAhead['stats']; remote?: { requests: number; retries: number }; takeProblem?: () => string | null } {
   switch (desc.kind) {
     case 'file':
       // A failed read returns -1 (code "io"), never throws into wasm.
       return fileByteSource(desc.file, desc.name, () => mod.HEAPU8);
-    case 'url': {
-      const r = urlByteSource(desc, () => mod.HEAPU8);
-      // Registered for the life of the worker's archive: a failed read of any
-      // later request names its cause.
-      remoteSources.push(r.takeProblem);
-      return r;
-    }
+    case 'url':
+      return urlByteSource(desc, () => mod.HEAPU8);
     default:
       throw new RequestError({ code: 'protocol', message: `unknown source kind ${(desc as { kind: string }).kind}`, where: 'worker' });
   }
@@ -141,13 +139,20 @@ async function open(id: number, req: OpenRequest): Promise<OpenResult> {
   const wasLoaded = modulePromise !== null;
   const mod = await loadModule();
   const t0 = performance.now();
-  const { src, io, remote } = openSource(mod, req.source);
-  const v = core(mod, 'open', { verify: !!req.verify }, { source: src, progress: progressPoster(id, t0) }).value as {
-    archive: number;
-    bytes_read: number;
-    summary: InspectDocument;
-  };
-  archives.set(v.archive, { source: req.source, summary: v.summary, verified: !!req.verify });
+  const { src, io, remote, takeProblem } = openSource(mod, req.source);
+  opening = takeProblem;
+  let v;
+  try {
+    v = core(mod, 'open', { verify: !!req.verify }, { source: src, progress: progressPoster(id, t0) }).value as {
+      archive: number;
+      bytes_read: number;
+      summary: InspectDocument;
+    };
+  } finally {
+    opening = undefined;
+  }
+  // The archive keeps its source's reason for a failed read (dropped on close).
+  archives.set(v.archive, { source: req.source, summary: v.summary, verified: !!req.verify, takeProblem });
   return {
     archive: v.archive,
     summary: v.summary,
@@ -247,9 +252,18 @@ async function verify(id: number, mod: CoreModule, req: VerifyRequest): Promise<
     return { summary: cur!.summary, elapsedMs: 0, bytesRead: stats.bytes_read, reopened: false };
   }
   const reopen = cur!.summary.archive.outer_compression !== 'none';
-  const opts = { progress: progressPoster(id, t0), source: reopen ? openSource(mod, cur!.source).src : undefined };
-  const v = core(mod, 'verify', { archive: req.archive, reopen }, opts).value as { summary: InspectDocument; bytes_read: number };
-  archives.set(req.archive, { ...cur!, summary: v.summary, verified: true });
+  const fresh = reopen ? openSource(mod, cur!.source) : undefined;
+  opening = fresh?.takeProblem;
+  let v;
+  try {
+    v = core(mod, 'verify', { archive: req.archive, reopen }, { progress: progressPoster(id, t0), source: fresh?.src }).value as {
+      summary: InspectDocument;
+      bytes_read: number;
+    };
+  } finally {
+    opening = undefined;
+  }
+  archives.set(req.archive, { ...cur!, summary: v.summary, verified: true, takeProblem: fresh ? fresh.takeProblem : cur!.takeProblem });
   return { summary: v.summary, elapsedMs: performance.now() - t0, bytesRead: v.bytes_read, reopened: reopen };
 }
 

@@ -14,28 +14,36 @@ export interface FileByteSource {
 }
 
 /**
- * A File as a ByteSource. `heap` is looked up on every call (memory growth
- * replaces HEAPU8). A failed read (FileReaderSync throws when the file changed
- * or became unreadable after it was chosen) returns -1 instead of throwing
- * into wasm, where an exception would kill the instance.
+ * The core's ByteSource over a ReadAhead (a File's or a URL's). `heap` is looked
+ * up on every call (memory growth replaces HEAPU8). A failed read returns -1
+ * instead of throwing into wasm, where an exception would kill the instance;
+ * `failed` hears why.
  */
-export function fileByteSource(file: Blob, name: string, heap: () => Uint8Array, ahead: ReadAhead = new ReadAhead(file, undefined, new CostModel())): { src: FileByteSource; io: ReadAhead['stats'] } {
-  const src: FileByteSource = {
-    size: file.size,
+export function aheadByteSource(ahead: ReadAhead, size: number, name: string, heap: () => Uint8Array, failed: (e: unknown) => void): FileByteSource {
+  return {
+    size,
     name,
     readInto(offset: number, ptr: number, len: number): number {
-      if (offset >= file.size || len <= 0) return 0;
+      if (offset >= size || len <= 0) return 0;
       let bytes: Uint8Array;
       try {
         bytes = ahead.read(offset, len);
       } catch (e) {
-        console.warn('[worker] reading', name, 'failed:', e);
+        failed(e);
         return -1;
       }
       heap().set(bytes, ptr);
       return bytes.length;
     },
   };
+}
+
+/**
+ * A File as a ByteSource. A failed read (FileReaderSync throws when the file
+ * changed or became unreadable after it was chosen) answers -1.
+ */
+export function fileByteSource(file: Blob, name: string, heap: () => Uint8Array, ahead: ReadAhead = new ReadAhead(file, undefined, new CostModel())): { src: FileByteSource; io: ReadAhead['stats'] } {
+  const src = aheadByteSource(ahead, file.size, name, heap, (e) => console.warn('[worker] reading', name, 'failed:', e));
   return { src, io: ahead.stats };
 }
 

@@ -12,7 +12,7 @@
 // reads small gaps through instead of paying a round trip for them.
 import type { SourceDescriptor } from '../protocol';
 import { CostModel, ReadAhead, type Fetch } from './read-ahead';
-import type { FileByteSource } from './file-source';
+import { aheadByteSource, type FileByteSource } from './file-source';
 
 export type UrlDescriptor = Extract<SourceDescriptor, { kind: 'url' }>;
 
@@ -125,23 +125,10 @@ export function urlByteSource(
   const counters: RangeStats = { requests: 0, retries: 0 };
   const ahead = new ReadAhead({ size: desc.size, fetch: rangeFetch(desc, opts, counters), cost: new CostModel() });
   let problem: string | null = null;
-  const src: FileByteSource = {
-    size: desc.size,
-    name: desc.name,
-    readInto(offset: number, ptr: number, len: number): number {
-      if (offset >= desc.size || len <= 0) return 0;
-      let bytes: Uint8Array;
-      try {
-        bytes = ahead.read(offset, len);
-      } catch (e) {
-        problem = e instanceof RemoteProblem ? e.message : `reading ${desc.name} failed: ${String(e)}`;
-        console.warn('[worker] reading', desc.url, 'failed:', problem);
-        return -1;
-      }
-      heap().set(bytes, ptr);
-      return bytes.length;
-    },
-  };
+  const src = aheadByteSource(ahead, desc.size, desc.name, heap, (e) => {
+    problem = e instanceof RemoteProblem ? e.message : `reading ${desc.name} failed: ${String(e)}`;
+    console.warn('[worker] reading', desc.url, 'failed:', problem);
+  });
   const takeProblem = (): string | null => {
     const p = problem;
     problem = null;

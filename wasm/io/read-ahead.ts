@@ -42,7 +42,7 @@ export class ReadAhead {
       this.size = rr.size;
       this.fetch = rr.fetch;
       this.cost = rr.cost ?? null;
-      this.max = rr.maxWindow ?? ReadAhead.MAX;
+      this.max = ReadAhead.MAX;
     }
   }
 
@@ -57,8 +57,8 @@ export class ReadAhead {
       const gap = offset - end;
       if (gap >= 0 && gap <= this.window) this.window = Math.min(this.window * 2, this.max);
       else if (gap < 0 || gap > 4 * this.window) this.window = ReadAhead.MIN;
-      // A remote read: a gap that costs less to read than a request's round trip
-      // is read through (one request instead of two).
+      // A gap that costs less to read than another call's fixed cost is read
+      // through (one call instead of two).
       if (this.cost && gap > 0 && gap <= this.cost.breakEven()) from = end;
     }
     const min = this.cost ? Math.max(this.window, Math.min(this.max, this.cost.breakEven())) : this.window;
@@ -85,8 +85,6 @@ export interface RangedReader {
   size: number;
   fetch: Fetch;
   cost?: CostModel;
-  /** the largest read-ahead window (ReadAhead.MAX, 8 MiB, when absent) */
-  maxWindow?: number;
 }
 
 /**
@@ -101,11 +99,6 @@ export class CostModel {
   /** bytes per ms; 0 until a large read was timed */
   bytesPerMs = 0;
 
-  constructor(
-    private readonly floor = ReadAhead.MIN,
-    private readonly ceiling = ReadAhead.MAX,
-  ) {}
-
   observe(bytes: number, ms: number): void {
     if (bytes <= 0 || ms <= 0) return;
     if (this.rttMs < 0 || (bytes <= (256 << 10) && ms < this.rttMs)) this.rttMs = ms;
@@ -118,7 +111,7 @@ export class CostModel {
 
   /** Bytes a gap may have and still be read through. */
   breakEven(): number {
-    if (this.rttMs < 0 || !this.bytesPerMs) return this.floor;
-    return Math.max(this.floor, Math.min(this.ceiling, Math.round(this.rttMs * this.bytesPerMs)));
+    if (this.rttMs < 0 || !this.bytesPerMs) return ReadAhead.MIN;
+    return Math.max(ReadAhead.MIN, Math.min(ReadAhead.MAX, Math.round(this.rttMs * this.bytesPerMs)));
   }
 }

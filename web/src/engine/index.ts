@@ -137,13 +137,11 @@ export function createConnection(): WorkerConnection {
   return new WorkerConnection(spawnWorker);
 }
 
-/** Fetches an archive that is hosted next to the page (same origin only). */
-export async function fetchArchive(url: string, onProgress?: (done: number, total: number) => void, signal?: AbortSignal): Promise<File> {
-  const u = archiveUrl(url);
-  const res = await fetch(u, { signal, credentials: 'same-origin' });
-  if (!res.ok || !res.body) throw new CoreError({ code: 'io', message: `HTTP ${res.status} ${res.statusText}`, where: u.pathname });
+/** A whole response body as a File in memory (where the browser has no
+ *  origin-private file system to stream it into). */
+export async function responseFile(res: Response, name: string, onProgress?: (done: number, total: number) => void): Promise<File> {
   const total = Number(res.headers.get('content-length') ?? 0);
-  const reader = res.body.getReader();
+  const reader = res.body!.getReader();
   const parts: Uint8Array[] = [];
   let done = 0;
   for (;;) {
@@ -153,6 +151,5 @@ export async function fetchArchive(url: string, onProgress?: (done: number, tota
     done += r.value.byteLength;
     onProgress?.(done, total);
   }
-  const name = decodeURIComponent(u.pathname.split('/').pop() || 'archive.tar');
   return new File(parts as BlobPart[], name, { type: 'application/x-tar' });
 }

@@ -3,7 +3,7 @@
 // by the worker (a url source: only what the views need is fetched); from one
 // that sends whole files only, the file is streamed to disk (the origin-private
 // file system) with progress, never held whole in memory, and opened from there.
-import { fetchArchive, probeUrl, type OpfsTarget, type UrlSource } from '../engine';
+import { probeUrl, responseFile, type OpfsTarget, type UrlSource } from '../engine';
 import { errorMessage } from './errors';
 import { hasOpfs, newTarget, removeTarget, streamIntoTarget } from './export-files';
 
@@ -18,15 +18,13 @@ export interface FetchProgress {
  *  archive could not be opened ("<url>: HTTP 404 Not Found: there is no file…"). */
 export type Fetched = { file: File; stored?: OpfsTarget } | { source: UrlSource } | { error: string };
 
-export async function fetchFile(url: string, onProgress: (p: FetchProgress) => void, opts: { ranges?: boolean } = {}): Promise<Fetched> {
+export async function fetchFile(url: string, onProgress: (p: FetchProgress) => void): Promise<Fetched> {
   onProgress({ url, done: 0, total: 0 });
   try {
     const p = await probeUrl(url);
-    if (p.kind === 'range' && opts.ranges !== false) return { source: p.source };
-    if (p.kind === 'range' || !hasOpfs()) {
-      if (p.kind === 'whole') void p.response.body?.cancel();
-      return { file: await fetchArchive(url, (done, total) => onProgress({ url, done, total })) };
-    }
+    if (p.kind === 'range') return { source: p.source };
+    // The probe's answer is the whole file: it is the download (no second request).
+    if (!hasOpfs()) return { file: await responseFile(p.response, p.name, (done, total) => onProgress({ url, done, total })) };
     const total = p.total;
     const stored = newTarget(p.name);
     const file = await streamIntoTarget(stored, p.name, p.response.body!, (done) => onProgress({ url, done, total }));
