@@ -16,6 +16,31 @@ Error io_error(const std::string& what, int err, const std::string& where) {
   return make_error(Code::kIo, what + ": " + std::strerror(err), where);
 }
 
+// All of [data, data + n) onto `fd`, through short writes and EINTR.
+Status write_all(int fd, const void* data, size_t n, const char* what, const std::string& where) {
+  const char* p = static_cast<const char*>(data);
+  while (n > 0) {
+    ssize_t w = ::write(fd, p, n);
+    if (w < 0) {
+      if (errno == EINTR) continue;
+      return io_error(what, errno, where);
+    }
+    p += w;
+    n -= static_cast<size_t>(w);
+  }
+  return Status::Ok();
+}
+
+// mkstemp on `tmpl` (ending in XXXXXX): the descriptor (-1 and errno on
+// failure), the file's path in *path.
+int make_temp(const std::string& tmpl, std::string* path) {
+  std::vector<char> buf(tmpl.begin(), tmpl.end());
+  buf.push_back('\0');
+  int fd = ::mkstemp(buf.data());
+  if (fd >= 0) *path = buf.data();
+  return fd;
+}
+
 class FileSink final : public ByteSink {
  public:
   FileSink(int fd, std::string tmp, std::string target)
@@ -26,17 +51,8 @@ class FileSink final : public ByteSink {
   Status write(const void* data, size_t n) override {
     if (failed_) return failed_status();
     if (fd_ < 0) return make_error(Code::kInvalidArgument, "write after finish", target_);
-    const char* p = static_cast<const char*>(data);
-    while (n > 0) {
-      ssize_t w = ::write(fd_, p, n);
-      if (w < 0) {
-        if (errno == EINTR) continue;
-        return fail(io_error("write failed", errno, target_));
-      }
-      p += w;
-      n -= static_cast<size_t>(w);
-    }
-    return Status::Ok();
+    Status st = write_all(fd_, data, n, "write failed", target_);
+    return st.ok() ? st : fail(st.take_error());
   }
 
   Status finish() override {
@@ -111,13 +127,11 @@ Result<std::unique_ptr<ByteSink>> open_file_sink(const std::string& path) {
   auto slash = path.find_last_of('/');
   std::string dir = slash == std::string::npos ? std::string() : path.substr(0, slash + 1);
   std::string base = slash == std::string::npos ? path : path.substr(slash + 1);
-  std::string tmpl = dir + "." + base + ".tmp-XXXXXX";
-  std::vector<char> buf(tmpl.begin(), tmpl.end());
-  buf.push_back('\0');
-  int fd = ::mkstemp(buf.data());
+  std::string tmp;
+  int fd = make_temp(dir + "." + base + ".tmp-XXXXXX", &tmp);
   if (fd < 0) return io_error("cannot create a temporary file beside the output", errno, path);
   ::fchmod(fd, 0644);
-  return std::unique_ptr<ByteSink>(std::make_unique<FileSink>(fd, std::string(buf.data()), path));
+  return std::unique_ptr<ByteSink>(std::make_unique<FileSink>(fd, tmp, path));
 }
 
 namespace {
@@ -129,19 +143,9 @@ class FdSink final : public ByteSink {
   std::string name() const override { return name_; }
   Status write(const void* data, size_t n) override {
     if (!failed_.ok()) return failed_;
-    const char* p = static_cast<const char*>(data);
-    while (n > 0) {
-      ssize_t w = ::write(fd_, p, n);
-      if (w < 0) {
-        if (errno == EINTR) continue;
-        failed_ = io_error("scratch write failed", errno, name_);
-        return failed_;
-      }
-      p += w;
-      n -= static_cast<size_t>(w);
-      size_ += static_cast<uint64_t>(w);
-    }
-    return Status::Ok();
+    failed_ = write_all(fd_, data, n, "scratch write failed", name_);
+    if (failed_.ok()) size_ += n;
+    return failed_;
   }
   Status finish() override {
     finished_ = failed_.ok();
@@ -183,12 +187,10 @@ Result<std::unique_ptr<Scratch>> open_temp_scratch(const std::string& name, cons
     const char* t = std::getenv("TMPDIR");
     d = t && *t ? t : "/tmp";
   }
-  std::string tmpl = d + "/layerscope-scratch-XXXXXX";
-  std::vector<char> buf(tmpl.begin(), tmpl.end());
-  buf.push_back('\0');
-  int fd = ::mkstemp(buf.data());
+  std::string tmp;
+  int fd = make_temp(d + "/layerscope-scratch-XXXXXX", &tmp);
   if (fd < 0) return io_error("cannot create a scratch file", errno, d);
-  ::unlink(buf.data());
+  ::unlink(tmp.c_str());
   return std::unique_ptr<Scratch>(std::make_unique<TempScratch>(fd, name));
 }
 
