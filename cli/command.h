@@ -44,6 +44,9 @@ struct Context {
   Limits limits;
   bool progress = false;
   Result<std::unique_ptr<Session>> open(const std::string& archive, bool verify = false) const;
+  // For a command that prints only the summary (images, history): its layers
+  // are read only as far as their sizes need (OpenOptions::layers).
+  Result<std::unique_ptr<Session>> open_summary(const std::string& archive) const;
   // With --progress: a progress line on stderr ("phase NN.N%  MB/s"); else empty.
   ProgressFn progress_fn() const;
 };

@@ -33,15 +33,27 @@ ProgressFn Context::progress_fn() const {
   };
 }
 
-Result<std::unique_ptr<Session>> Context::open(const std::string& archive, bool verify) const {
+namespace {
+Result<std::unique_ptr<Session>> open_with(const Context& ctx, const std::string& archive, bool verify,
+                                           LayerReading layers) {
   LS_ASSIGN_OR_RETURN(auto src, open_file_source(archive));
   OpenOptions o;
   o.verify = verify;
-  o.limits = limits;
-  o.progress = progress_fn();
+  o.layers = layers;
+  o.limits = ctx.limits;
+  o.progress = ctx.progress_fn();
   auto r = Session::open(src, o);
-  if (progress) std::fprintf(stderr, "\r%40s\r", "");
+  if (ctx.progress) std::fprintf(stderr, "\r%40s\r", "");
   return r;
+}
+}  // namespace
+
+Result<std::unique_ptr<Session>> Context::open_summary(const std::string& archive) const {
+  return open_with(*this, archive, false, LayerReading::kSummary);
+}
+
+Result<std::unique_ptr<Session>> Context::open(const std::string& archive, bool verify) const {
+  return open_with(*this, archive, verify, LayerReading::kIndexAll);
 }
 
 }  // namespace lscli

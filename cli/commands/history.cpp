@@ -12,7 +12,7 @@ namespace {
 
 int run(const Context& ctx, const Args& a) {
   if (a.pos.size() > 1) return usage_error("history takes ARCHIVE [IMAGE]", a.command);
-  auto opened = ctx.open(a.archives[0]);
+  auto opened = ctx.open_summary(a.archives[0]);
   if (!opened.ok()) return fail(opened.error());
   const Session& s = *opened.value();
   int im = 0;

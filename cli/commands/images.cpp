@@ -42,7 +42,7 @@ int run(const Context& ctx, const Args& a) {
   q.filters = std::move(filters).value();
   q.platform = a.value("--platform");
   q.all = a.has("--all");
-  auto opened = ctx.open(a.archives[0]);
+  auto opened = ctx.open_summary(a.archives[0]);
   if (!opened.ok()) return fail(opened.error());
   const Session& s = *opened.value();
   if (a.has("--json")) {

@@ -514,6 +514,53 @@ TEST_P(FixtureTest, OpenReadsLittleOrOnce) {
   EXPECT_EQ(src_->bytes_read(), before) << "list() read the archive again";
 }
 
+// Opened for the summary only (what `images` and `history` print), the images
+// and history documents are those of a full open, byte for byte, less the
+// warnings about layer contents (a fixture has none); a docker archive's plain
+// layers are not read past their first block, and the layer views refuse
+// rather than show unread layers as empty.
+TEST_P(FixtureTest, SummaryOpenSameDocumentsFewerBytes) {
+  std::shared_ptr<ByteSource> src;
+  OpenOptions o;
+  o.layers = LayerReading::kSummary;
+  auto summary = open_session(fixture_tar(GetParam()), &src, o);
+  ASSERT_TRUE(summary != nullptr);
+  const uint64_t n = src->bytes_read(), size = src->size();
+  bool all_plain = truth_.value("outer_compression", "none") == "none";
+  for (auto& ti : truth_.at("images"))
+    for (auto& tl : ti.at("layers")) all_plain = all_plain && tl.at("compression") == "none";
+  std::printf("[ bytes    ] %s: summary open read %llu of %llu bytes (%.2f%%); full open %llu\n", GetParam().c_str(),
+              static_cast<unsigned long long>(n), static_cast<unsigned long long>(size),
+              100.0 * static_cast<double>(n) / static_cast<double>(size),
+              static_cast<unsigned long long>(src_->bytes_read()));
+  for (ImagesQuery q : {ImagesQuery{}, ImagesQuery{.all = true}}) {
+    auto want = session_->images_json(q), got = summary->images_json(q);
+    ASSERT_TRUE(want.ok() && got.ok());
+    EXPECT_EQ(got.value(), want.value()) << "images_json(all=" << q.all << ")";
+  }
+  for (int im = 0; im < static_cast<int>(ar().images.size()); ++im) {
+    auto want = session_->history_json(im), got = summary->history_json(im);
+    ASSERT_TRUE(want.ok() && got.ok());
+    EXPECT_EQ(got.value(), want.value()) << "history_json(" << im << ")";
+    for (size_t l = 0; l < ar().images[im].layers.size(); ++l) {
+      EXPECT_EQ(summary->archive().blobs[ar().images[im].layers[l].blob].uncompressed_size,
+                ar().blobs[ar().images[im].layers[l].blob].uncompressed_size);
+      EXPECT_EQ(summary->layer_index(im, static_cast<int>(l)), nullptr);
+    }
+  }
+  if (all_plain) {
+    EXPECT_LT(n * 2, src_->bytes_read()) << "a summary open read " << n << " bytes, a full one " << src_->bytes_read();
+    for (auto& b : summary->archive().blobs) EXPECT_FALSE(b.indexed) << b.member << " was indexed";
+  }
+  auto listed = summary->list(0, ListOptions{.layer = -1, .merged = true});
+  ASSERT_FALSE(listed.ok());
+  EXPECT_EQ(listed.error().code, Code::kUnsupported);
+  EXPECT_NE(listed.error().message.find("summary only"), std::string::npos) << listed.error().message;
+  std::string body;
+  EXPECT_EQ(read_all(*summary, 0, -1, "etc/os-release", &body).error().code, Code::kUnsupported);
+  EXPECT_EQ(summary->change_counts(0).error().code, Code::kUnsupported);
+}
+
 INSTANTIATE_TEST_SUITE_P(Fixtures, FixtureTest, ::testing::ValuesIn(all_fixtures()),
                          [](const ::testing::TestParamInfo<std::string>& i) { return param_name(i.param); });
 GTEST_ALLOW_UNINSTANTIATED_PARAMETERIZED_TEST(FixtureTest);

@@ -55,9 +55,30 @@ struct Limits {
   uint64_t max_diff_lines = 1'000'000;
 };
 
+// How much of the layers `open` reads.
+enum class LayerReading {
+  // Every present layer indexed (entries, counts, entry warnings): what every
+  // view of files needs.
+  kIndexAll,
+  // The summary only (layout, images, tags, config, history, layer list with
+  // sizes): an uncompressed layer is not read past its first bytes (its size is
+  // its stored size); a compressed one is decoded, since only that gives its
+  // size. A Session opened so answers the summary (images, history, their
+  // documents) and refuses what needs a layer's entries. Its warnings are the
+  // summary's: the documents', and a layer that cannot be decoded; not the
+  // oddities of entries (duplicate, escaping, ...), which need every entry read.
+  kSummary,
+  // As kSummary, but a compressed layer is not decoded either: its
+  // uncompressed size stays unknown (-1).
+  kHeadersOnly,
+};
+
 struct OpenOptions {
   ProgressFn progress;      // optional
   bool verify = false;      // hash every blob and uncompressed layer (reads everything)
+  // An archive compressed as a whole is read in one pass and indexed in it
+  // whatever this says; verify reads every layer too.
+  LayerReading layers = LayerReading::kIndexAll;
   Limits limits;
 };
 

@@ -271,7 +271,8 @@ class Session {
   // Those of the images `images()` returned (each warning once) and the archive's.
   std::vector<Warning> images_warnings(const std::vector<ImageSummary>& rows) const;
 
-  // Index of a blob's entries; nullptr when the layer is absent or failed.
+  // Index of a blob's entries; nullptr when the layer is absent or failed, and
+  // for every layer of a Session opened for the summary only (OpenOptions::layers).
   const LayerIndex* layer_index(int image, int layer) const;
 
   // The items of a layer's change set (opt.merged false) or of the merged tree up

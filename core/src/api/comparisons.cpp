@@ -20,6 +20,7 @@ using jsontext::opt_str;
 using jsontext::text;
 
 Status check_point(const Loaded& L, int image, int layer, bool empty_allowed) {
+  LS_RETURN_IF_ERROR(L.layers_readable());
   const Archive& a = L.archive;
   if (image < 0 || image >= static_cast<int>(a.images.size()))
     return make_error(Code::kInvalidArgument, "no image #" + std::to_string(image));

@@ -138,6 +138,7 @@ Result<std::unique_ptr<FileReader>> open_entry(const Loaded& L, const Image& img
 
 Result<std::unique_ptr<FileReader>> open_file_reader(const Loaded& L, Listings& listings, int image, int layer,
                                                      std::string_view path) {
+  LS_RETURN_IF_ERROR(L.layers_readable());
   const Archive& a = L.archive;
   const PathTable& paths = L.paths;
   if (image < 0 || image >= static_cast<int>(a.images.size()))
@@ -189,6 +190,7 @@ Result<std::unique_ptr<FileReader>> open_file_reader(const Loaded& L, Listings& 
 }
 
 Result<std::unique_ptr<FileReader>> open_entry_reader(const Loaded& L, int image, int layer, uint32_t entry) {
+  LS_RETURN_IF_ERROR(L.layers_readable());
   const Archive& a = L.archive;
   std::string where = "image " + std::to_string(image) + " layer " + std::to_string(layer);
   if (image < 0 || image >= static_cast<int>(a.images.size()) || layer < 0 ||

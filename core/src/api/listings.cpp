@@ -75,12 +75,14 @@ std::shared_ptr<const ImageTreeCache> Listings::changes(int image) {
 }
 
 Result<std::vector<ChangeCounts>> Listings::change_counts(int image) {
+  LS_RETURN_IF_ERROR(L_.layers_readable());
   if (image < 0 || image >= static_cast<int>(L_.archive.images.size()))
     return make_error(Code::kInvalidArgument, "no image #" + std::to_string(image));
   return changes(image)->counts;
 }
 
 Result<std::shared_ptr<const Listing>> Listings::listing(int image, const ListOptions& opt) {
+  LS_RETURN_IF_ERROR(L_.layers_readable());
   const Archive& a = L_.archive;
   const PathTable& paths = L_.paths;
   if (image < 0 || image >= static_cast<int>(a.images.size()))

@@ -64,6 +64,8 @@ const LayerIndex* Session::layer_index(int image, int layer) const {
   if (layer < 0 || layer >= static_cast<int>(img.layers.size())) return nullptr;
   int b = img.layers[layer].blob;
   if (b < 0 || !a.blobs[b].present || !a.blobs[b].indexed) return nullptr;
+  // Opened for the summary only, a layer indexed for its size is still not a view.
+  if (!impl_->L->layers_readable().ok()) return nullptr;
   return &impl_->L->indexes[b];
 }
 

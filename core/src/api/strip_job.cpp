@@ -28,6 +28,7 @@ bool holds(const Loaded& L, const Layer& l, PathId id) {
 // Which layers hold one of `paths` (normalised; `given` as the caller spelt them).
 Result<std::vector<bool>> layers_holding(const Loaded& L, const Image& img, const std::vector<std::string>& paths,
                                          const std::vector<std::string>& given) {
+  LS_RETURN_IF_ERROR(L.layers_readable());
   std::vector<bool> hit(img.layers.size(), false);
   for (size_t k = 0; k < paths.size(); ++k) {
     PathId id = L.paths.find(paths[k]);

@@ -1,8 +1,10 @@
 #include "image/layers.h"
 
+#include <algorithm>
 #include <set>
 
 #include "archive/layer_stream.h"
+#include "archive/tar_reader.h"
 #include "image/load_context.h"
 #include "image/members.h"
 #include "layerscope/text.h"
@@ -53,10 +55,82 @@ void report_entry_issues(LoadContext& ctx, int blob) {
   idx.issue_overflow = {};
 }
 
-Status index_layers(LoadContext& ctx, const Limits& lim) {
+namespace {
+
+// Indexes present blob `bi` from random access: its entries, compression and
+// sizes, or its error. Only cancellation and the archive-wide entry limit fail.
+Status index_blob(LoadContext& ctx, const Limits& lim, size_t bi) {
   Loaded& L = ctx.L;
   const OpenOptions& options = L.options;
   const uint64_t total = L.src->size();
+  Blob& b = L.archive.blobs[bi];
+  auto ws = L.member_source(b.member);
+  Status st = Status::Ok();
+  std::unique_ptr<LayerStream> ls;
+  if (!ws.ok()) {
+    st = ws.error();
+  } else {
+    LayerStreamOptions lo;
+    lo.hash = options.verify;
+    lo.max_expansion_floor = lim.max_expansion_floor;
+    lo.max_expansion_ratio = lim.max_expansion_ratio;
+    uint64_t base = L.members[L.by_path[b.member]].data_offset;
+    const ProgressFn& pf = options.progress;
+    std::string name = b.member;
+    lo.tick = [&pf, base, total, name](uint64_t done) {
+      return emit_progress(pf, "index", base + done, total, name);
+    };
+    auto r = LayerStream::open(ws.value(), lo, b.member);
+    if (!r.ok()) st = r.error();
+    else {
+      ls = std::move(r).value();
+      st = index_layer(*ls, L.paths, &L.indexes[bi], &ctx.entry_budget, lim);
+    }
+  }
+  if (!st.ok()) {
+    if (st.error().code == Code::kCancelled) return st.take_error();
+    if (st.error().code == Code::kLimit && ctx.entry_budget == 0) return st.take_error();
+    b.error = in_member(st.error(), b.member).to_string();
+    L.indexes[bi] = LayerIndex{};
+  } else {
+    record_blob_result(b, *ls);
+  }
+  if (!emit_progress(options.progress, "index",
+                     b.stored_size + (L.members[L.by_path[b.member]].data_offset & ~kSparseDataOffset), total,
+                     b.member))
+    return make_error(Code::kCancelled, "cancelled while indexing layers", b.member);
+  return Status::Ok();
+}
+
+// What indexing a blob leaves in the model besides its index: its warnings and counts.
+void report_blob(LoadContext& ctx, size_t bi) {
+  Blob& b = ctx.L.archive.blobs[bi];
+  if (!b.error.empty()) ctx.warn(Warning{"layer-unreadable", b.error, b.member, static_cast<int>(bi)});
+  report_entry_issues(ctx, static_cast<int>(bi));
+  b.counts = ctx.L.indexes[bi].counts;
+}
+
+// The compression of blob `bi` from its first bytes, when they are those of a
+// compressed stream or of a plain tar (a valid first header, or a zero block:
+// an empty layer); kUnknown otherwise, or when they cannot be read.
+Compression sniff_blob(const Loaded& L, const Blob& b) {
+  auto ws = L.member_source(b.member);
+  if (!ws.ok()) return Compression::kUnknown;
+  uint8_t head[512] = {0};
+  auto r = ws.value()->read_at(0, head, sizeof head);
+  if (!r.ok()) return Compression::kUnknown;
+  size_t n = r.value();
+  Compression c = sniff_compression(head, n);
+  if (c != Compression::kNone) return c;
+  if (n == sizeof head && (looks_like_tar(head, n) || std::all_of(head, head + n, [](uint8_t x) { return x == 0; })))
+    return Compression::kNone;
+  return Compression::kUnknown;
+}
+
+}  // namespace
+
+Status index_layers(LoadContext& ctx, const Limits& lim) {
+  Loaded& L = ctx.L;
   for (size_t bi = 0; bi < L.archive.blobs.size(); ++bi) {
     Blob& b = L.archive.blobs[bi];
     if (!b.present) continue;
@@ -77,45 +151,38 @@ Status index_layers(LoadContext& ctx, const Limits& lim) {
       b.error = pre.error;
       L.indexes[bi] = std::move(ctx.pre_index[b.member]);
     } else {
-      auto ws = L.member_source(b.member);
-      Status st = Status::Ok();
-      std::unique_ptr<LayerStream> ls;
-      if (!ws.ok()) {
-        st = ws.error();
-      } else {
-        LayerStreamOptions lo;
-        lo.hash = options.verify;
-        lo.max_expansion_floor = lim.max_expansion_floor;
-        lo.max_expansion_ratio = lim.max_expansion_ratio;
-        uint64_t base = L.members[L.by_path[b.member]].data_offset;
-        const ProgressFn& pf = options.progress;
-        std::string name = b.member;
-        lo.tick = [&pf, base, total, name](uint64_t done) {
-          return emit_progress(pf, "index", base + done, total, name);
-        };
-        auto r = LayerStream::open(ws.value(), lo, b.member);
-        if (!r.ok()) st = r.error();
-        else {
-          ls = std::move(r).value();
-          st = index_layer(*ls, L.paths, &L.indexes[bi], &ctx.entry_budget, lim);
-        }
-      }
-      if (!st.ok()) {
-        if (st.error().code == Code::kCancelled) return st.take_error();
-        if (st.error().code == Code::kLimit && ctx.entry_budget == 0) return st.take_error();
-        b.error = in_member(st.error(), b.member).to_string();
-        L.indexes[bi] = LayerIndex{};
-      } else {
-        record_blob_result(b, *ls);
-      }
-      if (!emit_progress(options.progress, "index",
-                         b.stored_size + (L.members[L.by_path[b.member]].data_offset & ~kSparseDataOffset),
-                         total, b.member))
-        return make_error(Code::kCancelled, "cancelled while indexing layers", b.member);
+      LS_RETURN_IF_ERROR(index_blob(ctx, lim, bi));
     }
+    report_blob(ctx, bi);
+  }
+  return Status::Ok();
+}
+
+Status size_layers(LoadContext& ctx, const Limits& lim, LayerReading reading) {
+  Loaded& L = ctx.L;
+  for (size_t bi = 0; bi < L.archive.blobs.size(); ++bi) {
+    Blob& b = L.archive.blobs[bi];
+    if (!b.present) continue;
+    Compression c = sniff_blob(L, b);
+    if (c == Compression::kNone) {
+      // A plain tar's uncompressed size is its stored size, as indexing would find.
+      b.compression = c;
+      b.uncompressed_size = static_cast<int64_t>(b.stored_size);
+      continue;
+    }
+    if (c != Compression::kUnknown && reading == LayerReading::kHeadersOnly) {
+      b.compression = c;
+      continue;
+    }
+    // Compressed (its size needs the whole stream) or not recognised from its
+    // first bytes (indexing says what is wrong with it, as a full open would).
+    // The summary carries what makes its size unknown, not the oddities of the
+    // entries (those belong to the views of files, which a plain layer's
+    // summary never reads either); the entries themselves are not kept.
+    LS_RETURN_IF_ERROR(index_blob(ctx, lim, bi));
     if (!b.error.empty()) ctx.warn(Warning{"layer-unreadable", b.error, b.member, static_cast<int>(bi)});
-    report_entry_issues(ctx, static_cast<int>(bi));
     b.counts = L.indexes[bi].counts;
+    L.indexes[bi] = LayerIndex{};
   }
   return Status::Ok();
 }
@@ -146,7 +213,7 @@ void cross_check_layers(LoadContext& ctx) {
     for (auto& l : img.layers) {
       if (l.blob < 0) continue;
       Blob& b = L.archive.blobs[l.blob];
-      if (!b.present || !b.indexed) continue;
+      if (!b.present || (!b.indexed && b.compression == Compression::kUnknown)) continue;
       Compression said = compression_from_media_type(l.media_type);
       if (said != Compression::kUnknown && said != b.compression)
         ctx.warn(Warning{"media-type-mismatch",

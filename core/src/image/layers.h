@@ -25,6 +25,15 @@ void record_blob_result(Blob& b, const LayerStream& ls);
 // the archive-wide entry limit end the open.
 Status index_layers(LoadContext& ctx, const Limits& lim);
 
+// The summary's share of the layers (OpenOptions::layers kSummary or
+// kHeadersOnly; random access only): each present blob's compression from its
+// first bytes; a plain tar is sized by its stored size and not read further; a
+// compressed one is indexed for its size (kSummary) or left unsized
+// (kHeadersOnly); one whose first bytes are neither is indexed, so its error
+// is what a full open reports (layer-unreadable; the entries' own warnings
+// are left to the views of files, and the entries are not kept).
+Status size_layers(LoadContext& ctx, const Limits& lim, LayerReading reading);
+
 // A layer's entry issues (tree/layer_index) become warnings about its blob,
 // placed "<member>: <entry>".
 void report_entry_issues(LoadContext& ctx, int blob);

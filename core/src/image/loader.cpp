@@ -101,9 +101,16 @@ Result<std::unique_ptr<Loaded>> load_archive(std::shared_ptr<ByteSource> src, co
   }
   if (!cut_note.empty()) ctx.warn("tar-warning", cut_note, src->name());
   guess_producer(L->archive);
-  // 3. Every present layer blob, then the checks across layers.
-  LS_RETURN_IF_ERROR(index_layers(ctx, lim));
-  LS_RETURN_IF_ERROR(check_stacked_entries(*L, lim));
+  // 3. Every present layer blob, then the checks across layers; for the
+  // summary, only what sizes the layers (a streaming pass has indexed them all).
+  const bool summary = L->options.layers != LayerReading::kIndexAll && L->random_access && !options.verify;
+  if (summary) {
+    LS_RETURN_IF_ERROR(size_layers(ctx, lim, L->options.layers));
+  } else {
+    L->options.layers = LayerReading::kIndexAll;
+    LS_RETURN_IF_ERROR(index_layers(ctx, lim));
+    LS_RETURN_IF_ERROR(check_stacked_entries(*L, lim));
+  }
   cross_check_layers(ctx);
   ctx.summarize_warnings();
   // 4. Optionally, every byte hashed.

@@ -46,6 +46,10 @@ struct Loaded {
   Result<std::string> read_member(const std::string& path, uint64_t limit) const;
   // A member's payload as a ByteSource (random access only).
   Result<std::shared_ptr<ByteSource>> member_source(const std::string& path) const;
+  // Ok when every layer was indexed; opened for the summary only
+  // (OpenOptions::layers), an error that says so: the views of files must not
+  // take an unread layer for an absent one.
+  Status layers_readable() const;
 };
 
 Result<std::unique_ptr<Loaded>> load_archive(std::shared_ptr<ByteSource> src, const OpenOptions& options);

@@ -95,6 +95,12 @@ Result<std::string> Loaded::read_member(const std::string& path, uint64_t limit)
   return out;
 }
 
+Status Loaded::layers_readable() const {
+  if (options.layers == LayerReading::kIndexAll) return Status::Ok();
+  return make_error(Code::kUnsupported,
+                    "the archive was opened for its summary only: its layers' files were not read", src->name());
+}
+
 Result<std::shared_ptr<ByteSource>> Loaded::member_source(const std::string& path) const {
   const Member* m = resolve(path);
   if (!m) return unresolved_member(*this, path);
