@@ -244,8 +244,16 @@ def check_odd_entries(cli, tmp):
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("--cli", required=True)
+    ap.add_argument("--cli")
+    ap.add_argument("--write", metavar="OUT", help="only write the secrets image (Python tarfile) to OUT and print "
+                    "its secrets as JSON (the page's e2e uses it)")
     a = ap.parse_args()
+    if a.write:
+        build_with_tarfile(a.write)
+        print(json.dumps({"secrets": SECRETS, "run_step": RUN_STEP}))
+        return 0
+    if not a.cli:
+        ap.error("--cli is required")
     tmp = tempfile.mkdtemp(prefix="layerscope-findings-")
     try:
         out = os.path.join(tmp, "secrets.tar")

@@ -14,6 +14,16 @@ export const archiveViewStyles = [
   ...archiveSidebarStyles,
   verifyTableStyles,
   css`
+  .config-secrets {
+    margin: 12px 16px 0;
+    padding: 8px 12px;
+    font-size: var(--ls-text-m);
+  }
+  .config-secrets ul {
+    margin: 4px 0;
+    padding-left: 18px;
+    overflow-wrap: anywhere;
+  }
   :host {
     display: grid;
     grid-template-columns: minmax(280px, 340px) minmax(0, 1fr);

@@ -5,7 +5,7 @@ import { LitElement, html, nothing } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
 import { live } from 'lit/directives/live.js';
 import type { ArchiveSession, CompareRequest } from '../state/session';
-import type { ImageDoc } from '../engine';
+import type { FindingDoc, ImageDoc } from '../engine';
 import { imageTitle, layerOptionLabel } from '../state/labels';
 import { stripTarget } from '../state/keys';
 import { TABS, type Tab, type TreeView } from '../state/hash';
@@ -162,17 +162,19 @@ export class ArchiveView extends LitElement {
   private renderTab(img: ImageDoc) {
     const s = this.session;
     if (s.tab === 'history')
-      return html`<div class="scroll">
+      return html`<div class="scroll" @ls-open-findings=${this.openFindings}>
         ${this.renderImageWarnings(img, 'this history')}
         <ls-history-view
           .image=${img}
           .selected=${s.layer}
+          .findings=${s.findingsOf(s.image).value?.findings ?? []}
           @ls-select-layer=${(e: CustomEvent<number>) => this.selectLayer(e.detail, { tab: 'files', view: 'layer' })}
         ></ls-history-view>
       </div>`;
     if (s.tab === 'config')
       return html`<div class="scroll">
         ${this.renderImageWarnings(img, 'this image')}
+        ${this.renderConfigSecrets(s.findingsOf(s.image).value?.findings ?? [])}
         <ls-config-view
           .image=${img}
           .archiveName=${s.name}
@@ -212,6 +214,23 @@ export class ArchiveView extends LitElement {
   };
 
   /** The warnings about the whole image, at the top of its history and config (issue 11). */
+  /** Secret rules that matched the config's Env or Labels (values masked), above the config. */
+  private renderConfigSecrets(findings: FindingDoc[]) {
+    const mine = findings.filter((f) => f.place.startsWith('config.'));
+    if (mine.length === 0) return nothing;
+    return html`<div class="config-secrets warn-box" id="config-secrets" role="note">
+      <strong>${mine.length === 1 ? 'A possible secret' : `${mine.length} possible secrets`} in this config</strong>
+      <ul>
+        ${mine.map((f) => html`<li data-rule=${f.rule}><span class="mono">${f.place}</span> — ${f.detail}</li>`)}
+      </ul>
+      <button class="link" @click=${this.openFindings}>Findings →</button>
+    </div>`;
+  }
+
+  private openFindings = (): void => {
+    this.set({ tab: 'findings' });
+  };
+
   private renderImageWarnings(img: ImageDoc, what: string) {
     const s = this.session;
     const w = s.warningsOf(s.image);

@@ -81,6 +81,24 @@ export const historyViewStyles = [
     gap: var(--ls-space-6);
     flex-wrap: wrap;
   }
+  .secret {
+    grid-column: 2 / 4;
+    display: flex;
+    gap: var(--ls-space-5);
+    align-items: baseline;
+    flex-wrap: wrap;
+    padding: 4px 8px;
+    font-size: var(--ls-text-sm);
+  }
+  .secret .what {
+    flex: 1 1 200px;
+    overflow-wrap: anywhere;
+  }
+  .secret .sev {
+    font-weight: 600;
+    text-transform: uppercase;
+    font-size: var(--ls-text-xs, 11px);
+  }
   .nolayer {
     color: var(--ls-faint);
     font-style: italic;

@@ -1,9 +1,12 @@
 // The build history as a reconstructed Dockerfile: one instruction per step,
 // with its time and the size of the layer it made (linked to that layer);
-// steps without a layer are shown as such.
+// steps without a layer are shown as such. A step whose command or comment
+// a secret rule matched (the image's findings, place "history[N]") says so
+// under it, the value masked as the findings have it, with a way to the
+// Findings tab.
 import { LitElement, html, nothing } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
-import type { ImageDoc } from '../engine';
+import type { FindingDoc, ImageDoc } from '../engine';
 import { toInstruction } from '../state/dockerfile';
 import { formatBytes, formatTime, plural } from '../state/format';
 import { historyViewStyles } from './history-view.styles';
@@ -15,6 +18,20 @@ export class HistoryView extends LitElement {
 
   @property({ attribute: false }) image: ImageDoc | null = null;
   @property({ type: Number }) selected = -1;
+  /** The image's findings (names, history, config: no content needed). */
+  @property({ attribute: false }) findings: FindingDoc[] = [];
+
+  /** Findings about step k, by place: "history[k]" or "history[k].comment". */
+  private stepFindings(): Map<number, FindingDoc[]> {
+    const by = new Map<number, FindingDoc[]>();
+    for (const f of this.findings) {
+      const m = /^history\[(\d+)\](\.comment)?$/.exec(f.place);
+      if (!m) continue;
+      const k = Number(m[1]);
+      by.set(k, [...(by.get(k) ?? []), f]);
+    }
+    return by;
+  }
 
   private dockerfile(img: ImageDoc): string {
     return img.history
@@ -29,6 +46,7 @@ export class HistoryView extends LitElement {
     const img = this.image;
     if (!img) return nothing;
     const withLayer = img.history.filter((h) => !h.empty_layer).length;
+    const secrets = this.stepFindings();
     return html`<div class="top">
         <p>
           Reconstructed from the image’s history (${plural(img.history.length, 'step')}, ${withLayer} with a layer). Builders record steps differently, so
@@ -64,6 +82,18 @@ export class HistoryView extends LitElement {
               ${h.author ? html`<span>by ${h.author}</span>` : nothing}
               ${h.comment ? html`<span>${h.comment}</span>` : nothing}
             </span>
+            ${(secrets.get(k) ?? []).map(
+              (f) => html`<div class="secret warn-box" role="note" data-rule=${f.rule}>
+                <span class="sev ${f.severity}">${f.severity}</span>
+                <span class="what">${f.place.endsWith('.comment') ? 'In its comment: ' : ''}${f.detail}</span>
+                <button
+                  class="link"
+                  @click=${() => this.dispatchEvent(new CustomEvent('ls-open-findings', { bubbles: true, composed: true }))}
+                >
+                  Findings →
+                </button>
+              </div>`,
+            )}
           </li>`;
         })}
       </ol>`;
