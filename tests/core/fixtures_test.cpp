@@ -561,6 +561,44 @@ TEST_P(FixtureTest, SummaryOpenSameDocumentsFewerBytes) {
   EXPECT_EQ(summary->change_counts(0).error().code, Code::kUnsupported);
 }
 
+// kHeadersOnly (for a summary shown before any layer is decoded): nothing past
+// each blob's first block is read, whatever the compression; a plain layer's
+// size is known (its stored size), a compressed one's is not (-1), and its
+// compression is still named from its first bytes.
+TEST_P(FixtureTest, HeadersOnlyOpenDecodesNothing) {
+  if (truth_.value("outer_compression", "none") != "none") GTEST_SKIP() << "compressed as a whole: one pass";
+  std::shared_ptr<ByteSource> src;
+  OpenOptions o;
+  o.layers = LayerReading::kHeadersOnly;
+  auto s = open_session(fixture_tar(GetParam()), &src, o);
+  ASSERT_TRUE(s != nullptr);
+  uint64_t layer_bytes = 0, blobs = 0;
+  for (auto& b : s->archive().blobs)
+    if (b.present) { layer_bytes += b.stored_size; ++blobs; }
+  std::printf("[ bytes    ] %s: headers-only open read %llu of %llu bytes (%llu layer blobs, %llu bytes)\n",
+              GetParam().c_str(), static_cast<unsigned long long>(src->bytes_read()),
+              static_cast<unsigned long long>(src->size()), static_cast<unsigned long long>(blobs),
+              static_cast<unsigned long long>(layer_bytes));
+  // The documents and headers are what is left once the layers' bytes are taken away.
+  EXPECT_LT(src->bytes_read(), src->size() - layer_bytes + blobs * 64 * 1024)
+      << "a headers-only open read into the layers' payloads";
+  for (auto& ti : truth_.at("images")) {
+    int im = image_for(ti);
+    ASSERT_GE(im, 0);
+    for (size_t i = 0; i < ti.at("layers").size(); ++i) {
+      const json& tl = ti.at("layers")[i];
+      const Blob& b = s->archive().blobs[s->archive().images[im].layers[i].blob];
+      EXPECT_FALSE(b.indexed) << "layer " << i;
+      EXPECT_EQ(b.compression, compression_of(tl.at("compression").get<std::string>())) << "layer " << i;
+      if (tl.at("compression") == "none")
+        EXPECT_EQ(b.uncompressed_size, tl.at("uncompressed_size").get<int64_t>()) << "layer " << i;
+      else
+        EXPECT_EQ(b.uncompressed_size, -1) << "layer " << i;
+    }
+  }
+  EXPECT_EQ(s->list(0, ListOptions{.layer = -1, .merged = true}).error().code, Code::kUnsupported);
+}
+
 INSTANTIATE_TEST_SUITE_P(Fixtures, FixtureTest, ::testing::ValuesIn(all_fixtures()),
                          [](const ::testing::TestParamInfo<std::string>& i) { return param_name(i.param); });
 GTEST_ALLOW_UNINSTANTIATED_PARAMETERIZED_TEST(FixtureTest);
