@@ -180,8 +180,9 @@ Status size_layers(LoadContext& ctx, const Limits& lim, LayerReading reading) {
     // entries (those belong to the views of files, which a plain layer's
     // summary never reads either); the entries themselves are not kept.
     LS_RETURN_IF_ERROR(index_blob(ctx, lim, bi));
-    if (!b.error.empty()) ctx.warn(Warning{"layer-unreadable", b.error, b.member, static_cast<int>(bi)});
-    b.counts = L.indexes[bi].counts;
+    L.indexes[bi].issues = {};
+    L.indexes[bi].issue_overflow = {};
+    report_blob(ctx, bi);
     L.indexes[bi] = LayerIndex{};
   }
   return Status::Ok();
@@ -213,7 +214,8 @@ void cross_check_layers(LoadContext& ctx) {
     for (auto& l : img.layers) {
       if (l.blob < 0) continue;
       Blob& b = L.archive.blobs[l.blob];
-      if (!b.present || (!b.indexed && b.compression == Compression::kUnknown)) continue;
+      // Neither indexed nor sniffed (indexing always names the compression).
+      if (!b.present || b.compression == Compression::kUnknown) continue;
       Compression said = compression_from_media_type(l.media_type);
       if (said != Compression::kUnknown && said != b.compression)
         ctx.warn(Warning{"media-type-mismatch",

@@ -213,7 +213,6 @@ export class ArchiveView extends LitElement {
     this.updateComplete.then(() => (this.renderRoot.querySelector('ls-file-tree') as FileTree | null)?.revealSelected(e.detail.path));
   };
 
-  /** The warnings about the whole image, at the top of its history and config (issue 11). */
   /** Secret rules that matched the config's Env or Labels (values masked), above the config. */
   private renderConfigSecrets(findings: FindingDoc[]) {
     const mine = findings.filter((f) => f.place.startsWith('config.'));
@@ -231,6 +230,7 @@ export class ArchiveView extends LitElement {
     this.set({ tab: 'findings' });
   };
 
+  /** The warnings about the whole image, at the top of its history and config (issue 11). */
   private renderImageWarnings(img: ImageDoc, what: string) {
     const s = this.session;
     const w = s.warningsOf(s.image);
