@@ -587,3 +587,29 @@ TEST(EdgeLayers, ListingPagesAreSlicesOfTheWhole) {
   ASSERT_FALSE(none.ok());
   EXPECT_EQ(none.error().code, Code::kNotFound);
 }
+
+// An empty layer (a tar of zero blocks only, as a step that adds no file can
+// leave) is a layer, whether the archive is read by random access or, compressed
+// as a whole, in one pass (that pass took its first zero block for "not a tar"
+// and called the layer unreadable).
+TEST(EdgeLayers, EmptyLayerIsReadableInEveryPass) {
+  TImage img;
+  img.tags = {"test/empty:1"};
+  img.layers = {TLayer{{F("a.txt", "hi")}}, TLayer{{}}};
+  for (Filter outer : {Filter::kNone, Filter::kGzip}) {
+    SCOPED_TRACE(outer == Filter::kNone ? "plain archive" : "archive gzip'ed as a whole");
+    auto s = open_bytes(build_docker_legacy({img}, outer));
+    ASSERT_TRUE(s);
+    const Archive& a = s->archive();
+    EXPECT_TRUE(a.warnings.empty()) << warnings_of(a);
+    ASSERT_EQ(a.images.size(), 1u);
+    ASSERT_EQ(a.images[0].layers.size(), 2u);
+    const Blob& empty = a.blobs[a.images[0].layers[1].blob];
+    EXPECT_TRUE(empty.indexed);
+    EXPECT_TRUE(empty.error.empty()) << empty.error;
+    EXPECT_EQ(empty.counts.total, 0u);
+    EXPECT_GE(empty.uncompressed_size, 1024);
+    ASSERT_NE(s->layer_index(0, 1), nullptr);
+    EXPECT_TRUE(s->layer_index(0, 1)->entries.empty());
+  }
+}

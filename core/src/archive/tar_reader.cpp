@@ -5,6 +5,7 @@
 #include <archive.h>
 #include <archive_entry.h>
 
+#include <algorithm>
 #include <cstring>
 
 namespace layerscope {
@@ -26,6 +27,11 @@ Compression sniff_compression(const uint8_t* p, size_t n) {
   if (n >= 6 && std::memcmp(p, "\xfd" "7zXZ\0", 6) == 0) return Compression::kXz;
   if (n >= 3 && p[0] == 'B' && p[1] == 'Z' && p[2] == 'h') return Compression::kBzip2;
   return Compression::kNone;
+}
+
+bool looks_like_layer(const uint8_t* p, size_t n) {
+  if (sniff_compression(p, n) != Compression::kNone || looks_like_tar(p, n)) return true;
+  return n >= 512 && std::all_of(p, p + 512, [](uint8_t x) { return x == 0; });
 }
 
 bool looks_like_tar(const uint8_t* p, size_t n) {

@@ -51,6 +51,9 @@ inline constexpr uint64_t kSparseDataOffset = 1ull << 63;
 Compression sniff_compression(const uint8_t* p, size_t n);
 // True if the 512-byte block looks like a tar header (ustar magic or a valid checksum).
 bool looks_like_tar(const uint8_t* p, size_t n);
+// True if the first bytes of a member can start a layer: a compressed stream, a
+// tar header, or a zero block (an empty tar is two zero blocks and nothing else).
+bool looks_like_layer(const uint8_t* p, size_t n);
 
 class TarReader {
  public:

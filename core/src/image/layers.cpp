@@ -1,6 +1,5 @@
 #include "image/layers.h"
 
-#include <algorithm>
 #include <set>
 
 #include "archive/layer_stream.h"
@@ -119,12 +118,7 @@ Compression sniff_blob(const Loaded& L, const Blob& b) {
   uint8_t head[512] = {0};
   auto r = ws.value()->read_at(0, head, sizeof head);
   if (!r.ok()) return Compression::kUnknown;
-  size_t n = r.value();
-  Compression c = sniff_compression(head, n);
-  if (c != Compression::kNone) return c;
-  if (n == sizeof head && (looks_like_tar(head, n) || std::all_of(head, head + n, [](uint8_t x) { return x == 0; })))
-    return Compression::kNone;
-  return Compression::kUnknown;
+  return looks_like_layer(head, r.value()) ? sniff_compression(head, r.value()) : Compression::kUnknown;
 }
 
 }  // namespace

@@ -125,7 +125,7 @@ Status scan_outer(LoadContext& ctx, const Limits& lim, OuterScan* out) {
           prefix.append(static_cast<const char*>(d), n);
         }
         L.held[norm] = std::move(prefix);
-      } else if (sniff_compression(up, prefix.size()) != Compression::kNone || looks_like_tar(up, prefix.size())) {
+      } else if (looks_like_layer(up, prefix.size())) {
         LayerStreamOptions lo;
         lo.hash = options.verify;
         lo.max_expansion_floor = lim.max_expansion_floor;
