@@ -371,6 +371,62 @@ TEST_F(DispatchTest, VerifyAndReopen) {
   EXPECT_TRUE(call("summary", {{"archive", h}}).ok);
 }
 
+// The page's summary-first open: "headers" answers the summary from the
+// documents and headers, the views of files refuse until "index", which
+// indexes the same handle from its source; the summary then equals a full
+// open's (sizes of compressed layers included, which headers leave null).
+TEST_F(DispatchTest, HeadersOpenThenIndex) {
+  for (const char* name : {kDocker, "buildah-oci-archive-gzip-features"}) {
+    SCOPED_TRACE(name);
+    json truth = load_truth(name);
+    auto src = source(name);
+    Reply r = call("open", {{"layers", "headers"}}, src);
+    ASSERT_TRUE(r.ok) << r.env.dump();
+    const json& v = r.env.at("value");
+    uint64_t h = v.at("archive").get<uint64_t>();
+    EXPECT_FALSE(v.at("indexed").get<bool>());
+    uint64_t summary_bytes = v.at("bytes_read").get<uint64_t>();
+    EXPECT_LT(summary_bytes, 64u * 1024) << "documents and headers only";
+    const json& layers = v.at("summary").at("images")[0].at("layers");
+    ASSERT_EQ(layers.size(), truth["images"][0]["layers"].size());
+    bool compressed = std::string(name) != kDocker;
+    for (auto& l : layers) EXPECT_EQ(l.at("uncompressed_size").is_null(), compressed) << l.dump();
+    json refused = error("list", {{"archive", h}, {"image", 0}});
+    EXPECT_EQ(refused["code"], "unsupported") << refused.dump();
+    EXPECT_EQ(error("pathHistory", {{"archive", h}, {"image", 0}, {"path", "etc"}})["code"], "unsupported");
+
+    // A cancelled index keeps the summary-only archive.
+    r = call("index", {{"archive", h}}, nullptr, [](const Progress&) { return false; });
+    EXPECT_EQ(r.env["code"], "cancelled") << r.env.dump();
+    EXPECT_EQ(error("list", {{"archive", h}, {"image", 0}})["code"], "unsupported");
+
+    int calls = 0;
+    r = call("index", {{"archive", h}}, nullptr, [&](const Progress&) { return ++calls > 0; });
+    ASSERT_TRUE(r.ok) << r.env.dump();
+    EXPECT_GT(calls, 0);
+    EXPECT_TRUE(r.env["value"]["indexed"].get<bool>());
+    EXPECT_GT(r.env["value"]["bytes_read"].get<uint64_t>(), summary_bytes);
+    auto full = open_session(fixture_tar(name));
+    json want = json::parse(full->inspect_json()), got = r.env["value"]["summary"];
+    EXPECT_EQ(got.at("images"), want.at("images"));
+    EXPECT_EQ(got.at("warnings"), want.at("warnings"));
+    // Every view now answers, as on a full open: the merged tree's size.
+    json ls = value("list", {{"archive", h}, {"image", 0}, {"merged", true}});
+    EXPECT_EQ(ls.at("total").get<uint64_t>(), full->list(0, ListOptions{.layer = -1, .merged = true}).value().size());
+    // Indexed already: answers at once, reading nothing.
+    uint64_t before = src->bytes_read();
+    r = call("index", {{"archive", h}});
+    ASSERT_TRUE(r.ok);
+    EXPECT_EQ(src->bytes_read(), before);
+    // A full open says it is indexed.
+    r = call("open", json::object(), source(name));
+    EXPECT_TRUE(r.env["value"]["indexed"].get<bool>());
+  }
+  Reply bad = call("open", {{"layers", "some"}}, source(kDocker));
+  EXPECT_FALSE(bad.ok);
+  EXPECT_EQ(bad.env["where"], "open.layers") << bad.env.dump();
+}
+
 TEST_F(DispatchTest, CursorLimit) {
   uint64_t h = open(kDocker);
   for (size_t i = 0; i < Dispatcher::kMaxCursors; ++i)

@@ -33,8 +33,18 @@
 //
 // Requests and their arguments (unknown keys are ignored, so a transport may
 // pass its whole message; missing optional ones take the default shown):
-//   open        {verify=false}          + source (+ progress)
-//               -> {archive, bytes_read, summary: <inspect document>}
+//   open        {verify=false, layers="all"} + source (+ progress)
+//               -> {archive, bytes_read, indexed, summary: <inspect document>}
+//               layers: "all" indexes every layer; "summary" / "headers" read
+//               the summary only (OpenOptions::layers: kSummary / kHeadersOnly;
+//               "headers" decodes no compressed layer, whose uncompressed size
+//               is then null); the views of files refuse until `index`.
+//               indexed: whether they can be shown (an archive compressed as a
+//               whole, or a verifying open, is always indexed in its one pass).
+//   index       {archive} (+ progress) -> {bytes_read, indexed: true, summary}:
+//               indexes every layer of an archive opened for its summary only
+//               (again from its source; the handle stays); at once when it is
+//               indexed already. The summary's warnings gain those of entries.
 //   summary     {archive}               -> <inspect document>
 //   resolve     {archive, ref, platform=""} -> image index
 //   list        {archive, image, layer=-1, merged=false, prefix="", offset=0, limit=0}
@@ -106,7 +116,7 @@ struct DispatchRequest {
   std::string_view type;
   std::string_view args;               // a JSON object; "" means {}
   std::shared_ptr<ByteSource> source;  // "open" only: where the archive's bytes come from
-  ProgressFn progress;                 // open, verify: optional; returning false cancels
+  ProgressFn progress;                 // open, index, verify: optional; returning false cancels
   std::shared_ptr<ByteSink> sink;      // "write" only: where the output goes (finished on success only)
 };
 

@@ -274,6 +274,9 @@ class Session {
   // Index of a blob's entries; nullptr when the layer is absent or failed, and
   // for every layer of a Session opened for the summary only (OpenOptions::layers).
   const LayerIndex* layer_index(int image, int layer) const;
+  // False for a Session opened for the summary only (OpenOptions::layers):
+  // its views of files refuse (kUnsupported) until it is opened again.
+  bool layers_indexed() const;
 
   // The items of a layer's change set (opt.merged false) or of the merged tree up
   // to opt.layer, below opt.prefix; offset/limit are ignored here. The last few

@@ -246,13 +246,37 @@ struct Dispatcher::Impl {
     if (!req.source) return a.bad("source", "open needs a byte source");
     OpenOptions o;
     LS_ASSIGN_OR_RETURN(o.verify, a.boolean("verify", false));
+    LS_ASSIGN_OR_RETURN(std::string layers, a.string("layers", "all"));
+    if (layers == "summary") o.layers = LayerReading::kSummary;
+    else if (layers == "headers") o.layers = LayerReading::kHeadersOnly;
+    else if (layers != "all") return a.bad("layers", "\"" + layers + "\" is not all, summary or headers");
     o.progress = req.progress;
     LS_ASSIGN_OR_RETURN(auto session, Session::open(req.source, std::move(o)));
     uint64_t h = next++;
-    std::string v = "{\"archive\":" + std::to_string(h) + ",\"bytes_read\":" +
-                    std::to_string(session->source().bytes_read()) + ",\"summary\":" + session->inspect_json() + "}";
+    std::string v = "{\"archive\":" + std::to_string(h) + "," + opened_json(*session) + "}";
     archives[h] = ArchiveSlot{req.source, std::move(session), {}};
     return v;
+  }
+
+  // "bytes_read":…,"indexed":…,"summary":{…} of an open session.
+  static std::string opened_json(const Session& s) {
+    return "\"bytes_read\":" + std::to_string(s.source().bytes_read()) +
+           ",\"indexed\":" + (s.layers_indexed() ? "true" : "false") + ",\"summary\":" + s.inspect_json();
+  }
+
+  // Indexes every layer of an archive opened for its summary only: a full open
+  // of the same source replaces the session (it has no cursors: the views of
+  // files refused). The old session stays if that fails or is cancelled.
+  Value index(const Args& a, const DispatchRequest& req) {
+    LS_ASSIGN_OR_RETURN(ArchiveSlot * s, archive(a));
+    if (!s->session->layers_indexed()) {
+      OpenOptions o;
+      o.progress = req.progress;
+      LS_ASSIGN_OR_RETURN(auto fresh, Session::open(s->source, std::move(o)));
+      close_cursors_of(handle_of(s));
+      s->session = std::move(fresh);
+    }
+    return "{" + opened_json(*s->session) + "}";
   }
 
   Value summary(const Args& a) {
@@ -434,7 +458,8 @@ struct Dispatcher::Impl {
   Value verify(const Args& a, const DispatchRequest& req) {
     LS_ASSIGN_OR_RETURN(ArchiveSlot * s, archive(a));
     LS_ASSIGN_OR_RETURN(bool reopen, a.boolean("reopen", false));
-    if (reopen) {
+    // Opened for its summary only, it is indexed with the hashing.
+    if (reopen || !s->session->layers_indexed()) {
       // Index again with hashing on; the old session stays if that fails.
       std::shared_ptr<ByteSource> src = req.source ? req.source : s->source;
       OpenOptions o;
@@ -603,6 +628,7 @@ DispatchReply Dispatcher::dispatch(const DispatchRequest& req) {
   using R = const DispatchRequest&;
   static const std::map<std::string_view, Handler> table = {
       {"open", [](Impl& m, const Args& a, R r, DispatchReply*) { return m.open(a, r); }},
+      {"index", [](Impl& m, const Args& a, R r, DispatchReply*) { return m.index(a, r); }},
       {"summary", [](Impl& m, const Args& a, R, DispatchReply*) { return m.summary(a); }},
       {"resolve", [](Impl& m, const Args& a, R, DispatchReply*) { return m.resolve(a); }},
       {"list", [](Impl& m, const Args& a, R, DispatchReply*) { return m.list(a); }},

@@ -69,6 +69,8 @@ const LayerIndex* Session::layer_index(int image, int layer) const {
   return &impl_->L->indexes[b];
 }
 
+bool Session::layers_indexed() const { return impl_->L->layers_readable().ok(); }
+
 Result<std::vector<ChangeCounts>> Session::change_counts(int image) const {
   return impl_->listings.change_counts(image);
 }
