@@ -10,7 +10,7 @@ NATIVE := build/native
 ASAN := build/asan
 WASM := build/wasm
 
-.PHONY: all setup build native wasm web web-deps test test-native test-asan test-wasm test-web-unit test-client test-e2e test-fuzz demo bench clean
+.PHONY: all setup build native wasm web web-deps package test test-native test-asan test-wasm test-web-unit test-client test-e2e test-fuzz demo bench clean
 
 all: build
 
@@ -22,6 +22,10 @@ build: native wasm web
 # The web app (web/, Vite) on top of the ES-module wasm build: see web/build.sh.
 web: wasm
 	@web/build.sh "$(CURDIR)/$(WASM)/wasm/esm"
+
+# The npm package `layerscope` (<layer-scope>, its worker and wasm): web/dist-pkg/layerscope-<version>.tgz.
+package: wasm web-deps
+	@web/pack.sh "$(CURDIR)/$(WASM)/wasm/esm"
 
 native: setup
 	@cmake -S . -B $(NATIVE) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
@@ -46,11 +50,12 @@ test-web-unit: web
 	@cd web && npx vitest run --environment node
 
 # Browser end-to-end tests (Playwright + Debian chromium): see web/test-e2e.sh.
-test-e2e: web
+test-e2e: web package
 	@scripts/setup.sh --browser
 	@web/test-e2e.sh
 
 test-native: native
+	@scripts/setup.sh --tools
 	@ctest --test-dir $(NATIVE) --output-on-failure -j$(JOBS)
 
 test-asan: setup
@@ -87,14 +92,16 @@ bench: native
 	@python3 tests/bench/bench.py
 
 demo: NATIVE_TARGETS = layerscope
-demo: build
+demo: build package
+	@examples/docs-portal/assemble.sh >/dev/null
 	@echo "== layerscope inspect examples/demo.tar"
 	@$(NATIVE)/cli/layerscope inspect examples/demo.tar
 	@echo; echo "== layerscope history examples/demo.tar"
 	@$(NATIVE)/cli/layerscope history examples/demo.tar
 	@echo; echo "== layerscope ls examples/demo.tar --layer 2   (what layer 2 changed)"
 	@$(NATIVE)/cli/layerscope ls examples/demo.tar --layer 2
-	@echo; echo "== the browser inspector: open the URL below and click 'Try the example'"
+	@echo; echo "== the browser inspector: open the URL below and click 'Try the example';"
+	@echo "   a docs page embedding two archives by URL (the npm package): that URL + docs-portal/"
 	@web/serve.sh
 
 clean:

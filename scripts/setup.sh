@@ -2,7 +2,10 @@
 # layerscope: idempotent machine set-up for Debian 12 (bookworm).
 #
 #   scripts/setup.sh            base tool chain (native + WebAssembly builds, Debian sources)
-#   scripts/setup.sh --browser  also chromium, umoci and skopeo (browser tests and their generated archives)
+#   scripts/setup.sh --tools    also the independent producers and consumers of archives the
+#                               native tests check outputs with: umoci, skopeo, docker.io
+#                               (dockerd: tests/cli start a private daemon for `docker load`)
+#   scripts/setup.sh --browser  the tools, and chromium (browser tests and their generated archives)
 #
 # Checks the apt packages with dpkg-query (fast when everything is present).
 # Missing packages: as root, `apt-get update` (only when the package lists are empty
@@ -10,12 +13,13 @@
 # prints the exact sudo command and exits 1.
 set -euo pipefail
 
-usage() { sed -n '2,10s/^# \{0,1\}//p' "$0"; }
+usage() { sed -n '2,13s/^# \{0,1\}//p' "$0"; }
 
-want_browser=0
+want_browser=0 want_tools=0
 for arg in "$@"; do
     case "$arg" in
-        --browser) want_browser=1 ;;
+        --browser) want_browser=1; want_tools=1 ;;
+        --tools) want_tools=1 ;;
         -h|--help) usage; exit 0 ;;
         *) echo "setup.sh: unknown argument: $arg" >&2; usage >&2; exit 2 ;;
     esac
@@ -31,9 +35,12 @@ pkgs=(
     dpkg-dev            # apt-get source / dpkg-source (scripts/fetch-sources.sh)
     zstd xz-utils bzip2 gzip
 )
+if [ "$want_tools" = 1 ]; then
+    # outputs checked by independent tools; the browser tests' generated 400 MB archive
+    pkgs+=(umoci skopeo docker.io)
+fi
 if [ "$want_browser" = 1 ]; then
-    # browser tests: chromium; their generated 400 MB image archive: umoci + skopeo
-    pkgs+=(chromium umoci skopeo)
+    pkgs+=(chromium)
 fi
 
 if ! command -v dpkg-query >/dev/null 2>&1; then

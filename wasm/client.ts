@@ -28,6 +28,8 @@
 import {
   PROTOCOL_VERSION,
   type ErrorEnvelope,
+  type IndexResult,
+  type OpenRequest,
   type OpenResult,
   type ProgressEvent,
   type Request,
@@ -181,6 +183,10 @@ export class WorkerConnection {
 export interface ArchiveClientOptions {
   /** Called with progress of an automatic re-open after a cancel or a crash. */
   onReopen?: (p: ProgressEvent | null) => void;
+  /** After a summary-first open: the indexing of the layers (started by index()
+   *  or by the first request that needs files): its progress, then its result
+   *  or why it stopped. */
+  onIndex?: (e: { progress?: ProgressEvent; result?: IndexResult; error?: unknown }) => void;
   verify?: boolean;
   /** A connection to share with other archives (one worker, several archives);
    *  by default the archive gets a worker of its own. */
@@ -225,6 +231,10 @@ export class ArchiveClient {
   private writersSpawned = 0;
   private verified: VerifyResult | null = null;
   private outerCompressed = false;
+  /** The worker generation whose archive handle has its layers indexed. */
+  private indexedGeneration = -1;
+  /** The running (or finished) index request of a summary-first open. */
+  private indexRun: { generation: number; promise: Promise<IndexResult> } | null = null;
 
   constructor(
     private readonly spawn: SpawnWorker,
@@ -254,14 +264,55 @@ export class ArchiveClient {
     return this.verifiersSpawned;
   }
 
-  /** Indexes the archive; progress carries bytes done / total and the rate. */
-  async open(opts: CallOptions = {}): Promise<OpenResult> {
+  /** Indexes the archive; progress carries bytes done / total and the rate.
+   *  layers 'headers' or 'summary' reads the summary only (OpenRequest.layers):
+   *  index() then indexes the layers; a view of files asked before that waits
+   *  for it in the worker's queue. A re-open after a cancel always indexes. */
+  async open(opts: CallOptions & { layers?: OpenRequest['layers'] } = {}): Promise<OpenResult> {
     if (this.disposed) throw notOpen();
-    const r = await this.withSignal(opts.signal, () => this.openIn(opts));
+    const r = await this.withSignal(opts.signal, () => this.openIn(opts, opts.layers));
     if (this.disposed) throw notOpen();
     this.opened = true;
     this.outerCompressed = r.summary.archive.outer_compression !== 'none';
     return r;
+  }
+
+  /** Indexes every layer of an archive opened for its summary only (at once
+   *  when it is indexed already, e.g. re-opened after a cancel). */
+  index(opts: CallOptions = {}): Promise<IndexResult> {
+    return onceMoreIfStale(opts.signal, async () => {
+      const { archive, generation } = await this.current(opts, false);
+      return this.withSignal(opts.signal, () => this.indexIn(archive, generation));
+    });
+  }
+
+  /** True after a summary-first open until the layers are indexed. */
+  get summaryOnly(): boolean {
+    return this.indexedGeneration !== this.generation;
+  }
+
+  /** The one index request of worker `generation` (shared by every caller;
+   *  a re-open after a cancel indexes fully, so it never needs one). */
+  private indexIn(archive: number, generation: number): Promise<IndexResult> {
+    if (this.indexRun?.generation !== generation) {
+      const run = {
+        generation,
+        promise: this.conn.call({ type: 'index', archive }, { generation, onProgress: (p) => this.options.onIndex?.({ progress: p }) }).then(
+          (r) => {
+            if (this.generation === generation) this.indexedGeneration = generation;
+            this.options.onIndex?.({ result: r });
+            return r;
+          },
+          (e: unknown) => {
+            if (this.indexRun === run) this.indexRun = null;
+            this.options.onIndex?.({ error: e });
+            throw e;
+          },
+        ),
+      };
+      this.indexRun = run;
+    }
+    return this.indexRun.promise;
   }
 
   list(req: Omit<ListRequest, 'type' | 'archive'>, opts: CallOptions = {}): Promise<EntryPage> {
@@ -283,12 +334,12 @@ export class ArchiveClient {
 
   /** The raw manifest text of an image. */
   manifest(image: number, opts: CallOptions = {}): Promise<string> {
-    return this.afterOpen(opts, (archive, generation) => this.conn.call({ type: 'manifest', archive, image }, { ...opts, generation }));
+    return this.afterOpen(opts, (archive, generation) => this.conn.call({ type: 'manifest', archive, image }, { ...opts, generation }), false);
   }
 
   /** The archive's top-level index.json as stored (OCI layouts). */
   rawIndex(opts: CallOptions = {}): Promise<string> {
-    return this.afterOpen(opts, (archive, generation) => this.conn.call({ type: 'manifest', archive, index: true }, { ...opts, generation }));
+    return this.afterOpen(opts, (archive, generation) => this.conn.call({ type: 'manifest', archive, index: true }, { ...opts, generation }), false);
   }
 
   /** Every layer that added, modified or deleted `path`, bottom-up. */
@@ -308,7 +359,7 @@ export class ArchiveClient {
 
   /** The warnings that concern a view of `image` as of `layer` (-1 = the top layer). */
   async warnings(image: number, layer: number, opts: CallOptions = {}): Promise<Warning[]> {
-    const r = await this.afterOpen(opts, (archive, generation) => this.conn.call({ type: 'warnings', archive, image, layer }, { ...opts, generation }));
+    const r = await this.afterOpen(opts, (archive, generation) => this.conn.call({ type: 'warnings', archive, image, layer }, { ...opts, generation }), false);
     return r.warnings;
   }
 
@@ -387,11 +438,11 @@ export class ArchiveClient {
   }
 
   resolve(ref: string): Promise<number> {
-    return this.afterOpen({}, (archive, generation) => this.conn.call({ type: 'resolve', archive, ref }, { generation }));
+    return this.afterOpen({}, (archive, generation) => this.conn.call({ type: 'resolve', archive, ref }, { generation }), false);
   }
 
   bytesRead(): Promise<number> {
-    return this.afterOpen({}, (archive, generation) => this.conn.call({ type: 'stats', archive }, { generation })).then((s) => s.bytesRead);
+    return this.afterOpen({}, (archive, generation) => this.conn.call({ type: 'stats', archive }, { generation }), false).then((s) => s.bytesRead);
   }
 
   /** Stops whatever runs now by terminating the worker (a shared one: every
@@ -414,16 +465,32 @@ export class ArchiveClient {
 
   /** The archive's handle in the current worker: re-opens the source first when
    *  the worker was replaced since (cancel, crash, another archive's cancel). */
-  async current(opts: CallOptions = {}): Promise<{ archive: number; generation: number }> {
+  async current(opts: CallOptions = {}, files = true): Promise<{ archive: number; generation: number }> {
     if (!this.opened || this.disposed) throw notOpen();
     if (!this.conn.alive || this.generation !== this.conn.spawned) {
       if (!this.reopening) {
-        this.reopening = this.openIn({ onProgress: (p) => this.options.onReopen?.(p) }).finally(() => {
-          this.reopening = null;
-          this.options.onReopen?.(null);
-        });
+        const wasSummaryOnly = this.summaryOnly;
+        this.reopening = this.openIn({ onProgress: (p) => this.options.onReopen?.(p) })
+          .then((r) => {
+            // A summary-only archive re-opened after a cancel is indexed now: say so
+            // as its index request would have.
+            if (wasSummaryOnly && r.indexed !== false)
+              this.options.onIndex?.({ result: { summary: r.summary, bytesRead: r.bytesRead, elapsedMs: r.elapsedMs, io: r.io, indexed: true } });
+            return r;
+          })
+          .finally(() => {
+            this.reopening = null;
+            this.options.onReopen?.(null);
+          });
       }
       await this.withSignal(opts.signal, () => this.reopening as Promise<OpenResult>);
+      if (!this.opened || this.disposed) throw notOpen();
+    }
+    // Opened for its summary only: a request that needs the layers' entries
+    // waits for them to be indexed (once, whoever asks first).
+    if (files && this.summaryOnly) {
+      const { handle, generation } = this;
+      await this.withSignal(opts.signal, () => this.indexIn(handle, generation));
       if (!this.opened || this.disposed) throw notOpen();
     }
     return { archive: this.handle, generation: this.generation };
@@ -443,9 +510,9 @@ export class ArchiveClient {
 
   /** Opens the source in the connection's current (or next) worker; an earlier
    *  handle of this archive in that worker is closed once the new one is open. */
-  private async openIn(opts: CallOptions): Promise<OpenResult> {
+  private async openIn(opts: CallOptions, layers?: OpenRequest['layers']): Promise<OpenResult> {
     const generation = this.conn.generation;
-    const r = await this.conn.call({ type: 'open', source: this.source, verify: this.options.verify }, opts);
+    const r = await this.conn.call({ type: 'open', source: this.source, verify: this.options.verify, ...(layers ? { layers } : {}) }, opts);
     if (this.disposed) {
       // dispose() came while this open was on its way (a shared worker lives on):
       // close what it opened, and do not come back to life.
@@ -456,14 +523,15 @@ export class ArchiveClient {
       this.conn.call({ type: 'close', archive: this.handle }, { generation }).catch(() => undefined);
     this.handle = r.archive;
     this.generation = generation;
+    if (r.indexed !== false) this.indexedGeneration = generation;
     return r;
   }
 
   /** Runs a request with the archive's handle and the generation it belongs to
    *  (run passes both to the connection, which never sends a stale handle). */
-  private afterOpen<T>(opts: CallOptions, run: (archive: number, generation: number) => Promise<T>): Promise<T> {
+  private afterOpen<T>(opts: CallOptions, run: (archive: number, generation: number) => Promise<T>, files = true): Promise<T> {
     return onceMoreIfStale(opts.signal, async () => {
-      const { archive, generation } = await this.current(opts);
+      const { archive, generation } = await this.current(opts, files);
       return this.withSignal(opts.signal, () => run(archive, generation));
     });
   }

@@ -11,7 +11,8 @@
 //                                  worker and re-opens the archive from its source
 //                                  descriptor (lazy respawn), under a new handle.
 //
-// Requests (REQUEST_TYPES): open (a source descriptor -> an archive handle),
+// Requests (REQUEST_TYPES): open (a source descriptor -> an archive handle;
+// `layers: 'headers'` reads its summary only), index (then indexes its layers),
 // list (paged tree listings), read (file bytes, by path or by cursor), openFile
 // / closeFile (file cursors: several files read alternately without decoding a
 // compressed layer from its start again), manifest (raw manifest text),
@@ -55,8 +56,11 @@
  *     file of the origin-private file system that the page names; `verifyRows`
  *     (the verify table: one row per blob).
  *  6: a source of kind `url` (issue 12): the worker reads a hosted archive by
- *     HTTP Range requests; OpenResult.io counts its requests. */
-export const PROTOCOL_VERSION = 6;
+ *     HTTP Range requests; OpenResult.io counts its requests.
+ *  7: summary first (issue 12): `open` may read the summary only (`layers`:
+ *     'headers' | 'summary'; OpenResult.indexed false), `index` then indexes
+ *     every layer of the same handle (IndexResult). */
+export const PROTOCOL_VERSION = 7;
 
 /** The one error shape, end to end (the core's envelope, plus client-side codes). */
 export interface ErrorEnvelope {
@@ -86,6 +90,18 @@ export interface OpenRequest {
   source: SourceDescriptor;
   /** Hash every blob and layer (reads the whole archive). */
   verify?: boolean;
+  /** 'all' (default): every layer indexed. 'headers': the summary from the
+   *  documents and headers only (a compressed layer's uncompressed size is
+   *  null), 'summary': compressed layers decoded for their sizes; the views
+   *  of files then refuse (code unsupported) until an `index` request. */
+  layers?: 'all' | 'summary' | 'headers';
+}
+
+/** Indexes every layer of an archive opened for its summary only (at once
+ *  when it is indexed already); progress as an open's. */
+export interface IndexRequest {
+  type: 'index';
+  archive: number;
 }
 
 export interface ListRequest {
@@ -243,6 +259,7 @@ export interface CloseRequest {
 
 export type Request =
   | OpenRequest
+  | IndexRequest
   | ListRequest
   | ReadRequest
   | OpenFileRequest
@@ -263,6 +280,7 @@ export type RequestType = Request['type'];
 /** Every request type, at run time (the worker refuses others with "protocol"). */
 export const REQUEST_TYPES = [
   'open',
+  'index',
   'list',
   'read',
   'openFile',
@@ -302,6 +320,22 @@ export interface OpenResult {
   /** How the worker read the File: readInto calls from the core, FileReaderSync
    *  fetches (read-ahead window), bytes fetched, ms spent fetching. */
   io: { calls: number; fetches: number; fetchedBytes: number; ms: number; requests?: number; retries?: number };
+  /** Whether the views of files can be shown (false after `layers` 'headers'
+   *  or 'summary', until `index`; an archive compressed as a whole is always
+   *  indexed in its one pass). */
+  indexed: boolean;
+}
+
+export interface IndexResult {
+  /** The summary after indexing (the warnings of entries, every size). */
+  summary: InspectDocument;
+  /** Archive bytes read so far, the summary's included. */
+  bytesRead: number;
+  /** Wall time of the index call inside the worker, ms. */
+  elapsedMs: number;
+  /** The source's counters so far (as OpenResult.io). */
+  io: OpenResult['io'];
+  indexed: true;
 }
 
 /** Numeric entry types of EntryPage.types. */
@@ -425,6 +459,7 @@ export interface WarningsResult {
 
 export interface ResultMap {
   open: OpenResult;
+  index: IndexResult;
   list: EntryPage;
   read: ReadResult;
   openFile: FileCursorResult;

@@ -24,6 +24,8 @@ import {
   REQUEST_TYPES,
   type EntryPage,
   type ErrorEnvelope,
+  type IndexRequest,
+  type IndexResult,
   type InspectDocument,
   type LogDocument,
   type LsDocument,
@@ -48,7 +50,10 @@ const scope = self as unknown as DedicatedWorkerGlobalScope;
 let modulePromise: Promise<CoreModule> | null = null;
 let loadMs = 0;
 /** What each open archive was opened from, and what is known about it. */
-const archives = new Map<number, { source: SourceDescriptor; summary: InspectDocument; verified: boolean; takeProblem?: () => string | null }>();
+const archives = new Map<
+  number,
+  { source: SourceDescriptor; summary: InspectDocument; verified: boolean; takeProblem?: () => string | null; io: () => OpenResult['io'] }
+>();
 /** A url source's takeProblem while it is being (re)opened, before its archive entry holds it. */
 let opening: (() => string | null) | undefined;
 /** Set once the instance has trapped or aborted: every later call is refused. */
@@ -143,24 +148,40 @@ async function open(id: number, req: OpenRequest): Promise<OpenResult> {
   opening = takeProblem;
   let v;
   try {
-    v = core(mod, 'open', { verify: !!req.verify }, { source: src, progress: progressPoster(id, t0) }).value as {
+    v = core(mod, 'open', { verify: !!req.verify, layers: req.layers ?? 'all' }, { source: src, progress: progressPoster(id, t0) }).value as {
       archive: number;
       bytes_read: number;
+      indexed: boolean;
       summary: InspectDocument;
     };
   } finally {
     opening = undefined;
   }
   // The archive keeps its source's reason for a failed read (dropped on close).
-  archives.set(v.archive, { source: req.source, summary: v.summary, verified: !!req.verify, takeProblem });
+  const ioNow = () => ({ ...io, ...remote });
+  archives.set(v.archive, { source: req.source, summary: v.summary, verified: !!req.verify, takeProblem, io: ioNow });
   return {
     archive: v.archive,
     summary: v.summary,
     bytesRead: v.bytes_read,
     elapsedMs: performance.now() - t0,
     loadMs: wasLoaded ? 0 : loadMs,
-    io: { ...io, ...remote },
+    io: ioNow(),
+    indexed: v.indexed,
   };
+}
+
+/** Indexes every layer of an archive opened for its summary only, from the
+ *  source it was opened from (the core keeps it). */
+async function index(id: number, mod: CoreModule, req: IndexRequest): Promise<IndexResult> {
+  const cur = archives.get(req.archive);
+  const t0 = performance.now();
+  const v = core(mod, 'index', { archive: req.archive }, { progress: progressPoster(id, t0) }).value as {
+    bytes_read: number;
+    summary: InspectDocument;
+  };
+  if (cur) archives.set(req.archive, { ...cur, summary: v.summary });
+  return { summary: v.summary, bytesRead: v.bytes_read, elapsedMs: performance.now() - t0, io: cur ? cur.io() : { calls: 0, fetches: 0, fetchedBytes: 0, ms: 0 }, indexed: true };
 }
 
 /** A result for the page, with the buffers to transfer. */
@@ -303,6 +324,8 @@ async function serve(msg: RequestMessage): Promise<Shaped> {
   switch (msg.type) {
     case 'open':
       return { result: await open(msg.id, msg) };
+    case 'index':
+      return { result: await index(msg.id, await loadModule(), msg) };
     case 'verify':
       return { result: await verify(msg.id, await loadModule(), msg) };
     case 'write':

@@ -36,7 +36,7 @@ stamp="$( {
     find src public index.html vite.config.ts tsconfig.json package-lock.json build.sh ../wasm -maxdepth 4 -type f \
         \( -name '*.ts' -o -name '*.css' -o -name '*.html' -o -name '*.json' -o -name '*.svg' -o -name '*.sh' \) -print0 |
         sort -z | xargs -0 sha256sum
-    sha256sum "$esm/layerscope_core.mjs" "$esm/layerscope_core.wasm" "$repo/examples/demo.tar" 2>/dev/null
+    sha256sum "$esm/layerscope_core.mjs" "$esm/layerscope_core.wasm" "$repo/examples/demo.tar" "$repo/examples/demo-oci.tar" 2>/dev/null
     echo "$esm"
 } | sha256sum | cut -d' ' -f1)"
 if [ -f dist/.stamp ] && [ "$(cat dist/.stamp)" = "$stamp" ] && [ -f dist/layerscope-standalone.html ]; then

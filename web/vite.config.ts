@@ -2,6 +2,8 @@
 // Vite build of the inspector (and the config of its node unit tests: `npx vitest run`).
 //   vite build                 -> dist/        relative base: works under any sub-path
 //   vite build --mode single   -> dist-single/ one self-contained HTML (wasm + iife worker inlined), works from file://
+//   vite build --mode lib      -> dist-lib/    the npm package's files (web/pack.sh): layerscope.js (the
+//                                              element, Lit bundled), layerscope-worker.js, layerscope_core.wasm
 // The wasm module comes from LAYERSCOPE_WASM_DIR (default ../build/wasm/wasm/esm):
 // layerscope_core.mjs + layerscope_core.wasm (Emscripten EXPORT_ES6 build).
 import { defineConfig, type Plugin } from 'vite';
@@ -39,6 +41,10 @@ function exampleArchive(): Plugin {
   return {
     name: 'layerscope-example',
     configureServer(server) {
+      server.middlewares.use('/examples/demo-oci.tar', (_req, res) => {
+        res.setHeader('Content-Type', 'application/x-tar');
+        res.end(readFileSync(resolve(repo, 'examples/demo-oci.tar')));
+      });
       server.middlewares.use('/examples/demo.tar', (_req, res) => {
         res.setHeader('Content-Type', 'application/x-tar');
         res.end(readFileSync(example));
@@ -50,6 +56,28 @@ function exampleArchive(): Plugin {
         return;
       }
       this.emitFile({ type: 'asset', fileName: 'examples/demo.tar', source: readFileSync(example) });
+      // its oci-archive twin (gzip layers), for embedding examples and tests
+      const oci = resolve(repo, 'examples/demo-oci.tar');
+      if (existsSync(oci)) this.emitFile({ type: 'asset', fileName: 'examples/demo-oci.tar', source: readFileSync(oci) });
+    },
+  };
+}
+
+/** The npm package: the wasm is a file beside the worker (layerscope_core.wasm),
+ *  not inlined into it as base64 (library builds inline every asset): its URL
+ *  is hidden from Vite's asset rewriting and the file emitted as is. */
+function wasmBesideWorker(): Plugin {
+  const ref = 'new URL("layerscope_core.wasm",import.meta.url)';
+  return {
+    name: 'layerscope-wasm-beside-worker',
+    enforce: 'pre',
+    transform(code, id) {
+      if (!id.endsWith('layerscope_core.mjs')) return null;
+      if (!code.includes(ref)) this.error(`the wasm glue no longer says ${ref}`);
+      return { code: code.replace(ref, 'new URL("layerscope_core.wasm",import.meta.url+"")'), map: null };
+    },
+    generateBundle() {
+      this.emitFile({ type: 'asset', fileName: 'layerscope_core.wasm', source: readFileSync(resolve(wasmDir, 'layerscope_core.wasm')) });
     },
   };
 }
@@ -110,6 +138,32 @@ function cspSingle(): Plugin {
 
 export default defineConfig(({ mode }) => {
   const single = mode === 'single';
+  if (mode === 'lib')
+    return {
+      root: here,
+      base: './',
+      publicDir: false,
+      resolve: {
+        alias: {
+          'layerscope-core-glue': resolve(wasmDir, 'layerscope_core.mjs'),
+          '#spawn-worker': resolve(here, 'src/engine/spawn-module.ts'),
+        },
+      },
+      worker: {
+        format: 'es' as const,
+        plugins: () => [wasmBesideWorker()],
+        rollupOptions: { output: { entryFileNames: 'layerscope-worker.js', assetFileNames: '[name][extname]' } },
+      },
+      build: {
+        outDir: 'dist-lib',
+        emptyOutDir: true,
+        target: 'es2022',
+        assetsInlineLimit: 0,
+        reportCompressedSize: false,
+        lib: { entry: resolve(here, 'src/package.ts'), formats: ['es' as const], fileName: () => 'layerscope.js' },
+        rollupOptions: { output: { assetFileNames: '[name][extname]' } },
+      },
+    };
   return {
     root: here,
     base: './',

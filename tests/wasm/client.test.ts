@@ -58,7 +58,13 @@ const standard: Script = (msg, reply, w) => {
     case 'open':
       reply({ v: PROTOCOL_VERSION, id: msg.id, type: 'progress', progress: { phase: 'scan', done: 5, total: 10, rate: 1, detail: '' } });
       w.names.set(w.next, msg.source.name);
-      return { archive: w.next++, summary: summary(msg.source.name), bytesRead: 1, elapsedMs: 1, loadMs: 0, io: { calls: 0, fetches: 0, fetchedBytes: 0, ms: 0 } };
+      return {
+        archive: w.next++, summary: summary(msg.source.name), bytesRead: 1, elapsedMs: 1, loadMs: 0, io: { calls: 0, fetches: 0, fetchedBytes: 0, ms: 0 },
+        indexed: !msg.layers || msg.layers === 'all',
+      };
+    case 'index':
+      reply({ v: PROTOCOL_VERSION, id: msg.id, type: 'progress', progress: { phase: 'index', done: 7, total: 10, rate: 1, detail: 'layer 0' } });
+      return { summary: { ...summary('indexed'), bytes_read: 9 }, bytesRead: 9, elapsedMs: 2, io: { calls: 1, fetches: 1, fetchedBytes: 9, ms: 0 }, indexed: true };
     case 'list':
       return {
         total: 3, offset: msg.offset, hasMore: msg.offset + 2 < 3, layer: 0, count: Math.min(2, 3 - msg.offset),
@@ -198,6 +204,64 @@ describe('ArchiveClient', () => {
       ['list', 1],
       ['pathHistory', 1],
     ]);
+  });
+
+  it('summary first: views of files wait for one index request; summary-level requests do not need it', async () => {
+    let holdIndex: (() => void) | null = null;
+    const { workers, spawn } = harness((msg, reply, w) => {
+      if (msg.type === 'index' && !holdIndex) {
+        holdIndex = () => void reply({ v: PROTOCOL_VERSION, id: msg.id, type: 'result', result: standard(msg, reply, w) as never });
+        return undefined;
+      }
+      return standard(msg, reply, w);
+    });
+    const events: string[] = [];
+    const client = new ArchiveClient(spawn, fileSource(), {
+      onIndex: (e) => events.push(e.progress ? `progress ${e.progress.done}` : e.result ? `result ${e.result.bytesRead}` : 'error'),
+    });
+    const r = await client.open({ layers: 'headers' });
+    expect(r.indexed).toBe(false);
+    expect(client.summaryOnly).toBe(true);
+    const open = workers[0].sent[0];
+    expect(open.type === 'open' && open.layers).toBe('headers');
+    // The manifest is a summary-level request: answered without indexing.
+    await client.manifest(0).catch(() => undefined);
+    expect(workers[0].sent.map((m) => m.type)).toEqual(['open', 'manifest']);
+    // Two views of files at once: one index request, both wait for it.
+    const list = client.list({ image: 0, layer: -1, merged: true, prefix: '', offset: 0, limit: 2 });
+    const read = client.read({ image: 0, layer: -1, path: 'big', offset: 0, length: 5 });
+    await new Promise((res) => setTimeout(res, 0));
+    expect(workers[0].sent.map((m) => m.type)).toEqual(['open', 'manifest', 'index']);
+    holdIndex!();
+    expect((await list).total).toBe(3);
+    expect((await read).size).toBe(5);
+    expect(workers[0].sent.map((m) => m.type)).toEqual(['open', 'manifest', 'index', 'list', 'read']);
+    expect(client.summaryOnly).toBe(false);
+    expect(events).toEqual(['progress 7', 'result 9']);
+    // Indexed: index() answers from the finished request, sending nothing.
+    expect((await client.index()).bytesRead).toBe(9);
+    expect(workers[0].sent.filter((m) => m.type === 'index')).toHaveLength(1);
+  });
+
+  it('summary first, cancelled while indexing: the next view re-opens indexing everything', async () => {
+    const { workers, spawn } = harness((msg, reply, w) => (msg.type === 'index' ? undefined : standard(msg, reply, w)));
+    const errors: unknown[] = [];
+    const results: number[] = [];
+    const client = new ArchiveClient(spawn, fileSource(), { onIndex: (e) => (e.error ? errors.push(e.error) : e.result && results.push(e.result.bytesRead)) });
+    await client.open({ layers: 'headers' });
+    const indexing = client.index();
+    await new Promise((res) => setTimeout(res, 0));
+    client.cancel();
+    await expect(indexing).rejects.toSatisfy(isCancelled);
+    expect(errors).toHaveLength(1);
+    const page = await client.list({ image: 0, layer: -1, merged: true, prefix: '', offset: 0, limit: 2 });
+    expect(page.total).toBe(3);
+    const sent = workers[1].sent;
+    expect(sent.map((m) => m.type)).toEqual(['open', 'list']);
+    expect(sent[0].type === 'open' && sent[0].layers).toBeUndefined();
+    expect(client.summaryOnly).toBe(false);
+    // the re-open indexed it: told as an index result (the session's summary and figures)
+    expect(results).toEqual([1]);
   });
 
   it('refuses calls before open', async () => {

@@ -84,3 +84,52 @@ test('file: a File given by script; a bad one gets the error card and an error e
   await page.locator('#open-error').getByRole('button', { name: 'Close' }).click();
   await expect(page.locator('layer-scope')).toContainText('No archive to show.');
 });
+
+test('two elements on one page: selection attributes deep-link each, follow the user, select() moves one, events are each its own', async ({ page }) => {
+  await page.goto('./');
+  await page.evaluate(() => {
+    document.querySelector('layer-scope-app')!.remove();
+    const w = window as unknown as { __ready: string[] };
+    w.__ready = [];
+    const make = (id: string, attrs: Record<string, string>) => {
+      const el = document.createElement('layer-scope');
+      el.id = id;
+      for (const [k, v] of Object.entries(attrs)) el.setAttribute(k, v);
+      el.style.height = '640px';
+      el.addEventListener('layerscope-ready', (e) => w.__ready.push(`${id}:${(e as CustomEvent).detail.name}`));
+      document.body.append(el);
+    };
+    make('a', { src: 'examples/demo.tar', image: 'demo/app:1.0', layer: '2', view: 'layer', path: '/etc/app/config.ini' });
+    make('b', { src: 'examples/demo-oci.tar', tab: 'history' });
+  });
+  const a = page.locator('layer-scope#a');
+  const b = page.locator('layer-scope#b');
+  // a: the file the attributes name, as of layer 2 (its own changes)
+  await expect(a.locator('#viewer-path')).toContainText('/etc/app/config.ini');
+  await expect(a.locator('#layers .layer[aria-pressed="true"]')).toHaveAttribute('data-layer', '2');
+  await expect(a.locator('#text')).toContainText('port');
+  // b: the history tab, its own archive
+  await expect(b.locator('#tab-history')).toHaveAttribute('aria-selected', 'true');
+  await expect(b.locator('ls-history-view')).toContainText('EXPOSE');
+  expect((await page.evaluate(() => (window as unknown as { __ready: string[] }).__ready)).sort()).toEqual(['a:demo.tar', 'b:demo-oci.tar']);
+  // The user moves in a: its attributes follow; b's do not move.
+  await a.locator('#layers .layer[data-layer="3"]').click();
+  await expect(a).toHaveAttribute('layer', '3');
+  await expect(a).toHaveAttribute('image', 'demo/app:1.0');
+  await expect(b).toHaveAttribute('tab', 'history');
+  // select() on b: the config tab; a setAttribute on a: another path.
+  await b.evaluate((el) => (el as unknown as { select(s: object): void }).select({ tab: 'config' }));
+  await expect(b.locator('#tab-config')).toHaveAttribute('aria-selected', 'true');
+  await expect(b).toHaveAttribute('tab', 'config');
+  await a.evaluate((el) => {
+    el.setAttribute('layer', '2');
+    el.setAttribute('path', '/etc/app/config.ini');
+  });
+  await expect(a.locator('#layers .layer[aria-pressed="true"]')).toHaveAttribute('data-layer', '2');
+  await expect(a.locator('#viewer-path')).toContainText('/etc/app/config.ini');
+  await expect(a.locator('#tab-files')).toHaveAttribute('aria-selected', 'true');
+  // An image attribute that names nothing leaves the selection where it is.
+  await a.evaluate((el) => el.setAttribute('image', 'no/such:tag'));
+  await expect(a.locator('#viewer-path')).toContainText('/etc/app/config.ini');
+  await shot(page, 'embed-two-elements');
+});

@@ -39,15 +39,21 @@ test('hostile corpus (quick): each archive ends in its panel or its error; the p
     const tab = page.locator('.tab').last();
     await expect(tab).toContainText(c.file);
     await expect(page.locator('#archive-panel, #open-error')).toBeVisible({ timeout: 120_000 });
-    const failed = await page.locator('#open-error').isVisible();
-    outcomes[c.name] = failed ? `error ${(await page.locator('#open-error .mono').textContent()) ?? ''}` : 'ok';
+    // Summary first: what only indexing the layers finds fails there, under the summary.
+    await expect(page.locator('#archive-panel[data-indexed="true"], #indexing[data-code], #open-error')).toBeVisible({ timeout: 120_000 });
+    const failedOpen = await page.locator('#open-error').isVisible();
+    const failedIndex = !failedOpen && (await page.locator('#indexing[data-code]').isVisible());
+    const failed = failedOpen || failedIndex;
+    const errorCode = async () =>
+      failedOpen ? ((await page.locator('#open-error .mono').textContent()) ?? '').trim() : ((await page.locator('#indexing').getAttribute('data-code')) ?? '');
+    outcomes[c.name] = failed ? `error ${await errorCode()}${failedIndex ? ' (indexing)' : ''}` : 'ok';
     // What may happen: open, or fail with one of these codes ("any": any specific code).
     const allowed = c.expect.open === 'any_of' ? c.expect.any_of! : [c.expect];
     const okAllowed = allowed.some((a) => a.open === 'ok' || a.open === 'any');
     const codes = allowed.flatMap((a) => (a.open === 'error' ? ([] as string[]).concat(a.code ?? []) : []));
     if (!failed) expect(okAllowed, `${c.name} opened but should fail with ${codes.join('/')}`).toBe(true);
     else {
-      const code = ((await page.locator('#open-error .mono').textContent()) ?? '').trim();
+      const code = await errorCode();
       if (allowed.some((a) => a.open === 'any')) expect(['internal', 'protocol', 'load', '']).not.toContain(code);
       else expect(codes, `${c.name} failed with ${code}`).toContain(code);
     }

@@ -18,6 +18,7 @@ export interface TruthImage {
   diff_ids: string[];
   history_count: number;
   history_empty_layer_count: number;
+  env?: string[];
   history: { created_by?: string; empty_layer?: boolean }[];
   layers: { entries: { path: string; type: string; sha256?: string }[]; whiteouts: string[] }[];
   merged_fs: { path_count: number; paths: { path: string }[] };

@@ -154,6 +154,27 @@ export class ArchiveView extends LitElement {
               Indexing ${s.name} again after a cancel… ${s.reopen.total ? `${Math.floor((100 * s.reopen.done) / s.reopen.total)}%` : ''}
             </div>`
           : nothing}
+        ${s.indexing
+          ? html`<div class="reopen indexing" id="indexing" role="status">
+              <span
+                class="pct"
+                role="progressbar"
+                aria-label="Indexing the layers"
+                aria-valuemin="0"
+                aria-valuemax="100"
+                aria-valuenow=${indexPct(s.indexing)}
+                >Indexing the layers’ files in the background · ${indexPct(s.indexing)}%</span
+              >${s.indexing.detail ? html` · <span class="mono">${s.indexing.detail}</span>` : nothing}
+              — the summary is complete; file views wait for this.
+              <button class="btn small" id="indexing-stop" @click=${() => s.stopIndexing()} title="Stop indexing: a file view will index again when opened">Stop</button>
+            </div>`
+          : s.indexError && !s.indexed && !s.reopen
+            ? html`<div class="reopen indexing" id="indexing" role="status" data-code=${s.indexError.code}>
+                ${s.indexError.code === 'cancelled'
+                  ? 'Indexing stopped: the layers’ files are indexed when a file view needs them.'
+                  : html`Indexing the layers failed: <span class="mono">${s.indexError.message}</span>`}
+              </div>`
+            : nothing}
         ${img ? this.renderTab(img) : html`<div class="empty">This archive holds no image.</div>`}
       </section>
       <ls-export-dialog .session=${s} .version=${this.version} @ls-export=${(e: Event) => e.stopPropagation()}></ls-export-dialog>`;
@@ -167,14 +188,14 @@ export class ArchiveView extends LitElement {
         <ls-history-view
           .image=${img}
           .selected=${s.layer}
-          .findings=${s.findingsOf(s.image).value?.findings ?? []}
+          .findings=${s.findingsBeside(s.image)}
           @ls-select-layer=${(e: CustomEvent<number>) => this.selectLayer(e.detail, { tab: 'files', view: 'layer' })}
         ></ls-history-view>
       </div>`;
     if (s.tab === 'config')
       return html`<div class="scroll">
         ${this.renderImageWarnings(img, 'this image')}
-        ${this.renderConfigSecrets(s.findingsOf(s.image).value?.findings ?? [])}
+        ${this.renderConfigSecrets(s.findingsBeside(s.image))}
         <ls-config-view
           .image=${img}
           .archiveName=${s.name}
@@ -317,4 +338,11 @@ declare global {
   interface HTMLElementTagNameMap {
     'ls-archive-view': ArchiveView;
   }
+}
+
+/** The background indexing's percent: of the layers' bytes in its "index"
+ *  phase (its first, "scan", walks the members again: counted as 0, so the
+ *  figure never goes back). */
+function indexPct(p: { phase: string; done: number; total: number }): number {
+  return p.phase === 'index' && p.total > 0 ? Math.min(100, Math.floor((100 * p.done) / p.total)) : 0;
 }

@@ -8,6 +8,15 @@
 //
 // Attributes
 //   src="…"        a same-origin archive to fetch and show (relative to the page)
+//   image="…"      the image shown: a tag (repo:tag; a bare repo means :latest),
+//                  an image ID or its prefix, or an index ("0")
+//   layer="N"      the layer selected (0 = the base; default the top one)
+//   view="…"       layer | merged: the layer's own changes or the merged tree
+//   path="/…"      the file or directory selected
+//   tab="…"        files | history | config | compare | space | findings
+//                  These five deep-link the element: applied once the summary
+//                  is known, and kept in step with the user's selection (the
+//                  element writes them back as the user moves).
 //   theme="…"      light | dark | auto (default: follow the system)
 //   routing        read the deep link in location.hash (#src=…&layer=…&path=…)
 //                  on load and on change, and keep it in step while browsing
@@ -18,6 +27,8 @@
 //   session: ArchiveSession      an archive opened by someone else (the shell);
 //                                the element shows it and does not dispose it
 //   current: ArchiveSession|null (read-only) the archive shown
+//   open(fileOrUrl)              a File, or a URL (a same-origin path or address)
+//   select({image, layer, view, path, tab})  moves the selection (as the attributes)
 //   openFiles(files), openUrl(url), close()
 // Events (bubbling, composed)
 //   layerscope-ready     detail { name, summary }: the archive is open
@@ -28,12 +39,12 @@
 import { LitElement, html, nothing, type PropertyValues } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import { ArchiveSession } from '../state/session';
-import { formatHash, linkTargets, parseHash } from '../state/hash';
+import { formatHash, linkTargets, parseHash, type LinkState, type Tab, type TreeView } from '../state/hash';
 import { formatBytes, formatDuration, formatRate } from '../state/format';
 import { EXPECTED_ARCHIVE, errorTitle, failureRepeats, isCancelledEnvelope } from '../state/errors';
 import { fetchFile, fetchedSource, type FetchProgress } from '../state/fetch';
 import type { UrlSource } from '../engine';
-import { phaseText } from '../state/labels';
+import { findImage, phaseText } from '../state/labels';
 import { phasePercent, type PhaseProgress } from '../state/progress';
 import { setStyle } from '../components/set-style';
 import { HashSync } from './routing';
@@ -50,6 +61,11 @@ export class LayerScope extends LitElement {
   @property({ reflect: true }) theme: Theme = 'auto';
   @property({ type: Boolean }) routing = false;
   @property({ type: Boolean, attribute: 'no-hash' }) noHash = false;
+  @property({ reflect: true }) image: string | null = null;
+  @property({ reflect: true }) layer: string | null = null;
+  @property({ reflect: true }) view: string | null = null;
+  @property({ reflect: true }) path: string | null = null;
+  @property({ reflect: true }) tab: string | null = null;
   @property({ attribute: false }) file: File | null = null;
   /** An archive owned by the caller (the app shell): shown, never disposed here. */
   @property({ attribute: false }) session: ArchiveSession | null = null;
@@ -109,6 +125,39 @@ export class LayerScope extends LitElement {
     }
   }
 
+  /** Opens a File, or an archive at a URL (as the src attribute). */
+  open(fileOrUrl: File | string): Promise<void> {
+    if (typeof fileOrUrl === 'string') return this.openUrl(fileOrUrl);
+    this.openOwn(fileOrUrl, undefined);
+    return Promise.resolve();
+  }
+
+  /** Moves the selection: any of image (tag, ID prefix or index), layer, view,
+   *  path, tab; before the summary is known it is applied once it is. */
+  select(sel: { image?: string | number; layer?: number; view?: TreeView; path?: string; tab?: Tab }): void {
+    if (sel.image !== undefined) this.image = String(sel.image);
+    if (sel.layer !== undefined) this.layer = String(sel.layer);
+    if (sel.view !== undefined) this.view = sel.view;
+    if (sel.path !== undefined) this.path = sel.path;
+    if (sel.tab !== undefined) this.tab = sel.tab;
+  }
+
+  /** The link state the attributes ask for (undefined where unset or not understood). */
+  private attributeLink(): LinkState {
+    const st = parseHash(
+      '#' +
+        new URLSearchParams(
+          Object.entries({ layer: this.layer, view: this.view, path: this.path, tab: this.tab }).filter((e): e is [string, string] => !!e[1]),
+        ).toString(),
+    );
+    const s = this.current;
+    if (this.image && s?.summary) {
+      const i = findImage(s.summary.images, this.image);
+      if (i >= 0) st.image = i;
+    }
+    return Object.fromEntries(Object.entries(st).filter(([, v]) => v !== undefined)) as LinkState;
+  }
+
   /** Moves the keyboard focus into the archive: its selected layer (or the error card's first button). */
   focusMain(): void {
     const view = this.renderRoot.querySelector('ls-archive-view');
@@ -135,11 +184,48 @@ export class LayerScope extends LitElement {
       const st = parseHash(location.hash);
       if (linkTargets(st, s.name, src) || (!st.archive && !st.src)) s.pending = st;
     }
+    // The selection attributes the page gave (the image by tag once the summary is known).
+    const attrs = { layer: this.layer, view: this.view, path: this.path, tab: this.tab };
+    if (this.image || Object.values(attrs).some((v) => v)) {
+      s.pending = { ...(s.pending ?? {}), ...this.attributeLink() };
+      if (this.image) s.onSummary = (sum) => {
+        const i = findImage(sum.images, this.image!);
+        if (i >= 0) s.pending = { ...(s.pending ?? {}), image: i };
+      };
+    }
     this.own = s;
     void s.open();
   }
 
   protected willUpdate(changed: PropertyValues<this>): void {
+    const selection = (['image', 'layer', 'view', 'path', 'tab'] as const).filter((k) => changed.has(k));
+    const s = this.current;
+    if (selection.length && !this.writingBack && s) {
+      const st = this.attributeLink();
+      if (s.status === 'ready') {
+        // Only what changed moves (the rest stays where the user put it); a
+        // value that names nothing (an unknown tag) is ignored.
+        const cur = s.link();
+        const next: LinkState = { ...cur };
+        let moved = false;
+        for (const k of selection) {
+          const v = st[k as keyof LinkState];
+          if (v === undefined) continue;
+          (next as Record<string, unknown>)[k] = v;
+          moved = true;
+        }
+        if (next.image !== cur.image) {
+          // Another image: its top layer and its root, unless given too.
+          if (!selection.includes('layer') || st.layer === undefined) next.layer = undefined;
+          if (!selection.includes('path') || st.path === undefined) next.path = undefined;
+          next.view = next.view ?? cur.view;
+        }
+        if (moved) {
+          s.applyLink(next);
+          s.notify();
+        }
+      } else s.pending = { ...(s.pending ?? {}), ...st };
+    }
     if (changed.has('file') && this.file && this.file !== this.own?.file) this.openOwn(this.file, undefined);
     if (changed.has('src') && this.src && !this.session && !(this.own && this.own.src === this.src)) void this.openUrl(this.src);
   }
@@ -160,9 +246,28 @@ export class LayerScope extends LitElement {
     const h = formatHash(link);
     if (h !== this.lastHash) {
       this.lastHash = h;
+      this.writeBack(s, link);
       this.emit('layerscope-navigate', { link, hash: h });
     }
     if (this.routed) this.hash.write(link);
+  }
+
+  /** Keeps the selection attributes in step with where the user is. */
+  private writingBack = false;
+  private writeBack(s: ArchiveSession, link: LinkState): void {
+    const img = s.summary?.images[link.image ?? 0];
+    const want: Record<'image' | 'layer' | 'view' | 'path' | 'tab', string | null> = {
+      // The image as the page named it, when that still names it; else its first tag or index.
+      image: this.image && s.summary && findImage(s.summary.images, this.image) === (link.image ?? 0) ? this.image : img?.tags[0] ?? String(link.image ?? 0),
+      layer: link.layer !== undefined ? String(link.layer) : null,
+      view: link.view ?? null,
+      path: link.path ?? null,
+      tab: link.tab ?? 'files',
+    };
+    this.writingBack = true;
+    for (const [k, v] of Object.entries(want) as [keyof typeof want, string | null][]) if (this[k] !== v) this[k] = v;
+    // The attribute changes are this update's own: reset after they are seen.
+    void this.updateComplete.then(() => (this.writingBack = false));
   }
 
   private emit(type: string, detail: unknown): void {

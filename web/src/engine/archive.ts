@@ -3,7 +3,7 @@
 // wasm/client.ts. Apart from index.ts so it can be tested in node without the
 // bundler's worker spawning (tests/wasm/client.test.ts).
 import type { ArchiveClient, FileCursor } from '../../../wasm/client';
-import type { EntryPage, InspectDocument, OpenResult, PathHistory, ProgressEvent, ReadResult, VerifyResult, Warning, FindingsDocument, DiffDocument, WriteRequest, WriteResult } from '../../../wasm/protocol';
+import type { EntryPage, IndexResult, InspectDocument, OpenResult, PathHistory, ProgressEvent, ReadResult, VerifyResult, Warning, FindingsDocument, DiffDocument, WriteRequest, WriteResult } from '../../../wasm/protocol';
 
 /** Entries per list request: large pages, few round trips, bounded message size. */
 export const LIST_PAGE = 50_000;
@@ -34,11 +34,28 @@ export class EngineArchive {
     return this.client.workersSpawned;
   }
 
-  async open(opts: OpenOptions = {}): Promise<InspectDocument> {
-    const r = await this.client.open({ onProgress: opts.onProgress, signal: opts.signal });
+  /** Opens the archive; `summaryFirst` reads only its summary (documents and
+   *  headers: openResult.indexed false) and index() must follow. */
+  async open(opts: OpenOptions & { summaryFirst?: boolean } = {}): Promise<InspectDocument> {
+    const r = await this.client.open({ onProgress: opts.onProgress, signal: opts.signal, layers: opts.summaryFirst ? 'headers' : 'all' });
     this.openResult = r;
     this.summary = r.summary;
     return r.summary;
+  }
+
+  /** Indexes every layer after a summary-first open; a view of files asked
+   *  before that starts it (or waits for it) by itself. `summary` becomes the
+   *  indexed one. Progress and the end go to the onIndex option. A cancel
+   *  stops it (the worker is replaced; the next view of files re-indexes). */
+  async index(signal?: AbortSignal): Promise<IndexResult> {
+    const r = await this.client.index({ signal });
+    this.summary = r.summary;
+    return r;
+  }
+
+  /** True after a summary-first open until the layers are indexed. */
+  get summaryOnly(): boolean {
+    return this.client.summaryOnly;
   }
 
   /** The whole listing of a layer's changes or of the merged tree, in pages. */

@@ -4,11 +4,12 @@
 // digest verification, cancel; file cursors (two files read in turn, e.g. two
 // layers' versions of one file, each continuing where it stopped).
 import { spawnWorker, SINGLE_FILE } from '#spawn-worker';
-import { ArchiveClient, CoreError, FileCursor, isCancelled, WorkerConnection } from '../../../wasm/client';
+import { ArchiveClient, CoreError, FileCursor, isCancelled, WorkerConnection, type ArchiveClientOptions } from '../../../wasm/client';
 import { EngineArchive, type OpenOptions } from './archive';
 import type {
   EntryPage,
   ErrorEnvelope,
+  IndexResult,
   InspectDocument,
   OpenResult,
   PathHistory,
@@ -25,7 +26,7 @@ export { EngineArchive };
 export type { OpenOptions };
 
 export { CoreError, isCancelled, SINGLE_FILE, FileCursor, WorkerConnection };
-export type { EntryPage, InspectDocument, ProgressEvent, ReadResult, OpenResult, ErrorEnvelope, PathHistory, VerifyResult, SourceDescriptor, WriteRequest, WriteResult, OpfsTarget };
+export type { EntryPage, IndexResult, InspectDocument, ProgressEvent, ReadResult, OpenResult, ErrorEnvelope, PathHistory, VerifyResult, SourceDescriptor, WriteRequest, WriteResult, OpfsTarget };
 export type {
   ImageDoc,
   LayerDoc,
@@ -64,9 +65,9 @@ export function createArchive(
 /** An archive read from any source: a File, or a URL read by Range requests (probeUrl). */
 export function createArchiveFrom(
   source: SourceDescriptor,
-  opts: Pick<OpenOptions, 'onReopen'> & { connection?: WorkerConnection } = {},
+  opts: Pick<OpenOptions, 'onReopen'> & Pick<ArchiveClientOptions, 'onIndex'> & { connection?: WorkerConnection } = {},
 ): EngineArchive {
-  return new EngineArchive(new ArchiveClient(spawnWorker, source, { onReopen: opts.onReopen, connection: opts.connection }));
+  return new EngineArchive(new ArchiveClient(spawnWorker, source, { onReopen: opts.onReopen, onIndex: opts.onIndex, connection: opts.connection }));
 }
 
 /** An archive on a server, read by HTTP Range requests in the worker. */

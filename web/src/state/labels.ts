@@ -36,3 +36,21 @@ export function phaseText(phase: string, detail: string): string {
   const what = PHASE_WORDS[phase] ?? phase;
   return detail ? `${what} (${detail})` : what;
 }
+
+/** The index of the image `ref` names among `images`: an index ("0"), a tag
+ *  ("repo:tag"; a bare repo means :latest), an image ID or manifest digest or
+ *  a prefix of one (with or without "sha256:"); -1 when none or several. */
+export function findImage(images: readonly { tags: string[]; id: string | null; manifest_digest: string | null }[], ref: string): number {
+  const r = ref.trim();
+  if (/^#?\d+$/.test(r)) {
+    const i = Number(r.replace('#', ''));
+    return i < images.length ? i : -1;
+  }
+  const tagged = r.includes(':') && !r.startsWith('sha256:') ? r : `${r}:latest`;
+  const byTag = images.findIndex((im) => im.tags.includes(r) || im.tags.includes(tagged));
+  if (byTag >= 0) return byTag;
+  const hex = r.replace(/^sha256:/, '');
+  if (!/^[0-9a-f]{4,64}$/.test(hex)) return -1;
+  const hits = images.flatMap((im, i) => ([im.id, im.manifest_digest].some((d) => d?.replace(/^sha256:/, '').startsWith(hex)) ? [i] : []));
+  return hits.length === 1 ? hits[0] : -1;
+}

@@ -3,7 +3,7 @@
 // the tree listings, manifests and path histories already fetched, and the
 // state of a digest verification.
 import { createArchiveFrom, type EngineArchive, type UrlSource, type InspectDocument, type ProgressEvent, isCancelled } from '../engine';
-import type { DiffDocument, ErrorEnvelope, FindingsDocument, PathHistory, VerifyDocument, Warning, WriteResult } from '../engine';
+import type { DiffDocument, ErrorEnvelope, IndexResult, FindingsDocument, PathHistory, VerifyDocument, Warning, WriteResult } from '../engine';
 import type { OpfsTarget } from '../engine';
 import { outputName, writeRequest, type ExportChoice } from './exports';
 import { copyToPicked, downloadFile, newTarget, removeTarget, targetFile } from './export-files';
@@ -93,6 +93,19 @@ export class ArchiveSession {
   phases: PhaseProgress[] = [];
   /** progress of a transparent re-index after a cancel */
   reopen: ProgressEvent | null = null;
+  /** Summary first (issue 12): the open reads the documents and headers only
+   *  and the page shows them at once; then the layers are indexed in the
+   *  background (views of files wait for it). `indexed` once that is done (or
+   *  when the open did it in its one pass: an archive compressed as a whole). */
+  indexed = false;
+  /** progress of that indexing while it runs */
+  indexing: ProgressEvent | null = null;
+  /** why it stopped, when it did not finish (a cancel: the next view re-indexes) */
+  indexError: ErrorEnvelope | null = null;
+  /** the summary's own cost: ms in the worker and bytes read (openMs / bytesRead
+   *  grow to include the indexing once it is done) */
+  summaryMs = 0;
+  summaryBytes = 0;
   error: ErrorEnvelope | null = null;
   /** after a failed open: what the file looks like instead ("a JSON document…"), if that says more */
   fileKind: string | null = null;
@@ -114,6 +127,9 @@ export class ArchiveSession {
   mode: ViewerMode = 'auto';
   /** deep-link state waiting for the summary */
   pending: LinkState | null = null;
+  /** called with the summary once it is known, before `pending` is applied
+   *  (the element resolves an image named by tag there) */
+  onSummary: ((summary: InspectDocument) => void) | null = null;
 
   /** The digest verification, once started. */
   verification: VerifyState | null = null;
@@ -149,6 +165,7 @@ export class ArchiveSession {
         this.reopen = p;
         this.changed();
       },
+      onIndex: (e) => this.onIndex(e),
     });
   }
 
@@ -175,6 +192,7 @@ export class ArchiveSession {
     this.changed();
     try {
       const summary = await this.engine.open({
+        summaryFirst: true,
         onProgress: (p) => {
           this.progress = p;
           this.phases = addProgress(this.phases, p);
@@ -186,15 +204,62 @@ export class ArchiveSession {
       this.loadMs = this.engine.openResult?.loadMs ?? 0;
       this.bytesRead = this.engine.openResult?.bytesRead ?? 0;
       this.io = this.engine.openResult?.io ?? null;
+      this.summaryMs = this.openMs;
+      this.summaryBytes = this.bytesRead;
+      this.indexed = this.engine.openResult?.indexed ?? true;
       this.status = 'ready';
+      this.onSummary?.(summary);
       this.applyLink(this.pending ?? {});
       this.pending = null;
+      if (!this.indexed && this.file) {
+        this.indexing = { phase: 'index', done: 0, total: this.size, rate: 0, detail: '' };
+        this.engine.index().catch(() => undefined);
+      }
     } catch (e) {
       this.status = isCancelled(e) ? 'cancelled' : 'error';
       this.error = toEnvelope(e, 'Opening was cancelled.');
       if (this.status === 'error') this.fileKind = await this.describeFile();
     }
     this.changed();
+  }
+
+  /** The indexing of the layers after the summary: started at once for a
+   *  local file, by the first view of files for a hosted one (only what is
+   *  asked for is fetched); its progress, then the indexed summary (entry
+   *  warnings, uncompressed sizes) or why it stopped. */
+  private onIndex(e: { progress?: ProgressEvent; result?: IndexResult; error?: unknown }): void {
+    if (this.status !== 'ready') return;
+    if (e.progress) {
+      this.indexing = e.progress;
+    } else if (e.result) {
+      const r = e.result;
+      this.summary = r.summary;
+      this.openMs = this.summaryMs + r.elapsedMs;
+      this.bytesRead = r.bytesRead;
+      this.io = r.io;
+      this.indexed = true;
+      this.indexError = null;
+      this.indexing = null;
+    } else {
+      this.indexError = toEnvelope(e.error, 'Indexing was cancelled.');
+      this.indexing = null;
+    }
+    this.changed();
+  }
+
+  /** Stops the background indexing (terminates the worker: a view of files
+   *  asked later indexes again, with its own progress). */
+  stopIndexing(): void {
+    if (this.indexing) this.engine.cancel();
+  }
+
+  /** Indexes the layers now (a hosted archive's, which waits for a view of files otherwise). */
+  indexNow(): void {
+    if (this.status !== 'ready' || this.indexed || this.indexing) return;
+    this.indexing = { phase: 'index', done: 0, total: this.size, rate: 0, detail: '' };
+    this.indexError = null;
+    this.changed();
+    this.engine.index().catch(() => undefined);
   }
 
   /** What the file's first bytes say it is, when it failed to open (state/errors.ts whatFileIs). */
@@ -352,6 +417,14 @@ export class ArchiveSession {
   }
 
   /** The image's findings from its config, history and file list (no file content is read). */
+  /** The findings shown beside a summary-level view (the history, the config):
+   *  null while a hosted archive is summary only, so those views fetch no
+   *  layer; they appear once a view of files has had the layers indexed. */
+  findingsBeside(image: number): FindingsDocument['findings'] {
+    if (!this.indexed && !this.file) return [];
+    return this.findingsOf(image).value?.findings ?? [];
+  }
+
   findingsOf(image: number): Loadable<FindingsDocument> {
     return this.cached(this.findingLists, image, () => this.engine.findings(image, false), 16);
   }
