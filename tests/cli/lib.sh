@@ -6,7 +6,32 @@ BIN=${1:?usage: $0 LAYERSCOPE_BINARY [FIXTURES_DIR]}
 FIX=${LAYERSCOPE_FIXTURES:-${2:-$(dirname "$0")/../../../shared/fixtures}}
 PY=${PYTHON:-python3}
 TMP=$(mktemp -d /tmp/layerscope-cli-XXXXXX)
-trap 'rm -rf "$TMP"' EXIT
+DOCKERD_PID=
+trap '[ -n "$DOCKERD_PID" ] && kill "$DOCKERD_PID" 2>/dev/null && wait "$DOCKERD_PID" 2>/dev/null; rm -rf "$TMP"' EXIT
+
+# docker_daemon: 0 when `docker` answers — the machine's daemon, or else (as root,
+# with dockerd installed: Debian's docker.io) a private one started for this script
+# (vfs storage under $TMP, no networking; stopped on exit). Prints why not otherwise.
+docker_daemon() {
+  command -v docker >/dev/null || { echo "# no docker client: docker load checks skipped"; return 1; }
+  docker info >/dev/null 2>&1 && return 0
+  command -v dockerd >/dev/null || { echo "# no docker daemon and no dockerd (apt-get install docker.io): docker load checks skipped"; return 1; }
+  [ "$(id -u)" -eq 0 ] || { echo "# no docker daemon, and a private one needs root: docker load checks skipped"; return 1; }
+  mkdir -p "$TMP/dockerd"
+  dockerd --storage-driver=vfs --iptables=false --ip-masq=false --bridge=none \
+    --data-root "$TMP/dockerd/root" --exec-root "$TMP/dockerd/exec" --pidfile "$TMP/dockerd/pid" \
+    -H "unix://$TMP/dockerd/docker.sock" >"$TMP/dockerd/log" 2>&1 &
+  DOCKERD_PID=$!
+  export DOCKER_HOST="unix://$TMP/dockerd/docker.sock"
+  for _ in $(seq 60); do
+    docker info >/dev/null 2>&1 && { echo "# started a private dockerd ($(docker version -f '{{.Server.Version}}' 2>/dev/null))"; return 0; }
+    kill -0 "$DOCKERD_PID" 2>/dev/null || break
+    sleep 0.5
+  done
+  echo "# could not start a private dockerd: docker load checks skipped; its log: $(tail -c 300 "$TMP/dockerd/log" | tr '\n' ' ')"
+  kill "$DOCKERD_PID" 2>/dev/null; DOCKERD_PID=
+  return 1
+}
 
 fails=0 checks=0
 ok()   { checks=$((checks + 1)); echo "ok   - $*"; }
@@ -22,6 +47,30 @@ expect_exit() {
 finish() {
   echo "$((checks - fails))/$checks checks passed"
   [ "$fails" -eq 0 ]
+}
+
+# docker_loads OUT TAG DIFF_IDS_JSON WHAT: docker load accepts it, and the loaded image's
+# layers are the diff_ids (docker hashes each layer it unpacks).
+docker_loads() {
+  expect_exit 0 "$4: docker load accepts it" -- docker load -i "$1"
+  local ref=$2
+  [ -n "$ref" ] || ref=$(sed -n 's/^Loaded image ID: //p; s/^Loaded image: //p' "$TMP/out" | tail -1)
+  if [ -n "$ref" ] && docker image inspect -f '{{json .RootFS.Layers}}' "$ref" >"$TMP/layers.json" 2>"$TMP/err" &&
+     $PY -c "import json,sys; sys.exit(json.load(open(sys.argv[1])) != json.loads(sys.argv[2]))" "$TMP/layers.json" "$3"; then
+    ok "$4: docker's layers of the loaded image are the diff_ids"
+  else bad "$4: docker's layers differ: $(head -c 300 "$TMP/layers.json") $(head -c 200 "$TMP/err")"; fi
+  [ -n "$ref" ] && docker rmi -f "$ref" >/dev/null 2>&1
+}
+
+# docker_diff_ids OUT [TAG]: the rootfs.diff_ids of a docker-archive's image (its config, read by Python).
+docker_diff_ids() {
+  $PY - "$1" "${2:-}" <<'PY'
+import json, sys, tarfile
+t = tarfile.open(sys.argv[1])
+m = json.load(t.extractfile("manifest.json"))
+e = next((x for x in m if not sys.argv[2] or sys.argv[2] in (x.get("RepoTags") or [])), m[0])
+print(json.dumps(json.load(t.extractfile(e["Config"]))["rootfs"]["diff_ids"]))
+PY
 }
 
 FEAT="$FIX/docker20-save-features.tar"

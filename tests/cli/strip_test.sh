@@ -24,6 +24,7 @@ strip_case() {
   local tr=docker-archive
   $PY -c "import tarfile,sys; sys.exit('manifest.json' in tarfile.open(sys.argv[1]).getnames())" "$out" && tr=oci-archive
   expect_exit 0 "$n: skopeo inspect $tr accepts the stripped output" -- skopeo inspect "$tr:$out"
+  [ $DOCKER = 1 ] && [ $tr = docker-archive ] && docker_loads "$out" "$tag" "$(docker_diff_ids "$out" "$tag")" "$n stripped"
   # Contents (hard links to a removed file now hold its bytes) against the truth, through export.
   "$BIN" export "$out" -o "$TMP/root.tar" && $EXPORT_CHECK rootfs "$TMP/root.tar" >"$TMP/got.json" &&
     $CHECK truthfs-minus "$truth" "$tag" "$@" >"$TMP/want.json"
@@ -33,6 +34,9 @@ strip_case() {
   cmp -s "$out" "$TMP/again.tar" && ok "$n: strip gives the same bytes twice" || bad "$n: strip output not deterministic"
   rm -f "$out" "$TMP/again.tar"
 }
+
+DOCKER=0
+docker_daemon && DOCKER=1
 
 FEATPATHS="/etc/app/config.ini srv/app/links/target.txt /srv/app/unicode/"
 strip_case docker20-save-features "" $FEATPATHS
@@ -118,6 +122,7 @@ PY
   expect_exit 0 "import ($c): our verify passes" -- "$BIN" verify -q "$out"
 done
 out="$TMP/imp-gzip.tar"
+[ $DOCKER = 1 ] && docker_loads "$out" test/imported:gzip "$(docker_diff_ids "$out")" "import (gzip)"
 if skopeo inspect --config "docker-archive:$out" >"$TMP/cfg.json" 2>"$TMP/why" && $PY - "$TMP/cfg.json" <<'PY'
 import json, sys
 c = json.load(open(sys.argv[1]))["config"]
