@@ -235,6 +235,8 @@ export class ArchiveClient {
   private indexedGeneration = -1;
   /** The running (or finished) index request of a summary-first open. */
   private indexRun: { generation: number; promise: Promise<IndexResult> } | null = null;
+  /** pauseIndexing() was asked and resumeIndexing() not yet. */
+  private paused = false;
 
   constructor(
     private readonly spawn: SpawnWorker,
@@ -280,6 +282,7 @@ export class ArchiveClient {
   /** Indexes every layer of an archive opened for its summary only (at once
    *  when it is indexed already, e.g. re-opened after a cancel). */
   index(opts: CallOptions = {}): Promise<IndexResult> {
+    this.paused = false;
     return onceMoreIfStale(opts.signal, async () => {
       const { archive, generation } = await this.current(opts, false);
       return this.withSignal(opts.signal, () => this.indexIn(archive, generation));
@@ -291,6 +294,20 @@ export class ArchiveClient {
     return this.indexedGeneration !== this.generation;
   }
 
+  /** Stops the indexing of a summary-only archive (the worker is replaced) and
+   *  keeps it stopped: views of files then fail with code "stopped" instead of
+   *  starting it again, until resumeIndexing(). */
+  pauseIndexing(): void {
+    if (!this.summaryOnly) return;
+    this.paused = true;
+    this.cancel();
+  }
+
+  /** Lets views of files (or index()) index the layers again. */
+  resumeIndexing(): void {
+    this.paused = false;
+  }
+
   /** The one index request of worker `generation` (shared by every caller;
    *  a re-open after a cancel indexes fully, so it never needs one). */
   private indexIn(archive: number, generation: number): Promise<IndexResult> {
@@ -300,12 +317,13 @@ export class ArchiveClient {
         promise: this.conn.call({ type: 'index', archive }, { generation, onProgress: (p) => this.options.onIndex?.({ progress: p }) }).then(
           (r) => {
             if (this.generation === generation) this.indexedGeneration = generation;
-            this.options.onIndex?.({ result: r });
+            if (!this.disposed) this.options.onIndex?.({ result: r });
             return r;
           },
           (e: unknown) => {
             if (this.indexRun === run) this.indexRun = null;
-            this.options.onIndex?.({ error: e });
+            // A stale handle is tried again (onceMoreIfStale): not an end of the indexing.
+            if (!this.disposed && !isStale(e)) this.options.onIndex?.({ error: e });
             throw e;
           },
         ),
@@ -469,12 +487,15 @@ export class ArchiveClient {
     if (!this.opened || this.disposed) throw notOpen();
     if (!this.conn.alive || this.generation !== this.conn.spawned) {
       if (!this.reopening) {
+        // A summary-only archive comes back summary-only (its layers are indexed
+        // when a view of files asks, below): a history or config view after a
+        // cancel never fetches the layers of a hosted archive.
         const wasSummaryOnly = this.summaryOnly;
-        this.reopening = this.openIn({ onProgress: (p) => this.options.onReopen?.(p) })
+        this.reopening = this.openIn({ onProgress: (p) => this.options.onReopen?.(p) }, wasSummaryOnly ? 'headers' : undefined)
           .then((r) => {
             // A summary-only archive re-opened after a cancel is indexed now: say so
             // as its index request would have.
-            if (wasSummaryOnly && r.indexed !== false)
+            if (wasSummaryOnly && r.indexed !== false && !this.disposed)
               this.options.onIndex?.({ result: { summary: r.summary, bytesRead: r.bytesRead, elapsedMs: r.elapsedMs, io: r.io, indexed: true } });
             return r;
           })
@@ -489,6 +510,8 @@ export class ArchiveClient {
     // Opened for its summary only: a request that needs the layers' entries
     // waits for them to be indexed (once, whoever asks first).
     if (files && this.summaryOnly) {
+      if (this.paused)
+        throw new CoreError({ code: 'stopped', message: 'indexing the layers was stopped: “Index now” shows the files', where: 'client' });
       const { handle, generation } = this;
       await this.withSignal(opts.signal, () => this.indexIn(handle, generation));
       if (!this.opened || this.disposed) throw notOpen();

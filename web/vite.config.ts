@@ -76,6 +76,13 @@ function wasmBesideWorker(): Plugin {
       if (!code.includes(ref)) this.error(`the wasm glue no longer says ${ref}`);
       return { code: code.replace(ref, 'new URL("layerscope_core.wasm",import.meta.url+"")'), map: null };
     },
+    // Past Vite's asset step, the reference is written back as it was, so a site's
+    // own bundler that takes in the package still sees (and copies) the wasm.
+    renderChunk(code) {
+      const hidden = /new URL\("layerscope_core\.wasm",\s*import\.meta\.url\s*\+\s*""\)/;
+      if (!hidden.test(code)) return null;
+      return { code: code.replace(hidden, 'new URL("layerscope_core.wasm", import.meta.url)'), map: null };
+    },
     generateBundle() {
       this.emitFile({ type: 'asset', fileName: 'layerscope_core.wasm', source: readFileSync(resolve(wasmDir, 'layerscope_core.wasm')) });
     },

@@ -243,8 +243,9 @@ describe('ArchiveClient', () => {
     expect(workers[0].sent.filter((m) => m.type === 'index')).toHaveLength(1);
   });
 
-  it('summary first, cancelled while indexing: the next view re-opens indexing everything', async () => {
-    const { workers, spawn } = harness((msg, reply, w) => (msg.type === 'index' ? undefined : standard(msg, reply, w)));
+  it('summary first, cancelled while indexing: a summary-level request re-opens summary only; a view of files indexes', async () => {
+    let hold = true;
+    const { workers, spawn } = harness((msg, reply, w) => (msg.type === 'index' && hold ? undefined : standard(msg, reply, w)));
     const errors: unknown[] = [];
     const results: number[] = [];
     const client = new ArchiveClient(spawn, fileSource(), { onIndex: (e) => (e.error ? errors.push(e.error) : e.result && results.push(e.result.bytesRead)) });
@@ -254,14 +255,59 @@ describe('ArchiveClient', () => {
     client.cancel();
     await expect(indexing).rejects.toSatisfy(isCancelled);
     expect(errors).toHaveLength(1);
+    hold = false;
+    // The manifest (summary level) after the cancel: the fresh worker opens the headers only.
+    await client.manifest(0).catch(() => undefined);
+    expect(workers[1].sent.map((m) => [m.type, m.type === 'open' ? m.layers : null])).toEqual([
+      ['open', 'headers'],
+      ['manifest', null],
+    ]);
+    expect(client.summaryOnly).toBe(true);
     const page = await client.list({ image: 0, layer: -1, merged: true, prefix: '', offset: 0, limit: 2 });
     expect(page.total).toBe(3);
-    const sent = workers[1].sent;
-    expect(sent.map((m) => m.type)).toEqual(['open', 'list']);
-    expect(sent[0].type === 'open' && sent[0].layers).toBeUndefined();
+    expect(workers[1].sent.map((m) => m.type)).toEqual(['open', 'manifest', 'index', 'list']);
     expect(client.summaryOnly).toBe(false);
-    // the re-open indexed it: told as an index result (the session's summary and figures)
-    expect(results).toEqual([1]);
+    expect(results).toEqual([9]);
+  });
+
+  it('summary first, paused: views of files fail with "stopped" (no index, no respawn loop) until index() resumes', async () => {
+    let hold = true;
+    const { workers, spawn } = harness((msg, reply, w) => (msg.type === 'index' && hold ? undefined : standard(msg, reply, w)));
+    const client = new ArchiveClient(spawn, fileSource());
+    await client.open({ layers: 'headers' });
+    const indexing = client.index();
+    await new Promise((res) => setTimeout(res, 0));
+    client.pauseIndexing();
+    await expect(indexing).rejects.toSatisfy(isCancelled);
+    hold = false;
+    const list = () => client.list({ image: 0, layer: -1, merged: true, prefix: '', offset: 0, limit: 2 });
+    await expect(list()).rejects.toMatchObject({ code: 'stopped', where: 'client' });
+    await expect(list()).rejects.toMatchObject({ code: 'stopped' });
+    expect(workers).toHaveLength(2);
+    expect(workers[1].sent.map((m) => m.type)).toEqual(['open']); // headers only, nothing indexed
+    await client.index();
+    expect((await list()).total).toBe(3);
+    expect(workers[1].sent.map((m) => m.type)).toEqual(['open', 'index', 'list']);
+  });
+
+  it('an index that fails is reported once and tried again by the next view of files', async () => {
+    let fail = true;
+    const { workers, spawn } = harness((msg, reply, w) => {
+      if (msg.type === 'index' && fail) {
+        reply({ v: PROTOCOL_VERSION, id: msg.id, type: 'error', error: { code: 'limit', message: 'too many entries', where: 'layer 2' } });
+        return undefined;
+      }
+      return standard(msg, reply, w);
+    });
+    const errors: string[] = [];
+    const client = new ArchiveClient(spawn, fileSource(), { onIndex: (e) => e.error && errors.push((e.error as CoreError).code) });
+    await client.open({ layers: 'headers' });
+    const list = () => client.list({ image: 0, layer: -1, merged: true, prefix: '', offset: 0, limit: 2 });
+    await expect(list()).rejects.toMatchObject({ code: 'limit', where: 'layer 2' });
+    expect(errors).toEqual(['limit']);
+    fail = false;
+    expect((await list()).total).toBe(3);
+    expect(workers[0].sent.map((m) => m.type)).toEqual(['open', 'index', 'index', 'list']);
   });
 
   it('refuses calls before open', async () => {

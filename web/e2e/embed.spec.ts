@@ -4,7 +4,7 @@
 import { expect, test, type Page } from '@playwright/test';
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { filter, shot, tmp } from './util';
+import { filter, shot, tmp, web } from './util';
 
 interface Seen {
   type: string;
@@ -132,4 +132,21 @@ test('two elements on one page: selection attributes deep-link each, follow the 
   await a.evaluate((el) => el.setAttribute('image', 'no/such:tag'));
   await expect(a.locator('#viewer-path')).toContainText('/etc/app/config.ini');
   await shot(page, 'embed-two-elements');
+});
+
+test('selection attributes: what the element wrote for one archive does not place the next; select() in a ready handler moves', async ({ page }) => {
+  await embed(page, { src: 'examples/demo.tar' });
+  const el = page.locator('layer-scope');
+  await expect(el.locator('#layers .layer[aria-pressed="true"]')).toHaveAttribute('data-layer', '4');
+  await el.locator('#layers .layer[data-layer="1"]').click();
+  await expect(el).toHaveAttribute('layer', '1');
+  // Another archive in the same element: it opens at its own top layer, not at the written-back 1;
+  // a ready handler's select() is the page's move.
+  await el.evaluate((e) => e.addEventListener('layerscope-ready', () => (e as unknown as { select(s: object): void }).select({ tab: 'config' }), { once: true }));
+  await page.locator('#pick').setInputFiles(resolve(web, 'dist/examples/demo-oci.tar'));
+  await expect(el.locator('#tab-config')).toHaveAttribute('aria-selected', 'true');
+  await expect(el).toHaveAttribute('tab', 'config');
+  await expect(el.locator('.archive-name')).toHaveText('demo-oci.tar');
+  await expect(el.locator('#layers .layer[aria-pressed="true"]')).toHaveAttribute('data-layer', '4');
+  await expect(el).toHaveAttribute('layer', '4');
 });

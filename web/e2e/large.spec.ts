@@ -89,7 +89,7 @@ test('opens a ~400 MB archive, shows its summary, scrolls its merged tree', asyn
   await shot(page, 'large-merged-tree');
 });
 
-test('indexing the layers (after the summary) can be stopped; a view of files starts it again', async ({ page }) => {
+test('indexing the layers (after the summary) can be stopped, stays stopped, and Index now finishes it', async ({ page }) => {
   await page.goto('./');
   await page.locator('#file').setInputFiles(big);
   // the summary is shown; the layers are indexed under their own bar
@@ -103,9 +103,12 @@ test('indexing the layers (after the summary) can be stopped; a view of files st
   await expect(page.locator('#archive-panel')).toHaveAttribute('data-indexed', 'false');
   figures.cancelled_at_pct = pct;
   await shot(page, 'large-cancelled');
-  // the summary stays; the merged tree has the layers indexed again
+  // the summary stays; stopped stays stopped (the files view says so) until Index now
   await expect(page.locator('#tags .chip')).toHaveText([/(^|\/)big\/image:1$/]);
   await page.locator('#view-merged').click();
+  await expect(page.locator('ls-archive-view')).toContainText('indexing the layers was stopped');
+  await expect(page.locator('#archive-panel')).toHaveAttribute('data-indexed', 'false');
+  await page.locator('#index-now').click();
   await expect(page.locator('#tree-info')).toContainText('paths', { timeout: 180_000 });
   await expect(page.locator('#archive-panel')).toHaveAttribute('data-indexed', 'true');
 });

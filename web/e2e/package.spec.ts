@@ -112,6 +112,42 @@ void el.open('images/app.tar');
   expect(out).toMatch(/use\.ts\(7,\d+\): error TS\d+: Type '"nowhere"' is not assignable to type 'LayerScopeTab/);
 });
 
+test('taken in by a site\'s bundler (Vite): the worker and wasm copied beside the site, setAssetBase names them', async ({ page }) => {
+  const site = resolve(tmp, 'package-bundled');
+  rmSync(site, { recursive: true, force: true });
+  mkdirSync(resolve(site, 'public/static/layerscope'), { recursive: true });
+  execFileSync('cp', ['-r', resolve(project, 'node_modules'), resolve(project, 'package.json'), site]);
+  for (const f of ['layerscope-worker.js', 'layerscope_core.wasm'])
+    copyFileSync(resolve(project, 'node_modules/layerscope', f), resolve(site, 'public/static/layerscope', f));
+  copyFileSync(resolve(repo, 'examples/demo.tar'), resolve(site, 'public/demo.tar'));
+  writeFileSync(resolve(site, 'main.js'), "import { setAssetBase } from 'layerscope';\nsetAssetBase('static/layerscope');\n");
+  writeFileSync(
+    resolve(site, 'index.html'),
+    '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>site</title><script type="module" src="./main.js"></script></head>' +
+      '<body><layer-scope id="one" src="demo.tar" tab="history"></layer-scope></body></html>\n',
+  );
+  execFileSync('node', [resolve(web, 'node_modules/vite/bin/vite.js'), 'build', '--base', './', '--logLevel', 'warn'], { cwd: site, stdio: 'pipe', timeout: 120_000 });
+  const srv = spawn('node', [resolve(web, 'serve.mjs'), '--port', '0', '--dir', resolve(site, 'dist')], { stdio: ['ignore', 'pipe', 'inherit'] });
+  try {
+    const url = await new Promise<string>((ok, fail) => {
+      let s = '';
+      srv.stdout!.on('data', (d: Buffer) => {
+        s += d.toString();
+        const m = /open (http:\/\/\S+\/)/.exec(s);
+        if (m) ok(m[1]);
+      });
+      srv.once('exit', (code) => fail(new Error(`serve.mjs exited (${code}): ${s}`)));
+    });
+    const workers: string[] = [];
+    page.on('worker', (w) => workers.push(w.url()));
+    await page.goto(url);
+    await expect(page.locator('layer-scope#one ls-history-view')).toContainText('EXPOSE');
+    expect(workers.some((w) => w.endsWith('/static/layerscope/layerscope-worker.js'))).toBe(true);
+  } finally {
+    srv.kill();
+  }
+});
+
 test('examples/docs-portal: two archives by URL; the history-only one is never indexed, the other shows its file', async ({ page }) => {
   const out = resolve(tmp, 'docs-portal');
   execFileSync(resolve(repo, 'examples/docs-portal/assemble.sh'), [out], { stdio: 'pipe' });

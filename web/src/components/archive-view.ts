@@ -171,8 +171,9 @@ export class ArchiveView extends LitElement {
           : s.indexError && !s.indexed && !s.reopen
             ? html`<div class="reopen indexing" id="indexing" role="status" data-code=${s.indexError.code}>
                 ${s.indexError.code === 'cancelled'
-                  ? 'Indexing stopped: the layers’ files are indexed when a file view needs them.'
+                  ? 'Indexing stopped: the summary stays; the layers’ files are shown once they are indexed.'
                   : html`Indexing the layers failed: <span class="mono">${s.indexError.message}</span>`}
+                <button class="btn small" id="index-now" @click=${() => s.indexNow()} title="Index every layer now">Index now</button>
               </div>`
             : nothing}
         ${img ? this.renderTab(img) : html`<div class="empty">This archive holds no image.</div>`}

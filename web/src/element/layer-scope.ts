@@ -53,6 +53,10 @@ import '../components/archive-view';
 
 export type Theme = 'auto' | 'light' | 'dark';
 
+/** The attributes that deep-link the selection. */
+const SELECTION = ['image', 'layer', 'view', 'path', 'tab'] as const;
+type SelectionKey = (typeof SELECTION)[number];
+
 @customElement('layer-scope')
 export class LayerScope extends LitElement {
   static styles = layerScopeStyles;
@@ -184,23 +188,26 @@ export class LayerScope extends LitElement {
       const st = parseHash(location.hash);
       if (linkTargets(st, s.name, src) || (!st.archive && !st.src)) s.pending = st;
     }
-    // The selection attributes the page gave (the image by tag once the summary is known).
-    const attrs = { layer: this.layer, view: this.view, path: this.path, tab: this.tab };
-    if (this.image || Object.values(attrs).some((v) => v)) {
-      s.pending = { ...(s.pending ?? {}), ...this.attributeLink() };
-      if (this.image) s.onSummary = (sum) => {
-        const i = findImage(sum.images, this.image!);
-        if (i >= 0) s.pending = { ...(s.pending ?? {}), image: i };
-      };
-    }
+    // The selection attributes the page gave — not those the element wrote back
+    // for the archive before (they are dropped) — apply to the new one.
+    for (const k of SELECTION) if (this[k] !== null && this[k] === this.written[k]) this[k] = null;
+    this.written = {};
     this.own = s;
+    const st = this.attributeLink();
+    if (Object.keys(st).length) s.pending = { ...(s.pending ?? {}), ...st };
+    // The image by tag or ID once the summary is known (also when set while opening).
+    s.onSummary = (sum) => {
+      const i = this.image ? findImage(sum.images, this.image) : -1;
+      if (i >= 0) s.pending = { ...(s.pending ?? {}), image: i };
+    };
     void s.open();
   }
 
   protected willUpdate(changed: PropertyValues<this>): void {
-    const selection = (['image', 'layer', 'view', 'path', 'tab'] as const).filter((k) => changed.has(k));
+    // The page's changes only: a value the element wrote back itself is not one.
+    const selection = SELECTION.filter((k) => changed.has(k) && this[k] !== this.written[k]);
     const s = this.current;
-    if (selection.length && !this.writingBack && s) {
+    if (selection.length && s) {
       const st = this.attributeLink();
       if (s.status === 'ready') {
         // Only what changed moves (the rest stays where the user put it); a
@@ -236,7 +243,13 @@ export class LayerScope extends LitElement {
     const last = this.announced.get(s);
     if (s.status === 'ready' && last !== 'ready') {
       this.announced.set(s, 'ready');
+      // The attributes say where it opened before the page hears of it (a
+      // select() in the handler is then the page's own move).
+      const link = s.link();
+      this.lastHash = formatHash(link);
+      this.writeBack(s, link);
       this.emit('layerscope-ready', { name: s.name, summary: s.summary });
+      this.emit('layerscope-navigate', { link, hash: this.lastHash });
     } else if (s.status === 'error' && last !== 'error' && s.error) {
       this.announced.set(s, 'error');
       this.emit('layerscope-error', { ...s.error, title: errorTitle(s.error.code) });
@@ -252,22 +265,26 @@ export class LayerScope extends LitElement {
     if (this.routed) this.hash.write(link);
   }
 
+  /** The values the element last wrote into the selection attributes (to tell
+   *  them apart from the page's own). */
+  private written: Partial<Record<SelectionKey, string | null>> = {};
   /** Keeps the selection attributes in step with where the user is. */
-  private writingBack = false;
   private writeBack(s: ArchiveSession, link: LinkState): void {
-    const img = s.summary?.images[link.image ?? 0];
-    const want: Record<'image' | 'layer' | 'view' | 'path' | 'tab', string | null> = {
-      // The image as the page named it, when that still names it; else its first tag or index.
-      image: this.image && s.summary && findImage(s.summary.images, this.image) === (link.image ?? 0) ? this.image : img?.tags[0] ?? String(link.image ?? 0),
+    const images = s.summary?.images ?? [];
+    const at = link.image ?? 0;
+    const tag = images[at]?.tags.find((t) => findImage(images, t) === at);
+    const want: Record<SelectionKey, string | null> = {
+      // The image as the page named it, when that still names it; else a tag naming it alone, or its index.
+      image: this.image && findImage(images, this.image) === at ? this.image : tag ?? String(at),
       layer: link.layer !== undefined ? String(link.layer) : null,
       view: link.view ?? null,
       path: link.path ?? null,
       tab: link.tab ?? 'files',
     };
-    this.writingBack = true;
-    for (const [k, v] of Object.entries(want) as [keyof typeof want, string | null][]) if (this[k] !== v) this[k] = v;
-    // The attribute changes are this update's own: reset after they are seen.
-    void this.updateComplete.then(() => (this.writingBack = false));
+    for (const k of SELECTION) {
+      this.written[k] = want[k];
+      if (this[k] !== want[k]) this[k] = want[k];
+    }
   }
 
   private emit(type: string, detail: unknown): void {

@@ -58,6 +58,12 @@ export class EngineArchive {
     return this.client.summaryOnly;
   }
 
+  /** Stops the indexing and keeps it stopped (views of files fail with code
+   *  "stopped") until index() is called again. */
+  pauseIndexing(): void {
+    this.client.pauseIndexing();
+  }
+
   /** The whole listing of a layer's changes or of the merged tree, in pages. */
   async listAll(image: number, layer: number, merged: boolean, onPage?: (done: number, total: number) => void, signal?: AbortSignal): Promise<EntryPage[]> {
     const pages: EntryPage[] = [];

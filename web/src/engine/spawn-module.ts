@@ -11,7 +11,10 @@ export const PACKAGE_WORKER_FILE = 'layerscope-worker.js';
  *  origin works when it allows this page (CORS): the worker is then started
  *  from a blob: URL that imports it (the page's CSP must allow worker-src blob:). */
 export function setAssetBase(url: string | URL): void {
-  assetBase = new URL(url, document.baseURI);
+  const u = new URL(url, document.baseURI);
+  // a directory, with or without its trailing slash
+  if (!u.pathname.endsWith('/')) u.pathname += '/';
+  assetBase = u;
 }
 
 export const spawnWorker = (): Worker => {

@@ -233,7 +233,10 @@ export class ArchiveSession {
       this.indexing = e.progress;
     } else if (e.result) {
       const r = e.result;
-      this.summary = r.summary;
+      // A verified summary (digests computed, mismatches) already holds what indexing adds.
+      if (this.verification?.status !== 'done') this.summary = r.summary;
+      // Warnings asked of the summary-only archive lacked those of entries.
+      this.imageWarnings.clear();
       this.openMs = this.summaryMs + r.elapsedMs;
       this.bytesRead = r.bytesRead;
       this.io = r.io;
@@ -250,12 +253,15 @@ export class ArchiveSession {
   /** Stops the background indexing (terminates the worker: a view of files
    *  asked later indexes again, with its own progress). */
   stopIndexing(): void {
-    if (this.indexing) this.engine.cancel();
+    if (this.indexing) this.engine.pauseIndexing();
   }
 
-  /** Indexes the layers now (a hosted archive's, which waits for a view of files otherwise). */
+  /** Indexes the layers now: after a Stop (the views of files said "stopped"
+   *  meanwhile: they ask again), or a hosted archive's before a view needs it. */
   indexNow(): void {
     if (this.status !== 'ready' || this.indexed || this.indexing) return;
+    for (const m of [this.trees, this.histories, this.findingLists, this.diffs, this.contentScans] as Map<unknown, { error?: ErrorEnvelope | null }>[])
+      for (const [k, v] of m) if (v.error?.code === 'stopped') m.delete(k);
     this.indexing = { phase: 'index', done: 0, total: this.size, rate: 0, detail: '' };
     this.indexError = null;
     this.changed();
