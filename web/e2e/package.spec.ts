@@ -5,10 +5,10 @@
 // (web/serve.mjs, the page's strict CSP); and a TypeScript consumer compiled
 // against the package's types.
 import { expect, test } from '@playwright/test';
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, type ChildProcess } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { repo, shot, tmp, web } from './util';
+import { repo, shot, startServer, tmp, web } from './util';
 
 const project = resolve(tmp, 'package-consumer');
 let server: ChildProcess;
@@ -37,16 +37,9 @@ test.beforeAll(async () => {
 </body></html>
 `,
   );
-  server = spawn('node', [resolve(web, 'serve.mjs'), '--port', '0', '--dir', project], { stdio: ['ignore', 'pipe', 'inherit'] });
-  base = await new Promise<string>((ok, fail) => {
-    let out = '';
-    server.stdout!.on('data', (d: Buffer) => {
-      out += d.toString();
-      const m = /open (http:\/\/\S+\/)/.exec(out);
-      if (m) ok(m[1]);
-    });
-    server.once('exit', (code) => fail(new Error(`serve.mjs exited (${code}): ${out}`)));
-  });
+  const started = await startServer(['--dir', project]);
+  server = started.proc;
+  base = started.url;
 });
 
 test.afterAll(() => server?.kill());
@@ -127,17 +120,8 @@ test('taken in by a site\'s bundler (Vite): the worker and wasm copied beside th
       '<body><layer-scope id="one" src="demo.tar" tab="history"></layer-scope></body></html>\n',
   );
   execFileSync('node', [resolve(web, 'node_modules/vite/bin/vite.js'), 'build', '--base', './', '--logLevel', 'warn'], { cwd: site, stdio: 'pipe', timeout: 120_000 });
-  const srv = spawn('node', [resolve(web, 'serve.mjs'), '--port', '0', '--dir', resolve(site, 'dist')], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const { url, proc: srv } = await startServer(['--dir', resolve(site, 'dist')]);
   try {
-    const url = await new Promise<string>((ok, fail) => {
-      let s = '';
-      srv.stdout!.on('data', (d: Buffer) => {
-        s += d.toString();
-        const m = /open (http:\/\/\S+\/)/.exec(s);
-        if (m) ok(m[1]);
-      });
-      srv.once('exit', (code) => fail(new Error(`serve.mjs exited (${code}): ${s}`)));
-    });
     const workers: string[] = [];
     page.on('worker', (w) => workers.push(w.url()));
     await page.goto(url);
@@ -151,17 +135,8 @@ test('taken in by a site\'s bundler (Vite): the worker and wasm copied beside th
 test('examples/docs-portal: two archives by URL; the history-only one is never indexed, the other shows its file', async ({ page }) => {
   const out = resolve(tmp, 'docs-portal');
   execFileSync(resolve(repo, 'examples/docs-portal/assemble.sh'), [out], { stdio: 'pipe' });
-  const portal = spawn('node', [resolve(web, 'serve.mjs'), '--port', '0', '--dir', out], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const { url, proc: portal } = await startServer(['--dir', out]);
   try {
-    const url = await new Promise<string>((ok, fail) => {
-      let s = '';
-      portal.stdout!.on('data', (d: Buffer) => {
-        s += d.toString();
-        const m = /open (http:\/\/\S+\/)/.exec(s);
-        if (m) ok(m[1]);
-      });
-      portal.once('exit', (code) => fail(new Error(`serve.mjs exited (${code}): ${s}`)));
-    });
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));
     await page.goto(url);

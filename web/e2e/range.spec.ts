@@ -3,10 +3,10 @@
 // requests and bytes per file, can refuse ranges, add latency, or "change" a
 // file between requests). Figures go to test-results/range.json.
 import { expect, test, type Page } from '@playwright/test';
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { fixture, repo, tmp, truth, web } from './util';
+import { fixture, repo, startServer, tmp, truth, web } from './util';
 
 const dir = resolve(tmp, 'range');
 const names = ['docker20-save-features', 'skopeo-oci-archive-zstd-features'];
@@ -26,16 +26,9 @@ test.describe.configure({ mode: 'serial', timeout: 180_000 });
 test.beforeAll(async () => {
   mkdirSync(dir, { recursive: true });
   for (const n of names) copyFileSync(fixture(n), resolve(dir, `${n}.tar`));
-  server = spawn('node', [resolve(web, 'serve.mjs'), '--port', '0', '--dir', resolve(web, 'dist'), '--files', dir, '--test-hooks'], { stdio: ['ignore', 'pipe', 'inherit'] });
-  base = await new Promise<string>((ok, fail) => {
-    let out = '';
-    server.stdout!.on('data', (d: Buffer) => {
-      out += d.toString();
-      const m = /open (http:\/\/\S+\/)/.exec(out);
-      if (m) ok(m[1]);
-    });
-    server.once('exit', (code) => fail(new Error(`serve.mjs exited (${code}): ${out}`)));
-  });
+  const started = await startServer(['--dir', resolve(web, 'dist'), '--files', dir, '--test-hooks']);
+  server = started.proc;
+  base = started.url;
 });
 
 test.afterAll(() => {

@@ -2,6 +2,7 @@ import { expect, type Page } from '@playwright/test';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { spawn, type ChildProcess } from 'node:child_process';
 
 export const web = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 export const repo = resolve(web, '..');
@@ -55,4 +56,19 @@ export async function filter(page: Page, text: string, kind: 'text' | 'glob' | '
 
 export async function shot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: resolve(shots, `${name}.png`) });
+}
+
+/** Starts web/serve.mjs (a free port) with `args` (e.g. --dir DIR); resolves with its
+ *  base URL once it says where it listens. Kill `proc` when done. */
+export function startServer(args: string[]): Promise<{ url: string; proc: ChildProcess }> {
+  const proc = spawn('node', [resolve(web, 'serve.mjs'), '--port', '0', ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+  return new Promise((ok, fail) => {
+    let out = '';
+    proc.stdout!.on('data', (d: Buffer) => {
+      out += d.toString();
+      const m = /open (http:\/\/\S+\/)/.exec(out);
+      if (m) ok({ url: m[1], proc });
+    });
+    proc.once('exit', (code) => fail(new Error(`serve.mjs exited (${code}): ${out}`)));
+  });
 }
