@@ -3,7 +3,8 @@
 // and from Python's tarfile + difflib on the file's two versions out of the archive.
 import { expect, test } from '@playwright/test';
 import { execFileSync } from 'node:child_process';
-import { filter, fixture, norm, openFile, shot, truth } from './util';
+import { resolve } from 'node:path';
+import { filter, fixture, norm, openFile, shot, tmp, truth, web } from './util';
 
 type Layer = { path: string; entries: { path: string; type: string }[]; opaque_dirs: string[] };
 
@@ -70,6 +71,14 @@ test('Compare two layers: the added and deleted paths are the truth’s; a modif
   expect((await page.locator('#content-diff .del').allTextContents()).map((l) => l.slice(1).trimEnd())).toEqual(gone);
   expect((await page.locator('#content-diff .add').allTextContents()).map((l) => l.slice(1).trimEnd())).toEqual(come);
   await shot(page, 'compare');
+  // Side by side: the old lines left, the new right, each removal beside what replaced it.
+  await page.locator('#diff-side').click();
+  await expect(page.locator('#diff-side')).toHaveAttribute('aria-pressed', 'true');
+  expect((await page.locator('#content-side .code.del').allTextContents()).map((l) => l.trimEnd())).toEqual(gone);
+  expect((await page.locator('#content-side .code.add').allTextContents()).map((l) => l.trimEnd())).toEqual(come);
+  await shot(page, 'compare-side-by-side');
+  await page.locator('#diff-unified').click();
+  await expect(page.locator('#content-diff')).toBeVisible();
   await expect(page.locator('#compare-rows tr[data-path="etc/app/config.ini"]')).toHaveAttribute('data-change', 'modified');
 });
 
@@ -88,4 +97,40 @@ test('a file rewritten by a layer: "diff with layer N" in its history opens the 
   await expect(page.locator('#content-diff')).toBeVisible();
   expect((await page.locator('#content-diff .del').allTextContents()).map((l) => l.slice(1).trimEnd())).toEqual(gone);
   expect((await page.locator('#content-diff .add').allTextContents()).map((l) => l.slice(1).trimEnd())).toEqual(come);
+});
+
+test('a long content diff (20,000 lines, 2,000 changed): both layouts in a virtual list, the lines difflib\'s', async ({ page }) => {
+  const out = resolve(tmp, 'big-diff.tar');
+  const { gone, come } = JSON.parse(execFileSync('python3', [resolve(web, 'e2e/make-big-diff.py'), out], { encoding: 'utf8' })) as { gone: string[]; come: string[] };
+  expect(gone.length).toBe(2000);
+  await page.goto('./');
+  await openFile(page, out);
+  await page.locator('#tab-compare').click();
+  await page.locator('#compare-from').selectOption('0');
+  await page.locator('#compare-to').selectOption('1');
+  await page.locator('#compare').click();
+  await page.locator('#compare-rows tr[data-path="data/big.txt"] button[aria-expanded]').click();
+  const unified = page.locator('#content-diff');
+  await expect(unified).toBeVisible();
+  await expect(page.locator('#diff-layout')).toContainText('2,000 lines removed, 2,000 added');
+  // Only the rows in view are in the page.
+  const inPage = () => page.locator('#content-diff .vl-row, #content-side .vl-row').count();
+  expect(await inPage()).toBeLessThan(200);
+  await expect(unified.locator('.del').first()).toHaveText(`-${gone[0]}`);
+  const toBottom = (sel: string) =>
+    page.locator(sel).evaluate(async (el) => {
+      el.scrollTop = el.scrollHeight;
+      for (let k = 0; k < 3; k++) await new Promise((r) => requestAnimationFrame(() => r(null)));
+    });
+  await toBottom('#content-diff');
+  await expect(unified.locator('.del').last()).toHaveText(`-${gone[gone.length - 1]}`);
+  await expect(unified.locator('.add').last()).toHaveText(`+${come[come.length - 1]}`);
+  // Side by side: each removed line beside the line that replaced it.
+  await page.locator('#diff-side').click();
+  const side = page.locator('#content-side');
+  await expect(side.locator('.srow').filter({ has: page.locator('.code.del') }).first().locator('.code')).toHaveText([gone[0], come[0]]);
+  expect(await inPage()).toBeLessThan(200);
+  await toBottom('#content-side');
+  await expect(side.locator('.srow').filter({ has: page.locator('.code.del') }).last().locator('.code')).toHaveText([gone[gone.length - 1], come[come.length - 1]]);
+  await shot(page, 'compare-long-side-by-side');
 });

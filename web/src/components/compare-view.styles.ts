@@ -66,6 +66,70 @@ export const compareViewStyles = [
     .unified .hunk {
       color: var(--ls-muted);
     }
+    .layout {
+      display: flex;
+      gap: 6px;
+      align-items: center;
+      margin: 6px 0;
+    }
+    .layout .btn[aria-pressed='true'] {
+      background: var(--ls-accent-soft);
+    }
+    /* a long diff in a virtual list: one fixed-height line per row, no wrapping */
+    ls-virtual-list.big {
+      height: 60vh;
+      white-space: pre;
+    }
+    ls-virtual-list.unified.big {
+      padding: 0;
+    }
+    .side {
+      font-weight: 400;
+      font-family: var(--ls-mono);
+      font-size: var(--ls-text-m);
+      border: 1px solid var(--ls-border);
+      border-radius: var(--ls-radius-s);
+      max-height: 60vh;
+      overflow: auto;
+    }
+    .side .srow {
+      display: grid;
+      grid-template-columns: var(--no-w, 5ch) minmax(0, 1fr) var(--no-w, 5ch) minmax(0, 1fr);
+      min-height: 20px;
+      line-height: 20px;
+    }
+    .side .srow.hunk {
+      display: block;
+      color: var(--ls-muted);
+      background: var(--ls-bg-soft, transparent);
+      padding: 0 6px;
+    }
+    .side .no {
+      color: var(--ls-muted);
+      text-align: right;
+      padding-right: 6px;
+      user-select: none;
+    }
+    .side .code {
+      white-space: pre;
+      overflow: hidden;
+      text-overflow: ellipsis;
+    }
+    .side.big .code {
+      white-space: pre;
+    }
+    .side .code.del {
+      color: var(--ls-del);
+      background: var(--ls-del-bg);
+    }
+    .side .code.add {
+      color: var(--ls-add);
+      background: var(--ls-add-bg);
+    }
+    .side .code.none {
+      background: repeating-linear-gradient(135deg, transparent 0 4px, var(--ls-border) 4px 5px);
+      opacity: 0.4;
+    }
     .err {
       color: var(--ls-del);
     }

@@ -11,11 +11,30 @@ import type { ArchiveSession, Job } from '../state/session';
 import { errorLine } from '../state/errors';
 import { formatBytes, formatCount, plural } from '../state/format';
 import { jobProgress } from './job-progress';
+import { sideRows, unifiedRows, type SideCell, type SideRow, type UnifiedRow } from '../state/diff-rows';
+import './virtual-list';
 import type { GotoDetail } from './space-view';
 import { compareViewStyles } from './compare-view.styles';
+import { setStyle } from './set-style';
 
 /** Rows shown at once; the filter narrows the rest. */
 export const COMPARE_ROWS = 2000;
+/** A content diff longer than this many lines is drawn by a virtual list (only
+ *  the lines in view are in the page): the core allows a million. */
+export const DIFF_LINES_INLINE = 2000;
+const DIFF_ROW_H = 20;
+
+/** A content diff's rows in both layouts, made once per diff. */
+const diffRows = new WeakMap<ContentDiff, { unified: UnifiedRow[]; side: SideRow[] }>();
+function rowsOf(c: ContentDiff): { unified: UnifiedRow[]; side: SideRow[] } {
+  let r = diffRows.get(c);
+  if (!r) {
+    const unified = unifiedRows(c.unified ?? '');
+    r = { unified, side: sideRows(unified) };
+    diffRows.set(c, r);
+  }
+  return r;
+}
 
 const MARK: Record<string, string> = { added: 'A', modified: 'M', deleted: 'D' };
 
@@ -32,6 +51,8 @@ export class CompareView extends LitElement {
   @state() private to: number | null = null;
   @state() private filter = '';
   @state() private open = '';
+  /** how a text content diff is drawn */
+  @state() private layout: 'unified' | 'side' = 'unified';
 
   protected willUpdate(): void {
     const s = this.session;
@@ -152,10 +173,27 @@ export class CompareView extends LitElement {
       if (c.binary)
         return html`<p id="content-binary">Binary: first difference at byte ${formatCount(c.first_difference ?? 0)}.</p>
           <pre class="hex">${c.window_before ?? ''}\n${c.window_after ?? ''}</pre>`;
-      const lines = (c.unified ?? '').split('\n');
-      return html`<pre class="unified" id="content-diff">${lines.map(
-        (l) => html`<span class=${l.startsWith('@@') ? 'hunk' : l.startsWith('+') && !l.startsWith('+++') ? 'add' : l.startsWith('-') && !l.startsWith('---') ? 'del' : ''}>${l}\n</span>`,
-      )}</pre>`;
+      const { unified, side } = rowsOf(c);
+      const pick = html`<div class="layout" id="diff-layout" role="group" aria-label="Diff layout">
+        <button class="btn small" id="diff-unified" aria-pressed=${this.layout === 'unified' ? 'true' : 'false'} @click=${() => (this.layout = 'unified')}>Unified</button>
+        <button class="btn small" id="diff-side" aria-pressed=${this.layout === 'side' ? 'true' : 'false'} @click=${() => (this.layout = 'side')}>Side by side</button>
+        <span class="muted">${plural(unified.filter((r) => r.kind === 'del').length, 'line')} removed, ${formatCount(unified.filter((r) => r.kind === 'add').length)} added</span>
+      </div>`;
+      if (this.layout === 'side') {
+        const cell = (x: SideCell | undefined) =>
+          x ? html`<span class="no">${x.no}</span><span class=${`code ${x.kind}`}>${x.text}</span>` : html`<span class="no"></span><span class="code none"></span>`;
+        const row = (r: SideRow) =>
+          r.hunk !== undefined ? html`<div class="srow hunk">${r.hunk}</div>` : html`<div class="srow">${cell(r.left)}${cell(r.right)}</div>`;
+        // line numbers as wide as the largest (CSSOM: no style attribute)
+        const width = setStyle({ '--no-w': `${String(unified.reduce((m, r) => Math.max(m, r.oldNo, r.newNo), 0)).length + 1}ch` });
+        return html`${pick}${side.length <= DIFF_LINES_INLINE
+          ? html`<div class="side" id="content-side" ${width}>${side.map(row)}</div>`
+          : html`<ls-virtual-list class="side big" id="content-side" ${width} .count=${side.length} .rowHeight=${DIFF_ROW_H} .renderRow=${(i: number) => row(side[i])}></ls-virtual-list>`}`;
+      }
+      const line = (r: UnifiedRow) => html`<span class=${r.kind === 'ctx' || r.kind === 'head' || r.kind === 'note' ? '' : r.kind}>${r.text}\n</span>`;
+      return html`${pick}${unified.length <= DIFF_LINES_INLINE
+        ? html`<pre class="unified" id="content-diff">${unified.map(line)}</pre>`
+        : html`<ls-virtual-list class="unified big" id="content-diff" .count=${unified.length} .rowHeight=${DIFF_ROW_H} .renderRow=${(i: number) => line(unified[i])}></ls-virtual-list>`}`;
     });
   }
 }
