@@ -134,3 +134,35 @@ test('a long content diff (20,000 lines, 2,000 changed): both layouts in a virtu
   await expect(side.locator('.srow').filter({ has: page.locator('.code.del') }).last().locator('.code')).toHaveText([gone[gone.length - 1], come[come.length - 1]]);
   await shot(page, 'compare-long-side-by-side');
 });
+
+test('Files, "Changes in layers…": what layers 1..4 changed together, as a tree with A/M/D, is the truth’s', async ({ page }) => {
+  const name = 'docker20-save-features';
+  const layers = truth(name).images[0].layers as unknown as Layer[];
+  const a = mergedAfter(layers, 0);
+  const b = mergedAfter(layers, 4);
+  const added = [...b.keys()].filter((p) => !a.has(p)).sort();
+  const deleted = [...a.keys()].filter((p) => !b.has(p)).sort();
+  expect(added.length).toBeGreaterThan(5);
+  await page.goto('./');
+  await openFile(page, fixture(name));
+  await page.locator('#layer-select').selectOption('4');
+  await page.locator('#view-range').click();
+  await page.locator('#range-from').selectOption('1');
+  await expect(page.locator('#tree-info')).toContainText('changes');
+  // The tree's model (its rows are virtual): every path with the change it shows.
+  const shown = await page.evaluate(() => {
+    const s = (document.querySelector('layer-scope-app') as unknown as { current: { tree(): { model: { n: number; paths: string[]; change: Uint8Array; flags: Uint8Array } } } }).current;
+    const m = s.tree().model;
+    const out: Record<string, string[]> = { added: [], modified: [], deleted: [] };
+    const names = ['none', 'added', 'modified', 'deleted'];
+    for (let i = 1; i < m.n; i++) if (m.change[i]) out[names[m.change[i]]].push(m.paths[i]);
+    return out;
+  });
+  expect(shown.added.sort()).toEqual(added);
+  expect(shown.deleted.sort()).toEqual(deleted);
+  // The deep link keeps the range.
+  await expect.poll(() => page.evaluate(() => location.hash)).toContain('view=range');
+  expect(await page.evaluate(() => location.hash)).toContain('from=1');
+  await expect(page.locator('#view-range')).toHaveAttribute('aria-pressed', 'true');
+  await shot(page, 'files-range');
+});

@@ -38,7 +38,7 @@ export class ArchiveView extends LitElement {
   @property({ attribute: false }) session!: ArchiveSession;
   @property({ attribute: false }) version = 0;
 
-  private set(patch: Partial<Pick<ArchiveSession, 'layer' | 'view' | 'path' | 'tab' | 'mode'>>): void {
+  private set(patch: Partial<Pick<ArchiveSession, 'layer' | 'view' | 'path' | 'tab' | 'mode' | 'rangeFrom'>>): void {
     Object.assign(this.session, patch);
     this.session.notify();
   }
@@ -275,9 +275,27 @@ export class ArchiveView extends LitElement {
           <button id="view-merged" aria-pressed=${s.view === 'merged' ? 'true' : 'false'} @click=${() => this.set({ view: 'merged' })} title="The filesystem as it is after this layer">
             Merged up to layer
           </button>
+          <button
+            id="view-range"
+            aria-pressed=${s.view === 'range' ? 'true' : 'false'}
+            @click=${() => this.set({ view: 'range', rangeFrom: Math.min(s.rangeFrom, s.layer) })}
+            title="What several layers changed together: the filesystem before the first against the one after the last"
+          >
+            Changes in layers…
+          </button>
         </div>
+        ${s.view === 'range'
+          ? html`<label class="layer-pick"
+              >From
+              <select id="range-from" .value=${live(String(Math.min(s.rangeFrom, s.layer)))} @change=${(e: Event) => this.set({ rangeFrom: Number((e.target as HTMLSelectElement).value) })}>
+                ${img.layers
+                  .filter((l) => l.index <= s.layer)
+                  .map((l) => html`<option value=${l.index} ?selected=${l.index === Math.min(s.rangeFrom, s.layer)}>${layerOptionLabel(img, l)}</option>`)}
+              </select></label
+            >`
+          : nothing}
         <label class="layer-pick"
-          >Layer
+          >${s.view === 'range' ? 'to' : 'Layer'}
           <select id="layer-select" .value=${live(String(s.layer))} @change=${(e: Event) => this.selectLayer(Number((e.target as HTMLSelectElement).value))}>
             ${img.layers.map(
               (l) => html`<option value=${l.index} ?selected=${l.index === s.layer}>${layerOptionLabel(img, l)}</option>`,
@@ -293,6 +311,7 @@ export class ArchiveView extends LitElement {
           .version=${this.version}
           .selectedPath=${s.path}
           .layerCount=${img.layers.length}
+          .range=${s.view === 'range'}
           @ls-select-path=${(e: CustomEvent<string>) => {
             this.set({ path: e.detail });
             this.showViewerWhenStacked(model, e.detail);

@@ -32,6 +32,8 @@ export class FileTree extends LitElement {
   @property({ attribute: false }) version: unknown = 0;
   @property({ attribute: false }) selectedPath = '';
   @property({ type: Number }) layerCount = 0;
+  /** the load is a range of layers' changes (Changes in layers…) */
+  @property({ type: Boolean }) range = false;
   /** the merged filesystem below this layer (a layer's changes only): the sizes of what it deletes */
   @property({ attribute: false }) below: TreeModel | null = null;
 
@@ -266,9 +268,10 @@ export class FileTree extends LitElement {
     let mark: unknown = nothing;
     if (!ctx) {
       if (!m.merged) {
-        if (change === 'added') mark = html`<span class="mark A" title="added by this layer">A</span>`;
-        else if (change === 'modified') mark = html`<span class="mark M" title="modified by this layer">M</span>`;
-        else if (change === 'deleted') mark = html`<span class="mark D" title="deleted by this layer (whiteout)">D</span>`;
+        const by = this.range ? 'by these layers' : 'by this layer';
+        if (change === 'added') mark = html`<span class="mark A" title=${`added ${by}`}>A</span>`;
+        else if (change === 'modified') mark = html`<span class="mark M" title=${`modified ${by}`}>M</span>`;
+        else if (change === 'deleted') mark = html`<span class="mark D" title=${this.range ? 'deleted by these layers' : 'deleted by this layer (whiteout)'}>D</span>`;
       } else if (m.layerOf[i] >= 0) {
         // The writing layer's own change: A (added the path) or M (modified it).
         const letter = change === 'added' ? 'A' : change === 'modified' ? 'M' : '';

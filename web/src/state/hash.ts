@@ -3,7 +3,10 @@
 // `src` is only set for archives hosted next to the page (same origin); for a
 // local file, `archive` names it so the state applies once it is opened again.
 
-export type TreeView = 'layer' | 'merged';
+/** layer: what one layer changed; merged: the filesystem after it; range: what
+ *  layers `from`..layer changed together (the filesystem before `from` against
+ *  the one after layer). */
+export type TreeView = 'layer' | 'merged' | 'range';
 export type Tab = 'files' | 'history' | 'config' | 'compare' | 'space' | 'findings';
 export const TABS: readonly Tab[] = ['files', 'history', 'config', 'compare', 'space', 'findings'];
 export type ViewerMode = 'auto' | 'text' | 'hex' | 'image';
@@ -14,6 +17,8 @@ export interface LinkState {
   image?: number;
   layer?: number;
   view?: TreeView;
+  /** view range: its first layer */
+  from?: number;
   path?: string;
   tab?: Tab;
   mode?: ViewerMode;
@@ -31,7 +36,8 @@ export function parseHash(hash: string): LinkState {
   st.image = int(q.get('image'));
   st.layer = int(q.get('layer'));
   const view = q.get('view');
-  if (view === 'layer' || view === 'merged') st.view = view;
+  if (view === 'layer' || view === 'merged' || view === 'range') st.view = view;
+  st.from = int(q.get('from'));
   const path = q.get('path');
   if (path) st.path = path.startsWith('/') ? path : '/' + path;
   const tab = q.get('tab');
@@ -48,6 +54,7 @@ export function formatHash(st: LinkState): string {
   if (st.image !== undefined) q.set('image', String(st.image));
   if (st.layer !== undefined) q.set('layer', String(st.layer));
   if (st.view) q.set('view', st.view);
+  if (st.view === 'range' && st.from !== undefined) q.set('from', String(st.from));
   if (st.path) q.set('path', st.path);
   if (st.tab && st.tab !== 'files') q.set('tab', st.tab);
   if (st.mode && st.mode !== 'auto') q.set('mode', st.mode);

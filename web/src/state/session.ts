@@ -3,12 +3,13 @@
 // the tree listings, manifests and path histories already fetched, and the
 // state of a digest verification.
 import { createArchiveFrom, type EngineArchive, type UrlSource, type InspectDocument, type ProgressEvent, isCancelled } from '../engine';
-import type { DiffDocument, ErrorEnvelope, IndexResult, FindingsDocument, PathHistory, VerifyDocument, Warning, WriteResult } from '../engine';
+import type { DiffDocument, TreeDiff, ErrorEnvelope, IndexResult, FindingsDocument, PathHistory, VerifyDocument, Warning, WriteResult } from '../engine';
 import type { OpfsTarget } from '../engine';
 import { outputName, writeRequest, type ExportChoice } from './exports';
 import { copyToPicked, downloadFile, newTarget, removeTarget, targetFile } from './export-files';
 import { uniqueWarnings } from './view-warnings';
 import { buildTree, type TreeModel } from './tree';
+import { diffPage } from './range';
 import { toEnvelope, whatFileIs } from './errors';
 import { addProgress, type PhaseProgress } from './progress';
 import type { LinkState, Tab, TreeView, ViewerMode } from './hash';
@@ -122,6 +123,8 @@ export class ArchiveSession {
   /** -1 until the summary is known; then a real layer index */
   layer = -1;
   view: TreeView = 'layer';
+  /** view 'range': the first layer of the range (the last is `layer`) */
+  rangeFrom = 0;
   path = '';
   tab: Tab = 'files';
   mode: ViewerMode = 'auto';
@@ -520,6 +523,7 @@ export class ArchiveSession {
     this.layer = st.layer !== undefined && st.layer >= 0 && st.layer < nl ? st.layer : Math.max(0, nl - 1);
     if (st.view) this.view = st.view;
     else this.view = st.layer === undefined ? 'merged' : 'layer';
+    this.rangeFrom = Math.min(Math.max(st.from ?? 0, 0), this.layer);
     this.path = st.path ? st.path.replace(/^\/+/, '') : '';
     // A link leaves out the defaults (tab=files, mode=auto): Back to such a link returns to them.
     this.tab = st.tab ?? 'files';
@@ -533,6 +537,7 @@ export class ArchiveSession {
       image: this.image,
       layer: this.layer,
       view: this.view,
+      from: this.view === 'range' ? this.rangeFrom : undefined,
       path: this.path ? '/' + this.path : undefined,
       tab: this.tab,
       mode: this.mode,
@@ -551,7 +556,45 @@ export class ArchiveSession {
   tree(): TreeLoad | null {
     const img = this.currentImage;
     if (!img || img.layers.length === 0 || this.layer < 0) return null;
+    if (this.view === 'range') return this.rangeListing(this.image, Math.min(this.rangeFrom, this.layer), this.layer);
     return this.listing(this.image, this.layer, this.view === 'merged');
+  }
+
+  /** What layers from..to changed together, as a tree of A/M/D (the core's
+   *  diff of the filesystem before `from` against the one after `to`), cached
+   *  with the listings. */
+  private rangeListing(image: number, from: number, to: number): TreeLoad {
+    const key = `${image}/${from}-${to}/r`;
+    const have = this.trees.get(key);
+    if (have && !(have.error && have.error.code === 'cancelled')) return have;
+    const load: TreeLoad = { key, model: null, error: null, done: 0, total: 0, promise: null as unknown as Promise<TreeModel>, warnings: [] };
+    // The merged tree after the range gives each added or modified path its whole entry.
+    const after = this.listing(image, to, true);
+    load.promise = this.engine
+      .diff({ image, from: from - 1, to }, (p) => {
+        load.done = p.done;
+        load.total = p.total;
+        this.changed();
+      })
+      .then(async (d) => {
+        const page = diffPage(d as TreeDiff, to, await after.promise);
+        load.warnings = uniqueWarnings((d as { warnings?: Warning[] }).warnings ?? []);
+        load.model = buildTree([page], false, to);
+        this.changed();
+        return load.model;
+      })
+      .catch((e: unknown) => {
+        load.error = toEnvelope(e);
+        this.changed();
+        throw e;
+      });
+    load.promise.catch(() => undefined);
+    this.trees.set(key, load);
+    if (this.trees.size > 4) {
+      const oldest = this.trees.keys().next().value as string;
+      if (oldest !== key) this.trees.delete(oldest);
+    }
+    return load;
   }
 
   /**
