@@ -376,6 +376,30 @@ export interface EntryPage {
   warnings: Warning[];
 }
 
+/** An EntryPage of `n` rows, every column allocated (zeros, empty strings), for
+ *  the worker's listings and the page's range view to fill. */
+export function newEntryPage(n: number, layer: number, total = n, offset = 0, hasMore = false): EntryPage {
+  return {
+    total,
+    offset,
+    hasMore,
+    layer,
+    count: n,
+    paths: new Array<string>(n),
+    links: new Array<string>(n),
+    types: new Uint8Array(n),
+    changes: new Uint8Array(n),
+    layers: new Int16Array(n),
+    sizes: new Float64Array(n),
+    modes: new Uint16Array(n),
+    uids: new Uint32Array(n),
+    gids: new Uint32Array(n),
+    mtimes: new Float64Array(n),
+    flags: new Uint8Array(n),
+    warnings: [],
+  };
+}
+
 export interface ReadResult {
   data: Uint8Array;
   /** True when the file ends within this chunk. */

@@ -22,7 +22,7 @@ import {
   ENTRY_TYPES,
   PROTOCOL_VERSION,
   REQUEST_TYPES,
-  type EntryPage,
+  newEntryPage,
   type ErrorEnvelope,
   type IndexRequest,
   type IndexResult,
@@ -195,25 +195,9 @@ interface Shaped {
 function toColumns(value: unknown): Shaped {
   const v = value as LsDocument;
   const n = v.entries.length;
-  const page: EntryPage = {
-    total: v.total,
-    offset: v.offset,
-    hasMore: v.has_more,
-    layer: v.layer,
-    count: n,
-    paths: new Array<string>(n),
-    links: new Array<string>(n),
-    types: new Uint8Array(n),
-    changes: new Uint8Array(n),
-    layers: new Int16Array(n),
-    sizes: new Float64Array(n),
-    modes: new Uint16Array(n),
-    uids: new Uint32Array(n),
-    gids: new Uint32Array(n),
-    mtimes: new Float64Array(n),
-    flags: new Uint8Array(n),
-    warnings: v.warnings ?? [],
-  };
+  const page = newEntryPage(n, v.layer, v.total, v.offset, v.has_more);
+  page.warnings = v.warnings ?? [];
+
   const typeIdx = new Map<string, number>(ENTRY_TYPES.map((t, i) => [t, i]));
   const changeIdx = new Map<string, number>(CHANGES.map((c, i) => [c, i]));
   for (let i = 0; i < n; i++) {

@@ -47,7 +47,7 @@ export type {
   ChangeKind,
   PathEvent,
 } from '../../../wasm/protocol';
-export { ENTRY_TYPES, CHANGES, PROTOCOL_VERSION } from '../../../wasm/protocol';
+export { ENTRY_TYPES, CHANGES, PROTOCOL_VERSION, newEntryPage } from '../../../wasm/protocol';
 
 /**
  * An archive read from a File/Blob. With `connection` (a WorkerConnection from

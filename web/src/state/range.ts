@@ -2,7 +2,7 @@
 // layer I against the one after layer J, as one page of tree entries (the same
 // columns as a layer's listing), so the file tree shows it with A/M/D like a
 // layer's own changes. Pure: unit-tested.
-import { CHANGES, ENTRY_TYPES, type EntryPage } from '../engine';
+import { CHANGES, ENTRY_TYPES, newEntryPage, type EntryPage } from '../engine';
 import type { TreeDiff } from '../engine';
 import type { TreeModel } from './tree';
 
@@ -17,25 +17,8 @@ const changeIdx = new Map<string, number>(CHANGES.map((c, i) => [c, i]));
 export function diffPage(d: TreeDiff, layer: number, after?: TreeModel): EntryPage {
   const rows = d.changes;
   const n = rows.length;
-  const page: EntryPage = {
-    total: n,
-    offset: 0,
-    hasMore: false,
-    layer,
-    count: n,
-    paths: new Array<string>(n),
-    links: new Array<string>(n),
-    types: new Uint8Array(n),
-    changes: new Uint8Array(n),
-    layers: new Int16Array(n),
-    sizes: new Float64Array(n),
-    modes: new Uint16Array(n),
-    uids: new Uint32Array(n),
-    gids: new Uint32Array(n),
-    mtimes: new Float64Array(n),
-    flags: new Uint8Array(n),
-    warnings: [],
-  };
+  const page = newEntryPage(n, layer);
+
   const other = ENTRY_TYPES.indexOf('other');
   for (let i = 0; i < n; i++) {
     const r = rows[i];

@@ -561,40 +561,19 @@ export class ArchiveSession {
   }
 
   /** What layers from..to changed together, as a tree of A/M/D (the core's
-   *  diff of the filesystem before `from` against the one after `to`), cached
-   *  with the listings. */
+   *  diff of the filesystem before `from` against the one after `to`; the
+   *  merged tree after the range gives each added or modified path its whole entry). */
   private rangeListing(image: number, from: number, to: number): TreeLoad {
-    const key = `${image}/${from}-${to}/r`;
-    const have = this.trees.get(key);
-    if (have && !(have.error && have.error.code === 'cancelled')) return have;
-    const load: TreeLoad = { key, model: null, error: null, done: 0, total: 0, promise: null as unknown as Promise<TreeModel>, warnings: [] };
-    // The merged tree after the range gives each added or modified path its whole entry.
-    const after = this.listing(image, to, true);
-    load.promise = this.engine
-      .diff({ image, from: from - 1, to }, (p) => {
+    return this.cachedTree(`${image}/${from}-${to}/r`, async (load) => {
+      const after = this.listing(image, to, true);
+      const d = (await this.engine.diff({ image, from: from - 1, to }, (p) => {
         load.done = p.done;
         load.total = p.total;
         this.changed();
-      })
-      .then(async (d) => {
-        const page = diffPage(d as TreeDiff, to, await after.promise);
-        load.warnings = uniqueWarnings((d as { warnings?: Warning[] }).warnings ?? []);
-        load.model = buildTree([page], false, to);
-        this.changed();
-        return load.model;
-      })
-      .catch((e: unknown) => {
-        load.error = toEnvelope(e);
-        this.changed();
-        throw e;
-      });
-    load.promise.catch(() => undefined);
-    this.trees.set(key, load);
-    if (this.trees.size > 4) {
-      const oldest = this.trees.keys().next().value as string;
-      if (oldest !== key) this.trees.delete(oldest);
-    }
-    return load;
+      })) as TreeDiff;
+      load.warnings = uniqueWarnings((d as { warnings?: Warning[] }).warnings ?? []);
+      return buildTree([diffPage(d, to, await after.promise)], false, to);
+    });
   }
 
   /**
@@ -611,7 +590,20 @@ export class ArchiveSession {
 
   /** One listing (a layer's changes, or the merged filesystem up to it), fetched once and cached. */
   private listing(image: number, layer: number, merged: boolean): TreeLoad {
-    const key = `${image}/${layer}/${merged ? 'm' : 'l'}`;
+    return this.cachedTree(`${image}/${layer}/${merged ? 'm' : 'l'}`, async (load) => {
+      const pages = await this.engine.listAll(image, layer, merged, (done, total) => {
+        load.done = done;
+        load.total = total;
+        this.changed();
+      });
+      load.warnings = uniqueWarnings(pages.flatMap((p) => p.warnings ?? []));
+      return buildTree(pages, merged, layer);
+    });
+  }
+
+  /** The tree load of `key`, made by `make` once and cached (a cancelled one is
+   *  made again); the last few are kept: big merged trees are tens of MB. */
+  private cachedTree(key: string, make: (load: TreeLoad) => Promise<TreeModel>): TreeLoad {
     let t = this.trees.get(key);
     if (t && t.error && t.error.code === 'cancelled') {
       this.trees.delete(key);
@@ -624,26 +616,20 @@ export class ArchiveSession {
       return t;
     }
     const load: TreeLoad = { key, model: null, error: null, done: 0, total: 0, promise: null as unknown as Promise<TreeModel>, warnings: [] };
-    load.promise = this.engine
-      .listAll(image, layer, merged, (done, total) => {
-        load.done = done;
-        load.total = total;
+    load.promise = make(load).then(
+      (model) => {
+        load.model = model;
         this.changed();
-      })
-      .then((pages) => {
-        load.warnings = uniqueWarnings(pages.flatMap((p) => p.warnings ?? []));
-        load.model = buildTree(pages, merged, layer);
-        this.changed();
-        return load.model;
-      })
-      .catch((e: unknown) => {
+        return model;
+      },
+      (e: unknown) => {
         load.error = toEnvelope(e);
         this.changed();
         throw e;
-      });
+      },
+    );
     load.promise.catch(() => undefined);
     this.trees.set(key, load);
-    // Keep a handful of listings: big merged trees are tens of MB.
     if (this.trees.size > 4) {
       const oldest = this.trees.keys().next().value as string;
       if (oldest !== key) this.trees.delete(oldest);
