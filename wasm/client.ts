@@ -268,8 +268,9 @@ export class ArchiveClient {
 
   /** Indexes the archive; progress carries bytes done / total and the rate.
    *  layers 'headers' or 'summary' reads the summary only (OpenRequest.layers):
-   *  index() then indexes the layers; a view of files asked before that waits
-   *  for it in the worker's queue. A re-open after a cancel always indexes. */
+   *  index() then indexes the layers, or the first request that needs them
+   *  does (current(opts, files)); a re-open after a cancel keeps the layers
+   *  as they were read (summary only, or indexed). */
   async open(opts: CallOptions & { layers?: OpenRequest['layers'] } = {}): Promise<OpenResult> {
     if (this.disposed) throw notOpen();
     const r = await this.withSignal(opts.signal, () => this.openIn(opts, opts.layers));
@@ -296,20 +297,15 @@ export class ArchiveClient {
 
   /** Stops the indexing of a summary-only archive (the worker is replaced) and
    *  keeps it stopped: views of files then fail with code "stopped" instead of
-   *  starting it again, until resumeIndexing(). */
+   *  starting it again, until index() is called. */
   pauseIndexing(): void {
     if (!this.summaryOnly) return;
     this.paused = true;
     this.cancel();
   }
 
-  /** Lets views of files (or index()) index the layers again. */
-  resumeIndexing(): void {
-    this.paused = false;
-  }
-
-  /** The one index request of worker `generation` (shared by every caller;
-   *  a re-open after a cancel indexes fully, so it never needs one). */
+  /** The one index request of worker `generation`, shared by every caller (a
+   *  worker replaced since gets its own once its archive is re-opened). */
   private indexIn(archive: number, generation: number): Promise<IndexResult> {
     if (this.indexRun?.generation !== generation) {
       const run = {

@@ -214,10 +214,8 @@ export class ArchiveSession {
       this.onSummary?.(summary);
       this.applyLink(this.pending ?? {});
       this.pending = null;
-      if (!this.indexed && this.file) {
-        this.indexing = { phase: 'index', done: 0, total: this.size, rate: 0, detail: '' };
-        this.engine.index().catch(() => undefined);
-      }
+      // A local file's layers are indexed at once, in the background.
+      if (this.file) this.indexNow();
     } catch (e) {
       this.status = isCancelled(e) ? 'cancelled' : 'error';
       this.error = toEnvelope(e, 'Opening was cancelled.');
