@@ -86,8 +86,9 @@ web-deps: setup
 # (open the printed URL, click "Try the example"; Ctrl-C stops the server).
 # Benchmark against peers in one run (not part of `make test`): tests/bench/bench.py.
 # BENCH_SIZES="400 1800" (MB) BENCH_RUNS=3; the table also goes to test-results/bench.json.
+# The browser half (web/bench/chromium.bench.ts) runs the built page; BENCH_BROWSER=0 skips it.
 bench: NATIVE_TARGETS = layerscope
-bench: native
+bench: native web web-deps
 	@scripts/setup.sh --browser
 	@python3 tests/bench/bench.py
 

@@ -318,8 +318,9 @@ export interface OpenResult {
   /** Time spent loading and compiling the wasm module, ms (0 when already loaded). */
   loadMs: number;
   /** How the worker read the File: readInto calls from the core, FileReaderSync
-   *  fetches (read-ahead window), bytes fetched, ms spent fetching. */
-  io: { calls: number; fetches: number; fetchedBytes: number; ms: number; requests?: number; retries?: number };
+   *  fetches (read-ahead window), bytes fetched, ms spent fetching; the wasm
+   *  instance's memory then (it only grows, so this is its peak so far). */
+  io: { calls: number; fetches: number; fetchedBytes: number; ms: number; requests?: number; retries?: number; wasmBytes?: number };
   /** Whether the views of files can be shown (false after `layers` 'headers'
    *  or 'summary', until `index`; an archive compressed as a whole is always
    *  indexed in its one pass). */

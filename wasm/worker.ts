@@ -158,7 +158,7 @@ async function open(id: number, req: OpenRequest): Promise<OpenResult> {
     opening = undefined;
   }
   // The archive keeps its source's reason for a failed read (dropped on close).
-  const ioNow = () => ({ ...io, ...remote });
+  const ioNow = () => ({ ...io, ...remote, wasmBytes: mod.HEAPU8.length });
   archives.set(v.archive, { source: req.source, summary: v.summary, verified: !!req.verify, takeProblem, io: ioNow });
   return {
     archive: v.archive,
@@ -181,7 +181,7 @@ async function index(id: number, mod: CoreModule, req: IndexRequest): Promise<In
     summary: InspectDocument;
   };
   if (cur) archives.set(req.archive, { ...cur, summary: v.summary });
-  return { summary: v.summary, bytesRead: v.bytes_read, elapsedMs: performance.now() - t0, io: cur ? cur.io() : { calls: 0, fetches: 0, fetchedBytes: 0, ms: 0 }, indexed: true };
+  return { summary: v.summary, bytesRead: v.bytes_read, elapsedMs: performance.now() - t0, io: cur ? cur.io() : { calls: 0, fetches: 0, fetchedBytes: 0, ms: 0, wasmBytes: mod.HEAPU8.length }, indexed: true };
 }
 
 /** A result for the page, with the buffers to transfer. */

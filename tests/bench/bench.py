@@ -22,8 +22,22 @@ Rows:
   re-export                          layerscope save --format oci --compress gzip vs skopeo copy --dest-compress-format gzip
                                      layerscope squash (no peer)
 Peak RSS (max over runs) is reported for each of ours: it must stay flat from one size to the next.
-Not here yet: the browser figures (time to summary in Chromium, libarchive.js, hash-wasm,
-WebCrypto, DecompressionStream): web/e2e/large.spec.ts and range.spec.ts report some of them.
+
+The browser half (BENCH_BROWSER=0 skips it): web/bench/chromium.bench.ts drives the built
+page (web/dist) and its worker in headless Chromium, and the peers in the same Chromium on
+the same File (web/bench/peers.js), alternately, medians:
+  page: summary                      file input's change event -> summary panel (target < 0.3 s)
+  page: index every layer            change event -> every layer indexed
+                                     vs libarchive.js listing the archive and each layer blob,
+                                     and vs the native tar -tvf row above (target <= 1.5x)
+  page: merged tree shown            the merged tree of the top layer, after the index
+  page: verify                       the verify table, vs hash-wasm's SHA-256 and one WebCrypto
+                                     digest of the file, and vs native sha256sum (targets >= 1.0x, 0.6x)
+  page: layer read (after index)     the last file of the biggest gzip/zstd layer (one inflate from
+                                     the layer's start) vs DecompressionStream of that blob and
+                                     native zcat / zstd -dc (target >= 0.8x)
+Every page row carries the renderer's peak RSS (page + workers, sampled from /proc), the wasm
+instance's memory, the page's JS heap after the merged tree, and the longest main-thread task.
 """
 import json
 import os
@@ -31,6 +45,7 @@ import shutil
 import statistics
 import subprocess
 import sys
+import tarfile
 import tempfile
 import time
 
@@ -41,6 +56,8 @@ RUNS = int(os.environ.get("BENCH_RUNS", "3"))
 SIZES = [int(s) for s in os.environ.get("BENCH_SIZES", "400").split()]
 DIR = os.environ.get("BENCH_DIR", "/tmp")
 OUT = os.environ.get("BENCH_JSON", os.path.join(REPO, "test-results/bench.json"))
+# BENCH_BROWSER=0 skips the browser half (needs web/dist and chromium: make bench builds both).
+BROWSER = os.environ.get("BENCH_BROWSER", "1") != "0"
 
 
 def have(tool):
@@ -105,13 +122,13 @@ def cli_json(*args):
 
 
 def biggest_layer(archive):
-    """(layer index, blob member name, last regular file path) of the image's biggest layer."""
+    """(layer index, blob member name, last regular file path, its size) of the image's biggest layer."""
     doc = cli_json("inspect", archive)
     layers = doc["images"][0]["layers"]
     k = max(range(len(layers)), key=lambda i: layers[i].get("size", 0) or 0)
     ls = cli_json("ls", archive, "--layer", str(k))
     files = [e for e in ls["entries"] if e.get("type") == "file" and e.get("change") != "deleted" and (e.get("size") or 0) > 0]
-    return k, layers[k]["member"], files[-1]["path"]
+    return k, layers[k]["member"], files[-1]["path"], files[-1]["size"]
 
 
 rows = []
@@ -137,6 +154,7 @@ def row(figure, archive, res, peer_name, mb=None):
 
 def bench(size):
     a, g, z, c = make_archives(size)
+    bigs = {}
     archives = [x for x in (a, g, z, c) if os.path.exists(x)]
     cli = q(CLI)
     for f in archives:
@@ -152,12 +170,13 @@ def bench(size):
     for f, tool in ((g, "zcat"), (z, "zstd -dc")):
         if not os.path.exists(f):
             continue
-        k, member, path = biggest_layer(f)
+        k, member, path, fsize = biggest_layer(f)
         blob = os.path.join(DIR, f"layerscope-bench-blob-{os.path.basename(f)}")
         if not os.path.exists(blob):
             subprocess.run(f"tar -xOf {q(f)} {q(member)} > {q(blob)}", shell=True, check=True)
         raw = int(subprocess.run(f"{tool} {q(blob)} | wc -c", shell=True, check=True, capture_output=True).stdout)
         row(f"layer read (MB/s uncompressed)", f, alternate(f"{cli} cat {q(f)} --layer {k} {q(path)}", {f"{tool} of the blob": f"{tool} {q(blob)}"}), True, raw / 1e6)
+        bigs[f] = {"layer": k, "path": path, "size": fsize, "member": member, "raw": raw}
     row("diff layer 0 .. top", a, alternate(f"{cli} diff {q(a)} --from 0 --json", {}), False)
     row("space figures (ci)", a, alternate(f"{cli} ci {q(a)} --lowest-efficiency 0 || true", {}), False)
     out = os.path.join(DIR, "layerscope-bench-out.tar")
@@ -166,6 +185,96 @@ def bench(size):
     row("squash (MB/s of the archive)", a, alternate(f"{cli} squash {q(a)} -o {q(out)}", {}), False, mb)
     if os.path.exists(out):
         os.remove(out)
+    if BROWSER:
+        browser(archives, a, bigs)
+
+
+def native_peer(figure, archive, peer):
+    for r in rows:
+        if r["figure"] == figure and r["archive"] == os.path.basename(archive) and r["peer"] == peer:
+            return r["peer_s"]
+    return None
+
+
+def plan_archive(f, compression, verify, big):
+    """What the browser half needs to know of one archive: its layer blobs (offset, size
+    in the file, from Python's tarfile over the members our inspect names) and, for a
+    compressed one, the file read through its biggest layer."""
+    doc = cli_json("inspect", f) if compression != "whole" else None
+    layers, members = [], {}
+    if doc:
+        with tarfile.open(f, "r:") as t:
+            for m in t:
+                members[m.name] = m
+        for l in doc["images"][0]["layers"]:
+            m = members[l["member"]]
+            layers.append({"offset": m.offset_data, "size": m.size})
+    entry = {"path": f, "label": os.path.basename(f), "size": os.path.getsize(f), "compression": compression,
+             "layers": layers, "verify": verify}
+    if big:
+        m = members[big["member"]]
+        entry["big"] = {"layer": big["layer"], "path": big["path"], "size": big["size"], "offset": m.offset_data,
+                        "blobSize": m.size, "raw": big["raw"]}
+    return entry
+
+
+def browser(archives, a, bigs):
+    """The page and its peers in headless Chromium (web/bench/chromium.bench.ts)."""
+    kinds = {a: "none"}
+    for f in archives:
+        kinds.setdefault(f, "whole" if f.endswith(".tar.gz") else ("zstd" if "-zstd" in f else "gzip"))
+    plan_path = os.path.join(DIR, "layerscope-bench-plan.json")
+    out = os.path.join(DIR, "layerscope-bench-browser.json")
+    plan = {"runs": RUNS, "out": out,
+            "archives": [plan_archive(f, kinds[f], f == a, bigs.get(f)) for f in archives]}
+    with open(plan_path, "w") as fh:
+        json.dump(plan, fh)
+    if os.path.exists(out):
+        os.remove(out)
+    print("  browser half: web/bench/chromium.bench.ts (headless Chromium)", flush=True)
+    env = {**os.environ, "BENCH_PLAN": plan_path}
+    subprocess.run(["npx", "playwright", "test", "--config", "bench/playwright.config.ts"], cwd=os.path.join(REPO, "web"), env=env, check=True)
+    for r in json.load(open(out)):
+        o, p, f = r["ours"], r["peers"], r["archive"]
+        mem = {"ours_rss_kib": o["rss_peak_kib"], "rss_growth_mib": round(o["rss_growth_kib"] / 1024),
+               "wasm_mib": round(o["wasm_bytes"] / 2**20), "js_heap_mib": round(o["js_heap_bytes"] / 2**20),
+               "longest_task_ms": round(o["longest_task_ms"]), "chromium": r["chromium"]}
+
+        def add(figure, ours_ms, peer, peer_ms, mb=None, **extra):
+            e = {"figure": figure, "archive": os.path.basename(f), "ours_s": round(ours_ms / 1e3, 3), **mem, **extra}
+            if mb:
+                e["ours_mb_s"] = round(mb / (ours_ms / 1e3), 1)
+            if peer and peer_ms:
+                e.update({"peer": peer, "peer_s": round(peer_ms / 1e3, 3), "ratio": round(peer_ms / ours_ms, 2)})
+                if mb:
+                    e["peer_mb_s"] = round(mb / (peer_ms / 1e3), 1)
+            else:
+                e.update({"peer": None, "peer_s": None, "ratio": None})
+            rows.append(e)
+            tail = f"  {e['peer']:<28} {e['peer_s']:7.2f}s  ratio {e['ratio']:.2f}" if e["peer"] else ""
+            print(f"  {figure:<34} {e['archive']:<34} ours {e['ours_s']:7.2f}s" + tail, flush=True)
+
+        add("page: summary (change event → panel)", o["summary_ms"], None, None,
+            summary_bytes=o["summary_bytes"], target_s=0.3)
+        add("page: index every layer", o["index_ms"], "libarchive.js list (Chromium)", p.get("libarchive_ms"),
+            bytes_read=o["bytes_read"], peer_entries=p.get("libarchive_entries"), peer_error=p.get("libarchive_error"))
+        tar = native_peer("index every layer (inspect)", f, "tar -tvf by hand")
+        add("page: index every layer", o["index_ms"], "tar -tvf by hand (native)", tar * 1e3 if tar else None, target_ratio=1 / 1.5)
+        add("page: merged tree shown", o["merged_ms"], None, None)
+        if o.get("verify_ms"):
+            mb = r["size"] / 1e6
+            add("page: verify", o["verify_ms"], "hash-wasm SHA-256 (Chromium)", p.get("hashwasm_ms"), mb, target_ratio=1.0)
+            add("page: verify", o["verify_ms"], "WebCrypto digest (Chromium)", p.get("webcrypto_ms"), mb, peer_error=p.get("webcrypto_error"))
+            s = native_peer("verify (MB/s of the archive)", f, "sha256sum")
+            add("page: verify", o["verify_ms"], "sha256sum (native)", s * 1e3 if s else None, mb, target_ratio=0.6)
+        big = bigs.get(f)
+        if o.get("read_ms") and big:
+            mb = big["raw"] / 1e6
+            tool = "zstd -dc" if "-zstd" in f else "zcat"
+            add("page: layer read (after index)", o["read_ms"], "DecompressionStream (Chromium)",
+                None if p.get("inflate_unsupported") else p.get("inflate_ms"), mb)
+            n = native_peer("layer read (MB/s uncompressed)", f, f"{tool} of the blob")
+            add("page: layer read (after index)", o["read_ms"], f"{tool} of the blob (native)", n * 1e3 if n else None, mb, target_ratio=0.8)
 
 
 def main():
@@ -184,7 +293,10 @@ def main():
         ours = f"{r['ours_s']:.2f} s" + (f" ({r['ours_mb_s']} MB/s)" if "ours_mb_s" in r else "")
         peer = f"{r['peer_s']:.2f} s" + (f" ({r['peer_mb_s']} MB/s)" if "peer_mb_s" in r else "") if r["peer"] else "–"
         ratio = f"{r['ratio']:.2f}×" if r["ratio"] is not None else "–"
-        print(f"| {r['figure']} | {r['archive']} | {ours} | {r['peer'] or '–'} | {peer} | {ratio} | {r['ours_rss_kib'] // 1024} MB |")
+        mem = f"{r['ours_rss_kib'] // 1024} MB"
+        if "wasm_mib" in r:  # the page: the renderer's peak RSS (page + workers), of which wasm memory and JS heap
+            mem += f" (wasm {r['wasm_mib']}, JS heap {r['js_heap_mib']} MiB)"
+        print(f"| {r['figure']} | {r['archive']} | {ours} | {r['peer'] or '–'} | {peer} | {ratio} | {mem} |")
     print(f"\nwritten: {OUT}")
 
 

@@ -34,6 +34,7 @@ export function archivePanel(s: ArchiveSession) {
     data-fetches=${s.io?.fetches ?? 0}
     data-read-calls=${s.io?.calls ?? 0}
     data-fetch-ms=${Math.round(s.io?.ms ?? 0)}
+    data-wasm-bytes=${s.io?.wasmBytes ?? 0}
     data-size=${d.archive.size}
   >
     <h2>Archive</h2>

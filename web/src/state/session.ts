@@ -3,7 +3,7 @@
 // the tree listings, manifests and path histories already fetched, and the
 // state of a digest verification.
 import { createArchiveFrom, type EngineArchive, type UrlSource, type InspectDocument, type ProgressEvent, isCancelled } from '../engine';
-import type { DiffDocument, TreeDiff, ErrorEnvelope, IndexResult, FindingsDocument, PathHistory, VerifyDocument, Warning, WriteResult } from '../engine';
+import type { OpenResult, DiffDocument, TreeDiff, ErrorEnvelope, IndexResult, FindingsDocument, PathHistory, VerifyDocument, Warning, WriteResult } from '../engine';
 import type { OpfsTarget } from '../engine';
 import { outputName, writeRequest, type ExportChoice } from './exports';
 import { copyToPicked, downloadFile, newTarget, removeTarget, targetFile } from './export-files';
@@ -116,7 +116,7 @@ export class ArchiveSession {
   loadMs = 0;
   bytesRead = 0;
   /** how the worker read the File while indexing (see OpenResult.io) */
-  io: { calls: number; fetches: number; fetchedBytes: number; ms: number } | null = null;
+  io: OpenResult['io'] | null = null;
 
   // Where the user is.
   image = 0;

@@ -1,0 +1,319 @@
+// `make bench`, the browser half: the real page (web/dist) and its worker in
+// headless Chromium, and the peers in the same Chromium on the same File
+// (peers.js: hash-wasm, WebCrypto, DecompressionStream, libarchive.js), run
+// alternately BENCH_RUNS times; medians. tests/bench/bench.py writes the plan
+// (archives, their layer blobs, the file to read through the biggest
+// compressed layer), runs this, and merges the rows it writes into its table.
+//
+// Per archive, ours:
+//   summary   the file input's change event -> the summary panel (worker start and
+//             wasm load included), measured in the page
+//   index     change event -> every layer indexed (data-indexed="true")
+//   merged    the merged tree of the top layer shown (Node-side, coarse)
+//   read      through the biggest compressed layer (engine.readAll of its last file:
+//             one inflate from the layer's start; the index is done already)
+//   verify    Verify digests clicked -> the verify table's verdict
+//   memory    peak RSS of the renderer processes (page + its workers) sampled every
+//             50 ms from /proc over the whole run, its growth over the idle page, the
+//             wasm instance's memory (data-wasm-bytes) and the page's JS heap (CDP)
+//   longest main-thread task (PerformanceObserver 'longtask') while opening.
+import { test, type Browser, type Page } from '@playwright/test';
+import { copyFileSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { startServer, tmp, web } from '../e2e/util';
+
+interface Layer {
+  offset: number;
+  size: number;
+}
+interface PlanArchive {
+  path: string;
+  label: string;
+  size: number;
+  /** 'none' | 'gzip' | 'zstd' | 'whole' (compressed as a whole) */
+  compression: string;
+  layers: Layer[];
+  verify: boolean;
+  /** The last regular file of the biggest layer and that layer's blob, when compressed. */
+  big?: { layer: number; path: string; size: number; offset: number; blobSize: number; raw: number };
+}
+interface Plan {
+  runs: number;
+  out: string;
+  archives: PlanArchive[];
+}
+
+const plan = JSON.parse(readFileSync(process.env.BENCH_PLAN ?? '', 'utf8')) as Plan;
+
+/** Sum of VmRSS (KiB) of chromium's renderer processes (this run's only pages and workers). */
+function rendererRssKib(): number {
+  let sum = 0;
+  for (const pid of readdirSync('/proc')) {
+    if (!/^\d+$/.test(pid)) continue;
+    try {
+      const cmd = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+      if (!cmd.includes('--type=renderer') || !/chrom/.test(cmd)) continue;
+      const m = /VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+      if (m) sum += Number(m[1]);
+    } catch {
+      /* gone meanwhile */
+    }
+  }
+  return sum;
+}
+
+function sampler() {
+  let peak = 0;
+  const timer = setInterval(() => (peak = Math.max(peak, rendererRssKib())), 50);
+  return {
+    stop(): number {
+      clearInterval(timer);
+      return Math.max(peak, rendererRssKib());
+    },
+  };
+}
+
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length ? s[Math.floor((s.length - 1) / 2)] : NaN;
+};
+
+/** Installs the page-side watch: the change event's time (captured before the app's
+ *  own listener), the summary panel's and the indexed panel's, long tasks. */
+async function armWatch(page: Page) {
+  await page.evaluate(() => {
+    type Bench = { t0: number; summary: number; indexed: number; longest: number; longTasks: number; verifyT0: number; verified: number };
+    const deep = (root: Document | ShadowRoot, sel: string): Element | null => {
+      const hit = root.querySelector(sel);
+      if (hit) return hit;
+      for (const el of root.querySelectorAll('*')) {
+        if (el.shadowRoot) {
+          const h = deep(el.shadowRoot, sel);
+          if (h) return h;
+        }
+      }
+      return null;
+    };
+    const b: Bench = { t0: 0, summary: 0, indexed: 0, longest: 0, longTasks: 0, verifyT0: 0, verified: 0 };
+    (window as unknown as { __bench: Bench }).__bench = b;
+    new PerformanceObserver((l) => {
+      for (const e of l.getEntries()) {
+        if (!b.t0 || b.indexed) continue;
+        b.longest = Math.max(b.longest, e.duration);
+        b.longTasks++;
+      }
+    }).observe({ type: 'longtask' });
+    const input = deep(document, '#file') as HTMLInputElement;
+    let panel: Element | null = null;
+    const poll = () => {
+      if (!panel || !panel.isConnected) panel = deep(document, '#archive-panel');
+      if (panel && !b.summary && panel.hasAttribute('data-summary-ms')) b.summary = performance.now();
+      if (panel && panel.getAttribute('data-indexed') === 'true') {
+        b.indexed = performance.now();
+        return;
+      }
+      setTimeout(poll, 4);
+    };
+    (input.getRootNode() as ShadowRoot).addEventListener(
+      'change',
+      (e) => {
+        if (e.target !== input || b.t0) return;
+        b.t0 = performance.now();
+        poll();
+      },
+      { capture: true },
+    );
+  });
+}
+
+interface OursRun {
+  summary_ms: number;
+  index_ms: number;
+  merged_ms: number;
+  read_ms?: number;
+  verify_ms?: number;
+  summary_bytes: number;
+  bytes_read: number;
+  wasm_bytes: number;
+  js_heap_bytes: number;
+  rss_peak_kib: number;
+  rss_growth_kib: number;
+  longest_task_ms: number;
+  long_tasks: number;
+}
+
+async function ours(browser: Browser, a: PlanArchive): Promise<OursRun> {
+  const ctx = await browser.newContext({ viewport: { width: 1440, height: 900 }, baseURL: test.info().project.use.baseURL });
+  const page = await ctx.newPage();
+  try {
+    await page.goto('./');
+    await page.locator('#file').waitFor({ state: 'attached' });
+    await page.waitForTimeout(300);
+    const idle = rendererRssKib();
+    const mem = sampler();
+    await armWatch(page);
+    await page.locator('#file').setInputFiles(a.path);
+    await page.waitForFunction(() => (window as unknown as { __bench: { indexed: number } }).__bench.indexed > 0, null, { timeout: 60 * 60_000, polling: 100 });
+    const b = await page.evaluate(() => (window as unknown as { __bench: Record<string, number> }).__bench);
+    const panel = page.locator('#archive-panel');
+    const attr = async (n: string) => Number(await panel.getAttribute(n));
+    const run: OursRun = {
+      summary_ms: b.summary - b.t0,
+      index_ms: b.indexed - b.t0,
+      merged_ms: 0,
+      summary_bytes: await attr('data-summary-bytes'),
+      bytes_read: await attr('data-bytes-read'),
+      wasm_bytes: await attr('data-wasm-bytes'),
+      js_heap_bytes: 0,
+      rss_peak_kib: 0,
+      rss_growth_kib: 0,
+      longest_task_ms: b.longest,
+      long_tasks: b.longTasks,
+    };
+    const t1 = Date.now();
+    await page.locator('#view-merged').click();
+    await page.locator('#tree-info').filter({ hasText: 'paths' }).waitFor({ timeout: 30 * 60_000 });
+    run.merged_ms = Date.now() - t1;
+    const cdp = await ctx.newCDPSession(page);
+    await cdp.send('HeapProfiler.collectGarbage');
+    await cdp.send('Performance.enable');
+    const metrics = (await cdp.send('Performance.getMetrics')).metrics;
+    run.js_heap_bytes = metrics.find((m) => m.name === 'JSHeapUsedSize')?.value ?? 0;
+    if (a.big) {
+      const r = await page.evaluate(async (big) => {
+        const app = document.querySelector('layer-scope-app') as unknown as {
+          current: { engine: { readAll(i: number, l: number, p: string, s: number): Promise<Uint8Array[]> } };
+        };
+        const t = performance.now();
+        const parts = await app.current.engine.readAll(0, big.layer, big.path, big.size);
+        return { ms: performance.now() - t, bytes: parts.reduce((n, p) => n + p.length, 0) };
+      }, a.big);
+      if (r.bytes !== a.big.size) throw new Error(`read ${r.bytes} bytes of ${a.big.path}, expected ${a.big.size}`);
+      run.read_ms = r.ms;
+    }
+    if (a.verify) {
+      const t2 = Date.now();
+      await page.locator('#verify').click();
+      await page.locator('#verify-result[data-ok]').waitFor({ timeout: 60 * 60_000 });
+      run.verify_ms = Date.now() - t2;
+      const bad = Number(await page.locator('#verify-result').getAttribute('data-bad'));
+      if (bad) throw new Error(`verify found ${bad} mismatches in ${a.path}`);
+    }
+    run.rss_peak_kib = mem.stop();
+    run.rss_growth_kib = run.rss_peak_kib - idle;
+    return run;
+  } finally {
+    await ctx.close();
+  }
+}
+
+interface PeersRun {
+  libarchive_ms?: number;
+  libarchive_entries?: number;
+  libarchive_error?: string;
+  hashwasm_ms?: number;
+  webcrypto_ms?: number;
+  webcrypto_error?: string;
+  inflate_ms?: number;
+  inflate_unsupported?: boolean;
+}
+
+async function peers(browser: Browser, url: string, a: PlanArchive): Promise<PeersRun> {
+  const ctx = await browser.newContext();
+  const page = await ctx.newPage();
+  const out: PeersRun = {};
+  try {
+    await page.goto(url + 'peers.html');
+    await page.locator('#ready').filter({ hasText: 'ready' }).waitFor();
+    await page.locator('#f').setInputFiles(a.path);
+    type W = { peers: Record<string, (...args: unknown[]) => Promise<Record<string, unknown>>> };
+    const call = (name: string, ...args: unknown[]) =>
+      page.evaluate(([n, xs]) => (window as unknown as W).peers[n as string](...(xs as unknown[])), [name, args] as const);
+    if (a.compression !== 'whole') {
+      try {
+        const r = await call('libarchiveList', a.layers);
+        out.libarchive_ms = r.ms as number;
+        out.libarchive_entries = r.entries as number;
+      } catch (e) {
+        out.libarchive_error = String(e).slice(0, 200);
+      }
+    }
+    if (a.verify) {
+      out.hashwasm_ms = (await call('hashWasm')).ms as number;
+      try {
+        out.webcrypto_ms = (await call('webCrypto')).ms as number;
+      } catch (e) {
+        out.webcrypto_error = String(e).slice(0, 200);
+      }
+    }
+    if (a.big) {
+      const r = await call('inflate', a.big.offset, a.big.blobSize, a.compression);
+      if (r.unsupported) out.inflate_unsupported = true;
+      else {
+        if (r.bytes !== a.big.raw) throw new Error(`DecompressionStream gave ${r.bytes} bytes, the blob holds ${a.big.raw}`);
+        out.inflate_ms = r.ms as number;
+      }
+    }
+    return out;
+  } finally {
+    await ctx.close();
+  }
+}
+
+/** The peers' page and their npm files, staged under one directory for serve.mjs. */
+function stagePeers(): string {
+  const dir = resolve(tmp, 'bench-peers');
+  mkdirSync(resolve(dir, 'hash-wasm'), { recursive: true });
+  mkdirSync(resolve(dir, 'libarchive'), { recursive: true });
+  const nm = resolve(web, 'node_modules');
+  copyFileSync(resolve(web, 'bench/peers.html'), resolve(dir, 'peers.html'));
+  copyFileSync(resolve(web, 'bench/peers.js'), resolve(dir, 'peers.js'));
+  copyFileSync(resolve(nm, 'hash-wasm/dist/index.esm.js'), resolve(dir, 'hash-wasm/index.esm.js'));
+  for (const f of ['libarchive.js', 'worker-bundle.js', 'libarchive.wasm']) copyFileSync(resolve(nm, 'libarchive.js/dist', f), resolve(dir, 'libarchive', f));
+  return dir;
+}
+
+test('layerscope in Chromium against its peers in the same Chromium', async ({ browser }) => {
+  const server = await startServer(['--dir', stagePeers()]);
+  const results: { archive: PlanArchive; chromium: string; ours: OursRun[]; peers: PeersRun[] }[] = [];
+  try {
+    for (const a of plan.archives) {
+      const r = { archive: a, chromium: browser.version(), ours: [] as OursRun[], peers: [] as PeersRun[] };
+      for (let k = 0; k < plan.runs; k++) {
+        r.ours.push(await ours(browser, a));
+        r.peers.push(await peers(browser, server.url, a));
+        const o = r.ours.at(-1)!;
+        console.log(
+          `  ${a.label}: summary ${o.summary_ms.toFixed(0)} ms, index ${o.index_ms.toFixed(0)} ms, wasm ${(o.wasm_bytes / 2 ** 20).toFixed(0)} MiB, ` +
+            `renderer peak ${(o.rss_peak_kib / 1024).toFixed(0)} MiB; peers ${JSON.stringify(r.peers.at(-1))}`,
+        );
+      }
+      results.push(r);
+    }
+  } finally {
+    server.proc.kill();
+  }
+  const med = <T>(xs: T[], f: (x: T) => number | undefined) => {
+    const v = xs.map(f).filter((x): x is number => typeof x === 'number' && Number.isFinite(x));
+    return v.length ? median(v) : undefined;
+  };
+  const summary = results.map(({ archive, chromium, ours: o, peers: p }) => ({
+    archive: archive.path,
+    label: archive.label,
+    size: archive.size,
+    chromium,
+    runs: o.length,
+    ours: Object.fromEntries(Object.keys(o[0]).map((k) => [k, k.startsWith('rss') || k.endsWith('bytes') || k.startsWith('longest') ? Math.max(...o.map((x) => Number(x[k as keyof OursRun] ?? 0))) : med(o, (x) => x[k as keyof OursRun] as number)])),
+    peers: {
+      libarchive_ms: med(p, (x) => x.libarchive_ms),
+      libarchive_entries: p[0]?.libarchive_entries,
+      libarchive_error: p.find((x) => x.libarchive_error)?.libarchive_error,
+      hashwasm_ms: med(p, (x) => x.hashwasm_ms),
+      webcrypto_ms: med(p, (x) => x.webcrypto_ms),
+      webcrypto_error: p.find((x) => x.webcrypto_error)?.webcrypto_error,
+      inflate_ms: med(p, (x) => x.inflate_ms),
+      inflate_unsupported: p.some((x) => x.inflate_unsupported) || undefined,
+    },
+  }));
+  writeFileSync(plan.out, JSON.stringify(summary, null, 2) + '\n');
+});
