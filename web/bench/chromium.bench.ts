@@ -132,6 +132,9 @@ interface OursRun {
   merged_ms: number;
   read_ms?: number;
   verify_ms?: number;
+  /** the worker's own figures: wasm load+compile, the summary open inside the worker */
+  load_ms: number;
+  summary_in_worker_ms: number;
   summary_bytes: number;
   bytes_read: number;
   wasm_bytes: number;
@@ -161,6 +164,8 @@ async function ours(browser: Browser, a: PlanArchive): Promise<OursRun> {
       summary_ms: b.summary - b.t0,
       index_ms: b.indexed - b.t0,
       merged_ms: 0,
+      load_ms: await attr('data-load-ms'),
+      summary_in_worker_ms: await attr('data-summary-ms'),
       summary_bytes: await attr('data-summary-bytes'),
       bytes_read: await attr('data-bytes-read'),
       wasm_bytes: await attr('data-wasm-bytes'),
