@@ -237,7 +237,10 @@ async function peers(browser: Browser, url: string, a: PlanArchive): Promise<Pee
     if (a.compression !== 'whole') {
       try {
         const r = await call('libarchiveList', a.layers);
-        out.libarchive_ms = r.ms as number;
+        // A layer it cannot decode lists as empty (its wasm build has no zstd): no figure then.
+        const empty = a.layers.findIndex((l, k) => l.size > 10_240 && (r.perBlob as number[])[k + 1] === 0);
+        if (empty >= 0) out.libarchive_error = `listed no entry of layer ${empty} (${a.layers[empty].size} bytes, ${a.compression}): it cannot read that layer`;
+        else out.libarchive_ms = r.ms as number;
         out.libarchive_entries = r.entries as number;
       } catch (e) {
         out.libarchive_error = String(e).slice(0, 200);

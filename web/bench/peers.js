@@ -51,16 +51,16 @@ window.peers = {
   async libarchiveList(layers) {
     const f = file();
     const t0 = performance.now();
-    let entries = 0;
+    const perBlob = [];
     for (const blob of [f, ...layers.map((l) => new File([f.slice(l.offset, l.offset + l.size)], 'layer'))]) {
       const a = await Archive.open(blob);
       try {
-        entries += (await a.getFilesArray()).length;
+        perBlob.push((await a.getFilesArray()).length);
       } finally {
         await a.close();
       }
     }
-    return { ms: performance.now() - t0, entries };
+    return { ms: performance.now() - t0, entries: perBlob.reduce((n, k) => n + k, 0), perBlob };
   },
 };
 document.getElementById('ready').textContent = 'ready';

@@ -26,6 +26,12 @@ export class VirtualList extends LitElement {
   @state() private last = 0;
   @query('.vl-spacer') private spacer!: HTMLElement;
   private resizeObs?: ResizeObserver;
+  /** The viewport's height as the ResizeObserver last saw it (0 before): reading
+   *  clientHeight while rendering forces a synchronous layout, which made up
+   *  ~80 ms of the task that shows an archive's summary. */
+  private viewHeight = 0;
+  /** scrollTop as the last scroll event (or resize) saw it, for the same reason. */
+  private scrollPos = 0;
 
   protected createRenderRoot() {
     return this;
@@ -66,27 +72,36 @@ export class VirtualList extends LitElement {
     return Math.max(1, Math.floor(this.clientHeight / this.rowHeight) - 1);
   }
 
+  /** On scroll and resize (layout is clean then): reads the viewport once. */
   private onScroll = (): void => {
+    this.scrollPos = this.scrollTop;
+    this.viewHeight = this.clientHeight;
+    this.setRange();
+  };
+
+  /** The rows in view (plus the margins) from the viewport last read. */
+  private setRange(): void {
     const rh = this.rowHeight;
-    const first = Math.max(0, Math.floor(this.scrollTop / rh) - OVERSCAN);
-    const last = Math.min(this.count, Math.ceil((this.scrollTop + this.clientHeight) / rh) + OVERSCAN);
+    const first = Math.max(0, Math.floor(this.scrollPos / rh) - OVERSCAN);
+    const last = Math.min(this.count, Math.ceil((this.scrollPos + (this.viewHeight || 800)) / rh) + OVERSCAN);
     if (first !== this.first || last !== this.last) {
       this.first = first;
       this.last = last;
     }
-  };
+  }
 
   protected willUpdate(changed: PropertyValues<this>): void {
     if (changed.has('count') || changed.has('rowHeight')) {
       const rh = this.rowHeight;
       const first = Math.min(this.first, Math.max(0, this.count - 1));
       this.first = Math.max(0, first);
-      this.last = Math.min(this.count, Math.max(this.last, this.first + Math.ceil((this.clientHeight || 800) / rh) + 2 * OVERSCAN));
+      this.last = Math.min(this.count, Math.max(this.last, this.first + Math.ceil((this.viewHeight || 800) / rh) + 2 * OVERSCAN));
     }
   }
 
   protected updated(changed: PropertyValues<this>): void {
-    if (changed.has('count')) this.onScroll();
+    // A new count (a shrink may clamp scrollTop: its scroll event reads it again).
+    if (changed.has('count')) this.setRange();
   }
 
   render() {

@@ -33,6 +33,8 @@ describe('format', () => {
   });
   it('counts and plurals in en-US grouping', () => {
     expect(formatCount(1234567)).toBe('1,234,567');
+    for (const n of [0, 7, 999, 1000, -1000, 12_345, -987_654_321, 100_000, Number.MAX_SAFE_INTEGER, 1234.5, -0.25, 1e21])
+      expect(formatCount(n)).toBe(n.toLocaleString('en-US'));
     expect(plural(1, 'layer')).toBe('1 layer');
     expect(plural(1234, 'layer')).toBe('1,234 layers');
     expect(plural(2, 'match', 'matches')).toBe('2 matches');
