@@ -38,7 +38,8 @@ test('opens a ~400 MB archive, shows its summary, scrolls its merged tree', asyn
   await page.goto('./');
   const t0 = Date.now();
   await page.locator('#file').setInputFiles(big);
-  await expect(page.locator('#progress')).toBeVisible();
+  // (The summary comes in a few hundred ms: the opening bar may never show here;
+  // issue-14-bugs' "opening progress" checks it on a deliberately slow open.)
   const panel = page.locator('#archive-panel');
   await expect(panel).toBeVisible({ timeout: 180_000 });
   // Summary first: the panel shows the summary; the layers are indexed in the background.

@@ -9,7 +9,7 @@
 // Properties: current (the ArchiveSession shown), openFiles(files), openUrl(url).
 import { LitElement, html, nothing } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
-import { SINGLE_FILE, type UrlSource } from '../engine';
+import { SINGLE_FILE, prewarmWorker, type UrlSource } from '../engine';
 import { ArchiveSession } from '../state/session';
 import { linkTargets, parseHash, routeHash, routeStart, type LinkState } from '../state/hash';
 import { formatBytes } from '../state/format';
@@ -63,6 +63,11 @@ export class LayerScopeApp extends LitElement {
     const saved = readSavedTheme();
     if (saved && !this.hasAttribute('theme')) this.theme = saved;
     if (!this.noHash) this.startFromHash();
+    // While the user picks a file: start the first archive's worker and compile the
+    // core, so neither is on the path from the chosen file to its summary.
+    const idle = (globalThis as { requestIdleCallback?: (cb: () => void, o?: { timeout: number }) => number }).requestIdleCallback;
+    if (idle) idle(() => prewarmWorker(), { timeout: 1000 });
+    else setTimeout(() => prewarmWorker(), 200);
   }
 
   disconnectedCallback(): void {

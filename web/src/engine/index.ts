@@ -62,12 +62,28 @@ export function createArchive(
   return createArchiveFrom({ kind: 'file', file, name }, opts);
 }
 
+/** One worker started ahead of need (prewarmWorker); the next archive or
+ *  connection takes it, so starting the worker and compiling the wasm core
+ *  (~150-250 ms) are not on the path from a chosen file to its summary. */
+let spare: Worker | null = null;
+
+/** Starts a worker (and its wasm core) for the next archive, if none is waiting. */
+export function prewarmWorker(): void {
+  spare ??= spawnWorker();
+}
+
+function spawn(): Worker {
+  const w = spare;
+  spare = null;
+  return w ?? spawnWorker();
+}
+
 /** An archive read from any source: a File, or a URL read by Range requests (probeUrl). */
 export function createArchiveFrom(
   source: SourceDescriptor,
   opts: Pick<OpenOptions, 'onReopen'> & Pick<ArchiveClientOptions, 'onIndex'> & { connection?: WorkerConnection } = {},
 ): EngineArchive {
-  return new EngineArchive(new ArchiveClient(spawnWorker, source, { onReopen: opts.onReopen, onIndex: opts.onIndex, connection: opts.connection }));
+  return new EngineArchive(new ArchiveClient(spawn, source, { onReopen: opts.onReopen, onIndex: opts.onIndex, connection: opts.connection }));
 }
 
 /** An archive on a server, read by HTTP Range requests in the worker. */
@@ -135,7 +151,7 @@ function errorText(e: unknown): string {
 
 /** A worker to share between archives (createArchive's `connection`). */
 export function createConnection(): WorkerConnection {
-  return new WorkerConnection(spawnWorker);
+  return new WorkerConnection(spawn);
 }
 
 /** A whole response body as a File in memory (where the browser has no
