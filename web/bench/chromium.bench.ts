@@ -217,6 +217,7 @@ async function ours(browser: Browser, a: PlanArchive): Promise<OursRun> {
 }
 
 interface PeersRun {
+  read_ms?: number;
   libarchive_ms?: number;
   libarchive_entries?: number;
   libarchive_error?: string;
@@ -238,6 +239,7 @@ async function peers(browser: Browser, url: string, a: PlanArchive): Promise<Pee
     type W = { peers: Record<string, (...args: unknown[]) => Promise<Record<string, unknown>>> };
     const call = (name: string, ...args: unknown[]) =>
       page.evaluate(([n, xs]) => (window as unknown as W).peers[n as string](...(xs as unknown[])), [name, args] as const);
+    out.read_ms = (await call('readAll')).ms as number;
     if (a.compression !== 'whole') {
       try {
         const r = await call('libarchiveList', a.layers);
@@ -317,6 +319,7 @@ test('layerscope in Chromium against its peers in the same Chromium', async ({ b
     runs: o.length,
     ours: Object.fromEntries(Object.keys(o[0]).map((k) => [k, k.startsWith('rss') || k.endsWith('bytes') || k.startsWith('longest') ? Math.max(...o.map((x) => Number(x[k as keyof OursRun] ?? 0))) : med(o, (x) => x[k as keyof OursRun] as number)])),
     peers: {
+      read_ms: med(p, (x) => x.read_ms),
       libarchive_ms: med(p, (x) => x.libarchive_ms),
       libarchive_entries: p[0]?.libarchive_entries,
       libarchive_error: p.find((x) => x.libarchive_error)?.libarchive_error,
