@@ -211,8 +211,23 @@ export function naturalCompare(a: string, b: string): number {
 
 const cmpStr = naturalCompare;
 
-/** Children of `i` in display order (directories first for name order). */
+/** Sorted children per model and sort mode, computed once: a model never changes
+ *  after buildTree, and a filter opens every directory holding a match, so each
+ *  keystroke re-sorted them all (natural compare of names: 0.26 s of a 0.32 s task
+ *  filtering 134,000 paths). */
+const kidsCache = new WeakMap<TreeModel, Map<SortMode, (Int32Array | undefined)[]>>();
+
+/** Children of `i` in display order (directories first for name order); shared,
+ *  not to be modified. */
 export function sortedKids(t: TreeModel, i: number, sort: SortMode): Int32Array {
+  let byMode = kidsCache.get(t);
+  if (!byMode) kidsCache.set(t, (byMode = new Map()));
+  let cache = byMode.get(sort);
+  if (!cache) byMode.set(sort, (cache = new Array<Int32Array | undefined>(t.n)));
+  return (cache[i] ??= sortKids(t, i, sort));
+}
+
+function sortKids(t: TreeModel, i: number, sort: SortMode): Int32Array {
   const ks = t.kids.slice(t.kidStart[i], t.kidStart[i + 1]);
   if (sort === 'size') {
     ks.sort((a, b) => t.agg[b] - t.agg[a] || cmpStr(t.names[a], t.names[b]));
