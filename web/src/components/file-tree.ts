@@ -12,7 +12,7 @@ import { CHANGES, ENTRY_TYPES } from '../engine';
 import type { Warning } from '../engine';
 import './view-warnings';
 import type { TreeLoad } from '../state/session';
-import { F_CONTEXT, F_IMPLICIT, M_MATCH, T_DELETED, T_DIR, T_HARDLINK, contentSize, hasKids, weightOf, type FilterKind, type SortMode, type TreeModel } from '../state/tree';
+import { F_CONTEXT, F_IMPLICIT, M_MATCH, T_DELETED, T_DIR, T_HARDLINK, contentSize, hasKids, presortWhenIdle, weightOf, type FilterKind, type SortMode, type TreeModel } from '../state/tree';
 import { TreeViewState } from '../state/tree-view';
 import { formatBytes, formatCount, formatMode, plural } from '../state/format';
 import { errorLine } from '../state/errors';
@@ -88,7 +88,11 @@ export class FileTree extends LitElement {
   };
 
   protected willUpdate(changed: PropertyValues<this>): void {
-    if (this.view.useModel(this.load?.model ?? null)) this.pendingReveal = true;
+    if (this.view.useModel(this.load?.model ?? null)) {
+      this.pendingReveal = true;
+      const m = this.model;
+      if (m) presortWhenIdle(m, this.sort, () => this.isConnected && this.model === m);
+    }
     if (changed.has('selectedPath')) this.pendingReveal = true;
     if (this.model && this.pendingReveal && this.selectedPath) this.view.revealAncestors(this.selectedPath);
     this.computeRows();

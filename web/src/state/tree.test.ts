@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { F_CONTEXT, F_IMPLICIT, M_ABOVE, M_MATCH, T_DIR, buildTree, compileFilter, contentSize, defaultExpansion, largestFiles, naturalCompare, weightOf, filterMask, flatten, hasKids, reveal, sortedKids } from './tree';
+import { F_CONTEXT, F_IMPLICIT, M_ABOVE, M_MATCH, T_DIR, buildTree, compileFilter, contentSize, defaultExpansion, largestFiles, naturalCompare, weightOf, filterMask, flatten, hasKids, reveal, sortedKids, presortWhenIdle } from './tree';
 import { page } from './testing';
 
 // A layer's changes: only etc/app/config.ini and a new usr/bin/tool; etc and
@@ -74,6 +74,31 @@ describe('sort, filter, flatten', () => {
     expect(names(sortedKids(t, 0, 'name'))).toEqual(['bin', 'srv', 'a.txt']);
     expect(names(sortedKids(t, 0, 'size'))).toEqual(['srv', 'bin', 'a.txt']);
     expect(names(sortedKids(t, t.byPath.get('bin')!, 'name'))).toEqual(['busybox', 'sh']);
+  });
+  it('sorts every directory in idle slices, once, and stops when the model is gone', () => {
+    const g = globalThis as { requestIdleCallback?: unknown };
+    const queue: ((d: { timeRemaining(): number }) => void)[] = [];
+    g.requestIdleCallback = (cb: (d: { timeRemaining(): number }) => void) => queue.push(cb);
+    try {
+      const t = merged();
+      presortWhenIdle(t, 'name', () => true);
+      let slices = 0;
+      while (queue.length) (slices++, queue.shift()!({ timeRemaining: () => 0 }));
+      expect(slices).toBeGreaterThan(0);
+      // what the idle slices sorted is what a view gets, the same array, in name order
+      const bin = t.byPath.get('bin')!;
+      const first = sortedKids(t, bin, 'name');
+      expect(Array.from(first, (k) => t.names[k])).toEqual(['busybox', 'sh']);
+      expect(sortedKids(t, bin, 'name')).toBe(first);
+      // a model no longer shown: no slice runs past the first check
+      const u = merged();
+      presortWhenIdle(u, 'name', () => false);
+      expect(queue.length).toBe(1);
+      queue.shift()!({ timeRemaining: () => 50 });
+      expect(queue.length).toBe(0);
+    } finally {
+      delete g.requestIdleCallback;
+    }
   });
   it('flattens only expanded directories', () => {
     const t = merged();

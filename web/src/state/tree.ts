@@ -227,6 +227,30 @@ export function sortedKids(t: TreeModel, i: number, sort: SortMode): Int32Array 
   return (cache[i] ??= sortKids(t, i, sort));
 }
 
+/**
+ * Sorts every directory's children of `t` for `sort` in idle time (slices of a few
+ * ms), so that a filter's first keystroke, which opens every directory holding a
+ * match, finds them sorted (~80 ms of name comparisons at 134,000 paths, measured).
+ * Stops once done or when `alive()` says the model is no longer shown.
+ */
+export function presortWhenIdle(t: TreeModel, sort: SortMode, alive: () => boolean): void {
+  const ric = (globalThis as { requestIdleCallback?: (cb: (d: { timeRemaining(): number }) => void) => number }).requestIdleCallback;
+  if (!ric || sort === 'largest') return;
+  let i = 0;
+  const step = (d: { timeRemaining(): number }) => {
+    if (!alive()) return;
+    for (; i < t.n; i++) {
+      if (t.kidStart[i + 1] - t.kidStart[i] > 1) sortedKids(t, i, sort);
+      if ((i & 63) === 63 && d.timeRemaining() < 2) {
+        i++;
+        ric(step);
+        return;
+      }
+    }
+  };
+  ric(step);
+}
+
 function sortKids(t: TreeModel, i: number, sort: SortMode): Int32Array {
   const ks = t.kids.slice(t.kidStart[i], t.kidStart[i + 1]);
   if (sort === 'size') {
