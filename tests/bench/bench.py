@@ -236,6 +236,11 @@ def browser(archives, a, bigs):
         os.remove(out)
     print("  browser half: web/bench/chromium.bench.ts (headless Chromium)", flush=True)
     env = {**os.environ, "BENCH_PLAN": plan_path}
+    if "LAYERSCOPE_E2E_PORT" not in env:  # a free loopback port for the page's server
+        import socket
+        with socket.socket() as sock:
+            sock.bind(("127.0.0.1", 0))
+            env["LAYERSCOPE_E2E_PORT"] = str(sock.getsockname()[1])
     subprocess.run(["npx", "playwright", "test", "--config", "bench/playwright.config.ts"], cwd=os.path.join(REPO, "web"), env=env, check=True)
     for r in json.load(open(out)):
         o, p, f = r["ours"], r["peers"], r["archive"]
