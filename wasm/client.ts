@@ -366,6 +366,32 @@ export class ArchiveClient {
     return this.afterOpen(opts, (archive, generation) => this.conn.call({ type: 'diff', archive, ...req }, { ...opts, generation }));
   }
 
+  /** This image (its top) against `otherImage` of `other` — this archive, or
+   *  another one on the same connection (both handles must live in one worker:
+   *  createArchive's `connection`, see `connection`) — or, with `content`, one
+   *  file of both. Rows say what `other` has that this image has not. */
+  compareImages(req: { image: number; otherImage: number; path?: string; content?: boolean }, other: ArchiveClient = this, opts: CallOptions = {}): Promise<DiffDocument> {
+    if (other.conn !== this.conn)
+      return Promise.reject(new CoreError({ code: 'invalid-argument', message: 'the two archives are served by different workers (open the other one on this archive’s connection)', where: 'client' }));
+    return onceMoreIfStale(opts.signal, async () => {
+      const a = await this.current(opts);
+      const b = other === this ? a : await other.current(opts);
+      // The other archive's (re-)open may have outlived this worker, or the reverse.
+      if (a.generation !== b.generation || !this.isCurrent(a.generation))
+        throw new CoreError({ code: 'stale', message: 'the worker was replaced while the two archives were being opened', where: 'client' });
+      const { image, otherImage, path, content } = req;
+      return this.withSignal(opts.signal, () =>
+        this.conn.call({ type: 'diff', archive: a.archive, image, against: b.archive, against_image: otherImage, path, content }, { ...opts, generation: a.generation }),
+      );
+    });
+  }
+
+  /** The worker connection serving this archive (give it to another archive to
+   *  compare the two: compareImages). */
+  get connection(): WorkerConnection {
+    return this.conn;
+  }
+
   /** What one image ships that someone should look at; `content` reads every layer (progress). */
   findings(image: number, content: boolean, opts: CallOptions = {}): Promise<FindingsDocument> {
     return this.afterOpen(opts, (archive, generation) => this.conn.call({ type: 'findings', archive, image, content }, { ...opts, generation }));

@@ -159,16 +159,18 @@ export interface FindingsRequest {
 /** What changed between two layers of an image (`layerscope diff --from F --to T`;
  *  from -1 = the empty filesystem, to -1 = the top), under `path`; with
  *  `content`, the content diff of the file `path` (unified text, or the first
- *  differing offset of a binary). Progress while equal-sized files are hashed. */
-export interface DiffRequest {
+ *  differing offset of a binary). Progress while equal-sized files are hashed.
+ *  With `against` (an archive handle of the same worker, maybe `archive`
+ *  itself): this image's top against `against_image` of that archive
+ *  (`layerscope diff --against`; kind `images`, with the config, history and
+ *  shared-layer sections); from/to are not used. */
+export type DiffRequest = {
   type: 'diff';
   archive: number;
   image: number;
-  from: number;
-  to: number;
   path?: string;
   content?: boolean;
-}
+} & ({ from: number; to: number } | { against: number; against_image: number });
 
 export interface CloseFileRequest {
   type: 'closeFile';
@@ -545,6 +547,7 @@ export type {
   TreeDiff,
   ContentDiff,
   DiffRow,
+  DiffPoint,
   VerifyDocument,
   VerifyRow,
 } from './schema-types.gen';

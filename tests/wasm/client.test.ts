@@ -387,6 +387,35 @@ describe('ArchiveClient', () => {
     expect(workers[1].terminated).toBe(false);
   });
 
+  it('compareImages sends both handles of one worker; after a cancel both archives re-open first; another worker\'s archive is refused', async () => {
+    const diffs: { archive: number; against: number; names: string[] }[] = [];
+    const script: Script = (msg, reply, w) => {
+      if (msg.type === 'diff' && 'against' in msg) {
+        diffs.push({ archive: msg.archive, against: msg.against, names: [w.names.get(msg.archive) ?? '?', w.names.get(msg.against) ?? '?'] });
+        return { schema_version: 1, kind: 'images', changes: [] };
+      }
+      return namesArchives(msg, reply, w);
+    };
+    const { workers, spawn } = harness(script);
+    const conn = new WorkerConnection(spawn);
+    const a = new ArchiveClient(spawn, fileSource('a.tar'), { connection: conn });
+    const b = new ArchiveClient(spawn, fileSource('b.tar'), { connection: conn });
+    await a.open();
+    await b.open();
+    await a.compareImages({ image: 0, otherImage: 1 }, b);
+    await a.compareImages({ image: 0, otherImage: 1 }); // another image of the same archive
+    a.cancel();
+    await a.compareImages({ image: 0, otherImage: 0, path: 'etc/x', content: true }, b);
+    expect(diffs.map((d) => d.names.join('|'))).toEqual(['a.tar|b.tar', 'a.tar|a.tar', 'a.tar|b.tar']);
+    expect(workers).toHaveLength(2);
+    const last = workers[1].sent.find((m) => m.type === 'diff');
+    expect(last).toMatchObject({ type: 'diff', image: 0, against_image: 0, path: 'etc/x', content: true });
+    const c = new ArchiveClient(spawn, fileSource('c.tar'));
+    await c.open();
+    await expect(a.compareImages({ image: 0, otherImage: 0 }, c)).rejects.toMatchObject({ code: 'invalid-argument' });
+    c.dispose();
+  });
+
   it('file cursors read by cursor and are opened again after a respawn', async () => {
     const { workers, spawn } = harness();
     const client = new ArchiveClient(spawn, fileSource());

@@ -55,6 +55,7 @@ test('Compare two layers: the added and deleted paths are the truth’s; a modif
   await page.locator('#compare-to').selectOption('5');
   await page.locator('#compare').click();
   await expect(page.locator('#compare-summary')).toBeVisible();
+  await page.locator('#rows-list').click();
   const rows = (change: string) => page.locator(`#compare-rows tr[data-change="${change}"]`).evaluateAll((trs) => trs.map((t) => t.getAttribute('data-path')!).sort());
   expect(await rows('added')).toEqual(added);
   expect(await rows('deleted')).toEqual(deleted);
@@ -109,7 +110,8 @@ test('a long content diff (20,000 lines, 2,000 changed): both layouts in a virtu
   await page.locator('#compare-from').selectOption('0');
   await page.locator('#compare-to').selectOption('1');
   await page.locator('#compare').click();
-  await page.locator('#compare-rows tr[data-path="data/big.txt"] button[aria-expanded]').click();
+  // the tree opens the single directory by itself
+  await page.locator('#compare-tree tr[data-path="data/big.txt"] button[aria-expanded]').click();
   const unified = page.locator('#content-diff');
   await expect(unified).toBeVisible();
   await expect(page.locator('#diff-layout')).toContainText('2,000 lines removed, 2,000 added');
@@ -165,4 +167,182 @@ test('Files, "Changes in layers…": what layers 1..4 changed together, as a tre
   expect(await page.evaluate(() => location.hash)).toContain('from=1');
   await expect(page.locator('#view-range')).toHaveAttribute('aria-pressed', 'true');
   await shot(page, 'files-range');
+});
+
+// ── Comparing two images (issue 9: "Compare: open a second archive (or pick a second image)") ──
+
+type FsPath = { path: string; find_type: string; size?: number; sha256?: string; link?: string };
+type ImageTruth = {
+  merged_fs: { paths: FsPath[] };
+  env?: string[];
+  labels?: Record<string, string> | null;
+  cmd?: string[] | null;
+  entrypoint?: string[] | null;
+  working_dir?: string;
+  user?: string;
+  exposed_ports?: string[];
+  diff_ids: string[];
+};
+
+/** What the two merged filesystems of the truth differ by: paths only before, only after, and
+ *  in both with another type, size, content digest or link target. */
+function fsChanges(a: ImageTruth, b: ImageTruth): { added: string[]; deleted: string[]; changed: string[] } {
+  const A = new Map(a.merged_fs.paths.map((p) => [p.path, p]));
+  const B = new Map(b.merged_fs.paths.map((p) => [p.path, p]));
+  const added = [...B.keys()].filter((p) => !A.has(p)).sort();
+  const deleted = [...A.keys()].filter((p) => !B.has(p)).sort();
+  const changed = [...A.keys()]
+    .filter((p) => B.has(p))
+    .filter((p) => {
+      const x = A.get(p)!;
+      const y = B.get(p)!;
+      return x.find_type !== y.find_type || x.size !== y.size || x.sha256 !== y.sha256 || x.link !== y.link;
+    })
+    .sort();
+  return { added, deleted, changed };
+}
+
+/** The config rows the truth implies: "field" or "field key", e.g. "env PATH", "cmd". */
+function configChanges(a: ImageTruth, b: ImageTruth): string[] {
+  const out: string[] = [];
+  const kv = (env: string[] = []) => new Map(env.map((e) => [e.slice(0, e.indexOf('=')), e.slice(e.indexOf('=') + 1)]));
+  const keyed = (field: string, x: Map<string, string>, y: Map<string, string>) => {
+    for (const k of new Set([...x.keys(), ...y.keys()])) if (x.get(k) !== y.get(k)) out.push(`${field} ${k}`);
+  };
+  keyed('env', kv(a.env), kv(b.env));
+  keyed('labels', new Map(Object.entries(a.labels ?? {})), new Map(Object.entries(b.labels ?? {})));
+  keyed('ports', new Map((a.exposed_ports ?? []).map((p) => [p, ''])), new Map((b.exposed_ports ?? []).map((p) => [p, ''])));
+  const same = (x: unknown, y: unknown) => JSON.stringify(x ?? null) === JSON.stringify(y ?? null);
+  if (!same(a.cmd, b.cmd)) out.push('cmd');
+  if (!same(a.entrypoint, b.entrypoint)) out.push('entrypoint');
+  if ((a.working_dir ?? '') !== (b.working_dir ?? '')) out.push('workdir');
+  if ((a.user ?? '') !== (b.user ?? '')) out.push('user');
+  return out.sort();
+}
+
+async function shownImageDiff(page: import('@playwright/test').Page) {
+  await expect(page.locator('#compare-summary')).toBeVisible({ timeout: 60_000 });
+  await page.locator('#rows-list').click();
+  const rows = (change: string) => page.locator(`#compare-rows tr[data-change="${change}"]`).evaluateAll((trs) => trs.map((t) => t.getAttribute('data-path')!).sort());
+  const config = await page
+    .locator('#compare-config [data-field]')
+    .evaluateAll((li) => li.map((t) => `${t.getAttribute('data-field')}${t.querySelector('.key') ? ` ${t.querySelector('.key')!.textContent}` : ''}`).sort());
+  return { added: await rows('added'), deleted: await rows('deleted'), modified: await rows('modified'), config };
+}
+
+test('Compare with another image of the archive: paths, config, history and shared layers are the truth’s; an added file links to the other image', async ({ page }) => {
+  const name = 'docker20-save-multi-2images-3tags';
+  const [a, b] = truth(name).images as unknown as (ImageTruth & { history: { created_by?: string }[] })[];
+  const want = fsChanges(a, b);
+  expect(want.deleted.length).toBeGreaterThan(100);
+  await page.goto('./');
+  await openFile(page, fixture(name));
+  await page.locator('#tab-compare').click();
+  await page.locator('#compare-with').selectOption('self#1');
+  await expect(page.locator('#compare-from')).toHaveCount(0);
+  await page.locator('#compare').click();
+  // As a tree: the top level is the first names of the changed paths; a directory
+  // says how many paths below it were added / modified / deleted, and opens.
+  const every = [...want.added, ...want.deleted, ...want.changed];
+  await expect(page.locator('#compare-tree')).toBeVisible({ timeout: 60_000 });
+  const top = await page.locator('#compare-tree tbody tr').evaluateAll((trs) => trs.map((t) => t.getAttribute('data-path')!).filter((p) => !p.includes('/')));
+  expect(top).toEqual([...new Set(every.map((p) => p.split('/')[0]))].sort());
+  const under = (dir: string) => want.deleted.filter((p) => p.startsWith(`${dir}/`)).length;
+  const bin = page.locator('#compare-tree tr[data-path="bin"]');
+  await expect(bin).toHaveAttribute('data-change', 'deleted');
+  await expect(bin.locator('.below')).toHaveText(`−${under('bin').toLocaleString('en-US')}`);
+  const binOpen = await bin.locator('button.twist').getAttribute('aria-expanded');
+  await bin.locator('button.twist').click();
+  await expect(bin.locator('button.twist')).toHaveAttribute('aria-expanded', binOpen === 'true' ? 'false' : 'true');
+  await expect(page.locator('#compare-tree tr[data-path^="bin/"]')).toHaveCount(binOpen === 'true' ? 0 : under('bin'));
+  await shot(page, 'compare-images-tree');
+  const got = await shownImageDiff(page);
+  expect(got.added).toEqual(want.added);
+  expect(got.deleted).toEqual(want.deleted);
+  expect(got.modified).toEqual(want.changed);
+  expect(got.config).toEqual(configChanges(a, b));
+  await expect(page.locator('#compare-points')).toContainText('fixture/features:1.0');
+  await expect(page.locator('#compare-points')).toContainText('fixture/tiny:2');
+  // History: no step in common; every step of each is listed as deleted / added.
+  const common = a.history.findIndex((h, i) => h.created_by !== b.history[i]?.created_by);
+  await expect(page.locator('#compare-history h3')).toContainText(`${common} steps in common`);
+  await expect(page.locator('#compare-history li[data-change="deleted"]')).toHaveCount(a.history.length - common);
+  await expect(page.locator('#compare-history li[data-change="added"]')).toHaveCount(b.history.length - common);
+  const shared = a.diff_ids.filter((d) => b.diff_ids.includes(d)).length;
+  await expect(page.locator('#compare-shared-count')).toHaveText(shared === 1 ? '1 layer' : `${shared} layers`);
+  await shot(page, 'compare-images');
+  // The file only the other image has opens in that image's tree.
+  await page.locator(`#compare-rows tr[data-path="${want.added[0]}"] button[title="Show in the file tree"]`).click();
+  await expect(page.locator('#tab-files')).toHaveAttribute('aria-selected', 'true');
+  await expect.poll(() => page.evaluate(() => location.hash)).toContain('image=1');
+  await expect(page.locator(`.r[data-path="${want.added[0]}"]`)).toHaveAttribute('aria-selected', 'true');
+});
+
+test('Compare with a second archive picked in the tab, then with one open in the page (zstd OCI): the truths’ differences', async ({ page }) => {
+  const A = 'docker20-save-features';
+  const B = 'buildah-docker-archive-features';
+  const C = 'skopeo-oci-archive-zstd-features';
+  const ta = truth(A).images[0] as unknown as ImageTruth;
+  await page.goto('./');
+  await openFile(page, fixture(A));
+  await page.locator('#tab-compare').click();
+  await page.locator('#compare-file').setInputFiles(fixture(B));
+  await expect(page.locator('#compare-with')).toHaveValue('file:1#0');
+  await page.locator('#compare').click();
+  let got = await shownImageDiff(page);
+  let want = fsChanges(ta, truth(B).images[0] as unknown as ImageTruth);
+  expect(got.added.length + got.deleted.length).toBeGreaterThan(0);
+  expect(got.added).toEqual(want.added);
+  expect(got.deleted).toEqual(want.deleted);
+  // Rows the truth can see (type, size, content, link) are exactly those it finds; mode/owner-only rows are beyond it.
+  expect(got.modified.filter((p) => want.changed.includes(p))).toEqual(want.changed);
+  expect(got.config).toEqual(configChanges(ta, truth(B).images[0] as unknown as ImageTruth));
+  await expect(page.locator('#compare-points')).toContainText(`of ${B}.tar`);
+  // The picked archive is read in this archive's worker only: no new tab in the page.
+  await expect(page.locator('.tabs [role="tab"]')).toHaveCount(1);
+
+  // A third archive opened in the page (zstd OCI layers) is offered to the first one's Compare tab.
+  await openFile(page, fixture(C));
+  await expect(page.locator('.tabs [role="tab"]')).toHaveCount(2);
+  await page.locator('.tabs [role="tab"]').first().click();
+  await page.locator('#tab-compare').click();
+  const offered = await page.locator('#compare-with option').evaluateAll((os) => os.map((o) => [(o as HTMLOptionElement).value, o.textContent ?? '']));
+  const other = offered.find(([v]) => v.startsWith('page:'));
+  expect(other?.[1]).toContain(`${C}.tar — image 0`);
+  await page.locator('#compare-with').selectOption(other![0]);
+  await page.locator('#compare').click();
+  const tc = truth(C).images[0] as unknown as ImageTruth;
+  got = await shownImageDiff(page);
+  want = fsChanges(ta, tc);
+  expect(got.added).toEqual(want.added);
+  expect(got.deleted).toEqual(want.deleted);
+  expect(got.modified.filter((p) => want.changed.includes(p))).toEqual(want.changed);
+  const shared = ta.diff_ids.filter((d) => tc.diff_ids.includes(d)).length;
+  await expect(page.locator('#compare-shared-count')).toHaveText(shared === 1 ? '1 layer' : `${shared} layers`);
+});
+
+test('a file edited between two archives: its content diff across them is difflib’s, the shared layer is named', async ({ page }) => {
+  const after = resolve(tmp, 'edit-after.tar');
+  const before = resolve(tmp, 'edit-before.tar');
+  const { gone, come } = JSON.parse(execFileSync('python3', [resolve(web, 'e2e/make-big-diff.py'), after, '200'], { encoding: 'utf8' })) as { gone: string[]; come: string[] };
+  execFileSync('python3', [resolve(web, 'e2e/make-big-diff.py'), before, '200', '1']);
+  await page.goto('./');
+  await openFile(page, after);
+  await page.locator('#tab-compare').click();
+  await page.locator('#compare-file').setInputFiles(before);
+  await page.locator('#compare').click();
+  const got = await shownImageDiff(page);
+  expect(got.modified).toEqual(['data/big.txt']);
+  expect(got.added).toEqual([]);
+  expect(got.deleted).toEqual([]);
+  await expect(page.locator('#compare-shared-count')).toHaveText('1 layer');
+  await expect(page.locator('#compare-history li[data-change="deleted"]')).toHaveCount(1);
+  await page.locator('#compare-rows tr[data-path="data/big.txt"] button[aria-expanded]').click();
+  await expect(page.locator('#content-diff')).toBeVisible();
+  // This archive has the edited file; the other one the file before the edit.
+  expect((await page.locator('#content-diff .del').allTextContents()).map((l) => l.slice(1).trimEnd())).toEqual(come);
+  expect((await page.locator('#content-diff .add').allTextContents()).map((l) => l.slice(1).trimEnd())).toEqual(gone);
+  // Closing the picked archive goes back to the layers.
+  await page.locator('#compare-drop').click();
+  await expect(page.locator('#compare-with')).toHaveValue('layers');
 });

@@ -4,7 +4,8 @@ rewritten by the second layer with every 10th line changed, for the Compare tab'
 long content diff; prints the lines removed and added (Python's difflib) as JSON.
 Independent of layerscope: Python's tarfile and difflib only.
 
-Usage: make-big-diff.py OUT.tar [N]"""
+Usage: make-big-diff.py OUT.tar [N] [LAYERS]   (LAYERS 1: only the first layer, the
+file as it was before: a second archive to compare the first with)"""
 import difflib, hashlib, io, json, sys, tarfile
 
 def layer(body):
@@ -18,13 +19,13 @@ def layer(body):
         t.addfile(ti, io.BytesIO(body))
     return raw.getvalue()
 
-def main(out, n):
+def main(out, n, keep=2):
     before = [f'line {k}: the quick brown fox' for k in range(n)]
     after = [f'line {k}: CHANGED' if k % 10 == 5 else l for k, l in enumerate(before)]
-    layers = [layer(('\n'.join(v) + '\n').encode()) for v in (before, after)]
+    layers = [layer(('\n'.join(v) + '\n').encode()) for v in (before, after)][:keep]
     diff_ids = ['sha256:' + hashlib.sha256(b).hexdigest() for b in layers]
     cfg = json.dumps({'architecture': 'amd64', 'os': 'linux', 'rootfs': {'type': 'layers', 'diff_ids': diff_ids},
-                      'history': [{'created_by': '/bin/sh -c write big.txt'}, {'created_by': '/bin/sh -c edit big.txt'}]}).encode()
+                      'history': [{'created_by': '/bin/sh -c write big.txt'}, {'created_by': '/bin/sh -c edit big.txt'}][:keep]}).encode()
     cfg_hex = hashlib.sha256(cfg).hexdigest()
     names = [f'{d[7:]}/layer.tar' for d in diff_ids]
     with tarfile.open(out, 'w') as t:
@@ -38,4 +39,4 @@ def main(out, n):
     print(json.dumps({'gone': [l[1:] for l in d if l[0] == '-'], 'come': [l[1:] for l in d if l[0] == '+']}))
 
 if __name__ == '__main__':
-    main(sys.argv[1], int(sys.argv[2]) if len(sys.argv) > 2 else 20000)
+    main(sys.argv[1], int(sys.argv[2]) if len(sys.argv) > 2 else 20000, int(sys.argv[3]) if len(sys.argv) > 3 else 2)

@@ -231,6 +231,7 @@ export class ArchiveView extends LitElement {
 
   /** A path of the Space or Findings tab: shown in the file tree at its layer. */
   private gotoFromTab = (e: CustomEvent<GotoDetail>): void => {
+    if (e.detail.image !== undefined) this.session.selectImage(e.detail.image);
     this.set({ tab: 'files', path: e.detail.path, layer: e.detail.layer, view: e.detail.view });
     this.updateComplete.then(() => (this.renderRoot.querySelector('ls-file-tree') as FileTree | null)?.revealSelected(e.detail.path));
   };

@@ -40,6 +40,79 @@ export const compareViewStyles = [
       border: 1px solid var(--ls-border);
       border-radius: var(--ls-radius-s);
     }
+    .points {
+      margin: 6px 0;
+    }
+    /* an image comparison: the file changes, with config, history and layers beside them */
+    .images-diff {
+      display: grid;
+      grid-template-columns: minmax(0, 1fr) minmax(260px, 38%);
+      gap: var(--ls-space-3);
+      align-items: start;
+    }
+    @media (max-width: 900px) {
+      .images-diff {
+        grid-template-columns: minmax(0, 1fr);
+      }
+    }
+    .beside section {
+      margin-bottom: var(--ls-space-3);
+    }
+    .beside h3 {
+      margin: 4px 0 6px;
+      font-size: var(--ls-text-m);
+    }
+    .rows-as {
+      display: inline-flex;
+      margin-left: 8px;
+    }
+    .rows-as .btn[aria-pressed='true'] {
+      background: var(--ls-accent-soft);
+    }
+    .tree .indent {
+      display: inline-block;
+      width: calc(var(--depth, 0) * 1.2em);
+    }
+    .tree .twist {
+      display: inline-block;
+      width: 1.2em;
+      text-align: center;
+      text-decoration: none;
+    }
+    .tree .below {
+      margin-left: 6px;
+      font-size: var(--ls-text-s, 12px);
+    }
+    .cfg li {
+      padding: 3px 0;
+      border-bottom: 1px solid var(--ls-border);
+    }
+    .cfg .key {
+      color: var(--ls-muted);
+    }
+    .cfg .val {
+      margin: 2px 0 0 1.6em;
+      overflow-wrap: anywhere;
+      white-space: pre-wrap;
+    }
+    .cfg .val.add {
+      color: var(--ls-add);
+    }
+    .cfg .val.del {
+      color: var(--ls-del);
+    }
+    .cfg,
+    .steps,
+    .shared {
+      margin: 0;
+      padding-left: 0;
+      list-style: none;
+    }
+    .steps li,
+    .shared li {
+      padding: 2px 0;
+      overflow-wrap: anywhere;
+    }
     tr.sel {
       background: var(--ls-selected);
     }

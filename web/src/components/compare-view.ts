@@ -6,11 +6,13 @@
 // comparison shows progress and can be stopped. Archive text stays text.
 import { LitElement, html, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
-import type { ContentDiff, DiffRow, ImageDoc, TreeDiff } from '../engine';
-import type { ArchiveSession, Job } from '../state/session';
+import type { ContentDiff, DiffPoint, DiffRow, ImageDoc, TreeDiff } from '../engine';
+import type { ArchiveSession, CompareSource, CompareWith, Job } from '../state/session';
+import { imageTitle } from '../state/labels';
 import { errorLine } from '../state/errors';
 import { formatBytes, formatCount, plural } from '../state/format';
 import { jobProgress } from './job-progress';
+import { buildDiffTree, initialExpansion, visibleRows, type DiffNode } from '../state/diff-tree';
 import { sideRows, unifiedRows, type SideCell, type SideRow, type UnifiedRow } from '../state/diff-rows';
 import './virtual-list';
 import type { GotoDetail } from './space-view';
@@ -36,6 +38,9 @@ function rowsOf(c: ContentDiff): { unified: UnifiedRow[]; side: SideRow[] } {
   return r;
 }
 
+/** A diff's tree and which of its directories are open, made once per diff. */
+const diffTrees = new WeakMap<TreeDiff, { root: DiffNode; expanded: Set<string> }>();
+
 const MARK: Record<string, string> = { added: 'A', modified: 'M', deleted: 'D' };
 
 @customElement('ls-compare-view')
@@ -51,6 +56,8 @@ export class CompareView extends LitElement {
   @state() private to: number | null = null;
   @state() private filter = '';
   @state() private open = '';
+  /** the changed paths under their directories, or one flat list */
+  @state() private rowsAs: 'tree' | 'list' = 'tree';
   /** how a text content diff is drawn */
   @state() private layout: 'unified' | 'side' = 'unified';
 
@@ -59,6 +66,7 @@ export class CompareView extends LitElement {
     const r = s?.compareRequest;
     if (!s || !r) return;
     s.compareRequest = null;
+    s.compareWith = { kind: 'layers' };
     this.from = r.from;
     this.to = r.to;
     this.filter = r.path;
@@ -72,34 +80,115 @@ export class CompareView extends LitElement {
     return [this.from ?? (n > 1 ? 0 : -1), this.to ?? n - 1];
   }
 
+  private get with(): CompareWith {
+    return this.session?.compareWith ?? { kind: 'layers' };
+  }
+
   private job<T>(path = '', content = false): Job<T> | null {
+    const s = this.session;
+    if (!s) return null;
+    const w = this.with;
+    if (w.kind === 'image') return s.imageDiffJob(this.imageIndex, w.source, w.image, path, content) as Job<T> | null;
     const [from, to] = this.pair;
-    return this.session?.diffJob(this.imageIndex, from, to, path, content) as Job<T> | null;
+    return s.diffJob(this.imageIndex, from, to, path, content) as Job<T> | null;
   }
 
   private start(path = '', content = false): void {
+    const s = this.session;
+    if (!s) return;
+    const w = this.with;
+    if (w.kind === 'image') return s.compareImage(this.imageIndex, w.source, w.image, path, content);
     const [from, to] = this.pair;
-    this.session?.compare(this.imageIndex, from, to, path, content);
+    s.compare(this.imageIndex, from, to, path, content);
   }
 
   render() {
     const img = this.image;
-    if (!img || !this.session) return nothing;
-    const [from, to] = this.pair;
+    const s = this.session;
+    if (!img || !s) return nothing;
+    const w = this.with;
     const tree = this.job<TreeDiff>();
+    const sources = s.compareSources();
+    const own = (s.summary?.images ?? []).filter((im) => im.index !== this.imageIndex);
+    const value = w.kind === 'layers' ? 'layers' : `${w.source}#${w.image}`;
+    const picked = w.kind === 'image' ? sources.find((x) => x.key === w.source) : undefined;
     return html`<div class="pick job-row">
-        <label>From <select id="compare-from" .value=${String(from)} @change=${(e: Event) => this.pick('from', e)}>
-          <option value="-1" ?selected=${from === -1}>nothing (empty filesystem)</option>
-          ${img.layers.map((l) => html`<option value=${l.index} ?selected=${l.index === from}>layer ${l.index}</option>`)}
+        <label>Compare with <select id="compare-with" .value=${value} @change=${this.pickWith}>
+          <option value="layers" ?selected=${value === 'layers'}>its own layers</option>
+          ${own.length
+            ? html`<optgroup label="Images of this archive">
+                ${own.map((im) => html`<option value=${`self#${im.index}`} ?selected=${value === `self#${im.index}`}>image ${im.index}: ${imageTitle(im)}</option>`)}
+              </optgroup>`
+            : nothing}
+          ${sources.map(
+            (src) => html`<optgroup label=${src.name}>
+              ${src.summary
+                ? src.summary.images.map((im) => {
+                    const v = `${src.key}#${im.index}`;
+                    return html`<option value=${v} ?selected=${value === v}>${src.name} — image ${im.index}: ${imageTitle(im)}</option>`;
+                  })
+                : html`<option value=${`${src.key}#0`} ?selected=${value === `${src.key}#0`}>${src.name} (${src.open?.error ? 'failed' : 'opening…'})</option>`}
+            </optgroup>`,
+          )}
         </select></label>
-        <label>to <select id="compare-to" .value=${String(to)} @change=${(e: Event) => this.pick('to', e)}>
-          ${img.layers.map((l) => html`<option value=${l.index} ?selected=${l.index === to}>layer ${l.index}</option>`)}
-        </select></label>
-        <button class="btn" id="compare" ?disabled=${!!tree?.loading} @click=${() => this.start()}>Compare</button>
-        <span class="muted">the merged filesystems after each layer</span>
+        <button class="btn" id="compare-open" title="Open another archive to compare this image with (read here, in this archive's worker)" @click=${() => this.fileInput()?.click()}>Open another archive…</button>
+        <input type="file" id="compare-file" hidden @change=${this.pickFile} />
+        ${picked?.key.startsWith('file:')
+          ? html`<button class="btn small" id="compare-drop" title="Close ${picked.name}" @click=${() => s.dropCompareFile(picked.key)}>Close it</button>`
+          : nothing}
       </div>
+      ${w.kind === 'layers' ? this.renderLayerPick(img, !!tree?.loading) : this.renderImagePick(!!tree?.loading, picked)}
       ${tree ? this.renderJob(tree, (d) => this.renderTree(d)) : nothing}`;
   }
+
+  private renderLayerPick(img: ImageDoc, busy: boolean) {
+    const [from, to] = this.pair;
+    return html`<div class="pick job-row">
+      <label>From <select id="compare-from" .value=${String(from)} @change=${(e: Event) => this.pick('from', e)}>
+        <option value="-1" ?selected=${from === -1}>nothing (empty filesystem)</option>
+        ${img.layers.map((l) => html`<option value=${l.index} ?selected=${l.index === from}>layer ${l.index}</option>`)}
+      </select></label>
+      <label>to <select id="compare-to" .value=${String(to)} @change=${(e: Event) => this.pick('to', e)}>
+        ${img.layers.map((l) => html`<option value=${l.index} ?selected=${l.index === to}>layer ${l.index}</option>`)}
+      </select></label>
+      <button class="btn" id="compare" ?disabled=${busy} @click=${() => this.start()}>Compare</button>
+      <span class="muted">the merged filesystems after each layer</span>
+    </div>`;
+  }
+
+  private renderImagePick(busy: boolean, source: CompareSource | undefined) {
+    const opening = source?.open;
+    if (opening?.loading && !busy)
+      return jobProgress('compare-progress', `Opening ${source!.name}`, opening.progress, () => this.session?.cancel());
+    if (opening?.error && !busy) return html`<p class="err" id="compare-error">${source!.name}: ${errorLine(opening.error)}</p>`;
+    return html`<div class="pick job-row">
+      <button class="btn" id="compare" ?disabled=${busy || (!!source && !source.summary && !!source.open)} @click=${() => this.start()}>Compare</button>
+      <span class="muted">this image (its merged filesystem, config and history) against the other</span>
+    </div>`;
+  }
+
+  private fileInput(): HTMLInputElement | null {
+    return this.renderRoot.querySelector('#compare-file');
+  }
+
+  private pickWith = (e: Event): void => {
+    const s = this.session;
+    if (!s) return;
+    const v = (e.target as HTMLSelectElement).value;
+    const at = v.lastIndexOf('#');
+    s.compareWith = v === 'layers' || at < 0 ? { kind: 'layers' } : { kind: 'image', source: v.slice(0, at), image: Number(v.slice(at + 1)) };
+    this.open = '';
+    s.notify();
+  };
+
+  private pickFile = (e: Event): void => {
+    const input = e.target as HTMLInputElement;
+    const f = input.files?.[0];
+    input.value = '';
+    if (!f || !this.session) return;
+    this.session.pickCompareFile(f);
+    this.open = '';
+  };
 
   private pick(which: 'from' | 'to', e: Event): void {
     const v = Number((e.target as HTMLSelectElement).value);
@@ -117,8 +206,9 @@ export class CompareView extends LitElement {
   private renderTree(d: TreeDiff) {
     const q = this.filter.toLowerCase();
     const rows = q ? d.changes.filter((r) => r.path.toLowerCase().includes(q)) : d.changes;
+    const asTree = this.rowsAs === 'tree' && !q;
     const sm = d.summary;
-    return html`<div class="summary" id="compare-summary">
+    const files = html`<div class="summary" id="compare-summary">
         <span class="A">+${formatCount(sm.added)} added</span> <span class="M">~${formatCount(sm.modified)} modified</span>
         <span class="D">−${formatCount(sm.deleted)} deleted</span>
         <span class="muted">· ${formatBytes(sm.added_bytes)} added, ${formatBytes(sm.deleted_bytes)} deleted</span>
@@ -126,25 +216,132 @@ export class CompareView extends LitElement {
       ${d.changes.length
         ? html`<input id="compare-filter" type="search" placeholder="Filter paths…" aria-label="Filter changed paths" .value=${this.filter}
               @input=${(e: Event) => (this.filter = (e.target as HTMLInputElement).value)} />
-            <table id="compare-rows">
-              <thead><tr><th></th><th>Path</th><th>What</th><th class="num">Before</th><th class="num">After</th></tr></thead>
-              <tbody>${rows.slice(0, COMPARE_ROWS).map((r) => this.renderRow(r))}</tbody>
-            </table>
-            ${rows.length > COMPARE_ROWS ? html`<p class="muted">${plural(rows.length - COMPARE_ROWS, 'more path')} — narrow them with the filter.</p>` : nothing}`
+            <span class="layout rows-as" role="group" aria-label="Changed paths as">
+              <button class="btn small" id="rows-tree" aria-pressed=${asTree ? 'true' : 'false'} ?disabled=${!!q} title=${q ? 'A filter lists the matching paths' : 'Paths under their directories'} @click=${() => (this.rowsAs = 'tree')}>Tree</button>
+              <button class="btn small" id="rows-list" aria-pressed=${asTree ? 'false' : 'true'} @click=${() => (this.rowsAs = 'list')}>List</button>
+            </span>
+            ${asTree ? this.renderDiffTree(d) : this.renderList(rows)}`
         : html`<p class="muted" id="compare-same">The two filesystems are the same.</p>`}`;
+    if (d.kind !== 'images') return files;
+    return html`<p class="points" id="compare-points">${pointText(d.before)} <span class="muted">→</span> ${pointText(d.after)}</p>
+      <div class="images-diff">
+        <div class="files-diff">${files}</div>
+        <aside class="beside" aria-label="Config, history and layers compared">${this.renderConfigDiff(d)} ${this.renderHistoryDiff(d)} ${this.renderShared(d)}</aside>
+      </div>`;
   }
 
-  private renderRow(r: DiffRow) {
+  private renderConfigDiff(d: TreeDiff) {
+    const rows = d.config ?? [];
+    return html`<section id="compare-config">
+      <h3>Config ${rows.length ? html`<span class="muted">· ${plural(rows.length, 'difference')}</span>` : nothing}</h3>
+      ${rows.length
+        ? html`<ul class="cfg">
+            ${rows.map(
+              (r) => html`<li data-field=${r.field} data-change=${r.change}>
+                <span class=${`mark ${MARK[r.change] ?? ''}`}>${MARK[r.change] ?? '?'}</span>
+                <span class="mono">${r.field}</span>${r.key !== undefined ? html` <span class="key mono">${r.key}</span>` : nothing}
+                ${r.before !== undefined && r.before !== null ? html`<div class="val del mono">− ${valueText(r.before)}</div>` : nothing}
+                ${r.after !== undefined && r.after !== null ? html`<div class="val add mono">+ ${valueText(r.after)}</div>` : nothing}
+              </li>`,
+            )}
+          </ul>`
+        : html`<p class="muted">The same env, command, entrypoint, workdir, user, ports, volumes, labels and platform.</p>`}
+    </section>`;
+  }
+
+  private renderHistoryDiff(d: TreeDiff) {
+    const steps = d.history ?? [];
+    return html`<section id="compare-history">
+      <h3>History <span class="muted">· ${plural(d.history_common ?? 0, 'step')} in common</span></h3>
+      ${steps.length
+        ? html`<ol class="steps">
+            ${steps.map(
+              (h) => html`<li data-change=${h.change}>
+                <span class=${`mark ${MARK[h.change] ?? ''}`}>${MARK[h.change] ?? '?'}</span>
+                <span class="muted">#${h.index}</span> <span class="mono">${h.created_by || '(no command)'}</span>${h.empty_layer ? html` <span class="muted">(no layer)</span>` : nothing}
+              </li>`,
+            )}
+          </ol>`
+        : html`<p class="muted">The same steps.</p>`}
+    </section>`;
+  }
+
+  private renderShared(d: TreeDiff) {
+    const shared = d.shared_layers ?? [];
+    const nb = d.before.layers;
+    const na = d.after.layers;
+    return html`<section id="compare-shared">
+      <h3>Layers</h3>
+      <p><span id="compare-shared-count">${plural(shared.length, 'layer')}</span> shared (same diff_id) of ${formatCount(nb)} before and ${formatCount(na)} after.</p>
+      ${shared.length
+        ? html`<ul class="shared">
+            ${shared.map((l) => html`<li class="mono" title=${l.diff_id}>${l.diff_id.slice(0, 19)}… <span class="muted">layer ${l.layer_before} → ${l.layer_after}</span></li>`)}
+          </ul>`
+        : nothing}
+    </section>`;
+  }
+
+  private renderList(rows: DiffRow[]) {
+    return html`<table id="compare-rows">
+        <thead><tr><th></th><th>Path</th><th>What</th><th class="num">Before</th><th class="num">After</th></tr></thead>
+        <tbody>${rows.slice(0, COMPARE_ROWS).map((r) => this.renderRow(r))}</tbody>
+      </table>
+      ${rows.length > COMPARE_ROWS ? html`<p class="muted">${plural(rows.length - COMPARE_ROWS, 'more path')} — narrow them with the filter.</p>` : nothing}`;
+  }
+
+  /** The changed paths under their directories; a directory that did not change
+   *  itself shows how many paths below it were added, modified and deleted. */
+  private renderDiffTree(d: TreeDiff) {
+    let t = diffTrees.get(d);
+    if (!t) {
+      const root = buildDiffTree(d.changes);
+      t = { root, expanded: initialExpansion(root) };
+      diffTrees.set(d, t);
+    }
+    const { expanded } = t;
+    const shown = visibleRows(t.root, expanded);
+    const flip = (path: string) => {
+      if (expanded.has(path)) expanded.delete(path);
+      else expanded.add(path);
+      this.requestUpdate();
+    };
+    return html`<table id="compare-tree" class="tree">
+        <thead><tr><th></th><th>Path</th><th>What</th><th class="num">Before</th><th class="num">After</th></tr></thead>
+        <tbody>
+          ${shown.slice(0, COMPARE_ROWS).map(({ node, depth }) => {
+            const dir = node.children.length > 0;
+            const open = expanded.has(node.path);
+            const name = html`<span class="indent" ${setStyle({ '--depth': String(depth) })}></span>${dir
+                ? html`<button class="link twist" aria-expanded=${open ? 'true' : 'false'} aria-label=${`${open ? 'Collapse' : 'Expand'} ${node.name}`} @click=${() => flip(node.path)}>${open ? '▾' : '▸'}</button>`
+                : html`<span class="twist"></span>`}`;
+            const below = dir
+              ? html` <span class="below muted">${node.added ? html`<span class="A">+${formatCount(node.added)}</span> ` : nothing}${node.modified ? html`<span class="M">~${formatCount(node.modified)}</span> ` : nothing}${node.deleted ? html`<span class="D">−${formatCount(node.deleted)}</span>` : nothing}</span>`
+              : nothing;
+            if (node.row) return this.renderRow(node.row, { name, label: node.name, below });
+            return html`<tr data-path=${node.path} data-change="">
+              <td></td>
+              <td class="path mono">${name}${node.name}/${below}</td>
+              <td class="muted">below</td><td></td><td></td>
+            </tr>`;
+          })}
+        </tbody>
+      </table>
+      ${shown.length > COMPARE_ROWS ? html`<p class="muted">${plural(shown.length - COMPARE_ROWS, 'more row')} — collapse directories or filter.</p>` : nothing}`;
+  }
+
+  private renderRow(r: DiffRow, tree?: { name: unknown; label: string; below: unknown }) {
     const change = String(r.change);
     const file = String(r.type) === 'file' && change === 'modified';
     const opened = this.open === r.path;
+    const goto = this.gotoOf(r);
+    const label = tree ? tree.label : `/${r.path}`;
     return html`<tr data-path=${r.path} data-change=${change} class=${opened ? 'sel' : ''}>
         <td><span class=${`mark ${MARK[change] ?? ''}`}>${MARK[change] ?? '?'}</span></td>
         <td class="path mono">
-          ${file
-            ? html`<button class="link mono" @click=${() => this.toggle(r.path)} aria-expanded=${opened ? 'true' : 'false'}>/${r.path}</button>`
-            : html`/${r.path}`}
-          <button class="link small" title="Show in the file tree" @click=${() => this.goto(r)}>↗</button>
+          ${tree?.name ?? nothing}${file
+            ? html`<button class="link mono" @click=${() => this.toggle(r.path)} aria-expanded=${opened ? 'true' : 'false'}>${label}</button>`
+            : label}${tree?.below ?? nothing}
+          ${goto ? html`<button class="link small" title="Show in the file tree" @click=${() => this.goto(goto)}>↗</button>` : nothing}
         </td>
         <td>${(r.what as string[]).join(', ') || String(r.type)}</td>
         <td class="num">${r.size_before === null ? '' : formatBytes(r.size_before)}</td>
@@ -158,10 +355,23 @@ export class CompareView extends LitElement {
     if (this.open) this.start(path, true);
   }
 
-  private goto(r: DiffRow): void {
-    const [from, to] = this.pair;
+  /** Where "show in the file tree" goes for a row, or null when the file is in another archive only. */
+  private gotoOf(r: DiffRow): GotoDetail | null {
+    const w = this.with;
     const deleted = String(r.change) === 'deleted';
-    const d: GotoDetail = { path: r.path, layer: deleted ? Math.max(from, 0) : to, view: 'merged' };
+    if (w.kind === 'layers') {
+      const [from, to] = this.pair;
+      return { path: r.path, layer: deleted ? Math.max(from, 0) : to, view: 'merged' };
+    }
+    const top = (this.image?.layers.length ?? 1) - 1;
+    // before = this image: a deleted or modified path is in its merged tree
+    if (String(r.change) !== 'added') return { path: r.path, layer: top, view: 'merged' };
+    if (w.source !== 'self') return null;
+    const other = this.session?.summary?.images[w.image];
+    return other ? { path: r.path, image: w.image, layer: other.layers.length - 1, view: 'merged' } : null;
+  }
+
+  private goto(d: GotoDetail): void {
     this.dispatchEvent(new CustomEvent<GotoDetail>('ls-goto', { detail: d, bubbles: true, composed: true }));
   }
 
@@ -196,6 +406,18 @@ export class CompareView extends LitElement {
         : html`<ls-virtual-list class="unified big" id="content-diff" .count=${unified.length} .rowHeight=${DIFF_ROW_H} .renderRow=${(i: number) => line(unified[i])}></ls-virtual-list>`}`;
     });
   }
+}
+
+/** "image 0 (app:1) of a.tar" for one side of an image comparison. */
+function pointText(p: DiffPoint): string {
+  return `image ${p.image}${p.tags.length ? ` (${p.tags.join(', ')})` : ''} of ${p.archive}`;
+}
+
+/** A config value as text (a list or map as JSON; absent as a dash). */
+function valueText(v: unknown): string {
+  if (v === undefined || v === null) return '—';
+  if (v === '') return '(empty)';
+  return typeof v === 'string' ? v : JSON.stringify(v);
 }
 
 declare global {

@@ -14,6 +14,8 @@ import { spaceViewStyles } from './space-view.styles';
 /** A place in the file tree a row links to (archive-view handles it). */
 export interface GotoDetail {
   path: string;
+  /** another image of the archive (the Compare tab's images) */
+  image?: number;
   layer: number;
   view: 'layer' | 'merged';
 }

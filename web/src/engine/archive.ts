@@ -2,7 +2,7 @@
 // listings gathered, file bytes in chunks, cursors, verify, cancel), over
 // wasm/client.ts. Apart from index.ts so it can be tested in node without the
 // bundler's worker spawning (tests/wasm/client.test.ts).
-import type { ArchiveClient, FileCursor } from '../../../wasm/client';
+import type { ArchiveClient, FileCursor, WorkerConnection } from '../../../wasm/client';
 import type { EntryPage, IndexResult, InspectDocument, OpenResult, PathHistory, ProgressEvent, ReadResult, VerifyResult, Warning, FindingsDocument, DiffDocument, WriteRequest, WriteResult } from '../../../wasm/protocol';
 
 /** Entries per list request: large pages, few round trips, bounded message size. */
@@ -123,6 +123,23 @@ export class EngineArchive {
   /** What changed between layers `from` (-1: nothing) and `to` of an image, or in one file (`content`). */
   diff(req: { image: number; from: number; to: number; path?: string; content?: boolean }, onProgress?: (p: ProgressEvent) => void, signal?: AbortSignal): Promise<DiffDocument> {
     return this.client.diff(req, { signal, onProgress });
+  }
+
+  /** This image against `otherImage` of `other` (this archive when null; another
+   *  one must be open on this archive's connection: createArchiveFrom's
+   *  `connection`), or one file of both (`content`). */
+  compareImages(
+    req: { image: number; otherImage: number; path?: string; content?: boolean },
+    other: EngineArchive | null,
+    onProgress?: (p: ProgressEvent) => void,
+    signal?: AbortSignal,
+  ): Promise<DiffDocument> {
+    return this.client.compareImages(req, other ? other.client : this.client, { signal, onProgress });
+  }
+
+  /** The worker connection serving this archive (to open a second archive beside it). */
+  get connection(): WorkerConnection {
+    return this.client.connection;
   }
 
   /** What one image ships that someone should look at (masked); `content` scans file contents too. */

@@ -38,6 +38,7 @@ export type {
   TreeDiff,
   ContentDiff,
   DiffRow,
+  DiffPoint,
   VerifyDocument,
   VerifyRow,
   AttestationDoc,

@@ -2,7 +2,7 @@
 // progress, the summary, where the user is (image, layer, view, path, tab),
 // the tree listings, manifests and path histories already fetched, and the
 // state of a digest verification.
-import { createArchiveFrom, type EngineArchive, type UrlSource, type InspectDocument, type ProgressEvent, isCancelled } from '../engine';
+import { createArchiveFrom, CoreError, type EngineArchive, type UrlSource, type InspectDocument, type ProgressEvent, type SourceDescriptor, isCancelled } from '../engine';
 import type { OpenResult, DiffDocument, TreeDiff, ErrorEnvelope, IndexResult, FindingsDocument, PathHistory, VerifyDocument, Warning, WriteResult } from '../engine';
 import type { OpfsTarget } from '../engine';
 import { outputName, writeRequest, type ExportChoice } from './exports';
@@ -17,6 +17,8 @@ import type { LinkState, Tab, TreeView, ViewerMode } from './hash';
 export type Status = 'opening' | 'ready' | 'error' | 'cancelled';
 
 let nextId = 1;
+/** Every archive open in the page (the Compare tab offers the others). */
+const live = new Set<ArchiveSession>();
 
 export interface TreeLoad {
   key: string;
@@ -35,6 +37,24 @@ export interface CompareRequest {
   from: number;
   to: number;
   path: string;
+}
+
+/** What the Compare tab compares the current image with: two points in its
+ *  own layers, or (its top) another image — of this archive (`source` 'self')
+ *  or of another archive (`source`: a compareSources() key). */
+export type CompareWith = { kind: 'layers' } | { kind: 'image'; source: string; image: number };
+
+/** An archive the Compare tab can compare with: another archive open in the
+ *  page, or one picked in the tab itself. Either is opened again in this
+ *  archive's worker (the core compares two handles of one worker). */
+export interface CompareSource {
+  /** 'page:ID' (another open archive) or 'file:N' (picked in the tab) */
+  key: string;
+  name: string;
+  /** its images (null until a picked file's summary is read) */
+  summary: InspectDocument | null;
+  /** opened in this archive's worker (a picked file: at once; another page archive: at its first comparison) */
+  open: Job<InspectDocument> | null;
 }
 
 /** Work the user started (a content scan, a diff): a Loadable with its progress. */
@@ -149,6 +169,11 @@ export class ArchiveSession {
   private diffs = new Map<string, Job<DiffDocument>>();
   /** set by a file's "diff with layer N", taken by the Compare tab */
   compareRequest: CompareRequest | null = null;
+  /** what the Compare tab compares with */
+  compareWith: CompareWith = { kind: 'layers' };
+  /** other archives opened in this archive's worker to be compared with (key: CompareSource.key) */
+  private comparers = new Map<string, { name: string; engine: EngineArchive; open: Job<InspectDocument> | null; run: Promise<EngineArchive> | null }>();
+  private picked = 0;
 
   /** the File read (null when the archive is read from a server by ranges: `remote`) */
   readonly file: File | null;
@@ -170,6 +195,7 @@ export class ArchiveSession {
       },
       onIndex: (e) => this.onIndex(e),
     });
+    live.add(this);
   }
 
   /** Tells the page to re-render (after changing where the user is). */
@@ -287,6 +313,9 @@ export class ArchiveSession {
   onDispose: (() => void) | null = null;
 
   dispose(): void {
+    live.delete(this);
+    for (const c of this.comparers.values()) c.engine.dispose();
+    this.comparers.clear();
     this.engine.dispose();
     const done = this.onDispose;
     this.onDispose = null;
@@ -455,6 +484,101 @@ export class ArchiveSession {
   compare(image: number, from: number, to: number, path = '', content = false): void {
     const key = `${image}|${from}|${to}|${content ? 'c' : 't'}|${path}`;
     this.startJob(this.diffs, key, (onProgress) => this.engine.diff({ image, from, to, path, content }, onProgress), 'The comparison was stopped.');
+    if (this.diffs.size > 32) this.diffs.delete(this.diffs.keys().next().value as string);
+  }
+
+  /** The archives the current image can be compared with besides its own:
+   *  the page's other open archives (with a summary), then those picked in the Compare tab. */
+  compareSources(): CompareSource[] {
+    const out: CompareSource[] = [];
+    for (const o of live)
+      if (o !== this && o.summary) out.push({ key: `page:${o.id}`, name: o.name, summary: o.summary, open: this.comparers.get(`page:${o.id}`)?.open ?? null });
+    for (const [key, c] of this.comparers)
+      if (key.startsWith('file:')) out.push({ key, name: c.name, summary: c.open?.value ?? null, open: c.open });
+    return out;
+  }
+
+  /** Opens a file in this archive's worker to compare with (its summary and
+   *  layers: progress, cancel); once open, the Compare tab compares with its first image. */
+  pickCompareFile(file: File): string {
+    const key = `file:${++this.picked}`;
+    this.comparers.set(key, { name: file.name, engine: createArchiveFrom({ kind: 'file', file, name: file.name }, { connection: this.engine.connection }), open: null, run: null });
+    this.compareWith = { kind: 'image', source: key, image: 0 };
+    void this.comparer(key).catch(() => undefined);
+    return key;
+  }
+
+  /** Forgets an archive picked in the Compare tab (closes it in the worker). */
+  dropCompareFile(key: string): void {
+    const c = this.comparers.get(key);
+    if (!c || !key.startsWith('file:')) return;
+    c.engine.dispose();
+    this.comparers.delete(key);
+    for (const k of [...this.diffs.keys()]) if (k.includes(`|vs|${key}|`)) this.diffs.delete(k);
+    if (this.compareWith.kind === 'image' && this.compareWith.source === key) this.compareWith = { kind: 'layers' };
+    this.changed();
+  }
+
+  /** The other archive `key` names, open (indexed) in this archive's worker. */
+  private comparer(key: string, onProgress?: (p: ProgressEvent) => void): Promise<EngineArchive> {
+    let c = this.comparers.get(key);
+    if (!c) {
+      const o = [...live].find((x) => `page:${x.id}` === key);
+      if (!o) return Promise.reject(new CoreError({ code: 'not-found', message: 'that archive is closed', where: 'compare' }));
+      const src: SourceDescriptor = o.file ? { kind: 'file', file: o.file, name: o.name } : o.remote!;
+      c = { name: o.name, engine: createArchiveFrom(src, { connection: this.engine.connection }), open: null, run: null };
+      this.comparers.set(key, c);
+    }
+    const entry = c;
+    if (!entry.run) {
+      const job: Job<InspectDocument> = { value: null, error: null, loading: true, progress: null };
+      entry.open = job;
+      entry.run = entry.engine
+        .open({
+          onProgress: (p) => {
+            job.progress = p;
+            onProgress?.(p);
+            this.changed();
+          },
+        })
+        .then(
+          (summary) => {
+            job.value = summary;
+            return entry.engine;
+          },
+          (e: unknown) => {
+            job.error = toEnvelope(e, 'Opening it was stopped.');
+            entry.run = null; // the next comparison opens it again
+            throw e;
+          },
+        )
+        .finally(() => {
+          job.loading = false;
+          this.changed();
+        });
+    }
+    return entry.run;
+  }
+
+  /** A comparison of `image` with another image asked for (null until compareImage() started it). */
+  imageDiffJob(image: number, source: string, otherImage: number, path = '', content = false): Job<DiffDocument> | null {
+    return this.diffs.get(`${image}|vs|${source}|${otherImage}|${content ? 'c' : 't'}|${path}`) ?? null;
+  }
+
+  /** Starts comparing `image` (its top) with `otherImage` of `source` ('self' or a
+   *  compareSources() key; that archive is opened in this worker first), or one
+   *  file of both (`content`); progress, and cancel(). */
+  compareImage(image: number, source: string, otherImage: number, path = '', content = false): void {
+    const key = `${image}|vs|${source}|${otherImage}|${content ? 'c' : 't'}|${path}`;
+    this.startJob(
+      this.diffs,
+      key,
+      async (onProgress) => {
+        const other = source === 'self' ? null : await this.comparer(source, onProgress);
+        return this.engine.compareImages({ image, otherImage, path, content }, other, onProgress);
+      },
+      'The comparison was stopped.',
+    );
     if (this.diffs.size > 32) this.diffs.delete(this.diffs.keys().next().value as string);
   }
 
