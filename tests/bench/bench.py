@@ -19,6 +19,7 @@ Rows:
   gzip / zstd layer read (MB/s)      layerscope cat of the last file of the biggest layer
                                                                vs zcat / zstd -dc of that layer blob
   diff first..top, space figures     layerscope diff --from 0, ci (no peer here: dive is not packaged)
+  diff two images                    layerscope diff A --against G (two ~100,000-path images; no peer)
   re-export                          layerscope save --format oci --compress gzip vs skopeo copy --dest-compress-format gzip
                                      layerscope squash (no peer)
 Peak RSS (max over runs) is reported for each of ours: it must stay flat from one size to the next.
@@ -36,6 +37,9 @@ the same File (web/bench/peers.js), alternately, medians:
                                      (target < 0.1 s)
   page: verify                       the verify table, vs hash-wasm's SHA-256 and one WebCrypto
                                      digest of the file, and vs native sha256sum (targets >= 1.0x, 0.6x)
+  page: space figures                the Space tab shown, after the index
+  page: compare two images           the Compare tab: G picked, opened in A's worker, compared with A's
+                                     image (counts checked against the CLI's), vs the native diff row
   page: layer read (after index)     the last file of the biggest gzip/zstd layer (one inflate from
                                      the layer's start) vs DecompressionStream of that blob and
                                      native zcat / zstd -dc (target >= 0.8x)
@@ -181,6 +185,10 @@ def bench(size):
         row(f"layer read (MB/s uncompressed)", f, alternate(f"{cli} cat {q(f)} --layer {k} {q(path)}", {f"{tool} of the blob": f"{tool} {q(blob)}"}), True, raw / 1e6)
         bigs[f] = {"layer": k, "path": path, "size": fsize, "member": member, "raw": raw}
     row("diff layer 0 .. top", a, alternate(f"{cli} diff {q(a)} --from 0 --json", {}), False)
+    if os.path.exists(g):
+        # Two ~100,000-path images (the uncompressed docker-archive and the gzip OCI one, made
+        # apart: they differ by a few thousand paths, and every equal-sized file is hashed on both sides).
+        row("diff two images (--against)", a, alternate(f"{cli} diff {q(a)} --against {q(g)} --json", {}), False)
     row("space figures (ci)", a, alternate(f"{cli} ci {q(a)} --lowest-efficiency 0 || true", {}), False)
     out = os.path.join(DIR, "layerscope-bench-out.tar")
     peers = {"skopeo copy (gzip)": f"rm -f {q(out)}; skopeo copy -q --dest-compress-format gzip docker-archive:{q(a)} oci-archive:{q(out)}"} if have("skopeo") else {}
@@ -189,7 +197,14 @@ def bench(size):
     if os.path.exists(out):
         os.remove(out)
     if BROWSER:
-        browser(archives, a, bigs)
+        browser(archives, a, g, bigs)
+
+
+def native_ours(figure, archive):
+    for r in rows:
+        if r["figure"] == figure and r["archive"] == os.path.basename(archive):
+            return r["ours_s"]
+    return None
 
 
 def native_peer(figure, archive, peer):
@@ -199,7 +214,7 @@ def native_peer(figure, archive, peer):
     return None
 
 
-def plan_archive(f, compression, verify, big):
+def plan_archive(f, compression, verify, big, compare_with=None):
     """What the browser half needs to know of one archive: its layer blobs (offset, size
     in the file, from Python's tarfile over the members our inspect names) and, for a
     compressed one, the file read through its biggest layer."""
@@ -214,6 +229,8 @@ def plan_archive(f, compression, verify, big):
             layers.append({"offset": m.offset_data, "size": m.size})
     entry = {"path": f, "label": os.path.basename(f), "size": os.path.getsize(f), "compression": compression,
              "layers": layers, "verify": verify}
+    if compare_with:
+        entry["compareWith"] = compare_with
     if big:
         m = members[big["member"]]
         entry["big"] = {"layer": big["layer"], "path": big["path"], "size": big["size"], "offset": m.offset_data,
@@ -221,7 +238,7 @@ def plan_archive(f, compression, verify, big):
     return entry
 
 
-def browser(archives, a, bigs):
+def browser(archives, a, g, bigs):
     """The page and its peers in headless Chromium (web/bench/chromium.bench.ts)."""
     kinds = {a: "none"}
     for f in archives:
@@ -229,7 +246,7 @@ def browser(archives, a, bigs):
     plan_path = os.path.join(DIR, "layerscope-bench-plan.json")
     out = os.path.join(DIR, "layerscope-bench-browser.json")
     plan = {"runs": RUNS, "out": out,
-            "archives": [plan_archive(f, kinds[f], f == a, bigs.get(f)) for f in archives]}
+            "archives": [plan_archive(f, kinds[f], f == a, bigs.get(f), g if f == a and g in archives else None) for f in archives]}
     with open(plan_path, "w") as fh:
         json.dump(plan, fh)
     if os.path.exists(out):
@@ -278,6 +295,17 @@ def browser(archives, a, bigs):
             add("page: verify", o["verify_ms"], "WebCrypto digest (Chromium)", p.get("webcrypto_ms"), mb, peer_error=p.get("webcrypto_error"))
             s = native_peer("verify (MB/s of the archive)", f, "sha256sum")
             add("page: verify", o["verify_ms"], "sha256sum (native)", s * 1e3 if s else None, mb, target_ratio=0.6)
+        if o.get("space_ms"):
+            add("page: space figures (Space tab)", o["space_ms"], None, None)
+        if o.get("compare_ms"):
+            # The same comparison as the native row, counted alike: a different answer fails the run.
+            d = cli_json("diff", f, "--against", g)["summary"]
+            want = f"+{d['added']:,} added ~{d['modified']:,} modified −{d['deleted']:,} deleted"
+            if not o["compare_summary"].startswith(want):
+                raise RuntimeError(f"the page's comparison says {o['compare_summary']!r}, the CLI's {want!r}")
+            n = native_ours("diff two images (--against)", f)
+            add("page: compare two images", o["compare_ms"], "layerscope diff --against (native)", n * 1e3 if n else None,
+                open_other_ms=round(o["compare_open_ms"]), compare_rss_peak_mib=round(o["compare_rss_peak_kib"] / 1024))
         big = bigs.get(f)
         if o.get("read_ms") and big:
             mb = big["raw"] / 1e6

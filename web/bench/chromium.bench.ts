@@ -37,6 +37,8 @@ interface PlanArchive {
   verify: boolean;
   /** The last regular file of the biggest layer and that layer's blob, when compressed. */
   big?: { layer: number; path: string; size: number; offset: number; blobSize: number; raw: number };
+  /** Another archive of the same image set: the Compare tab compares this one's image with its (issue 9). */
+  compareWith?: string;
 }
 interface Plan {
   runs: number;
@@ -148,6 +150,16 @@ interface OursRun {
   rss_growth_kib: number;
   longest_task_ms: number;
   long_tasks: number;
+  /** the Space tab: click -> its figures shown */
+  space_ms?: number;
+  /** the Compare tab: the other archive picked -> opened in this archive's worker (its whole index) */
+  compare_open_ms?: number;
+  /** ... -> the image comparison shown (compare_open_ms included) */
+  compare_ms?: number;
+  /** the comparison's counts as the page shows them ("+909 added ~16 modified −1984 deleted") */
+  compare_summary?: string;
+  /** renderer peak while comparing (both archives open in one worker) */
+  compare_rss_peak_kib?: number;
 }
 
 async function ours(browser: Browser, a: PlanArchive): Promise<OursRun> {
@@ -226,6 +238,30 @@ async function ours(browser: Browser, a: PlanArchive): Promise<OursRun> {
     }
     run.rss_peak_kib = mem.stop();
     run.rss_growth_kib = run.rss_peak_kib - idle;
+    if (a.compareWith) {
+      const t3 = Date.now();
+      await page.locator('#tab-space').click();
+      await page.locator('#space-summary').waitFor({ timeout: 10 * 60_000 });
+      run.space_ms = Date.now() - t3;
+      const cmem = sampler();
+      await page.locator('#tab-compare').click();
+      const t4 = Date.now();
+      await page.locator('#compare-file').setInputFiles(a.compareWith);
+      // The picked archive is selected and opening (its progress replaces the Compare button) …
+      await page.waitForFunction(() => {
+        const deep = (window as unknown as { __benchDeep: (root: Document, sel: string) => Element | null }).__benchDeep;
+        return (deep(document, '#compare-with') as HTMLSelectElement | null)?.value.startsWith('file:') && !deep(document, '#compare');
+      }, null, { polling: 'raf' });
+      // … until it is indexed.
+      await page.locator('#compare').waitFor({ timeout: 60 * 60_000 });
+      run.compare_open_ms = Date.now() - t4;
+      await page.locator('#compare').click();
+      await page.locator('#compare-summary, #compare-error').first().waitFor({ timeout: 60 * 60_000 });
+      run.compare_ms = Date.now() - t4;
+      if (await page.locator('#compare-error').count()) throw new Error(`the comparison failed: ${await page.locator('#compare-error').textContent()}`);
+      run.compare_summary = ((await page.locator('#compare-summary').textContent()) ?? '').replace(/\s+/g, ' ').trim();
+      run.compare_rss_peak_kib = cmem.stop();
+    }
     return run;
   } finally {
     await ctx.close();
@@ -333,7 +369,16 @@ test('layerscope in Chromium against its peers in the same Chromium', async ({ b
     size: archive.size,
     chromium,
     runs: o.length,
-    ours: Object.fromEntries(Object.keys(o[0]).map((k) => [k, k.startsWith('rss') || k.endsWith('bytes') || k.startsWith('longest') ? Math.max(...o.map((x) => Number(x[k as keyof OursRun] ?? 0))) : med(o, (x) => x[k as keyof OursRun] as number)])),
+    ours: Object.fromEntries(
+      Object.keys(o[0]).map((k) => [
+        k,
+        typeof o[0][k as keyof OursRun] === 'string'
+          ? o[0][k as keyof OursRun]
+          : /rss|bytes$|^longest/.test(k)
+            ? Math.max(...o.map((x) => Number(x[k as keyof OursRun] ?? 0)))
+            : med(o, (x) => x[k as keyof OursRun] as number),
+      ]),
+    ),
     peers: {
       read_ms: med(p, (x) => x.read_ms),
       libarchive_ms: med(p, (x) => x.libarchive_ms),
