@@ -1,8 +1,10 @@
 // layerscope rmi ARCHIVE IMAGE... -o OUT [--no-prune]: the archive without those
 // images. As `docker rmi`: a tag of an image that has other tags only removes
 // that tag; an image ID (or its last tag) removes the image; layers other
-// images use stay. The output never holds a legacy save's untagged
-// intermediate images, so --no-prune (kept for docker's vocabulary) changes nothing.
+// images use stay. An image removed takes its untagged parents with it (the
+// config's "parent", written by docker's classic builder; such a parent is in
+// an archive when it was saved by ID) unless another image kept still builds on
+// them — docker's pruning; --no-prune keeps them.
 #include <algorithm>
 
 #include "command.h"
@@ -19,6 +21,32 @@ std::string tag_named(const std::vector<std::string>& tags, const std::string& r
   for (const std::string& t : tags)
     if (t == ref || t == ref + ":latest") return t;
   return {};
+}
+
+// Removes, up each removed image's parent chain, every untagged parent that no
+// image kept builds on (docker rmi without --no-prune).
+void prune_parents(const std::vector<Image>& images, const std::vector<std::vector<std::string>>& tags,
+                   std::vector<bool>* removed) {
+  auto by_id = [&](const std::string& id) -> int {
+    if (id.empty()) return -1;
+    for (size_t i = 0; i < images.size(); ++i)
+      if (images[i].config_digest == id) return static_cast<int>(i);
+    return -1;
+  };
+  for (bool changed = true; changed;) {
+    changed = false;
+    for (size_t i = 0; i < images.size(); ++i) {
+      if (!(*removed)[i]) continue;
+      int p = by_id(images[i].parent);
+      if (p < 0 || (*removed)[p] || !tags[p].empty()) continue;
+      bool child_kept = false;
+      for (size_t k = 0; k < images.size(); ++k)
+        if (!(*removed)[k] && static_cast<int>(k) != p && images[k].parent == images[p].config_digest) child_kept = true;
+      if (child_kept) continue;
+      (*removed)[p] = true;
+      changed = true;
+    }
+  }
 }
 
 int run(const Context& ctx, const Args& a) {
@@ -46,6 +74,7 @@ int run(const Context& ctx, const Args& a) {
       removed[im] = true;
     }
   }
+  if (!a.has("--no-prune")) prune_parents(images, tags, &removed);
   for (size_t i = 0; i < images.size(); ++i)
     if (!removed[i]) o.images.push_back(static_cast<int>(i));
   if (o.images.empty()) return fail(make_error(Code::kInvalidArgument, "rmi would remove every image of the archive"));
@@ -60,7 +89,7 @@ const Command& rmi_command() {
       "rmi", "ARCHIVE IMAGE... -o OUT [--no-prune] [--format docker|oci]",
       "the archive without those images (a tag of several: only the tag); shared layers stay", 1,
       {{{"-o", "--output"}, "OUT", "the archive to write (- for standard output, never a terminal)"},
-       {{"--no-prune"}, nullptr, "keep untagged parents (docker's flag; the output never holds any)"},
+       {{"--no-prune"}, nullptr, "keep the untagged parents of removed images (docker's flag)"},
        {{"--format"}, "docker|oci", "output layout (default: oci for an oci-archive, else docker)"},
        {{"--platform"}, "OS[/ARCH[/VARIANT]]", "pick the images of that platform"}},
       run};

@@ -177,6 +177,45 @@ rmi_case "of both tags removes the image" '[["fixture/tiny:2"]]' -- fixture/feat
 expect_exit 1 "rmi of every image is refused" -- "$BIN" rmi "$MULTI" fixture/tiny:2 fixture/features:latest fixture/features:1.0 -o "$TMP/all.tar"
 [ ! -e "$TMP/all.tar" ] && ok "refused rmi leaves no output" || bad "refused rmi left a file"
 
+# rmi prunes untagged parents as docker does, --no-prune keeps them: an archive that
+# docker itself wrote with a tagged image, its untagged parent (docker's classic builder
+# records it in the config's "parent"; saved by ID) and an unrelated tagged image.
+if [ $DOCKER = 1 ]; then
+  mkdir -p "$TMP/chain" && echo one >"$TMP/chain/a" && echo two >"$TMP/chain/b"
+  printf 'FROM scratch\nCOPY a /a\nCOPY b /b\n' >"$TMP/chain/Dockerfile"
+  printf 'FROM scratch\nCOPY b /other\n' >"$TMP/chain/Other"
+  if DOCKER_BUILDKIT=0 docker build -q -t layerscope-prune:child "$TMP/chain" >/dev/null 2>"$TMP/err" &&
+     DOCKER_BUILDKIT=0 docker build -q -f "$TMP/chain/Other" -t layerscope-prune:other "$TMP/chain" >/dev/null 2>>"$TMP/err" &&
+     parent=$(docker image inspect -f '{{.Parent}}' layerscope-prune:child) && [ -n "$parent" ] &&
+     docker save -o "$TMP/chain.tar" layerscope-prune:child layerscope-prune:other "$parent" 2>>"$TMP/err"; then
+    prune_case() {  # WHAT EXPECTED_IMAGES_PY -- rmi operands   (images: sorted tag lists, [] = the untagged parent)
+      local what=$1 expect=$2; shift 3
+      if "$BIN" rmi "$TMP/chain.tar" "$@" -o "$TMP/pruned.tar" 2>"$TMP/err" && $CHECK images "$TMP/pruned.tar" >"$TMP/got.json" &&
+         $PY - "$TMP/got.json" "$expect" "$parent" 2>>"$TMP/err" <<'PY'
+import json, sys
+got = json.load(open(sys.argv[1]))
+assert sorted(g["tags"] for g in got) == sorted(json.loads(sys.argv[2])), [(g["tags"], g["config_digest"]) for g in got]
+for g in got:  # the untagged image kept is the child's parent, by docker's own ID
+    assert g["tags"] or g["config_digest"] == sys.argv[3], (g, sys.argv[3])
+PY
+      then ok "rmi $what"; else bad "rmi $what: $(head -c 300 "$TMP/err")"; fi
+    }
+    prune_case "of a child removes its untagged parent too" '[["layerscope-prune:other"]]' -- layerscope-prune:child
+    prune_case "--no-prune keeps the untagged parent" '[["layerscope-prune:other"], []]' -- layerscope-prune:child --no-prune
+    prune_case "of another image keeps the parent a kept child builds on" '[["layerscope-prune:child"], []]' -- layerscope-prune:other
+    # The output keeps docker's parent link (manifest.json "Parent"): docker load restores it.
+    docker rmi -f layerscope-prune:child layerscope-prune:other >/dev/null 2>&1
+    docker rmi -f "$parent" >/dev/null 2>&1
+    if docker load -i "$TMP/pruned.tar" >/dev/null 2>"$TMP/err" &&
+       [ "$(docker image inspect -f '{{.Parent}}' layerscope-prune:child 2>>"$TMP/err")" = "$parent" ]; then
+      ok "rmi output loaded by docker: the child's parent is the untagged image kept"
+    else bad "rmi output: docker lost the parent link: $(head -c 300 "$TMP/err")"; fi
+    docker rmi -f layerscope-prune:child >/dev/null 2>&1; docker rmi -f "$parent" >/dev/null 2>&1
+  else
+    bad "could not build and save the parent chain with docker: $(head -c 300 "$TMP/err")"
+  fi
+fi
+
 # Recompression: layers as gzip / zstd, diff_ids and trees kept.
 for c in gzip zstd none; do
   expect_exit 0 "save --compress $c" -- "$BIN" save "$FEAT" -o "$TMP/c.tar" --format oci --compress $c

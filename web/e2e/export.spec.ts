@@ -167,3 +167,55 @@ with tarfile.open(sys.argv[1], 'w') as out:
   await expect(page.locator('input[name="what"][value="file"]')).toBeChecked();
   await expect(page.locator('#export-file')).toHaveText('/random.bin');
 });
+
+test('save to a file the user picks: it holds the same bytes as the download, nothing stays in the browser’s storage; a cancelled pick writes nothing', async ({ page }) => {
+  // The save picker stands in for the browser's dialog (headless Chromium cannot show
+  // one): it hands out a real file handle of the origin-private file system.
+  await page.addInitScript(() => {
+    const w = window as unknown as { __picks: string[]; __cancelPick: boolean; showSaveFilePicker: unknown };
+    w.__picks = [];
+    w.__cancelPick = false;
+    w.showSaveFilePicker = async (opts: { suggestedName: string }) => {
+      w.__picks.push(opts.suggestedName);
+      if (w.__cancelPick) throw new DOMException('The user aborted a request.', 'AbortError');
+      const dir = await (await navigator.storage.getDirectory()).getDirectoryHandle('picked', { create: true });
+      return dir.getFileHandle(`chosen-${opts.suggestedName}`, { create: true });
+    };
+  });
+  const im = truth(NAME).images[0];
+  await page.goto('./');
+  await openFile(page, fixture(NAME));
+  await page.locator('#export-open').click();
+  await page.locator('#export-format').selectOption('oci');
+  const downloaded = await writeAndDownload(page, `${NAME}-oci.tar`);
+  await page.locator('#export-discard').click();
+
+  await page.locator('input[name="dest"][value="pick"]').check();
+  await page.evaluate(() => ((window as unknown as { __cancelPick: boolean }).__cancelPick = true));
+  await page.locator('#export-start').click();
+  await expect.poll(() => page.evaluate(() => (window as unknown as { __picks: string[] }).__picks)).toEqual([`${NAME}-oci.tar`]);
+  await expect(page.locator('#export-result')).toHaveCount(0);
+  expect(await storedOutputs(page)).toEqual([]);
+
+  await page.evaluate(() => ((window as unknown as { __cancelPick: boolean }).__cancelPick = false));
+  await page.locator('#export-start').click();
+  await expect(page.locator('#export-result')).toHaveAttribute('data-status', 'done', { timeout: 120_000 });
+  await expect(page.locator('#export-result')).toContainText(`Wrote chosen-${NAME}-oci.tar`);
+  await expect(page.locator('#export-result')).toContainText('to the file you chose');
+  await expect(page.locator('#export-download')).toHaveCount(0);
+  const picked = await page.evaluate(async (name) => {
+    const dir = await (await navigator.storage.getDirectory()).getDirectoryHandle('picked');
+    const bytes = await (await (await dir.getFileHandle(name)).getFile()).arrayBuffer();
+    const d = new Uint8Array(await crypto.subtle.digest('SHA-256', bytes));
+    return { size: bytes.byteLength, sha256: [...d].map((b) => b.toString(16).padStart(2, '0')).join('') };
+  }, `chosen-${NAME}-oci.tar`);
+  const want = readFileSync(downloaded);
+  expect(picked).toEqual({ size: want.length, sha256: createHash('sha256').update(want).digest('hex') });
+  expect(ociConfig(downloaded).rootfs.diff_ids).toEqual(im.diff_ids);
+  // Copied into the picked file, the output left the export storage.
+  await expect.poll(() => storedOutputs(page)).toEqual([]);
+  // The picked file opens again in the page.
+  await page.locator('#export-reopen').click();
+  await expect(page.locator('#archive-panel .archive-name')).toHaveText(`chosen-${NAME}-oci.tar`);
+  await expect(page.locator('#tags .chip')).toHaveText(im.repo_tags ?? []);
+});

@@ -102,6 +102,8 @@ struct Image {
   std::string manifest_media_type;
   Platform platform;
   std::string created, author;
+  std::string parent;              // the image ID it was built on, "" when none: manifest.json's "Parent" (docker save
+                                   // writes it when the parent is saved too), else the config's "parent"
   std::string config_json;         // raw bytes of the config
   std::string manifest_json;       // raw manifest; for manifest.json-only layouts, its entry
   std::vector<HistoryEntry> history;

@@ -63,6 +63,7 @@ Result<std::map<std::string, OutMember>> members_of(const LayoutPlan& plan) {
     DockerManifestEntry e;
     e.config = blob_path(cfg_digest);
     e.repo_tags = img.tags;
+    e.parent = img.parent;
     for (const LayerOut& l : img.layers) {
       m.layers.push_back(descriptor(l.media_type, l.digest, static_cast<int64_t>(l.size)));
       std::string p = blob_path(l.digest);

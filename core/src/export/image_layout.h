@@ -43,6 +43,7 @@ struct ImageOut {
   std::string config_json;        // exact bytes (its sha256 is the image ID)
   std::vector<std::string> tags;  // "repo:tag"; empty: untagged
   std::vector<LayerOut> layers;   // bottom first
+  std::string parent;             // the image ID of its parent, when that image is written too (manifest.json "Parent")
 };
 
 struct LayoutPlan {

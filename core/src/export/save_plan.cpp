@@ -83,6 +83,12 @@ Result<LayoutPlan> plan_save(const Loaded& L, const std::vector<int>& images, bo
     }
     plan.images.push_back(std::move(o));
   }
+  // docker's parent links (manifest.json "Parent") where both ends are written (configs are kept as they are).
+  for (size_t k = 0; k < chosen.size(); ++k) {
+    const std::string& p = L.archive.images[chosen[k]].parent;
+    for (int j : chosen)
+      if (!p.empty() && L.archive.images[j].config_digest == p) plan.images[k].parent = p;
+  }
   return plan;
 }
 

@@ -24,6 +24,7 @@ void apply_config(LoadContext& ctx, Image& img, const std::string& config_text, 
   if (img.platform.os_version.empty()) img.platform.os_version = jstr(c, "os.version");
   img.created = jstr(c, "created");
   img.author = jstr(c, "author");
+  if (img.parent.empty()) img.parent = jstr(c, "parent");
   if (const Json* h = jget(c, "history"); h && h->is_array()) {
     for (const auto& e : *h) {
       HistoryEntry he;

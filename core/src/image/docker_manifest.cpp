@@ -25,6 +25,7 @@ Status read_docker_manifest(LoadContext& ctx, std::vector<int>* made) {
     Image img;
     img.source = where;
     img.tags = jstrings(e, "RepoTags");
+    img.parent = jstr(e, "Parent");
     img.manifest_json = jdump(e, 2);  // the manifest.json entry stands in for a manifest
     std::string cfg = jstr(e, "Config");
     int idx = static_cast<int>(L.archive.images.size());

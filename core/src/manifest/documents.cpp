@@ -150,6 +150,7 @@ Result<std::vector<DockerManifestEntry>> parse_docker_manifest(std::string_view 
     m.config = str_of(e, "Config");
     LS_ASSIGN_OR_RETURN(m.repo_tags, strings_of(e, "RepoTags", w));
     LS_ASSIGN_OR_RETURN(m.layers, strings_of(e, "Layers", w));
+    m.parent = str_of(e, "Parent");
     if (auto it = e.find("LayerSources"); it != e.end() && !it->is_null()) {
       if (!it->is_object()) return bad("\"LayerSources\" is not an object", w);
       for (auto s = it->begin(); s != it->end(); ++s) {
@@ -173,6 +174,8 @@ Result<std::string> write_docker_manifest(const std::vector<DockerManifestEntry>
       e["RepoTags"] = m.repo_tags;
     }
     e["Layers"] = m.layers;
+    if (!m.parent.empty()) e["Parent"] = m.parent;
+    else e.erase("Parent");
     if (!m.layer_sources.empty() || e.contains("LayerSources")) {
       OrderedJson s = OrderedJson::object();
       for (auto& [diff_id, d] : m.layer_sources) s[diff_id] = descriptor_json(d);

@@ -43,6 +43,7 @@ struct DockerManifestEntry {
   std::vector<std::string> repo_tags;  // "repo:tag"
   std::vector<std::string> layers;     // member paths, bottom first
   std::vector<std::pair<std::string, Descriptor>> layer_sources;  // diff_id -> descriptor (foreign layers)
+  std::string parent;                  // "Parent": the image ID of its parent, saved alongside ("" = none)
   OrderedJson raw;
 };
 Result<std::vector<DockerManifestEntry>> parse_docker_manifest(std::string_view text, const std::string& where,
