@@ -3,9 +3,14 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <atomic>
 #include <cerrno>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
+#include <thread>
+#include <vector>
 
 #include "image_args.h"
 #include "output.h"
@@ -58,6 +63,26 @@ ScratchFactory output_scratch(const Args& a) {
     dir = slash == std::string::npos ? "." : slash == 0 ? "/" : path.substr(0, slash);
   }
   return [dir](const std::string& name) { return open_temp_scratch(name, dir); };
+}
+
+TaskRunner parallel_runner() {
+  return [](const std::vector<std::function<Status()>>& tasks) -> Status {
+    unsigned cores = std::max(1u, std::thread::hardware_concurrency());
+    if (const char* e = std::getenv("LAYERSCOPE_THREADS"); e && *e) cores = std::max(1, std::atoi(e));
+    size_t n = std::min<size_t>(tasks.size(), std::min(8u, cores));
+    std::vector<Status> st(tasks.size(), Status::Ok());
+    std::atomic<size_t> next{0};
+    auto work = [&] {
+      for (size_t i = next++; i < tasks.size(); i = next++) st[i] = tasks[i]();
+    };
+    std::vector<std::thread> helpers;
+    for (size_t k = 1; k < n; ++k) helpers.emplace_back(work);
+    work();
+    for (auto& t : helpers) t.join();
+    for (auto& s : st)
+      if (!s.ok()) return s;
+    return Status::Ok();
+  };
 }
 
 int finish_output(Status st, std::unique_ptr<ByteSink> sink) {

@@ -17,6 +17,9 @@ int open_output(const Args& a, std::unique_ptr<ByteSink>* out);
 // Scratch storage for a writer's recompressed layers: unlinked temporary files
 // beside -o's file (the disk that takes the output), or in $TMPDIR for "-" and devices.
 ScratchFactory output_scratch(const Args& a);
+// Runs a writer's independent tasks (the layers it recompresses) on up to
+// min(cores, 8) threads at once; $LAYERSCOPE_THREADS=1 runs them one by one.
+TaskRunner parallel_runner();
 // Finishes the sink after `st` succeeded; an error abandons it (nothing is left). Returns the exit status.
 int finish_output(Status st, std::unique_ptr<ByteSink> sink);
 // --format docker|oci; absent: oci for an oci-archive input (rmi, squash) or when

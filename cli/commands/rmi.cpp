@@ -62,6 +62,7 @@ int run(const Context& ctx, const Args& a) {
   for (const Image& img : images) tags.push_back(img.tags);
   SaveOptions o;
   o.scratch = output_scratch(a);
+  o.run = parallel_runner();
   if (int rc = format_option(a, s.archive().layout == Layout::kOciArchive, &o.format); rc != kContinue) return rc;
   for (const std::string& ref : a.pos) {
     int im = 0;

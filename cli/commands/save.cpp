@@ -20,6 +20,7 @@ int parse_format(const Args& a, SaveOptions* o) {
 int run(const Context& ctx, const Args& a) {
   SaveOptions o;
   o.scratch = output_scratch(a);
+  o.run = parallel_runner();
   if (int rc = parse_format(a, &o); rc != kContinue) return rc;
   std::unique_ptr<ByteSink> sink;  // unfinished until the end: any failure leaves nothing
   if (int rc = open_output(a, &sink); rc != kContinue) return rc;

@@ -30,6 +30,7 @@ void print_written(const Args& a, const WriteSummary& w) {
 int run(const Context& ctx, const Args& a) {
   StripOptions o;
   o.scratch = output_scratch(a);
+  o.run = parallel_runner();
   if (int rc = compress_option(a, &o.recompress, &o.compression); rc != kContinue) return rc;
   std::unique_ptr<ByteSink> sink;  // unfinished until the end: any failure leaves nothing
   if (int rc = open_output(a, &sink); rc != kContinue) return rc;

@@ -92,6 +92,12 @@ class Scratch {
 };
 using ScratchFactory = std::function<Result<std::unique_ptr<Scratch>>(const std::string& name)>;
 
+// Runs independent tasks and returns the first failure in task order once all
+// have ended. The caller decides how: the CLI on a few threads at once (the
+// layers a save recompresses are compressed side by side); none given, the
+// core runs them one after the other (the browser build has no threads).
+using TaskRunner = std::function<Status(const std::vector<std::function<Status()>>& tasks)>;
+
 // A scratch file in `dir` ($TMPDIR, else /tmp, when empty), unlinked as soon as
 // it is created, so nothing stays behind whatever happens.
 Result<std::unique_ptr<Scratch>> open_temp_scratch(const std::string& name, const std::string& dir = "");

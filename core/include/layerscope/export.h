@@ -58,6 +58,8 @@ struct SaveOptions {
   // Where a recompressed layer is kept between being measured and written
   // (compressed once); none: it is compressed twice. The CLI gives temporary files.
   ScratchFactory scratch;
+  // Runs the recompression of different layers (into scratch) at once; none: one by one.
+  TaskRunner run;
 };
 
 // squash: the image as one layer holding its merged filesystem; the config
@@ -88,6 +90,7 @@ struct StripOptions {
   bool recompress = false;
   Compression compression = Compression::kNone;
   ScratchFactory scratch;  // as SaveOptions::scratch, for the layers recompressed as they are
+  TaskRunner run;          // as SaveOptions::run
 };
 
 // What strip and import wrote (for the line the CLI prints).

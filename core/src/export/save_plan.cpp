@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <map>
+#include <mutex>
 
 #include "export/layer_bytes.h"
 
@@ -11,11 +12,11 @@ namespace {
 std::string image_name(const Image& img) { return img.tags.empty() ? img.source : img.tags.front(); }
 
 // Pass 1 of a recompressed layer: its digest and size as it will be written.
-Status measure(const Loaded& L, const SaveLayers& how, LayerOut* o) {
+// `tick` reports the bytes of the source read so far (false cancels).
+Status measure(const Loaded& L, const SaveLayers& how, LayerOut* o, const std::function<bool(uint64_t)>& tick) {
   LS_ASSIGN_OR_RETURN(auto src, L.member_source(o->source));
   LayerBytes lb{true, how.compression, L.options.limits, {}};
-  uint64_t total = src->size();
-  lb.tick = [&](uint64_t n) { return !how.progress || how.progress(Progress{"measure", n, total, o->source}); };
+  lb.tick = tick;
   std::unique_ptr<Scratch> scratch;
   if (how.scratch) {
     LS_ASSIGN_OR_RETURN(scratch, how.scratch(o->source));
@@ -30,7 +31,8 @@ Status measure(const Loaded& L, const SaveLayers& how, LayerOut* o) {
   return Status::Ok();
 }
 
-Result<LayerOut> layer_out(const Loaded& L, const Image& img, const Layer& l, const SaveLayers& how) {
+// The layer as it will be written; `*pending` set: it is recompressed and must be measured first.
+Result<LayerOut> layer_out(const Loaded& L, const Image& img, const Layer& l, const SaveLayers& how, bool* pending) {
   std::string where = image_name(img) + " layer " + std::to_string(l.index);
   if (l.blob < 0 || !L.archive.blobs[l.blob].present)
     return make_error(Code::kNotFound, "the layer is not stored in the archive: nothing to copy", where);
@@ -41,10 +43,8 @@ Result<LayerOut> layer_out(const Loaded& L, const Image& img, const Layer& l, co
   o.size = b.stored_size;
   o.source = b.member;
   o.media_type = oci_layer_media_type(b.compression);
-  if (how.recompress && b.compression != how.compression) {
-    LS_RETURN_IF_ERROR(measure(L, how, &o));
-    return o;
-  }
+  *pending = how.recompress && b.compression != how.compression;
+  if (*pending) return o;
   if (o.media_type.empty())
     return make_error(Code::kUnsupported,
                       std::string("a ") + compression_name(b.compression) +
@@ -53,34 +53,74 @@ Result<LayerOut> layer_out(const Loaded& L, const Image& img, const Layer& l, co
   return o;
 }
 
+// Measures the pending layers, through how.run when given (maybe at once), with
+// one progress over all of them ("measure": bytes of their sources read).
+Status measure_all(const Loaded& L, const SaveLayers& how, const std::vector<LayerOut*>& pending) {
+  if (pending.empty()) return Status::Ok();
+  uint64_t total = 0;
+  for (LayerOut* o : pending) {
+    auto src = L.member_source(o->source);
+    if (src.ok()) total += src.value()->size();
+  }
+  std::mutex mu;  // progress comes from every task
+  uint64_t done = 0;
+  bool cancelled = false;
+  std::vector<std::function<Status()>> tasks;
+  for (LayerOut* o : pending) {
+    tasks.push_back([&, o]() {
+      uint64_t mine = 0;
+      return measure(L, how, o, [&, o](uint64_t n) {
+        std::lock_guard<std::mutex> lock(mu);
+        done += n - mine;
+        mine = n;
+        if (!cancelled && how.progress && !how.progress(Progress{"measure", done, total, o->source})) cancelled = true;
+        return !cancelled;
+      });
+    });
+  }
+  if (how.run) return how.run(tasks);
+  for (auto& t : tasks) LS_RETURN_IF_ERROR(t());
+  return Status::Ok();
+}
+
 }  // namespace
 
 Result<LayoutPlan> plan_save(const Loaded& L, const std::vector<int>& images, bool docker_manifest,
                              const SaveLayers& how) {
-  std::map<int, LayerOut> done;  // each blob measured once
+  std::map<int, LayerOut> done;  // each blob planned (and measured) once
+  std::vector<LayerOut*> pending;
   LayoutPlan plan;
   plan.docker_manifest = docker_manifest;
   std::vector<int> chosen = images;
   if (chosen.empty())
     for (int i = 0; i < static_cast<int>(L.archive.images.size()); ++i) chosen.push_back(i);
-  for (int i : chosen) {
+  std::vector<std::vector<int>> blobs_of(chosen.size());
+  for (size_t k = 0; k < chosen.size(); ++k) {
+    int i = chosen[k];
     if (i < 0 || i >= static_cast<int>(L.archive.images.size()))
       return make_error(Code::kInvalidArgument, "no image #" + std::to_string(i));
     const Image& img = L.archive.images[i];
     if (img.config_json.empty())
       return make_error(Code::kNotFound, "the image's config is not stored in the archive", image_name(img));
+    for (const Layer& l : img.layers) {
+      if (l.blob < 0 || done.find(l.blob) == done.end()) {
+        bool wait = false;
+        LS_ASSIGN_OR_RETURN(LayerOut lo, layer_out(L, img, l, how, &wait));
+        // (a layer with no blob fails above, so the key is a real blob)
+        LayerOut& kept = done.emplace(l.blob, std::move(lo)).first->second;
+        if (wait) pending.push_back(&kept);
+      }
+      blobs_of[k].push_back(l.blob);
+    }
+  }
+  LS_RETURN_IF_ERROR(measure_all(L, how, pending));
+  for (size_t k = 0; k < chosen.size(); ++k) {
+    const Image& img = L.archive.images[chosen[k]];
     ImageOut o;
     o.config_json = img.config_json;
     for (const std::string& t : img.tags)
       if (std::find(how.drop_tags.begin(), how.drop_tags.end(), t) == how.drop_tags.end()) o.tags.push_back(t);
-    for (const Layer& l : img.layers) {
-      auto it = l.blob >= 0 ? done.find(l.blob) : done.end();
-      if (it == done.end()) {
-        LS_ASSIGN_OR_RETURN(LayerOut lo, layer_out(L, img, l, how));
-        it = done.emplace(l.blob, std::move(lo)).first;
-      }
-      o.layers.push_back(it->second);
-    }
+    for (int b : blobs_of[k]) o.layers.push_back(done.at(b));  // a layer shared by images (or twice in one): one plan
     plan.images.push_back(std::move(o));
   }
   // docker's parent links (manifest.json "Parent") where both ends are written (configs are kept as they are).

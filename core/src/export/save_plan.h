@@ -21,6 +21,7 @@ struct SaveLayers {
   ProgressFn progress;  // "measure" phase
   std::vector<std::string> drop_tags;  // tags left out
   ScratchFactory scratch;  // set: a recompressed layer is compressed once, into it (else twice)
+  TaskRunner run;          // set: the layers to recompress are measured through it (maybe at once)
 };
 Result<LayoutPlan> plan_save(const Loaded& L, const std::vector<int>& images, bool docker_manifest,
                              const SaveLayers& layers = {});
