@@ -319,6 +319,11 @@ test('Compare with a second archive picked in the tab, then with one open in the
   expect(got.modified.filter((p) => want.changed.includes(p))).toEqual(want.changed);
   const shared = ta.diff_ids.filter((d) => tc.diff_ids.includes(d)).length;
   await expect(page.locator('#compare-shared-count')).toHaveText(shared === 1 ? '1 layer' : `${shared} layers`);
+  // Closing that archive's tab closes this worker's copy of it: it is offered no more.
+  await page.getByRole('button', { name: `Close ${C}.tar` }).click();
+  await expect(page.locator('.tabs [role="tab"]')).toHaveCount(1);
+  await expect(page.locator('#compare-with')).toHaveValue('layers');
+  expect(await page.locator('#compare-with option').evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value).filter((v) => v.startsWith('page:')))).toEqual([]);
 });
 
 test('a file edited between two archives: its content diff across them is difflib’s, the shared layer is named', async ({ page }) => {

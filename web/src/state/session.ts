@@ -314,6 +314,8 @@ export class ArchiveSession {
 
   dispose(): void {
     live.delete(this);
+    // Other archives that opened this one to compare with close their copy of it.
+    for (const o of live) o.forgetComparer(`page:${this.id}`);
     for (const c of this.comparers.values()) c.engine.dispose();
     this.comparers.clear();
     this.engine.dispose();
@@ -510,8 +512,13 @@ export class ArchiveSession {
 
   /** Forgets an archive picked in the Compare tab (closes it in the worker). */
   dropCompareFile(key: string): void {
+    if (key.startsWith('file:')) this.forgetComparer(key);
+  }
+
+  /** Closes this worker's copy of another archive and forgets its comparisons. */
+  private forgetComparer(key: string): void {
     const c = this.comparers.get(key);
-    if (!c || !key.startsWith('file:')) return;
+    if (!c) return;
     c.engine.dispose();
     this.comparers.delete(key);
     for (const k of [...this.diffs.keys()]) if (k.includes(`|vs|${key}|`)) this.diffs.delete(k);
