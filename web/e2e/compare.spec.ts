@@ -260,6 +260,11 @@ test('Compare with another image of the archive: paths, config, history and shar
   expect(got.added).toEqual(want.added);
   expect(got.deleted).toEqual(want.deleted);
   expect(got.modified).toEqual(want.changed);
+  // Sizes for files only (a directory's or a link's 0 says nothing).
+  const before = (p: string) => page.locator(`#compare-rows tr[data-path="${p}"] td.num`).first();
+  await expect(before('bin')).toHaveText('');
+  await expect(before('bin/sh')).toHaveText('');
+  await expect(before('bin/busybox')).toHaveText(/\d(\.\d+)? MiB/);
   expect(got.config).toEqual(configChanges(a, b));
   await expect(page.locator('#compare-points')).toContainText('fixture/features:1.0');
   await expect(page.locator('#compare-points')).toContainText('fixture/tiny:2');

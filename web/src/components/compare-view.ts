@@ -344,8 +344,8 @@ export class CompareView extends LitElement {
           ${goto ? html`<button class="link small" title="Show in the file tree" @click=${() => this.goto(goto)}>↗</button>` : nothing}
         </td>
         <td>${(r.what as string[]).join(', ') || String(r.type)}</td>
-        <td class="num">${r.size_before === null ? '' : formatBytes(r.size_before)}</td>
-        <td class="num">${r.size_after === null ? '' : formatBytes(r.size_after)}</td>
+        <td class="num">${sizeText(r.size_before, r.type_before ?? String(r.type))}</td>
+        <td class="num">${sizeText(r.size_after, String(r.type))}</td>
       </tr>
       ${opened ? html`<tr class="content"><td colspan="5">${this.renderContent(r.path)}</td></tr>` : nothing}`;
   }
@@ -411,6 +411,11 @@ export class CompareView extends LitElement {
 /** "image 0 (app:1) of a.tar" for one side of an image comparison. */
 function pointText(p: DiffPoint): string {
   return `image ${p.image}${p.tags.length ? ` (${p.tags.join(', ')})` : ''} of ${p.archive}`;
+}
+
+/** A side's size: bytes for a file, nothing for a directory, link or device (their 0 says nothing). */
+function sizeText(size: number | null, type: string): string {
+  return size === null || (type !== 'file' && type !== 'hardlink') ? '' : formatBytes(size);
 }
 
 /** A config value as text (a list or map as JSON; absent as a dash). */
