@@ -19,7 +19,7 @@ Rows:
   gzip / zstd layer read (MB/s)      layerscope cat of the last file of the biggest layer
                                                                vs zcat / zstd -dc of that layer blob
   diff first..top, space figures     layerscope diff --from 0, ci (no peer here: dive is not packaged)
-  diff two images                    layerscope diff A --against G (both made from the same files, apart; no peer)
+  diff two images                    layerscope diff A --against G (generated apart by one recipe; no peer)
   re-export                          layerscope save --format oci --compress gzip vs skopeo copy --dest-compress-format gzip
                                      layerscope squash (no peer)
 Peak RSS (max over runs) is reported for each of ours: it must stay flat from one size to the next.
