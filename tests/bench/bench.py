@@ -186,8 +186,9 @@ def bench(size):
         bigs[f] = {"layer": k, "path": path, "size": fsize, "member": member, "raw": raw}
     row("diff layer 0 .. top", a, alternate(f"{cli} diff {q(a)} --from 0 --json", {}), False)
     if os.path.exists(g):
-        # Two images of the same files (~36,000 in the 0.4 GB set, ~134,000 in the 1.45 GB one: the uncompressed docker-archive and the gzip OCI one, made
-        # apart: they differ by a few thousand paths, and every equal-sized file is hashed on both sides).
+        # Two images of one recipe (~36,000 files in the 0.4 GB set, ~134,000 in the 1.45 GB one):
+        # the docker-archive and the gzip OCI one, generated apart, so they differ by a few thousand
+        # paths, and every file of equal size on both sides is hashed on both sides.
         row("diff two images (--against)", a, alternate(f"{cli} diff {q(a)} --against {q(g)} --json", {}), False)
     row("space figures (ci)", a, alternate(f"{cli} ci {q(a)} --lowest-efficiency 0 || true", {}), False)
     out = os.path.join(DIR, "layerscope-bench-out.tar")
