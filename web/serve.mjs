@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // Serves the built app (web/dist) on 127.0.0.1 with a strict Content-Security-Policy.
-//   node web/serve.mjs [--port N] [--dir DIR]     (PORT env works too; default 8080, next free port if busy)
+//   node web/serve.mjs [--port N] [--dir DIR] [--cors ORIGIN|*] [--connect ORIGINS] [--static]
+//   (PORT env works too; default 8080, next free port if busy)
 // Prints the URL. Static files only: GET/HEAD, no directory listings, no writes.
 // Byte ranges (one range per request: 206 + Content-Range; ETag/Last-Modified and
 // If-Range), so the page reads a hosted archive by Range instead of downloading it.
@@ -11,6 +12,18 @@
 //   /__files/NAME?norange=1    ignore Range (200 + the whole file, as some servers do)
 //   /__stats                   {requests, bytes, ranged} per served /__files path (JSON); ?reset=1 clears
 //   /__touch/NAME              the file "changes": its ETag and Last-Modified move on
+//   /__files/NAME?cors=0       no CORS headers (with --cors), as a server that never heard of it
+//   /__files/NAME?expose=0     CORS without Access-Control-Expose-Headers (Content-Range unreadable)
+//   /__files/NAME?ifrange=0    a CORS preflight that allows Range but not If-Range
+//
+// Other origins:
+//   --cors ORIGIN|*      files may be read by pages of ORIGIN (or any): CORS headers, preflight
+//                        answers (Range, If-Range), Content-Range/ETag exposed
+//   --connect ORIGINS    comma-separated origins the page and its worker may connect to
+//                        besides their own (archives hosted elsewhere; the page itself narrows
+//                        that to the origin of the archive it was given: public/connect-policy.js)
+//   --static             no Content-Security-Policy headers at all, as a static host sends:
+//                        the page's meta policies are all there is
 import { createServer } from 'node:http';
 import { createReadStream, statSync } from 'node:fs';
 import { extname, join, normalize, resolve, sep, dirname } from 'node:path';
@@ -24,6 +37,12 @@ const opt = (name, dflt) => {
 };
 const root = resolve(opt('--dir', join(here, 'dist')));
 const hooks = args.includes('--test-hooks');
+const noCsp = args.includes('--static');
+const cors = opt('--cors', '');
+const connect = opt('--connect', '')
+  .split(',')
+  .map((o) => o.trim())
+  .filter((o) => /^https?:\/\/[A-Za-z0-9.\-[\]:]+$/.test(o));
 const filesDir = opt('--files', '') ? resolve(opt('--files', '')) : '';
 /** per /__files path: requests, bytes sent, requests answered with 206 */
 const stats = new Map();
@@ -47,12 +66,13 @@ const TYPES = {
 };
 
 // The page's policy (the same as its meta tag, plus what only a header can say).
+const CONNECT = ["'self'", ...connect].join(' ');
 const PAGE_CSP =
-  "default-src 'none'; script-src 'self' 'wasm-unsafe-eval'; worker-src 'self'; connect-src 'self'; img-src 'self' blob:; " +
+  `default-src 'none'; script-src 'self' 'wasm-unsafe-eval'; worker-src 'self'; connect-src ${CONNECT}; img-src 'self' blob:; ` +
   "style-src 'self'; font-src 'none'; object-src 'none'; base-uri 'none'; form-action 'none'; manifest-src 'none'; frame-ancestors 'none'";
 // Scripts: a worker takes its policy from its own response. The wasm core is linked with
 // -sDYNAMIC_EXECUTION=0 (no new Function/eval in its glue), so no 'unsafe-eval' anywhere.
-const SCRIPT_CSP = "default-src 'none'; script-src 'self' 'wasm-unsafe-eval'; connect-src 'self'";
+const SCRIPT_CSP = `default-src 'none'; script-src 'self' 'wasm-unsafe-eval'; connect-src ${CONNECT}`;
 // The single-file build carries its own (hash-pinned) policy in a meta tag.
 const STANDALONE = /(^|\/)layerscope-standalone\.html$/;
 
@@ -64,6 +84,33 @@ const server = createServer((req, res) => {
     'Cross-Origin-Resource-Policy': 'same-origin',
     'Cache-Control': 'no-cache',
   };
+  // CORS (--cors): what another origin's page needs to read a file by ranges.
+  const q = (() => {
+    try {
+      return new URL(req.url ?? '/', 'http://x').searchParams;
+    } catch {
+      return new URLSearchParams();
+    }
+  })();
+  const corsOn = cors && req.headers.origin && q.get('cors') !== '0';
+  // (?cors=0 is a server that never heard of any of it: no Cross-Origin-Resource-Policy either)
+  if (cors) base['Cross-Origin-Resource-Policy'] = 'cross-origin';
+  if (corsOn) {
+    base['Access-Control-Allow-Origin'] = cors === '*' ? '*' : cors;
+    base['Vary'] = 'Origin';
+    if (q.get('expose') !== '0') base['Access-Control-Expose-Headers'] = 'Content-Range, Content-Length, Accept-Ranges, ETag, Last-Modified';
+  }
+  if (req.method === 'OPTIONS' && corsOn) {
+    res
+      .writeHead(204, {
+        ...base,
+        'Access-Control-Allow-Methods': 'GET, HEAD',
+        'Access-Control-Allow-Headers': q.get('ifrange') === '0' ? 'Range' : 'Range, If-Range',
+        'Access-Control-Max-Age': '600',
+      })
+      .end();
+    return;
+  }
   if (req.method !== 'GET' && req.method !== 'HEAD') {
     res.writeHead(405, { ...base, Allow: 'GET, HEAD' }).end();
     return;
@@ -125,8 +172,8 @@ const server = createServer((req, res) => {
     ETag: etag,
     'Last-Modified': mtime.toUTCString(),
   };
-  if (ext === '.html' && !STANDALONE.test(path)) headers['Content-Security-Policy'] = PAGE_CSP;
-  if (ext === '.js' || ext === '.mjs') headers['Content-Security-Policy'] = SCRIPT_CSP;
+  if (ext === '.html' && !STANDALONE.test(path) && !noCsp) headers['Content-Security-Policy'] = PAGE_CSP;
+  if ((ext === '.js' || ext === '.mjs') && !noCsp) headers['Content-Security-Policy'] = SCRIPT_CSP;
   const noRange = hooked && query.get('norange');
   if (noRange) delete headers['Accept-Ranges'];
   let range = noRange ? null : byteRange(req.headers.range, st.size);

@@ -18,14 +18,17 @@ const repo = resolve(here, '..');
 const wasmDir = resolve(process.env.LAYERSCOPE_WASM_DIR ?? resolve(repo, 'build/wasm/wasm/esm'));
 const example = resolve(repo, 'examples/demo.tar');
 
-/** The page's Content-Security-Policy: nothing from any other origin. */
+/** The page's Content-Security-Policy: nothing from any other origin. Its
+ *  connect-src is wide here because a static page cannot know the archive it
+ *  will be given; public/connect-policy.js, the first script, adds a second
+ *  policy that allows only this origin and that archive's (policies add up). */
 function cspNormal(): string {
   return [
     "default-src 'none'",
     // 'wasm-unsafe-eval': compile the wasm core; nothing else is evaluated in the page.
     "script-src 'self' 'wasm-unsafe-eval'",
     "worker-src 'self'",
-    "connect-src 'self'",
+    "connect-src 'self' http: https:",
     "img-src 'self' blob:",
     "style-src 'self'",
     "font-src 'none'",
@@ -117,6 +120,12 @@ function cspSingle(): Plugin {
         const file = resolve(opts.dir ?? '', f.fileName);
         let html = readFileSync(file, 'utf8');
         html = html.replace(/\s*<link rel="icon"[^>]*>/, '');
+        // The connect policy script, inlined (a single file has nothing beside it);
+        // its narrowed policy keeps data: (the worker fetches the inlined wasm from one).
+        const policy = readFileSync(resolve(here, 'public/connect-policy.js'), 'utf8');
+        const narrowed = policy.replace(`"connect-src 'self'"`, `"connect-src 'self' data:"`);
+        if (narrowed === policy) this.error('public/connect-policy.js no longer says "connect-src \'self\'"');
+        html = html.replace(/<script src="\.\/connect-policy\.js"><\/script>/, () => `<script>${narrowed}</script>`);
         const hash = (s: string) => `'sha256-${createHash('sha256').update(s, 'utf8').digest('base64')}'`;
         const scripts = [...html.matchAll(/<script\b[^>]*>([\s\S]*?)<\/script>/g)].map((m) => hash(m[1]));
         const styles = [...html.matchAll(/<style\b[^>]*>([\s\S]*?)<\/style>/g)].map((m) => hash(m[1]));
@@ -126,8 +135,9 @@ function cspSingle(): Plugin {
           // is linked with -sDYNAMIC_EXECUTION=0, so it needs no 'unsafe-eval'.
           `script-src ${scripts.join(' ')} 'wasm-unsafe-eval'`,
           'worker-src blob:',
-          // the inlined wasm is fetched from its data: URL inside the worker
-          'connect-src data:',
+          // the inlined wasm is fetched from its data: URL inside the worker; an archive
+          // given by ?src= from its origin (the inlined connect-policy.js allows only that one)
+          'connect-src data: http: https:',
           'img-src blob:',
           `style-src ${styles.join(' ') || "'none'"}`,
           "font-src 'none'",

@@ -103,10 +103,15 @@ test('no request leaves the origin; CSP is strict and never violated', async ({ 
   const resp = await page.goto('./');
   const header = resp!.headers()['content-security-policy'] ?? '';
   expect(header).toContain("default-src 'none'");
-  const meta = await page.locator('meta[http-equiv="Content-Security-Policy"]').getAttribute('content');
-  for (const policy of [header, meta!]) {
-    expect(policy).not.toMatch(/https?:|\*|'unsafe-inline'|'unsafe-eval'/);
-  }
+  expect(header).not.toMatch(/https?:|\*|'unsafe-inline'|'unsafe-eval'/);
+  // The static meta policy leaves connect-src to the second one, which the first
+  // script adds (public/connect-policy.js): with no ?src=, this origin only.
+  const metas = await page.locator('meta[http-equiv="Content-Security-Policy"]').evaluateAll((ms) => ms.map((m) => m.getAttribute('content') ?? ''));
+  expect(metas).toHaveLength(2);
+  expect(metas[0]).toContain("connect-src 'self' http: https:;");
+  expect(metas[0].replace("connect-src 'self' http: https:;", '')).not.toMatch(/https?:|\*|'unsafe-inline'|'unsafe-eval'/);
+  expect(metas[1]).toBe("connect-src 'self'");
+  expect(await page.locator('html').getAttribute('data-connect')).toBe('');
 
   // A full session: the example (fetched from this origin), tree, file, history, config.
   await page.locator('#try-example').click();

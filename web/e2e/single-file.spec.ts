@@ -23,9 +23,13 @@ test('single-file build works from file:// with no network', async ({ page }) =>
   await page.locator('.r[data-path="etc/app/config.ini"]').click();
   await expect(page.locator('#text')).toContainText('(version 2)');
   await shot(page, 'single-file');
-  const meta = await page.locator('meta[http-equiv="Content-Security-Policy"]').getAttribute('content');
-  expect(meta).toContain("default-src 'none'");
-  expect(meta).not.toMatch(/https?:|'unsafe-inline'|'unsafe-eval'/);
+  const metas = await page.locator('meta[http-equiv="Content-Security-Policy"]').evaluateAll((ms) => ms.map((m) => m.getAttribute('content') ?? ''));
+  expect(metas).toHaveLength(2);
+  expect(metas[0]).toContain("default-src 'none'");
+  // connect-src is left to the second policy (the inlined connect-policy.js): with
+  // no ?src=, nothing but the page's own data: URLs
+  expect(metas[0].replace("connect-src data: http: https:;", '')).not.toMatch(/https?:|'unsafe-inline'|'unsafe-eval'/);
+  expect(metas[1]).toBe("connect-src 'self' data:");
   for (const u of requests) expect(u, 'only the page itself, blob: and data: URLs').toMatch(/^(file:|blob:|data:)/);
   expect(requests.filter((u) => u.startsWith('file:'))).toEqual([url]);
   expect(violations).toEqual([]);

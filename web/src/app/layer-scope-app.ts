@@ -107,7 +107,8 @@ export class LayerScopeApp extends LitElement {
     }
   }
 
-  /** Fetches a same-origin archive (the example, or a deep link's src) and opens it. */
+  /** Opens an archive by URL (the example, or a deep link's src: this origin or, as
+   *  ?src=, the one connect-policy.js allowed when the page loaded). */
   async openUrl(url: string): Promise<void> {
     this.fetchError = null;
     const r = await fetchFile(url, (p) => (this.fetching = p));

@@ -7,7 +7,8 @@
 //   el.file = fileFromAnInput;            // or el.openFiles([file])
 //
 // Attributes
-//   src="…"        a same-origin archive to fetch and show (relative to the page)
+//   src="…"        an archive to show, read by Range requests (relative to the page, or on
+//                  another origin whose server allows it: CORS, and this page's connect-src)
 //   image="…"      the image shown: a tag (repo:tag; a bare repo means :latest),
 //                  an image ID or its prefix, or an index ("0")
 //   layer="N"      the layer selected (0 = the base; default the top one)
@@ -27,7 +28,7 @@
 //   session: ArchiveSession      an archive opened by someone else (the shell);
 //                                the element shows it and does not dispose it
 //   current: ArchiveSession|null (read-only) the archive shown
-//   open(fileOrUrl)              a File, or a URL (a same-origin path or address)
+//   open(fileOrUrl)              a File, or a URL (a path, or an address CORS allows)
 //   select({image, layer, view, path, tab})  moves the selection (as the attributes)
 //   openFiles(files), openUrl(url), close()
 // Events (bubbling, composed)
@@ -116,7 +117,7 @@ export class LayerScope extends LitElement {
     if (all.length) this.openOwn(all[all.length - 1], src);
   }
 
-  /** Fetches a same-origin archive and shows it. */
+  /** Opens an archive by its URL (Range requests, or a streamed download) and shows it. */
   async openUrl(url: string): Promise<void> {
     this.fetchError = '';
     const r = await fetchFile(url, (p) => (this.fetching = p));

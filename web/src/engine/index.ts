@@ -95,7 +95,27 @@ export type UrlSource = Extract<SourceDescriptor, { kind: 'url' }>;
  *  response to stream). */
 export type Probe = { kind: 'range'; source: UrlSource } | { kind: 'whole'; response: Response; name: string; total: number };
 
-/** The absolute URL of a link to an archive hosted next to the page, or why it cannot be read from here. */
+/**
+ * The origins this page may connect to besides its own, when it is the hosted
+ * page (its first script, public/connect-policy.js, narrowed its policy to them
+ * and wrote them to <html data-connect>); null anywhere else (the element in
+ * another site's page: that page's own policy decides, and a refusal is explained
+ * when it happens: probeUrl).
+ */
+function pageConnectOrigins(): string[] | null {
+  const v = document.documentElement.getAttribute('data-connect');
+  return v === null ? null : v.split(' ').filter(Boolean);
+}
+
+/** The address that opens `u` in this page with its origin allowed (?src=). */
+function pageLinkFor(u: URL): string {
+  const page = new URL(location.href);
+  page.search = `?src=${encodeURIComponent(u.href)}`;
+  page.hash = '';
+  return page.href;
+}
+
+/** The absolute URL of a link to an archive, or why this page cannot read it. */
 export function archiveUrl(url: string): URL {
   let u: URL;
   try {
@@ -103,37 +123,113 @@ export function archiveUrl(url: string): URL {
   } catch {
     throw new CoreError({ code: 'invalid-argument', message: 'this is not a URL', where: url });
   }
-  // The page's policy (connect-src 'self') lets it read its own origin only.
-  if (u.origin !== location.origin || !/^https?:$/.test(u.protocol))
-    throw new CoreError({ code: 'invalid-argument', message: 'only archives hosted next to this page can be opened by link', where: url });
+  if (!/^https?:$/.test(u.protocol))
+    throw new CoreError({ code: 'invalid-argument', message: 'only http and https addresses can be opened', where: url });
+  const allowed = pageConnectOrigins();
+  if (allowed && u.origin !== location.origin && !allowed.includes(u.origin))
+    // The hosted page allows connections only to its own origin and to the one of
+    // the archive it was loaded with (?src= / #src=): another origin needs a fresh load.
+    throw new CoreError({
+      code: 'invalid-argument',
+      message: `this page may connect only to ${[location.origin, ...allowed].join(' and ')}; to read an archive from ${u.origin}, open ${pageLinkFor(u)}`,
+      where: url,
+    });
   return u;
+}
+
+/** Watches for the page's policy refusing a connection to `origin` (the
+ *  securitypolicyviolation event: fetch itself only says "Failed to fetch"). */
+function watchRefusals(origin: string): { refused: () => Promise<boolean>; stop: () => void } {
+  let seen = false;
+  const on = (e: SecurityPolicyViolationEvent) => {
+    if (e.blockedURI.startsWith(origin)) seen = true;
+  };
+  document.addEventListener('securitypolicyviolation', on);
+  return {
+    // the event is a task queued after the refusal: give it a turn (or two) to arrive
+    refused: async () => {
+      for (let i = 0; i < 3 && !seen; i++) await new Promise((r) => setTimeout(r, 10));
+      return seen;
+    },
+    stop: () => document.removeEventListener('securitypolicyviolation', on),
+  };
 }
 
 /**
  * Asks for the archive's first byte with a Range header. A 206 with a
  * Content-Range gives its size, and its ETag (a strong one) or Last-Modified pins
  * the version every later range must come from; a 200 means the server sends
- * whole files only. HTTP errors and unreachable servers become errors that say
- * what happened in plain words.
+ * whole files only. HTTP errors, unreachable servers, and the ways another
+ * origin's server or this page's policy can refuse (CORS, unexposed headers,
+ * connect-src) become errors that say in plain words what happened and what
+ * the site's owner would have to change.
  */
 export async function probeUrl(url: string, signal?: AbortSignal): Promise<Probe> {
   const u = archiveUrl(url);
-  const where = u.pathname;
+  const cross = u.origin !== location.origin;
+  const where = cross ? u.href : u.pathname;
   const name = decodeURIComponent(u.pathname.split('/').pop() || 'archive.tar');
+  const get = (headers: Record<string, string>) => fetch(u, { signal, mode: 'cors', credentials: 'same-origin', cache: 'no-store', headers });
+  const watch = watchRefusals(u.origin);
   let res: Response;
   try {
-    res = await fetch(u, { signal, credentials: 'same-origin', cache: 'no-store', headers: { Range: 'bytes=0-0' } });
+    res = await get({ Range: 'bytes=0-0' });
   } catch (e) {
     if (isCancelled(e) || (e instanceof DOMException && e.name === 'AbortError')) throw e;
-    throw new CoreError({ code: 'io', message: `the server could not be reached (${errorText(e)})`, where });
+    if (await watch.refused())
+      throw new CoreError({ code: 'io', message: `this page's Content-Security-Policy does not allow it to connect to ${u.origin} (connect-src)`, where });
+    if (cross && (await reachable(u, signal)))
+      throw new CoreError({
+        code: 'io',
+        message:
+          `${u.origin} does not let pages of other sites read this file (CORS). Its owner would have to answer with ` +
+          `Access-Control-Allow-Origin: ${location.origin} (or *) and allow the Range and If-Range request headers ` +
+          `(Access-Control-Allow-Headers), or host the archive next to this page`,
+        where,
+      });
+    throw new CoreError({
+      code: 'io',
+      message: cross
+        ? `the server could not be reached, or it does not let pages of other sites read this file (CORS: Access-Control-Allow-Origin) (${errorText(e)})`
+        : `the server could not be reached (${errorText(e)})`,
+      where,
+    });
+  } finally {
+    watch.stop();
   }
   if (res.status === 206) {
     void res.body?.cancel();
-    const cr = /^bytes (\d+)-(\d+)\/(\d+)$/.exec(res.headers.get('Content-Range')?.trim() ?? '');
+    const header = res.headers.get('Content-Range');
+    if (header === null && cross)
+      throw new CoreError({
+        code: 'io',
+        message:
+          `${u.origin} answered with a byte range but does not let this page read its Content-Range header (the archive's size): ` +
+          'its owner would have to add Access-Control-Expose-Headers: Content-Range, ETag',
+        where,
+      });
+    const cr = /^bytes (\d+)-(\d+)\/(\d+)$/.exec(header?.trim() ?? '');
     if (!cr)
       throw new CoreError({ code: 'io', message: 'the server answered a range without a usable Content-Range header (the total size is needed)', where });
     const etag = res.headers.get('ETag');
     const validator = etag && !etag.startsWith('W/') ? etag : (res.headers.get('Last-Modified') ?? '');
+    if (cross && validator) {
+      // Every later read says If-Range (a file replaced mid-read must fail, not mix
+      // two files); on another origin that header needs the server's preflight to allow it.
+      try {
+        const again = await get({ Range: 'bytes=0-0', 'If-Range': validator });
+        void again.body?.cancel();
+      } catch (e) {
+        if (isCancelled(e) || (e instanceof DOMException && e.name === 'AbortError')) throw e;
+        throw new CoreError({
+          code: 'io',
+          message:
+            `${u.origin} does not allow the If-Range request header from pages of other sites (its CORS preflight): ` +
+            'its owner would have to add If-Range to Access-Control-Allow-Headers (with Range)',
+          where,
+        });
+      }
+    }
     return { kind: 'range', source: { kind: 'url', url: u.href, name, size: Number(cr[3]), validator } };
   }
   if (res.status === 200 && res.body) return { kind: 'whole', response: res, name, total: Number(res.headers.get('Content-Length') ?? 0) };
@@ -144,6 +240,16 @@ export async function probeUrl(url: string, signal?: AbortSignal): Promise<Probe
     : res.status === 416 ? 'the file is empty'
     : 'the server failed to answer';
   throw new CoreError({ code: 'io', message: `HTTP ${res.status} ${res.statusText}: ${why}`.replace(/ +:/, ':'), where });
+}
+
+/** Whether the server answers at all, CORS aside (an opaque no-cors HEAD). */
+async function reachable(u: URL, signal?: AbortSignal): Promise<boolean> {
+  try {
+    await fetch(u, { signal, mode: 'no-cors', method: 'HEAD', credentials: 'omit', cache: 'no-store' });
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 function errorText(e: unknown): string {

@@ -182,7 +182,7 @@ export class ArchiveSession {
 
   constructor(
     source: File | UrlSource,
-    /** same-origin URL the archive came from (deep links can reopen it) */
+    /** URL the archive came from (deep links can reopen it) */
     readonly src: string | undefined,
     private readonly changed: () => void,
   ) {

@@ -1,0 +1,35 @@
+// The page's connections, narrowed before any other script runs (issue 12).
+//
+// A static host cannot send a Content-Security-Policy header per request, and the
+// page's static meta policy cannot know which archive it will be given, so that
+// one allows http(s) connections in general; this classic script, which runs
+// before the page's modules, adds a second meta policy allowing only the page's
+// own origin and the origin of the archive named by ?src= or #src= when the page
+// was loaded. Policies add up (a connection must pass every one), and none can be
+// removed once in force, so after this nothing in the page — its code, or anything
+// that got into it — can connect anywhere else. The origin allowed is written to
+// <html data-connect> for the page's code (engine/index.ts: archiveUrl), which then
+// explains a link to another origin instead of letting it fail.
+(function () {
+  var allowed = '';
+  try {
+    var src = new URLSearchParams(location.search).get('src');
+    if (!src) {
+      var m = /(?:^#|&)src=([^&]*)/.exec(location.hash);
+      if (m) src = decodeURIComponent(m[1]);
+    }
+    if (src) {
+      var u = new URL(src, document.baseURI);
+      // An origin is scheme://host[:port]; anything else (it cannot be, but a policy
+      // is no place to find out) is not added.
+      if (/^https?:$/.test(u.protocol) && u.origin !== location.origin && /^https?:\/\/[A-Za-z0-9.\-[\]:]+$/.test(u.origin)) allowed = u.origin;
+    }
+  } catch (e) {
+    allowed = '';
+  }
+  var meta = document.createElement('meta');
+  meta.httpEquiv = 'Content-Security-Policy';
+  meta.content = "connect-src 'self'" + (allowed ? ' ' + allowed : '');
+  document.head.appendChild(meta);
+  document.documentElement.setAttribute('data-connect', allowed);
+})();
