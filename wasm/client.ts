@@ -185,13 +185,18 @@ export interface ArchiveClientOptions {
   onReopen?: (p: ProgressEvent | null) => void;
   /** After a summary-first open: the indexing of the layers (started by index()
    *  or by the first request that needs files): its progress, then its result
-   *  or why it stopped. */
-  onIndex?: (e: { progress?: ProgressEvent; result?: IndexResult; error?: unknown }) => void;
+   *  or why it stopped. `part`: the layers one view needed (not every layer). */
+  onIndex?: (e: { progress?: ProgressEvent; result?: IndexResult; error?: unknown; part?: { image: number; layer: number } }) => void;
   verify?: boolean;
   /** A connection to share with other archives (one worker, several archives);
    *  by default the archive gets a worker of its own. */
   connection?: WorkerConnection;
 }
+
+/** What a request reads of an archive opened for its summary only: nothing
+ *  (false: documents, warnings), every layer (true), or what a view of `image`
+ *  as of `layer` needs (layers 0..layer; -1: all of the image). */
+export type LayerNeed = boolean | { image: number; layer: number };
 
 const notOpen = () => new CoreError({ code: 'invalid-argument', message: 'the archive is not open', where: 'client' });
 const cursorClosed = () => new CoreError({ code: 'invalid-argument', message: 'the file cursor is closed', where: 'client' });
@@ -235,6 +240,11 @@ export class ArchiveClient {
   private indexedGeneration = -1;
   /** The running (or finished) index request of a summary-first open. */
   private indexRun: { generation: number; promise: Promise<IndexResult> } | null = null;
+  /** Per image, per layer l: whether a view as of l can be shown (layers 0..l
+   *  read) in worker generation `generation` (OpenResult/IndexResult.layersRead). */
+  private layersRead: boolean[][] = [];
+  /** The running index requests of parts (one view's layers), by generation:image:layer. */
+  private partRuns = new Map<string, Promise<IndexResult>>();
   /** pauseIndexing() was asked and resumeIndexing() not yet. */
   private paused = false;
 
@@ -312,7 +322,10 @@ export class ArchiveClient {
         generation,
         promise: this.conn.call({ type: 'index', archive }, { generation, onProgress: (p) => this.options.onIndex?.({ progress: p }) }).then(
           (r) => {
-            if (this.generation === generation) this.indexedGeneration = generation;
+            if (this.generation === generation) {
+              this.indexedGeneration = generation;
+              this.layersRead = r.layersRead;
+            }
             if (!this.disposed) this.options.onIndex?.({ result: r });
             return r;
           },
@@ -329,12 +342,57 @@ export class ArchiveClient {
     return this.indexRun.promise;
   }
 
+  /** Whether a request that reads `need` must have layers read first. */
+  private lacks(need: LayerNeed): boolean {
+    if (need === false || !this.summaryOnly) return false;
+    if (need === true) return true;
+    const row = this.layersRead[need.image];
+    if (!row) return true;
+    if (row.length === 0) return false;
+    const l = need.layer < 0 || need.layer >= row.length ? row.length - 1 : need.layer;
+    return !row[l];
+  }
+
+  /** Reads the layers one view needs (index {image, layer}), once per part and
+   *  worker generation, whoever asks; an index of every layer already under way
+   *  is waited for instead. */
+  private indexPart(archive: number, generation: number, part: { image: number; layer: number }): Promise<IndexResult> {
+    if (this.indexRun?.generation === generation) return this.indexRun.promise;
+    const key = `${generation}:${part.image}:${part.layer}`;
+    let run = this.partRuns.get(key);
+    if (!run) {
+      run = this.conn
+        .call({ type: 'index', archive, image: part.image, layer: part.layer }, { generation, onProgress: (p) => this.options.onIndex?.({ progress: p, part }) })
+        .then(
+          (r) => {
+            if (this.generation === generation) {
+              this.layersRead = r.layersRead;
+              if (r.indexed) {
+                // every layer is read: index() answers from this, sending nothing
+                this.indexedGeneration = generation;
+                if (this.indexRun?.generation !== generation) this.indexRun = { generation, promise: Promise.resolve(r) };
+              }
+            }
+            if (!this.disposed) this.options.onIndex?.({ result: r, part });
+            return r;
+          },
+          (e: unknown) => {
+            if (!this.disposed && !isStale(e)) this.options.onIndex?.({ error: e, part });
+            throw e;
+          },
+        )
+        .finally(() => this.partRuns.delete(key));
+      this.partRuns.set(key, run);
+    }
+    return run;
+  }
+
   list(req: Omit<ListRequest, 'type' | 'archive'>, opts: CallOptions = {}): Promise<EntryPage> {
-    return this.afterOpen(opts, (archive, generation) => this.conn.call({ type: 'list', archive, ...req }, { ...opts, generation }));
+    return this.afterOpen(opts, (archive, generation) => this.conn.call({ type: 'list', archive, ...req }, { ...opts, generation }), { image: req.image, layer: req.layer ?? -1 });
   }
 
   read(req: { image: number; layer: number; path: string; offset: number; length: number }, opts: CallOptions = {}): Promise<ReadResult> {
-    return this.afterOpen(opts, (archive, generation) => this.conn.call({ type: 'read', archive, ...req }, { ...opts, generation }));
+    return this.afterOpen(opts, (archive, generation) => this.conn.call({ type: 'read', archive, ...req }, { ...opts, generation }), { image: req.image, layer: req.layer });
   }
 
   /** A file as it is at `layer`, held open in the worker as a cursor of its own:
@@ -358,12 +416,12 @@ export class ArchiveClient {
 
   /** Every layer that added, modified or deleted `path`, bottom-up. */
   pathHistory(image: number, path: string, opts: CallOptions = {}): Promise<PathHistory> {
-    return this.afterOpen(opts, (archive, generation) => this.conn.call({ type: 'pathHistory', archive, image, path }, { ...opts, generation }));
+    return this.afterOpen(opts, (archive, generation) => this.conn.call({ type: 'pathHistory', archive, image, path }, { ...opts, generation }), { image, layer: -1 });
   }
 
   /** What changed between two layers of an image (or, with `content`, in one file). */
   diff(req: { image: number; from: number; to: number; path?: string; content?: boolean }, opts: CallOptions = {}): Promise<DiffDocument> {
-    return this.afterOpen(opts, (archive, generation) => this.conn.call({ type: 'diff', archive, ...req }, { ...opts, generation }));
+    return this.afterOpen(opts, (archive, generation) => this.conn.call({ type: 'diff', archive, ...req }, { ...opts, generation }), { image: req.image, layer: -1 });
   }
 
   /** This image (its top) against `otherImage` of `other` — this archive, or
@@ -374,8 +432,8 @@ export class ArchiveClient {
     if (other.conn !== this.conn)
       return Promise.reject(new CoreError({ code: 'invalid-argument', message: 'the two archives are served by different workers (open the other one on this archive’s connection)', where: 'client' }));
     return onceMoreIfStale(opts.signal, async () => {
-      const a = await this.current(opts);
-      const b = other === this ? a : await other.current(opts);
+      const a = await this.current(opts, { image: req.image, layer: -1 });
+      const b = other === this ? await this.current(opts, { image: req.otherImage, layer: -1 }) : await other.current(opts, { image: req.otherImage, layer: -1 });
       // The other archive's (re-)open may have outlived this worker, or the reverse.
       if (a.generation !== b.generation || !this.isCurrent(a.generation))
         throw new CoreError({ code: 'stale', message: 'the worker was replaced while the two archives were being opened', where: 'client' });
@@ -394,7 +452,7 @@ export class ArchiveClient {
 
   /** What one image ships that someone should look at; `content` reads every layer (progress). */
   findings(image: number, content: boolean, opts: CallOptions = {}): Promise<FindingsDocument> {
-    return this.afterOpen(opts, (archive, generation) => this.conn.call({ type: 'findings', archive, image, content }, { ...opts, generation }));
+    return this.afterOpen(opts, (archive, generation) => this.conn.call({ type: 'findings', archive, image, content }, { ...opts, generation }), { image, layer: -1 });
   }
 
   /** The warnings that concern a view of `image` as of `layer` (-1 = the top layer). */
@@ -505,7 +563,7 @@ export class ArchiveClient {
 
   /** The archive's handle in the current worker: re-opens the source first when
    *  the worker was replaced since (cancel, crash, another archive's cancel). */
-  async current(opts: CallOptions = {}, files = true): Promise<{ archive: number; generation: number }> {
+  async current(opts: CallOptions = {}, files: LayerNeed = true): Promise<{ archive: number; generation: number }> {
     if (!this.opened || this.disposed) throw notOpen();
     if (!this.conn.alive || this.generation !== this.conn.spawned) {
       if (!this.reopening) {
@@ -518,7 +576,7 @@ export class ArchiveClient {
             // A summary-only archive re-opened after a cancel is indexed now: say so
             // as its index request would have.
             if (wasSummaryOnly && r.indexed !== false && !this.disposed)
-              this.options.onIndex?.({ result: { summary: r.summary, bytesRead: r.bytesRead, elapsedMs: r.elapsedMs, io: r.io, indexed: true } });
+              this.options.onIndex?.({ result: { summary: r.summary, bytesRead: r.bytesRead, elapsedMs: r.elapsedMs, io: r.io, indexed: true, layersRead: r.layersRead } });
             return r;
           })
           .finally(() => {
@@ -529,13 +587,14 @@ export class ArchiveClient {
       await this.withSignal(opts.signal, () => this.reopening as Promise<OpenResult>);
       if (!this.opened || this.disposed) throw notOpen();
     }
-    // Opened for its summary only: a request that needs the layers' entries
-    // waits for them to be indexed (once, whoever asks first).
-    if (files && this.summaryOnly) {
+    // Opened for its summary only: a request that needs layers' entries waits
+    // for them to be read (once, whoever asks first): every layer, or the ones
+    // its view needs (a hosted archive fetches no layer no view asked for).
+    if (this.lacks(files)) {
       if (this.paused)
         throw new CoreError({ code: 'stopped', message: 'indexing the layers was stopped: “Index now” shows the files', where: 'client' });
       const { handle, generation } = this;
-      await this.withSignal(opts.signal, () => this.indexIn(handle, generation));
+      await this.withSignal(opts.signal, () => (files === true ? this.indexIn(handle, generation) : this.indexPart(handle, generation, files as { image: number; layer: number })));
       if (!this.opened || this.disposed) throw notOpen();
     }
     return { archive: this.handle, generation: this.generation };
@@ -569,12 +628,13 @@ export class ArchiveClient {
     this.handle = r.archive;
     this.generation = generation;
     if (r.indexed !== false) this.indexedGeneration = generation;
+    this.layersRead = r.layersRead ?? [];
     return r;
   }
 
   /** Runs a request with the archive's handle and the generation it belongs to
    *  (run passes both to the connection, which never sends a stale handle). */
-  private afterOpen<T>(opts: CallOptions, run: (archive: number, generation: number) => Promise<T>, files = true): Promise<T> {
+  private afterOpen<T>(opts: CallOptions, run: (archive: number, generation: number) => Promise<T>, files: LayerNeed = true): Promise<T> {
     return onceMoreIfStale(opts.signal, async () => {
       const { archive, generation } = await this.current(opts, files);
       return this.withSignal(opts.signal, () => run(archive, generation));
@@ -634,7 +694,7 @@ export class FileCursor {
 
   private async openIn(opts: CallOptions): Promise<{ cursor: number; generation: number }> {
     if (this.closed) throw cursorClosed();
-    const { archive, generation } = await this.archive.current(opts);
+    const { archive, generation } = await this.archive.current(opts, { image: this.image, layer: this.layer });
     if (this.closed) throw cursorClosed();
     if (this.cursor && this.generation === generation) return { cursor: this.cursor, generation };
     const r = await this.archive.callRaw({ type: 'openFile', archive, image: this.image, layer: this.layer, path: this.path }, opts, generation);

@@ -59,8 +59,12 @@
  *     HTTP Range requests; OpenResult.io counts its requests.
  *  7: summary first (issue 12): `open` may read the summary only (`layers`:
  *     'headers' | 'summary'; OpenResult.indexed false), `index` then indexes
- *     every layer of the same handle (IndexResult). */
-export const PROTOCOL_VERSION = 7;
+ *     every layer of the same handle (IndexResult).
+ *  8: layers on demand (issue 12): `index` may read only the layers one view
+ *     needs ({image, layer}), in place; OpenResult/IndexResult.layersRead say
+ *     which views can be shown; IndexResult.indexed is false while some layer
+ *     is unread. */
+export const PROTOCOL_VERSION = 8;
 
 /** The one error shape, end to end (the core's envelope, plus client-side codes). */
 export interface ErrorEnvelope {
@@ -97,11 +101,15 @@ export interface OpenRequest {
   layers?: 'all' | 'summary' | 'headers';
 }
 
-/** Indexes every layer of an archive opened for its summary only (at once
- *  when it is indexed already); progress as an open's. */
+/** Reads, in place, the layers of an archive opened for its summary only:
+ *  every one, or with `image` those a view of it as of `layer` needs (0..layer;
+ *  -1 or absent: all of the image). Layers read already are not read again;
+ *  those read before a cancel stay read. Progress counts the stored bytes to read. */
 export interface IndexRequest {
   type: 'index';
   archive: number;
+  image?: number;
+  layer?: number;
 }
 
 export interface ListRequest {
@@ -327,6 +335,8 @@ export interface OpenResult {
    *  or 'summary', until `index`; an archive compressed as a whole is always
    *  indexed in its one pass). */
   indexed: boolean;
+  /** Per image, per layer l: whether a view as of l can be shown (layers 0..l read). */
+  layersRead: boolean[][];
 }
 
 export interface IndexResult {
@@ -338,7 +348,10 @@ export interface IndexResult {
   elapsedMs: number;
   /** The source's counters so far (as OpenResult.io). */
   io: OpenResult['io'];
-  indexed: true;
+  /** Every layer read (false after an index of one view's layers while others are unread). */
+  indexed: boolean;
+  /** As OpenResult.layersRead, now. */
+  layersRead: boolean[][];
 }
 
 /** Numeric entry types of EntryPage.types. */

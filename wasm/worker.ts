@@ -156,6 +156,7 @@ async function open(id: number, req: OpenRequest): Promise<OpenResult> {
       archive: number;
       bytes_read: number;
       indexed: boolean;
+      layers_read: boolean[][];
       summary: InspectDocument;
     };
   } finally {
@@ -172,20 +173,33 @@ async function open(id: number, req: OpenRequest): Promise<OpenResult> {
     loadMs: firstOpen ? loadMs : 0,
     io: ioNow(),
     indexed: v.indexed,
+    layersRead: v.layers_read,
   };
 }
 
-/** Indexes every layer of an archive opened for its summary only, from the
- *  source it was opened from (the core keeps it). */
+/** Reads the layers of an archive opened for its summary only (all, or one
+ *  view's), in place, from the source it was opened from (the core keeps it). */
 async function index(id: number, mod: CoreModule, req: IndexRequest): Promise<IndexResult> {
   const cur = archives.get(req.archive);
   const t0 = performance.now();
-  const v = core(mod, 'index', { archive: req.archive }, { progress: progressPoster(id, t0) }).value as {
+  const args: Record<string, number> = { archive: req.archive };
+  if (req.image !== undefined) args.image = req.image;
+  if (req.layer !== undefined) args.layer = req.layer;
+  const v = core(mod, 'index', args, { progress: progressPoster(id, t0) }).value as {
     bytes_read: number;
+    indexed: boolean;
+    layers_read: boolean[][];
     summary: InspectDocument;
   };
   if (cur) archives.set(req.archive, { ...cur, summary: v.summary });
-  return { summary: v.summary, bytesRead: v.bytes_read, elapsedMs: performance.now() - t0, io: cur ? cur.io() : { calls: 0, fetches: 0, fetchedBytes: 0, ms: 0, wasmBytes: mod.HEAPU8.length }, indexed: true };
+  return {
+    summary: v.summary,
+    bytesRead: v.bytes_read,
+    elapsedMs: performance.now() - t0,
+    io: cur ? cur.io() : { calls: 0, fetches: 0, fetchedBytes: 0, ms: 0, wasmBytes: mod.HEAPU8.length },
+    indexed: v.indexed,
+    layersRead: v.layers_read,
+  };
 }
 
 /** A result for the page, with the buffers to transfer. */

@@ -427,6 +427,61 @@ TEST_F(DispatchTest, HeadersOpenThenIndex) {
   EXPECT_EQ(bad.env["where"], "open.layers") << bad.env.dump();
 }
 
+// index {image, layer} reads the layers one view needs, in place: layers_read
+// says which views can be shown, a cursor opened on a lower layer keeps reading
+// while upper layers are read, a cancelled step keeps what was read before it.
+TEST_F(DispatchTest, IndexLayersOfOneViewInPlace) {
+  auto src_named = source(kDocker);
+  Reply r = call("open", {{"layers", "headers"}}, src_named);
+  ASSERT_TRUE(r.ok) << r.env.dump();
+  uint64_t h = r.env["value"]["archive"];
+  const size_t nl = r.env["value"]["summary"]["images"][0]["layers"].size();
+  ASSERT_GE(nl, 3u);
+  const json& read0 = r.env["value"]["layers_read"];
+  ASSERT_EQ(read0.size(), 1u);
+  EXPECT_EQ(read0[0], json(std::vector<bool>(nl, false)));
+  // layer 0 only: its view answers, layer 1's refuses
+  r = call("index", {{"archive", h}, {"image", 0}, {"layer", 0}});
+  ASSERT_TRUE(r.ok) << r.env.dump();
+  EXPECT_FALSE(r.env["value"]["indexed"].get<bool>());
+  std::vector<bool> want(nl, false);
+  want[0] = true;
+  EXPECT_EQ(r.env["value"]["layers_read"][0], json(want));
+  json c = value("openFile", {{"archive", h}, {"image", 0}, {"layer", 0}, {"path", "etc/app/config.ini"}});
+  ASSERT_TRUE(c.is_object());
+  uint64_t k = c.at("cursor");
+  Reply first = call("read", {{"cursor", k}, {"offset", 0}, {"length", 5}});
+  ASSERT_TRUE(first.ok) << first.env.dump();
+  EXPECT_EQ(error("list", {{"archive", h}, {"image", 0}, {"layer", 1}})["code"], "unsupported");
+  // a cancelled step reads nothing it keeps; layer 0 stays read
+  r = call("index", {{"archive", h}, {"image", 0}, {"layer", 2}}, nullptr, [](const Progress&) { return false; });
+  EXPECT_EQ(r.env["code"], "cancelled") << r.env.dump();
+  EXPECT_TRUE(call("list", {{"archive", h}, {"image", 0}, {"layer", 0}}).ok);
+  // the whole image, then the cursor goes on where it stood
+  int calls = 0;
+  r = call("index", {{"archive", h}, {"image", 0}}, nullptr, [&](const Progress& p) {
+    ++calls;
+    EXPECT_EQ(p.phase, "index");
+    EXPECT_LE(p.done, p.total);
+    return true;
+  });
+  ASSERT_TRUE(r.ok) << r.env.dump();
+  EXPECT_GT(calls, 0);
+  EXPECT_TRUE(r.env["value"]["indexed"].get<bool>());
+  EXPECT_EQ(r.env["value"]["layers_read"][0], json(std::vector<bool>(nl, true)));
+  Reply rest = call("read", {{"cursor", k}, {"offset", 5}, {"length", 100000}});
+  ASSERT_TRUE(rest.ok) << rest.env.dump();
+  auto full = open_session(fixture_tar(kDocker));
+  std::string whole;
+  ASSERT_TRUE(read_all(*full, 0, 0, "etc/app/config.ini", &whole).ok());
+  EXPECT_EQ(first.bytes + rest.bytes, whole);
+  json ls = value("list", {{"archive", h}, {"image", 0}, {"merged", true}});
+  EXPECT_EQ(ls.at("total").get<uint64_t>(), full->list(0, ListOptions{.layer = -1, .merged = true}).value().size());
+  // bad arguments
+  EXPECT_EQ(error("index", {{"archive", h}, {"image", 5}})["where"], "index.image");
+  EXPECT_EQ(error("index", {{"archive", h}, {"image", 0}, {"layer", -2}})["code"], "invalid-argument");
+}
+
 TEST_F(DispatchTest, CursorLimit) {
   uint64_t h = open(kDocker);
   for (size_t i = 0; i < Dispatcher::kMaxCursors; ++i)

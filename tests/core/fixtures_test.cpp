@@ -561,6 +561,88 @@ TEST_P(FixtureTest, SummaryOpenSameDocumentsFewerBytes) {
   EXPECT_EQ(summary->change_counts(0).error().code, Code::kUnsupported);
 }
 
+// Layers read on demand (Session::index_layers after a headers-only open, what
+// the page does for a hosted archive): each step reads the blob of the layer
+// it adds and nothing of the others; once layers 0..l are read, the views as
+// of l (its change set, the merged tree, a file's bytes) are a full open's,
+// while a view that needs an unread layer refuses; once every layer is read,
+// the summary is a full open's and reading again reads nothing.
+TEST_P(FixtureTest, LayersReadOneAtATime) {
+  if (truth_.value("outer_compression", "none") != "none") GTEST_SKIP() << "compressed as a whole: one pass";
+  std::shared_ptr<ByteSource> src;
+  OpenOptions o;
+  o.layers = LayerReading::kHeadersOnly;
+  auto s = open_session(fixture_tar(GetParam()), &src, o);
+  ASSERT_TRUE(s != nullptr);
+  const Archive& a = s->archive();
+  std::set<int> read;  // blobs read so far
+  auto same = [](const std::vector<ListedEntry>& got, const std::vector<ListedEntry>& want, const std::string& what) {
+    ASSERT_EQ(got.size(), want.size()) << what;
+    for (size_t i = 0; i < got.size(); ++i) {
+      const ListedEntry &g = got[i], &w = want[i];
+      EXPECT_TRUE(g.path == w.path && g.type == w.type && g.change == w.change && g.layer == w.layer &&
+                  g.size == w.size && g.mode == w.mode && g.link == w.link && g.implicit == w.implicit)
+          << what << ": row " << i << " " << g.path << " vs " << w.path;
+    }
+  };
+  for (int im = 0; im < static_cast<int>(a.images.size()); ++im) {
+    const int nl = static_cast<int>(a.images[im].layers.size());
+    for (int l = 0; l < nl; ++l) {
+      const int b = a.images[im].layers[l].blob;
+      const bool fresh = b >= 0 && a.blobs[b].present && !read.count(b);
+      const uint64_t before = src->bytes_read();
+      Status st = s->index_layers(im, l);
+      ASSERT_TRUE(st.ok()) << st.error().to_string();
+      const uint64_t got = src->bytes_read() - before;
+      if (fresh) {
+        // (a small layer may lie within what the headers' reads brought in already)
+        EXPECT_LE(got, a.blobs[b].stored_size + 256 * 1024) << "image " << im << " layer " << l << " read more than its blob";
+        read.insert(b);
+      } else {
+        EXPECT_EQ(got, 0u) << "image " << im << " layer " << l << " was read already";
+      }
+      EXPECT_TRUE(s->layers_readable(im, l).ok());
+      if (l + 1 < nl) {
+        const int nb = a.images[im].layers[l + 1].blob;
+        if (nb >= 0 && a.blobs[nb].present && !read.count(nb)) {
+          EXPECT_EQ(s->layers_readable(im, l + 1).error().code, Code::kUnsupported);
+          EXPECT_EQ(s->list(im, ListOptions{.layer = l + 1}).error().code, Code::kUnsupported);
+          EXPECT_EQ(s->path_history(im, "etc").error().code, Code::kUnsupported);
+          EXPECT_EQ(s->change_counts(im).error().code, Code::kUnsupported);
+        }
+      }
+      for (bool merged : {false, true}) {
+        auto g = s->list(im, ListOptions{.layer = l, .merged = merged});
+        auto w = session_->list(im, ListOptions{.layer = l, .merged = merged});
+        ASSERT_TRUE(g.ok() && w.ok()) << (g.ok() ? "" : g.error().to_string());
+        same(g.value(), w.value(), "image " + std::to_string(im) + " layer " + std::to_string(l) + (merged ? " merged" : " own"));
+        if (!merged)
+          for (const ListedEntry& e : w.value())
+            if (e.type == EntryType::kFile && e.change != Change::kDeleted) {
+              std::string gb, wb;
+              ASSERT_TRUE(read_all(*s, im, l, e.path, &gb).ok()) << e.path;
+              ASSERT_TRUE(read_all(*session_, im, l, e.path, &wb).ok()) << e.path;
+              EXPECT_EQ(gb, wb) << e.path;
+              break;
+            }
+      }
+    }
+  }
+  Status st = s->index_layers();
+  ASSERT_TRUE(st.ok()) << st.error().to_string();
+  EXPECT_TRUE(s->layers_indexed());
+  json want = json::parse(session_->inspect_json()), got = json::parse(s->inspect_json());
+  EXPECT_EQ(got.at("images"), want.at("images"));
+  auto key = [](const json& w) { return w.dump(); };
+  std::multiset<std::string> gw, ww;
+  for (auto& w : got.at("warnings")) gw.insert(key(w));
+  for (auto& w : want.at("warnings")) ww.insert(key(w));
+  EXPECT_EQ(gw, ww) << "the warnings, in any order";
+  const uint64_t before = src->bytes_read();
+  ASSERT_TRUE(s->index_layers().ok());
+  EXPECT_EQ(src->bytes_read(), before);
+}
+
 // kHeadersOnly (for a summary shown before any layer is decoded): nothing past
 // each blob's first block is read, whatever the compression; a plain layer's
 // size is known (its stored size), a compressed one's is not (-1), and its

@@ -53,18 +53,30 @@ class FakeWorker {
 }
 
 /** The default script: the requests of the protocol, answered at once. */
+/** Layers read per fake worker (its one image has LAYERS layers; index reads a prefix of them). */
+const LAYERS = 3;
+const layersReadBy = new WeakMap<object, number>();
+const readRow = (n: number) => [Array.from({ length: LAYERS }, (_, i) => i < n)];
+
 const standard: Script = (msg, reply, w) => {
   switch (msg.type) {
-    case 'open':
+    case 'open': {
       reply({ v: PROTOCOL_VERSION, id: msg.id, type: 'progress', progress: { phase: 'scan', done: 5, total: 10, rate: 1, detail: '' } });
       w.names.set(w.next, msg.source.name);
+      const all = !msg.layers || msg.layers === 'all';
+      layersReadBy.set(w, all ? LAYERS : 0);
       return {
         archive: w.next++, summary: summary(msg.source.name), bytesRead: 1, elapsedMs: 1, loadMs: 0, io: { calls: 0, fetches: 0, fetchedBytes: 0, ms: 0 },
-        indexed: !msg.layers || msg.layers === 'all',
+        indexed: all, layersRead: readRow(all ? LAYERS : 0),
       };
-    case 'index':
+    }
+    case 'index': {
       reply({ v: PROTOCOL_VERSION, id: msg.id, type: 'progress', progress: { phase: 'index', done: 7, total: 10, rate: 1, detail: 'layer 0' } });
-      return { summary: { ...summary('indexed'), bytes_read: 9 }, bytesRead: 9, elapsedMs: 2, io: { calls: 1, fetches: 1, fetchedBytes: 9, ms: 0 }, indexed: true };
+      const upto = msg.image === undefined || msg.layer === undefined || msg.layer < 0 ? LAYERS : msg.layer + 1;
+      const n = Math.max(layersReadBy.get(w) ?? 0, upto);
+      layersReadBy.set(w, n);
+      return { summary: { ...summary('indexed'), bytes_read: 9 }, bytesRead: 9, elapsedMs: 2, io: { calls: 1, fetches: 1, fetchedBytes: 9, ms: 0 }, indexed: n === LAYERS, layersRead: readRow(n) };
+    }
     case 'list':
       return {
         total: 3, offset: msg.offset, hasMore: msg.offset + 2 < 3, layer: 0, count: Math.min(2, 3 - msg.offset),
@@ -241,6 +253,35 @@ describe('ArchiveClient', () => {
     // Indexed: index() answers from the finished request, sending nothing.
     expect((await client.index()).bytesRead).toBe(9);
     expect(workers[0].sent.filter((m) => m.type === 'index')).toHaveLength(1);
+  });
+
+  it('layers on demand: a view reads the layers it needs (0..layer) once; a higher layer reads more; all read, nothing more is asked', async () => {
+    const { workers, spawn } = harness();
+    const parts: string[] = [];
+    const client = new ArchiveClient(spawn, fileSource(), {
+      onIndex: (e) => e.result && parts.push(`${e.part ? `${e.part.image}:${e.part.layer}` : 'all'} ${e.result.indexed}`),
+    });
+    await client.open({ layers: 'headers' });
+    const indexes = () => workers[0].sent.filter((m) => m.type === 'index').map((m) => (m.type === 'index' ? `${m.image}:${m.layer}` : ''));
+    await client.list({ image: 0, layer: 0, merged: false, prefix: '', offset: 0, limit: 2 });
+    expect(indexes()).toEqual(['0:0']);
+    // layer 0 again, and a read as of layer 0: nothing more to read
+    await client.list({ image: 0, layer: 0, merged: true, prefix: '', offset: 0, limit: 2 });
+    await client.read({ image: 0, layer: 0, path: 'big', offset: 0, length: 5 });
+    expect(indexes()).toEqual(['0:0']);
+    expect(client.summaryOnly).toBe(true);
+    // a cursor as of layer 1 reads layers 0..1
+    const c = await client.openFile(0, 1, 'big');
+    expect(indexes()).toEqual(['0:0', '0:1']);
+    await c.close();
+    // the top (-1): the rest; then every layer is read
+    await client.pathHistory(0, 'a').catch(() => undefined);
+    expect(indexes()).toEqual(['0:0', '0:1', '0:-1']);
+    expect(client.summaryOnly).toBe(false);
+    expect(parts).toEqual(['0:0 false', '0:1 false', '0:-1 true']);
+    await client.list({ image: 0, layer: 2, merged: true, prefix: '', offset: 0, limit: 2 });
+    expect((await client.index()).indexed).toBe(true);
+    expect(indexes()).toEqual(['0:0', '0:1', '0:-1']);
   });
 
   it('summary first, cancelled while indexing: a summary-level request re-opens summary only; a view of files indexes', async () => {

@@ -4,7 +4,7 @@
 // file between requests). Figures go to test-results/range.json.
 import { expect, test, type Page } from '@playwright/test';
 import type { ChildProcess } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { closeSync, copyFileSync, existsSync, mkdirSync, openSync, readSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fixture, repo, startServer, tmp, truth, web } from './util';
 
@@ -215,4 +215,69 @@ test('the ~400 MB small-file archive over ranges: its summary from < 1 % of its 
       fraction: i.bytes / size,
     };
   }
+});
+
+/** The stored size of each image layer of a docker-archive (its manifest.json's
+ *  Layers, in order), from the outer tar's own headers (ustar, octal sizes). */
+function dockerLayerSizes(path: string): number[] {
+  const fd = openSync(path, 'r');
+  const members = new Map<string, { offset: number; size: number }>();
+  try {
+    const h = Buffer.alloc(512);
+    for (let off = 0; readSync(fd, h, 0, 512, off) === 512 && h[0] !== 0; ) {
+      const name = h.toString('latin1', 0, 100).replace(/\0.*$/s, '');
+      const size = parseInt(h.toString('latin1', 124, 136).replace(/\0.*$/s, '').trim() || '0', 8);
+      members.set(name, { offset: off + 512, size });
+      off += 512 + Math.ceil(size / 512) * 512;
+    }
+    const m = members.get('manifest.json')!;
+    const buf = Buffer.alloc(m.size);
+    readSync(fd, buf, 0, m.size, m.offset);
+    return (JSON.parse(buf.toString('utf8')) as { Layers: string[] }[])[0].Layers.map((l) => members.get(l)!.size);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+test('layers on demand: a view of a low layer of the ~400 MB archive fetches that layer, not the ones above it (figures)', async ({ page }) => {
+  test.skip(!existsSync(big), `no ${big} (made by large.spec.ts)`);
+  const link = resolve(dir, 'large-400.tar');
+  if (!existsSync(link)) symlinkSync(big, link);
+  const size = statSync(link).size;
+  const layers = dockerLayerSizes(link);
+  expect(layers.length).toBeGreaterThanOrEqual(4);
+  const panel = page.locator('#archive-panel');
+  const file = '/__files/large-400.tar';
+  const steps: Record<string, unknown>[] = [];
+  // Opened on layer 0's own files: the summary, then layer 0 — its blob, nothing above it.
+  await stats(true);
+  let t = Date.now();
+  await page.goto(`${base}#src=${file}&layer=0&view=layer`);
+  await expect(panel).toHaveAttribute('data-layers-read', `1/${layers.length}`, { timeout: 150_000 });
+  await expect(page.locator('#tree .r').first()).toBeVisible();
+  await expect(panel).toHaveAttribute('data-indexed', 'false');
+  let s = (await stats())[file];
+  // the summary (< 1 %), layer 0, and what the read-ahead reads through past its end
+  expect(s.bytes).toBeLessThan(size / 100 + layers[0] + 16 * 2 ** 20);
+  expect(s.bytes).toBeLessThan(size / 2);
+  steps.push({ view: 'layer 0', ms: Date.now() - t, requests: s.requests, bytes: s.bytes, layer_bytes: layers[0] });
+  // Layer 2: layers 1 and 2 are read now, 0 is not read again.
+  await stats(true);
+  t = Date.now();
+  await page.evaluate(() => (location.hash = location.hash.replace('layer=0', 'layer=2')));
+  await expect(panel).toHaveAttribute('data-layers-read', `3/${layers.length}`, { timeout: 150_000 });
+  s = (await stats())[file];
+  expect(s.bytes).toBeLessThan(layers[1] + layers[2] + 16 * 2 ** 20);
+  expect(s.bytes).toBeGreaterThan((layers[1] + layers[2]) / 2);
+  steps.push({ view: 'layer 2', ms: Date.now() - t, requests: s.requests, bytes: s.bytes, layer_bytes: layers[1] + layers[2] });
+  // The merged tree at the top: the rest; every layer is then read.
+  await stats(true);
+  t = Date.now();
+  await page.evaluate((n) => (location.hash = location.hash.replace('layer=2', `layer=${n}`).replace('view=layer', 'view=merged')), layers.length - 1);
+  await expect(panel).toHaveAttribute('data-indexed', 'true', { timeout: 150_000 });
+  s = (await stats())[file];
+  const rest = layers.slice(3).reduce((a, b) => a + b, 0);
+  expect(s.bytes).toBeLessThan(rest + 16 * 2 ** 20);
+  steps.push({ view: 'top, merged', ms: Date.now() - t, requests: s.requests, bytes: s.bytes, layer_bytes: rest });
+  figures.large_layers_on_demand = { size, layers, steps };
 });

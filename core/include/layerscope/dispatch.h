@@ -41,10 +41,17 @@
 //               is then null); the views of files refuse until `index`.
 //               indexed: whether they can be shown (an archive compressed as a
 //               whole, or a verifying open, is always indexed in its one pass).
-//   index       {archive} (+ progress) -> {bytes_read, indexed: true, summary}:
-//               indexes every layer of an archive opened for its summary only
-//               (again from its source; the handle stays); at once when it is
-//               indexed already. The summary's warnings gain those of entries.
+//   index       {archive, image=-1, layer=-1} (+ progress)
+//               -> {bytes_read, indexed, layers_read, summary}: reads, in place,
+//               the layers of an archive opened for its summary only: all of
+//               them (image -1), or those a view of `image` as of `layer` needs
+//               (0..layer; -1: all of the image). Layers already read are not
+//               read again; those read before a cancel stay read; cursors and
+//               views stay valid. Progress counts the stored bytes to read. The
+//               summary's warnings gain those of the entries read.
+//               layers_read (open and index): per image, per layer l, whether
+//               a view as of l can be shown (layers 0..l read; an absent layer
+//               counts as read).
 //   summary     {archive}               -> <inspect document>
 //   resolve     {archive, ref, platform=""} -> image index
 //   list        {archive, image, layer=-1, merged=false, prefix="", offset=0, limit=0}

@@ -272,11 +272,23 @@ class Session {
   std::vector<Warning> images_warnings(const std::vector<ImageSummary>& rows) const;
 
   // Index of a blob's entries; nullptr when the layer is absent or failed, and
-  // for every layer of a Session opened for the summary only (OpenOptions::layers).
+  // for a layer a Session opened for the summary only (OpenOptions::layers) has
+  // not read yet (index_layers).
   const LayerIndex* layer_index(int image, int layer) const;
-  // False for a Session opened for the summary only (OpenOptions::layers):
-  // its views of files refuse (kUnsupported) until it is opened again.
+  // False while a Session opened for the summary only (OpenOptions::layers) has
+  // layers not read yet: the views that need them refuse (kUnsupported) until
+  // index_layers reads them.
   bool layers_indexed() const;
+  // Ok when the layers a view of `image` as of `layer` reads (0..layer; -1: all)
+  // are read; kUnsupported naming the first that is not; kInvalidArgument for
+  // an image that does not exist.
+  Status layers_readable(int image, int layer = -1) const;
+  // Reads, in place, the layers a view of `image` as of `layer` needs (layers
+  // 0..layer; -1: all of them), or every layer of the archive (image -1), that
+  // the summary open left unread; progress ("index") counts their stored bytes.
+  // Layers already read are not read again; those read before a cancel stay
+  // read. Views open meanwhile (listings, file readers) stay valid.
+  Status index_layers(int image = -1, int layer = -1, const ProgressFn& progress = {});
 
   // The items of a layer's change set (opt.merged false) or of the merged tree up
   // to opt.layer, below opt.prefix; offset/limit are ignored here. The last few

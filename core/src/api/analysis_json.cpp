@@ -77,6 +77,7 @@ OJson findings_array(const std::vector<Finding>& findings) {
 }
 
 Result<std::string> space_json(const Session& s, int image, size_t top) {
+  LS_RETURN_IF_ERROR(s.layers_readable(image, -1));  // every layer's entries, never a part taken for the whole
   OJson space = space_object(s, image, top);
   if (space.is_null()) return make_error(Code::kInvalidArgument, "no image #" + std::to_string(image));
   OJson j;
@@ -87,6 +88,7 @@ Result<std::string> space_json(const Session& s, int image, size_t top) {
 }
 
 Result<std::string> findings_json(const Session& s, int image, const FindingsOptions& opt) {
+  LS_RETURN_IF_ERROR(s.layers_readable(image, -1));
   LS_ASSIGN_OR_RETURN(auto found, image_findings(s, image, opt));
   OJson j;
   j["schema_version"] = kSchemaVersion;

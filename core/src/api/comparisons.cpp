@@ -20,10 +20,11 @@ using jsontext::opt_str;
 using jsontext::text;
 
 Status check_point(const Loaded& L, int image, int layer, bool empty_allowed) {
-  LS_RETURN_IF_ERROR(L.layers_readable());
   const Archive& a = L.archive;
   if (image < 0 || image >= static_cast<int>(a.images.size()))
     return make_error(Code::kInvalidArgument, "no image #" + std::to_string(image));
+  // A comparison merges the image's whole stack (side_of): all of it must be read.
+  LS_RETURN_IF_ERROR(L.layers_readable(image, -1));
   int nl = static_cast<int>(a.images[image].layers.size());
   if (layer < (empty_allowed ? -1 : 0) || layer >= nl)
     return make_error(Code::kInvalidArgument, "layer " + std::to_string(layer) + " does not exist; the image has " +

@@ -260,22 +260,35 @@ struct Dispatcher::Impl {
 
   // "bytes_read":…,"indexed":…,"summary":{…} of an open session.
   static std::string opened_json(const Session& s) {
+    std::string read = "[";
+    const auto& images = s.archive().images;
+    for (size_t i = 0; i < images.size(); ++i) {
+      read += i ? ",[" : "[";
+      for (size_t l = 0; l < images[i].layers.size(); ++l) {
+        // a view as of layer l can be shown: layers 0..l are read
+        bool ok = s.layers_readable(static_cast<int>(i), static_cast<int>(l)).ok();
+        read += (l ? "," : "") + std::string(ok ? "true" : "false");
+      }
+      read += "]";
+    }
+    read += "]";
     return "\"bytes_read\":" + std::to_string(s.source().bytes_read()) +
-           ",\"indexed\":" + (s.layers_indexed() ? "true" : "false") + ",\"summary\":" + s.inspect_json();
+           ",\"indexed\":" + (s.layers_indexed() ? "true" : "false") + ",\"layers_read\":" + read +
+           ",\"summary\":" + s.inspect_json();
   }
 
-  // Indexes every layer of an archive opened for its summary only: a full open
-  // of the same source replaces the session (it has no cursors: the views of
-  // files refused). The old session stays if that fails or is cancelled.
+  // Reads, in place, the layers of an archive opened for its summary only:
+  // every one, or (image, layer) those a view of that image as of that layer
+  // needs (0..layer; -1: all of the image). Layers read already are not read
+  // again, and what was read before a cancel or an error stays read; views and
+  // cursors open on the archive stay valid.
   Value index(const Args& a, const DispatchRequest& req) {
     LS_ASSIGN_OR_RETURN(ArchiveSlot * s, archive(a));
-    if (!s->session->layers_indexed()) {
-      OpenOptions o;
-      o.progress = req.progress;
-      LS_ASSIGN_OR_RETURN(auto fresh, Session::open(s->source, std::move(o)));
-      close_cursors_of(handle_of(s));
-      s->session = std::move(fresh);
-    }
+    LS_ASSIGN_OR_RETURN(int image, a.small_int("image", -1));
+    LS_ASSIGN_OR_RETURN(int layer, a.small_int("layer", -1));
+    if (image >= static_cast<int>(s->session->archive().images.size()))
+      return a.bad("image", "no image #" + std::to_string(image));
+    LS_RETURN_IF_ERROR(s->session->index_layers(image, layer, req.progress));
     return "{" + opened_json(*s->session) + "}";
   }
 

@@ -138,7 +138,6 @@ Result<std::unique_ptr<FileReader>> open_entry(const Loaded& L, const Image& img
 
 Result<std::unique_ptr<FileReader>> open_file_reader(const Loaded& L, Listings& listings, int image, int layer,
                                                      std::string_view path) {
-  LS_RETURN_IF_ERROR(L.layers_readable());
   const Archive& a = L.archive;
   const PathTable& paths = L.paths;
   if (image < 0 || image >= static_cast<int>(a.images.size()))
@@ -149,9 +148,10 @@ Result<std::unique_ptr<FileReader>> open_file_reader(const Loaded& L, Listings& 
   if (upto >= nl || nl == 0)
     return make_error(Code::kInvalidArgument, "layer " + std::to_string(upto) + " does not exist; the image has " +
                                                   std::to_string(nl) + " layers");
+  LS_RETURN_IF_ERROR(L.layers_readable(image, upto));
   std::string norm;
   normalize_path(path, &norm);
-  auto cache_ptr = listings.changes(image);
+  auto cache_ptr = listings.changes(image, upto);
   const auto& cache = *cache_ptr;
   std::string where = std::string(path) + " @ layer " + std::to_string(upto);
   PathId pid = paths.find(norm);
@@ -190,12 +190,12 @@ Result<std::unique_ptr<FileReader>> open_file_reader(const Loaded& L, Listings& 
 }
 
 Result<std::unique_ptr<FileReader>> open_entry_reader(const Loaded& L, int image, int layer, uint32_t entry) {
-  LS_RETURN_IF_ERROR(L.layers_readable());
   const Archive& a = L.archive;
   std::string where = "image " + std::to_string(image) + " layer " + std::to_string(layer);
   if (image < 0 || image >= static_cast<int>(a.images.size()) || layer < 0 ||
       layer >= static_cast<int>(a.images[image].layers.size()))
     return make_error(Code::kInvalidArgument, "no such image layer", where);
+  LS_RETURN_IF_ERROR(L.layers_readable(image, layer));
   int blob = a.images[image].layers[layer].blob;
   if (blob < 0 || !a.blobs[blob].present || !a.blobs[blob].indexed || entry >= L.indexes[blob].entries.size())
     return make_error(Code::kNotFound, "no such entry in this layer", where);

@@ -56,14 +56,19 @@ void fill_from_entry(ListedEntry* e, const Entry& en, const LayerIndex& li, cons
   if (en.type == EntryType::kHardlink) e->link = paths.path(en.link);
 }
 
-std::shared_ptr<const ImageTreeCache> Listings::changes(int image) {
+std::shared_ptr<const ImageTreeCache> Listings::changes(int image, int upto) {
   std::lock_guard<std::mutex> g(mu_);
   const Image& img = L_.archive.images[image];
+  // The whole stack once it is all read (every view shares it), else the part asked for.
+  size_t n = img.layers.size();
+  if (upto >= 0 && static_cast<size_t>(upto) + 1 < n && !L_.layers_readable(image, -1).ok()) n = upto + 1;
   std::vector<int> key;
-  for (auto& l : img.layers) key.push_back(l.blob);
+  for (size_t i = 0; i < n; ++i) key.push_back(img.layers[i].blob);
+  if (n < img.layers.size()) key.push_back(-2);  // a part: never taken for a whole stack of the same blobs
   if (auto hit = lru_get(lru_, key)) return hit;
   auto c = std::make_shared<ImageTreeCache>();
-  for (auto& l : img.layers) {
+  for (size_t i = 0; i < n; ++i) {
+    const Layer& l = img.layers[i];
     const Blob* b = l.blob >= 0 ? &L_.archive.blobs[l.blob] : nullptr;
     c->layers.push_back(b && b->present && b->indexed ? &L_.indexes[l.blob] : nullptr);
   }
@@ -75,14 +80,13 @@ std::shared_ptr<const ImageTreeCache> Listings::changes(int image) {
 }
 
 Result<std::vector<ChangeCounts>> Listings::change_counts(int image) {
-  LS_RETURN_IF_ERROR(L_.layers_readable());
   if (image < 0 || image >= static_cast<int>(L_.archive.images.size()))
     return make_error(Code::kInvalidArgument, "no image #" + std::to_string(image));
+  LS_RETURN_IF_ERROR(L_.layers_readable(image, -1));
   return changes(image)->counts;
 }
 
 Result<std::shared_ptr<const Listing>> Listings::listing(int image, const ListOptions& opt) {
-  LS_RETURN_IF_ERROR(L_.layers_readable());
   const Archive& a = L_.archive;
   const PathTable& paths = L_.paths;
   if (image < 0 || image >= static_cast<int>(a.images.size()))
@@ -94,6 +98,7 @@ Result<std::shared_ptr<const Listing>> Listings::listing(int image, const ListOp
     return make_error(Code::kInvalidArgument,
                       "layer " + std::to_string(layer) + " does not exist; the image has " + std::to_string(nl) +
                           " layers (0.." + std::to_string(nl - 1) + ")");
+  LS_RETURN_IF_ERROR(L_.layers_readable(image, layer));
   std::string prefix;
   normalize_path(opt.prefix, &prefix);
   PathId pid = prefix.empty() ? kRootPath : paths.find(prefix);
@@ -111,7 +116,7 @@ Result<std::shared_ptr<const Listing>> Listings::listing(int image, const ListOp
   out->merged_ = opt.merged;
   out->warnings_ = view_warnings(L_.archive, image, layer);
   if (nl > 0) {
-    out->cache_ = changes(image);
+    out->cache_ = changes(image, layer);
     const ImageTreeCache& cache = *out->cache_;
     if (opt.merged) {
       // With the change sets, each item carries what the layer that last wrote it did (A/M).

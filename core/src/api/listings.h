@@ -32,7 +32,11 @@ class Listings {
   explicit Listings(const Loaded& loaded) : L_(loaded) {}
 
   // The change sets of `image` (a valid index), merged once per layer stack.
-  std::shared_ptr<const ImageTreeCache> changes(int image);
+  // With `upto` >= 0, layers 0..upto suffice (their change sets do not depend
+  // on the layers above): while the image's upper layers are still unread (a
+  // summary open), only that part of the stack is merged, under its own key.
+  // The caller has checked that what it merges is read (Loaded::layers_readable).
+  std::shared_ptr<const ImageTreeCache> changes(int image, int upto = -1);
   Result<std::shared_ptr<const Listing>> listing(int image, const ListOptions& opt);
   Result<std::vector<ChangeCounts>> change_counts(int image);
 

@@ -5,10 +5,10 @@
 namespace layerscope {
 
 Result<std::vector<ListedEntry>> path_history(const Loaded& L, Listings& listings, int image, std::string_view path) {
-  LS_RETURN_IF_ERROR(L.layers_readable());
   const Archive& a = L.archive;
   if (image < 0 || image >= static_cast<int>(a.images.size()))
     return make_error(Code::kInvalidArgument, "no image #" + std::to_string(image));
+  LS_RETURN_IF_ERROR(L.layers_readable(image, -1));
   std::string norm;
   normalize_path(path, &norm);
   PathId pid = L.paths.find(norm);

@@ -65,11 +65,33 @@ const LayerIndex* Session::layer_index(int image, int layer) const {
   int b = img.layers[layer].blob;
   if (b < 0 || !a.blobs[b].present || !a.blobs[b].indexed) return nullptr;
   // Opened for the summary only, a layer indexed for its size is still not a view.
-  if (!impl_->L->layers_readable().ok()) return nullptr;
+  const auto& readable = impl_->L->readable;
+  if (static_cast<size_t>(b) >= readable.size() || !readable[b]) return nullptr;
   return &impl_->L->indexes[b];
 }
 
 bool Session::layers_indexed() const { return impl_->L->layers_readable().ok(); }
+
+Status Session::layers_readable(int image, int layer) const {
+  if (image < 0 || image >= static_cast<int>(archive().images.size()))
+    return make_error(Code::kInvalidArgument, "no image #" + std::to_string(image));
+  return impl_->L->layers_readable(image, layer);
+}
+
+Status Session::index_layers(int image, int layer, const ProgressFn& progress) {
+  const Archive& a = archive();
+  std::vector<int> blobs;
+  if (image < 0) {
+    for (size_t b = 0; b < a.blobs.size(); ++b) blobs.push_back(static_cast<int>(b));
+  } else {
+    if (image >= static_cast<int>(a.images.size()))
+      return make_error(Code::kInvalidArgument, "no image #" + std::to_string(image));
+    const auto& layers = a.images[image].layers;
+    int last = layer < 0 ? static_cast<int>(layers.size()) - 1 : std::min(layer, static_cast<int>(layers.size()) - 1);
+    for (int l = 0; l <= last; ++l) blobs.push_back(layers[l].blob);
+  }
+  return index_more(*impl_->L, blobs, progress);
+}
 
 Result<std::vector<ChangeCounts>> Session::change_counts(int image) const {
   return impl_->listings.change_counts(image);

@@ -1,5 +1,6 @@
 #include "image/layers.h"
 
+#include <algorithm>
 #include <set>
 
 #include "archive/layer_stream.h"
@@ -57,11 +58,13 @@ void report_entry_issues(LoadContext& ctx, int blob) {
 namespace {
 
 // Indexes present blob `bi` from random access: its entries, compression and
-// sizes, or its error. Only cancellation and the archive-wide entry limit fail.
-Status index_blob(LoadContext& ctx, const Limits& lim, size_t bi) {
+// sizes, or its error. Only cancellation and the archive-wide entry limit fail
+// (the blob's index is then left empty). Progress: `base` + the bytes of the
+// blob read, of `total`.
+Status index_blob(LoadContext& ctx, const Limits& lim, size_t bi, const ProgressFn& pf, uint64_t base,
+                  uint64_t total) {
   Loaded& L = ctx.L;
   const OpenOptions& options = L.options;
-  const uint64_t total = L.src->size();
   Blob& b = L.archive.blobs[bi];
   auto ws = L.member_source(b.member);
   Status st = Status::Ok();
@@ -73,8 +76,6 @@ Status index_blob(LoadContext& ctx, const Limits& lim, size_t bi) {
     lo.hash = options.verify;
     lo.max_expansion_floor = lim.max_expansion_floor;
     lo.max_expansion_ratio = lim.max_expansion_ratio;
-    uint64_t base = L.members[L.by_path[b.member]].data_offset;
-    const ProgressFn& pf = options.progress;
     std::string name = b.member;
     lo.tick = [&pf, base, total, name](uint64_t done) {
       return emit_progress(pf, "index", base + done, total, name);
@@ -87,18 +88,29 @@ Status index_blob(LoadContext& ctx, const Limits& lim, size_t bi) {
     }
   }
   if (!st.ok()) {
-    if (st.error().code == Code::kCancelled) return st.take_error();
-    if (st.error().code == Code::kLimit && ctx.entry_budget == 0) return st.take_error();
+    const bool fatal =
+        st.error().code == Code::kCancelled || (st.error().code == Code::kLimit && ctx.entry_budget == 0);
+    if (fatal) {
+      L.indexes[bi] = LayerIndex{};
+      return st.take_error();
+    }
     b.error = in_member(st.error(), b.member).to_string();
     L.indexes[bi] = LayerIndex{};
   } else {
     record_blob_result(b, *ls);
   }
-  if (!emit_progress(options.progress, "index",
-                     b.stored_size + (L.members[L.by_path[b.member]].data_offset & ~kSparseDataOffset), total,
-                     b.member))
+  if (!emit_progress(pf, "index", base + b.stored_size, total, b.member))
     return make_error(Code::kCancelled, "cancelled while indexing layers", b.member);
   return Status::Ok();
+}
+
+// Progress of blob `bi` read in place during an open: where it lies in the archive.
+Status index_blob_in_open(LoadContext& ctx, const Limits& lim, size_t bi) {
+  const Loaded& L = ctx.L;
+  const Blob& b = L.archive.blobs[bi];
+  auto it = L.by_path.find(b.member);
+  uint64_t base = it == L.by_path.end() ? 0 : (L.members[it->second].data_offset & ~kSparseDataOffset);
+  return index_blob(ctx, lim, bi, L.options.progress, base, L.src->size());
 }
 
 // What indexing a blob leaves in the model besides its index: its warnings and counts.
@@ -145,7 +157,7 @@ Status index_layers(LoadContext& ctx, const Limits& lim) {
       b.error = pre.error;
       L.indexes[bi] = std::move(ctx.pre_index[b.member]);
     } else {
-      LS_RETURN_IF_ERROR(index_blob(ctx, lim, bi));
+      LS_RETURN_IF_ERROR(index_blob_in_open(ctx, lim, bi));
     }
     report_blob(ctx, bi);
   }
@@ -173,13 +185,59 @@ Status size_layers(LoadContext& ctx, const Limits& lim, LayerReading reading) {
     // The summary carries what makes its size unknown, not the oddities of the
     // entries (those belong to the views of files, which a plain layer's
     // summary never reads either); the entries themselves are not kept.
-    LS_RETURN_IF_ERROR(index_blob(ctx, lim, bi));
+    const uint64_t budget = ctx.entry_budget;
+    LS_RETURN_IF_ERROR(index_blob_in_open(ctx, lim, bi));
     L.indexes[bi].issues = {};
     L.indexes[bi].issue_overflow = {};
     report_blob(ctx, bi);
     L.indexes[bi] = LayerIndex{};
+    ctx.entry_budget = budget;  // the entries are not kept: indexing them later (index_more) counts them then
   }
   return Status::Ok();
+}
+
+Status index_more(Loaded& L, const std::vector<int>& blobs, const ProgressFn& progress) {
+  if (!L.random_access) return Status::Ok();  // the one pass read every layer
+  if (L.readable.size() != L.archive.blobs.size()) L.readable.resize(L.archive.blobs.size(), 0);
+  std::vector<int> todo;
+  uint64_t total = 0;
+  for (int bi : blobs) {
+    if (bi < 0 || static_cast<size_t>(bi) >= L.archive.blobs.size() || L.readable[bi]) continue;
+    if (std::find(todo.begin(), todo.end(), bi) != todo.end()) continue;
+    if (!L.archive.blobs[bi].present) {
+      L.readable[bi] = 1;
+      continue;
+    }
+    todo.push_back(bi);
+    total += L.archive.blobs[bi].stored_size;
+  }
+  if (todo.empty()) return Status::Ok();
+  LoadContext ctx(L);
+  const Limits& lim = L.options.limits;
+  uint64_t done = 0;
+  Status failed = Status::Ok();
+  for (int bi : todo) {
+    if (Status st = index_blob(ctx, lim, bi, progress, done, total); !st.ok()) {
+      failed = std::move(st);
+      break;
+    }
+    report_blob(ctx, bi);
+    L.readable[bi] = 1;
+    done += L.archive.blobs[bi].stored_size;
+  }
+  if (failed.ok()) {
+    // As an open would refuse the archive, more layers than the stacks may hold
+    // are refused here; the ones just read are left unread again.
+    if (Status st = check_stacked_entries(L, lim); !st.ok()) {
+      for (int bi : todo) {
+        L.indexes[bi] = LayerIndex{};
+        L.readable[bi] = 0;
+      }
+      failed = std::move(st);
+    }
+  }
+  ctx.summarize_warnings();
+  return failed;
 }
 
 Status check_stacked_entries(const Loaded& L, const Limits& lim) {

@@ -1,5 +1,7 @@
 #include "image/load_context.h"
 
+#include <algorithm>
+
 #include "layerscope/text.h"
 
 namespace layerscope {
@@ -13,11 +15,34 @@ void LoadContext::warn(Warning w) {
   L.archive.warnings.push_back(std::move(w));
 }
 
+namespace {
+constexpr std::string_view kMorePrefix = "… and ";
+constexpr std::string_view kMoreSuffix = " more warnings like the above";
+bool is_more_line(const Warning& w) {
+  return w.where.empty() && w.blob < 0 && w.image < 0 && w.message.starts_with(kMorePrefix) &&
+         w.message.ends_with(kMoreSuffix);
+}
+}  // namespace
+
 void LoadContext::summarize_warnings() {
+  auto& ws = L.archive.warnings;
+  // Layers indexed after the open (index_more) summarise again: the earlier
+  // lines go, so each code has one, with the count as it is now.
+  ws.erase(std::remove_if(ws.begin(), ws.end(),
+                          [&](const Warning& w) {
+                            auto it = warn_counts_.find(w.code);
+                            return it != warn_counts_.end() && it->second > lim.max_warnings_per_code && is_more_line(w);
+                          }),
+           ws.end());
+  std::vector<std::string> codes;
   for (auto& [code, n] : warn_counts_)
-    if (n > lim.max_warnings_per_code)
-      L.archive.warnings.push_back(
-          Warning{code, "… and " + std::to_string(n - lim.max_warnings_per_code) + " more warnings like the above", ""});
+    if (n > lim.max_warnings_per_code) codes.push_back(code);
+  std::sort(codes.begin(), codes.end());
+  for (auto& code : codes)
+    ws.push_back(Warning{code,
+                         std::string(kMorePrefix) + std::to_string(warn_counts_[code] - lim.max_warnings_per_code) +
+                             std::string(kMoreSuffix),
+                         ""});
 }
 
 int64_t LoadContext::descriptor_size(const Json& d, const std::string& where) {

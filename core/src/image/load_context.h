@@ -24,10 +24,10 @@ struct LoadContext {
   std::unordered_map<std::string, LayerIndex> pre_index;  // streaming: member -> index
   std::unordered_map<std::string, Blob> pre_blob;
   std::unordered_map<long, std::vector<std::string>> img_diff_ids;  // image -> config's diff_ids
-  uint64_t entry_budget;
+  uint64_t& entry_budget;  // L.entry_budget: layers indexed later draw on it too
   int symlinked_layers = 0;
 
-  explicit LoadContext(Loaded& l) : L(l), lim(l.options.limits), entry_budget(l.options.limits.max_entries) {}
+  explicit LoadContext(Loaded& l) : L(l), lim(l.options.limits), entry_budget(l.entry_budget), warn_counts_(l.warn_counts) {}
 
   // At most lim.max_warnings_per_code warnings of one code are kept; the rest are
   // counted and summarised by summarize_warnings() (a million junk members must
@@ -42,6 +42,8 @@ struct LoadContext {
   // Counts n more warnings of `code` that were never made (a layer's entry
   // issues beyond its own bound), for summarize_warnings().
   void count_unmade(const std::string& code, uint64_t n) { warn_counts_[code] += n; }
+  // Adds (or, after more indexing, replaces) one "… and N more" warning per
+  // code over its cap.
   void summarize_warnings();
 
   // A descriptor's "size": a byte count, or -1 when absent; anything else
@@ -54,7 +56,7 @@ struct LoadContext {
   int blob_for(const std::string& ref, const std::string& digest, const std::string& where);
 
  private:
-  std::unordered_map<std::string, uint64_t> warn_counts_;
+  std::unordered_map<std::string, uint64_t>& warn_counts_;  // L.warn_counts
 };
 
 // Reports progress; false when the callback asks to cancel.

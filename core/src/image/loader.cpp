@@ -72,6 +72,7 @@ Result<std::unique_ptr<Loaded>> load_archive(std::shared_ptr<ByteSource> src, co
   if (!hr.ok()) return hr.take_error();
   L->archive.outer_compression = sniff_compression(head, hr.value());
   L->random_access = L->archive.outer_compression == Compression::kNone;
+  L->entry_budget = options.limits.max_entries;
   LoadContext ctx(*L);
   // The scan and the layer indexing take the limits as asked (as they always
   // have); the rooms reading documents take the clamped ones in ctx.lim.
@@ -106,10 +107,15 @@ Result<std::unique_ptr<Loaded>> load_archive(std::shared_ptr<ByteSource> src, co
   const bool summary = L->options.layers != LayerReading::kIndexAll && L->random_access && !options.verify;
   if (summary) {
     LS_RETURN_IF_ERROR(size_layers(ctx, lim, L->options.layers));
+    // Unread, except a blob whose error the sizing found: that is all a full open knows of it.
+    L->readable.assign(L->archive.blobs.size(), 0);
+    for (size_t b = 0; b < L->archive.blobs.size(); ++b)
+      if (!L->archive.blobs[b].present || !L->archive.blobs[b].error.empty()) L->readable[b] = 1;
   } else {
     L->options.layers = LayerReading::kIndexAll;
     LS_RETURN_IF_ERROR(index_layers(ctx, lim));
     LS_RETURN_IF_ERROR(check_stacked_entries(*L, lim));
+    L->readable.assign(L->archive.blobs.size(), 1);
   }
   cross_check_layers(ctx);
   ctx.summarize_warnings();

@@ -39,6 +39,14 @@ struct Loaded {
   std::vector<Member> members;
   std::unordered_map<std::string, size_t> by_path;
   std::unordered_map<std::string, std::string> held;  // streaming: small JSON members kept
+  // Parallel to archive.blobs: its entries are in `indexes`, or its error is
+  // known (as a full open would leave it). A summary open (OpenOptions::layers)
+  // leaves blobs unread; index_more() reads them later, each once.
+  std::vector<char> readable;
+  // What the archive-wide limits still allow, kept past load_archive so layers
+  // indexed later draw on the same budget and the same per-code warning caps.
+  uint64_t entry_budget = 0;
+  std::unordered_map<std::string, uint64_t> warn_counts;
 
   // Follows symlinks/hardlinks between members (at most 16 hops).
   const Member* resolve(const std::string& path, std::string* resolved = nullptr, bool* via_link = nullptr) const;
@@ -46,13 +54,24 @@ struct Loaded {
   Result<std::string> read_member(const std::string& path, uint64_t limit) const;
   // A member's payload as a ByteSource (random access only).
   Result<std::shared_ptr<ByteSource>> member_source(const std::string& path) const;
-  // Ok when every layer was indexed; opened for the summary only
-  // (OpenOptions::layers), an error that says so: the views of files must not
-  // take an unread layer for an absent one.
+  // Ok when every present layer blob is readable (indexed, or its error known);
+  // otherwise an error that says so: the views of files must not take an unread
+  // layer for an absent one.
   Status layers_readable() const;
+  // The same for the blobs of image `image`'s layers 0..upto (upto < 0: all of
+  // them): what a view of that image as of layer `upto` reads. `image` must be valid.
+  Status layers_readable(int image, int upto) const;
 };
 
 Result<std::unique_ptr<Loaded>> load_archive(std::shared_ptr<ByteSource> src, const OpenOptions& options);
+
+// Indexes the present blobs of `blobs` that are not readable yet (a summary
+// open's), in place: their entries, warnings (under the same per-code caps) and
+// counts join the model, the entry limits apply to the archive as a whole.
+// Progress ("index") counts their stored bytes. Blobs indexed before a cancel or
+// an error stay indexed; the one being read is left unread. Random access only
+// (an archive compressed as a whole is indexed by its one pass).
+Status index_more(Loaded& L, const std::vector<int>& blobs, const ProgressFn& progress);
 
 }  // namespace layerscope
 

@@ -1,5 +1,7 @@
 #include "image/members.h"
 
+#include <algorithm>
+
 #include "archive/tar_reader.h"
 #include "base/paths.h"
 #include "image/loader.h"
@@ -95,10 +97,31 @@ Result<std::string> Loaded::read_member(const std::string& path, uint64_t limit)
   return out;
 }
 
+namespace {
+bool blob_readable(const Loaded& L, int b) {
+  if (b < 0 || static_cast<size_t>(b) >= L.archive.blobs.size() || !L.archive.blobs[b].present) return true;
+  return static_cast<size_t>(b) < L.readable.size() && L.readable[b];
+}
+}  // namespace
+
 Status Loaded::layers_readable() const {
-  if (options.layers == LayerReading::kIndexAll) return Status::Ok();
-  return make_error(Code::kUnsupported,
-                    "the archive was opened for its summary only: its layers' files were not read", src->name());
+  for (size_t b = 0; b < archive.blobs.size(); ++b)
+    if (!blob_readable(*this, static_cast<int>(b)))
+      return make_error(Code::kUnsupported,
+                        "the archive was opened for its summary only: its layers' files were not read", src->name());
+  return Status::Ok();
+}
+
+Status Loaded::layers_readable(int image, int upto) const {
+  const auto& layers = archive.images[image].layers;
+  int last = upto < 0 ? static_cast<int>(layers.size()) - 1 : std::min(upto, static_cast<int>(layers.size()) - 1);
+  for (int l = 0; l <= last; ++l)
+    if (!blob_readable(*this, layers[l].blob))
+      return make_error(Code::kUnsupported,
+                        "layer " + std::to_string(l) + " of image " + std::to_string(image) +
+                            " was not read yet: the archive was opened for its summary only (indexing reads it)",
+                        src->name());
+  return Status::Ok();
 }
 
 Result<std::shared_ptr<ByteSource>> Loaded::member_source(const std::string& path) const {

@@ -28,6 +28,7 @@ export function archivePanel(s: ArchiveSession) {
     data-load-ms=${Math.round(s.loadMs)}
     data-bytes-read=${s.bytesRead}
     data-indexed=${s.indexed ? 'true' : 'false'}
+    data-layers-read=${`${s.layersReadCount().read}/${s.layersReadCount().total}`}
     data-summary-ms=${Math.round(s.summaryMs)}
     data-summary-bytes=${s.summaryBytes}
     data-fetched-bytes=${s.io?.fetchedBytes ?? 0}
@@ -49,15 +50,15 @@ export function archivePanel(s: ArchiveSession) {
         <dd>${formatBytes(d.archive.size)}${d.archive.outer_compression !== 'none' ? html` · ${d.archive.outer_compression}-compressed` : nothing}</dd>
         <dt>Members</dt>
         <dd>${formatCount(d.archive.members)}</dd>
-        ${s.indexed && s.summaryBytes !== s.bytesRead
+        ${s.summaryBytes !== s.bytesRead
           ? html`<dt>Summary</dt>
               <dd id="summary-cost" title="The documents and headers read before anything was shown">
                 in ${formatDuration(s.summaryMs)} · read ${formatBytes(s.summaryBytes)} (${summaryPct.toFixed(summaryPct < 10 ? 1 : 0)}%)
               </dd>`
           : nothing}
-        <dt>${s.indexed ? 'Indexed' : 'Summary'}</dt>
+        <dt>${s.indexed ? 'Indexed' : s.summaryBytes !== s.bytesRead ? 'Read so far' : 'Summary'}</dt>
         <dd id="index-cost" title="Bytes of the archive the inspector had to read; file payloads of uncompressed layers are skipped">
-          in ${formatDuration(s.openMs)} · read ${formatBytes(s.bytesRead)} (${pct.toFixed(pct < 10 ? 1 : 0)}%)${s.indexed ? nothing : ' · layers being indexed'}
+          in ${formatDuration(s.openMs)} · read ${formatBytes(s.bytesRead)} (${pct.toFixed(pct < 10 ? 1 : 0)}%)${s.indexed ? nothing : ` · ${s.layersReadCount().read} of ${s.layersReadCount().total} layers read`}
         </dd>
       </dl>
       ${verifyBlock(s)}

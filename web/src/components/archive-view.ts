@@ -163,9 +163,11 @@ export class ArchiveView extends LitElement {
                 aria-valuemin="0"
                 aria-valuemax="100"
                 aria-valuenow=${indexPct(s.indexing)}
-                >Indexing the layers’ files in the background · ${indexPct(s.indexing)}%</span
+                >${s.indexingPart
+                  ? `Reading ${s.indexingPart.layer === 0 ? 'layer 0' : `layers 0–${s.indexingPart.layer < 0 ? (s.summary?.images[s.indexingPart.image]?.layers.length ?? 1) - 1 : s.indexingPart.layer}`} of image ${s.indexingPart.image} for this view`
+                  : 'Indexing the layers’ files in the background'} · ${indexPct(s.indexing)}%</span
               >${s.indexing.detail ? html` · <span class="mono">${s.indexing.detail}</span>` : nothing}
-              — the summary is complete; file views wait for this.
+              — ${s.indexingPart ? 'the other layers are read when a view needs them.' : 'the summary is complete; file views wait for this.'}
               <button class="btn small" id="indexing-stop" @click=${() => s.stopIndexing()} title="Stop indexing: a file view will index again when opened">Stop</button>
             </div>`
           : s.indexError && !s.indexed && !s.reopen

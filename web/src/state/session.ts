@@ -121,6 +121,11 @@ export class ArchiveSession {
   indexed = false;
   /** progress of that indexing while it runs */
   indexing: ProgressEvent | null = null;
+  /** the layers one view needs that the indexing under way reads (a hosted
+   *  archive reads only those), or null when it reads every layer */
+  indexingPart: { image: number; layer: number } | null = null;
+  /** per image, per layer l: whether its views as of l can be shown (layers 0..l read) */
+  layersRead: boolean[][] = [];
   /** why it stopped, when it did not finish (a cancel: the next view re-indexes) */
   indexError: ErrorEnvelope | null = null;
   /** the summary's own cost: ms in the worker and bytes read (openMs / bytesRead
@@ -236,6 +241,7 @@ export class ArchiveSession {
       this.summaryMs = this.openMs;
       this.summaryBytes = this.bytesRead;
       this.indexed = this.engine.openResult?.indexed ?? true;
+      this.layersRead = this.engine.openResult?.layersRead ?? [];
       this.status = 'ready';
       this.onSummary?.(summary);
       this.applyLink(this.pending ?? {});
@@ -254,27 +260,49 @@ export class ArchiveSession {
    *  local file, by the first view of files for a hosted one (only what is
    *  asked for is fetched); its progress, then the indexed summary (entry
    *  warnings, uncompressed sizes) or why it stopped. */
-  private onIndex(e: { progress?: ProgressEvent; result?: IndexResult; error?: unknown }): void {
+  private onIndex(e: { progress?: ProgressEvent; result?: IndexResult; error?: unknown; part?: { image: number; layer: number } }): void {
     if (this.status !== 'ready') return;
     if (e.progress) {
       this.indexing = e.progress;
+      this.indexingPart = e.part ?? null;
     } else if (e.result) {
       const r = e.result;
       // A verified summary (digests computed, mismatches) already holds what indexing adds.
       if (this.verification?.status !== 'done') this.summary = r.summary;
-      // Warnings asked of the summary-only archive lacked those of entries.
+      // Warnings asked before lacked those of the entries read since.
       this.imageWarnings.clear();
-      this.openMs = this.summaryMs + r.elapsedMs;
+      this.openMs += r.elapsedMs;
       this.bytesRead = r.bytesRead;
       this.io = r.io;
-      this.indexed = true;
+      this.indexed = r.indexed;
+      this.layersRead = r.layersRead;
       this.indexError = null;
       this.indexing = null;
+      this.indexingPart = null;
     } else {
       this.indexError = toEnvelope(e.error, 'Indexing was cancelled.');
       this.indexing = null;
+      this.indexingPart = null;
     }
     this.changed();
+  }
+
+  /** Whether every layer of `image` is read (its findings, space and comparisons can be computed). */
+  imageRead(image: number): boolean {
+    if (this.indexed) return true;
+    const row = this.layersRead[image];
+    return !!row && (row.length === 0 || row[row.length - 1]);
+  }
+
+  /** Layers read so far of all images' layers (a layer two images share counts in each). */
+  layersReadCount(): { read: number; total: number } {
+    let read = 0;
+    let total = 0;
+    for (const row of this.layersRead) {
+      total += row.length;
+      read += row.filter(Boolean).length;
+    }
+    return { read, total };
   }
 
   /** Stops the background indexing (terminates the worker: a view of files
@@ -459,7 +487,7 @@ export class ArchiveSession {
    *  null while a hosted archive is summary only, so those views fetch no
    *  layer; they appear once a view of files has had the layers indexed. */
   findingsBeside(image: number): FindingsDocument['findings'] {
-    if (!this.indexed && !this.file) return [];
+    if (!this.imageRead(image) && !this.file) return [];
     return this.findingsOf(image).value?.findings ?? [];
   }
 
