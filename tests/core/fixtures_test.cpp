@@ -602,6 +602,12 @@ TEST_P(FixtureTest, LayersReadOneAtATime) {
         EXPECT_EQ(got, 0u) << "image " << im << " layer " << l << " was read already";
       }
       EXPECT_TRUE(s->layers_readable(im, l).ok());
+      {
+        // the summary's change counts of the layers read so far are a full open's
+        json g = json::parse(s->inspect_json()).at("images")[im].at("layers");
+        json w = json::parse(session_->inspect_json()).at("images")[im].at("layers");
+        for (int k = 0; k <= l; ++k) EXPECT_EQ(g[k].value("changes", json()), w[k].at("changes")) << "layer " << k;
+      }
       if (l + 1 < nl) {
         const int nb = a.images[im].layers[l + 1].blob;
         if (nb >= 0 && a.blobs[nb].present && !read.count(nb)) {

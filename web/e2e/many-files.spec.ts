@@ -57,3 +57,26 @@ test('200,000 paths: list, expand all, scroll, filter', async ({ page }) => {
   await expect(page.locator('#tree-info')).toContainText('50 matches');
   writeFileSync(resolve(repo, 'test-results/many-files.json'), JSON.stringify(figures, null, 2) + '\n');
 });
+
+const deep = resolve(tmp, 'deep-200k.tar');
+
+test('200,000 deep paths (~167 bytes each): the page JS heap the tree costs (figures)', async ({ page }) => {
+  test.setTimeout(180_000);
+  if (!existsSync(deep)) execFileSync('python3', [resolve(web, 'e2e/make-many-files.py'), deep, '200000', '12']);
+  const cdp = await page.context().newCDPSession(page);
+  const heap = async () => {
+    await cdp.send('HeapProfiler.collectGarbage');
+    return (await cdp.send('Runtime.getHeapUsage')).usedSize;
+  };
+  await page.goto('./');
+  const before = await heap();
+  await openFile(page, deep);
+  await page.locator('#view-merged').click();
+  await expect(page.locator('#tree-info')).toContainText('paths', { timeout: 120_000 });
+  await page.locator('#expand-all').click();
+  await expect.poll(() => page.locator('#tree').evaluate((e) => e.scrollHeight), { timeout: 60_000 }).toBeGreaterThan(200_000 * 26);
+  const after = await heap();
+  const figures = { paths: 200_000, mean_path_bytes: 167, heap_before_mib: before / 2 ** 20, heap_after_mib: after / 2 ** 20, tree_heap_mib: (after - before) / 2 ** 20 };
+  writeFileSync(resolve(repo, 'test-results/many-files-deep.json'), JSON.stringify(figures, null, 2) + '\n');
+  console.log('deep paths heap', JSON.stringify(figures));
+});

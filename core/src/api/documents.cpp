@@ -119,7 +119,8 @@ std::string Session::inspect_json() const {
                       {"layer", h.layer >= 0 ? OJson(h.layer) : OJson(nullptr)}});
     }
     im["history"] = std::move(hist);
-    auto cc = change_counts(static_cast<int>(i));
+    // (the layers read so far: a summary open's unread upper layers have none yet)
+    Result<std::vector<ChangeCounts>> cc = impl_->listings.read_change_counts(static_cast<int>(i));
     OJson layers = OJson::array();
     int64_t total_size = 0, total_unc = 0;
     for (auto& l : img.layers) {

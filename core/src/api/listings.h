@@ -39,6 +39,9 @@ class Listings {
   std::shared_ptr<const ImageTreeCache> changes(int image, int upto = -1);
   Result<std::shared_ptr<const Listing>> listing(int image, const ListOptions& opt);
   Result<std::vector<ChangeCounts>> change_counts(int image);
+  // The counts of the layers read so far from the bottom (all of them once the
+  // image is read; fewer, or none, while a summary open's upper layers are unread).
+  std::vector<ChangeCounts> read_change_counts(int image);
 
  private:
   const Loaded& L_;
