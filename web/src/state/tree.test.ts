@@ -110,6 +110,19 @@ describe('sort, filter, flatten', () => {
     const f = compileFilter('text', '  BusyBox ');
     expect(f && 'test' in f && f.test('bin/busybox', 'busybox')).toBe(true);
     expect(compileFilter('text', '   ')).toBeNull();
+    const t = (q: string, path: string) => {
+      const c = compileFilter('text', q);
+      return !!c && 'test' in c && c.test(path, path.split('/').pop()!);
+    };
+    // every character literal (a text filter is not a pattern), any case
+    expect(t('a.b', 'x/a.b')).toBe(true);
+    expect(t('a.b', 'x/axb')).toBe(false);
+    expect(t('(v1)[*]', 'x/File (V1)[*].txt')).toBe(true);
+    expect(t('\\x', 'a/\\X')).toBe(true);
+    expect(t('0499', 'd/file-0499.txt')).toBe(true);
+    expect(t('0499', 'd/file-0498.txt')).toBe(false);
+    expect(t('ÄRGER', 'docs/ärger.md')).toBe(true);
+    expect(t('Makefile', 'src/makefile')).toBe(true);
   });
   it('globs: anchored with a leading slash, names without a slash, ** across directories', () => {
     const g = (p: string) => {
