@@ -561,6 +561,13 @@ TEST_P(FixtureTest, SummaryOpenSameDocumentsFewerBytes) {
   EXPECT_EQ(summary->change_counts(0).error().code, Code::kUnsupported);
 }
 
+// The fixture opened with kHeadersOnly (documents and headers; no layer read).
+std::unique_ptr<Session> headers_only(const std::string& name, std::shared_ptr<ByteSource>* src) {
+  OpenOptions o;
+  o.layers = LayerReading::kHeadersOnly;
+  return open_session(fixture_tar(name), src, o);
+}
+
 // Layers read on demand (Session::index_layers after a headers-only open, what
 // the page does for a hosted archive): each step reads the blob of the layer
 // it adds and nothing of the others; once layers 0..l are read, the views as
@@ -570,9 +577,7 @@ TEST_P(FixtureTest, SummaryOpenSameDocumentsFewerBytes) {
 TEST_P(FixtureTest, LayersReadOneAtATime) {
   if (truth_.value("outer_compression", "none") != "none") GTEST_SKIP() << "compressed as a whole: one pass";
   std::shared_ptr<ByteSource> src;
-  OpenOptions o;
-  o.layers = LayerReading::kHeadersOnly;
-  auto s = open_session(fixture_tar(GetParam()), &src, o);
+  auto s = headers_only(GetParam(), &src);
   ASSERT_TRUE(s != nullptr);
   const Archive& a = s->archive();
   std::set<int> read;  // blobs read so far
@@ -656,9 +661,7 @@ TEST_P(FixtureTest, LayersReadOneAtATime) {
 TEST_P(FixtureTest, HeadersOnlyOpenDecodesNothing) {
   if (truth_.value("outer_compression", "none") != "none") GTEST_SKIP() << "compressed as a whole: one pass";
   std::shared_ptr<ByteSource> src;
-  OpenOptions o;
-  o.layers = LayerReading::kHeadersOnly;
-  auto s = open_session(fixture_tar(GetParam()), &src, o);
+  auto s = headers_only(GetParam(), &src);
   ASSERT_TRUE(s != nullptr);
   uint64_t layer_bytes = 0, blobs = 0;
   for (auto& b : s->archive().blobs)

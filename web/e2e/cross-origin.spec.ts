@@ -56,6 +56,14 @@ async function expectSummary(page: Page, n: string): Promise<void> {
   await expect(page.locator('#tags .chip')).toHaveText(t.repo_tags ?? t.ref_names ?? []);
 }
 
+/** The merged tree's config.ini, read (the layers fetched from the other origin). */
+async function expectConfigIni(page: Page): Promise<void> {
+  await page.locator('#view-merged').click();
+  await page.locator('#filter').fill('config.ini');
+  await page.locator('.r[data-path="etc/app/config.ini"]').click();
+  await expect(page.locator('#text')).toContainText('(version 2)');
+}
+
 /** Whether the page's policy refuses a connection to `url` (a violation event, not a network error). */
 function refused(page: Page, url: string): Promise<{ refused: boolean; directive: string }> {
   return page.evaluate(async (u) => {
@@ -80,10 +88,7 @@ test('?src= on another origin: the archive is read by ranges through CORS, and t
   await expectSummary(page, name);
   expect(await page.locator('html').getAttribute('data-connect')).toBe(new URL(files).origin);
   // a file's content: the layers are indexed over ranges from the other origin
-  await page.locator('#view-merged').click();
-  await page.locator('#filter').fill('config.ini');
-  await page.locator('.r[data-path="etc/app/config.ini"]').click();
-  await expect(page.locator('#text')).toContainText('(version 2)');
+  await expectConfigIni(page);
   const s = (await stats())[`/__files/${name}.tar`];
   // every GET was a range (the preflights are not counted: OPTIONS)
   expect(s.ranged).toBe(s.requests);
@@ -128,10 +133,7 @@ test("a page whose server sends its own policy: refused by that policy (said so)
   // a server told the archives' origin (--connect)
   await page.goto(withSrc(strict, archive(name)));
   await expectSummary(page, name);
-  await page.locator('#view-merged').click();
-  await page.locator('#filter').fill('config.ini');
-  await page.locator('.r[data-path="etc/app/config.ini"]').click();
-  await expect(page.locator('#text')).toContainText('(version 2)');
+  await expectConfigIni(page);
 });
 
 test('the single-file page from file:// reads ?src= from a server that allows any origin', async ({ page }) => {
@@ -139,9 +141,6 @@ test('the single-file page from file:// reads ?src= from a server that allows an
   await page.goto(`${url}?src=${encodeURIComponent(archive(name))}`);
   await expectSummary(page, name);
   expect(await page.locator('html').getAttribute('data-connect')).toBe(new URL(files).origin);
-  await page.locator('#view-merged').click();
-  await page.locator('#filter').fill('config.ini');
-  await page.locator('.r[data-path="etc/app/config.ini"]').click();
-  await expect(page.locator('#text')).toContainText('(version 2)');
+  await expectConfigIni(page);
   expect(await refused(page, 'http://127.0.0.1:9/x')).toEqual({ refused: true, directive: 'connect-src' });
 });
