@@ -342,6 +342,15 @@ export class ArchiveClient {
     return this.indexRun.promise;
   }
 
+  /** Reads the layers a view of `image` as of `layer` needs (-1: all of the
+   *  image), for figures the summary carries once they are read (the Space tab);
+   *  at once when they are read. Progress and the new summary go to onIndex. */
+  readLayers(image: number, layer = -1, opts: CallOptions = {}): Promise<void> {
+    return onceMoreIfStale(opts.signal, async () => {
+      await this.current(opts, { image, layer });
+    });
+  }
+
   /** Whether a request that reads `need` must have layers read first. */
   private lacks(need: LayerNeed): boolean {
     if (need === false || !this.summaryOnly) return false;

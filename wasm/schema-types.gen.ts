@@ -52,7 +52,8 @@ export interface ImageDoc {
   layers: LayerDoc[];
   size: number;
   uncompressed_size: number;
-  space: SpaceDoc;
+  /** null while some layer of the image is not read (an archive opened for its summary only): figures of unread layers would be wrong, not small */
+  space: SpaceDoc | null;
 }
 
 /** The image config as stored (OCI image spec); keys it does not name are kept. */

@@ -6,7 +6,8 @@ import { expect, test, type Page } from '@playwright/test';
 import type { ChildProcess } from 'node:child_process';
 import { closeSync, copyFileSync, existsSync, mkdirSync, openSync, readSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { fixture, repo, startServer, tmp, truth, web } from './util';
+import { deadCopies, fixture, repo, startServer, tmp, truth, web } from './util';
+import { formatBytes } from '../src/state/format';
 
 const dir = resolve(tmp, 'range');
 const names = ['docker20-save-features', 'skopeo-oci-archive-zstd-features'];
@@ -280,4 +281,13 @@ test('layers on demand: a view of a low layer of the ~400 MB archive fetches tha
   expect(s.bytes).toBeLessThan(rest + 16 * 2 ** 20);
   steps.push({ view: 'top, merged', ms: Date.now() - t, requests: s.requests, bytes: s.bytes, layer_bytes: rest });
   figures.large_layers_on_demand = { size, layers, steps };
+});
+
+test("a hosted archive opened on its Space tab reads the image's layers, then shows the truth's wasted bytes", async ({ page }) => {
+  const name = names[1];
+  const dead = deadCopies(name);
+  await page.goto(`${base}#src=/__files/${name}.tar&tab=space`);
+  await expect(page.locator('#wasted')).toHaveText(formatBytes(dead.reduce((s, c) => s + c.size, 0)), { timeout: 60_000 });
+  await expect(page.locator('#deleted-shipped')).toHaveText(formatBytes(dead.filter((c) => c.deleted).reduce((s, c) => s + c.size, 0)));
+  await expect(page.locator('#archive-panel')).toHaveAttribute('data-indexed', 'true');
 });

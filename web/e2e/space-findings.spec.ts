@@ -4,31 +4,8 @@
 // final filesystem lacks it (whiteout markers are not copies); wasted = their bytes; deleted-but-shipped = the dead
 // copies whose path the final filesystem lacks.
 import { expect, test } from '@playwright/test';
-import { fixture, norm, openFile, shot, truth } from './util';
+import { deadCopies, fixture, openFile, shot, truth } from './util';
 import { formatBytes } from '../src/state/format';
-
-interface Copy {
-  path: string;
-  size: number;
-  layer: number;
-  deleted: boolean;
-}
-
-function deadCopies(name: string): Copy[] {
-  const im = truth(name).images[0];
-  const layers = im.layers as unknown as { entries: { path: string; type: string; size: number }[] }[];
-  const merged = new Set(im.merged_fs.paths.map((p) => norm(p.path)));
-  const out: Copy[] = [];
-  layers.forEach((l, i) => {
-    for (const e of l.entries) {
-      const p = norm(e.path);
-      if (e.type !== 'file' || /(^|\/)\.wh\./.test(p)) continue; // whiteout markers are not copies
-      const later = layers.slice(i + 1).some((m) => m.entries.some((x) => norm(x.path) === p));
-      if (later || !merged.has(p)) out.push({ path: p, size: e.size, layer: i, deleted: !merged.has(p) });
-    }
-  });
-  return out.sort((a, b) => b.size - a.size);
-}
 
 for (const name of ['docker20-save-features', 'skopeo-oci-archive-zstd-features']) {
   test(`${name}: Space shows the wasted bytes and the biggest dead copy; its path opens in the tree`, async ({ page }) => {

@@ -72,3 +72,27 @@ export function startServer(args: string[]): Promise<{ url: string; proc: ChildP
     proc.once('exit', (code) => fail(new Error(`serve.mjs exited (${code}): ${out}`)));
   });
 }
+
+export interface Copy {
+  path: string;
+  size: number;
+  layer: number;
+  deleted: boolean;
+}
+
+/** The fixture's dead regular-file copies from its truth (see space-findings.spec.ts), largest first. */
+export function deadCopies(name: string): Copy[] {
+  const im = truth(name).images[0];
+  const layers = im.layers as unknown as { entries: { path: string; type: string; size: number }[] }[];
+  const merged = new Set(im.merged_fs.paths.map((p) => norm(p.path)));
+  const out: Copy[] = [];
+  layers.forEach((l, i) => {
+    for (const e of l.entries) {
+      const p = norm(e.path);
+      if (e.type !== 'file' || /(^|\/)\.wh\./.test(p)) continue; // whiteout markers are not copies
+      const later = layers.slice(i + 1).some((m) => m.entries.some((x) => norm(x.path) === p));
+      if (later || !merged.has(p)) out.push({ path: p, size: e.size, layer: i, deleted: !merged.has(p) });
+    }
+  });
+  return out.sort((a, b) => b.size - a.size);
+}

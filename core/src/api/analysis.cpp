@@ -160,6 +160,8 @@ class ContentPass {
 
 Result<SpaceFigures> image_space(const Session& s, int image, size_t top) {
   LS_RETURN_IF_ERROR(check_image(s, image));
+  // An unread layer would count as empty: no figures rather than wrong ones.
+  LS_RETURN_IF_ERROR(s.layers_readable(image, -1));
   const PathTable& paths = s.paths();
   SpaceReport r = compute_space(paths, layer_indexes(s, image), top);
   SpaceFigures f;

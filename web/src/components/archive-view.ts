@@ -76,6 +76,10 @@ export class ArchiveView extends LitElement {
   };
 
   protected updated(): void {
+    // The Space figures of a hosted archive need every layer of the image read.
+    const s = this.session;
+    // (not again after a failure or a Stop: the banner's "Index now" does that)
+    if (s?.tab === 'space' && s.summary && !s.imageRead(s.image) && !s.indexError) s.readImage(s.image);
     const files = this.renderRoot.querySelector('.files') as HTMLElement | null;
     if (files && ArchiveView.treeWidth && !files.style.getPropertyValue('--tree-cols')) files.style.setProperty('--tree-cols', `${ArchiveView.treeWidth}px`);
   }
@@ -215,7 +219,9 @@ export class ArchiveView extends LitElement {
     if (s.tab === 'space')
       return html`<div class="scroll" @ls-goto=${this.gotoFromTab}>
         ${this.renderImageWarnings(img, 'these figures')}
-        <ls-space-view .image=${img}></ls-space-view>
+        ${s.imageRead(s.image)
+          ? html`<ls-space-view .image=${img}></ls-space-view>`
+          : html`<p class="muted" id="space-reading">The space figures need every layer of this image: reading them (the banner above shows how far).</p>`}
       </div>`;
     if (s.tab === 'findings')
       return html`<div class="scroll" @ls-goto=${this.gotoFromTab}>

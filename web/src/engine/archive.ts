@@ -53,6 +53,12 @@ export class EngineArchive {
     return r;
   }
 
+  /** Reads the layers a view of `image` as of `layer` needs (-1: the whole
+   *  image) of a summary-first open; the new summary comes through onIndex. */
+  readLayers(image: number, layer = -1, signal?: AbortSignal): Promise<void> {
+    return this.client.readLayers(image, layer, { signal });
+  }
+
   /** True after a summary-first open until the layers are indexed. */
   get summaryOnly(): boolean {
     return this.client.summaryOnly;

@@ -294,6 +294,18 @@ export class ArchiveSession {
     return !!row && (row.length === 0 || row[row.length - 1]);
   }
 
+  /** Has every layer of `image` read (a hosted archive's Space tab: its figures
+   *  come with the summary once they are); progress and errors as any indexing's. */
+  readImage(image: number): void {
+    if (this.status !== 'ready' || this.imageRead(image) || this.readingImages.has(image)) return;
+    this.readingImages.add(image);
+    this.engine
+      .readLayers(image)
+      .catch(() => undefined)
+      .finally(() => this.readingImages.delete(image));
+  }
+  private readonly readingImages = new Set<number>();
+
   /** Layers read so far of all images' layers (a layer two images share counts in each). */
   layersReadCount(): { read: number; total: number } {
     let read = 0;
