@@ -92,20 +92,22 @@ const server = createServer((req, res) => {
       return new URLSearchParams();
     }
   })();
-  const corsOn = cors && req.headers.origin && q.get('cors') !== '0';
-  // (?cors=0 is a server that never heard of any of it: no Cross-Origin-Resource-Policy either)
+  const hook = (k) => (hooks ? q.get(k) : null); // the test hooks only with --test-hooks
+  const corsOn = cors && req.headers.origin && hook('cors') !== '0';
+  // (?cors=0 is a server that never heard of CORS; like most such servers it sends
+  // no Cross-Origin-Resource-Policy that would refuse other sites: cross-origin)
   if (cors) base['Cross-Origin-Resource-Policy'] = 'cross-origin';
   if (corsOn) {
     base['Access-Control-Allow-Origin'] = cors === '*' ? '*' : cors;
     base['Vary'] = 'Origin';
-    if (q.get('expose') !== '0') base['Access-Control-Expose-Headers'] = 'Content-Range, Content-Length, Accept-Ranges, ETag, Last-Modified';
+    if (hook('expose') !== '0') base['Access-Control-Expose-Headers'] = 'Content-Range, Content-Length, Accept-Ranges, ETag, Last-Modified';
   }
   if (req.method === 'OPTIONS' && corsOn) {
     res
       .writeHead(204, {
         ...base,
         'Access-Control-Allow-Methods': 'GET, HEAD',
-        'Access-Control-Allow-Headers': q.get('ifrange') === '0' ? 'Range' : 'Range, If-Range',
+        'Access-Control-Allow-Headers': hook('ifrange') === '0' ? 'Range' : 'Range, If-Range',
         'Access-Control-Max-Age': '600',
       })
       .end();

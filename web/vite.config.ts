@@ -125,7 +125,9 @@ function cspSingle(): Plugin {
         const policy = readFileSync(resolve(here, 'public/connect-policy.js'), 'utf8');
         const narrowed = policy.replace(`"connect-src 'self'"`, `"connect-src 'self' data:"`);
         if (narrowed === policy) this.error('public/connect-policy.js no longer says "connect-src \'self\'"');
-        html = html.replace(/<script src="\.\/connect-policy\.js"><\/script>/, () => `<script>${narrowed}</script>`);
+        const tag = /<script src="\.\/connect-policy\.js"><\/script>/;
+        if (!tag.test(html)) this.error('the single-file page has no <script src="./connect-policy.js"> to inline');
+        html = html.replace(tag, () => `<script>${narrowed}</script>`);
         const hash = (s: string) => `'sha256-${createHash('sha256').update(s, 'utf8').digest('base64')}'`;
         const scripts = [...html.matchAll(/<script\b[^>]*>([\s\S]*?)<\/script>/g)].map((m) => hash(m[1]));
         const styles = [...html.matchAll(/<style\b[^>]*>([\s\S]*?)<\/style>/g)].map((m) => hash(m[1]));

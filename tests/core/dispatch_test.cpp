@@ -472,6 +472,9 @@ TEST_F(DispatchTest, IndexLayersOfOneViewInPlace) {
   Reply rest = call("read", {{"cursor", k}, {"offset", 5}, {"length", 100000}});
   ASSERT_TRUE(rest.ok) << rest.env.dump();
   auto full = open_session(fixture_tar(kDocker));
+  // every layer as a full open has it (the step cancelled after its layer was read
+  // left nothing behind: entries, counts, whiteouts once)
+  EXPECT_EQ(r.env["value"]["summary"]["images"], json::parse(full->inspect_json())["images"]);
   std::string whole;
   ASSERT_TRUE(read_all(*full, 0, 0, "etc/app/config.ini", &whole).ok());
   EXPECT_EQ(first.bytes + rest.bytes, whole);
@@ -480,6 +483,32 @@ TEST_F(DispatchTest, IndexLayersOfOneViewInPlace) {
   // bad arguments
   EXPECT_EQ(error("index", {{"archive", h}, {"image", 5}})["where"], "index.image");
   EXPECT_EQ(error("index", {{"archive", h}, {"image", 0}, {"layer", -2}})["code"], "invalid-argument");
+}
+
+// Layers that would take the stacks past the archive-wide entry limit are
+// refused in place as an open would refuse the archive: they stay unread, their
+// warnings and entry counts go back, and asking again reads nothing more.
+TEST_F(DispatchTest, IndexLayersOverTheStackedLimitIsRefusedOnce) {
+  std::shared_ptr<ByteSource> src;
+  OpenOptions o;
+  o.layers = LayerReading::kHeadersOnly;
+  o.limits.max_stacked_entries = 20;  // the fixture's stack holds more
+  auto s = open_session(fixture_tar(kDocker), &src, o);
+  ASSERT_TRUE(s != nullptr);
+  const size_t warnings = s->archive().warnings.size();
+  Status st = s->index_layers(0, -1);
+  ASSERT_FALSE(st.ok());
+  EXPECT_EQ(st.error().code, Code::kLimit) << st.error().to_string();
+  EXPECT_EQ(s->archive().warnings.size(), warnings);
+  EXPECT_EQ(s->layers_readable(0, -1).error().code, Code::kUnsupported);
+  const uint64_t read = src->bytes_fetched();
+  Status again = s->index_layers(0, -1);
+  ASSERT_FALSE(again.ok());
+  EXPECT_EQ(again.error().code, Code::kLimit);
+  EXPECT_EQ(src->bytes_fetched(), read) << "refused again without reading";
+  // a smaller part that fits is still read
+  EXPECT_TRUE(s->index_layers(0, 0).ok());
+  EXPECT_TRUE(s->list(0, ListOptions{.layer = 0}).ok());
 }
 
 TEST_F(DispatchTest, CursorLimit) {

@@ -7,7 +7,7 @@
 // ?ifrange=0). Figures go to test-results/cross-origin.json.
 import { expect, test, type Page } from '@playwright/test';
 import type { ChildProcess } from 'node:child_process';
-import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { copyFileSync, cpSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { fixture, repo, startServer, tmp, truth, web } from './util';
@@ -143,4 +143,17 @@ test('the single-file page from file:// reads ?src= from a server that allows an
   expect(await page.locator('html').getAttribute('data-connect')).toBe(new URL(files).origin);
   await expectConfigIni(page);
   expect(await refused(page, 'http://127.0.0.1:9/x')).toEqual({ refused: true, directive: 'connect-src' });
+});
+
+test('a deployment without connect-policy.js fails closed: the page connects to its own origin only', async ({ page }) => {
+  // the built page copied without its first script, served as a static host would
+  const bare = resolve(tmp, 'cross-origin-bare');
+  rmSync(bare, { recursive: true, force: true });
+  cpSync(resolve(web, 'dist'), bare, { recursive: true, filter: (p) => !p.endsWith('connect-policy.js') });
+  const srv = await startServer(['--dir', bare, '--static']);
+  procs.push(srv.proc);
+  await page.goto(withSrc(srv.url, archive(name)));
+  expect(await page.locator('html').getAttribute('data-connect')).toBe('');
+  await expect(page.getByText(`this page may connect only to ${new URL(srv.url).origin}; to read an archive from ${new URL(files).origin}`)).toBeVisible();
+  expect(await refused(page, `${files}__stats`)).toEqual({ refused: true, directive: 'connect-src' });
 });

@@ -7,17 +7,21 @@
 // own origin and the origin of the archive named by ?src= or #src= when the page
 // was loaded. Policies add up (a connection must pass every one), and none can be
 // removed once in force, so after this nothing in the page — its code, or anything
-// that got into it — can connect anywhere else. The origin allowed is written to
-// <html data-connect> for the page's code (engine/index.ts: archiveUrl), which then
-// explains a link to another origin instead of letting it fail.
+// that got into it — can connect anywhere else. (The worker is another matter: a
+// worker started from its own script takes the policy of that script's response —
+// none on a static host — and fetches only what the page asks of it.) The origin
+// allowed is written to <html data-connect> for the page's code (engine/index.ts:
+// archiveUrl), which then explains a link to another origin instead of letting it
+// fail; app/connect-guard.ts narrows to this origin if this script did not run.
 (function () {
   var allowed = '';
   try {
-    var src = new URLSearchParams(location.search).get('src');
-    if (!src) {
-      var m = /(?:^#|&)src=([^&]*)/.exec(location.hash);
-      if (m) src = decodeURIComponent(m[1]);
-    }
+    // The archive the page will open, read as the page reads it (state/hash.ts
+    // parseHash, layer-scope-app startFromHash): #src= first, else ?src= when the
+    // hash names no local archive.
+    var hash = new URLSearchParams(location.hash.replace(/^#/, ''));
+    var src = hash.get('src');
+    if (!src && !hash.get('archive')) src = new URLSearchParams(location.search).get('src');
     if (src) {
       var u = new URL(src, document.baseURI);
       // An origin is scheme://host[:port]; anything else (it cannot be, but a policy

@@ -59,13 +59,15 @@ namespace {
 
 // Indexes present blob `bi` from random access: its entries, compression and
 // sizes, or its error. Only cancellation and the archive-wide entry limit fail
-// (the blob's index is then left empty). Progress: `base` + the bytes of the
-// blob read, of `total`.
+// (and, with `io_fatal`, a failed read of the source: a layer read later from a
+// server may succeed next time), leaving the blob's index empty. Progress:
+// `base` + the bytes of the blob read, of `total`.
 Status index_blob(LoadContext& ctx, const Limits& lim, size_t bi, const ProgressFn& pf, uint64_t base,
-                  uint64_t total) {
+                  uint64_t total, bool io_fatal = false) {
   Loaded& L = ctx.L;
   const OpenOptions& options = L.options;
   Blob& b = L.archive.blobs[bi];
+  L.indexes[bi] = LayerIndex{};  // (indexing adds to it: never onto an earlier attempt's entries)
   auto ws = L.member_source(b.member);
   Status st = Status::Ok();
   std::unique_ptr<LayerStream> ls;
@@ -88,13 +90,15 @@ Status index_blob(LoadContext& ctx, const Limits& lim, size_t bi, const Progress
     }
   }
   if (!st.ok()) {
-    const bool fatal =
-        st.error().code == Code::kCancelled || (st.error().code == Code::kLimit && ctx.entry_budget == 0);
+    const Code code = st.error().code;
+    const bool fatal = code == Code::kCancelled || (code == Code::kLimit && ctx.entry_budget == 0) ||
+                       (io_fatal && code == Code::kIo);
     if (fatal) {
       L.indexes[bi] = LayerIndex{};
       return st.take_error();
     }
     b.error = in_member(st.error(), b.member).to_string();
+    b.indexed = false;  // (a summary's sizing may have read it: it has no entries now)
     L.indexes[bi] = LayerIndex{};
   } else {
     record_blob_result(b, *ls);
@@ -212,12 +216,23 @@ Status index_more(Loaded& L, const std::vector<int>& blobs, const ProgressFn& pr
     total += L.archive.blobs[bi].stored_size;
   }
   if (todo.empty()) return Status::Ok();
+  // Refused before for holding more entries than the limits allow: the same again, unread.
+  std::vector<int> key = todo;
+  std::sort(key.begin(), key.end());
+  if (auto it = L.refused_reads.find(key); it != L.refused_reads.end()) return it->second;
   LoadContext ctx(L);
   const Limits& lim = L.options.limits;
+  const size_t warnings_before = L.archive.warnings.size();
+  const auto counts_before = L.warn_counts;
+  const uint64_t budget_before = L.entry_budget;
   uint64_t done = 0;
   Status failed = Status::Ok();
   for (int bi : todo) {
-    if (Status st = index_blob(ctx, lim, bi, progress, done, total); !st.ok()) {
+    const uint64_t budget = L.entry_budget;
+    if (Status st = index_blob(ctx, lim, bi, progress, done, total, /*io_fatal=*/true); !st.ok()) {
+      // (a cancel may come after the blob was read: it is left unread, its entries uncounted)
+      L.indexes[bi] = LayerIndex{};
+      L.entry_budget = budget;
       failed = std::move(st);
       break;
     }
@@ -227,13 +242,18 @@ Status index_more(Loaded& L, const std::vector<int>& blobs, const ProgressFn& pr
   }
   if (failed.ok()) {
     // As an open would refuse the archive, more layers than the stacks may hold
-    // are refused here; the ones just read are left unread again.
+    // are refused here: the ones just read go back to unread, with their
+    // warnings and entry counts, and asking for them again gives the same error.
     if (Status st = check_stacked_entries(L, lim); !st.ok()) {
       for (int bi : todo) {
         L.indexes[bi] = LayerIndex{};
         L.readable[bi] = 0;
       }
-      failed = std::move(st);
+      L.archive.warnings.resize(warnings_before);
+      L.warn_counts = counts_before;
+      L.entry_budget = budget_before;
+      L.refused_reads.emplace(std::move(key), st.error());
+      return st;
     }
   }
   ctx.summarize_warnings();

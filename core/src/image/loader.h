@@ -14,6 +14,7 @@
 // loader.cpp only orchestrates them (load_archive).
 #pragma once
 
+#include <map>
 #include <memory>
 #include <string>
 #include <unordered_map>
@@ -47,6 +48,8 @@ struct Loaded {
   // indexed later draw on the same budget and the same per-code warning caps.
   uint64_t entry_budget = 0;
   std::unordered_map<std::string, uint64_t> warn_counts;
+  // Sets of blobs (sorted) index_more refused for the archive-wide entry limits.
+  std::map<std::vector<int>, Error> refused_reads;
 
   // Follows symlinks/hardlinks between members (at most 16 hops).
   const Member* resolve(const std::string& path, std::string* resolved = nullptr, bool* via_link = nullptr) const;

@@ -79,7 +79,7 @@ export class ArchiveView extends LitElement {
     // The Space figures of a hosted archive need every layer of the image read.
     const s = this.session;
     // (not again after a failure or a Stop: the banner's "Index now" does that)
-    if (s?.tab === 'space' && s.summary && !s.imageRead(s.image) && !s.indexError) s.readImage(s.image);
+    if (s?.tab === 'space' && s.summary && !s.imageRead(s.image) && !s.indexError && !s.readImageError(s.image)) s.readImage(s.image);
     const files = this.renderRoot.querySelector('.files') as HTMLElement | null;
     if (files && ArchiveView.treeWidth && !files.style.getPropertyValue('--tree-cols')) files.style.setProperty('--tree-cols', `${ArchiveView.treeWidth}px`);
   }
@@ -221,7 +221,13 @@ export class ArchiveView extends LitElement {
         ${this.renderImageWarnings(img, 'these figures')}
         ${s.imageRead(s.image)
           ? html`<ls-space-view .image=${img}></ls-space-view>`
-          : html`<p class="muted" id="space-reading">The space figures need every layer of this image: reading them (the banner above shows how far).</p>`}
+          : s.readImageError(s.image)
+            ? html`<p class="muted" id="space-error" data-code=${s.readImageError(s.image)!.code}>
+                The space figures need every layer of this image; reading them failed:
+                <span class="mono">${s.readImageError(s.image)!.message}</span>
+                <button class="btn small" id="space-retry" @click=${() => s.retryReadImage(s.image)}>Try again</button>
+              </p>`
+            : html`<p class="muted" id="space-reading">The space figures need every layer of this image: reading them (the banner above shows how far).</p>`}
       </div>`;
     if (s.tab === 'findings')
       return html`<div class="scroll" @ls-goto=${this.gotoFromTab}>

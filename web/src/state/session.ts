@@ -297,14 +297,31 @@ export class ArchiveSession {
   /** Has every layer of `image` read (a hosted archive's Space tab: its figures
    *  come with the summary once they are); progress and errors as any indexing's. */
   readImage(image: number): void {
-    if (this.status !== 'ready' || this.imageRead(image) || this.readingImages.has(image)) return;
+    if (this.status !== 'ready' || this.imageRead(image) || this.readingImages.has(image) || this.readImageErrors.has(image)) return;
     this.readingImages.add(image);
     this.engine
       .readLayers(image)
-      .catch(() => undefined)
+      .catch((e: unknown) => {
+        // kept (not tried again by the next render): the view shows it, with Try again
+        this.readImageErrors.set(image, toEnvelope(e, 'Reading the layers was cancelled.'));
+        this.changed();
+      })
       .finally(() => this.readingImages.delete(image));
   }
   private readonly readingImages = new Set<number>();
+  private readonly readImageErrors = new Map<number, ErrorEnvelope>();
+
+  /** Why reading `image`'s layers for its figures failed (readImage), or null. */
+  readImageError(image: number): ErrorEnvelope | null {
+    return this.readImageErrors.get(image) ?? null;
+  }
+
+  /** readImage again after it failed. */
+  retryReadImage(image: number): void {
+    this.readImageErrors.delete(image);
+    this.readImage(image);
+    this.changed();
+  }
 
   /** Layers read so far of all images' layers (a layer two images share counts in each). */
   layersReadCount(): { read: number; total: number } {
@@ -327,6 +344,7 @@ export class ArchiveSession {
    *  meanwhile: they ask again), or a hosted archive's before a view needs it. */
   indexNow(): void {
     if (this.status !== 'ready' || this.indexed || this.indexing) return;
+    this.readImageErrors.clear();
     for (const m of [this.trees, this.histories, this.findingLists, this.diffs, this.contentScans] as Map<unknown, { error?: ErrorEnvelope | null }>[])
       for (const [k, v] of m) if (v.error?.code === 'stopped') m.delete(k);
     this.indexing = { phase: 'index', done: 0, total: this.size, rate: 0, detail: '' };
