@@ -283,6 +283,9 @@ class Session {
   // are read; kUnsupported naming the first that is not; kInvalidArgument for
   // an image that does not exist.
   Status layers_readable(int image, int layer = -1) const;
+  // How many of `image`'s layers, from the bottom, are read (views as of layers
+  // 0..n-1 can be shown); 0 for an image that does not exist.
+  int layers_read(int image) const;
   // Reads, in place, the layers a view of `image` as of `layer` needs (layers
   // 0..layer; -1: all of them), or every layer of the archive (image -1), that
   // the summary open left unread; progress ("index") counts their stored bytes.

@@ -264,11 +264,9 @@ struct Dispatcher::Impl {
     const auto& images = s.archive().images;
     for (size_t i = 0; i < images.size(); ++i) {
       read += i ? ",[" : "[";
-      for (size_t l = 0; l < images[i].layers.size(); ++l) {
-        // a view as of layer l can be shown: layers 0..l are read
-        bool ok = s.layers_readable(static_cast<int>(i), static_cast<int>(l)).ok();
-        read += (l ? "," : "") + std::string(ok ? "true" : "false");
-      }
+      // a view as of layer l can be shown when layers 0..l are read
+      const size_t n = static_cast<size_t>(s.layers_read(static_cast<int>(i)));
+      for (size_t l = 0; l < images[i].layers.size(); ++l) read += (l ? "," : "") + std::string(l < n ? "true" : "false");
       read += "]";
     }
     read += "]";

@@ -88,9 +88,8 @@ Result<std::vector<ChangeCounts>> Listings::change_counts(int image) {
 
 std::vector<ChangeCounts> Listings::read_change_counts(int image) {
   if (image < 0 || image >= static_cast<int>(L_.archive.images.size())) return {};
-  int read = 0;
+  const int read = L_.layers_read(image);
   const int nl = static_cast<int>(L_.archive.images[image].layers.size());
-  while (read < nl && L_.layers_readable(image, read).ok()) ++read;
   if (read == 0) return {};
   return changes(image, read == nl ? -1 : read - 1)->counts;
 }

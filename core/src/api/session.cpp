@@ -78,6 +78,11 @@ Status Session::layers_readable(int image, int layer) const {
   return impl_->L->layers_readable(image, layer);
 }
 
+int Session::layers_read(int image) const {
+  if (image < 0 || image >= static_cast<int>(archive().images.size())) return 0;
+  return impl_->L->layers_read(image);
+}
+
 Status Session::index_layers(int image, int layer, const ProgressFn& progress) {
   const Archive& a = archive();
   std::vector<int> blobs;

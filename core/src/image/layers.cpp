@@ -202,7 +202,6 @@ Status size_layers(LoadContext& ctx, const Limits& lim, LayerReading reading) {
 
 Status index_more(Loaded& L, const std::vector<int>& blobs, const ProgressFn& progress) {
   if (!L.random_access) return Status::Ok();  // the one pass read every layer
-  if (L.readable.size() != L.archive.blobs.size()) L.readable.resize(L.archive.blobs.size(), 0);
   std::vector<int> todo;
   uint64_t total = 0;
   for (int bi : blobs) {

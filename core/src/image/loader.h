@@ -64,6 +64,9 @@ struct Loaded {
   // The same for the blobs of image `image`'s layers 0..upto (upto < 0: all of
   // them): what a view of that image as of layer `upto` reads. `image` must be valid.
   Status layers_readable(int image, int upto) const;
+  // How many of image `image`'s layers, from the bottom, are readable: views as
+  // of layers 0..layers_read(image)-1 can be shown. `image` must be valid.
+  int layers_read(int image) const;
 };
 
 Result<std::unique_ptr<Loaded>> load_archive(std::shared_ptr<ByteSource> src, const OpenOptions& options);

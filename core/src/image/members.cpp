@@ -112,16 +112,22 @@ Status Loaded::layers_readable() const {
   return Status::Ok();
 }
 
-Status Loaded::layers_readable(int image, int upto) const {
+int Loaded::layers_read(int image) const {
   const auto& layers = archive.images[image].layers;
-  int last = upto < 0 ? static_cast<int>(layers.size()) - 1 : std::min(upto, static_cast<int>(layers.size()) - 1);
-  for (int l = 0; l <= last; ++l)
-    if (!blob_readable(*this, layers[l].blob))
-      return make_error(Code::kUnsupported,
-                        "layer " + std::to_string(l) + " of image " + std::to_string(image) +
-                            " was not read yet: the archive was opened for its summary only (indexing reads it)",
-                        src->name());
-  return Status::Ok();
+  int n = 0;
+  while (n < static_cast<int>(layers.size()) && blob_readable(*this, layers[n].blob)) ++n;
+  return n;
+}
+
+Status Loaded::layers_readable(int image, int upto) const {
+  const int nl = static_cast<int>(archive.images[image].layers.size());
+  const int last = upto < 0 ? nl - 1 : std::min(upto, nl - 1);
+  const int read = layers_read(image);
+  if (read > last) return Status::Ok();
+  return make_error(Code::kUnsupported,
+                    "layer " + std::to_string(read) + " of image " + std::to_string(image) +
+                        " was not read yet: the archive was opened for its summary only (indexing reads it)",
+                    src->name());
 }
 
 Result<std::shared_ptr<ByteSource>> Loaded::member_source(const std::string& path) const {

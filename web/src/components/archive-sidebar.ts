@@ -20,6 +20,7 @@ export function archivePanel(s: ArchiveSession) {
   const d = s.summary!;
   const pct = d.archive.size ? (100 * s.bytesRead) / d.archive.size : 0;
   const summaryPct = d.archive.size ? (100 * s.summaryBytes) / d.archive.size : 0;
+  const layers = s.layersReadCount();
   return html`<section
     class="card"
     id="archive-panel"
@@ -28,7 +29,7 @@ export function archivePanel(s: ArchiveSession) {
     data-load-ms=${Math.round(s.loadMs)}
     data-bytes-read=${s.bytesRead}
     data-indexed=${s.indexed ? 'true' : 'false'}
-    data-layers-read=${`${s.layersReadCount().read}/${s.layersReadCount().total}`}
+    data-layers-read=${`${layers.read}/${layers.total}`}
     data-summary-ms=${Math.round(s.summaryMs)}
     data-summary-bytes=${s.summaryBytes}
     data-fetched-bytes=${s.io?.fetchedBytes ?? 0}
@@ -58,7 +59,7 @@ export function archivePanel(s: ArchiveSession) {
           : nothing}
         <dt>${s.indexed ? 'Indexed' : s.summaryBytes !== s.bytesRead ? 'Read so far' : 'Summary'}</dt>
         <dd id="index-cost" title="Bytes of the archive the inspector had to read; file payloads of uncompressed layers are skipped">
-          in ${formatDuration(s.openMs)} · read ${formatBytes(s.bytesRead)} (${pct.toFixed(pct < 10 ? 1 : 0)}%)${s.indexed ? nothing : ` · ${s.layersReadCount().read} of ${s.layersReadCount().total} layers read`}
+          in ${formatDuration(s.openMs)} · read ${formatBytes(s.bytesRead)} (${pct.toFixed(pct < 10 ? 1 : 0)}%)${s.indexed ? nothing : ` · ${layers.read} of ${layers.total} layers read`}
         </dd>
       </dl>
       ${verifyBlock(s)}

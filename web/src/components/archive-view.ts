@@ -216,19 +216,21 @@ export class ArchiveView extends LitElement {
         ${this.renderImageWarnings(img, 'this image')}
         <ls-compare-view .session=${s} .image=${img} .imageIndex=${s.image} .version=${this.version}></ls-compare-view>
       </div>`;
-    if (s.tab === 'space')
+    if (s.tab === 'space') {
+      const failed = s.readImageError(s.image);
       return html`<div class="scroll" @ls-goto=${this.gotoFromTab}>
         ${this.renderImageWarnings(img, 'these figures')}
         ${s.imageRead(s.image)
           ? html`<ls-space-view .image=${img}></ls-space-view>`
-          : s.readImageError(s.image)
-            ? html`<p class="muted" id="space-error" data-code=${s.readImageError(s.image)!.code}>
+          : failed
+            ? html`<p class="muted" id="space-error" data-code=${failed.code}>
                 The space figures need every layer of this image; reading them failed:
-                <span class="mono">${s.readImageError(s.image)!.message}</span>
+                <span class="mono">${failed.message}</span>
                 <button class="btn small" id="space-retry" @click=${() => s.retryReadImage(s.image)}>Try again</button>
               </p>`
             : html`<p class="muted" id="space-reading">The space figures need every layer of this image: reading them (the banner above shows how far).</p>`}
       </div>`;
+    }
     if (s.tab === 'findings')
       return html`<div class="scroll" @ls-goto=${this.gotoFromTab}>
         ${this.renderImageWarnings(img, 'these findings')}

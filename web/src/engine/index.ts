@@ -175,7 +175,7 @@ export async function probeUrl(url: string, signal?: AbortSignal): Promise<Probe
   try {
     res = await get({ Range: 'bytes=0-0' });
   } catch (e) {
-    if (isCancelled(e) || (e instanceof DOMException && e.name === 'AbortError')) throw e;
+    if (aborted(e)) throw e;
     if (await watch.refused())
       throw new CoreError({ code: 'io', message: `this page's Content-Security-Policy does not allow it to connect to ${u.origin} (connect-src)`, where });
     if (cross && (await reachable(u, signal)))
@@ -220,7 +220,7 @@ export async function probeUrl(url: string, signal?: AbortSignal): Promise<Probe
         const again = await get({ Range: 'bytes=0-0', 'If-Range': validator });
         void again.body?.cancel();
       } catch (e) {
-        if (isCancelled(e) || (e instanceof DOMException && e.name === 'AbortError')) throw e;
+        if (aborted(e)) throw e;
         throw new CoreError({
           code: 'io',
           message:
@@ -240,6 +240,11 @@ export async function probeUrl(url: string, signal?: AbortSignal): Promise<Probe
     : res.status === 416 ? 'the file is empty'
     : 'the server failed to answer';
   throw new CoreError({ code: 'io', message: `HTTP ${res.status} ${res.statusText}: ${why}`.replace(/ +:/, ':'), where });
+}
+
+/** A cancel of ours, or the fetch's signal aborted: passed on as is. */
+function aborted(e: unknown): boolean {
+  return isCancelled(e) || (e instanceof DOMException && e.name === 'AbortError');
 }
 
 /** Whether the server answers at all, CORS aside (an opaque no-cors HEAD). */
