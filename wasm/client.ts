@@ -470,9 +470,11 @@ export class ArchiveClient {
     return r.warnings;
   }
 
-  /** Hashes every blob and layer in a worker of its own (the archive is opened
-   *  there with hashing on: one pass that indexes and hashes), so list, read and
-   *  the rest keep being answered meanwhile. Progress carries bytes done / total
+  /** Hashes every blob and layer in a worker of its own, so list, read and the
+   *  rest keep being answered meanwhile. A local file's layers are hashed there
+   *  without being indexed (the summary returned has the verdicts, not the
+   *  entries: lay it over the browsing summary, engine/verified.ts); a hosted or
+   *  whole-compressed archive is opened there with hashing on (one pass). Progress carries bytes done / total
    *  and the rate. cancelVerify() (or the signal) terminates that worker only.
    *  A finished verification is kept: asking again answers from it. */
   async verify(opts: CallOptions = {}): Promise<VerifyResult> {
@@ -486,21 +488,28 @@ export class ArchiveClient {
     const onAbort = () => conn.terminate('cancelled', 'cancelled');
     opts.signal?.addEventListener('abort', onAbort, { once: true });
     try {
-      // A seekable archive is scanned (member headers only, quick), then its layers
-      // are indexed and hashed in one pass ("index", "verify"): the scan is not
-      // reported, so the bar does not start twice. A whole-compressed archive is
-      // scanned, indexed and hashed in one pass.
+      // A seekable archive is scanned (member headers only, quick) and its
+      // progress not reported, so the bar does not start twice. A local file is
+      // then hashed without indexing its layers (the worker hashes the blobs
+      // stored uncompressed from reads that overlap the hash, the core the
+      // rest); a hosted one is indexed and hashed in one pass ("index",
+      // "verify"). A whole-compressed archive is scanned, indexed and hashed in
+      // one pass.
       const onProgress = opts.onProgress && ((p: ProgressEvent) => {
         if (this.outerCompressed || p.phase !== 'scan') opts.onProgress!(p);
       });
-      const r = await conn.call({ type: 'open', source: this.source, verify: true }, { onProgress });
-      // The rows come from the hashes that open just computed (nothing is read again).
+      const hostHash = this.source.kind === 'file' && !this.outerCompressed;
+      const r = hostHash
+        ? await conn.call({ type: 'open', source: this.source, layers: 'headers' }, { onProgress })
+        : await conn.call({ type: 'open', source: this.source, verify: true }, { onProgress });
+      const v = hostHash ? await conn.call({ type: 'verify', archive: r.archive, hostHash: true }, { onProgress }) : null;
+      // The rows come from the hashes just computed (nothing is read again).
       const rows = await conn.call({ type: 'verifyRows', archive: r.archive }, { onProgress });
       const result: VerifyResult = {
         rows,
-        summary: r.summary,
+        summary: v ? v.summary : r.summary,
         elapsedMs: performance.now() - t0,
-        bytesRead: r.bytesRead,
+        bytesRead: v ? v.bytesRead : r.bytesRead,
         reopened: r.summary.archive.outer_compression !== 'none',
       };
       this.verified = result;

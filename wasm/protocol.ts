@@ -63,8 +63,10 @@
  *  8: layers on demand (issue 12): `index` may read only the layers one view
  *     needs ({image, layer}), in place; OpenResult/IndexResult.layersRead say
  *     which views can be shown; IndexResult.indexed is false while some layer
- *     is unread. */
-export const PROTOCOL_VERSION = 8;
+ *     is unread.
+ *  9: `verify` may hash without indexing (`hostHash`: a local file's plain
+ *     blobs hashed by the worker from asynchronous reads). */
+export const PROTOCOL_VERSION = 9;
 
 /** The one error shape, end to end (the core's envelope, plus client-side codes). */
 export interface ErrorEnvelope {
@@ -209,6 +211,11 @@ export interface PathHistoryRequest {
 export interface VerifyRequest {
   type: 'verify';
   archive: number;
+  /** Hash without indexing the layers (an archive opened with `layers:
+   *  'headers'` stays so): the blobs of a local file stored uncompressed are
+   *  hashed by the worker from reads that overlap the hash, the rest by the
+   *  core. Ignored for an archive compressed as a whole (one pass). */
+  hostHash?: boolean;
 }
 
 /** A file of the origin-private file system (navigator.storage.getDirectory()),
@@ -459,11 +466,13 @@ export interface PathHistory {
 
 export interface VerifyResult {
   /** The summary again, now with computed_digest / computed_diff_id on the
-   *  layers and diff-id-mismatch / digest-mismatch / verify-failed warnings. */
+   *  layers and diff-id-mismatch / digest-mismatch / verify-failed warnings
+   *  (hashed with `hostHash`, the layers' entries stay unread in it). */
   summary: InspectDocument;
   /** Wall time inside the worker, ms. */
   elapsedMs: number;
-  /** Archive bytes the core fetched so far (cumulative, as StatsResult). */
+  /** Archive bytes the core fetched so far (cumulative, as StatsResult), and
+   *  those the worker hashed itself (`hostHash`). */
   bytesRead: number;
   /** True when the archive is compressed as a whole, so hashing it meant
    *  reading it again from its start (no random access to its members). */

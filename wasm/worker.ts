@@ -14,6 +14,7 @@
 import createLayerscope from 'layerscope-core-glue';
 import type { ByteSinkJs, ByteSourceJs, CoreModule } from 'layerscope-core-glue';
 import { fileByteSource, sourceProblem } from './io/file-source';
+import { hashRanges } from './io/host-hash';
 import { urlByteSource } from './io/http-source';
 import { openOpfsSink, storageProblem } from './io/opfs-sink';
 import type { ReadAhead } from './io/read-ahead';
@@ -275,11 +276,18 @@ async function verify(id: number, mod: CoreModule, req: VerifyRequest): Promise<
     return { summary: cur!.summary, elapsedMs: 0, bytesRead: stats.bytes_read, reopened: false };
   }
   const reopen = cur!.summary.archive.outer_compression !== 'none';
+  const progress = progressPoster(id, t0);
+  // Without indexing: the plain blobs of a local file hashed here, from reads
+  // that overlap the hash; the core hashes the rest without indexing them.
+  const hostHash = !!req.hostHash && !reopen;
+  let host = { blobs: [] as number[], digests: [] as string[], bytes: 0 };
+  if (hostHash && cur!.source.kind === 'file') host = await hashPlainBlobs(mod, req.archive, cur!.source.file, cur!.summary.archive.size, progress);
   const fresh = reopen ? openSource(mod, cur!.source) : undefined;
   opening = fresh?.takeProblem;
   let v;
   try {
-    v = core(mod, 'verify', { archive: req.archive, reopen }, { progress: progressPoster(id, t0), source: fresh?.src }).value as {
+    const args = hostHash ? { archive: req.archive, index: false, blobs: host.blobs, digests: host.digests } : { archive: req.archive, reopen };
+    v = core(mod, 'verify', args, { progress, source: fresh?.src }).value as {
       summary: InspectDocument;
       bytes_read: number;
     };
@@ -287,7 +295,28 @@ async function verify(id: number, mod: CoreModule, req: VerifyRequest): Promise<
     opening = undefined;
   }
   archives.set(req.archive, { ...cur!, summary: v.summary, verified: true, takeProblem: fresh ? fresh.takeProblem : cur!.takeProblem });
-  return { summary: v.summary, elapsedMs: performance.now() - t0, bytesRead: v.bytes_read, reopened: reopen };
+  return { summary: v.summary, elapsedMs: performance.now() - t0, bytesRead: v.bytes_read + host.bytes, reopened: reopen };
+}
+
+/** The verify plan's plain blobs of a local file, hashed from asynchronous reads
+ *  (io/host-hash.ts); progress "verify" by their position in the archive. */
+async function hashPlainBlobs(
+  mod: CoreModule,
+  archive: number,
+  file: Blob,
+  total: number,
+  progress: ProgressCb,
+): Promise<{ blobs: number[]; digests: string[]; bytes: number }> {
+  const plan = core(mod, 'verifyPlan', { archive }).value as { blobs: { blob: number; member: string; offset: number; size: number }[] };
+  const ranges = [...plan.blobs].sort((a, b) => a.offset - b.offset);
+  let digests: string[];
+  try {
+    digests = await hashRanges(file, ranges, (i, done) => progress('verify', ranges[i].offset + done, total, ranges[i].member));
+  } catch (e) {
+    const why = e instanceof Error ? e.message : String(e);
+    throw new RequestError({ code: 'io', message: `the browser could not read the file: ${why}`, where: (file as File).name ?? 'archive' });
+  }
+  return { blobs: ranges.map((r) => r.blob), digests, bytes: ranges.reduce((n, r) => n + r.size, 0) };
 }
 
 /** Writes into the file of the origin-private file system the page named

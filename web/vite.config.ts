@@ -165,6 +165,8 @@ export default defineConfig(({ mode }) => {
       resolve: {
         alias: {
           'layerscope-core-glue': resolve(wasmDir, 'layerscope_core.mjs'),
+          // wasm/io/host-hash.ts lives outside web/: its one npm import
+          'hash-wasm': resolve(here, 'node_modules/hash-wasm'),
           '#spawn-worker': resolve(here, 'src/engine/spawn-module.ts'),
         },
       },
@@ -190,6 +192,8 @@ export default defineConfig(({ mode }) => {
     resolve: {
       alias: {
         'layerscope-core-glue': resolve(wasmDir, 'layerscope_core.mjs'),
+        // wasm/io/host-hash.ts lives outside web/: its one npm import
+        'hash-wasm': resolve(here, 'node_modules/hash-wasm'),
         '#spawn-worker': resolve(here, single ? 'src/engine/spawn-inline.ts' : 'src/engine/spawn-module.ts'),
       },
     },

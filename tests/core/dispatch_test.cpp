@@ -3,7 +3,10 @@
 // cursors, and every handle and argument error with its exact code and place.
 #include "layerscope/dispatch.h"
 
+#include <fstream>
+
 #include "archive_builder.h"
+#include "layerscope/export.h"
 #include "test_util.h"
 
 using namespace layerscope;
@@ -483,6 +486,48 @@ TEST_F(DispatchTest, IndexLayersOfOneViewInPlace) {
   // bad arguments
   EXPECT_EQ(error("index", {{"archive", h}, {"image", 5}})["where"], "index.image");
   EXPECT_EQ(error("index", {{"archive", h}, {"image", 0}, {"layer", -2}})["code"], "invalid-argument");
+}
+
+// verifyPlan names the plain blobs as byte ranges of the archive; verify
+// {index: false, blobs, digests} takes the host's digests for them, hashes the
+// rest without indexing, and the rows are a full verify's; bad arguments are
+// named.
+TEST_F(DispatchTest, VerifyWithHostDigestsThroughRequests) {
+  auto src = source(kDocker);
+  Reply r = call("open", {{"layers", "headers"}}, src);
+  ASSERT_TRUE(r.ok) << r.env.dump();
+  uint64_t h = r.env["value"]["archive"];
+  json plan = value("verifyPlan", {{"archive", h}});
+  ASSERT_GE(plan.at("blobs").size(), 3u);
+  std::ifstream f(fixture_tar(kDocker), std::ios::binary);
+  json blobs = json::array(), digests = json::array();
+  for (const json& b : plan.at("blobs")) {
+    std::string bytes(b.at("size").get<size_t>(), '\0');
+    f.seekg(b.at("offset").get<std::streamoff>());
+    ASSERT_TRUE(f.read(bytes.data(), static_cast<std::streamsize>(bytes.size())));
+    blobs.push_back(b.at("blob"));
+    digests.push_back(Sha256::digest_of(bytes));
+  }
+  EXPECT_EQ(error("verify", {{"archive", h}, {"index", false}, {"blobs", blobs}, {"digests", json::array()}})["where"],
+            "verify.digests");
+  EXPECT_EQ(error("verify", {{"archive", h}, {"blobs", blobs}, {"digests", digests}})["code"], "invalid-argument");
+  EXPECT_EQ(error("verify", {{"archive", h}, {"index", false}, {"blobs", {0}}, {"digests", {"sha256:12"}}})["where"],
+            "digests[0]");
+  const uint64_t before = src->bytes_read();
+  r = call("verify", {{"archive", h}, {"index", false}, {"blobs", blobs}, {"digests", digests}});
+  ASSERT_TRUE(r.ok) << r.env.dump();
+  EXPECT_LT(src->bytes_read() - before, 64u << 10);  // a docker archive: every layer blob is plain
+  // not indexed: the layer views still refuse
+  EXPECT_EQ(error("list", {{"archive", h}, {"image", 0}, {"layer", 0}})["code"], "unsupported");
+  json rows = value("verifyRows", {{"archive", h}});
+  OpenOptions o;
+  o.verify = true;
+  auto full = open_session(fixture_tar(kDocker), nullptr, o);
+  ASSERT_TRUE(full != nullptr);
+  json want = json::parse(verify_report_json(full->verify_report().value()));
+  EXPECT_EQ(rows.at("rows"), want.at("rows"));
+  for (const json& l : r.env["value"]["summary"]["images"][0]["layers"])
+    EXPECT_EQ(l.at("computed_digest"), l.at("digest")) << l.dump();
 }
 
 // Layers that would take the stacks past the archive-wide entry limit are

@@ -18,9 +18,11 @@
 //    compared always, type bits when the truth has them.
 //  * `hardlinks` pairs are [path, target]; entries typed "hardlink" carry size 0.
 //  * `merged_fs.paths` is `find` over an umoci unpack: hardlinks are 'f'.
+#include <fstream>
 #include <map>
 #include <set>
 
+#include "layerscope/export.h"
 #include "test_util.h"
 
 using namespace layerscope;
@@ -658,6 +660,102 @@ TEST_P(FixtureTest, LayersReadOneAtATime) {
 // each blob's first block is read, whatever the compression; a plain layer's
 // size is known (its stored size), a compressed one's is not (-1), and its
 // compression is still named from its first bytes.
+// The page's verify of a local file: a headers-only open, the plain blobs
+// hashed by the host (here: their bytes read from the file by hand, hashed on
+// their own), the rest hashed by the core without indexing. No plain blob is
+// read by the core; the verdicts are a full verify's (the truth's digests and
+// diff_ids, the same rows); bad digests are refused before anything changes;
+// a wrong one is a mismatch like any other.
+TEST_P(FixtureTest, VerifyWithHostDigests) {
+  if (truth_.value("outer_compression", "none") != "none") GTEST_SKIP() << "compressed as a whole: one pass";
+  std::shared_ptr<ByteSource> src;
+  auto s = headers_only(GetParam(), &src);
+  ASSERT_TRUE(s != nullptr);
+  const Archive& a = s->archive();
+  // every present blob the truth says is stored uncompressed, and no other
+  std::set<int> want_plain;
+  for (auto& ti : truth_.at("images")) {
+    int im = find_image(a, ti.at("config_digest").get<std::string>());
+    ASSERT_GE(im, 0);
+    for (size_t i = 0; i < ti.at("layers").size(); ++i)
+      if (ti.at("layers")[i].at("compression") == "none") want_plain.insert(a.images[im].layers[i].blob);
+  }
+  const auto plain = s->plain_blobs();
+  std::set<int> got_plain;
+  for (const auto& p : plain) got_plain.insert(p.blob);
+  EXPECT_EQ(got_plain, want_plain);
+  std::ifstream f(fixture_tar(GetParam()), std::ios::binary);
+  std::vector<Session::StoredDigest> stored;
+  uint64_t plain_bytes = 0;
+  for (const auto& p : plain) {
+    std::string bytes(p.size, '\0');
+    f.seekg(static_cast<std::streamoff>(p.offset));
+    ASSERT_TRUE(f.read(bytes.data(), static_cast<std::streamsize>(p.size))) << "blob " << p.blob;
+    stored.push_back({p.blob, Sha256::digest_of(bytes)});
+    plain_bytes += p.size;
+  }
+  // refused before anything is hashed
+  Status bad = s->verify({}, {{static_cast<int>(a.blobs.size()), stored.empty() ? "" : stored[0].digest}});
+  ASSERT_FALSE(bad.ok());
+  EXPECT_EQ(bad.error().code, Code::kInvalidArgument);
+  bad = s->verify({}, {{0, "sha256:xyz"}});
+  ASSERT_FALSE(bad.ok());
+  EXPECT_EQ(bad.error().where, "digests[0]");
+  for (const Blob& b : a.blobs) EXPECT_TRUE(b.computed_digest.empty());
+  // a digest for a compressed blob is not taken: the core hashes that one
+  std::vector<Session::StoredDigest> with_stray = stored;
+  for (size_t bi = 0; bi < a.blobs.size(); ++bi)
+    if (a.blobs[bi].present && !got_plain.count(static_cast<int>(bi)))
+      with_stray.push_back({static_cast<int>(bi), "sha256:" + std::string(64, '0')});
+  const uint64_t before = src->bytes_read();
+  Status st = s->verify({}, with_stray);
+  ASSERT_TRUE(st.ok()) << st.error().to_string();
+  uint64_t others = 0;
+  for (size_t bi = 0; bi < a.blobs.size(); ++bi)
+    if (a.blobs[bi].present && !got_plain.count(static_cast<int>(bi))) others += a.blobs[bi].stored_size;
+  EXPECT_LE(src->bytes_read() - before, others + (256u << 10)) << plain_bytes << " bytes of plain blobs";
+  EXPECT_FALSE(s->layers_indexed());
+  std::string w;
+  for (auto& x : a.warnings) w += "\n  [" + x.code + "] " + x.message + " @ " + x.where;
+  EXPECT_TRUE(a.warnings.empty()) << w;
+  for (auto& ti : truth_.at("images")) {
+    int im = find_image(a, ti.at("config_digest").get<std::string>());
+    for (size_t i = 0; i < ti.at("layers").size(); ++i) {
+      const json& tl = ti.at("layers")[i];
+      const Blob& b = a.blobs[a.images[im].layers[i].blob];
+      EXPECT_EQ(b.computed_digest, tl.at("stored_digest").get<std::string>()) << "layer " << i;
+      EXPECT_EQ(b.computed_diff_id, tl.at("computed_diff_id").get<std::string>()) << "layer " << i;
+      EXPECT_EQ(b.uncompressed_size, tl.at("uncompressed_size").get<int64_t>()) << "layer " << i;
+    }
+  }
+  OpenOptions o;
+  o.verify = true;
+  auto full = open_session(fixture_tar(GetParam()), nullptr, o);
+  ASSERT_TRUE(full != nullptr);
+  auto mine = s->verify_report(), theirs = full->verify_report();
+  ASSERT_TRUE(mine.ok() && theirs.ok());
+  ASSERT_EQ(mine.value().rows.size(), theirs.value().rows.size());
+  for (size_t i = 0; i < mine.value().rows.size(); ++i) {
+    const VerifyRow &m = mine.value().rows[i], &t = theirs.value().rows[i];
+    EXPECT_TRUE(m.member == t.member && m.digest == t.digest && m.actual == t.actual && m.actual_size == t.actual_size &&
+                m.diff_id == t.diff_id && m.actual_diff_id == t.actual_diff_id && m.state == t.state &&
+                m.problems == t.problems)
+        << "row " << i << " " << m.member;
+  }
+  // a wrong host digest is a mismatch like any other
+  if (!stored.empty()) {
+    auto again = headers_only(GetParam(), nullptr);
+    ASSERT_TRUE(again != nullptr);
+    auto wrong = stored;
+    wrong[0].digest = "sha256:" + std::string(64, 'a');
+    ASSERT_TRUE(again->verify({}, wrong).ok());
+    int mismatches = 0;
+    for (auto& x : again->archive().warnings) mismatches += x.code == "digest-mismatch" || x.code == "diff-id-mismatch";
+    EXPECT_GE(mismatches, 1);
+    EXPECT_EQ(again->archive().blobs[wrong[0].blob].computed_digest, wrong[0].digest);
+  }
+}
+
 TEST_P(FixtureTest, HeadersOnlyOpenDecodesNothing) {
   if (truth_.value("outer_compression", "none") != "none") GTEST_SKIP() << "compressed as a whole: one pass";
   std::shared_ptr<ByteSource> src;

@@ -89,6 +89,8 @@ const standard: Script = (msg, reply, w) => {
       return { cursor: w.next++, size: 100 };
     case 'stats':
       return { bytesRead: 'archive' in msg ? 1000 + (msg.archive ?? 0) : 0 };
+    case 'verify':
+      return { summary: summary('verified'), elapsedMs: 1, bytesRead: 77, reopened: false };
     case 'verifyRows':
       return { schema_version: 1, ok: true, checked: 0, failed: 0, rows: [], archive: msg.archive };
     case 'closeFile':
@@ -475,28 +477,43 @@ describe('ArchiveClient', () => {
     await expect(c2.read(0, 1)).rejects.toMatchObject({ code: 'invalid-argument' });
   });
 
-  it('verify runs in a worker of its own, opened with hashing on; cancelVerify leaves browsing alone', async () => {
-    const { workers, spawn } = harness((msg, reply, w) => (msg.type === 'open' && msg.verify && w !== workers[0] && hang ? undefined : standard(msg, reply, w)));
+  it('verify runs in a worker of its own: a local file hashed without indexing; cancelVerify leaves browsing alone', async () => {
+    const { workers, spawn } = harness((msg, reply, w) => (msg.type === 'verify' && hang ? undefined : standard(msg, reply, w)));
     let hang = true;
     const client = new ArchiveClient(spawn, fileSource());
     await client.open();
     const v = client.verify();
-    await Promise.resolve();
-    expect(workers).toHaveLength(2);
-    expect(workers[1].sent[0]).toMatchObject({ type: 'open', verify: true });
+    await vi.waitFor(() => expect(workers[1]?.sent.map((m) => m.type)).toEqual(['open', 'verify']));
+    expect(workers[1].sent[0]).toMatchObject({ type: 'open', layers: 'headers' });
+    expect(workers[1].sent[0]).not.toHaveProperty('verify');
+    expect(workers[1].sent[1]).toMatchObject({ type: 'verify', archive: 1, hostHash: true });
     client.cancelVerify();
     await expect(v).rejects.toSatisfy(isCancelled);
     expect(workers[0].terminated).toBe(false);
     hang = false;
     const r = await client.verify();
     expect(r.reopened).toBe(false);
-    // The rows are asked of the verifying worker, for the handle its hashing open gave.
-    expect(workers[2].sent.map((m) => m.type)).toEqual(['open', 'verifyRows']);
-    expect(r.rows).toMatchObject({ ok: true, archive: (workers[2].sent[1] as { archive: number }).archive });
-    expect(workers[0].sent.some((m) => m.type === 'verifyRows')).toBe(false);
+    // The rows are asked of the verifying worker, for the handle its open gave;
+    // the summary and bytes are the verify request's.
+    expect(workers[2].sent.map((m) => m.type)).toEqual(['open', 'verify', 'verifyRows']);
+    expect(r.rows).toMatchObject({ ok: true, archive: (workers[2].sent[2] as { archive: number }).archive });
+    expect(r.summary.archive.name).toBe('verified');
+    expect(r.bytesRead).toBe(77);
+    expect(workers[0].sent.some((m) => m.type === 'verifyRows' || m.type === 'verify')).toBe(false);
     expect(client.verifyWorkersSpawned).toBe(2);
     expect((await client.verify()).elapsedMs).toBe(0); // answered from the first
     expect(workers).toHaveLength(3);
+  });
+
+  it('verify of a hosted archive opens it with hashing on (one pass that indexes and hashes)', async () => {
+    const { workers, spawn } = harness();
+    const url: SourceDescriptor = { kind: 'url', url: 'https://example.test/a.tar', name: 'a.tar', size: 10, validator: '' };
+    const client = new ArchiveClient(spawn, url);
+    await client.open();
+    const r = await client.verify();
+    expect(workers[1].sent.map((m) => m.type)).toEqual(['open', 'verifyRows']);
+    expect(workers[1].sent[0]).toMatchObject({ type: 'open', verify: true });
+    expect(r.summary.archive.name).toBe('a.tar');
   });
 
   it('write opens the archive in a worker of its own and writes there; the signal stops only that worker', async () => {

@@ -65,12 +65,18 @@
 //   closeFile   {cursor}                -> null
 //   manifest    {archive, image}        -> the raw manifest text (a JSON string)
 //   pathHistory {archive, image, path}  -> <log document>
-//   verify      {archive, reopen=false} (+ progress)
+//   verify      {archive, reopen=false, index=true, blobs=[], digests=[]} (+ progress)
 //               -> {summary, bytes_read}: hashes every blob and layer.
 //               reopen: index the archive again from its source with hashing
 //               on (one pass; for an archive compressed as a whole); the
 //               handle stays, its cursors continue on the new index at their
 //               position (one whose file cannot be opened again is closed).
+//               index: false hashes an archive opened for its summary without
+//               indexing its layers; then blobs/digests (parallel arrays) may
+//               give the stored SHA-256 of plain blobs the host hashed itself
+//               (verifyPlan), which are not read (Session::verify).
+//   verifyPlan  {archive} -> {blobs: [{blob, member, offset, size}]}: the blobs stored
+//               uncompressed and not hashed yet, as byte ranges of the archive.
 //   diff        {archive, image, from, to=-1, path="", content=false}
 //               | {archive, image, against, against_image, path="", content=false}
 //               -> <diff document> (from -1: the empty filesystem; against:

@@ -318,8 +318,29 @@ class Session {
 
   // Hashes every blob (stored digest) and every layer's uncompressed stream
   // (diff_id); records mismatches as warnings. open() calls it when
-  // options.verify is set.
+  // options.verify is set. It does not index layers a summary open left unread.
   Status verify(const ProgressFn& progress = {});
+
+  // A present blob stored uncompressed (its stored bytes are its whole layer
+  // tar, so its digest is also its diff_id), not hashed yet, as the byte range
+  // of the archive that holds it (random access only; sparse members left out).
+  struct PlainBlob {
+    int blob = -1;
+    uint64_t offset = 0, size = 0;
+  };
+  std::vector<PlainBlob> plain_blobs() const;
+  // The SHA-256 ("sha256:<hex>") of blob `blob`'s stored bytes, computed by the
+  // host (the page hashes plain_blobs() from reads that overlap the hash, which
+  // this synchronous core cannot do).
+  struct StoredDigest {
+    int blob = -1;
+    std::string digest;
+  };
+  // verify(), taking these digests for the blobs plain_blobs() names instead of
+  // reading them; the blobs they do not name are hashed as verify() would. A
+  // bad blob index or digest fails with kInvalidArgument before anything is
+  // hashed. Whether such a blob's tar reads is left to indexing (its warnings).
+  Status verify(const ProgressFn& progress, const std::vector<StoredDigest>& stored);
 
   // Comparisons (api/comparisons). The merged filesystem of `image` as of layer
   // `from` (-1: the empty filesystem) against the one as of layer `to` (-1: the

@@ -466,11 +466,34 @@ struct Dispatcher::Impl {
     return findings_json(*s->session, image, opt);
   }
 
+  // The plain blobs a host may hash itself for verify {digests}: their byte
+  // ranges in the archive (Session::plain_blobs).
+  Value verify_plan(const Args& a) {
+    LS_ASSIGN_OR_RETURN(ArchiveSlot * s, archive(a));
+    json blobs = json::array();
+    for (const Session::PlainBlob& b : s->session->plain_blobs())
+      blobs.push_back({{"blob", b.blob}, {"member", s->session->archive().blobs[b.blob].member}, {"offset", b.offset}, {"size", b.size}});
+    return json{{"blobs", std::move(blobs)}}.dump();
+  }
+
   Value verify(const Args& a, const DispatchRequest& req) {
     LS_ASSIGN_OR_RETURN(ArchiveSlot * s, archive(a));
     LS_ASSIGN_OR_RETURN(bool reopen, a.boolean("reopen", false));
-    // Opened for its summary only, it is indexed with the hashing.
-    if (reopen || !s->session->layers_indexed()) {
+    // index: false hashes an archive opened for its summary without reading
+    // its layers' entries; blobs/digests (parallel) are the stored digests of
+    // plain blobs the host hashed (verifyPlan).
+    LS_ASSIGN_OR_RETURN(bool index, a.boolean("index", true));
+    LS_ASSIGN_OR_RETURN(std::vector<int> blobs, a.indexes("blobs"));
+    LS_ASSIGN_OR_RETURN(std::vector<std::string> digests, a.strings("digests"));
+    if (blobs.size() != digests.size()) return a.bad("digests", "blobs and digests must have the same length");
+    if (!blobs.empty() && (reopen || index))
+      return a.bad("digests", "digests are taken only with index: false on an archive with random access");
+    if (!index && !reopen) {
+      std::vector<Session::StoredDigest> stored;
+      for (size_t i = 0; i < blobs.size(); ++i) stored.push_back({blobs[i], digests[i]});
+      LS_RETURN_IF_ERROR(s->session->verify(req.progress, stored));
+    } else if (reopen || !s->session->layers_indexed()) {
+      // Opened for its summary only, it is indexed with the hashing.
       // Index again with hashing on; the old session stays if that fails.
       std::shared_ptr<ByteSource> src = req.source ? req.source : s->source;
       OpenOptions o;
@@ -649,6 +672,7 @@ DispatchReply Dispatcher::dispatch(const DispatchRequest& req) {
       {"manifest", [](Impl& m, const Args& a, R, DispatchReply*) { return m.manifest(a); }},
       {"pathHistory", [](Impl& m, const Args& a, R, DispatchReply*) { return m.path_history(a); }},
       {"verify", [](Impl& m, const Args& a, R r, DispatchReply*) { return m.verify(a, r); }},
+      {"verifyPlan", [](Impl& m, const Args& a, R, DispatchReply*) { return m.verify_plan(a); }},
       {"diff", [](Impl& m, const Args& a, R, DispatchReply*) { return m.diff(a); }},
       {"space", [](Impl& m, const Args& a, R, DispatchReply*) { return m.space(a); }},
       {"findings", [](Impl& m, const Args& a, R r, DispatchReply*) { return m.findings(a, r); }},

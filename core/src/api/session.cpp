@@ -132,4 +132,17 @@ Result<std::vector<ListedEntry>> Session::path_history(int image, std::string_vi
 
 Status Session::verify(const ProgressFn& progress) { return verify_blobs(*impl_->L, progress); }
 
+Status Session::verify(const ProgressFn& progress, const std::vector<StoredDigest>& stored) {
+  std::vector<SuppliedDigest> s;
+  s.reserve(stored.size());
+  for (const StoredDigest& d : stored) s.push_back(SuppliedDigest{d.blob, d.digest});
+  return verify_blobs(*impl_->L, progress, s);
+}
+
+std::vector<Session::PlainBlob> Session::plain_blobs() const {
+  std::vector<PlainBlob> out;
+  for (const PlainRange& r : plain_ranges(*impl_->L)) out.push_back(PlainBlob{r.blob, r.offset, r.size});
+  return out;
+}
+
 }  // namespace layerscope

@@ -3,6 +3,7 @@
 #include "archive/tar_reader.h"
 #include "digest/verify.h"
 #include "image/load_context.h"
+#include "base/sha256.h"
 
 namespace layerscope {
 namespace {
@@ -48,10 +49,44 @@ Status verify_streamed(Loaded& L, const ProgressFn& progress) {
 
 }  // namespace
 
-Status verify_blobs(Loaded& L, const ProgressFn& progress) {
+std::vector<PlainRange> plain_ranges(const Loaded& L) {
+  std::vector<PlainRange> out;
+  if (!L.random_access) return out;
+  for (size_t bi = 0; bi < L.archive.blobs.size(); ++bi) {
+    const Blob& b = L.archive.blobs[bi];
+    if (!b.present || b.compression != Compression::kNone || !b.computed_digest.empty()) continue;
+    const Member* m = L.resolve(b.member);
+    if (!m || (m->data_offset & kSparseDataOffset)) continue;
+    if (m->data_offset > L.src->size() || m->size > L.src->size() - m->data_offset) continue;
+    out.push_back(PlainRange{static_cast<int>(bi), m->data_offset, m->size});
+  }
+  return out;
+}
+
+Status verify_blobs(Loaded& L, const ProgressFn& progress, const std::vector<SuppliedDigest>& supplied) {
   const uint64_t total = L.src->size();
+  for (size_t i = 0; i < supplied.size(); ++i) {
+    const SuppliedDigest& d = supplied[i];
+    const std::string where = "digests[" + std::to_string(i) + "]";
+    if (d.blob < 0 || static_cast<size_t>(d.blob) >= L.archive.blobs.size())
+      return make_error(Code::kInvalidArgument, "no blob #" + std::to_string(d.blob), where);
+    if (!is_sha256_digest(d.digest))
+      return make_error(Code::kInvalidArgument, "\"" + d.digest.substr(0, 80) + "\" is not sha256:<64 hex digits>", where);
+  }
   // Verifying again replaces the previous verdicts instead of repeating them.
   clear_verify_warnings(L.archive);
+  if (!supplied.empty()) {
+    // Only blobs whose stored bytes are their layer: their digest is their diff_id.
+    std::vector<char> plain(L.archive.blobs.size(), 0);
+    for (const PlainRange& r : plain_ranges(L)) plain[r.blob] = 1;
+    for (const SuppliedDigest& d : supplied) {
+      if (!plain[d.blob]) continue;
+      Blob& b = L.archive.blobs[d.blob];
+      b.computed_digest = d.digest;
+      b.computed_diff_id = d.digest;
+      b.uncompressed_size = static_cast<int64_t>(b.stored_size);
+    }
+  }
   if (!L.random_access) LS_RETURN_IF_ERROR(verify_streamed(L, progress));
   for (size_t bi = 0; bi < L.archive.blobs.size(); ++bi) {
     Blob& b = L.archive.blobs[bi];

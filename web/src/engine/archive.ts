@@ -3,6 +3,7 @@
 // wasm/client.ts. Apart from index.ts so it can be tested in node without the
 // bundler's worker spawning (tests/wasm/client.test.ts).
 import type { ArchiveClient, FileCursor, WorkerConnection } from '../../../wasm/client';
+import { withVerification } from './verified';
 import type { EntryPage, IndexResult, InspectDocument, OpenResult, PathHistory, ProgressEvent, ReadResult, VerifyResult, Warning, FindingsDocument, DiffDocument, WriteRequest, WriteResult } from '../../../wasm/protocol';
 
 /** Entries per list request: large pages, few round trips, bounded message size. */
@@ -166,8 +167,9 @@ export class EngineArchive {
    */
   async verify(opts: { onProgress?: (p: ProgressEvent) => void; signal?: AbortSignal } = {}): Promise<VerifyResult> {
     const r = await this.client.verify(opts);
-    this.summary = r.summary;
-    return r;
+    // the verifying worker may not have indexed the layers (engine/verified.ts)
+    this.summary = this.summary ? withVerification(this.summary, r.summary) : r.summary;
+    return { ...r, summary: this.summary };
   }
 
   cancelVerify(): void {

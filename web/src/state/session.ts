@@ -2,7 +2,7 @@
 // progress, the summary, where the user is (image, layer, view, path, tab),
 // the tree listings, manifests and path histories already fetched, and the
 // state of a digest verification.
-import { createArchiveFrom, CoreError, type EngineArchive, type UrlSource, type InspectDocument, type ProgressEvent, type SourceDescriptor, isCancelled } from '../engine';
+import { createArchiveFrom, CoreError, withVerification, type EngineArchive, type UrlSource, type InspectDocument, type ProgressEvent, type SourceDescriptor, isCancelled } from '../engine';
 import type { OpenResult, DiffDocument, TreeDiff, ErrorEnvelope, IndexResult, FindingsDocument, PathHistory, VerifyDocument, Warning, WriteResult } from '../engine';
 import type { OpfsTarget } from '../engine';
 import { outputName, writeRequest, type ExportChoice } from './exports';
@@ -84,6 +84,9 @@ export interface VerifyState {
   reopened: boolean;
   /** every blob's row (the verify table), from the same hashing pass (set when done) */
   rows: VerifyDocument | null;
+  /** the verifying worker's summary (set when done): its verdicts are laid over
+   *  every later summary of the browsing worker (engine/verified.ts) */
+  verified: InspectDocument | null;
 }
 
 /** An output being written (or written) by the export dialog. */
@@ -267,8 +270,9 @@ export class ArchiveSession {
       this.indexingPart = e.part ?? null;
     } else if (e.result) {
       const r = e.result;
-      // A verified summary (digests computed, mismatches) already holds what indexing adds.
-      if (this.verification?.status !== 'done') this.summary = r.summary;
+      // The verdicts of a verification stay (digests computed, mismatches).
+      const verified = this.verification?.status === 'done' ? this.verification.verified : null;
+      this.summary = verified ? withVerification(r.summary, verified) : r.summary;
       // Warnings asked before lacked those of the entries read since.
       this.imageWarnings.clear();
       this.openMs += r.elapsedMs;
@@ -396,7 +400,7 @@ export class ArchiveSession {
    */
   async verify(): Promise<void> {
     if (this.verification?.status === 'running' || this.status !== 'ready') return;
-    const v: VerifyState = { status: 'running', progress: null, startedAt: performance.now(), elapsedMs: 0, error: null, reopened: false, rows: null };
+    const v: VerifyState = { status: 'running', progress: null, startedAt: performance.now(), elapsedMs: 0, error: null, reopened: false, rows: null, verified: null };
     this.verification = v;
     this.changed();
     try {
@@ -406,7 +410,8 @@ export class ArchiveSession {
           this.changed();
         },
       });
-      this.summary = r.summary;
+      this.summary = this.summary ? withVerification(this.summary, r.summary) : r.summary;
+      v.verified = r.summary;
       v.status = 'done';
       v.reopened = r.reopened;
       v.rows = r.rows ?? null;
