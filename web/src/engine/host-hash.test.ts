@@ -1,0 +1,36 @@
+// wasm/io/host-hash.ts (the verify worker's hashing of plain blobs) in node:
+// its digests against node's own SHA-256 of the same byte ranges, whatever the
+// slice size, with empty ranges and ranges crossing slices; a short read fails.
+import { createHash } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { hashRanges } from '../../../wasm/io/host-hash';
+
+const bytes = Uint8Array.from({ length: 1000 }, (_, i) => (i * 7919) % 251);
+const sha = (b: Uint8Array) => 'sha256:' + createHash('sha256').update(b).digest('hex');
+
+describe('hashRanges', () => {
+  const ranges = [
+    { offset: 0, size: 0 },
+    { offset: 3, size: 500 },
+    { offset: 503, size: 0 },
+    { offset: 600, size: 7 },
+    { offset: 700, size: 300 },
+    { offset: 1000, size: 0 },
+  ];
+  const want = ranges.map((r) => sha(bytes.subarray(r.offset, r.offset + r.size)));
+  for (const slice of [1, 7, 64, 1 << 20])
+    it(`equals node's SHA-256 of each range (slices of ${slice} bytes)`, async () => {
+      const seen: [number, number][] = [];
+      const got = await hashRanges(new Blob([bytes]), ranges, (i, done) => (seen.push([i, done]), true), slice);
+      expect(got).toEqual(want);
+      // progress: bytes of each range so far, ending at its size
+      for (const [i, r] of ranges.entries()) if (r.size) expect(seen.filter(([k]) => k === i).at(-1)).toEqual([i, r.size]);
+    });
+
+  it('fails on a short read (the file changed under it) and when progress says stop', async () => {
+    const blob = new Blob([bytes]);
+    const short = { slice: (a: number, b: number) => blob.slice(a, Math.max(a, b - 1)) } as unknown as Blob;
+    await expect(hashRanges(short, [{ offset: 0, size: 100 }], undefined, 64)).rejects.toThrow(/read 63 of 64 bytes at offset 0/);
+    await expect(hashRanges(blob, [{ offset: 0, size: 100 }], () => false, 64)).rejects.toThrow(/cancelled/);
+  });
+});
