@@ -128,6 +128,24 @@ class FixtureTest : public ::testing::TestWithParam<std::string> {
   const Archive& ar() const { return session_->archive(); }
   // Our image for a truth image (matched by config digest).
   int image_for(const json& ti) const { return find_image(ar(), ti.at("config_digest").get<std::string>()); }
+  // A verified archive: no warning, and every layer's computed digest, diff_id
+  // and uncompressed size are the truth's.
+  void expect_truth_digests(const Archive& a) const {
+    std::string w;
+    for (auto& x : a.warnings) w += "\n  [" + x.code + "] " + x.message + " @ " + x.where;
+    EXPECT_TRUE(a.warnings.empty()) << w;
+    for (auto& ti : truth_.at("images")) {
+      int im = find_image(a, ti.at("config_digest").get<std::string>());
+      ASSERT_GE(im, 0);
+      for (size_t i = 0; i < ti.at("layers").size(); ++i) {
+        const json& tl = ti.at("layers")[i];
+        const Blob& b = a.blobs[a.images[im].layers[i].blob];
+        EXPECT_EQ(b.computed_digest, tl.at("stored_digest").get<std::string>()) << "layer " << i;
+        EXPECT_EQ(b.computed_diff_id, tl.at("computed_diff_id").get<std::string>()) << "layer " << i;
+        EXPECT_EQ(b.uncompressed_size, tl.at("uncompressed_size").get<int64_t>()) << "layer " << i;
+      }
+    }
+  }
 
   json truth_;
   std::shared_ptr<ByteSource> src_;
@@ -476,21 +494,7 @@ TEST_P(FixtureTest, VerifyDigests) {
   o.verify = true;
   auto s = open_session(fixture_tar(GetParam()), nullptr, o);
   ASSERT_TRUE(s != nullptr);
-  const Archive& a = s->archive();
-  std::string w;
-  for (auto& x : a.warnings) w += "\n  [" + x.code + "] " + x.message + " @ " + x.where;
-  EXPECT_TRUE(a.warnings.empty()) << w;
-  for (auto& ti : truth_.at("images")) {
-    int im = find_image(a, ti.at("config_digest").get<std::string>());
-    ASSERT_GE(im, 0);
-    for (size_t i = 0; i < ti.at("layers").size(); ++i) {
-      const json& tl = ti.at("layers")[i];
-      const Blob& b = a.blobs[a.images[im].layers[i].blob];
-      EXPECT_EQ(b.computed_digest, tl.at("stored_digest").get<std::string>()) << "layer " << i;
-      EXPECT_EQ(b.computed_diff_id, tl.at("computed_diff_id").get<std::string>()) << "layer " << i;
-      EXPECT_EQ(b.uncompressed_size, tl.at("uncompressed_size").get<int64_t>()) << "layer " << i;
-    }
-  }
+  expect_truth_digests(s->archive());
 }
 
 // Opening reads headers, not payloads, of uncompressed layers (well under 30%
@@ -715,19 +719,7 @@ TEST_P(FixtureTest, VerifyWithHostDigests) {
     if (a.blobs[bi].present && !got_plain.count(static_cast<int>(bi))) others += a.blobs[bi].stored_size;
   EXPECT_LE(src->bytes_read() - before, others + (256u << 10)) << plain_bytes << " bytes of plain blobs";
   EXPECT_FALSE(s->layers_indexed());
-  std::string w;
-  for (auto& x : a.warnings) w += "\n  [" + x.code + "] " + x.message + " @ " + x.where;
-  EXPECT_TRUE(a.warnings.empty()) << w;
-  for (auto& ti : truth_.at("images")) {
-    int im = find_image(a, ti.at("config_digest").get<std::string>());
-    for (size_t i = 0; i < ti.at("layers").size(); ++i) {
-      const json& tl = ti.at("layers")[i];
-      const Blob& b = a.blobs[a.images[im].layers[i].blob];
-      EXPECT_EQ(b.computed_digest, tl.at("stored_digest").get<std::string>()) << "layer " << i;
-      EXPECT_EQ(b.computed_diff_id, tl.at("computed_diff_id").get<std::string>()) << "layer " << i;
-      EXPECT_EQ(b.uncompressed_size, tl.at("uncompressed_size").get<int64_t>()) << "layer " << i;
-    }
-  }
+  expect_truth_digests(a);
   OpenOptions o;
   o.verify = true;
   auto full = open_session(fixture_tar(GetParam()), nullptr, o);
