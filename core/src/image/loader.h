@@ -55,7 +55,10 @@ struct Loaded {
   const Member* resolve(const std::string& path, std::string* resolved = nullptr, bool* via_link = nullptr) const;
   // A member's bytes (random access: read; streaming: only what was kept).
   Result<std::string> read_member(const std::string& path, uint64_t limit) const;
-  // A member's payload as a ByteSource (random access only).
+  // The member (after links) whose payload is one contiguous range of the
+  // archive (data_offset, size): random access, not sparse, within the file.
+  Result<const Member*> member_data(const std::string& path) const;
+  // A member's payload as a ByteSource (random access only): member_data's range.
   Result<std::shared_ptr<ByteSource>> member_source(const std::string& path) const;
   // Ok when every present layer blob is readable (indexed, or its error known);
   // otherwise an error that says so: the views of files must not take an unread

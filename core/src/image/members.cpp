@@ -130,7 +130,7 @@ Status Loaded::layers_readable(int image, int upto) const {
                     src->name());
 }
 
-Result<std::shared_ptr<ByteSource>> Loaded::member_source(const std::string& path) const {
+Result<const Member*> Loaded::member_data(const std::string& path) const {
   const Member* m = resolve(path);
   if (!m) return unresolved_member(*this, path);
   if (!random_access) return make_error(Code::kUnsupported, "compressed archive has no random access", path);
@@ -141,6 +141,11 @@ Result<std::shared_ptr<ByteSource>> Loaded::member_source(const std::string& pat
                       "member data runs past the end of the archive (" + std::to_string(m->data_offset + m->size) +
                           " > " + std::to_string(src->size()) + ")",
                       path);
+  return m;
+}
+
+Result<std::shared_ptr<ByteSource>> Loaded::member_source(const std::string& path) const {
+  LS_ASSIGN_OR_RETURN(const Member* m, member_data(path));
   return make_window_source(src, m->data_offset, m->size, m->path);
 }
 

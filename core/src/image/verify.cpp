@@ -51,14 +51,12 @@ Status verify_streamed(Loaded& L, const ProgressFn& progress) {
 
 std::vector<PlainRange> plain_ranges(const Loaded& L) {
   std::vector<PlainRange> out;
-  if (!L.random_access) return out;
   for (size_t bi = 0; bi < L.archive.blobs.size(); ++bi) {
     const Blob& b = L.archive.blobs[bi];
     if (!b.present || b.compression != Compression::kNone || !b.computed_digest.empty()) continue;
-    const Member* m = L.resolve(b.member);
-    if (!m || (m->data_offset & kSparseDataOffset)) continue;
-    if (m->data_offset > L.src->size() || m->size > L.src->size() - m->data_offset) continue;
-    out.push_back(PlainRange{static_cast<int>(bi), m->data_offset, m->size});
+    // what member_source would read; a blob it refuses is the core's to report
+    auto m = L.member_data(b.member);
+    if (m.ok()) out.push_back(PlainRange{static_cast<int>(bi), m.value()->data_offset, m.value()->size});
   }
   return out;
 }

@@ -87,7 +87,6 @@ export class ArchiveView extends LitElement {
       requestAnimationFrame(() => setTimeout(() => (this.tabReady = true), 0));
     }
   }
-  private tabPending = false;
 
   /** Moves the keyboard focus to a pane: the layer list (its selected card), the file tree, the viewer. */
   focusPane(pane: 'layers' | 'tree' | 'viewer'): void {
@@ -133,6 +132,7 @@ export class ArchiveView extends LitElement {
   /** The tab's view is first rendered one frame after the summary's panels:
    *  two main-thread tasks instead of one of ~90 ms (issue 13: none over 50 ms). */
   @state() private tabReady = false;
+  private tabPending = false;
 
   render() {
     const s = this.session;

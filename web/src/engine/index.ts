@@ -23,7 +23,7 @@ import type {
 } from '../../../wasm/protocol';
 
 export { EngineArchive };
-export { withVerification } from './verified';
+export { VERIFY_CODES, withVerification } from './verified';
 export type { OpenOptions };
 
 export { CoreError, isCancelled, SINGLE_FILE, FileCursor, WorkerConnection };

@@ -1,7 +1,7 @@
 // Digest verification, in plain terms: per layer, does the stored blob hash to
 // the digest it is referenced by, and does the uncompressed tar hash to the
 // config's diff_id? Pure logic over the summary (no DOM).
-import type { InspectDocument, LayerDoc } from '../engine';
+import { VERIFY_CODES, type InspectDocument, type LayerDoc } from '../engine';
 import { formatCount } from './format';
 
 /** ok: hashed and equal; bad: hashed and different; unchecked: not hashed, or nothing to compare with. */
@@ -45,8 +45,8 @@ export function verifyTally(doc: InspectDocument): VerifyTally {
   return t;
 }
 
-/** Warning codes that verification adds. */
-export const VERIFY_WARNINGS = new Set(['diff-id-mismatch', 'digest-mismatch', 'verify-failed']);
+/** Warning codes that verification adds (one set with the engine's merge of verdicts). */
+export const VERIFY_WARNINGS = VERIFY_CODES;
 
 /** The one-line verdict of a verification, in agreeing singular and plural. */
 export function verifyVerdict(t: VerifyTally): string {
