@@ -497,6 +497,61 @@ TEST_P(FixtureTest, VerifyDigests) {
   expect_truth_digests(s->archive());
 }
 
+// Verify hashes a plain blob straight from its range of the file (no decoder,
+// no tar parser): the digests are the truth's, progress can cancel it, and a
+// file cut short under an open session fails the cut blob's verify with a
+// warning naming its member and where the file ends; the other blobs are checked
+// (those after the cut are compressed: the core decodes them from what is left,
+// or reports them as before).
+TEST_P(FixtureTest, VerifyReadsPlainBlobsFromTheFile) {
+  if (truth_.value("outer_compression", "none") != "none") GTEST_SKIP() << "compressed as a whole: one pass";
+  const std::string copy =
+      (fs::temp_directory_path() / ("ls-verify-plain-" + std::to_string(::getpid()) + "-" + GetParam() + ".tar")).string();
+  fs::copy_file(fixture_tar(GetParam()), copy, fs::copy_options::overwrite_existing);
+  struct Rm { std::string p; ~Rm() { std::error_code ec; fs::remove(p, ec); } } rm{copy};
+  auto src = open_file_source(copy);
+  ASSERT_TRUE(src.ok());
+  auto opened = Session::open(src.value(), OpenOptions{});
+  ASSERT_TRUE(opened.ok()) << opened.error().to_string();
+  Session& s = *opened.value();
+  const Archive& a = s.archive();
+  const auto plain = s.plain_blobs();
+  if (plain.empty()) GTEST_SKIP() << "no plain blobs";
+  int calls = 0;
+  Status st = s.verify([&](const Progress& p) { return p.phase != "verify" || ++calls < 2; });
+  ASSERT_FALSE(st.ok());
+  EXPECT_EQ(st.error().code, Code::kCancelled) << st.error().to_string();
+  st = s.verify(nullptr);
+  ASSERT_TRUE(st.ok()) << st.error().to_string();
+  expect_truth_digests(a);
+  // the last plain blob in the file, cut in half
+  auto last = plain.front();
+  for (const auto& p : plain)
+    if (p.offset > last.offset) last = p;
+  const uint64_t cut = last.offset + last.size / 2;
+  auto src2 = open_file_source(copy);
+  ASSERT_TRUE(src2.ok());
+  auto again = Session::open(src2.value(), OpenOptions{});
+  ASSERT_TRUE(again.ok()) << again.error().to_string();
+  const Archive& b = again.value()->archive();
+  fs::resize_file(copy, cut);
+  st = again.value()->verify(nullptr);
+  ASSERT_TRUE(st.ok()) << st.error().to_string();
+  int failed = 0;
+  for (const Warning& w : b.warnings) {
+    if (w.code != "verify-failed") continue;
+    ++failed;
+    EXPECT_EQ(w.blob, last.blob);
+    EXPECT_EQ(w.where, b.blobs[last.blob].member);
+    EXPECT_NE(w.message.find("ends at byte " + std::to_string(cut)), std::string::npos) << w.message;
+  }
+  EXPECT_EQ(failed, 1);
+  EXPECT_TRUE(b.blobs[last.blob].computed_digest.empty());
+  for (size_t bi = 0; bi < b.blobs.size(); ++bi)
+    if (b.blobs[bi].present && static_cast<int>(bi) != last.blob)
+      EXPECT_EQ(b.blobs[bi].computed_digest, a.blobs[bi].computed_digest) << b.blobs[bi].member;
+}
+
 // Opening reads headers, not payloads, of uncompressed layers (well under 30%
 // of the archive); compressed layers must be decoded, but each blob only once.
 TEST_P(FixtureTest, OpenReadsLittleOrOnce) {

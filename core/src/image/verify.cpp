@@ -47,6 +47,32 @@ Status verify_streamed(Loaded& L, const ProgressFn& progress) {
   return Status::Ok();
 }
 
+// A plain blob's stored bytes are its layer: one SHA-256 over its range of the
+// file gives its digest and diff_id. No decoder and no tar parser in the way
+// (indexing reads the tar inside and reports what is wrong with it). The CLI's
+// verify of the 0.4 GB bench archive: 0.62 -> 0.44 s (openssl dgst 0.33 s);
+// libarchive's tar reader had cost ~10 % of it (a wide-char path per entry).
+Status hash_plain(Loaded& L, const PlainRange& r, const ProgressFn& progress) {
+  constexpr size_t kSlice = 1 << 20;
+  static thread_local std::unique_ptr<uint8_t[]> buf(new uint8_t[kSlice]);
+  Blob& b = L.archive.blobs[r.blob];
+  const uint64_t total = L.src->size();
+  Sha256 sha;
+  for (uint64_t done = 0; done < r.size;) {
+    const size_t n = static_cast<size_t>(std::min<uint64_t>(kSlice, r.size - done));
+    Status rd = read_exact(*L.src, r.offset + done, buf.get(), n);
+    if (!rd.ok()) return in_member(rd.take_error(), b.member);
+    sha.update(buf.get(), n);
+    done += n;
+    if (!emit_progress(progress, "verify", r.offset + done, total, b.member))
+      return make_error(Code::kCancelled, "cancelled", b.member);
+  }
+  b.computed_digest = sha.finish_digest();
+  b.computed_diff_id = b.computed_digest;
+  b.uncompressed_size = static_cast<int64_t>(b.stored_size);
+  return Status::Ok();
+}
+
 }  // namespace
 
 std::vector<PlainRange> plain_ranges(const Loaded& L) {
@@ -86,10 +112,20 @@ Status verify_blobs(Loaded& L, const ProgressFn& progress, const std::vector<Sup
     }
   }
   if (!L.random_access) LS_RETURN_IF_ERROR(verify_streamed(L, progress));
+  std::vector<char> tried(L.archive.blobs.size(), 0);
+  if (L.random_access) {
+    for (const PlainRange& r : plain_ranges(L)) {
+      tried[r.blob] = 1;
+      Status st = hash_plain(L, r, progress);
+      if (st.ok()) continue;
+      if (st.error().code == Code::kCancelled) return st;
+      L.archive.warnings.push_back(Warning{"verify-failed", st.error().to_string(), L.archive.blobs[r.blob].member, r.blob});
+    }
+  }
   for (size_t bi = 0; bi < L.archive.blobs.size(); ++bi) {
     Blob& b = L.archive.blobs[bi];
     if (!b.present) continue;
-    if (b.computed_digest.empty() && L.random_access) {
+    if (b.computed_digest.empty() && L.random_access && !tried[bi]) {
       auto ws = L.member_source(b.member);
       if (!ws.ok()) continue;
       uint64_t base = L.members[L.by_path[b.member]].data_offset;
