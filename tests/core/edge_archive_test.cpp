@@ -6,6 +6,8 @@
 #include <set>
 
 #include "archive_builder.h"
+#include "layerscope/byte_sink.h"
+#include "layerscope/export.h"
 #include "test_util.h"
 
 using namespace layerscope;
@@ -514,6 +516,55 @@ TEST(Progress, ReportsAndCancels) {
                                    [](const Progress&) { return false; });
   ASSERT_FALSE(st.ok());
   EXPECT_EQ(st.error().code, Code::kCancelled) << st.error().to_string();
+}
+
+// A plain layer whose digests check out but whose tar does not read (it ends
+// inside an entry's data). Opened with its layers indexed, its verify row fails
+// with the index's reason. Opened for the summary only (the page's verify), its
+// bytes are hashed and check out; once indexing fails on it, its row fails too,
+// though its digest matches. Either way the writers refuse to copy it.
+TEST(Hostile, PlainLayerThatIsNoTarFailsVerify) {
+  std::string good = make_tar({F("a.txt", std::string(5000, 'x')), F("b.txt", "hello")}, Filter::kNone, TarFormat::kUstar);
+  const std::string bad = good.substr(0, 512 + 3000);  // ends inside a.txt's data
+  const std::string diff_id = "sha256:" + sha256_hex(bad);
+  nlohmann::json config = {{"architecture", "amd64"}, {"os", "linux"},
+                           {"rootfs", {{"type", "layers"}, {"diff_ids", {diff_id}}}}};
+  const std::string cj = config.dump(), chex = sha256_hex(cj);
+  nlohmann::json manifest = nlohmann::json::array(
+      {{{"Config", chex + ".json"}, {"RepoTags", {"bad/tar:1"}}, {"Layers", {"l1/layer.tar"}}}});
+  const auto bytes = to_bytes(make_tar({D("l1"), F("l1/layer.tar", bad), F(chex + ".json", cj),
+                                        F("manifest.json", manifest.dump())}));
+  auto layer_row_fails = [&](Session& s, bool hashed) {
+    auto rep = s.verify_report();
+    ASSERT_TRUE(rep.ok()) << rep.error().to_string();
+    EXPECT_FALSE(rep.value().ok());
+    const VerifyRow& row = rep.value().rows.at(0);
+    EXPECT_EQ(row.kind, "layer");
+    EXPECT_EQ(row.actual, hashed ? diff_id : "");
+    EXPECT_EQ(row.state, VerifyState::kMismatch);
+    ASSERT_EQ(row.problems.size(), 1u);
+    EXPECT_EQ(row.problems[0].rfind("could not be read to its end: truncated: the input ends inside the data of entry 'a.txt'", 0), 0u)
+        << row.problems[0];
+    std::vector<uint8_t> written;
+    auto out = make_memory_sink(&written);
+    EXPECT_FALSE(s.save(SaveOptions{}, *out).ok()) << "a writer copied a layer that does not read";
+  };
+  auto indexed = open_bytes(bytes);
+  ASSERT_TRUE(indexed);
+  layer_row_fails(*indexed, false);
+
+  OpenOptions o;
+  o.layers = LayerReading::kHeadersOnly;
+  auto opened = Session::open(make_memory_source(bytes, "built.tar"), o);
+  ASSERT_TRUE(opened.ok()) << opened.error().to_string();
+  Session& s = *opened.value();
+  ASSERT_EQ(s.plain_blobs().size(), 1u);
+  auto rep = s.verify_report();
+  ASSERT_TRUE(rep.ok()) << rep.error().to_string();
+  EXPECT_TRUE(rep.value().ok()) << "the bytes are what the documents claim";
+  EXPECT_TRUE(s.index_layers().ok());
+  EXPECT_FALSE(s.archive().blobs[0].error.empty());
+  layer_row_fails(s, true);
 }
 
 // Paging: list(offset, limit) is a slice of the whole listing, list_json pages

@@ -45,7 +45,9 @@ void layer_rows(const Archive& a, VerifyReport* out) {
         if (!b.present) {
           r.state = VerifyState::kMissing;
           r.problems.push_back("referenced but not stored in the archive");
-        } else if (b.computed_digest.empty()) {
+        } else if (b.computed_digest.empty() || !b.error.empty()) {
+          // A plain blob is hashed from its bytes alone: when indexing could not
+          // read the tar inside, its digest may check out but the layer does not.
           r.state = VerifyState::kMismatch;
           r.problems.push_back("could not be read to its end" + (b.error.empty() ? std::string() : ": " + b.error));
         }
