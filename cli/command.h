@@ -47,6 +47,10 @@ struct Context {
   // For a command that prints only the summary (images, history): its layers
   // are read only as far as their sizes need (OpenOptions::layers).
   Result<std::unique_ptr<Session>> open_summary(const std::string& archive) const;
+  // For a command that reads the layers of one image (ls, cat, log, export):
+  // no layer is read yet (OpenOptions::layers kHeadersOnly); it then reads the
+  // ones it needs (Session::index_layers).
+  Result<std::unique_ptr<Session>> open_headers(const std::string& archive) const;
   // With --progress: a progress line on stderr ("phase NN.N%  MB/s"); else empty.
   ProgressFn progress_fn() const;
 };

@@ -52,6 +52,10 @@ Result<std::unique_ptr<Session>> Context::open_summary(const std::string& archiv
   return open_with(*this, archive, false, LayerReading::kSummary);
 }
 
+Result<std::unique_ptr<Session>> Context::open_headers(const std::string& archive) const {
+  return open_with(*this, archive, false, LayerReading::kHeadersOnly);
+}
+
 Result<std::unique_ptr<Session>> Context::open(const std::string& archive, bool verify) const {
   return open_with(*this, archive, verify, LayerReading::kIndexAll);
 }

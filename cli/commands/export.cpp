@@ -16,7 +16,7 @@ int run(const Context& ctx, const Args& a) {
   std::unique_ptr<ByteSink> sink;  // unfinished until the end: any failure leaves nothing
   if (int rc = open_output(a, &sink); rc != kContinue) return rc;
   ImagePath ip;
-  if (int rc = open_image_path(ctx, a, false, &ip); rc != kContinue) return rc;
+  if (int rc = open_image_path(ctx, a, false, &ip, o.layer); rc != kContinue) return rc;
   o.image = ip.image;
   o.path = ip.path;
   Status st = ip.session->export_tar(o, *sink, ctx.progress_fn());  // before the sink is handed over

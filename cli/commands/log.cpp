@@ -12,7 +12,7 @@ namespace {
 
 int run(const Context& ctx, const Args& a) {
   ImagePath ip;
-  if (int rc = open_image_path(ctx, a, true, &ip); rc != kContinue) return rc;
+  if (int rc = open_image_path(ctx, a, true, &ip, -1); rc != kContinue) return rc;
   const Session& s = *ip.session;
   const int im = ip.image;
   const std::string& path = ip.path;
