@@ -189,6 +189,28 @@ tar -xOf "$FEAT" "${first#* }" | tar -xOf - etc/app/config.ini >"$TMP/want1.ini"
 "$BIN" cat "$FEAT" /etc/app/config.ini --layer "${first%% *}" >"$TMP/got1.ini"
 cmp -s "$TMP/want1.ini" "$TMP/got1.ini" && ok "cat --layer ${first%% *} gives the first version" \
   || bad "cat --layer ${first%% *} differs from tar's bytes"
+# A view reads only the layers it shows: under an entry budget that the first
+# two layers fit in and the image does not (counts from the truth), cat and ls
+# as of layer 0 answer (tar's bytes), while the top of the image and log (every
+# layer) are refused by that budget, naming it.
+budget=$($PY -c '
+import json,sys
+L=json.load(open(sys.argv[1]))["images"][0]["layers"]
+n=[len(l["entries"]) for l in L]
+assert len(n) > 2 and sum(n[:2]) < sum(n), n
+print(sum(n[:2]), L[0]["resolved_path"])' "$FIX/docker20-save-features.truth.json")
+tar -xOf "$FEAT" "${budget#* }" | tar -xOf - bin/busybox >"$TMP/want0.bin"
+"$BIN" cat "$FEAT" bin/busybox --layer 0 --limit "entries=${budget%% *}" >"$TMP/got0.bin"
+rc=$?
+[ $rc -eq 0 ] && [ -s "$TMP/want0.bin" ] && cmp -s "$TMP/want0.bin" "$TMP/got0.bin" \
+  && ok "cat --layer 0 under a budget of ${budget%% *} entries reads only the layers it shows" \
+  || bad "cat --layer 0 under a budget of ${budget%% *} entries (exit $rc) did not give tar's bytes"
+expect_exit 0 "ls --layer 1 under that budget" -- "$BIN" ls "$FEAT" --layer 1 --limit "entries=${budget%% *}"
+"$BIN" cat "$FEAT" bin/busybox --limit "entries=${budget%% *}" >/dev/null 2>"$TMP/budget.err"
+rc=$?
+[ $rc -eq 1 ] && grep -q "limit of entries" "$TMP/budget.err" && ok "cat at the top under that budget: refused, naming the limit" \
+  || bad "cat at the top under a budget of ${budget%% *} entries: exit $rc, $(head -c 200 "$TMP/budget.err")"
+expect_exit 1 "log (every layer) under that budget" -- "$BIN" log "$FEAT" bin/busybox --limit "entries=${budget%% *}"
 # Big binary, compressed layers (zstd): same bytes as tar | zstd -d | tar.
 Z="$FIX/skopeo-oci-archive-zstd-features.tar"
 if [ -f "$Z" ]; then
