@@ -553,9 +553,14 @@ describe('EngineArchive (web/src/engine)', () => {
     await e.open();
     expect(e.summary?.archive.name).toBe('x.tar');
     const seen: number[] = [];
-    const pages = await e.listAll(0, -1, true, (done) => seen.push(done));
+    const handed: unknown[] = [];
+    const pages = await e.listAll(0, -1, true, (done, _total, page) => {
+      seen.push(done);
+      handed.push(page);
+    });
     expect(pages.flatMap((p) => p.paths)).toEqual(['a', 'b', 'c']);
     expect(seen).toEqual([2, 3]);
+    expect(handed).toEqual(pages); // each page as it arrives (the tree is built from them)
     const parts = await e.readAll(0, -1, 'f', 5);
     expect(parts.reduce((n, p) => n + p.byteLength, 0)).toBe(5);
     expect(workers[0].sent.filter((m) => m.type === 'list').map((m) => (m.type === 'list' ? m.archive : 0))).toEqual([1, 1]);

@@ -6,8 +6,9 @@ import type { ArchiveClient, FileCursor, WorkerConnection } from '../../../wasm/
 import { withVerification } from './verified';
 import type { EntryPage, IndexResult, InspectDocument, OpenResult, PathHistory, ProgressEvent, ReadResult, VerifyResult, Warning, FindingsDocument, DiffDocument, WriteRequest, WriteResult } from '../../../wasm/protocol';
 
-/** Entries per list request: large pages, few round trips, bounded message size. */
-export const LIST_PAGE = 50_000;
+/** Entries per list request: few round trips, and a page (its message, its
+ *  part of the tree: TreeBuilder.add) is one main-thread task well under 50 ms. */
+export const LIST_PAGE = 16_384;
 /** Bytes per read request of readAll: the core keeps the file open between
  *  requests, so chunks only bound the memory a request holds (wasm heap + copy). */
 export const READ_CHUNK = 16 << 20;
@@ -72,14 +73,14 @@ export class EngineArchive {
   }
 
   /** The whole listing of a layer's changes or of the merged tree, in pages. */
-  async listAll(image: number, layer: number, merged: boolean, onPage?: (done: number, total: number) => void, signal?: AbortSignal): Promise<EntryPage[]> {
+  async listAll(image: number, layer: number, merged: boolean, onPage?: (done: number, total: number, page: EntryPage) => void, signal?: AbortSignal): Promise<EntryPage[]> {
     const pages: EntryPage[] = [];
     let offset = 0;
     for (;;) {
       const p = await this.client.list({ image, layer, merged, prefix: '', offset, limit: LIST_PAGE }, { signal });
       pages.push(p);
       offset += p.count;
-      onPage?.(offset, p.total);
+      onPage?.(offset, p.total, p);
       if (!p.hasMore || p.count === 0) break;
     }
     return pages;

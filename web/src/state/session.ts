@@ -8,7 +8,7 @@ import type { OpfsTarget } from '../engine';
 import { outputName, writeRequest, type ExportChoice } from './exports';
 import { copyToPicked, downloadFile, newTarget, removeTarget, targetFile } from './export-files';
 import { uniqueWarnings } from './view-warnings';
-import { buildTree, type TreeModel } from './tree';
+import { buildTree, TreeBuilder, type TreeModel } from './tree';
 import { diffPage } from './range';
 import { toEnvelope, whatFileIs } from './errors';
 import { addProgress, type PhaseProgress } from './progress';
@@ -783,13 +783,15 @@ export class ArchiveSession {
   /** One listing (a layer's changes, or the merged filesystem up to it), fetched once and cached. */
   private listing(image: number, layer: number, merged: boolean): TreeLoad {
     return this.cachedTree(`${image}/${layer}/${merged ? 'm' : 'l'}`, async (load) => {
-      const pages = await this.engine.listAll(image, layer, merged, (done, total) => {
+      let tree: TreeBuilder | null = null;
+      const pages = await this.engine.listAll(image, layer, merged, (done, total, page) => {
+        (tree ??= new TreeBuilder(merged, layer, total)).add(page);
         load.done = done;
         load.total = total;
         this.changed();
       });
       load.warnings = uniqueWarnings(pages.flatMap((p) => p.warnings ?? []));
-      return buildTree(pages, merged, layer);
+      return (tree ?? new TreeBuilder(merged, layer)).finish();
     });
   }
 

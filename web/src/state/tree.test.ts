@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { F_CONTEXT, F_IMPLICIT, M_ABOVE, M_MATCH, T_DIR, buildTree, compileFilter, contentSize, defaultExpansion, largestFiles, naturalCompare, weightOf, filterMask, flatten, hasKids, reveal, sortedKids, presortWhenIdle } from './tree';
+import { F_CONTEXT, F_IMPLICIT, M_ABOVE, M_MATCH, T_DIR, TreeBuilder, buildTree, compileFilter, contentSize, defaultExpansion, largestFiles, naturalCompare, weightOf, filterMask, flatten, hasKids, reveal, sortedKids, presortWhenIdle } from './tree';
 import { page } from './testing';
 
 // A layer's changes: only etc/app/config.ini and a new usr/bin/tool; etc and
@@ -64,6 +64,34 @@ describe('buildTree', () => {
     expect(t.desc[t.byPath.get('bin')!]).toBe(2);
     expect(t.links[t.byPath.get('bin/sh')!]).toBe('busybox');
     expect(t.layerOf[t.byPath.get('a.txt')!]).toBe(2);
+  });
+});
+
+describe('TreeBuilder', () => {
+  it('built page by page (as pages arrive, growing past its first guess) equals the tree of all pages at once', () => {
+    // a directory's entry on a later page than its children (they made it a context node first)
+    const pages = [
+      page([{ path: 'usr/lib/x/a.so', size: 10, layer: 1 }, { path: 'usr/lib/x/b.so', size: 20, layer: 1 }]),
+      page([{ path: 'usr/lib', type: 'dir', layer: 0, mode: 0o700 }, { path: 'etc/hosts', size: 3, layer: 0 }]),
+      page(Array.from({ length: 300 }, (_, k) => ({ path: `var/d${k % 7}/f${k}`, size: k, layer: 2 }))),
+    ];
+    const whole = buildTree(pages, true, 2);
+    const b = new TreeBuilder(true, 2, 1); // far too small: the columns grow
+    for (const p of pages) b.add(p);
+    const t = b.finish();
+    expect(t).toEqual(whole);
+    const lib = t.byPath.get('usr/lib')!;
+    expect(t.flags[lib] & F_CONTEXT).toBe(0);
+    expect(t.mode[lib]).toBe(0o700);
+    expect(t.agg[lib]).toBe(30);
+    expect(t.entryCount).toBe(304);
+    expect(t.n).toBe(1 + 3 + 2 + 2 + 1 + 7 + 300); // root; usr, usr/lib, usr/lib/x; 2 files; etc, hosts; var; 7 dirs; 300 files
+  });
+  it('an empty listing is the root alone', () => {
+    const t = new TreeBuilder(false, 0).finish();
+    expect(t.n).toBe(1);
+    expect(t.kids.length).toBe(0);
+    expect(t.entryCount).toBe(0);
   });
 });
 

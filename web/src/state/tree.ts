@@ -47,106 +47,142 @@ export interface TreeModel {
   entryCount: number;
 }
 
-export function buildTree(pages: EntryPage[], merged: boolean, layer: number): TreeModel {
-  const total = pages.reduce((s, p) => s + p.count, 0);
-  let cap = total + 64;
-  let n = 0;
-  const names: string[] = [];
-  const paths: string[] = [];
-  const links: string[] = [];
-  let parent = new Int32Array(cap);
-  let depth = new Uint16Array(cap);
-  let type = new Uint8Array(cap);
-  let change = new Uint8Array(cap);
-  let layerOf = new Int16Array(cap);
-  let size = new Float64Array(cap);
-  let mode = new Uint16Array(cap);
-  let uid = new Uint32Array(cap);
-  let gid = new Uint32Array(cap);
-  let mtime = new Float64Array(cap);
-  let flags = new Uint8Array(cap);
-  const byPath = new Map<string, number>();
+/**
+ * Builds a TreeModel page by page: the page takes each listing page as it
+ * arrives (one main-thread task per page, not one for the whole listing: the
+ * 0.4 GB bench archive's first listing took one 50-60 ms task), then finish()
+ * computes the aggregates and the children, O(n) over typed arrays.
+ */
+export class TreeBuilder {
+  private cap: number;
+  private n = 0;
+  private entryCount = 0;
+  private readonly names: string[] = [];
+  private readonly paths: string[] = [];
+  private readonly links: string[] = [];
+  private parent: Int32Array;
+  private depth: Uint16Array;
+  private type: Uint8Array;
+  private change: Uint8Array;
+  private layerOf: Int16Array;
+  private size: Float64Array;
+  private mode: Uint16Array;
+  private uid: Uint32Array;
+  private gid: Uint32Array;
+  private mtime: Float64Array;
+  private flags: Uint8Array;
+  private readonly byPath = new Map<string, number>();
 
-  const grow = () => {
-    cap *= 2;
+  /** `expected`: the listing's total entries when known (sizes the columns once). */
+  constructor(private readonly merged: boolean, private readonly layer: number, expected = 0) {
+    this.cap = expected + 64;
+    const cap = this.cap;
+    this.parent = new Int32Array(cap);
+    this.depth = new Uint16Array(cap);
+    this.type = new Uint8Array(cap);
+    this.change = new Uint8Array(cap);
+    this.layerOf = new Int16Array(cap);
+    this.size = new Float64Array(cap);
+    this.mode = new Uint16Array(cap);
+    this.uid = new Uint32Array(cap);
+    this.gid = new Uint32Array(cap);
+    this.mtime = new Float64Array(cap);
+    this.flags = new Uint8Array(cap);
+    this.node('', -1);
+    this.flags[0] = 0;
+  }
+
+  private grow(): void {
+    this.cap *= 2;
+    const cap = this.cap;
     const g = <T extends Int32Array | Uint16Array | Uint8Array | Int16Array | Float64Array | Uint32Array>(a: T): T => {
       const b = new (a.constructor as new (n: number) => T)(cap);
       b.set(a);
       return b;
     };
-    parent = g(parent); depth = g(depth); type = g(type); change = g(change); layerOf = g(layerOf);
-    size = g(size); mode = g(mode); uid = g(uid); gid = g(gid); mtime = g(mtime); flags = g(flags);
-  };
-  const add = (path: string, par: number): number => {
-    if (n >= cap) grow();
-    const i = n++;
+    this.parent = g(this.parent); this.depth = g(this.depth); this.type = g(this.type); this.change = g(this.change);
+    this.layerOf = g(this.layerOf); this.size = g(this.size); this.mode = g(this.mode); this.uid = g(this.uid);
+    this.gid = g(this.gid); this.mtime = g(this.mtime); this.flags = g(this.flags);
+  }
+
+  private node(path: string, par: number): number {
+    if (this.n >= this.cap) this.grow();
+    const i = this.n++;
     const slash = path.lastIndexOf('/');
-    names.push(slash < 0 ? path : path.slice(slash + 1));
-    paths.push(path);
-    links.push('');
-    parent[i] = par;
-    depth[i] = par < 0 ? 0 : depth[par] + 1;
-    type[i] = T_DIR;
-    layerOf[i] = -1;
-    mode[i] = 0o755;
-    flags[i] = F_CONTEXT;
-    byPath.set(path, i);
+    this.names.push(slash < 0 ? path : path.slice(slash + 1));
+    this.paths.push(path);
+    this.links.push('');
+    this.parent[i] = par;
+    this.depth[i] = par < 0 ? 0 : this.depth[par] + 1;
+    this.type[i] = T_DIR;
+    this.layerOf[i] = -1;
+    this.mode[i] = 0o755;
+    this.flags[i] = F_CONTEXT;
+    this.byPath.set(path, i);
     return i;
-  };
-  const ensure = (path: string): number => {
-    const have = byPath.get(path);
+  }
+
+  private ensure(path: string): number {
+    const have = this.byPath.get(path);
     if (have !== undefined) return have;
     const slash = path.lastIndexOf('/');
-    const par = ensure(slash < 0 ? '' : path.slice(0, slash));
-    return add(path, par);
-  };
-  add('', -1);
-  flags[0] = 0;
+    const par = this.ensure(slash < 0 ? '' : path.slice(0, slash));
+    return this.node(path, par);
+  }
 
-  let entryCount = 0;
-  for (const p of pages) {
+  add(p: EntryPage): void {
     for (let k = 0; k < p.count; k++) {
       const path = p.paths[k];
       if (path === '') continue;
-      const i = ensure(path);
-      entryCount++;
-      links[i] = p.links[k];
-      type[i] = p.types[k];
-      change[i] = p.changes[k];
-      layerOf[i] = p.layers[k];
-      size[i] = p.sizes[k];
-      mode[i] = p.modes[k];
-      uid[i] = p.uids[k];
-      gid[i] = p.gids[k];
-      mtime[i] = p.mtimes[k];
-      flags[i] = p.flags[k] & F_IMPLICIT;
+      const i = this.ensure(path);
+      this.entryCount++;
+      this.links[i] = p.links[k];
+      this.type[i] = p.types[k];
+      this.change[i] = p.changes[k];
+      this.layerOf[i] = p.layers[k];
+      this.size[i] = p.sizes[k];
+      this.mode[i] = p.modes[k];
+      this.uid[i] = p.uids[k];
+      this.gid[i] = p.gids[k];
+      this.mtime[i] = p.mtimes[k];
+      this.flags[i] = p.flags[k] & F_IMPLICIT;
     }
   }
 
-  // Aggregates: children have higher indices than their parents.
-  const agg = new Float64Array(n);
-  const desc = new Uint32Array(n);
-  for (let i = n - 1; i > 0; i--) {
-    if (type[i] === T_FILE) agg[i] += size[i];
-    const par = parent[i];
-    agg[par] += agg[i];
-    desc[par] += desc[i] + 1;
-  }
-  // Children (CSR), in listing order.
-  const kidStart = new Int32Array(n + 1);
-  for (let i = 1; i < n; i++) kidStart[parent[i] + 1]++;
-  for (let i = 0; i < n; i++) kidStart[i + 1] += kidStart[i];
-  const fill = kidStart.slice(0, n);
-  const kids = new Int32Array(Math.max(n - 1, 0));
-  for (let i = 1; i < n; i++) kids[fill[parent[i]]++] = i;
+  finish(): TreeModel {
+    const { n, parent, type, size } = this;
+    // Aggregates: children have higher indices than their parents.
+    const agg = new Float64Array(n);
+    const desc = new Uint32Array(n);
+    for (let i = n - 1; i > 0; i--) {
+      if (type[i] === T_FILE) agg[i] += size[i];
+      const par = parent[i];
+      agg[par] += agg[i];
+      desc[par] += desc[i] + 1;
+    }
+    // Children (CSR), in listing order.
+    const kidStart = new Int32Array(n + 1);
+    for (let i = 1; i < n; i++) kidStart[parent[i] + 1]++;
+    for (let i = 0; i < n; i++) kidStart[i + 1] += kidStart[i];
+    const fill = kidStart.slice(0, n);
+    const kids = new Int32Array(Math.max(n - 1, 0));
+    for (let i = 1; i < n; i++) kids[fill[parent[i]]++] = i;
 
-  return {
-    merged, layer, n, names, paths, links,
-    parent: parent.subarray(0, n), depth: depth.subarray(0, n), type: type.subarray(0, n),
-    change: change.subarray(0, n), layerOf: layerOf.subarray(0, n), size: size.subarray(0, n), agg, desc,
-    mode: mode.subarray(0, n), uid: uid.subarray(0, n), gid: gid.subarray(0, n), mtime: mtime.subarray(0, n),
-    flags: flags.subarray(0, n), kidStart, kids, byPath, entryCount,
-  };
+    return {
+      merged: this.merged, layer: this.layer, n, names: this.names, paths: this.paths, links: this.links,
+      parent: parent.subarray(0, n), depth: this.depth.subarray(0, n), type: type.subarray(0, n),
+      change: this.change.subarray(0, n), layerOf: this.layerOf.subarray(0, n), size: size.subarray(0, n), agg, desc,
+      mode: this.mode.subarray(0, n), uid: this.uid.subarray(0, n), gid: this.gid.subarray(0, n),
+      mtime: this.mtime.subarray(0, n), flags: this.flags.subarray(0, n), kidStart, kids, byPath: this.byPath,
+      entryCount: this.entryCount,
+    };
+  }
+}
+
+export function buildTree(pages: EntryPage[], merged: boolean, layer: number): TreeModel {
+  const b = new TreeBuilder(merged, layer, pages.reduce((s, p) => s + p.count, 0));
+  for (const p of pages) b.add(p);
+  return b.finish();
 }
 
 export function isDir(t: TreeModel, i: number): boolean {
