@@ -66,8 +66,31 @@ export class FileViewer extends LitElement {
   /** "History of this path" open or collapsed; kept across files. */
   private static historyOpen = true;
 
+  /**
+   * Moves the focus to the content. The file may not be shown yet (its read is debounced and
+   * asynchronous), so the wish is kept until it is: the content takes the focus when it arrives,
+   * unless another file was chosen or the user went to a field meanwhile.
+   */
   focusContent(): void {
-    this.updateComplete.then(() => (this.list ?? this.renderRoot.querySelector<HTMLElement>('button'))?.focus());
+    this.focusFor = null;
+    this.focusWanted = true;
+    this.requestUpdate();
+  }
+  private focusWanted = false;
+  /** the entry the focus is wanted for: the one shown by the first update after focusContent */
+  private focusFor: string | null = null;
+
+  protected updated(): void {
+    if (!this.focusWanted) return;
+    const key = this.entryKey;
+    this.focusFor ??= key;
+    const c = this.content;
+    const settled = !this.isFileLike || (c?.key === key && !c.loading);
+    if (this.focusFor !== key) this.focusWanted = false; // another file was chosen first
+    else if (this.list || settled) {
+      this.focusWanted = false;
+      if (!typingElsewhere(this)) (this.list ?? this.renderRoot.querySelector<HTMLElement>('button'))?.focus();
+    }
   }
 
   connectedCallback(): void {
@@ -577,6 +600,14 @@ function renderElf(e: ElfSummary, read: number) {
 }
 
 /** "7 B", or "0 B–1.00 MiB of 3.00 MiB" while paging; without "of" when the size is unknown. */
+/** Whether the user is in a field outside the viewer (e.g. went to the filter while a file was read). */
+function typingElsewhere(viewer: HTMLElement): boolean {
+  let a: Element | null = document.activeElement;
+  while (a?.shadowRoot?.activeElement) a = a.shadowRoot.activeElement;
+  if (!a || viewer.shadowRoot?.contains(a)) return false;
+  return a instanceof HTMLInputElement || a instanceof HTMLTextAreaElement || a instanceof HTMLSelectElement || (a as HTMLElement).isContentEditable;
+}
+
 function loadedText(base: number, loaded: number, eof: boolean, size: number | null): string {
   if (eof && base === 0) return formatBytes(size ?? loaded);
   return `${formatBytes(base)}–${formatBytes(loaded)}${size === null ? '' : ` of ${formatBytes(size)}`}`;
