@@ -26,6 +26,7 @@
 //   FileCursor        an open file of an archive (openFile): several can be read
 //                     alternately without re-decoding; re-opened after a respawn.
 import {
+  HASH_WORKER_NAME,
   PROTOCOL_VERSION,
   type ErrorEnvelope,
   type IndexResult,
@@ -42,6 +43,7 @@ import {
   type ReadResult,
   type PathHistory,
   type SourceDescriptor,
+  type VerifyPlan,
   type VerifyResult,
   type Warning,
   type FindingsDocument,
@@ -50,7 +52,29 @@ import {
   type WriteResult,
 } from './protocol';
 
-export type SpawnWorker = () => Worker;
+/** Starts a worker running wasm/worker.ts; `name` (WorkerOptions.name) is
+ *  HASH_WORKER_NAME for one that only hashes (it does not load the core). */
+export type SpawnWorker = (name?: string) => Worker;
+
+/** Below this many bytes of plain blobs, verify hashes them in its one worker:
+ *  starting more costs more than they save. */
+export const PARALLEL_HASH_MIN = 32 << 20;
+
+/**
+ * Splits blobs into at most `k` groups of about equal bytes (largest first,
+ * each to the group with the fewest bytes so far), each group in file order
+ * (its reads go forward through the file). A blob is never split: its hash
+ * is one sequence.
+ */
+export function hashGroups<T extends { offset: number; size: number }>(blobs: readonly T[], k: number): T[][] {
+  const groups = Array.from({ length: Math.max(1, Math.min(k, blobs.length)) }, () => ({ bytes: 0, blobs: [] as T[] }));
+  for (const b of [...blobs].sort((x, y) => y.size - x.size || x.offset - y.offset)) {
+    const g = groups.reduce((m, x) => (x.bytes < m.bytes ? x : m));
+    g.bytes += b.size;
+    g.blobs.push(b);
+  }
+  return groups.map((g) => g.blobs.sort((x, y) => x.offset - y.offset)).filter((g) => g.length > 0);
+}
 
 /** A failed request: the protocol's error envelope as an Error. */
 export class CoreError extends Error implements ErrorEnvelope {
@@ -188,6 +212,9 @@ export interface ArchiveClientOptions {
    *  or why it stopped. `part`: the layers one view needed (not every layer). */
   onIndex?: (e: { progress?: ProgressEvent; result?: IndexResult; error?: unknown; part?: { image: number; layer: number } }) => void;
   verify?: boolean;
+  /** Workers that hash a local archive's plain blobs in parallel in verify()
+   *  (the verify worker among them); default: the machine's cores, at most 4. */
+  hashWorkers?: number;
   /** A connection to share with other archives (one worker, several archives);
    *  by default the archive gets a worker of its own. */
   connection?: WorkerConnection;
@@ -232,6 +259,9 @@ export class ArchiveClient {
   private generation = -1;
   private reopening: Promise<OpenResult> | null = null;
   private verifier: WorkerConnection | null = null;
+  /** verify()'s hashing workers besides its own (terminated with it). */
+  private hashers: WorkerConnection[] = [];
+  private hashersSpawned = 0;
   private verifiersSpawned = 0;
   private writersSpawned = 0;
   private verified: VerifyResult | null = null;
@@ -271,9 +301,14 @@ export class ArchiveClient {
     return this.conn.spawned;
   }
 
-  /** Workers started to verify this archive so far. */
+  /** Workers started to verify this archive so far (one per verify()). */
   get verifyWorkersSpawned(): number {
     return this.verifiersSpawned;
+  }
+
+  /** Workers started by verify() to hash beside its own (hashInParallel). */
+  get hashWorkersSpawned(): number {
+    return this.hashersSpawned;
   }
 
   /** Indexes the archive; progress carries bytes done / total and the rate.
@@ -485,7 +520,7 @@ export class ArchiveClient {
     const conn = new WorkerConnection(this.spawn);
     this.verifier = conn;
     const t0 = performance.now();
-    const onAbort = () => conn.terminate('cancelled', 'cancelled');
+    const onAbort = () => this.cancelVerify();
     opts.signal?.addEventListener('abort', onAbort, { once: true });
     try {
       // A seekable archive is scanned (member headers only, quick) and its
@@ -502,7 +537,9 @@ export class ArchiveClient {
       const r = hostHash
         ? await conn.call({ type: 'open', source: this.source, layers: 'headers' }, { onProgress })
         : await conn.call({ type: 'open', source: this.source, verify: true }, { onProgress });
-      const v = hostHash ? await conn.call({ type: 'verify', archive: r.archive, hostHash: true }, { onProgress }) : null;
+      // Its plain blobs may be hashed by several workers at once (hashInParallel).
+      const digests = hostHash ? await this.hashInParallel(conn, r.archive, onProgress) : undefined;
+      const v = hostHash ? await conn.call({ type: 'verify', archive: r.archive, hostHash: true, ...(digests ? { digests } : {}) }, { onProgress }) : null;
       // The rows come from the hashes just computed (nothing is read again).
       const rows = await conn.call({ type: 'verifyRows', archive: r.archive }, { onProgress });
       const result: VerifyResult = {
@@ -518,8 +555,72 @@ export class ArchiveClient {
       this.verifiersSpawned += conn.spawned;
       opts.signal?.removeEventListener('abort', onAbort);
       conn.terminate('cancelled', 'verification ended');
-      if (this.verifier === conn) this.verifier = null;
+      if (this.verifier === conn) {
+        this.verifier = null;
+        for (const h of this.hashers) {
+          this.hashersSpawned += h.spawned;
+          h.terminate('cancelled', 'verification ended');
+        }
+        this.hashers = [];
+      }
     }
+  }
+
+  /**
+   * The digests of an open local archive's plain blobs (VerifyPlan), hashed by
+   * the verify worker and up to hashWorkers-1 more at once, each a group of
+   * whole blobs of about equal bytes (hashGroups): hashing is the verify's
+   * cost, and one worker reads and hashes in turn. Undefined (the verify
+   * worker hashes them itself) when there is one worker, one blob or little
+   * to hash. Progress "verify": bytes hashed by all, of the plain blobs' sum.
+   */
+  private async hashInParallel(
+    conn: WorkerConnection,
+    archive: number,
+    onProgress?: (p: ProgressEvent) => void,
+  ): Promise<{ blobs: number[]; digests: string[]; bytes: number } | undefined> {
+    if (this.source.kind !== 'file') return undefined;
+    const file = this.source.file;
+    const cores = typeof navigator !== 'undefined' && navigator.hardwareConcurrency > 0 ? navigator.hardwareConcurrency : 2;
+    const k = Math.max(1, Math.floor(this.options.hashWorkers ?? Math.min(4, cores)));
+    if (k < 2) return undefined;
+    const plan: VerifyPlan = await conn.call({ type: 'verifyPlan', archive });
+    const bytes = plan.blobs.reduce((n, b) => n + b.size, 0);
+    const groups = hashGroups(plan.blobs, k);
+    if (groups.length < 2 || bytes < PARALLEL_HASH_MIN) return undefined;
+    const t0 = performance.now();
+    const done = groups.map(() => 0);
+    const workers = [conn];
+    for (let i = 1; i < groups.length; ++i) {
+      const h = new WorkerConnection(() => this.spawn(HASH_WORKER_NAME));
+      this.hashers.push(h);
+      workers.push(h);
+    }
+    const parts = await Promise.all(
+      groups.map((g, i) =>
+        workers[i].call(
+          { type: 'hashRanges', file, ranges: g.map((b) => ({ offset: b.offset, size: b.size, label: b.member })) },
+          {
+            onProgress: (p) => {
+              done[i] = p.done;
+              const sum = done.reduce((n, d) => n + d, 0);
+              const secs = (performance.now() - t0) / 1000;
+              onProgress?.({ phase: 'verify', done: sum, total: bytes, rate: secs > 0 ? sum / secs : 0, detail: p.detail });
+            },
+          },
+        ),
+      ),
+    );
+    for (const h of workers.slice(1)) {
+      this.hashersSpawned += h.spawned;
+      h.terminate('cancelled', 'hashing ended');
+    }
+    this.hashers = this.hashers.filter((h) => !workers.includes(h));
+    return {
+      blobs: groups.flatMap((g) => g.map((b) => b.blob)),
+      digests: parts.flatMap((p) => p.digests),
+      bytes,
+    };
   }
 
   /** Writes something of the archive (a save, squash, strip, a tar of files,
@@ -551,6 +652,7 @@ export class ArchiveClient {
   /** Stops a running verify() (its worker only). */
   cancelVerify(): void {
     this.verifier?.terminate('cancelled', 'cancelled');
+    for (const h of this.hashers) h.terminate('cancelled', 'cancelled');
   }
 
   resolve(ref: string): Promise<number> {

@@ -65,8 +65,17 @@
  *     which views can be shown; IndexResult.indexed is false while some layer
  *     is unread.
  *  9: `verify` may hash without indexing (`hostHash`: a local file's plain
- *     blobs hashed by the worker from asynchronous reads). */
-export const PROTOCOL_VERSION = 9;
+ *     blobs hashed by the worker from asynchronous reads).
+ * 10: verification spread over workers: `verifyPlan` (the plain blobs of an
+ *     open archive and where they lie), `hashRanges` (SHA-256 of byte ranges
+ *     of a file; needs no core: a worker started with the name
+ *     HASH_WORKER_NAME does not load it), `verify` takes the `digests` the
+ *     page had computed. */
+export const PROTOCOL_VERSION = 10;
+
+/** The name (WorkerOptions.name) of a worker started only to hash byte
+ *  ranges (`hashRanges`): it loads the wasm core only if asked for more. */
+export const HASH_WORKER_NAME = 'layerscope-hash';
 
 /** The one error shape, end to end (the core's envelope, plus client-side codes). */
 export interface ErrorEnvelope {
@@ -216,6 +225,29 @@ export interface VerifyRequest {
    *  hashed by the worker from reads that overlap the hash, the rest by the
    *  core. Ignored for an archive compressed as a whole (one pass). */
   hostHash?: boolean;
+  /** With `hostHash`: the digests of (some of) the plan's blobs, computed by
+   *  the page (`hashRanges` in other workers); the worker hashes none of the
+   *  plan itself then, the core the blobs not named here. */
+  digests?: { blobs: number[]; digests: string[]; bytes: number };
+}
+
+/** The blobs of an open local archive that are stored uncompressed (their
+ *  digest is that of a byte range of the file) and where they lie: what a
+ *  page may hash itself and hand to `verify` (`digests`). Empty for an
+ *  archive compressed as a whole. Reads nothing. */
+export interface VerifyPlanRequest {
+  type: 'verifyPlan';
+  archive: number;
+}
+
+/** "sha256:<hex>" of each byte range of `file`, from asynchronous reads (the
+ *  next slice on its way while one is hashed). Progress phase "verify": bytes
+ *  of these ranges hashed so far, of their sum; detail = the range's label.
+ *  Needs no archive and no core. */
+export interface HashRangesRequest {
+  type: 'hashRanges';
+  file: Blob;
+  ranges: { offset: number; size: number; label?: string }[];
 }
 
 /** A file of the origin-private file system (navigator.storage.getDirectory()),
@@ -287,6 +319,8 @@ export type Request =
   | FindingsRequest
   | DiffRequest
   | VerifyRequest
+  | VerifyPlanRequest
+  | HashRangesRequest
   | WriteRequest
   | VerifyRowsRequest
   | ResolveRequest
@@ -308,6 +342,8 @@ export const REQUEST_TYPES = [
   'findings',
   'diff',
   'verify',
+  'verifyPlan',
+  'hashRanges',
   'write',
   'verifyRows',
   'resolve',
@@ -519,6 +555,8 @@ export interface ResultMap {
   findings: FindingsDocument;
   diff: DiffDocument;
   verify: VerifyResult;
+  verifyPlan: VerifyPlan;
+  hashRanges: { digests: string[] };
   write: WriteResult;
   verifyRows: VerifyDocument;
   resolve: number;
@@ -527,6 +565,12 @@ export interface ResultMap {
 }
 
 // ─── Responses ─────────────────────────────────────────────────────────────
+
+/** The plain blobs of an archive (VerifyPlanRequest): the blob's number in
+ *  the core's verify, its member name, its byte range of the file. */
+export interface VerifyPlan {
+  blobs: { blob: number; member: string; offset: number; size: number }[];
+}
 
 export interface ProgressEvent {
   /** "load" (wasm), "scan", "index", "verify" (core phases). */

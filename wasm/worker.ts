@@ -21,10 +21,12 @@ import type { ReadAhead } from './io/read-ahead';
 import {
   CHANGES,
   ENTRY_TYPES,
+  HASH_WORKER_NAME,
   PROTOCOL_VERSION,
   REQUEST_TYPES,
   newEntryPage,
   type ErrorEnvelope,
+  type HashRangesRequest,
   type IndexRequest,
   type IndexResult,
   type InspectDocument,
@@ -281,7 +283,12 @@ async function verify(id: number, mod: CoreModule, req: VerifyRequest): Promise<
   // that overlap the hash; the core hashes the rest without indexing them.
   const hostHash = !!req.hostHash && !reopen;
   let host = { blobs: [] as number[], digests: [] as string[], bytes: 0 };
-  if (hostHash && cur!.source.kind === 'file') host = await hashPlainBlobs(mod, req.archive, cur!.source.file, cur!.summary.archive.size, progress);
+  if (hostHash && req.digests) {
+    const d = req.digests;
+    if (!Array.isArray(d.blobs) || !Array.isArray(d.digests) || d.blobs.length !== d.digests.length)
+      throw new RequestError({ code: 'protocol', message: 'verify: digests.blobs and digests.digests must be arrays of one length', where: 'worker' });
+    host = { blobs: d.blobs, digests: d.digests, bytes: Number(d.bytes) || 0 };
+  } else if (hostHash && cur!.source.kind === 'file') host = await hashPlainBlobs(mod, req.archive, cur!.source.file, cur!.summary.archive.size, progress);
   const fresh = reopen ? openSource(mod, cur!.source) : undefined;
   opening = fresh?.takeProblem;
   let v;
@@ -317,6 +324,31 @@ async function hashPlainBlobs(
     throw new RequestError({ code: 'io', message: `the browser could not read the file: ${why}`, where: (file as File).name ?? 'archive' });
   }
   return { blobs: ranges.map((r) => r.blob), digests, bytes: ranges.reduce((n, r) => n + r.size, 0) };
+}
+
+/** SHA-256 of byte ranges of a file (HashRangesRequest): no core, no archive.
+ *  Progress "verify": bytes of these ranges hashed so far, of their sum. */
+async function hashFileRanges(id: number, req: HashRangesRequest): Promise<{ digests: string[] }> {
+  const file = req.file;
+  const ranges = req.ranges;
+  const ok = (n: unknown) => Number.isSafeInteger(n) && (n as number) >= 0;
+  if (!(file instanceof Blob) || !Array.isArray(ranges) || !ranges.every((r) => r && ok(r.offset) && ok(r.size) && r.offset + r.size <= file.size))
+    throw new RequestError({ code: 'protocol', message: 'hashRanges: a file and ranges {offset, size} inside it are needed', where: 'worker' });
+  const total = ranges.reduce((n, r) => n + r.size, 0);
+  const progress = progressPoster(id, performance.now());
+  let before = 0;
+  let at = -1;
+  try {
+    return {
+      digests: await hashRanges(file, ranges, (i, done) => {
+        for (; at < i; ++at) if (at >= 0) before += ranges[at].size;
+        return progress('verify', before + done, total, ranges[i].label ?? '');
+      }),
+    };
+  } catch (e) {
+    const why = e instanceof Error ? e.message : String(e);
+    throw new RequestError({ code: 'io', message: `the browser could not read the file: ${why}`, where: (file as File).name ?? 'archive' });
+  }
 }
 
 /** Writes into the file of the origin-private file system the page named
@@ -361,6 +393,8 @@ async function serve(msg: RequestMessage): Promise<Shaped> {
       return { result: await verify(msg.id, await loadModule(), msg) };
     case 'write':
       return { result: await write(msg.id, await loadModule(), msg) };
+    case 'hashRanges':
+      return { result: await hashFileRanges(msg.id, msg) };
     default: {
       const mod = await loadModule();
       const { v: _v, id: _id, type, ...args } = msg;
@@ -463,7 +497,9 @@ function warmUp(mod: CoreModule): void {
 // worker started ahead of need (engine/index.ts prewarmWorker) is then ready
 // when a file comes. A failed load is forgotten (loadModule resets); the first
 // request retries and reports it.
-void loadModule().then(warmUp, () => undefined);
+// A worker started only to hash byte ranges (HASH_WORKER_NAME) loads it only
+// if asked for more.
+if (scope.name !== HASH_WORKER_NAME) void loadModule().then(warmUp, () => undefined);
 
 scope.onmessage = (ev: MessageEvent<RequestMessage>) => {
   const msg = ev.data;

@@ -5,8 +5,8 @@
 // re-open from the source descriptor, shared workers, cursors, verify.
 //
 //   make test-client    (cd web && npx vitest run --globals --environment node --root .. tests/wasm/)
-import { ArchiveClient, CoreError, FileCursor, WorkerConnection, isCancelled } from '../../wasm/client';
-import { PROTOCOL_VERSION, type RequestMessage, type ResponseMessage, type SourceDescriptor } from '../../wasm/protocol';
+import { ArchiveClient, CoreError, FileCursor, PARALLEL_HASH_MIN, WorkerConnection, hashGroups, isCancelled } from '../../wasm/client';
+import { HASH_WORKER_NAME, PROTOCOL_VERSION, type RequestMessage, type ResponseMessage, type SourceDescriptor } from '../../wasm/protocol';
 import { EngineArchive } from '../../web/src/engine/archive';
 import { fileByteSource, sourceProblem } from '../../wasm/io/file-source';
 import { ReadAhead } from '../../wasm/io/read-ahead';
@@ -38,7 +38,10 @@ class FakeWorker {
   next = 1;
   /** The source name of each archive handle this worker opened (standard script). */
   readonly names = new Map<number, string>();
-  constructor(private readonly script: Script) {}
+  constructor(
+    private readonly script: Script,
+    readonly name = 'layerscope-core',
+  ) {}
   postMessage(msg: RequestMessage): void {
     this.sent.push(msg);
     const reply: Reply = (r) => {
@@ -93,6 +96,8 @@ const standard: Script = (msg, reply, w) => {
       return { summary: summary('verified'), elapsedMs: 1, bytesRead: 77, reopened: false };
     case 'verifyRows':
       return { schema_version: 1, ok: true, checked: 0, failed: 0, rows: [], archive: msg.archive };
+    case 'verifyPlan': // small: hashed by the verify worker itself
+      return { blobs: [{ blob: 0, member: 'l.tar', offset: 512, size: 1024 }] };
     case 'closeFile':
     case 'close':
       return null;
@@ -104,8 +109,8 @@ const standard: Script = (msg, reply, w) => {
 
 function harness(script: Script = standard, onSpawn?: (w: FakeWorker, n: number) => void) {
   const workers: FakeWorker[] = [];
-  const spawn = () => {
-    const w = new FakeWorker(script);
+  const spawn = (name?: string) => {
+    const w = new FakeWorker(script, name);
     onSpawn?.(w, workers.length);
     workers.push(w);
     return w as unknown as Worker;
@@ -483,10 +488,12 @@ describe('ArchiveClient', () => {
     const client = new ArchiveClient(spawn, fileSource());
     await client.open();
     const v = client.verify();
-    await vi.waitFor(() => expect(workers[1]?.sent.map((m) => m.type)).toEqual(['open', 'verify']));
+    await vi.waitFor(() => expect(workers[1]?.sent.map((m) => m.type)).toEqual(['open', 'verifyPlan', 'verify']));
     expect(workers[1].sent[0]).toMatchObject({ type: 'open', layers: 'headers' });
     expect(workers[1].sent[0]).not.toHaveProperty('verify');
-    expect(workers[1].sent[1]).toMatchObject({ type: 'verify', archive: 1, hostHash: true });
+    // 1 KiB of plain blobs: hashed by the verify worker itself, no digests sent
+    expect(workers[1].sent[2]).toMatchObject({ type: 'verify', archive: 1, hostHash: true });
+    expect(workers[1].sent[2]).not.toHaveProperty('digests');
     client.cancelVerify();
     await expect(v).rejects.toSatisfy(isCancelled);
     expect(workers[0].terminated).toBe(false);
@@ -495,14 +502,91 @@ describe('ArchiveClient', () => {
     expect(r.reopened).toBe(false);
     // The rows are asked of the verifying worker, for the handle its open gave;
     // the summary and bytes are the verify request's.
-    expect(workers[2].sent.map((m) => m.type)).toEqual(['open', 'verify', 'verifyRows']);
-    expect(r.rows).toMatchObject({ ok: true, archive: (workers[2].sent[2] as { archive: number }).archive });
+    expect(workers[2].sent.map((m) => m.type)).toEqual(['open', 'verifyPlan', 'verify', 'verifyRows']);
+    expect(r.rows).toMatchObject({ ok: true, archive: (workers[2].sent[3] as { archive: number }).archive });
     expect(r.summary.archive.name).toBe('verified');
     expect(r.bytesRead).toBe(77);
     expect(workers[0].sent.some((m) => m.type === 'verifyRows' || m.type === 'verify')).toBe(false);
     expect(client.verifyWorkersSpawned).toBe(2);
     expect((await client.verify()).elapsedMs).toBe(0); // answered from the first
     expect(workers).toHaveLength(3);
+  });
+
+  it('verify spreads a big local archive\'s plain blobs over hashWorkers workers, whole blobs each, and hands the digests to the core', async () => {
+    const MiB = 1 << 20;
+    // five plain blobs (blob numbers not in file order), 100 MiB in all
+    const blobs = [
+      { blob: 3, member: 'c.tar', offset: 1000, size: 40 * MiB },
+      { blob: 1, member: 'a.tar', offset: 1000 + 40 * MiB, size: 30 * MiB },
+      { blob: 4, member: 'd.tar', offset: 2000 + 70 * MiB, size: 20 * MiB },
+      { blob: 0, member: 'cfg', offset: 500, size: 300 },
+      { blob: 2, member: 'b.tar', offset: 3000 + 90 * MiB, size: 10 * MiB },
+    ];
+    let hang = false;
+    const { workers, spawn } = harness((msg, reply, w) => {
+      if (msg.type === 'verifyPlan') return { blobs };
+      if (msg.type !== 'hashRanges') return standard(msg, reply, w);
+      if (hang && w.name === HASH_WORKER_NAME) return undefined;
+      const total = msg.ranges.reduce((n, r) => n + r.size, 0);
+      reply({ v: PROTOCOL_VERSION, id: msg.id, type: 'progress', progress: { phase: 'verify', done: total, total, rate: 1, detail: msg.ranges[0].label ?? '' } });
+      return { digests: msg.ranges.map((r) => `sha256:at-${r.offset}`) };
+    });
+    const client = new ArchiveClient(spawn, fileSource(), { hashWorkers: 3 });
+    await client.open();
+    const seen: number[] = [];
+    const r = await client.verify({ onProgress: (p) => p.phase === 'verify' && seen.push(p.done) });
+    expect(r.rows.ok).toBe(true);
+    // the browsing worker, the verify worker, two that only hash (named so: no core)
+    expect(workers.map((w) => w.name)).toEqual(['layerscope-core', 'layerscope-core', HASH_WORKER_NAME, HASH_WORKER_NAME]);
+    expect(workers[1].sent.map((m) => m.type)).toEqual(['open', 'verifyPlan', 'hashRanges', 'verify', 'verifyRows']);
+    for (const w of workers.slice(2)) {
+      expect(w.sent.map((m) => m.type)).toEqual(['hashRanges']);
+      expect(w.terminated).toBe(true);
+    }
+    // every blob hashed once, whole, by one worker, each worker's in file order
+    const asked = workers.slice(1).map((w) => (w.sent.find((m) => m.type === 'hashRanges') as { ranges: { offset: number; size: number }[] }).ranges);
+    expect(asked.flat().map((x) => x.offset).sort((a, b) => a - b)).toEqual(blobs.map((b) => b.offset).sort((a, b) => a - b));
+    for (const rs of asked) expect(rs.map((x) => x.offset)).toEqual([...rs.map((x) => x.offset)].sort((a, b) => a - b));
+    expect(asked.map((rs) => Math.round(rs.reduce((n, x) => n + x.size, 0) / MiB)).sort((a, b) => a - b)).toEqual([30, 30, 40]);
+    // the digests go to the core by blob number, each the one of that blob's range
+    const v = workers[1].sent.find((m) => m.type === 'verify') as { hostHash: boolean; digests: { blobs: number[]; digests: string[]; bytes: number } };
+    expect(v.hostHash).toBe(true);
+    const byBlob = Object.fromEntries(v.digests.blobs.map((b, i) => [b, v.digests.digests[i]]));
+    expect(byBlob).toEqual(Object.fromEntries(blobs.map((b) => [b.blob, `sha256:at-${b.offset}`])));
+    expect(v.digests.bytes).toBe(blobs.reduce((n, b) => n + b.size, 0));
+    // progress: the bytes all workers hashed, up to the sum
+    expect(seen.at(-1)).toBe(v.digests.bytes);
+    expect(client.verifyWorkersSpawned).toBe(1);
+    expect(client.hashWorkersSpawned).toBe(2);
+    expect(workers[0].sent.some((m) => m.type === 'hashRanges' || m.type === 'verify')).toBe(false);
+
+    // cancelVerify stops the hashing workers too; browsing is left alone
+    hang = true;
+    const again = new ArchiveClient(spawn, fileSource(), { hashWorkers: 2 });
+    await again.open();
+    const n = workers.length;
+    const p = again.verify();
+    // its verify worker (n) and one hashing worker (n + 1); its browsing worker is n - 1
+    await vi.waitFor(() => expect(workers.length).toBe(n + 2));
+    await vi.waitFor(() => expect(workers[n + 1].sent.map((m) => m.type)).toEqual(['hashRanges']));
+    again.cancelVerify();
+    await expect(p).rejects.toSatisfy(isCancelled);
+    expect(workers[n].terminated && workers[n + 1].terminated).toBe(true);
+    expect(workers[n - 1].terminated).toBe(false);
+  });
+
+  it('hashGroups: whole blobs, about equal bytes, file order in each; one worker or under the threshold hashes alone', async () => {
+    const b = (offset: number, size: number) => ({ offset, size });
+    expect(hashGroups([b(0, 5), b(5, 1), b(6, 1), b(7, 3)], 2)).toEqual([[b(0, 5)], [b(5, 1), b(6, 1), b(7, 3)]]);
+    expect(hashGroups([b(0, 5), b(5, 1)], 4)).toHaveLength(2);
+    expect(hashGroups([], 3)).toEqual([]);
+    // one hashing worker asked for: no plan, the verify worker hashes
+    const { workers, spawn } = harness();
+    const one = new ArchiveClient(spawn, fileSource(), { hashWorkers: 1 });
+    await one.open();
+    await one.verify();
+    expect(workers[1].sent.map((m) => m.type)).toEqual(['open', 'verify', 'verifyRows']);
+    expect(PARALLEL_HASH_MIN).toBeGreaterThan(1024); // the standard plan (1 KiB) stays in one worker
   });
 
   it('verify of a hosted archive opens it with hashing on (one pass that indexes and hashes)', async () => {

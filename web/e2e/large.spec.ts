@@ -151,3 +151,45 @@ test('verify digests runs beside browsing, shows progress and can be cancelled',
   expect(after.verify).toBe(before.verify + 1);
   await expect(page.locator('#verify')).toHaveText(/Verify again/);
 });
+
+test('verify hashes the plain layers in several workers at once: all match; one byte changed fails that layer only', async ({ page }) => {
+  const verifyOnce = async (file: string) => {
+    await page.goto('./');
+    await page.locator('#file').setInputFiles(file);
+    await expect(page.locator('#archive-panel')).toBeVisible({ timeout: 180_000 });
+    const t = Date.now();
+    await page.locator('#verify').click();
+    await expect(page.locator('#verify-result[data-ok]')).toBeVisible({ timeout: 180_000 });
+    const ms = Date.now() - t;
+    const workers = await page.evaluate(() => {
+      const e = document.querySelector('layer-scope-app')!.current!.engine;
+      return { verify: e.verifyWorkersSpawned, hash: e.hashWorkersSpawned, cores: navigator.hardwareConcurrency };
+    });
+    return { ms, workers };
+  };
+  const good = await verifyOnce(big);
+  figures.verify_ms = good.ms;
+  figures.verify_workers = good.workers;
+  const result = page.locator('#verify-result');
+  await expect(result).toHaveAttribute('data-bad', '0');
+  await expect(result).toContainText('match their digest');
+  // one verify worker, and as many more as the machine has cores (at most 4 in all)
+  expect(good.workers.verify).toBe(1);
+  expect(good.workers.hash).toBe(Math.min(4, good.workers.cores) - 1);
+  const n = await page.locator('#layers .layer').count();
+  expect(n).toBeGreaterThan(2);
+  for (let j = 0; j < n; j++) await expect(page.locator(`#layers .layer[data-layer="${j}"] .check[data-kind="diff_id"]`)).toHaveAttribute('data-check', 'ok');
+
+  // A copy with one byte of file content changed in layer k (Python's tarfile finds where).
+  const bad = resolve(tmp, 'large-400-tampered.tar');
+  const k = 1;
+  try {
+    execFileSync('python3', [resolve(repo, 'web/e2e/make-tampered.py'), big, bad, String(k)]);
+    await verifyOnce(bad);
+    await expect(result).toHaveAttribute('data-bad', '1');
+    for (let j = 0; j < n; j++)
+      await expect(page.locator(`#layers .layer[data-layer="${j}"] .check[data-kind="diff_id"]`)).toHaveAttribute('data-check', j === k ? 'bad' : 'ok');
+  } finally {
+    execFileSync('rm', ['-f', bad]);
+  }
+});

@@ -181,6 +181,11 @@ export class EngineArchive {
     return this.client.verifyWorkersSpawned;
   }
 
+  /** Workers started by verify to hash beside its own. */
+  get hashWorkersSpawned(): number {
+    return this.client.hashWorkersSpawned;
+  }
+
   /** Writes an output of the archive into an origin-private file (WriteRequest),
    *  in a worker of its own; the signal stops that worker only. */
   write(req: Omit<WriteRequest, 'type' | 'archive'>, onProgress?: (p: ProgressEvent) => void, signal?: AbortSignal): Promise<WriteResult> {

@@ -74,7 +74,10 @@ export function prewarmWorker(): void {
   spare ??= spawnWorker();
 }
 
-function spawn(): Worker {
+/** A worker for a client: the spare for a core worker; one that only hashes
+ *  (named) is started as such, without the core. */
+function spawn(name?: string): Worker {
+  if (name) return spawnWorker(name);
   const w = spare;
   spare = null;
   return w ?? spawnWorker();

@@ -17,13 +17,13 @@ export function setAssetBase(url: string | URL): void {
   assetBase = u;
 }
 
-export const spawnWorker = (): Worker => {
+export const spawnWorker = (name = 'layerscope-core'): Worker => {
   if (assetBase) {
     const url = new URL(PACKAGE_WORKER_FILE, assetBase);
-    if (url.origin === location.origin) return new Worker(url, { type: 'module', name: 'layerscope-core' });
+    if (url.origin === location.origin) return new Worker(url, { type: 'module', name });
     const boot = URL.createObjectURL(new Blob([`import ${JSON.stringify(url.href)};`], { type: 'text/javascript' }));
-    return new Worker(boot, { type: 'module', name: 'layerscope-core' });
+    return new Worker(boot, { type: 'module', name });
   }
-  return new Worker(new URL('../../../wasm/worker.ts', import.meta.url), { type: 'module', name: 'layerscope-core' });
+  return new Worker(new URL('../../../wasm/worker.ts', import.meta.url), { type: 'module', name });
 };
 export const SINGLE_FILE = false;
