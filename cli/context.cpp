@@ -4,6 +4,7 @@
 #include <cstdio>
 
 #include "command.h"
+#include "output_file.h"
 
 namespace lscli {
 
@@ -42,6 +43,7 @@ Result<std::unique_ptr<Session>> open_with(const Context& ctx, const std::string
   o.layers = layers;
   o.limits = ctx.limits;
   o.progress = ctx.progress_fn();
+  o.start_thread = thread_starter();
   auto r = Session::open(src, o);
   if (ctx.progress) std::fprintf(stderr, "\r%40s\r", "");
   return r;

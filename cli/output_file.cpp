@@ -85,6 +85,16 @@ TaskRunner parallel_runner() {
   };
 }
 
+StartThread thread_starter() {
+  unsigned cores = std::max(1u, std::thread::hardware_concurrency());
+  if (const char* e = std::getenv("LAYERSCOPE_THREADS"); e && *e) cores = std::max(1, std::atoi(e));
+  if (cores < 2) return nullptr;
+  return [](std::function<void()> work) -> std::function<void()> {
+    auto t = std::make_shared<std::thread>(std::move(work));
+    return [t] { t->join(); };
+  };
+}
+
 int finish_output(Status st, std::unique_ptr<ByteSink> sink) {
   if (!st.ok()) {
     sink.reset();  // abandoned: the temporary file is removed

@@ -20,6 +20,9 @@ ScratchFactory output_scratch(const Args& a);
 // Runs a writer's independent tasks (the layers it recompresses) on up to
 // min(cores, 8) threads at once; $LAYERSCOPE_THREADS=1 runs them one by one.
 TaskRunner parallel_runner();
+// OpenOptions::start_thread: a std::thread per call; none (everything on the
+// caller's thread) with one core or LAYERSCOPE_THREADS=1.
+StartThread thread_starter();
 // Finishes the sink after `st` succeeded; an error abandons it (nothing is left). Returns the exit status.
 int finish_output(Status st, std::unique_ptr<ByteSink> sink);
 // --format docker|oci; absent: oci for an oci-archive input (rmi, squash) or when

@@ -664,3 +664,94 @@ TEST(EdgeLayers, EmptyLayerIsReadableInEveryPass) {
     EXPECT_TRUE(s->layer_index(0, 1)->entries.empty());
   }
 }
+
+// Compressed layers decoded on a second thread (OpenOptions::start_thread, the
+// CLI's way) answer as on one: every filter, intact or with a byte flipped or
+// cut short anywhere, indexed or verified — the same documents, warnings and
+// blob errors; a tight expansion limit stops it alike; progress cancels it at
+// any call, without a hang.
+TEST(Threads, DecodingAheadSameAnswersSameErrors) {
+  std::string big(3 << 20, '\0');  // several of the decoder thread's 256 KiB slices
+  for (size_t i = 0; i < big.size(); ++i) big[i] = static_cast<char>("abcdefgh"[((i * 2654435761u) >> 27) & 7]);
+  std::vector<TLayer> layers;
+  int n = 0;
+  for (Filter f : {Filter::kGzip, Filter::kZstd, Filter::kXz, Filter::kBzip2}) {
+    TLayer l{{F("etc/n" + std::to_string(n), std::to_string(n)), F("big" + std::to_string(n), big), F("tail", "t")}};
+    l.filter = f;
+    if (f == Filter::kXz || f == Filter::kBzip2) l.media_type = "application/vnd.oci.image.layer.v1.tar";
+    layers.push_back(l);
+    ++n;
+  }
+  const auto full = build_oci_archive({TImage{{"edge/threads:1"}, layers}});
+  auto started = std::make_shared<std::atomic<int>>(0);
+  auto open = [&](const std::vector<uint8_t>& bytes, bool threads, bool verify) {
+    OpenOptions o;
+    o.verify = verify;
+    if (threads) o.start_thread = counting_thread_starter(started);
+    return Session::open(make_memory_source(bytes, "t.tar"), o);
+  };
+  auto outcome = [](const Result<std::unique_ptr<Session>>& r) {
+    if (!r.ok()) return "ERROR " + r.error().to_string();
+    std::string s;
+    for (const Warning& w : r.value()->archive().warnings) s += "[" + w.code + "] " + w.message + " @ " + w.where + "\n";
+    for (const Blob& b : r.value()->archive().blobs)
+      s += b.member + ": " + b.error + " " + b.computed_digest + " " + b.computed_diff_id + " " +
+           std::to_string(b.uncompressed_size) + "\n";
+    return s;
+  };
+  {
+    auto one = open(full, false, false), two = open(full, true, false);
+    ASSERT_TRUE(one.ok() && two.ok());
+    EXPECT_EQ(two.value()->inspect_json(), one.value()->inspect_json());
+    EXPECT_EQ(started->load(), 4);
+    for (int k = 0; k < 4; ++k) EXPECT_EQ(read_or_error(*two.value(), 0, k, "big" + std::to_string(k)), big);
+    EXPECT_EQ(outcome(open(full, true, true)), outcome(open(full, false, true)));
+  }
+  std::vector<std::pair<std::string, std::vector<uint8_t>>> damaged;
+  for (int pct = 5; pct < 100; pct += 10) {
+    size_t at = full.size() * pct / 100;
+    auto flip = full;
+    flip[at] ^= 0x5a;
+    damaged.emplace_back("byte " + std::to_string(at) + " flipped", flip);
+    damaged.emplace_back("cut at " + std::to_string(at), std::vector<uint8_t>(full.begin(), full.begin() + static_cast<long>(at)));
+  }
+  int failures = 0;
+  for (auto& [what, bytes] : damaged) {
+    SCOPED_TRACE(what);
+    for (bool verify : {false, true}) {
+      std::string want = outcome(open(bytes, false, verify));
+      EXPECT_EQ(outcome(open(bytes, true, verify)), want) << (verify ? "verified" : "indexed");
+      failures += want.find("ERROR") != std::string::npos || want.find("[layer-unreadable]") != std::string::npos;
+    }
+  }
+  EXPECT_GT(failures, 4) << "the damage should make some layers unreadable";
+
+  {  // the expansion limit
+    OpenOptions o;
+    o.limits.max_expansion_ratio = 3;
+    o.limits.max_expansion_floor = 1 << 20;
+    auto one = Session::open(make_memory_source(full, "t.tar"), o);
+    o.start_thread = counting_thread_starter(started);
+    auto two = Session::open(make_memory_source(full, "t.tar"), o);
+    EXPECT_EQ(outcome(two), outcome(one));
+    EXPECT_NE(outcome(one).find("decompression bomb"), std::string::npos) << outcome(one);
+  }
+  // cancelled at the k-th progress call, for every call an open makes
+  int total = 0;
+  {
+    OpenOptions o;
+    o.start_thread = counting_thread_starter(started);
+    o.progress = [&](const Progress&) { return ++total > 0; };
+    ASSERT_TRUE(Session::open(make_memory_source(full, "t.tar"), o).ok());
+  }
+  EXPECT_GT(total, 4);
+  for (int k = 1; k <= total; ++k) {
+    OpenOptions o;
+    o.start_thread = counting_thread_starter(started);
+    int calls = 0;
+    o.progress = [&](const Progress&) { return ++calls < k; };
+    auto r = Session::open(make_memory_source(full, "t.tar"), o);
+    ASSERT_FALSE(r.ok()) << "cancel at call " << k << " was ignored";
+    EXPECT_EQ(r.error().code, Code::kCancelled) << r.error().to_string();
+  }
+}

@@ -497,6 +497,47 @@ TEST_P(FixtureTest, VerifyDigests) {
   expect_truth_digests(s->archive());
 }
 
+// Compressed layers decoded on a second thread (OpenOptions::start_thread, as
+// the CLI opens): the same document as on one thread, and verified, the
+// truth's digests, diff_ids and sizes; one thread per compressed layer blob.
+TEST_P(FixtureTest, DecodingOnASecondThreadSameAnswers) {
+  auto started = std::make_shared<std::atomic<int>>(0);
+  OpenOptions o;
+  o.start_thread = counting_thread_starter(started);
+  auto threaded = open_session(fixture_tar(GetParam()), nullptr, o);
+  ASSERT_TRUE(threaded != nullptr);
+  EXPECT_EQ(threaded->inspect_json(), session_->inspect_json());
+  int compressed = 0;
+  const Archive& a = threaded->archive();
+  if (a.outer_compression == Compression::kNone)
+    for (const Blob& b : a.blobs)
+      if (b.present && b.indexed && b.compression != Compression::kNone) ++compressed;
+  EXPECT_EQ(started->load(), compressed);
+  // every entry of every layer: path, type, size, where its data lies in the decoded stream
+  auto entries = [](const Session& s, int im, int k) {
+    std::vector<std::string> out;
+    const LayerIndex* idx = s.layer_index(im, k);
+    if (idx)
+      for (const Entry& e : idx->entries)
+        out.push_back(s.paths().path(e.path) + " " + entry_type_name(e.type) + " " + std::to_string(e.size) + " @" +
+                      std::to_string(e.data_offset));
+    return out;
+  };
+  size_t seen = 0;
+  for (size_t im = 0; im < a.images.size(); ++im)
+    for (size_t k = 0; k < a.images[im].layers.size(); ++k) {
+      auto want = entries(*session_, static_cast<int>(im), static_cast<int>(k));
+      EXPECT_EQ(entries(*threaded, static_cast<int>(im), static_cast<int>(k)), want) << "image " << im << " layer " << k;
+      seen += want.size();
+    }
+  EXPECT_GT(seen, 0u);
+
+  o.verify = true;
+  auto verified = open_session(fixture_tar(GetParam()), nullptr, o);
+  ASSERT_TRUE(verified != nullptr);
+  expect_truth_digests(verified->archive());
+}
+
 // Verify hashes a plain blob straight from its range of the file (no decoder,
 // no tar parser): the digests are the truth's, progress can cancel it, and a
 // file cut short under an open session fails the cut blob's verify with a

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -16,6 +17,7 @@
 #include <set>
 #include <sstream>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include <gtest/gtest.h>
@@ -118,6 +120,15 @@ inline std::string hex_of(const std::string& s, size_t max = 64) {
   }
   if (s.size() > max) o += "...";
   return o;
+}
+
+// OpenOptions::start_thread as the CLI's (a std::thread per call), counting the threads started.
+inline layerscope::StartThread counting_thread_starter(std::shared_ptr<std::atomic<int>> started) {
+  return [started](std::function<void()> work) -> std::function<void()> {
+    ++*started;
+    auto t = std::make_shared<std::thread>(std::move(work));
+    return [t] { t->join(); };
+  };
 }
 
 inline std::unique_ptr<layerscope::Session> open_session(const std::string& path,

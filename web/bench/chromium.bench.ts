@@ -278,6 +278,8 @@ interface PeersRun {
   webcrypto_error?: string;
   inflate_ms?: number;
   inflate_unsupported?: boolean;
+  /** Only reading the biggest compressed layer's blob (no decoding). */
+  blob_read_ms?: number;
 }
 
 async function peers(browser: Browser, url: string, a: PlanArchive): Promise<PeersRun> {
@@ -313,6 +315,9 @@ async function peers(browser: Browser, url: string, a: PlanArchive): Promise<Pee
       }
     }
     if (a.big) {
+      const raw = await call('readRange', a.big.offset, a.big.blobSize);
+      if (raw.bytes !== a.big.blobSize) throw new Error(`read ${raw.bytes} bytes of the blob, it has ${a.big.blobSize}`);
+      out.blob_read_ms = raw.ms as number;
       const r = await call('inflate', a.big.offset, a.big.blobSize, a.compression);
       if (r.unsupported) out.inflate_unsupported = true;
       else {

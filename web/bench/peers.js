@@ -38,6 +38,15 @@ window.peers = {
     const digest = hex(await crypto.subtle.digest('SHA-256', await f.arrayBuffer()));
     return { ms: performance.now() - t0, digest };
   },
+  /** Only reading one blob of the archive (offset, size) in 16 MiB slices: what any
+   *  reader of that layer in this browser pays before it decodes a byte. */
+  async readRange(offset, size) {
+    const f = file();
+    const t0 = performance.now();
+    let bytes = 0;
+    for (let o = offset; o < offset + size; o += CHUNK) bytes += (await f.slice(o, Math.min(offset + size, o + CHUNK)).arrayBuffer()).byteLength;
+    return { ms: performance.now() - t0, bytes };
+  },
   /** DecompressionStream over one compressed blob of the archive (offset, size). */
   async inflate(offset, size, format) {
     try {

@@ -19,6 +19,11 @@ struct Progress {
 // Return false to cancel; the pending call then fails with Code::kCancelled.
 using ProgressFn = std::function<bool(const Progress&)>;
 
+// Starts `work` on another thread and returns what waits for it to end. The
+// host supplies it (the CLI: a std::thread); the core has no threads of its
+// own, and without it (the wasm build) everything runs on the caller's thread.
+using StartThread = std::function<std::function<void()>(std::function<void()> work)>;
+
 // Bounds on what one archive may cost; exceeding one is an error (code kLimit)
 // or a warning, never a crash or an unbounded allocation. tests/hostile/README.md
 // says why each default is what it is and what exceeding it reports.
@@ -80,6 +85,9 @@ struct OpenOptions {
   // whatever this says; verify reads every layer too.
   LayerReading layers = LayerReading::kIndexAll;
   Limits limits;
+  // Optional: a compressed layer is decoded on a second thread while the
+  // caller's parses and indexes what was decoded (archive/layer_stream).
+  StartThread start_thread;
 };
 
 }  // namespace layerscope

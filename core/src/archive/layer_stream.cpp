@@ -3,10 +3,18 @@
 #include <archive.h>
 #include <archive_entry.h>
 
+#include <atomic>
+#include <condition_variable>
 #include <cstdio>
 #include <cstring>
+#include <mutex>
+#include <vector>
 
 #include "base/sha256.h"
+
+#ifdef LAYERSCOPE_HAVE_ISAL
+#include <isa-l/igzip_lib.h>
+#endif
 
 namespace layerscope {
 
@@ -68,6 +76,13 @@ struct LayerStream::Pipe {
   uint32_t crc = 0;       // CRC-32 of the decoded bytes
   Sha256 stored, unpacked;
   // decoder
+#ifdef LAYERSCOPE_HAVE_ISAL
+  // gzip through ISA-L's inflate instead of libarchive's filter (zlib): it
+  // checks each member's CRC-32 and length itself.
+  std::unique_ptr<inflate_state> isal;
+  std::unique_ptr<uint8_t[]> isal_out;
+  static constexpr size_t kIsalOut = 256 << 10;
+#endif
   struct archive* a = nullptr;
   bool decoder_eof = false;
   uint64_t out_total = 0;
@@ -76,10 +91,49 @@ struct LayerStream::Pipe {
   const LayerStreamOptions* opt = nullptr;
   std::string where;
 
-  ~Pipe() { if (a) archive_read_free(a); }
+  // Decoding on another thread (LayerStreamOptions::start_thread): it reads
+  // and decodes into `slots` (a ring), the caller takes them in order. The
+  // decoded bytes' CRC-32 and SHA-256 and the progress tick are the caller's.
+  struct Ahead {
+    static constexpr size_t kSlots = 4;
+    static constexpr size_t kSlotBytes = 256 << 10;
+    std::mutex mu;
+    std::condition_variable cv;
+    std::vector<uint8_t> slots[kSlots];
+    size_t head = 0;    // the caller's next (or current, while `held`) slot
+    size_t count = 0;   // slots filled from head on
+    bool held = false;  // the caller still reads slots[head]
+    bool done = false;  // the decoder ended: at the end of the stream, or failed
+    bool failed = false;
+    Error err;
+    std::atomic<bool> stop{false};     // the caller is gone: end now
+    std::atomic<uint64_t> raw_seen{0};  // raw bytes read (the caller's tick)
+    uint64_t ticked = 0;
+    bool over = false;  // the caller took the end (the thread is joined)
+    std::function<void()> join;
+  };
+  std::unique_ptr<Ahead> ahead;
+
+  ~Pipe() {
+    stop_ahead();
+    if (a) archive_read_free(a);
+  }
+
+  void stop_ahead() {
+    if (!ahead || !ahead->join) return;
+    {
+      std::lock_guard<std::mutex> l(ahead->mu);
+      ahead->stop = true;
+    }
+    ahead->cv.notify_all();
+    auto join = std::move(ahead->join);
+    ahead->join = nullptr;
+    join();
+  }
 
   // Next raw chunk of the blob.
   Result<size_t> raw(const void** data) {
+    if (ahead && ahead->stop.load(std::memory_order_relaxed)) return make_error(Code::kCancelled, "cancelled", where);
     size_t n = 0;
     if (prefix_pos < prefix.size()) {
       *data = prefix.data() + prefix_pos;
@@ -107,7 +161,9 @@ struct LayerStream::Pipe {
       std::memcpy(tail + 8 - n, *data, n);
     }
     raw_total += n;
-    if (opt->tick && n && !opt->tick(raw_total)) {
+    if (ahead) {
+      ahead->raw_seen.store(raw_total, std::memory_order_relaxed);  // the caller ticks
+    } else if (opt->tick && n && !opt->tick(raw_total)) {
       return make_error(Code::kCancelled, "cancelled", where);
     }
     return n;
@@ -125,6 +181,16 @@ struct LayerStream::Pipe {
   }
 
   Status start() {
+#ifdef LAYERSCOPE_HAVE_ISAL
+    if (gzip) {
+      isal = std::make_unique<inflate_state>();
+      isal_inflate_init(isal.get());
+      isal->crc_flag = ISAL_GZIP;
+      isal_out.reset(new uint8_t[kIsalOut]);
+      gzip = false;  // (no CRC of ours: ISA-L checks every member's trailer)
+      return Status::Ok();
+    }
+#endif
     a = archive_read_new();
     if (!a) return make_error(Code::kInternal, "out of memory", where);
     archive_read_support_format_raw(a);
@@ -159,12 +225,20 @@ struct LayerStream::Pipe {
   // match, the blob has several gzip members or trailing bytes and cannot be
   // checked this way; nothing is claimed then.
   Status check_gzip_trailer() {
+    LS_RETURN_IF_ERROR(drain_raw());
+    return compare_gzip_trailer();
+  }
+
+  Status drain_raw() {
     const void* d = nullptr;
     for (;;) {
       auto r = raw(&d);
       if (!r.ok()) return with_where(r.take_error(), where);
-      if (r.value() == 0) break;
+      if (r.value() == 0) return Status::Ok();
     }
+  }
+
+  Status compare_gzip_trailer() {
     if (raw_total < 18) return Status::Ok();
     uint32_t want = uint32_t{tail[0]} | uint32_t{tail[1]} << 8 | uint32_t{tail[2]} << 16 | uint32_t{tail[3]} << 24;
     uint32_t isize = uint32_t{tail[4]} | uint32_t{tail[5]} << 8 | uint32_t{tail[6]} << 16 | uint32_t{tail[7]} << 24;
@@ -179,18 +253,208 @@ struct LayerStream::Pipe {
 
   // Next decoded chunk (for the tar reader).
   Result<size_t> decoded(const void** data) {
+    if (ahead) return take(data);
+    LS_ASSIGN_OR_RETURN(size_t n, decode_block(data));
+    if (n == 0) {
+      if (gzip) LS_RETURN_IF_ERROR(check_gzip_trailer());
+      return n;
+    }
+    if (hash && !identity) unpacked.update(*data, n);
+    if (gzip) crc = crc32_update(crc, static_cast<const uint8_t*>(*data), n);
+    return n;
+  }
+
+  // Starts decoding on another thread (the decoder is open: start() is done).
+  void start_ahead(const StartThread& start_thread) {
+    ahead = std::make_unique<Ahead>();
+    ahead->raw_seen = raw_total;
+    ahead->join = start_thread([this] { produce(); });
+  }
+
+  // The decoding thread: fills free slots until the end of the stream (then,
+  // for gzip, reads the rest of the raw bytes: the trailer), an error or stop.
+  void produce() {
+    Ahead& A = *ahead;
+    for (;;) {
+      std::vector<uint8_t>* s = nullptr;
+      {
+        std::unique_lock<std::mutex> l(A.mu);
+        A.cv.wait(l, [&] { return A.stop || A.count < Ahead::kSlots; });
+        if (A.stop) break;
+        s = &A.slots[(A.head + A.count) % Ahead::kSlots];
+      }
+      s->clear();
+      Status st = Status::Ok();
+      bool end = false;
+      while (s->size() < Ahead::kSlotBytes) {
+        const void* d = nullptr;
+        auto r = decode_block(&d);
+        if (!r.ok()) {
+          st = r.take_error();
+          break;
+        }
+        if (r.value() == 0) {
+          end = true;
+          if (gzip) st = drain_raw();
+          break;
+        }
+        const auto* p = static_cast<const uint8_t*>(d);
+        s->insert(s->end(), p, p + r.value());
+      }
+      std::lock_guard<std::mutex> l(A.mu);
+      if (!s->empty()) ++A.count;
+      if (!st.ok()) {
+        A.failed = true;
+        A.err = st.error();
+      }
+      if (!st.ok() || end) {
+        A.done = true;
+        A.cv.notify_all();
+        return;
+      }
+      A.cv.notify_all();
+    }
+    std::lock_guard<std::mutex> l(A.mu);
+    A.done = true;
+    A.cv.notify_all();
+  }
+
+  // The caller's next decoded slice from the decoding thread; at the end the
+  // thread is joined and the stream is the caller's again.
+  Result<size_t> take(const void** data) {
+    Ahead& A = *ahead;
+    if (A.over) return size_t{0};
+    std::unique_lock<std::mutex> l(A.mu);
+    if (A.held) {
+      A.held = false;
+      A.head = (A.head + 1) % Ahead::kSlots;
+      --A.count;
+      A.cv.notify_all();
+    }
+    A.cv.wait(l, [&] { return A.count > 0 || A.done; });
+    if (A.count > 0) {
+      const std::vector<uint8_t>& s = A.slots[A.head];
+      A.held = true;
+      l.unlock();
+      *data = s.data();
+      const size_t n = s.size();
+      if (hash && !identity) unpacked.update(s.data(), n);
+      if (gzip) crc = crc32_update(crc, s.data(), n);
+      const uint64_t seen = A.raw_seen.load(std::memory_order_relaxed);
+      if (opt->tick && seen != A.ticked) {
+        A.ticked = seen;
+        if (!opt->tick(seen)) return make_error(Code::kCancelled, "cancelled", where);
+      }
+      return n;
+    }
+    l.unlock();
+    auto join = std::move(A.join);
+    A.join = nullptr;
+    if (join) join();
+    if (A.failed) return A.err;
+    A.over = true;
+    if (opt->tick && raw_total != A.ticked && !opt->tick(raw_total))
+      return make_error(Code::kCancelled, "cancelled", where);
+    if (gzip) LS_RETURN_IF_ERROR(compare_gzip_trailer());
+    return size_t{0};
+  }
+
+#ifdef LAYERSCOPE_HAVE_ISAL
+  // ISA-L's next block of a gzip stream. Members follow one another; bytes
+  // after the last that are no gzip member end the stream (as libarchive's
+  // filter does). Errors name the compressed byte, as fail() does.
+  Result<size_t> isal_block(const void** data) {
+    inflate_state& z = *isal;
+    const auto at = [&] { return where + " (compressed byte " + std::to_string(raw_total - z.avail_in) + ")"; };
+    for (;;) {
+      if (z.block_state == ISAL_BLOCK_FINISH) {
+        if (z.avail_in == 0) {
+          const void* d = nullptr;
+          LS_ASSIGN_OR_RETURN(size_t got, raw(&d));
+          if (got == 0) return size_t{0};
+          z.next_in = static_cast<uint8_t*>(const_cast<void*>(d));
+          z.avail_in = static_cast<uint32_t>(got);
+        }
+        if (z.next_in[0] != 0x1f) return size_t{0};  // not another member: the end
+        uint8_t* next = z.next_in;
+        uint32_t avail = z.avail_in;
+        isal_inflate_reset(&z);
+        z.crc_flag = ISAL_GZIP;
+        z.next_in = next;
+        z.avail_in = avail;
+        member_out = 0;
+        header_checked = false;
+      }
+      if (z.avail_in == 0) {
+        const void* d = nullptr;
+        LS_ASSIGN_OR_RETURN(size_t got, raw(&d));
+        if (got == 0)
+          return make_error(Code::kTruncated, "compressed stream is truncated: the gzip data ends early", at());
+        z.next_in = static_cast<uint8_t*>(const_cast<void*>(d));
+        z.avail_in = static_cast<uint32_t>(got);
+      }
+      if (!header_checked && z.avail_in >= 4) {
+        // RFC 1952: reserved FLG bits set must be refused (ISA-L ignores them).
+        header_checked = true;
+        if (z.next_in[0] == 0x1f && z.next_in[1] == 0x8b && (z.next_in[3] & 0xe0) != 0)
+          return make_error(Code::kCorrupt, "corrupt compressed data: reserved gzip header flags are set", at());
+      }
+      z.next_out = isal_out.get();
+      z.avail_out = kIsalOut;
+      const int r = isal_inflate(&z);
+      const size_t n = kIsalOut - z.avail_out;
+      if (r == ISAL_INCORRECT_CHECKSUM) {
+        char b[64];
+        std::snprintf(b, sizeof b, "%08x", z.crc);
+        return make_error(Code::kCorrupt,
+                          std::string("gzip CRC-32 mismatch: the compressed layer is damaged (decoded data has CRC ") + b +
+                              ", not the one its trailer says, or not its length)",
+                          where);
+      }
+      if (r < 0) {
+        const char* why = r == ISAL_INVALID_WRAPPER       ? "not a gzip header"
+                          : r == ISAL_UNSUPPORTED_METHOD ? "unsupported compression method"
+                          : r == ISAL_INVALID_LOOKBACK   ? "invalid distance too far back"
+                          : r == ISAL_INVALID_SYMBOL     ? "invalid code"
+                                                         : "invalid block";
+        // A second member that does not start as one: trailing bytes, the end.
+        if (r == ISAL_INVALID_WRAPPER && member_out == 0 && out_total > 0) return size_t{0};
+        return make_error(Code::kCorrupt, std::string("corrupt compressed data: ") + why, at());
+      }
+      if (n) {
+        member_out += n;
+        *data = isal_out.get();
+        return n;
+      }
+    }
+  }
+  uint64_t member_out = 0;  // decoded bytes of the current gzip member
+  bool header_checked = false;
+#endif
+
+  // The decoder's next block: the limits and counts, not the hashes of the
+  // decoded bytes (the caller's, in decoded() / take()).
+  Result<size_t> decode_block(const void** data) {
     if (decoder_eof) return size_t{0};
     size_t n = 0;
-    la_int64_t off = 0;
-    int r = archive_read_data_block(a, data, &n, &off);
-    if (r == ARCHIVE_EOF) {
-      decoder_eof = true;
-      if (gzip) LS_RETURN_IF_ERROR(check_gzip_trailer());
-      return size_t{0};
+#ifdef LAYERSCOPE_HAVE_ISAL
+    if (isal) {
+      LS_ASSIGN_OR_RETURN(n, isal_block(data));
+      if (n == 0) {
+        decoder_eof = true;
+        return size_t{0};
+      }
+    } else
+#endif
+    {
+      la_int64_t off = 0;
+      int r = archive_read_data_block(a, data, &n, &off);
+      if (r == ARCHIVE_EOF) {
+        decoder_eof = true;
+        return size_t{0};
+      }
+      if (r != ARCHIVE_OK && r != ARCHIVE_WARN) return fail("corrupt compressed data");
     }
-    if (r != ARCHIVE_OK && r != ARCHIVE_WARN) return fail("corrupt compressed data");
-    if (hash && !identity && n) unpacked.update(*data, n);
-    if (gzip && n) crc = crc32_update(crc, static_cast<const uint8_t*>(*data), n);
     out_total += n;
     if (out_total > opt->max_expansion_floor &&
         static_cast<double>(out_total) > opt->max_expansion_ratio * static_cast<double>(raw_total ? raw_total : 1)) {
@@ -277,10 +541,15 @@ Status LayerStream::init(std::shared_ptr<ByteSource> src, std::string prefix, Ta
   pipe_->where = where_;
   if (pipe_->src) pipe_->buf.reset(new uint8_t[kChunk]);
   LS_RETURN_IF_ERROR(pipe_->start());
+  // A compressed blob of random access is decoded on another thread (a pulled
+  // stream is not: its source is a reader the caller's thread shares).
+  if (opt_.start_thread && pipe_->src && compression_ != Compression::kNone && !pipe_->decoder_eof)
+    pipe_->start_ahead(opt_.start_thread);
   if (decoded_only_) return Status::Ok();
   Pipe* p = pipe_.get();
   auto t = TarReader::open_stream([p](const void** d) { return p->decoded(d); }, where_);
   if (!t.ok()) {
+    p->stop_ahead();  // (joined: the decoder's state is this thread's again)
     if (p->out_total == 0 && p->decoder_eof) {
       // A compressed empty stream: an empty layer.
       return Status::Ok();

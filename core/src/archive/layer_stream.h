@@ -4,7 +4,10 @@
 //       source: payloads are skipped by seeking (listing reads headers only);
 //   otherwise -> a decoding pipeline:
 //       raw bytes ─(sha256 stored digest)─> libarchive raw format + filter
-//       ─(sha256 diff_id, uncompressed count, expansion limit)─> TarReader.
+//       ─(sha256 diff_id, uncompressed count, expansion limit)─> TarReader;
+//       with a StartThread, reading and decoding run on that thread, a few
+//       slices ahead, and the hashing of the decoded bytes (CRC-32, diff_id)
+//       and the TarReader on the caller's (as gzip -dc | tar -t would).
 // Compression is sniffed from magic bytes, never from names.
 #pragma once
 
@@ -13,6 +16,7 @@
 #include <string>
 
 #include "archive/tar_reader.h"
+#include "layerscope/options.h"
 
 namespace layerscope {
 
@@ -24,6 +28,9 @@ struct LayerStreamOptions {
   // uncompressed blob read directly: per entry and per payload read); return
   // false to cancel.
   std::function<bool(uint64_t)> tick;
+  // Set: a compressed blob of random access is decoded on that thread, a few
+  // slices ahead of the reader (OpenOptions::start_thread).
+  StartThread start_thread;
 };
 
 class LayerStream {

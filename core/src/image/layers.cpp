@@ -78,6 +78,7 @@ Status index_blob(LoadContext& ctx, const Limits& lim, size_t bi, const Progress
     lo.hash = options.verify;
     lo.max_expansion_floor = lim.max_expansion_floor;
     lo.max_expansion_ratio = lim.max_expansion_ratio;
+    lo.start_thread = options.start_thread;
     std::string name = b.member;
     lo.tick = [&pf, base, total, name](uint64_t done) {
       return emit_progress(pf, "index", base + done, total, name);
