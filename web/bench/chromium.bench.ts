@@ -394,6 +394,7 @@ test('layerscope in Chromium against its peers in the same Chromium', async ({ b
       webcrypto_error: p.find((x) => x.webcrypto_error)?.webcrypto_error,
       inflate_ms: med(p, (x) => x.inflate_ms),
       inflate_unsupported: p.some((x) => x.inflate_unsupported) || undefined,
+      blob_read_ms: med(p, (x) => x.blob_read_ms),
     },
   }));
   writeFileSync(plan.out, JSON.stringify(summary, null, 2) + '\n');
