@@ -305,6 +305,12 @@ async function verify(id: number, mod: CoreModule, req: VerifyRequest): Promise<
   return { summary: v.summary, elapsedMs: performance.now() - t0, bytesRead: v.bytes_read + host.bytes, reopened: reopen };
 }
 
+/** A failed read of a local file (host-hash.ts), as the one error shape. */
+function unreadable(file: Blob, e: unknown): RequestError {
+  const why = e instanceof Error ? e.message : String(e);
+  return new RequestError({ code: 'io', message: `the browser could not read the file: ${why}`, where: (file as File).name ?? 'archive' });
+}
+
 /** The verify plan's plain blobs of a local file, hashed from asynchronous reads
  *  (io/host-hash.ts); progress "verify" by their position in the archive. */
 async function hashPlainBlobs(
@@ -320,8 +326,7 @@ async function hashPlainBlobs(
   try {
     digests = await hashRanges(file, ranges, (i, done) => progress('verify', ranges[i].offset + done, total, ranges[i].member));
   } catch (e) {
-    const why = e instanceof Error ? e.message : String(e);
-    throw new RequestError({ code: 'io', message: `the browser could not read the file: ${why}`, where: (file as File).name ?? 'archive' });
+    throw unreadable(file, e);
   }
   return { blobs: ranges.map((r) => r.blob), digests, bytes: ranges.reduce((n, r) => n + r.size, 0) };
 }
@@ -346,8 +351,7 @@ async function hashFileRanges(id: number, req: HashRangesRequest): Promise<{ dig
       }),
     };
   } catch (e) {
-    const why = e instanceof Error ? e.message : String(e);
-    throw new RequestError({ code: 'io', message: `the browser could not read the file: ${why}`, where: (file as File).name ?? 'archive' });
+    throw unreadable(file, e);
   }
 }
 
