@@ -44,6 +44,7 @@ Result<std::unique_ptr<Session>> open_with(const Context& ctx, const std::string
   o.limits = ctx.limits;
   o.progress = ctx.progress_fn();
   o.start_thread = thread_starter();
+  o.index_threads = index_threads();
   auto r = Session::open(src, o);
   if (ctx.progress) std::fprintf(stderr, "\r%40s\r", "");
   return r;

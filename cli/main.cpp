@@ -9,6 +9,9 @@
 #include <cstdio>
 #include <string>
 #include <vector>
+#ifdef __GLIBC__  // (defined by the standard headers above)
+#include <malloc.h>
+#endif
 
 #include "command.h"
 #include "limit_option.h"
@@ -118,7 +121,18 @@ int run_main(int argc, char** argv);
 
 // Every command's status passes through finish_stdout: output that could not be
 // written (a full disk, a closed pipe) is a failure (exit 1), never exit 0.
-int main(int argc, char** argv) { return lscli::finish_stdout(run_main(argc, argv)); }
+int main(int argc, char** argv) {
+#ifdef __GLIBC__
+  // Layers are indexed on several threads at once (OpenOptions::index_threads),
+  // each with its decoder's window and buffers: with glibc's default (a
+  // threshold that rises to the largest block freed, an arena per thread) the
+  // freed buffers of every thread stay in the process. Blocks of 256 KiB and
+  // more get pages of their own, returned when freed: 1.5 GB zstd oci-archive,
+  // inspect: peak RSS 86 -> 51 MB, time unchanged (1.07 / 1.02 s).
+  mallopt(M_MMAP_THRESHOLD, 256 << 10);
+#endif
+  return lscli::finish_stdout(run_main(argc, argv));
+}
 
 namespace {
 int run_main(int argc, char** argv) {

@@ -95,6 +95,12 @@ StartThread thread_starter() {
   };
 }
 
+unsigned index_threads() {
+  unsigned cores = std::max(1u, std::thread::hardware_concurrency());
+  if (const char* e = std::getenv("LAYERSCOPE_THREADS"); e && *e) cores = std::max(1, std::atoi(e));
+  return std::min(cores, 4u);
+}
+
 int finish_output(Status st, std::unique_ptr<ByteSink> sink) {
   if (!st.ok()) {
     sink.reset();  // abandoned: the temporary file is removed

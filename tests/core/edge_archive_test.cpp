@@ -755,3 +755,144 @@ TEST(Threads, DecodingAheadSameAnswersSameErrors) {
     EXPECT_EQ(r.error().code, Code::kCancelled) << r.error().to_string();
   }
 }
+
+// Layers indexed at once (OpenOptions::index_threads), each on a thread into a
+// path table of its own: the model is the one indexing them one by one makes —
+// the same path table id by id, entries, warnings and errors — for an archive
+// whose layers share directories and names, whiteouts, links and odd entries;
+// with bytes flipped or cut anywhere; at every bound of the entry and path
+// limits (where a layer's own reading cannot tell, it is read again over the
+// archive's table); for a summary and for layers indexed after a headers-only
+// open; and a cancel at any progress call ends the open.
+TEST(Threads, LayersIndexedAtOnceSameAnswersSameErrors) {
+  std::string big(1 << 20, '\0');
+  for (size_t i = 0; i < big.size(); ++i) big[i] = static_cast<char>("abcdefgh"[((i * 2654435761u) >> 27) & 7]);
+  std::vector<TLayer> layers;
+  const Filter filters[] = {Filter::kNone, Filter::kGzip, Filter::kZstd, Filter::kNone, Filter::kGzip, Filter::kZstd};
+  for (int n = 0; n < 6; ++n) {
+    const std::string k = std::to_string(n);
+    TLayer l{{D("usr"), D("usr/lib"), F("usr/lib/common", k), F("usr/lib/l" + k + "/a", k), F("usr/share/doc/" + k, big.substr(0, 1000 * (n + 1))),
+              L("usr/bin/link" + k, "../lib/common"), H("usr/lib/hard" + k, "usr/lib/common"), F("big" + k, big.substr(0, (n + 1) << 17)),
+              F("etc/dup", "one"), F("etc/dup", "two"), F("../escape" + k, "x"), F("/abs/" + k, "y"), H("usr/lib/nohard" + k, "nowhere/" + k)}};
+    if (n > 0) {
+      l.entries.push_back(F("usr/lib/l" + std::to_string(n - 1) + "/.wh.a"));
+      l.entries.push_back(F("usr/share/doc/.wh..wh..opq"));
+    }
+    l.filter = filters[n];
+    layers.push_back(l);
+  }
+  const auto full = build_oci_archive({TImage{{"edge/at-once:1"}, layers}});
+  auto started = std::make_shared<std::atomic<int>>(0);
+  auto options = [&](bool at_once) {
+    OpenOptions o;
+    if (at_once) {
+      o.start_thread = counting_thread_starter(started);
+      o.index_threads = 3;
+    }
+    return o;
+  };
+  auto open = [&](const std::vector<uint8_t>& bytes, OpenOptions o) { return Session::open(make_memory_source(bytes, "t.tar"), o); };
+  // What a caller can see of a session: warnings, blobs, every path id, every entry.
+  auto outcome = [](const Result<std::unique_ptr<Session>>& r) {
+    if (!r.ok()) return "ERROR " + r.error().to_string();
+    const Session& s = *r.value();
+    std::string out = s.inspect_json() + "\n";
+    for (const Warning& w : s.archive().warnings) out += "[" + w.code + "] " + w.message + " @ " + w.where + "\n";
+    for (const Blob& b : s.archive().blobs)
+      out += b.member + ": " + b.error + " " + b.computed_digest + " " + b.computed_diff_id + " " + std::to_string(b.uncompressed_size) + "\n";
+    for (PathId id = 0; id < s.paths().size(); ++id) out += std::to_string(id) + "=" + s.paths().path(id) + "\n";
+    for (size_t k = 0; k < s.archive().images[0].layers.size(); ++k)
+      if (const LayerIndex* idx = s.layer_index(0, static_cast<int>(k)); idx) {
+        for (const Entry& e : idx->entries)
+          out += std::to_string(e.path) + " " + entry_type_name(e.type) + " " + std::to_string(e.size) + " " + std::to_string(e.link) + "\n";
+        for (PathId w : idx->whiteouts) out += "wh " + std::to_string(w) + "\n";
+        for (PathId d : idx->opaque_dirs) out += "opq " + std::to_string(d) + "\n";
+      }
+    return out;
+  };
+  {
+    const std::string want = outcome(open(full, options(false)));
+    ASSERT_EQ(want.find("ERROR"), std::string::npos) << want;
+    EXPECT_NE(want.find("[hardlink-target-missing]"), std::string::npos);
+    EXPECT_NE(want.find("[duplicate-entry]"), std::string::npos);
+    started->store(0);
+    EXPECT_EQ(outcome(open(full, options(true))), want);
+    EXPECT_GE(started->load(), 3 + 4) << "3 indexing threads, a decoder thread per compressed layer";
+    OpenOptions v = options(true);
+    v.verify = true;
+    auto verified = open(full, v);
+    OpenOptions v1 = options(false);
+    v1.verify = true;
+    EXPECT_EQ(outcome(verified), outcome(open(full, v1)));
+    for (int k = 0; k < 6; ++k)
+      EXPECT_EQ(read_or_error(*verified.value(), 0, k, "big" + std::to_string(k)), big.substr(0, (k + 1) << 17));
+    // the summary (compressed layers decoded for their sizes), then every layer read after a headers-only open
+    OpenOptions s0 = options(false), s1 = options(true);
+    s0.layers = s1.layers = LayerReading::kSummary;
+    EXPECT_EQ(outcome(open(full, s1)), outcome(open(full, s0)));
+    s0.layers = s1.layers = LayerReading::kHeadersOnly;
+    auto h0 = open(full, s0), h1 = open(full, s1);
+    ASSERT_TRUE(h0.ok() && h1.ok());
+    ASSERT_TRUE(h0.value()->index_layers().ok());
+    ASSERT_TRUE(h1.value()->index_layers().ok());
+    EXPECT_EQ(outcome(h1), outcome(h0));
+    EXPECT_EQ(outcome(h1), want) << "read later, the layers make what an open reading them makes";
+  }
+  std::vector<std::pair<std::string, std::vector<uint8_t>>> damaged;
+  for (int pct = 3; pct < 100; pct += 8) {
+    const size_t at = full.size() * pct / 100;
+    auto flip = full;
+    flip[at] ^= 0x5a;
+    damaged.emplace_back("byte " + std::to_string(at) + " flipped", flip);
+    damaged.emplace_back("cut at " + std::to_string(at), std::vector<uint8_t>(full.begin(), full.begin() + static_cast<long>(at)));
+  }
+  int failures = 0;
+  for (auto& [what, bytes] : damaged) {
+    SCOPED_TRACE(what);
+    const std::string want = outcome(open(bytes, options(false)));
+    EXPECT_EQ(outcome(open(bytes, options(true))), want);
+    failures += want.find("ERROR") != std::string::npos || want.find("[layer-unreadable]") != std::string::npos;
+  }
+  EXPECT_GT(failures, 4) << "the damage should make some layers unreadable";
+
+  // Every bound of the entry and path limits around what the archive holds:
+  // the same success, or the same error at the same entry.
+  auto sequential = open(full, options(false));
+  ASSERT_TRUE(sequential.ok());
+  uint64_t entries = 0;
+  for (const Blob& b : sequential.value()->archive().blobs) entries += b.counts.total + b.counts.whiteouts + b.counts.opaque_dirs;
+  const uint64_t paths = sequential.value()->paths().size();
+  int refused = 0;
+  for (uint64_t n = 0; n <= entries + 2; n += n + 30 < entries ? 7 : 1) {
+    OpenOptions a = options(false), b = options(true);
+    a.limits.max_entries = b.limits.max_entries = n;
+    const std::string want = outcome(open(full, a));
+    EXPECT_EQ(outcome(open(full, b)), want) << "max_entries " << n;
+    refused += want.find("ERROR") != std::string::npos;
+  }
+  for (uint64_t n = 0; n <= paths + 2; n += n + 30 < paths ? 7 : 1) {
+    OpenOptions a = options(false), b = options(true);
+    a.limits.max_paths = b.limits.max_paths = n;
+    const std::string want = outcome(open(full, a));
+    EXPECT_EQ(outcome(open(full, b)), want) << "max_paths " << n;
+    refused += want.find("ERROR") != std::string::npos;
+  }
+  EXPECT_GT(refused, 20) << "the sweeps should cross both limits";
+
+  // cancelled at the k-th progress call
+  int total = 0;
+  {
+    OpenOptions o = options(true);
+    o.progress = [&](const Progress&) { return ++total > 0; };
+    ASSERT_TRUE(open(full, o).ok());
+  }
+  EXPECT_GT(total, 2);
+  for (int k = 1; k <= total; ++k) {
+    OpenOptions o = options(true);
+    int calls = 0;
+    o.progress = [&](const Progress&) { return ++calls < k; };
+    auto r = open(full, o);
+    ASSERT_FALSE(r.ok()) << "cancel at call " << k << " was ignored";
+    EXPECT_EQ(r.error().code, Code::kCancelled) << r.error().to_string();
+  }
+}

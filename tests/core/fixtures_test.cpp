@@ -538,6 +538,47 @@ TEST_P(FixtureTest, DecodingOnASecondThreadSameAnswers) {
   expect_truth_digests(verified->archive());
 }
 
+// Layers indexed at once, each on a thread into a path table of its own
+// (OpenOptions::index_threads): the archive's path table is the one indexing
+// them one by one makes, id by id, and so are the documents and every entry.
+TEST_P(FixtureTest, LayersIndexedAtOnceSameAnswers) {
+  auto started = std::make_shared<std::atomic<int>>(0);
+  OpenOptions o;
+  o.start_thread = counting_thread_starter(started);
+  o.index_threads = 3;
+  auto at_once = open_session(fixture_tar(GetParam()), nullptr, o);
+  ASSERT_TRUE(at_once != nullptr);
+  EXPECT_EQ(at_once->inspect_json(), session_->inspect_json());
+  const Archive& a = at_once->archive();
+  int present = 0;
+  for (const Blob& b : a.blobs) present += b.present;
+  if (a.outer_compression == Compression::kNone && present >= 2) EXPECT_GE(started->load(), std::min(present, 3));
+  ASSERT_EQ(at_once->paths().size(), session_->paths().size());
+  for (PathId id = 0; id < session_->paths().size(); ++id) ASSERT_EQ(at_once->paths().path(id), session_->paths().path(id)) << id;
+  size_t seen = 0;
+  for (size_t im = 0; im < a.images.size(); ++im)
+    for (size_t k = 0; k < a.images[im].layers.size(); ++k) {
+      const LayerIndex* x = at_once->layer_index(static_cast<int>(im), static_cast<int>(k));
+      const LayerIndex* y = session_->layer_index(static_cast<int>(im), static_cast<int>(k));
+      ASSERT_EQ(x == nullptr, y == nullptr);
+      if (!x) continue;
+      ASSERT_EQ(x->entries.size(), y->entries.size());
+      for (size_t e = 0; e < x->entries.size(); ++e) {
+        EXPECT_EQ(x->entries[e].path, y->entries[e].path);
+        EXPECT_EQ(x->entries[e].link, y->entries[e].link);
+        EXPECT_EQ(x->entries[e].data_offset, y->entries[e].data_offset);
+      }
+      EXPECT_EQ(x->whiteouts, y->whiteouts);
+      EXPECT_EQ(x->opaque_dirs, y->opaque_dirs);
+      seen += x->entries.size();
+    }
+  EXPECT_GT(seen, 0u);
+  o.verify = true;
+  auto verified = open_session(fixture_tar(GetParam()), nullptr, o);
+  ASSERT_TRUE(verified != nullptr);
+  expect_truth_digests(verified->archive());
+}
+
 // Verify hashes a plain blob straight from its range of the file (no decoder,
 // no tar parser): the digests are the truth's, progress can cancel it, and a
 // file cut short under an open session fails the cut blob's verify with a

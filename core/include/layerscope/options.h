@@ -88,6 +88,11 @@ struct OpenOptions {
   // Optional: a compressed layer is decoded on a second thread while the
   // caller's parses and indexes what was decoded (archive/layer_stream).
   StartThread start_thread;
+  // With start_thread: how many layers are indexed at once, each on a thread of
+  // its own (into a path table of its own, adopted by the archive's in layer
+  // order, so the model is the one indexing them one by one makes). 1: one
+  // after another on the caller's thread.
+  unsigned index_threads = 1;
 };
 
 }  // namespace layerscope

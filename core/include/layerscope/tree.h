@@ -32,6 +32,15 @@ class PathTable {
   PathId intern(std::string_view normalized);
   // kNoPath when the path was never interned.
   PathId find(std::string_view normalized) const;
+  // The child `name` (one path component) of `parent`, made if new.
+  PathId intern_child(PathId parent, std::string_view name);
+  // Interns every path of `other` here, in the order `other` made them, and
+  // returns where each of its ids went (indexed by `other`'s ids). This table
+  // is then what interning `other`'s paths here one by one would have made.
+  std::vector<PathId> adopt(const PathTable& other);
+  // At least memory_bytes() once `more_nodes` nodes of `more_bytes` name bytes are added.
+  size_t memory_bound(size_t more_nodes, size_t more_bytes) const;
+  size_t name_bytes() const;
   std::string path(PathId id) const;  // "a/b/c"; "" for root
   std::string_view name(PathId id) const;
   PathId parent(PathId id) const { return nodes_[id].parent; }

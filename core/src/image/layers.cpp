@@ -1,7 +1,13 @@
 #include "image/layers.h"
 
 #include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <functional>
+#include <mutex>
 #include <set>
+#include <string_view>
 
 #include "archive/layer_stream.h"
 #include "archive/tar_reader.h"
@@ -57,65 +63,214 @@ void report_entry_issues(LoadContext& ctx, int blob) {
 
 namespace {
 
-// Indexes present blob `bi` from random access: its entries, compression and
-// sizes, or its error. Only cancellation and the archive-wide entry limit fail
-// (and, with `io_fatal`, a failed read of the source: a layer read later from a
-// server may succeed next time), leaving the blob's index empty. Progress:
-// `base` + the bytes of the blob read, of `total`.
-Status index_blob(LoadContext& ctx, const Limits& lim, size_t bi, const ProgressFn& pf, uint64_t base,
-                  uint64_t total, bool io_fatal = false) {
-  Loaded& L = ctx.L;
-  const OpenOptions& options = L.options;
-  Blob& b = L.archive.blobs[bi];
-  L.indexes[bi] = LayerIndex{};  // (indexing adds to it: never onto an earlier attempt's entries)
-  auto ws = L.member_source(b.member);
+// What reading one blob found besides its entries: its error, or in `found`
+// what record_blob_result learnt (compression, sizes, digests).
+struct BlobRead {
   Status st = Status::Ok();
-  std::unique_ptr<LayerStream> ls;
+  Blob found;
+};
+
+// Reads blob `b`'s entries into `index` over `paths`, drawing on `budget`;
+// `tick` hears the bytes of the blob read so far (false cancels). Touches
+// nothing else of the model: threads run it on blobs of their own.
+BlobRead read_blob(const Loaded& L, const Blob& b, const Limits& lim, PathTable& paths, LayerIndex* index,
+                   uint64_t* budget, std::function<bool(uint64_t)> tick) {
+  BlobRead out;
+  auto ws = L.member_source(b.member);
   if (!ws.ok()) {
-    st = ws.error();
-  } else {
-    LayerStreamOptions lo;
-    lo.hash = options.verify;
-    lo.max_expansion_floor = lim.max_expansion_floor;
-    lo.max_expansion_ratio = lim.max_expansion_ratio;
-    lo.start_thread = options.start_thread;
-    std::string name = b.member;
-    lo.tick = [&pf, base, total, name](uint64_t done) {
-      return emit_progress(pf, "index", base + done, total, name);
-    };
-    auto r = LayerStream::open(ws.value(), lo, b.member);
-    if (!r.ok()) st = r.error();
-    else {
-      ls = std::move(r).value();
-      st = index_layer(*ls, L.paths, &L.indexes[bi], &ctx.entry_budget, lim);
-    }
+    out.st = ws.error();
+    return out;
   }
-  if (!st.ok()) {
-    const Code code = st.error().code;
-    const bool fatal = code == Code::kCancelled || (code == Code::kLimit && ctx.entry_budget == 0) ||
-                       (io_fatal && code == Code::kIo);
+  LayerStreamOptions lo;
+  lo.hash = L.options.verify;
+  lo.max_expansion_floor = lim.max_expansion_floor;
+  lo.max_expansion_ratio = lim.max_expansion_ratio;
+  lo.start_thread = L.options.start_thread;
+  lo.tick = std::move(tick);
+  auto r = LayerStream::open(ws.value(), lo, b.member);
+  if (!r.ok()) {
+    out.st = r.error();
+    return out;
+  }
+  auto ls = std::move(r).value();
+  out.st = index_layer(*ls, paths, index, budget, lim);
+  if (out.st.ok()) record_blob_result(out.found, *ls);
+  return out;
+}
+
+// Blob `bi`'s index (already in L.indexes[bi]) and read `r` taken into the
+// model: its result, or its error as the layer's (the index emptied). Only
+// cancellation and the archive-wide entry limit (`budget_spent`) fail (and,
+// with `io_fatal`, a failed read of the source: a layer read later from a
+// server may succeed next time), leaving the blob's index empty. Progress:
+// `base` + the blob's bytes, of `total`.
+Status settle_blob(LoadContext& ctx, size_t bi, BlobRead r, bool budget_spent, bool io_fatal, const ProgressFn& pf,
+                   uint64_t base, uint64_t total) {
+  Loaded& L = ctx.L;
+  Blob& b = L.archive.blobs[bi];
+  if (!r.st.ok()) {
+    const Code code = r.st.error().code;
+    const bool fatal = code == Code::kCancelled || (code == Code::kLimit && budget_spent) || (io_fatal && code == Code::kIo);
     if (fatal) {
       L.indexes[bi] = LayerIndex{};
-      return st.take_error();
+      return r.st.take_error();
     }
-    b.error = in_member(st.error(), b.member).to_string();
+    b.error = in_member(r.st.error(), b.member).to_string();
     b.indexed = false;  // (a summary's sizing may have read it: it has no entries now)
     L.indexes[bi] = LayerIndex{};
   } else {
-    record_blob_result(b, *ls);
+    b.indexed = true;
+    b.compression = r.found.compression;
+    b.uncompressed_size = r.found.uncompressed_size;
+    if (!r.found.computed_digest.empty()) b.computed_digest = r.found.computed_digest;
+    if (!r.found.computed_diff_id.empty()) b.computed_diff_id = r.found.computed_diff_id;
   }
   if (!emit_progress(pf, "index", base + b.stored_size, total, b.member))
     return make_error(Code::kCancelled, "cancelled while indexing layers", b.member);
   return Status::Ok();
 }
 
+// Indexes present blob `bi` from random access, over the archive's path table
+// and entry budget (settle_blob says what fails). Progress: `base` + the bytes
+// of the blob read, of `total`.
+Status index_blob(LoadContext& ctx, const Limits& lim, size_t bi, const ProgressFn& pf, uint64_t base,
+                  uint64_t total, bool io_fatal = false) {
+  Loaded& L = ctx.L;
+  L.indexes[bi] = LayerIndex{};  // (indexing adds to it: never onto an earlier attempt's entries)
+  std::string name = L.archive.blobs[bi].member;
+  BlobRead r = read_blob(L, L.archive.blobs[bi], lim, L.paths, &L.indexes[bi], &ctx.entry_budget,
+                         [&pf, base, total, name](uint64_t done) { return emit_progress(pf, "index", base + done, total, name); });
+  return settle_blob(ctx, bi, std::move(r), ctx.entry_budget == 0, io_fatal, pf, base, total);
+}
+
+// Where blob `bi` lies in the archive (the base of its progress during an open).
+uint64_t open_base(const Loaded& L, size_t bi) {
+  auto it = L.by_path.find(L.archive.blobs[bi].member);
+  return it == L.by_path.end() ? 0 : (L.members[it->second].data_offset & ~kSparseDataOffset);
+}
+
 // Progress of blob `bi` read in place during an open: where it lies in the archive.
 Status index_blob_in_open(LoadContext& ctx, const Limits& lim, size_t bi) {
+  return index_blob(ctx, lim, bi, ctx.L.options.progress, open_base(ctx.L, bi), ctx.L.src->size());
+}
+
+// One blob read ahead on a thread (prefetch_blobs), into a path table and
+// from an entry budget of its own.
+struct Prefetched {
+  size_t bi = 0;
+  PathTable paths;
+  LayerIndex index;
+  uint64_t budget_before = 0, budget = 0;
+  BlobRead read;
+  std::atomic<uint64_t> done{0};  // bytes of the blob read so far
+};
+
+// Reads blobs `todo` (random access) on up to OpenOptions::index_threads
+// threads at once, largest first, while this thread reports the bytes read of
+// them all through `report` (false cancels: every thread stops at its next
+// read). Returns each blob's read, in `todo`'s order, for adopt_blob; none
+// (the caller reads them one by one) without a thread starter, with one
+// thread, or for fewer than two blobs.
+std::vector<std::unique_ptr<Prefetched>> prefetch_blobs(LoadContext& ctx, const Limits& lim,
+                                                        const std::vector<size_t>& todo,
+                                                        const std::function<bool(uint64_t, std::string_view)>& report) {
   const Loaded& L = ctx.L;
-  const Blob& b = L.archive.blobs[bi];
-  auto it = L.by_path.find(b.member);
-  uint64_t base = it == L.by_path.end() ? 0 : (L.members[it->second].data_offset & ~kSparseDataOffset);
-  return index_blob(ctx, lim, bi, L.options.progress, base, L.src->size());
+  const OpenOptions& o = L.options;
+  std::vector<std::unique_ptr<Prefetched>> jobs;
+  if (!o.start_thread || o.index_threads < 2 || todo.size() < 2) return jobs;
+  for (size_t bi : todo) {
+    auto p = std::make_unique<Prefetched>();
+    p->bi = bi;
+    p->budget_before = p->budget = ctx.entry_budget;
+    jobs.push_back(std::move(p));
+  }
+  auto stored = [&](const Prefetched& p) { return L.archive.blobs[p.bi].stored_size; };
+  std::vector<size_t> order(jobs.size());
+  for (size_t k = 0; k < order.size(); ++k) order[k] = k;
+  std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) { return stored(*jobs[a]) > stored(*jobs[b]); });
+  std::atomic<size_t> next{0};
+  std::atomic<bool> stop{false};
+  std::mutex mu;
+  std::condition_variable cv;
+  size_t ended = 0;
+  auto work = [&] {
+    for (;;) {
+      const size_t k = next.fetch_add(1);
+      if (k >= order.size()) break;
+      Prefetched& p = *jobs[order[k]];
+      p.read = read_blob(L, L.archive.blobs[p.bi], lim, p.paths, &p.index, &p.budget, [&p, &stop](uint64_t done) {
+        p.done.store(done, std::memory_order_relaxed);
+        return !stop.load(std::memory_order_relaxed);
+      });
+      {
+        std::lock_guard<std::mutex> lk(mu);
+        ++ended;
+      }
+      cv.notify_all();
+    }
+  };
+  std::vector<std::function<void()>> joins;
+  for (size_t t = 0; t < std::min<size_t>(o.index_threads, jobs.size()); ++t) joins.push_back(o.start_thread(work));
+  bool cancelled = false;
+  for (;;) {
+    std::unique_lock<std::mutex> lk(mu);
+    const bool all = cv.wait_for(lk, std::chrono::milliseconds(50), [&] { return ended == jobs.size(); });
+    lk.unlock();
+    if (!cancelled) {
+      uint64_t done = 0;
+      std::string_view detail;
+      for (auto& p : jobs) {
+        const uint64_t d = std::min(p->done.load(std::memory_order_relaxed), stored(*p));
+        done += d;
+        if (detail.empty() && d < stored(*p)) detail = L.archive.blobs[p->bi].member;
+      }
+      if (!report(done, detail)) {
+        cancelled = true;
+        stop.store(true);
+      }
+    }
+    if (all) break;
+  }
+  for (auto& join : joins)
+    if (join) join();
+  return jobs;
+}
+
+// Blob `p.bi` as prefetch_blobs read it, taken into the model as index_blob
+// would have left it: its paths adopted by the archive's table in the order
+// they were met, its entries and markers moved onto those ids, the entries it
+// read drawn from the archive's budget. Where the archive-wide limits could
+// have stopped it part-way (the budget and path table it drew on were its
+// own), it is read again by index_blob, which stops where reading the blobs one
+// by one stops.
+Status adopt_blob(LoadContext& ctx, const Limits& lim, Prefetched& p, const ProgressFn& pf, uint64_t base,
+                  uint64_t total, bool io_fatal) {
+  Loaded& L = ctx.L;
+  const uint64_t used = p.budget_before - p.budget;
+  const bool limit_hit = !p.read.st.ok() && p.read.st.error().code == Code::kLimit && p.budget == 0;
+  const size_t more = p.paths.size() - 1;  // (the root is in both)
+  const bool fits = used <= ctx.entry_budget && L.paths.size() + more <= lim.max_paths &&
+                    L.paths.memory_bound(more, p.paths.name_bytes()) <= lim.max_path_table_bytes;
+  if (limit_hit || !fits) return index_blob(ctx, lim, p.bi, pf, base, total, io_fatal);
+  const std::vector<PathId> to = L.paths.adopt(p.paths);
+  p.paths = PathTable{};
+  LayerIndex& idx = p.index;
+  for (Entry& e : idx.entries) {
+    e.path = to[e.path];
+    if (e.type == EntryType::kHardlink && e.link < to.size()) e.link = to[e.link];
+  }
+  for (PathId& w : idx.whiteouts) w = to[w];
+  for (PathId& d : idx.opaque_dirs) d = to[d];
+  ctx.entry_budget -= used;
+  L.indexes[p.bi] = std::move(idx);
+  return settle_blob(ctx, p.bi, std::move(p.read), ctx.entry_budget == 0, io_fatal, pf, base, total);
+}
+
+// The prefetched read of blob `bi`, or null.
+Prefetched* prefetched(std::vector<std::unique_ptr<Prefetched>>& pre, size_t bi) {
+  for (auto& p : pre)
+    if (p->bi == bi) return p.get();
+  return nullptr;
 }
 
 // What indexing a blob leaves in the model besides its index: its warnings and counts.
@@ -142,6 +297,21 @@ Compression sniff_blob(const Loaded& L, const Blob& b) {
 
 Status index_layers(LoadContext& ctx, const Limits& lim) {
   Loaded& L = ctx.L;
+  std::vector<std::unique_ptr<Prefetched>> pre;
+  if (L.random_access) {
+    std::vector<size_t> todo;
+    uint64_t todo_bytes = 0;
+    for (size_t bi = 0; bi < L.archive.blobs.size(); ++bi)
+      if (L.archive.blobs[bi].present) {
+        todo.push_back(bi);
+        todo_bytes += L.archive.blobs[bi].stored_size;
+      }
+    const uint64_t size = L.src->size();
+    pre = prefetch_blobs(ctx, lim, todo, [&](uint64_t done, std::string_view detail) {
+      const uint64_t left = todo_bytes - done;
+      return emit_progress(L.options.progress, "index", size > left ? size - left : 0, size, detail);
+    });
+  }
   for (size_t bi = 0; bi < L.archive.blobs.size(); ++bi) {
     Blob& b = L.archive.blobs[bi];
     if (!b.present) continue;
@@ -153,14 +323,17 @@ Status index_layers(LoadContext& ctx, const Limits& lim) {
                          b.member, static_cast<int>(bi)});
         continue;
       }
-      Blob pre = std::move(it->second);
-      b.indexed = pre.indexed;
-      b.compression = pre.compression;
-      b.uncompressed_size = pre.uncompressed_size;
-      b.computed_digest = pre.computed_digest;
-      b.computed_diff_id = pre.computed_diff_id;
-      b.error = pre.error;
+      Blob pre_b = std::move(it->second);
+      b.indexed = pre_b.indexed;
+      b.compression = pre_b.compression;
+      b.uncompressed_size = pre_b.uncompressed_size;
+      b.computed_digest = pre_b.computed_digest;
+      b.computed_diff_id = pre_b.computed_diff_id;
+      b.error = pre_b.error;
       L.indexes[bi] = std::move(ctx.pre_index[b.member]);
+    } else if (Prefetched* p = prefetched(pre, bi)) {
+      LS_RETURN_IF_ERROR(adopt_blob(ctx, lim, *p, L.options.progress, open_base(L, bi), L.src->size(), false));
+      p->index = LayerIndex{};
     } else {
       LS_RETURN_IF_ERROR(index_blob_in_open(ctx, lim, bi));
     }
@@ -171,10 +344,27 @@ Status index_layers(LoadContext& ctx, const Limits& lim) {
 
 Status size_layers(LoadContext& ctx, const Limits& lim, LayerReading reading) {
   Loaded& L = ctx.L;
+  // Which blobs are to be decoded (read first, some at once on threads).
+  std::vector<Compression> sniffed(L.archive.blobs.size(), Compression::kUnknown);
+  std::vector<size_t> todo;
+  uint64_t todo_bytes = 0;
+  for (size_t bi = 0; bi < L.archive.blobs.size(); ++bi) {
+    const Blob& b = L.archive.blobs[bi];
+    if (!b.present) continue;
+    const Compression c = sniffed[bi] = sniff_blob(L, b);
+    if (c == Compression::kNone || (c != Compression::kUnknown && reading == LayerReading::kHeadersOnly)) continue;
+    todo.push_back(bi);
+    todo_bytes += b.stored_size;
+  }
+  const uint64_t size = L.src->size();
+  auto pre = prefetch_blobs(ctx, lim, todo, [&](uint64_t done, std::string_view detail) {
+    const uint64_t left = todo_bytes - done;
+    return emit_progress(L.options.progress, "index", size > left ? size - left : 0, size, detail);
+  });
   for (size_t bi = 0; bi < L.archive.blobs.size(); ++bi) {
     Blob& b = L.archive.blobs[bi];
     if (!b.present) continue;
-    Compression c = sniff_blob(L, b);
+    Compression c = sniffed[bi];
     if (c == Compression::kNone) {
       // A plain tar's uncompressed size is its stored size, as indexing would find.
       b.compression = c;
@@ -191,7 +381,12 @@ Status size_layers(LoadContext& ctx, const Limits& lim, LayerReading reading) {
     // entries (those belong to the views of files, which a plain layer's
     // summary never reads either); the entries themselves are not kept.
     const uint64_t budget = ctx.entry_budget;
-    LS_RETURN_IF_ERROR(index_blob_in_open(ctx, lim, bi));
+    if (Prefetched* p = prefetched(pre, bi)) {
+      LS_RETURN_IF_ERROR(adopt_blob(ctx, lim, *p, L.options.progress, open_base(L, bi), size, false));
+      p->index = LayerIndex{};
+    } else {
+      LS_RETURN_IF_ERROR(index_blob_in_open(ctx, lim, bi));
+    }
     L.indexes[bi].issues = {};
     L.indexes[bi].issue_overflow = {};
     report_blob(ctx, bi);
@@ -225,11 +420,18 @@ Status index_more(Loaded& L, const std::vector<int>& blobs, const ProgressFn& pr
   const size_t warnings_before = L.archive.warnings.size();
   const auto counts_before = L.warn_counts;
   const uint64_t budget_before = L.entry_budget;
+  std::vector<size_t> todo_blobs(todo.begin(), todo.end());
+  auto pre = prefetch_blobs(ctx, lim, todo_blobs,
+                            [&](uint64_t done, std::string_view detail) { return emit_progress(progress, "index", done, total, detail); });
   uint64_t done = 0;
   Status failed = Status::Ok();
   for (int bi : todo) {
     const uint64_t budget = L.entry_budget;
-    if (Status st = index_blob(ctx, lim, bi, progress, done, total, /*io_fatal=*/true); !st.ok()) {
+    Prefetched* p = prefetched(pre, static_cast<size_t>(bi));
+    Status st = p ? adopt_blob(ctx, lim, *p, progress, done, total, /*io_fatal=*/true)
+                  : index_blob(ctx, lim, bi, progress, done, total, /*io_fatal=*/true);
+    if (p) p->index = LayerIndex{};
+    if (!st.ok()) {
       // (a cancel may come after the blob was read: it is left unread, its entries uncounted)
       L.indexes[bi] = LayerIndex{};
       L.entry_budget = budget;

@@ -45,6 +45,23 @@ void PathTable::grow() {
   }
 }
 
+PathId PathTable::intern_child(PathId cur, std::string_view comp) {
+  PathId found = child(cur, comp);
+  if (found != kNoPath) return found;
+  if ((nodes_.size() + 1) * 4 > slots_.size() * 3) grow();
+  Node n{static_cast<uint32_t>(names_.size()), static_cast<uint32_t>(comp.size()), cur,
+         kNoPath, nodes_[cur].first_child, nodes_[cur].depth + 1};
+  names_.append(comp);
+  found = static_cast<PathId>(nodes_.size());
+  nodes_.push_back(n);
+  nodes_[cur].first_child = found;
+  size_t mask = slots_.size() - 1;
+  size_t i = hash_of(cur, comp) & mask;
+  while (slots_[i] != kNoPath) i = (i + 1) & mask;
+  slots_[i] = found;
+  return found;
+}
+
 PathId PathTable::intern(std::string_view path) {
   PathId cur = kRootPath;
   size_t pos = 0;
@@ -54,24 +71,29 @@ PathId PathTable::intern(std::string_view path) {
     std::string_view comp = path.substr(pos, slash - pos);
     pos = slash + 1;
     if (comp.empty()) continue;
-    PathId found = child(cur, comp);
-    if (found == kNoPath) {
-      if ((nodes_.size() + 1) * 4 > slots_.size() * 3) grow();
-      Node n{static_cast<uint32_t>(names_.size()), static_cast<uint32_t>(comp.size()), cur,
-             kNoPath, nodes_[cur].first_child, nodes_[cur].depth + 1};
-      names_.append(comp);
-      found = static_cast<PathId>(nodes_.size());
-      nodes_.push_back(n);
-      nodes_[cur].first_child = found;
-      size_t mask = slots_.size() - 1;
-      size_t i = hash_of(cur, comp) & mask;
-      while (slots_[i] != kNoPath) i = (i + 1) & mask;
-      slots_[i] = found;
-    }
-    cur = found;
+    cur = intern_child(cur, comp);
   }
   return cur;
 }
+
+std::vector<PathId> PathTable::adopt(const PathTable& other) {
+  std::vector<PathId> to(other.nodes_.size(), kRootPath);
+  // Parents come before their children in `other` (ids in creation order), so
+  // each parent is mapped before its children, and new nodes are made here in
+  // the order `other` made them.
+  for (PathId id = 1; id < other.nodes_.size(); ++id) to[id] = intern_child(to[other.nodes_[id].parent], other.name(id));
+  return to;
+}
+
+size_t PathTable::memory_bound(size_t more_nodes, size_t more_bytes) const {
+  // Vectors and strings at most double past what they hold; the slot array
+  // doubles once nodes fill 3/4 of it, so it stays under 4 slots per node.
+  const size_t n = nodes_.size() + more_nodes, b = names_.size() + more_bytes;
+  return std::max(nodes_.capacity(), 2 * n) * sizeof(Node) + std::max(names_.capacity(), 2 * b + 32) +
+         std::max(slots_.capacity(), 4 * (n + 1)) * sizeof(PathId);
+}
+
+size_t PathTable::name_bytes() const { return names_.size(); }
 
 PathId PathTable::find(std::string_view path) const {
   PathId cur = kRootPath;
