@@ -30,6 +30,7 @@ import {
   PROTOCOL_VERSION,
   type ErrorEnvelope,
   type IndexResult,
+  type LayerRead,
   type OpenRequest,
   type OpenResult,
   type ProgressEvent,
@@ -59,6 +60,10 @@ export type SpawnWorker = (name?: string) => Worker;
 /** Below this many bytes of plain blobs, verify hashes them in its one worker:
  *  starting more costs more than they save. */
 export const PARALLEL_HASH_MIN = 32 << 20;
+
+/** Below this many bytes of unread layers, index reads them in its one worker:
+ *  a helper's start (its core compiled, the archive's summary read) costs more. */
+export const PARALLEL_INDEX_MIN = 32 << 20;
 
 /**
  * Splits blobs into at most `k` groups of about equal bytes (largest first,
@@ -215,6 +220,10 @@ export interface ArchiveClientOptions {
   /** Workers that hash a local archive's plain blobs in parallel in verify()
    *  (the verify worker among them); default: the machine's cores, at most 4. */
   hashWorkers?: number;
+  /** Workers that index a summary-first local archive's layers at once
+   *  (indexAtOnce; the archive's own among them); default: the machine's
+   *  cores, at most 4. */
+  indexWorkers?: number;
   /** A connection to share with other archives (one worker, several archives);
    *  by default the archive gets a worker of its own. */
   connection?: WorkerConnection;
@@ -262,6 +271,11 @@ export class ArchiveClient {
   /** verify()'s hashing workers besides its own (terminated with it). */
   private hashers: WorkerConnection[] = [];
   private hashersSpawned = 0;
+  /** Workers indexing beside this archive's (indexAtOnce), while they run. */
+  private indexers: WorkerConnection[] = [];
+  private indexersSpawned = 0;
+  /** Helpers started with a summary-first open (startHelpers), not yet taken. */
+  private spare: { conn: WorkerConnection; opened: Promise<OpenResult> }[] = [];
   private verifiersSpawned = 0;
   private writersSpawned = 0;
   private verified: VerifyResult | null = null;
@@ -311,6 +325,11 @@ export class ArchiveClient {
     return this.hashersSpawned;
   }
 
+  /** Workers started to index beside the archive's own (indexAtOnce). */
+  get indexWorkersSpawned(): number {
+    return this.indexersSpawned;
+  }
+
   /** Indexes the archive; progress carries bytes done / total and the rate.
    *  layers 'headers' or 'summary' reads the summary only (OpenRequest.layers):
    *  index() then indexes the layers, or the first request that needs them
@@ -318,7 +337,18 @@ export class ArchiveClient {
    *  as they were read (summary only, or indexed). */
   async open(opts: CallOptions & { layers?: OpenRequest['layers'] } = {}): Promise<OpenResult> {
     if (this.disposed) throw notOpen();
-    const r = await this.withSignal(opts.signal, () => this.openIn(opts, opts.layers));
+    // A big local file opened summary first is indexed next (by several
+    // workers: indexAtOnce); the helpers start now, beside this open.
+    const opening = this.withSignal(opts.signal, () => this.openIn(opts, opts.layers));
+    if (opts.layers && opts.layers !== 'all') this.startHelpers();
+    let r: OpenResult;
+    try {
+      r = await opening;
+    } catch (e) {
+      this.dropHelpers();
+      throw e;
+    }
+    if (r.indexed) this.dropHelpers();
     if (this.disposed) throw notOpen();
     this.opened = true;
     this.outerCompressed = r.summary.archive.outer_compression !== 'none';
@@ -355,7 +385,7 @@ export class ArchiveClient {
     if (this.indexRun?.generation !== generation) {
       const run = {
         generation,
-        promise: this.conn.call({ type: 'index', archive }, { generation, onProgress: (p) => this.options.onIndex?.({ progress: p }) }).then(
+        promise: this.indexAtOnce(archive, generation, (p) => this.options.onIndex?.({ progress: p })).then(
           (r) => {
             if (this.generation === generation) {
               this.indexedGeneration = generation;
@@ -375,6 +405,110 @@ export class ArchiveClient {
       this.indexRun = run;
     }
     return this.indexRun.promise;
+  }
+
+  /**
+   * Every layer of a summary-first local archive indexed by several workers at
+   * once: this archive's worker reads a group of its unread blobs while up to
+   * indexWorkers-1 more (each opening the same file, headers only) read the
+   * others, each a group of about equal bytes (hashGroups); then this worker
+   * adopts their reads (`index` {reads}), as if it had read those blobs itself,
+   * and reads any a helper could not. One `index` request as before when there
+   * is one worker, one blob or little to read, or the source is a URL (its
+   * requests are the cost, not the reading). Progress "index": bytes read by
+   * all, of the unread blobs' sum. cancel() stops them all.
+   */
+  private async indexAtOnce(archive: number, generation: number, onProgress: (p: ProgressEvent) => void): Promise<IndexResult> {
+    const whole = () => {
+      this.dropHelpers();
+      return this.conn.call({ type: 'index', archive }, { generation, onProgress });
+    };
+    const k = this.indexWorkers();
+    if (k < 2) return whole();
+    const plan = await this.conn.call({ type: 'indexPlan', archive }, { generation });
+    const bytes = plan.blobs.reduce((n, b) => n + b.size, 0);
+    const groups = hashGroups(plan.blobs, k);
+    if (groups.length < 2 || bytes < PARALLEL_INDEX_MIN) return whole();
+    const t0 = performance.now();
+    const done = groups.map(() => 0);
+    const report = (i: number, d: number, detail: string) => {
+      done[i] = d;
+      const sum = done.reduce((n, x) => n + x, 0);
+      const secs = (performance.now() - t0) / 1000;
+      onProgress({ phase: 'index', done: sum, total: bytes, rate: secs > 0 ? sum / secs : 0, detail });
+    };
+    // The helpers started with the open (startHelpers), or new ones.
+    const helpers = groups.slice(1).map(() => this.spare.shift() ?? this.helper());
+    this.dropHelpers();
+    let helperBytes = 0;
+    try {
+      const theirs = helpers.map(async (h, i) => {
+        const g = groups[i + 1];
+        const opened = await h.opened;
+        const reads: LayerRead[] = [];
+        let base = 0;
+        for (const b of g) {
+          reads.push(await h.conn.call({ type: 'readLayer', archive: opened.archive, blob: b.blob }, { onProgress: (p) => report(i + 1, base + Math.min(p.done, b.size), p.detail) }));
+          base += b.size;
+          report(i + 1, base, b.member);
+        }
+        const stats = await h.conn.call({ type: 'stats', archive: opened.archive });
+        helperBytes += Math.max(0, stats.bytesRead - opened.bytesRead);
+        return reads;
+      });
+      const own = groups[0].reduce((n, b) => n + b.size, 0);
+      const mine = this.conn
+        .call({ type: 'index', archive, blobs: groups[0].map((b) => b.blob) }, { generation, onProgress: (p) => report(0, Math.min(p.done, own), p.detail) })
+        .then(() => report(0, own, ''));
+      // This worker's group and every helper's end (a helper that failed leaves its blobs to this worker).
+      const [, settled] = await Promise.all([mine, Promise.allSettled(theirs)]);
+      // A helper stopped by cancel() (or dispose) ends the indexing as cancelled.
+      for (const r of settled) if (r.status === 'rejected' && isCancelled(r.reason)) throw r.reason;
+      const reads = settled.flatMap((r) => (r.status === 'fulfilled' ? r.value : []));
+      const r = await this.conn.call(
+        { type: 'index', archive, blobs: plan.blobs.map((b) => b.blob), reads },
+        { generation, onProgress: (p) => onProgress({ ...p, done: bytes - Math.max(0, p.total - p.done), total: bytes }) },
+        reads.map((x) => x.data.buffer as ArrayBuffer),
+      );
+      return { ...r, bytesRead: r.bytesRead + helperBytes, elapsedMs: performance.now() - t0 };
+    } finally {
+      for (const h of helpers) this.endHelper(h.conn, 'indexing ended');
+    }
+  }
+
+  /** Workers indexing at once for this archive (the archive's own among them):
+   *  1 for a hosted archive (its requests are the cost, not the reading) or a
+   *  local one under PARALLEL_INDEX_MIN bytes. */
+  private indexWorkers(): number {
+    if (this.source.kind !== 'file' || this.source.file.size < PARALLEL_INDEX_MIN) return 1;
+    const cores = typeof navigator !== 'undefined' && navigator.hardwareConcurrency > 0 ? navigator.hardwareConcurrency : 2;
+    return Math.max(1, Math.floor(this.options.indexWorkers ?? Math.min(4, cores)));
+  }
+
+  /** A worker opening this archive's file (headers only) to read layers for indexAtOnce. */
+  private helper(): { conn: WorkerConnection; opened: Promise<OpenResult> } {
+    const conn = new WorkerConnection(this.spawn);
+    this.indexers.push(conn);
+    const opened = conn.call({ type: 'open', source: this.source, layers: 'headers' });
+    opened.catch(() => undefined); // (its failure is the indexing's, if it is used)
+    return { conn, opened };
+  }
+
+  /** Starts the helpers indexAtOnce will want, while the summary is read. */
+  private startHelpers(): void {
+    this.dropHelpers();
+    for (let i = 1; i < this.indexWorkers(); ++i) this.spare.push(this.helper());
+  }
+
+  /** Ends the helpers started ahead and not taken. */
+  private dropHelpers(): void {
+    for (const h of this.spare.splice(0)) this.endHelper(h.conn, 'not needed');
+  }
+
+  private endHelper(conn: WorkerConnection, why: string): void {
+    this.indexersSpawned += conn.spawned;
+    conn.terminate('cancelled', why);
+    this.indexers = this.indexers.filter((h) => h !== conn);
   }
 
   /** Reads the layers a view of `image` as of `layer` needs (-1: all of the
@@ -667,6 +801,8 @@ export class ArchiveClient {
    *  archive on it re-opens on its next call). */
   cancel(): void {
     this.conn.terminate('cancelled', 'cancelled');
+    this.dropHelpers();
+    for (const h of this.indexers) h.terminate('cancelled', 'cancelled');
   }
 
   /** Closes the archive for good (an open or re-open still on its way closes
@@ -676,6 +812,8 @@ export class ArchiveClient {
     this.disposed = true;
     this.opened = false;
     this.cancelVerify();
+    this.dropHelpers();
+    for (const h of this.indexers) h.terminate('cancelled', 'archive closed');
     if (this.ownsConnection) this.conn.terminate('cancelled', 'archive closed');
     // Only a handle of the current worker is closed; one of a worker that is gone died with it.
     else if (this.handle) this.conn.call({ type: 'close', archive: this.handle }, { generation: this.generation }).catch(() => undefined);

@@ -70,8 +70,12 @@
  *     open archive and where they lie), `hashRanges` (SHA-256 of byte ranges
  *     of a file; needs no core: a worker started with the name
  *     HASH_WORKER_NAME does not load it), `verify` takes the `digests` the
- *     page had computed. */
-export const PROTOCOL_VERSION = 10;
+ *     page had computed.
+ * 11: indexing spread over workers: `indexPlan` (the blobs `index` has yet to
+ *     read), `readLayer` (a blob read on its own by another worker holding the
+ *     same archive: bytes), `index` takes `blobs` (those only) and `reads`
+ *     (those bytes, adopted instead of read). */
+export const PROTOCOL_VERSION = 11;
 
 /** The name (WorkerOptions.name) of a worker started only to hash byte
  *  ranges (`hashRanges`): it loads the wasm core only if asked for more. */
@@ -121,6 +125,32 @@ export interface IndexRequest {
   archive: number;
   image?: number;
   layer?: number;
+  /** Instead of image/layer: these blobs (by number) and those of `reads`. */
+  blobs?: number[];
+  /** Blobs other workers read (`readLayer`): adopted as if read here. A
+   *  malformed one fails the request (invalid-argument) before anything is read. */
+  reads?: LayerRead[];
+}
+
+/** The blobs `index` has yet to read and where they lie (IndexPlan). Reads nothing. */
+export interface IndexPlanRequest {
+  type: 'indexPlan';
+  archive: number;
+}
+
+/** Blob `blob` of an open archive read on its own (its entries, warnings,
+ *  sizes or error), as bytes the worker holding the same archive adopts
+ *  (`index` {reads}). Progress phase "index": the blob's bytes. */
+export interface ReadLayerRequest {
+  type: 'readLayer';
+  archive: number;
+  blob: number;
+}
+
+/** A blob as `readLayer` read it (its bytes transferred). */
+export interface LayerRead {
+  blob: number;
+  data: Uint8Array;
 }
 
 export interface ListRequest {
@@ -323,6 +353,8 @@ export type Request =
   | HashRangesRequest
   | WriteRequest
   | VerifyRowsRequest
+  | IndexPlanRequest
+  | ReadLayerRequest
   | ResolveRequest
   | StatsRequest
   | CloseRequest;
@@ -344,6 +376,8 @@ export const REQUEST_TYPES = [
   'verify',
   'verifyPlan',
   'hashRanges',
+  'indexPlan',
+  'readLayer',
   'write',
   'verifyRows',
   'resolve',
@@ -557,6 +591,8 @@ export interface ResultMap {
   verify: VerifyResult;
   verifyPlan: VerifyPlan;
   hashRanges: { digests: string[] };
+  indexPlan: IndexPlan;
+  readLayer: LayerRead;
   write: WriteResult;
   verifyRows: VerifyDocument;
   resolve: number;
@@ -569,6 +605,13 @@ export interface ResultMap {
 /** The plain blobs of an archive (VerifyPlanRequest): the blob's number in
  *  the core's verify, its member name, its byte range of the file. */
 export interface VerifyPlan {
+  blobs: { blob: number; member: string; offset: number; size: number }[];
+}
+
+/** The blobs `index` has yet to read (IndexPlanRequest): number, member, byte
+ *  range of the file. Empty once every layer is read, and for an archive
+ *  compressed as a whole (one pass). */
+export interface IndexPlan {
   blobs: { blob: number; member: string; offset: number; size: number }[];
 }
 

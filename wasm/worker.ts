@@ -30,6 +30,7 @@ import {
   type IndexRequest,
   type IndexResult,
   type InspectDocument,
+  type LayerRead,
   type LogDocument,
   type LsDocument,
   type OpenRequest,
@@ -185,10 +186,35 @@ async function open(id: number, req: OpenRequest): Promise<OpenResult> {
 async function index(id: number, mod: CoreModule, req: IndexRequest): Promise<IndexResult> {
   const cur = archives.get(req.archive);
   const t0 = performance.now();
-  const args: Record<string, number> = { archive: req.archive };
+  const args: Record<string, number | number[]> = { archive: req.archive };
   if (req.image !== undefined) args.image = req.image;
   if (req.layer !== undefined) args.layer = req.layer;
-  const v = core(mod, 'index', args, { progress: progressPoster(id, t0) }).value as {
+  if (req.blobs !== undefined) args.blobs = req.blobs;
+  // Blobs other workers read (readLayer): their bytes one after another, as
+  // the request's source.
+  let source: ByteSourceJs | undefined;
+  if (req.reads !== undefined) {
+    if (!Array.isArray(req.reads) || !req.reads.every((r) => r && Number.isInteger(r.blob) && r.data instanceof Uint8Array))
+      throw new RequestError({ code: 'protocol', message: 'index: reads must be an array of {blob, data: Uint8Array}', where: 'worker' });
+    const all = new Uint8Array(req.reads.reduce((n, r) => n + r.data.length, 0));
+    let at = 0;
+    for (const r of req.reads) {
+      all.set(r.data, at);
+      at += r.data.length;
+    }
+    args.reads = req.reads.map((r) => r.blob);
+    args.read_lengths = req.reads.map((r) => r.data.length);
+    source = {
+      size: all.length,
+      name: 'layers read by other workers',
+      readInto: (offset: number, ptr: number, len: number) => {
+        const part = all.subarray(offset, Math.min(all.length, offset + len));
+        mod.HEAPU8.set(part, ptr);
+        return part.length;
+      },
+    };
+  }
+  const v = core(mod, 'index', args, { progress: progressPoster(id, t0), source }).value as {
     bytes_read: number;
     indexed: boolean;
     layers_read: boolean[][];
@@ -373,7 +399,7 @@ async function write(id: number, mod: CoreModule, req: WriteRequest): Promise<Wr
 }
 
 /** Requests that may read much of the archive: they post progress events. */
-const LONG_REQUESTS = new Set<RequestType>(['findings', 'diff', 'verifyRows']);
+const LONG_REQUESTS = new Set<RequestType>(['findings', 'diff', 'verifyRows', 'readLayer']);
 
 /** Results that need reshaping for the page; the others are the core's value as is. */
 const shapers: Partial<Record<RequestType, (value: unknown, data?: Uint8Array) => Shaped>> = {
@@ -385,6 +411,10 @@ const shapers: Partial<Record<RequestType, (value: unknown, data?: Uint8Array) =
     return { result, transfer: [result.data.buffer as ArrayBuffer] };
   },
   stats: (value) => ({ result: { bytesRead: (value as { bytes_read: number }).bytes_read } }),
+  readLayer: (value, data) => {
+    const result: LayerRead = { blob: (value as { blob: number }).blob, data: data ?? new Uint8Array(0) };
+    return { result, transfer: [result.data.buffer as ArrayBuffer] };
+  },
 };
 
 async function serve(msg: RequestMessage): Promise<Shaped> {

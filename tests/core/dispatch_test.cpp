@@ -430,6 +430,101 @@ TEST_F(DispatchTest, HeadersOpenThenIndex) {
   EXPECT_EQ(bad.env["where"], "open.layers") << bad.env.dump();
 }
 
+// Layers read by several workers at once, as the page does: "helper" archives
+// (other opens of the same file) read some blobs each (readLayer), the archive
+// that keeps them reads the others itself (index {blobs}) and adopts theirs
+// (index {reads}); what it then holds is what indexing every layer itself
+// makes — the documents, the path table id by id, every listing — and a read
+// cut short or of another blob is refused before anything is read, leaving the
+// archive as it was.
+TEST_F(DispatchTest, LayersReadByOtherWorkersAreAdopted) {
+  for (const char* name : {kDocker, kZstd, "buildah-oci-archive-gzip-features", "docker20-save-multi-2images-3tags"}) {
+    SCOPED_TRACE(name);
+    Reply r = call("open", {{"layers", "headers"}}, source(name));
+    ASSERT_TRUE(r.ok) << r.env.dump();
+    const uint64_t h = r.env["value"]["archive"].get<uint64_t>();
+    json plan = value("indexPlan", {{"archive", h}});
+    std::vector<int> blobs;
+    for (auto& b : plan["blobs"]) {
+      blobs.push_back(b["blob"].get<int>());
+      EXPECT_GT(b["size"].get<uint64_t>(), 0u);
+    }
+    ASSERT_GE(blobs.size(), 2u) << plan.dump();
+    // Every other blob read by a helper (one more open of the file), the rest here.
+    r = call("open", {{"layers", "headers"}}, source(name));
+    ASSERT_TRUE(r.ok);
+    const uint64_t helper = r.env["value"]["archive"].get<uint64_t>();
+    std::vector<int> mine, theirs, lengths;
+    std::string bytes;
+    for (size_t i = 0; i < blobs.size(); ++i) {
+      if (i % 2) {
+        mine.push_back(blobs[i]);
+        continue;
+      }
+      int calls = 0;
+      Reply rl = call("readLayer", {{"archive", helper}, {"blob", blobs[i]}}, nullptr, [&](const Progress& p) {
+        EXPECT_EQ(p.phase, "index");
+        return ++calls > 0;
+      });
+      ASSERT_TRUE(rl.ok) << rl.env.dump();
+      EXPECT_EQ(rl.env["value"]["length"].get<size_t>(), rl.bytes.size());
+      EXPECT_GT(calls, 0);
+      theirs.push_back(blobs[i]);
+      lengths.push_back(static_cast<int>(rl.bytes.size()));
+      bytes += rl.bytes;
+    }
+    auto reads = [&](std::string b) { return make_memory_source(std::vector<uint8_t>(b.begin(), b.end()), "reads"); };
+    // malformed: cut anywhere, or named as the read of another blob -> refused, nothing read
+    for (int cut : {0, 7, 40, lengths[0] / 2, lengths[0] - 1}) {
+      std::vector<int> l = lengths;
+      l[0] = cut;
+      Reply bad = call("index", {{"archive", h}, {"reads", theirs}, {"read_lengths", l}},
+                       reads(bytes.substr(0, static_cast<size_t>(cut)) + bytes.substr(static_cast<size_t>(lengths[0]))));
+      EXPECT_EQ(bad.env["code"], "invalid-argument") << "cut at " << cut << ": " << bad.env.dump();
+    }
+    if (theirs.size() >= 2) {
+      std::vector<int> swapped = theirs;
+      std::swap(swapped[0], swapped[1]);
+      Reply bad = call("index", {{"archive", h}, {"reads", swapped}, {"read_lengths", lengths}}, reads(bytes));
+      EXPECT_EQ(bad.env["code"], "invalid-argument") << bad.env.dump();
+      EXPECT_NE(bad.env["message"].get<std::string>().find("another blob"), std::string::npos) << bad.env.dump();
+    }
+    Reply wrong = call("index", {{"archive", h}, {"reads", theirs}, {"read_lengths", lengths}}, reads(bytes + "x"));
+    EXPECT_EQ(wrong.env["where"], "index.reads") << wrong.env.dump();
+    EXPECT_EQ(value("indexPlan", {{"archive", h}})["blobs"].size(), blobs.size()) << "nothing was read";
+    // mine first (as the page does, beside the helpers), then theirs adopted
+    if (!mine.empty()) ASSERT_TRUE(call("index", {{"archive", h}, {"blobs", mine}}).ok);
+    r = call("index", {{"archive", h}, {"reads", theirs}, {"read_lengths", lengths}}, reads(bytes));
+    ASSERT_TRUE(r.ok) << r.env.dump();
+    EXPECT_TRUE(r.env["value"]["indexed"].get<bool>());
+    EXPECT_TRUE(value("indexPlan", {{"archive", h}})["blobs"].empty());
+    // the same as a headers-only open indexing every layer itself, in the same order
+    Reply o2 = call("open", {{"layers", "headers"}}, source(name));
+    const uint64_t self = o2.env["value"]["archive"].get<uint64_t>();
+    if (!mine.empty()) ASSERT_TRUE(call("index", {{"archive", self}, {"blobs", mine}}).ok);
+    Reply want = call("index", {{"archive", self}, {"blobs", theirs}});
+    ASSERT_TRUE(want.ok);
+    // (what this archive read itself: the blobs the helper read are not among its bytes)
+    json got_summary = r.env["value"]["summary"], want_summary = want.env["value"]["summary"];
+    EXPECT_LT(got_summary["bytes_read"].get<uint64_t>(), want_summary["bytes_read"].get<uint64_t>());
+    got_summary.erase("bytes_read");
+    want_summary.erase("bytes_read");
+    EXPECT_TRUE(got_summary == want_summary) << "the summaries differ";
+    EXPECT_EQ(r.env["value"]["layers_read"], want.env["value"]["layers_read"]);
+    auto full = open_session(fixture_tar(name));
+    EXPECT_EQ(r.env["value"]["summary"]["images"], json::parse(full->inspect_json())["images"]);
+    EXPECT_EQ(r.env["value"]["summary"]["warnings"], json::parse(full->inspect_json())["warnings"]);
+    const size_t images = r.env["value"]["summary"]["images"].size();
+    for (size_t im = 0; im < images; ++im)
+      for (bool merged : {true, false}) {
+        json a = value("list", {{"archive", h}, {"image", im}, {"merged", merged}, {"limit", 100000}});
+        json b = value("list", {{"archive", self}, {"image", im}, {"merged", merged}, {"limit", 100000}});
+        EXPECT_EQ(a, b) << "image " << im << (merged ? " merged" : " top layer");
+        EXPECT_GT(a["entries"].size(), 0u);
+      }
+  }
+}
+
 // index {image, layer} reads the layers one view needs, in place: layers_read
 // says which views can be shown, a cursor opened on a lower layer keeps reading
 // while upper layers are read, a cancelled step keeps what was read before it.

@@ -5,7 +5,7 @@
 // re-open from the source descriptor, shared workers, cursors, verify.
 //
 //   make test-client    (cd web && npx vitest run --globals --environment node --root .. tests/wasm/)
-import { ArchiveClient, CoreError, FileCursor, PARALLEL_HASH_MIN, WorkerConnection, hashGroups, isCancelled } from '../../wasm/client';
+import { ArchiveClient, CoreError, FileCursor, PARALLEL_HASH_MIN, PARALLEL_INDEX_MIN, WorkerConnection, hashGroups, isCancelled } from '../../wasm/client';
 import { HASH_WORKER_NAME, PROTOCOL_VERSION, type RequestMessage, type ResponseMessage, type SourceDescriptor } from '../../wasm/protocol';
 import { EngineArchive } from '../../web/src/engine/archive';
 import { fileByteSource, sourceProblem } from '../../wasm/io/file-source';
@@ -573,6 +573,104 @@ describe('ArchiveClient', () => {
     await expect(p).rejects.toSatisfy(isCancelled);
     expect(workers[n].terminated && workers[n + 1].terminated).toBe(true);
     expect(workers[n - 1].terminated).toBe(false);
+  });
+
+  it('index spreads a big local archive\'s unread layers over indexWorkers workers: helpers read whole blobs, the archive\'s worker reads its group and adopts theirs', async () => {
+    const MiB = 1 << 20;
+    const blobs = [
+      { blob: 2, member: 'c.tar', offset: 1000, size: 40 * MiB },
+      { blob: 0, member: 'a.tar', offset: 1000 + 40 * MiB, size: 30 * MiB },
+      { blob: 1, member: 'b.tar', offset: 2000 + 70 * MiB, size: 20 * MiB },
+      { blob: 3, member: 'd.tar', offset: 3000 + 90 * MiB, size: 10 * MiB },
+    ];
+    // a File as big as the archive (only its size is read here)
+    const big: SourceDescriptor = { kind: 'file', file: { size: 200 * MiB } as Blob, name: 'big.tar' };
+    let hang = false;
+    let failBlob = -1;
+    const { workers, spawn } = harness((msg, reply, w) => {
+      if (msg.type === 'indexPlan') return { blobs };
+      if (msg.type === 'readLayer') {
+        if (hang) return undefined;
+        if (msg.blob === failBlob) {
+          reply({ v: PROTOCOL_VERSION, id: msg.id, type: 'error', error: { code: 'io', message: 'could not read', where: 'x' } });
+          return undefined;
+        }
+        const size = blobs.find((b) => b.blob === msg.blob)!.size;
+        reply({ v: PROTOCOL_VERSION, id: msg.id, type: 'progress', progress: { phase: 'index', done: size, total: size, rate: 1, detail: 'm' } });
+        return { blob: msg.blob, data: new Uint8Array([msg.blob, 7]) };
+      }
+      if (msg.type === 'stats') return { bytesRead: 1 + 100 };
+      return standard(msg, reply, w);
+    });
+    const seen: number[] = [];
+    const client = new ArchiveClient(spawn, big, { indexWorkers: 3, onIndex: (e) => e.progress && seen.push(e.progress.done) });
+    await client.open({ layers: 'headers' });
+    // the helpers start with the summary-first open, each opening the same file, headers only
+    expect(workers).toHaveLength(3);
+    const main = workers[0];
+    for (const w of workers.slice(1)) expect(w.sent[0]).toMatchObject({ type: 'open', source: big, layers: 'headers' });
+    const r = await client.index();
+    expect(r.indexed).toBe(true);
+    expect(workers).toHaveLength(3);
+    expect(main.sent.map((m) => m.type)).toEqual(['open', 'indexPlan', 'index', 'index']);
+    for (const w of workers.slice(1)) {
+      expect(w.sent.slice(1, -1).every((m) => m.type === 'readLayer')).toBe(true);
+      expect(w.sent.at(-1)!.type).toBe('stats');
+      expect(w.terminated).toBe(true);
+    }
+    // every blob read once: the archive's worker its group, the helpers theirs (about equal bytes)
+    const own = (main.sent[2] as { blobs: number[] }).blobs;
+    const readBy = (w: (typeof workers)[number]) => w.sent.filter((m) => m.type === 'readLayer').map((m) => (m as { blob: number }).blob);
+    const helped = workers.slice(1).flatMap(readBy);
+    expect([...own, ...helped].sort()).toEqual([0, 1, 2, 3]);
+    const bytesOf = (ids: number[]) => ids.reduce((n, id) => n + blobs.find((b) => b.blob === id)!.size, 0) / MiB;
+    expect([bytesOf(own), ...workers.slice(1).map((w) => bytesOf(readBy(w)))].sort((a, b) => a - b)).toEqual([30, 30, 40]);
+    // then the helpers' reads handed to the archive's worker, every unread blob named (those read are skipped)
+    const last = main.sent[3] as { blobs: number[]; reads: { blob: number; data: Uint8Array }[] };
+    expect([...last.blobs].sort()).toEqual([0, 1, 2, 3]);
+    expect(last.reads.map((x) => x.blob).sort()).toEqual([...helped].sort());
+    for (const x of last.reads) expect([...x.data]).toEqual([x.blob, 7]);
+    // progress: bytes read by all of them, up to the sum; bytes read include the helpers'
+    expect(Math.max(...seen)).toBe(100 * MiB);
+    expect(r.bytesRead).toBe(9 + 2 * 100);
+    expect(client.indexWorkersSpawned).toBe(2);
+
+    // a helper that fails leaves its blobs to the archive's worker (not handed over)
+    failBlob = 2;
+    const n = workers.length;
+    const again = new ArchiveClient(spawn, big, { indexWorkers: 3 });
+    await again.open({ layers: 'headers' });
+    await again.index();
+    const final = workers[n].sent.at(-1) as { type: string; blobs: number[]; reads: { blob: number }[] };
+    expect(final.type).toBe('index');
+    expect(final.reads.map((x) => x.blob)).not.toContain(2);
+    expect([...final.blobs].sort()).toEqual([0, 1, 2, 3]);
+
+    // cancel (a Stop) terminates the helpers too
+    failBlob = -1;
+    hang = true;
+    const m = workers.length;
+    const third = new ArchiveClient(spawn, big, { indexWorkers: 2 });
+    await third.open({ layers: 'headers' });
+    const p = third.index();
+    await vi.waitFor(() => expect(workers[m + 1]?.sent.map((x) => x.type)).toEqual(['open', 'readLayer']));
+    third.cancel();
+    await expect(p).rejects.toSatisfy(isCancelled);
+    expect(workers[m].terminated && workers[m + 1].terminated).toBe(true);
+
+    // an open that reads every layer itself starts no helper
+    const fourth = new ArchiveClient(spawn, big, { indexWorkers: 3 });
+    const before = workers.length;
+    await fourth.open();
+    expect(workers.length).toBe(before + 1);
+
+    // a small archive, or one worker: one index request as before
+    const small = new ArchiveClient(spawn, fileSource(), { indexWorkers: 4 });
+    await small.open({ layers: 'headers' });
+    const k = workers.length;
+    await small.index();
+    expect(workers[k - 1].sent.map((x) => x.type)).toEqual(['open', 'index']);
+    expect(PARALLEL_INDEX_MIN).toBeGreaterThan(10);
   });
 
   it('hashGroups: whole blobs, about equal bytes, file order in each; one worker or under the threshold hashes alone', async () => {

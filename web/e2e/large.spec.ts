@@ -69,6 +69,22 @@ test('opens a ~400 MB archive, shows its summary, scrolls its merged tree', asyn
   const info = (await page.locator('#tree-info').textContent()) ?? '';
   figures.merged_paths = Number(info.match(/([\d,]+) paths/)![1].replace(/,/g, ''));
   expect(figures.merged_paths as number).toBeGreaterThan(25_000);
+  // The layers were indexed by more than one worker (one per core, at most 4),
+  // and what they found is what the CLI finds reading the same file alone:
+  // per layer, its entries by type and its changes against the layers below.
+  const indexed = await page.evaluate(() => {
+    const e = document.querySelector('layer-scope-app')!.current!.engine;
+    return { helpers: e.indexWorkersSpawned, cores: navigator.hardwareConcurrency, layers: e.summary!.images[0].layers };
+  });
+  figures.index_workers = 1 + indexed.helpers;
+  if (indexed.cores >= 2) expect(indexed.helpers).toBeGreaterThanOrEqual(1);
+  const cli = resolve(repo, 'build/native/cli/layerscope');
+  if (existsSync(cli)) {
+    const native = JSON.parse(execFileSync(cli, ['inspect', '--json', big], { maxBuffer: 64 << 20 }).toString()).images[0].layers;
+    const pick = (ls: { entries: number; entry_types?: unknown; changes?: unknown; whiteouts?: unknown; uncompressed_size?: unknown }[]) =>
+      ls.map((l) => ({ entries: l.entries, types: l.entry_types, changes: l.changes, whiteouts: l.whiteouts, size: l.uncompressed_size }));
+    expect(pick(indexed.layers)).toEqual(pick(native));
+  }
   await page.locator('#expand-all').click();
   // Scroll through: only the visible rows exist in the DOM.
   const tree = page.locator('#tree');

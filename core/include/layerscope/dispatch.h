@@ -52,6 +52,15 @@
 //               layers_read (open and index): per image, per layer l, whether
 //               a view as of l can be shown (layers 0..l read; an absent layer
 //               counts as read).
+//               index {archive, blobs, reads, read_lengths}: the blobs `blobs`
+//               and `reads` (by blob number; not an image's layers), taking for
+//               `reads` the bytes readLayer gave other workers, one after
+//               another in the request's source, read_lengths long each.
+//   indexPlan   {archive} -> {blobs: [{blob, member, offset, size}]}: the blobs
+//               index has yet to read, as byte ranges of the archive.
+//   readLayer   {archive, blob} (+ progress) -> {blob, length} + bytes: the
+//               blob read on its own (Session::read_layer_alone), for the
+//               worker holding the archive to adopt (index {reads}).
 //   summary     {archive}               -> <inspect document>
 //   resolve     {archive, ref, platform=""} -> image index
 //   list        {archive, image, layer=-1, merged=false, prefix="", offset=0, limit=0}
@@ -128,7 +137,7 @@ namespace layerscope {
 struct DispatchRequest {
   std::string_view type;
   std::string_view args;               // a JSON object; "" means {}
-  std::shared_ptr<ByteSource> source;  // "open" only: where the archive's bytes come from
+  std::shared_ptr<ByteSource> source;  // "open": where the archive's bytes come from; "index": its reads
   ProgressFn progress;                 // open, index, verify: optional; returning false cancels
   std::shared_ptr<ByteSink> sink;      // "write" only: where the output goes (finished on success only)
 };

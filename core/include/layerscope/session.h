@@ -15,6 +15,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -292,6 +293,27 @@ class Session {
   // Layers already read are not read again; those read before a cancel stay
   // read. Views open meanwhile (listings, file readers) stay valid.
   Status index_layers(int image = -1, int layer = -1, const ProgressFn& progress = {});
+
+  // Layers read by several instances of the core at once (the page's workers,
+  // each a Session of the same archive). The present blobs not read yet, as the
+  // byte ranges of the archive that hold them (random access only).
+  struct UnreadBlob {
+    int blob = -1;
+    uint64_t offset = 0, size = 0;
+  };
+  std::vector<UnreadBlob> unread_blobs() const;
+  // Blob `blob` read on its own — its entries, warnings, sizes or error, into a
+  // path table of its own, from the entry budget left — as bytes another
+  // Session of the same archive adopts (index_blobs) as if it had read the blob
+  // itself. Progress "index": the blob's bytes. Fails only on a cancel, a bad
+  // blob number and an archive compressed as a whole.
+  Result<std::string> read_layer_alone(int blob, const ProgressFn& progress = {});
+  // index_layers of the blobs `blobs` (all of them when empty), taking `reads`
+  // (blob -> read_layer_alone's bytes) instead of reading those blobs; one made
+  // under other limits is read here instead. A malformed read fails with
+  // kInvalidArgument before anything is read.
+  Status index_blobs(const std::vector<int>& blobs, const ProgressFn& progress,
+                     const std::map<int, std::string_view>& reads = {});
 
   // The items of a layer's change set (opt.merged false) or of the merged tree up
   // to opt.layer, below opt.prefix; offset/limit are ignored here. The last few

@@ -286,8 +286,55 @@ struct Dispatcher::Impl {
     LS_ASSIGN_OR_RETURN(int layer, a.small_int("layer", -1));
     if (image >= static_cast<int>(s->session->archive().images.size()))
       return a.bad("image", "no image #" + std::to_string(image));
-    LS_RETURN_IF_ERROR(s->session->index_layers(image, layer, req.progress));
+    LS_ASSIGN_OR_RETURN(std::vector<int> blobs, a.indexes("blobs"));
+    LS_ASSIGN_OR_RETURN(std::vector<int> read_blobs, a.indexes("reads"));
+    LS_ASSIGN_OR_RETURN(std::vector<int> lengths, a.indexes("read_lengths"));
+    if (blobs.empty() && read_blobs.empty()) {
+      LS_RETURN_IF_ERROR(s->session->index_layers(image, layer, req.progress));
+      return "{" + opened_json(*s->session) + "}";
+    }
+    if (a.has("image") || a.has("layer")) return a.bad("blobs", "blobs and reads index blobs, not an image's layers");
+    // reads: blobs other workers read (readLayer), their bytes one after
+    // another in the request's source, read_lengths long each.
+    if (read_blobs.size() != lengths.size()) return a.bad("read_lengths", "reads and read_lengths must have the same length");
+    uint64_t need = 0;
+    for (int n : lengths) need += static_cast<uint64_t>(n);
+    if (!read_blobs.empty() && (!req.source || req.source->size() != need))
+      return a.bad("reads", "the reads' bytes (" + std::to_string(need) + ") must come as the request's source");
+    std::string bytes(static_cast<size_t>(need), '\0');
+    if (need) LS_RETURN_IF_ERROR(read_exact(*req.source, 0, bytes.data(), bytes.size()));
+    std::map<int, std::string_view> reads;
+    size_t at = 0;
+    for (size_t i = 0; i < read_blobs.size(); ++i) {
+      if (!reads.emplace(read_blobs[i], std::string_view(bytes).substr(at, static_cast<size_t>(lengths[i]))).second)
+        return a.bad("reads", "blob " + std::to_string(read_blobs[i]) + " is read twice");
+      at += static_cast<size_t>(lengths[i]);
+    }
+    if (blobs.empty()) blobs = read_blobs;
+    else blobs.insert(blobs.end(), read_blobs.begin(), read_blobs.end());
+    LS_RETURN_IF_ERROR(s->session->index_blobs(blobs, req.progress, reads));
     return "{" + opened_json(*s->session) + "}";
+  }
+
+  // The blobs index has yet to read, as byte ranges of the archive (for several
+  // workers to read some each: readLayer).
+  Value index_plan(const Args& a) {
+    LS_ASSIGN_OR_RETURN(ArchiveSlot * s, archive(a));
+    json blobs = json::array();
+    for (const Session::UnreadBlob& b : s->session->unread_blobs())
+      blobs.push_back({{"blob", b.blob}, {"member", s->session->archive().blobs[b.blob].member}, {"offset", b.offset}, {"size", b.size}});
+    return json{{"blobs", std::move(blobs)}}.dump();
+  }
+
+  // One blob read on its own, as bytes for the worker that holds the archive
+  // to adopt (index {reads}).
+  Value read_layer(const Args& a, const DispatchRequest& req, DispatchReply* reply) {
+    LS_ASSIGN_OR_RETURN(ArchiveSlot * s, archive(a));
+    LS_ASSIGN_OR_RETURN(int blob, a.small_int("blob"));
+    LS_ASSIGN_OR_RETURN(std::string bytes, s->session->read_layer_alone(blob, req.progress));
+    reply->has_bytes = true;
+    reply->bytes.assign(bytes.begin(), bytes.end());
+    return json{{"blob", blob}, {"length", bytes.size()}}.dump();
   }
 
   Value summary(const Args& a) {
@@ -663,6 +710,8 @@ DispatchReply Dispatcher::dispatch(const DispatchRequest& req) {
   static const std::map<std::string_view, Handler> table = {
       {"open", [](Impl& m, const Args& a, R r, DispatchReply*) { return m.open(a, r); }},
       {"index", [](Impl& m, const Args& a, R r, DispatchReply*) { return m.index(a, r); }},
+      {"indexPlan", [](Impl& m, const Args& a, R, DispatchReply*) { return m.index_plan(a); }},
+      {"readLayer", [](Impl& m, const Args& a, R r, DispatchReply* out) { return m.read_layer(a, r, out); }},
       {"summary", [](Impl& m, const Args& a, R, DispatchReply*) { return m.summary(a); }},
       {"resolve", [](Impl& m, const Args& a, R, DispatchReply*) { return m.resolve(a); }},
       {"list", [](Impl& m, const Args& a, R, DispatchReply*) { return m.list(a); }},

@@ -10,6 +10,7 @@
 #include "api/path_history.h"
 #include "api/session_impl.h"
 #include "api/view_warnings.h"
+#include "archive/tar_reader.h"
 
 namespace layerscope {
 
@@ -137,6 +138,34 @@ Status Session::verify(const ProgressFn& progress, const std::vector<StoredDiges
   s.reserve(stored.size());
   for (const StoredDigest& d : stored) s.push_back(SuppliedDigest{d.blob, d.digest});
   return verify_blobs(*impl_->L, progress, s);
+}
+
+std::vector<Session::UnreadBlob> Session::unread_blobs() const {
+  std::vector<UnreadBlob> out;
+  const Loaded& L = *impl_->L;
+  if (!L.random_access) return out;
+  for (size_t b = 0; b < L.archive.blobs.size(); ++b) {
+    const Blob& blob = L.archive.blobs[b];
+    if (!blob.present || L.readable[b]) continue;
+    auto it = L.by_path.find(blob.member);
+    if (it == L.by_path.end() || (L.members[it->second].data_offset & kSparseDataOffset)) continue;
+    out.push_back(UnreadBlob{static_cast<int>(b), L.members[it->second].data_offset, blob.stored_size});
+  }
+  return out;
+}
+
+Result<std::string> Session::read_layer_alone(int blob, const ProgressFn& progress) {
+  return read_blob_alone(*impl_->L, blob, progress);
+}
+
+Status Session::index_blobs(const std::vector<int>& blobs, const ProgressFn& progress,
+                            const std::map<int, std::string_view>& reads) {
+  if (blobs.empty()) {
+    std::vector<int> all;
+    for (size_t b = 0; b < archive().blobs.size(); ++b) all.push_back(static_cast<int>(b));
+    return index_more(*impl_->L, all, progress, reads);
+  }
+  return index_more(*impl_->L, blobs, progress, reads);
 }
 
 std::vector<Session::PlainBlob> Session::plain_blobs() const {

@@ -80,7 +80,18 @@ Result<std::unique_ptr<Loaded>> load_archive(std::shared_ptr<ByteSource> src, co
 // Progress ("index") counts their stored bytes. Blobs indexed before a cancel or
 // an error stay indexed; the one being read is left unread. Random access only
 // (an archive compressed as a whole is indexed by its one pass).
-Status index_more(Loaded& L, const std::vector<int>& blobs, const ProgressFn& progress);
+// `reads`: blobs read by another instance of the core (read_blob_alone),
+// adopted instead of read (those read under other limits are read here); a
+// malformed one fails with kInvalidArgument before anything is read.
+Status index_more(Loaded& L, const std::vector<int>& blobs, const ProgressFn& progress,
+                  const std::map<int, std::string_view>& reads = {});
+
+// Blob `blob` read on its own, into a path table of its own, from the entry
+// budget left — encoded for another instance of the core holding the same
+// archive to adopt (index_more's `reads`), as if it had read the blob itself.
+// Progress "index": the blob's bytes. Only a cancel, a bad blob number and an
+// archive compressed as a whole fail; the blob's own error is in the read.
+Result<std::string> read_blob_alone(const Loaded& L, int blob, const ProgressFn& progress);
 
 }  // namespace layerscope
 

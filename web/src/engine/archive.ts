@@ -186,6 +186,11 @@ export class EngineArchive {
     return this.client.hashWorkersSpawned;
   }
 
+  /** Workers started to index the layers beside the archive's own. */
+  get indexWorkersSpawned(): number {
+    return this.client.indexWorkersSpawned;
+  }
+
   /** Writes an output of the archive into an origin-private file (WriteRequest),
    *  in a worker of its own; the signal stops that worker only. */
   write(req: Omit<WriteRequest, 'type' | 'archive'>, onProgress?: (p: ProgressEvent) => void, signal?: AbortSignal): Promise<WriteResult> {
