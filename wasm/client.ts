@@ -61,6 +61,12 @@ export type SpawnWorker = (name?: string) => Worker;
  *  starting more costs more than they save. */
 export const PARALLEL_HASH_MIN = 32 << 20;
 
+/** Whether `head` (a file's first bytes) starts a gzip, zstd, xz or bzip2 stream. */
+export function compressedAsAWhole(head: Uint8Array): boolean {
+  const is = (...m: number[]) => m.every((b, i) => head[i] === b);
+  return is(0x1f, 0x8b) || is(0x28, 0xb5, 0x2f, 0xfd) || is(0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00) || is(0x42, 0x5a, 0x68);
+}
+
 /** Below this many bytes of unread layers, index reads them in its one worker:
  *  a helper's start (its core compiled, the archive's summary read) costs more. */
 export const PARALLEL_INDEX_MIN = 32 << 20;
@@ -153,6 +159,11 @@ export class WorkerConnection {
       this.pending.set(id, { resolve: resolve as (v: unknown) => void, reject, onProgress: opts.onProgress });
       w.postMessage(msg, transfer);
     });
+  }
+
+  /** Starts the worker now (it loads the core at once), before any call. */
+  start(): void {
+    this.ensureWorker();
   }
 
   /** Kills the worker now; every pending call fails with `code`. */
@@ -275,7 +286,8 @@ export class ArchiveClient {
   private indexers: WorkerConnection[] = [];
   private indexersSpawned = 0;
   /** Helpers started with a summary-first open (startHelpers), not yet taken. */
-  private spare: { conn: WorkerConnection; opened: Promise<OpenResult> }[] = [];
+  private spare: WorkerConnection[] = [];
+  private helperToken: object | null = null;
   private verifiersSpawned = 0;
   private writersSpawned = 0;
   private verified: VerifyResult | null = null;
@@ -437,8 +449,8 @@ export class ArchiveClient {
       const secs = (performance.now() - t0) / 1000;
       onProgress({ phase: 'index', done: sum, total: bytes, rate: secs > 0 ? sum / secs : 0, detail });
     };
-    // The helpers started with the open (startHelpers), or new ones.
-    const helpers = groups.slice(1).map(() => this.spare.shift() ?? this.helper());
+    // The helpers started with the open (startHelpers), or new ones; each opens the file now.
+    const helpers = groups.slice(1).map(() => this.helper(this.spare.shift()));
     this.dropHelpers();
     let helperBytes = 0;
     try {
@@ -485,24 +497,48 @@ export class ArchiveClient {
     return Math.max(1, Math.floor(this.options.indexWorkers ?? Math.min(4, cores)));
   }
 
-  /** A worker opening this archive's file (headers only) to read layers for indexAtOnce. */
-  private helper(): { conn: WorkerConnection; opened: Promise<OpenResult> } {
-    const conn = new WorkerConnection(this.spawn);
-    this.indexers.push(conn);
+  /** A worker (`conn`, started ahead, or a new one) opening this archive's
+   *  file, headers only, to read layers for indexAtOnce. */
+  private helper(conn?: WorkerConnection): { conn: WorkerConnection; opened: Promise<OpenResult> } {
+    if (!conn) {
+      conn = new WorkerConnection(this.spawn);
+      this.indexers.push(conn);
+    }
     const opened = conn.call({ type: 'open', source: this.source, layers: 'headers' });
-    opened.catch(() => undefined); // (its failure is the indexing's, if it is used)
+    opened.catch(() => undefined); // (its failure is the indexing's)
     return { conn, opened };
   }
 
-  /** Starts the helpers indexAtOnce will want, while the summary is read. */
+  /** Starts the workers indexAtOnce will want while the summary is read, so
+   *  their start (script, core, warm-up: ~0.1 s) is not on the index's path;
+   *  they open nothing yet. None for a file compressed as a whole (its first
+   *  bytes say so): it is read in one pass by one worker. */
   private startHelpers(): void {
     this.dropHelpers();
-    for (let i = 1; i < this.indexWorkers(); ++i) this.spare.push(this.helper());
+    const n = this.indexWorkers() - 1;
+    if (n < 1 || this.source.kind !== 'file') return;
+    const token = {};
+    this.helperToken = token;
+    const start = (head: Uint8Array) => {
+      if (this.helperToken !== token || this.disposed || compressedAsAWhole(head)) return;
+      for (let i = 0; i < n; ++i) {
+        const conn = new WorkerConnection(this.spawn);
+        conn.start();
+        this.indexers.push(conn);
+        this.spare.push(conn);
+      }
+    };
+    const file = this.source.file;
+    (typeof file.slice === 'function' ? file.slice(0, 6).arrayBuffer() : Promise.resolve(new ArrayBuffer(0))).then(
+      (b) => start(new Uint8Array(b)),
+      () => undefined,
+    );
   }
 
   /** Ends the helpers started ahead and not taken. */
   private dropHelpers(): void {
-    for (const h of this.spare.splice(0)) this.endHelper(h.conn, 'not needed');
+    this.helperToken = null;
+    for (const h of this.spare.splice(0)) this.endHelper(h, 'not needed');
   }
 
   private endHelper(conn: WorkerConnection, why: string): void {

@@ -5,7 +5,7 @@
 // re-open from the source descriptor, shared workers, cursors, verify.
 //
 //   make test-client    (cd web && npx vitest run --globals --environment node --root .. tests/wasm/)
-import { ArchiveClient, CoreError, FileCursor, PARALLEL_HASH_MIN, PARALLEL_INDEX_MIN, WorkerConnection, hashGroups, isCancelled } from '../../wasm/client';
+import { ArchiveClient, CoreError, FileCursor, PARALLEL_HASH_MIN, PARALLEL_INDEX_MIN, WorkerConnection, compressedAsAWhole, hashGroups, isCancelled } from '../../wasm/client';
 import { HASH_WORKER_NAME, PROTOCOL_VERSION, type RequestMessage, type ResponseMessage, type SourceDescriptor } from '../../wasm/protocol';
 import { EngineArchive } from '../../web/src/engine/archive';
 import { fileByteSource, sourceProblem } from '../../wasm/io/file-source';
@@ -605,13 +605,15 @@ describe('ArchiveClient', () => {
     const seen: number[] = [];
     const client = new ArchiveClient(spawn, big, { indexWorkers: 3, onIndex: (e) => e.progress && seen.push(e.progress.done) });
     await client.open({ layers: 'headers' });
-    // the helpers start with the summary-first open, each opening the same file, headers only
-    expect(workers).toHaveLength(3);
+    // the helpers start with the summary-first open, and open nothing yet
+    await vi.waitFor(() => expect(workers).toHaveLength(3));
     const main = workers[0];
-    for (const w of workers.slice(1)) expect(w.sent[0]).toMatchObject({ type: 'open', source: big, layers: 'headers' });
+    for (const w of workers.slice(1)) expect(w.sent).toEqual([]);
     const r = await client.index();
     expect(r.indexed).toBe(true);
     expect(workers).toHaveLength(3);
+    // then each opens the same file, headers only
+    for (const w of workers.slice(1)) expect(w.sent[0]).toMatchObject({ type: 'open', source: big, layers: 'headers' });
     expect(main.sent.map((m) => m.type)).toEqual(['open', 'indexPlan', 'index', 'index']);
     for (const w of workers.slice(1)) {
       expect(w.sent.slice(1, -1).every((m) => m.type === 'readLayer')).toBe(true);
@@ -658,11 +660,19 @@ describe('ArchiveClient', () => {
     await expect(p).rejects.toSatisfy(isCancelled);
     expect(workers[m].terminated && workers[m + 1].terminated).toBe(true);
 
-    // an open that reads every layer itself starts no helper
+    // an open that reads every layer itself starts no helper, nor one of a file compressed as a whole
     const fourth = new ArchiveClient(spawn, big, { indexWorkers: 3 });
     const before = workers.length;
     await fourth.open();
     expect(workers.length).toBe(before + 1);
+    const gz = Object.assign(new Blob([new Uint8Array([0x1f, 0x8b, 8, 0])]), {}) as Blob;
+    Object.defineProperty(gz, 'size', { value: 200 * MiB });
+    const fifth = new ArchiveClient(spawn, { kind: 'file', file: gz, name: 'a.tar.gz' }, { indexWorkers: 3 });
+    await fifth.open({ layers: 'headers' });
+    await new Promise((res) => setTimeout(res, 20));
+    expect(workers.length).toBe(before + 2);
+    expect(compressedAsAWhole(new Uint8Array([0x28, 0xb5, 0x2f, 0xfd]))).toBe(true);
+    expect(compressedAsAWhole(new Uint8Array([0x6d, 0x61, 0x6e]))).toBe(false);
 
     // a small archive, or one worker: one index request as before
     const small = new ArchiveClient(spawn, fileSource(), { indexWorkers: 4 });
