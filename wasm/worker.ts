@@ -112,6 +112,19 @@ function core(mod: CoreModule, type: string, args: object, opts: { source?: Byte
   return e;
 }
 
+/** A ByteSource for the core over bytes held here. */
+function memorySource(mod: CoreModule, bytes: Uint8Array, name: string): ByteSourceJs {
+  return {
+    size: bytes.length,
+    name,
+    readInto: (offset: number, ptr: number, len: number) => {
+      const part = bytes.subarray(offset, Math.min(bytes.length, offset + len));
+      mod.HEAPU8.set(part, ptr);
+      return part.length;
+    },
+  };
+}
+
 /** A ByteSource for the core over a source descriptor, with its I/O counters. */
 function openSource(
   mod: CoreModule,
@@ -204,15 +217,7 @@ async function index(id: number, mod: CoreModule, req: IndexRequest): Promise<In
     }
     args.reads = req.reads.map((r) => r.blob);
     args.read_lengths = req.reads.map((r) => r.data.length);
-    source = {
-      size: all.length,
-      name: 'layers read by other workers',
-      readInto: (offset: number, ptr: number, len: number) => {
-        const part = all.subarray(offset, Math.min(all.length, offset + len));
-        mod.HEAPU8.set(part, ptr);
-        return part.length;
-      },
-    };
+    source = memorySource(mod, all, 'layers read by other workers');
   }
   const v = core(mod, 'index', args, { progress: progressPoster(id, t0), source }).value as {
     bytes_read: number;
@@ -505,15 +510,7 @@ function warmUp(mod: CoreModule): void {
   );
   const manifest = enc.encode(JSON.stringify([{ Config: 'config.json', RepoTags: ['warm:up'], Layers: ['layer.tar'] }]));
   const bytes = tinyTar([['manifest.json', manifest], ['config.json', config], ['layer.tar', layer]]);
-  const source = {
-    size: bytes.length,
-    name: 'warm-up.tar',
-    readInto: (offset: number, ptr: number, len: number) => {
-      const part = bytes.subarray(offset, Math.min(bytes.length, offset + len));
-      mod.HEAPU8.set(part, ptr);
-      return part.length;
-    },
-  };
+  const source = memorySource(mod, bytes, 'warm-up.tar');
   try {
     for (const layers of ['headers', 'all']) {
       const e = mod.request('open', { verify: false, layers }, { source }) as { ok: boolean; value?: { archive: number } };

@@ -79,7 +79,7 @@ void LayerIndexer::check_hardlink(const RawEntry& h, Entry* e) {
           "hard link target " + quoted(h.hardlink) + " climbs out of the layer's root: taken as " + shown_at(t) +
               " (clamped at /); docker load refuses such a layer",
           h.path);
-  if (!named || !seen_.count(e->link))
+  if (!named || !seen(e->link))
     issue(kIssueHardlinkMissing,
           "hard link to " + quoted(h.hardlink) +
               ", which is not an earlier entry of this layer: unpacking the layer cannot create the link",
@@ -105,7 +105,9 @@ Status LayerIndexer::add(const RawEntry& h) {
   if (over_limit(h, norm)) return Status::Ok();
   check_path(h, facts, norm);
   if (!norm.empty()) {
-    std::string base = basename_of(norm);
+    // (a view: no allocation per entry)
+    const size_t slash = norm.rfind('/');
+    const std::string_view base = slash == std::string::npos ? std::string_view(norm) : std::string_view(norm).substr(slash + 1);
     Marker mk = classify_marker(base);
     if (mk.kind != MarkerKind::kNone) {
       std::string dir = dirname_of(norm);
@@ -135,7 +137,7 @@ Status LayerIndexer::add(const RawEntry& h) {
   } else if (h.type == EntryType::kHardlink) {
     check_hardlink(h, &e);
   }
-  if (!seen_.insert(e.path).second)
+  if (!see(e.path))
     issue(kIssueDuplicate,
           "path " + shown_at(norm) + " occurs more than once in this layer: the last entry (a " +
               entry_type_name(h.type) + ") wins, as when the layer is unpacked",

@@ -8,7 +8,8 @@
 #include <map>
 #include <string>
 #include <string_view>
-#include <unordered_set>
+#include <algorithm>
+#include <vector>
 
 #include "layerscope/model.h"
 #include "layerscope/options.h"
@@ -52,7 +53,17 @@ class LayerIndexer {
   uint64_t* budget_;
   const Limits& lim_;
   std::string norm_;                     // scratch, reused between entries
-  std::unordered_set<PathId> seen_;      // paths of this layer's entries so far
+  // Paths of this layer's entries so far, by id (ids are dense: one byte per
+  // path of the table, no allocation per entry).
+  std::vector<uint8_t> seen_;
+  bool seen(PathId id) const { return id < seen_.size() && seen_[id]; }
+  // Marks `id` seen; false when it was already.
+  bool see(PathId id) {
+    if (id >= seen_.size()) seen_.resize(std::max<size_t>(id + 1, seen_.size() * 2), 0);
+    if (seen_[id]) return false;
+    seen_[id] = 1;
+    return true;
+  }
   std::map<std::string, uint64_t, std::less<>> issue_counts_;
 };
 
