@@ -39,6 +39,19 @@ std::set<std::string> keys(const std::map<std::string, ListedEntry>& m) {
   return s;
 }
 
+// Copies of `full` with one byte flipped, and cut short, at first%, first+step%, … of its length.
+std::vector<std::pair<std::string, std::vector<uint8_t>>> damaged_copies(const std::vector<uint8_t>& full, int first, int step) {
+  std::vector<std::pair<std::string, std::vector<uint8_t>>> out;
+  for (int pct = first; pct < 100; pct += step) {
+    const size_t at = full.size() * pct / 100;
+    auto flip = full;
+    flip[at] ^= 0x5a;
+    out.emplace_back("byte " + std::to_string(at) + " flipped", flip);
+    out.emplace_back("cut at " + std::to_string(at), std::vector<uint8_t>(full.begin(), full.begin() + static_cast<long>(at)));
+  }
+  return out;
+}
+
 std::string warnings_of(const Archive& a) {
   std::string w;
   for (auto& x : a.warnings) w += "\n  [" + x.code + "] " + x.message + " @ " + x.where;
@@ -707,14 +720,7 @@ TEST(Threads, DecodingAheadSameAnswersSameErrors) {
     for (int k = 0; k < 4; ++k) EXPECT_EQ(read_or_error(*two.value(), 0, k, "big" + std::to_string(k)), big);
     EXPECT_EQ(outcome(open(full, true, true)), outcome(open(full, false, true)));
   }
-  std::vector<std::pair<std::string, std::vector<uint8_t>>> damaged;
-  for (int pct = 5; pct < 100; pct += 10) {
-    size_t at = full.size() * pct / 100;
-    auto flip = full;
-    flip[at] ^= 0x5a;
-    damaged.emplace_back("byte " + std::to_string(at) + " flipped", flip);
-    damaged.emplace_back("cut at " + std::to_string(at), std::vector<uint8_t>(full.begin(), full.begin() + static_cast<long>(at)));
-  }
+  const auto damaged = damaged_copies(full, 5, 10);
   int failures = 0;
   for (auto& [what, bytes] : damaged) {
     SCOPED_TRACE(what);
@@ -838,14 +844,7 @@ TEST(Threads, LayersIndexedAtOnceSameAnswersSameErrors) {
     EXPECT_EQ(outcome(h1), outcome(h0));
     EXPECT_EQ(outcome(h1), want) << "read later, the layers make what an open reading them makes";
   }
-  std::vector<std::pair<std::string, std::vector<uint8_t>>> damaged;
-  for (int pct = 3; pct < 100; pct += 8) {
-    const size_t at = full.size() * pct / 100;
-    auto flip = full;
-    flip[at] ^= 0x5a;
-    damaged.emplace_back("byte " + std::to_string(at) + " flipped", flip);
-    damaged.emplace_back("cut at " + std::to_string(at), std::vector<uint8_t>(full.begin(), full.begin() + static_cast<long>(at)));
-  }
+  const auto damaged = damaged_copies(full, 3, 8);
   int failures = 0;
   for (auto& [what, bytes] : damaged) {
     SCOPED_TRACE(what);
