@@ -74,9 +74,14 @@ struct BlobRead {
 
 // Reads blob `b`'s entries into `index` over `paths`, drawing on `budget`;
 // `tick` hears the bytes of the blob read so far (false cancels). Touches
-// nothing else of the model: threads run it on blobs of their own.
+// nothing else of the model: threads run it on blobs of their own. With
+// `decode_ahead` a compressed blob is decoded on a thread of its own a few
+// slices ahead of the tar parser: worth it when a core would be idle, not when
+// every core already reads a blob (prefetch_blobs), where the hand-over of
+// slices only adds copies and wake-ups (1.5 GB zstd set, 2 cores, 2 blob
+// threads: 0.94-1.02 s with it, 0.91-0.92 s without).
 BlobRead read_blob(const Loaded& L, const Blob& b, const Limits& lim, PathTable& paths, LayerIndex* index,
-                   uint64_t* budget, std::function<bool(uint64_t)> tick) {
+                   uint64_t* budget, std::function<bool(uint64_t)> tick, bool decode_ahead = true) {
   BlobRead out;
   auto ws = L.member_source(b.member);
   if (!ws.ok()) {
@@ -87,7 +92,7 @@ BlobRead read_blob(const Loaded& L, const Blob& b, const Limits& lim, PathTable&
   lo.hash = L.options.verify;
   lo.max_expansion_floor = lim.max_expansion_floor;
   lo.max_expansion_ratio = lim.max_expansion_ratio;
-  lo.start_thread = L.options.start_thread;
+  if (decode_ahead) lo.start_thread = L.options.start_thread;
   lo.tick = std::move(tick);
   auto r = LayerStream::open(ws.value(), lo, b.member);
   if (!r.ok()) {
@@ -195,6 +200,8 @@ std::vector<std::unique_ptr<Prefetched>> prefetch_blobs(LoadContext& ctx, const 
   std::mutex mu;
   std::condition_variable cv;
   size_t ended = 0;
+  const size_t threads = std::min<size_t>(o.index_threads, jobs.size());
+  const bool decode_ahead = 2 * threads <= o.index_threads;  // (a core left for each blob's decoder)
   auto work = [&] {
     for (;;) {
       const size_t k = next.fetch_add(1);
@@ -203,7 +210,7 @@ std::vector<std::unique_ptr<Prefetched>> prefetch_blobs(LoadContext& ctx, const 
       p.read = read_blob(L, L.archive.blobs[p.bi], lim, p.paths, &p.index, &p.budget, [&p, &stop](uint64_t done) {
         p.done.store(done, std::memory_order_relaxed);
         return !stop.load(std::memory_order_relaxed);
-      });
+      }, decode_ahead);
       {
         std::lock_guard<std::mutex> lk(mu);
         ++ended;
@@ -212,7 +219,7 @@ std::vector<std::unique_ptr<Prefetched>> prefetch_blobs(LoadContext& ctx, const 
     }
   };
   std::vector<std::function<void()>> joins;
-  for (size_t t = 0; t < std::min<size_t>(o.index_threads, jobs.size()); ++t) joins.push_back(o.start_thread(work));
+  for (size_t t = 0; t < threads; ++t) joins.push_back(o.start_thread(work));
   bool cancelled = false;
   for (;;) {
     std::unique_lock<std::mutex> lk(mu);
