@@ -833,6 +833,11 @@ export class ArchiveClient {
     return this.afterOpen({}, (archive, generation) => this.conn.call({ type: 'stats', archive }, { generation }), false).then((s) => s.bytesRead);
   }
 
+  /** How the archive's worker has read its source so far (calls, bytes, the stream's share). */
+  ioStats(): Promise<OpenResult['io'] | undefined> {
+    return this.afterOpen({}, (archive, generation) => this.conn.call({ type: 'stats', archive }, { generation }), false).then((s) => s.io);
+  }
+
   /** Stops whatever runs now by terminating the worker (a shared one: every
    *  archive on it re-opens on its next call). */
   cancel(): void {

@@ -407,7 +407,19 @@ export interface OpenResult {
   /** How the worker read the File: readInto calls from the core, FileReaderSync
    *  fetches (read-ahead window), bytes fetched, ms spent fetching; the wasm
    *  instance's memory then (it only grows, so this is its peak so far). */
-  io: { calls: number; fetches: number; fetchedBytes: number; ms: number; requests?: number; retries?: number; wasmBytes?: number };
+  io: {
+    calls: number;
+    fetches: number;
+    fetchedBytes: number;
+    ms: number;
+    requests?: number;
+    retries?: number;
+    wasmBytes?: number;
+    /** A local file in a cross-origin isolated page: bytes the core took from
+     *  its asynchronous read-ahead (io/file-stream.ts), and ms it waited there. */
+    streamedBytes?: number;
+    streamWaitMs?: number;
+  };
   /** Whether the views of files can be shown (false after `layers` 'headers'
    *  or 'summary', until `index`; an archive compressed as a whole is always
    *  indexed in its one pass). */
@@ -554,6 +566,8 @@ export interface VerifyResult {
 
 export interface StatsResult {
   bytesRead: number;
+  /** How the worker has read the archive's source so far (see OpenResult.io). */
+  io?: OpenResult['io'];
 }
 
 /** An open file (OpenFileRequest). */

@@ -14,6 +14,8 @@
 import createLayerscope from 'layerscope-core-glue';
 import type { ByteSinkJs, ByteSourceJs, CoreModule } from 'layerscope-core-glue';
 import { fileByteSource, sourceProblem } from './io/file-source';
+import { FileStream } from './io/file-stream';
+import type { StreamMessage } from './io/stream-reader';
 import { hashRanges } from './io/host-hash';
 import { urlByteSource } from './io/http-source';
 import { openOpfsSink, storageProblem } from './io/opfs-sink';
@@ -57,7 +59,15 @@ let loadReported = false;
 /** What each open archive was opened from, and what is known about it. */
 const archives = new Map<
   number,
-  { source: SourceDescriptor; summary: InspectDocument; verified: boolean; takeProblem?: () => string | null; io: () => OpenResult['io'] }
+  {
+    source: SourceDescriptor;
+    summary: InspectDocument;
+    verified: boolean;
+    takeProblem?: () => string | null;
+    io: () => OpenResult['io'];
+    /** Stops what reads its source besides the core (a FileStream's reader). */
+    dispose?: () => void;
+  }
 >();
 /** A url source's takeProblem while it is being (re)opened, before its archive entry holds it. */
 let opening: (() => string | null) | undefined;
@@ -125,15 +135,59 @@ function memorySource(mod: CoreModule, bytes: Uint8Array, name: string): ByteSou
   };
 }
 
+/** Where the page is cross-origin isolated (SharedArrayBuffer, Atomics.wait),
+ *  a File is also read ahead asynchronously, by a reader worker of its own,
+ *  while the core works (io/file-stream.ts); elsewhere (an embedding page
+ *  without COOP/COEP, the single-file build) only synchronously. */
+function fileStream(file: Blob): { stream: FileStream; dispose: () => void } | undefined {
+  const reader = streamReader;
+  if (!reader) return undefined;
+  const id = ++streamCount;
+  const mem = FileStream.memory();
+  const stream = new FileStream(file.size, { post: (c) => reader.postMessage({ ...c, stream: id } satisfies StreamMessage) }, mem);
+  reader.postMessage({ init: id, file, flags: mem.flags, data: mem.data, chunk: FileStream.CHUNK, slots: FileStream.SLOTS } satisfies StreamMessage);
+  return {
+    stream,
+    dispose: () => {
+      stream.stop();
+      reader.postMessage({ close: id } satisfies StreamMessage);
+    },
+  };
+}
+
+/** The reader worker of this worker's FileStreams, started with the worker (a
+ *  worker's worker comes up only while its parent's event loop turns: started
+ *  with a file, it would wait for the core to finish reading). */
+const streamReader: Worker | null = (() => {
+  const g = self as unknown as { crossOriginIsolated?: boolean };
+  if (!g.crossOriginIsolated || typeof SharedArrayBuffer !== 'function' || typeof Atomics?.wait !== 'function') return null;
+  try {
+    return new Worker(new URL('./io/stream-reader.ts', import.meta.url), { type: 'module', name: 'layerscope-stream-reader' });
+  } catch {
+    return null;
+  }
+})();
+let streamCount = 0;
+
 /** A ByteSource for the core over a source descriptor, with its I/O counters. */
 function openSource(
   mod: CoreModule,
   desc: SourceDescriptor,
-): { src: ByteSourceJs; io: ReadAhead['stats']; remote?: { requests: number; retries: number }; takeProblem?: () => string | null } {
+): {
+  src: ByteSourceJs;
+  io: ReadAhead['stats'];
+  remote?: { requests: number; retries: number };
+  streamed?: FileStream['stats'];
+  takeProblem?: () => string | null;
+  dispose?: () => void;
+} {
   switch (desc.kind) {
-    case 'file':
+    case 'file': {
       // A failed read returns -1 (code "io"), never throws into wasm.
-      return fileByteSource(desc.file, desc.name, () => mod.HEAPU8);
+      const s = fileStream(desc.file);
+      const f = fileByteSource(desc.file, desc.name, () => mod.HEAPU8, undefined, s?.stream);
+      return { ...f, streamed: s?.stream.stats, dispose: s?.dispose };
+    }
     case 'url':
       return urlByteSource(desc, () => mod.HEAPU8);
     default:
@@ -165,7 +219,7 @@ async function open(id: number, req: OpenRequest): Promise<OpenResult> {
   const firstOpen = !loadReported;
   loadReported = true;
   const t0 = performance.now();
-  const { src, io, remote, takeProblem } = openSource(mod, req.source);
+  const { src, io, remote, streamed, takeProblem, dispose } = openSource(mod, req.source);
   opening = takeProblem;
   let v;
   try {
@@ -176,12 +230,20 @@ async function open(id: number, req: OpenRequest): Promise<OpenResult> {
       layers_read: boolean[][];
       summary: InspectDocument;
     };
+  } catch (e) {
+    dispose?.();
+    throw e;
   } finally {
     opening = undefined;
   }
   // The archive keeps its source's reason for a failed read (dropped on close).
-  const ioNow = () => ({ ...io, ...remote, wasmBytes: mod.HEAPU8.length });
-  archives.set(v.archive, { source: req.source, summary: v.summary, verified: !!req.verify, takeProblem, io: ioNow });
+  const ioNow = () => ({
+    ...io,
+    ...remote,
+    ...(streamed ? { streamedBytes: streamed.streamedBytes, streamWaitMs: Math.round(streamed.waitMs) } : {}),
+    wasmBytes: mod.HEAPU8.length,
+  });
+  archives.set(v.archive, { source: req.source, summary: v.summary, verified: !!req.verify, takeProblem, io: ioNow, dispose });
   return {
     archive: v.archive,
     summary: v.summary,
@@ -331,6 +393,7 @@ async function verify(id: number, mod: CoreModule, req: VerifyRequest): Promise<
     };
   } finally {
     opening = undefined;
+    fresh?.dispose?.();
   }
   archives.set(req.archive, { ...cur!, summary: v.summary, verified: true, takeProblem: fresh ? fresh.takeProblem : cur!.takeProblem });
   return { summary: v.summary, elapsedMs: performance.now() - t0, bytesRead: v.bytes_read + host.bytes, reopened: reopen };
@@ -439,7 +502,15 @@ async function serve(msg: RequestMessage): Promise<Shaped> {
       const { v: _v, id: _id, type, ...args } = msg;
       // Long requests report progress (a findings scan of file contents reads every layer).
       const r = core(mod, type, args, LONG_REQUESTS.has(type) ? { progress: progressPoster(msg.id, performance.now()) } : {});
-      if (type === 'close') archives.delete((args as { archive: number }).archive);
+      if (type === 'close') {
+        const a = (args as { archive: number }).archive;
+        archives.get(a)?.dispose?.();
+        archives.delete(a);
+      }
+      if (type === 'stats') {
+        const a = archives.get((args as { archive: number }).archive);
+        return { result: { bytesRead: (r.value as { bytes_read: number }).bytes_read, io: a?.io() } };
+      }
       const shape = shapers[type];
       return shape ? shape(r.value, r.data) : { result: r.value };
     }

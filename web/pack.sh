@@ -20,7 +20,7 @@ cd "$web"
 export LAYERSCOPE_WASM_DIR="$esm"
 npx vite build --mode lib --logLevel warn
 cp package/package.json package/README.md package/layerscope.d.ts dist-lib/
-for f in layerscope.js layerscope-worker.js layerscope_core.wasm layerscope.d.ts; do
+for f in layerscope.js layerscope-worker.js layerscope-stream-reader.js layerscope_core.wasm layerscope.d.ts; do
     [ -s "dist-lib/$f" ] || { echo "web/pack.sh: dist-lib/$f is missing" >&2; exit 1; }
 done
 rm -rf dist-pkg && mkdir -p dist-pkg

@@ -81,6 +81,11 @@ const server = createServer((req, res) => {
     'X-Content-Type-Options': 'nosniff',
     'Referrer-Policy': 'no-referrer',
     'Cross-Origin-Opener-Policy': 'same-origin',
+    // With COOP, makes the page cross-origin isolated: its workers then have
+    // SharedArrayBuffer and Atomics.wait, and read a local file ahead
+    // asynchronously while the core works (wasm/io/file-stream.ts). Whatever
+    // it loads from elsewhere must then be CORS (a URL's ranges are).
+    'Cross-Origin-Embedder-Policy': 'require-corp',
     'Cross-Origin-Resource-Policy': 'same-origin',
     'Cache-Control': 'no-cache',
   };

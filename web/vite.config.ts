@@ -173,7 +173,13 @@ export default defineConfig(({ mode }) => {
       worker: {
         format: 'es' as const,
         plugins: () => [wasmBesideWorker()],
-        rollupOptions: { output: { entryFileNames: 'layerscope-worker.js', assetFileNames: '[name][extname]' } },
+        // (the core worker's own reader worker, io/stream-reader.ts, beside it)
+        rollupOptions: {
+          output: {
+            entryFileNames: (c: { name: string }) => (c.name === 'stream-reader' ? 'layerscope-stream-reader.js' : 'layerscope-worker.js'),
+            assetFileNames: '[name][extname]',
+          },
+        },
       },
       build: {
         outDir: 'dist-lib',

@@ -2,6 +2,7 @@
 // The core's ByteSource over a File, and the check of a source descriptor that
 // came in a message (the worker's half of protocol.ts's SourceDescriptor).
 import { CostModel, ReadAhead } from './read-ahead';
+import { FileStream } from './file-stream';
 
 /** What the core reads through (the glue's ByteSourceJs, bindings.cpp's
  *  JsSource): readInto copies `len` bytes at `offset` into the heap at `ptr` and
@@ -19,21 +20,72 @@ export interface FileByteSource {
  * instead of throwing into wasm, where an exception would kill the instance;
  * `failed` hears why.
  */
-export function aheadByteSource(ahead: ReadAhead, size: number, name: string, heap: () => Uint8Array, failed: (e: unknown) => void): FileByteSource {
+export function aheadByteSource(
+  ahead: ReadAhead,
+  size: number,
+  name: string,
+  heap: () => Uint8Array,
+  failed: (e: unknown) => void,
+  stream?: FileStream,
+): FileByteSource {
+  if (!stream)
+    return {
+      size,
+      name,
+      readInto(offset: number, ptr: number, len: number): number {
+        if (offset >= size || len <= 0) return 0;
+        let bytes: Uint8Array;
+        try {
+          bytes = ahead.read(offset, len);
+        } catch (e) {
+          failed(e);
+          return -1;
+        }
+        heap().set(bytes, ptr);
+        return bytes.length;
+      },
+    };
+  // With a stream: what the window holds, else what the stream holds, else a
+  // synchronous read; once the window has grown to a chunk (a sequential
+  // read), the stream goes on from where the window ends.
   return {
     size,
     name,
     readInto(offset: number, ptr: number, len: number): number {
       if (offset >= size || len <= 0) return 0;
-      let bytes: Uint8Array;
-      try {
-        bytes = ahead.read(offset, len);
-      } catch (e) {
-        failed(e);
-        return -1;
+      const h = heap();
+      len = Math.min(len, size - offset);
+      let done = 0;
+      while (done < len) {
+        const at = offset + done;
+        const held = ahead.peek(at, len - done);
+        if (held) {
+          h.set(held, ptr + done);
+          done += held.length;
+          continue;
+        }
+        const n = stream.copy(at, len - done, h, ptr + done);
+        if (n < 0) {
+          failed(new Error(stream.problem ?? 'the browser could not read the file'));
+          return -1;
+        }
+        if (n > 0) {
+          done += n;
+          continue;
+        }
+        let bytes: Uint8Array;
+        try {
+          bytes = ahead.read(at, len - done);
+        } catch (e) {
+          failed(e);
+          return -1;
+        }
+        if (!bytes.length) break;
+        h.set(bytes, ptr + done);
+        done += bytes.length;
+        if (ahead.windowBytes >= FileStream.START) stream.start(ahead.end);
       }
-      heap().set(bytes, ptr);
-      return bytes.length;
+      return done;
     },
   };
 }
@@ -42,8 +94,17 @@ export function aheadByteSource(ahead: ReadAhead, size: number, name: string, he
  * A File as a ByteSource. A failed read (FileReaderSync throws when the file
  * changed or became unreadable after it was chosen) answers -1.
  */
-export function fileByteSource(file: Blob, name: string, heap: () => Uint8Array, ahead: ReadAhead = new ReadAhead(file, undefined, new CostModel())): { src: FileByteSource; io: ReadAhead['stats'] } {
-  const src = aheadByteSource(ahead, file.size, name, heap, (e) => console.warn('[worker] reading', name, 'failed:', e));
+export function fileByteSource(
+  file: Blob,
+  name: string,
+  heap: () => Uint8Array,
+  ahead: ReadAhead = new ReadAhead(file, undefined, new CostModel()),
+  stream?: FileStream,
+): { src: FileByteSource; io: ReadAhead['stats'] } {
+  // With a stream, a synchronous read is only the start of a run (or a lone
+  // read): the stream reads the rest of a long run.
+  if (stream) ahead.capWindow(FileStream.CHUNK);
+  const src = aheadByteSource(ahead, file.size, name, heap, (e) => console.warn('[worker] reading', name, 'failed:', e), stream);
   return { src, io: ahead.stats };
 }
 

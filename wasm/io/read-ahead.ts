@@ -26,7 +26,7 @@ export class ReadAhead {
   private readonly size: number;
   private readonly fetch: Fetch;
   private readonly cost: CostModel | null;
-  private readonly max: number;
+  private max: number;
 
   /** A File (`reader`: FileReaderSync, another one in tests), or any ranged
    *  reader (a remote file: see http-source.ts) with its cost model. */
@@ -44,6 +44,30 @@ export class ReadAhead {
       this.cost = rr.cost ?? null;
       this.max = ReadAhead.MAX;
     }
+  }
+
+  /** Reads no more than `bytes` at once from now on (a FileStream reads the rest ahead). */
+  capWindow(bytes: number): void {
+    this.max = Math.max(ReadAhead.MIN, Math.min(this.max, bytes));
+    this.window = Math.min(this.window, this.max);
+  }
+
+  /** The bytes from `offset` on (at most `len`) that the window already holds,
+   *  without a read; null when it holds none. */
+  peek(offset: number, len: number): Uint8Array | null {
+    const b = this.buf;
+    if (!b || offset < this.start || offset >= this.start + b.length) return null;
+    return b.subarray(offset - this.start, Math.min(b.length, offset - this.start + len));
+  }
+
+  /** Where the bytes the window holds end (0 before the first read). */
+  get end(): number {
+    return this.buf ? this.start + this.buf.length : 0;
+  }
+
+  /** The size of the next read after a miss just past the window. */
+  get windowBytes(): number {
+    return this.window;
   }
 
   /** Bytes [offset, offset+len) (fewer at the end of the file); valid until the next call. */

@@ -56,6 +56,11 @@ test('opens a ~400 MB archive, shows its summary, scrolls its merged tree', asyn
   figures.file_reads = Number(await panel.getAttribute('data-fetches'));
   figures.bytes_fetched = Number(await panel.getAttribute('data-fetched-bytes'));
   figures.file_read_ms = Number(await panel.getAttribute('data-fetch-ms'));
+  // serve.mjs makes the page cross-origin isolated: the worker reads the file
+  // ahead asynchronously while the core indexes (wasm/io/file-stream.ts).
+  expect(await page.evaluate(() => crossOriginIsolated)).toBe(true);
+  figures.bytes_streamed = Number(await panel.getAttribute('data-streamed-bytes'));
+  expect(figures.bytes_streamed as number).toBeGreaterThan(0);
 
   await expect(page.locator('#tags .chip')).toHaveText([/(^|\/)big\/image:1$/]);
   await expect(page.locator('#layers .layer')).toHaveCount(5);

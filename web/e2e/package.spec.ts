@@ -44,9 +44,9 @@ test.beforeAll(async () => {
 
 test.afterAll(() => server?.kill());
 
-test('installed into an empty project: three files, no dependencies; a plain page with two elements works', async ({ page }) => {
+test('installed into an empty project: four files, no dependencies; a plain page with two elements works', async ({ page }) => {
   const pkg = resolve(project, 'node_modules/layerscope');
-  expect(readdirSync(pkg).sort()).toEqual(['README.md', 'layerscope-worker.js', 'layerscope.d.ts', 'layerscope.js', 'layerscope_core.wasm', 'package.json']);
+  expect(readdirSync(pkg).sort()).toEqual(['README.md', 'layerscope-stream-reader.js', 'layerscope-worker.js', 'layerscope.d.ts', 'layerscope.js', 'layerscope_core.wasm', 'package.json']);
   expect(existsSync(resolve(project, 'node_modules/lit'))).toBe(false); // Lit is bundled in
   expect(statSync(resolve(pkg, 'layerscope_core.wasm')).size).toBeGreaterThan(500_000); // the wasm is a file, not inlined
   expect(statSync(resolve(pkg, 'layerscope-worker.js')).size).toBeLessThan(200_000);
@@ -110,7 +110,7 @@ test('taken in by a site\'s bundler (Vite): the worker and wasm copied beside th
   rmSync(site, { recursive: true, force: true });
   mkdirSync(resolve(site, 'public/static/layerscope'), { recursive: true });
   execFileSync('cp', ['-r', resolve(project, 'node_modules'), resolve(project, 'package.json'), site]);
-  for (const f of ['layerscope-worker.js', 'layerscope_core.wasm'])
+  for (const f of ['layerscope-worker.js', 'layerscope-stream-reader.js', 'layerscope_core.wasm'])
     copyFileSync(resolve(project, 'node_modules/layerscope', f), resolve(site, 'public/static/layerscope', f));
   copyFileSync(resolve(repo, 'examples/demo.tar'), resolve(site, 'public/demo.tar'));
   writeFileSync(resolve(site, 'main.js'), "import { setAssetBase } from 'layerscope';\nsetAssetBase('static/layerscope');\n");

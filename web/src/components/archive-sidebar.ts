@@ -36,6 +36,7 @@ export function archivePanel(s: ArchiveSession) {
     data-fetches=${s.io?.fetches ?? 0}
     data-read-calls=${s.io?.calls ?? 0}
     data-fetch-ms=${Math.round(s.io?.ms ?? 0)}
+    data-streamed-bytes=${s.io?.streamedBytes ?? 0}
     data-wasm-bytes=${s.io?.wasmBytes ?? 0}
     data-size=${d.archive.size}
   >

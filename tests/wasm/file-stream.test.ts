@@ -1,0 +1,229 @@
+// A local file read ahead asynchronously while the core reads it synchronously
+// (wasm/io/file-stream.ts, and the source over it in file-source.ts), against a
+// scripted reader: the bytes each read gets, what is asked for and when, and
+// what a failed or silent reader does. The real reader worker
+// (wasm/io/stream-reader.ts) runs in the browser tests, whose server makes the
+// page cross-origin isolated (web/e2e/stream.spec.ts).
+import { describe, expect, it } from 'vitest';
+import { FileStream, type StreamCommand } from '../../wasm/io/file-stream';
+import { aheadByteSource } from '../../wasm/io/file-source';
+import { ReadAhead } from '../../wasm/io/read-ahead';
+
+const C = FileStream.CHUNK;
+
+/** A file of `size` bytes: byte k is a hash of k (no two chunks alike). */
+function fileBytes(size: number): Uint8Array {
+  const b = new Uint8Array(size);
+  for (let k = 0; k < size; k++) b[k] = (Math.imul(k, 2654435761) >>> 13) & 0xff;
+  return b;
+}
+
+/** Where `a` and `b` first differ (-1: equal), without a deep equality's cost on MBs. */
+function firstDiff(a: Uint8Array, b: Uint8Array): number {
+  if (a.length !== b.length) return Math.min(a.length, b.length);
+  for (let k = 0; k < a.length; k++) if (a[k] !== b[k]) return k;
+  return -1;
+}
+
+/** A reader that answers only while the stream waits (as a worker would,
+ *  asynchronously): each wait completes the oldest command still pending, or
+ *  all of them, in the order `order` gives; `fail` names the tickets to fail. */
+function reader(file: Uint8Array, opts: { order?: 'fifo' | 'lifo'; fail?: (c: StreamCommand) => boolean; silent?: boolean } = {}) {
+  const mem = FileStream.memory();
+  const flags = new Int32Array(mem.flags);
+  const data = new Uint8Array(mem.data);
+  const pending: StreamCommand[] = [];
+  const asked: StreamCommand[] = [];
+  const latest: number[] = [];
+  const complete = (c: StreamCommand) => {
+    if (latest[c.slot] !== c.ticket) return; // asked for again meanwhile: dropped
+    if (opts.fail?.(c)) {
+      Atomics.store(flags, c.slot, -c.ticket);
+      return;
+    }
+    data.set(file.subarray(c.offset, c.offset + c.length), c.slot * C);
+    Atomics.store(flags, c.slot, c.ticket);
+  };
+  const port = {
+    post(c: StreamCommand) {
+      asked.push(c);
+      latest[c.slot] = c.ticket;
+      pending.push(c);
+    },
+    wait(): string {
+      if (opts.silent || !pending.length) return 'timed-out';
+      complete((opts.order === 'lifo' ? pending.pop() : pending.shift()) as StreamCommand);
+      return 'ok';
+    },
+  };
+  const ready = () => Atomics.store(flags, FileStream.SLOTS, 1);
+  return { mem, port, asked, pending, ready };
+}
+
+describe('FileStream', () => {
+  it('reads nothing until its reader runs, then streams from where it is started', () => {
+    const file = fileBytes(3 * C + 12_345);
+    const r = reader(file);
+    const s = new FileStream(file.length, r.port, r.mem);
+    const heap = new Uint8Array(C);
+    s.start(100);
+    expect(r.asked).toHaveLength(0);
+    expect(s.copy(100, 10, heap, 0)).toBe(0);
+    r.ready();
+    s.start(100);
+    // two chunks at a start, not the whole window
+    expect(r.asked.map((c) => [c.offset, c.length])).toEqual([
+      [100, C],
+      [100 + C, C],
+    ]);
+    expect(s.copy(99, 10, heap, 0)).toBe(0); // before the stream
+    expect(s.copy(100 + 2 * C, 10, heap, 0)).toBe(0); // beyond what was asked for
+    expect(s.copy(100, 1000, heap, 0)).toBe(1000);
+    expect(firstDiff(heap.subarray(0, 1000), file.subarray(100, 1100))).toBe(-1);
+  });
+
+  it('gives every byte of a sequential read, across chunks and the short last one, asking for more as it goes', () => {
+    const file = fileBytes(11 * C + 777);
+    for (const order of ['fifo', 'lifo'] as const) {
+      const r = reader(file, { order });
+      r.ready();
+      const s = new FileStream(file.length, r.port, r.mem);
+      const heap = new Uint8Array(file.length);
+      s.start(0);
+      let at = 0;
+      let step = 1;
+      while (at < file.length) {
+        const n = s.copy(at, Math.min(step, file.length - at), heap, at);
+        expect(n).toBeGreaterThan(0);
+        at += n;
+        step = (step * 7 + 4093) % (3 * C); // reads of many sizes, some straddling two chunks
+        // never more than SLOTS chunks asked for and not passed
+        const passed = Math.floor(at / C);
+        expect(r.asked.filter((c) => c.offset / C >= passed).length).toBeLessThanOrEqual(FileStream.SLOTS);
+      }
+      expect(at).toBe(file.length);
+      expect(firstDiff(heap, file)).toBe(-1);
+      expect(r.asked.map((c) => c.offset)).toEqual(Array.from({ length: 12 }, (_, k) => k * C));
+      expect(r.asked[11].length).toBe(777);
+      expect(s.stats.streamedBytes).toBe(file.length);
+    }
+  });
+
+  it('drops a stream on a jump beyond it; a start elsewhere asks again, and a late answer for a slot asked again is not taken', () => {
+    const file = fileBytes(20 * C);
+    const r = reader(file);
+    r.ready();
+    const s = new FileStream(file.length, r.port, r.mem);
+    const heap = new Uint8Array(64);
+    s.start(0);
+    expect(s.copy(10 * C, 64, heap, 0)).toBe(0);
+    s.start(10 * C + 5);
+    // the first stream's commands are still pending; its slots were asked for again
+    expect(s.copy(10 * C + 5, 64, heap, 0)).toBe(64);
+    expect(firstDiff(heap, file.subarray(10 * C + 5, 10 * C + 69))).toBe(-1);
+  });
+
+  it('fails a read the reader could not make, and then reads nothing more itself', () => {
+    const file = fileBytes(4 * C);
+    const r = reader(file, { fail: (c) => c.offset === C });
+    r.ready();
+    const s = new FileStream(file.length, r.port, r.mem);
+    const heap = new Uint8Array(2 * C);
+    s.start(0);
+    expect(s.copy(0, C, heap, 0)).toBe(C);
+    expect(s.copy(C, 10, heap, 0)).toBe(-1);
+    expect(s.problem).toBe('the browser could not read the file');
+    expect(s.copy(C, 10, heap, 0)).toBe(0);
+  });
+
+  it('gives up on a reader that stops answering', () => {
+    const file = fileBytes(2 * C);
+    const r = reader(file, { silent: true });
+    r.ready();
+    const s = new FileStream(file.length, r.port, r.mem, 20);
+    s.start(0);
+    expect(s.copy(0, 10, new Uint8Array(10), 0)).toBe(-1);
+    expect(s.problem).toBe('the file reader stopped answering');
+  });
+
+  it('stop() hands every read back to the caller', () => {
+    const file = fileBytes(2 * C);
+    const r = reader(file);
+    r.ready();
+    const s = new FileStream(file.length, r.port, r.mem);
+    s.start(0);
+    s.stop();
+    expect(s.ready).toBe(false);
+    expect(s.copy(0, 10, new Uint8Array(10), 0)).toBe(0);
+    s.start(0);
+    expect(r.asked).toHaveLength(2);
+  });
+});
+
+describe('a file source with a stream', () => {
+  // The core's reads of a tar: headers at small and large gaps, payloads
+  // skipped or read, a few reads back (a member read again).
+  function pattern(size: number): [number, number][] {
+    const out: [number, number][] = [];
+    let at = 0;
+    let x = 12345;
+    while (at < size) {
+      x = (Math.imul(x, 1103515245) + 12345) >>> 0;
+      const len = 512 + (x % 3 === 0 ? x % 70_000 : 0);
+      out.push([at, Math.min(len, size - at)]);
+      const gap = x % 211 === 0 ? 10 * C + (x % C) : x % 97 === 0 ? 3 * C : x % 29 === 0 ? 300_000 : x % 12_000;
+      if (x % 41 === 0 && at > 100_000) out.push([at - 100_000, 4096]);
+      at += len + gap;
+    }
+    return out;
+  }
+
+  it('gives the same bytes as reading the file, most of them from the stream', () => {
+    const file = fileBytes(48 * C + 999);
+    const r = reader(file);
+    r.ready();
+    const stream = new FileStream(file.length, r.port, r.mem);
+    const fetched: number[] = [];
+    const ahead = new ReadAhead({
+      size: file.length,
+      fetch: (o, n) => {
+        fetched.push(n);
+        return file.slice(o, o + n);
+      },
+    });
+    ahead.capWindow(C);
+    const heap = new Uint8Array(1 << 20);
+    const src = aheadByteSource(ahead, file.length, 't.tar', () => heap, (e) => {
+      throw e;
+    }, stream);
+    let read = 0;
+    for (const [o, n] of pattern(file.length)) {
+      expect(src.readInto(o, 16, n)).toBe(n);
+      expect(firstDiff(heap.subarray(16, 16 + n), file.subarray(o, o + n))).toBe(-1);
+      read += n;
+    }
+    expect(stream.stats.streamedBytes).toBeGreaterThan(read / 2);
+    expect(stream.stats.streams).toBeGreaterThan(1); // started again after jumps beyond it
+    expect(Math.max(...fetched)).toBeLessThanOrEqual(C);
+    expect(src.readInto(file.length - 10, 16, 100)).toBe(10);
+    expect(src.readInto(file.length, 16, 100)).toBe(0);
+  });
+
+  it('answers -1 and says why when the stream fails', () => {
+    const file = fileBytes(8 * C);
+    const r = reader(file, { fail: (c) => c.offset > 2 * C });
+    r.ready();
+    const stream = new FileStream(file.length, r.port, r.mem);
+    const ahead = new ReadAhead({ size: file.length, fetch: (o, n) => file.slice(o, o + n) });
+    ahead.capWindow(C);
+    const heap = new Uint8Array(1 << 20);
+    const why: string[] = [];
+    const src = aheadByteSource(ahead, file.length, 't.tar', () => heap, (e) => why.push(String(e)), stream);
+    let at = 0;
+    let n = 0;
+    while (at < file.length && (n = src.readInto(at, 0, 65536)) > 0) at += n;
+    expect(n).toBe(-1);
+    expect(at).toBeGreaterThan(2 * C);
+    expect(why).toEqual(['Error: the browser could not read the file']);
+  });
+});

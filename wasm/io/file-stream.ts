@@ -1,0 +1,166 @@
+// A File read ahead asynchronously while the core reads it synchronously.
+//
+// The core's reads are synchronous (a ByteSource's read_at; emscripten 3.1.6
+// has no JSPI to await a promise), so the worker reads a File with
+// FileReaderSync: each call costs ~1 ms, and the core waits for every byte
+// (0.4 GB archive, 32 MiB slices: 0.60-0.79 s only to read it). Where the page
+// is cross-origin isolated (COOP + COEP: serve.mjs), SharedArrayBuffer and
+// Atomics.wait are there, and a second worker (stream-reader.ts) can read the
+// next slices with the browser's asynchronous reads (four in flight: 0.43-0.55
+// s for the same file) into shared memory while the core works on the slice
+// before: reading and indexing overlap.
+//
+// FileStream is the core worker's half. It is started at an offset once a read
+// is plainly sequential (the ReadAhead window has grown to a chunk) and keeps
+// the next SLOTS chunks of CHUNK bytes asked for, each in its slot; a read in
+// that window waits for its chunk, a read before or beyond it is not its (the
+// caller reads it synchronously and may start the stream again further on).
+
+/** The reader's command: read [offset, offset+length) of the file into `slot`,
+ *  then store `ticket` in the slot's flag (-ticket when the read failed). */
+export interface StreamCommand {
+  slot: number;
+  ticket: number;
+  offset: number;
+  length: number;
+}
+
+/** How FileStream talks to its reader: a command posted, a flag waited on. */
+export interface StreamPort {
+  post(cmd: StreamCommand): void;
+  /** Atomics.wait's contract: 'ok' | 'not-equal' | 'timed-out'. */
+  wait?(flags: Int32Array, index: number, value: number, timeoutMs: number): string;
+}
+
+export class FileStream {
+  static readonly CHUNK = 4 << 20;
+  static readonly SLOTS = 8;
+  /** A run of reads is taken for a sequential one once the ReadAhead window
+   *  has grown to this (three reads each just past the one before). */
+  static readonly START = 256 << 10;
+  /** A reader silent this long is taken for gone (the read fails, code "io"). */
+  static readonly TIMEOUT_MS = 60_000;
+  readonly stats = { streams: 0, chunks: 0, streamedBytes: 0, waits: 0, waitMs: 0 };
+  /** Per slot the ticket of its last read (>0 done, <0 failed, 0 none); at
+   *  [SLOTS] the reader's 1 once it runs. */
+  readonly flags: Int32Array;
+  readonly data: Uint8Array;
+  private readonly ticketOf = new Array<number>(FileStream.SLOTS).fill(0);
+  private ticket = 0;
+  private base = -1; // the file offset of the stream's chunk 0 (-1: none)
+  private low = 0; // the stream's first chunk still held
+  private next = 0; // the stream's first chunk not yet asked for
+  private depth = 0; // chunks asked for ahead: from 2 at a start up to SLOTS as the run goes on
+  private failure: string | null = null;
+
+  constructor(
+    readonly size: number,
+    private readonly port: StreamPort,
+    shared: { flags: SharedArrayBuffer; data: SharedArrayBuffer } = FileStream.memory(),
+    private readonly timeoutMs = FileStream.TIMEOUT_MS,
+  ) {
+    this.flags = new Int32Array(shared.flags);
+    this.data = new Uint8Array(shared.data);
+  }
+
+  /** The shared memory a FileStream and its reader use. */
+  static memory(): { flags: SharedArrayBuffer; data: SharedArrayBuffer } {
+    return { flags: new SharedArrayBuffer(4 * (FileStream.SLOTS + 1)), data: new SharedArrayBuffer(FileStream.SLOTS * FileStream.CHUNK) };
+  }
+
+  /** Whether the reader runs (it says so in the flags once started). */
+  get ready(): boolean {
+    return Atomics.load(this.flags, FileStream.SLOTS) === 1;
+  }
+
+  /** Why the last read failed (null when none did). */
+  get problem(): string | null {
+    return this.failure;
+  }
+
+  /** No more streaming (the reader is gone): every read is the caller's again. */
+  stop(): void {
+    Atomics.store(this.flags, FileStream.SLOTS, 0);
+    this.base = -1;
+  }
+
+  /** Streams from `offset` on: the next two chunks are asked for, and one more
+   *  for each chunk the reads move past, up to SLOTS (a run that soon jumps
+   *  away leaves little read for nothing; what an earlier stream asked for and
+   *  was not read yet is dropped by the reader). */
+  start(offset: number): void {
+    if (!this.ready || offset >= this.size) return;
+    this.base = offset;
+    this.low = this.next = 0;
+    this.depth = 2;
+    this.stats.streams++;
+    this.fill();
+  }
+
+  /** Copies bytes [offset, offset+len) into `heap` at `ptr` as far as the
+   *  stream holds them, waiting for chunks asked for: the count copied (0 when
+   *  `offset` is not in the stream's window), or -1 when a read failed. */
+  copy(offset: number, len: number, heap: Uint8Array, ptr: number): number {
+    if (this.base < 0 || offset < this.base) return 0;
+    const C = FileStream.CHUNK;
+    let done = 0;
+    while (done < len) {
+      const at = offset + done;
+      if (at >= this.size) break;
+      const k = Math.floor((at - this.base) / C);
+      if (k < this.low || k >= this.next) break; // (not in the window: the caller reads it)
+      // Chunks before the one read are done with: their slots take the next ones.
+      if (k > this.low) {
+        this.depth = Math.min(FileStream.SLOTS, this.depth + (k - this.low));
+        this.low = k;
+        this.fill();
+      }
+      const slot = k % FileStream.SLOTS;
+      if (!this.await(slot)) return -1;
+      const from = at - (this.base + k * C);
+      const chunkLen = Math.min(C, this.size - (this.base + k * C));
+      const n = Math.min(len - done, chunkLen - from);
+      heap.set(this.data.subarray(slot * C + from, slot * C + from + n), ptr + done);
+      done += n;
+    }
+    this.stats.streamedBytes += done;
+    return done;
+  }
+
+  /** Asks for the chunks of the window [low, low+SLOTS) not asked for yet. */
+  private fill(): void {
+    const C = FileStream.CHUNK;
+    if (this.next < this.low) this.next = this.low;
+    while (this.next < this.low + this.depth && this.base + this.next * C < this.size) {
+      const k = this.next++;
+      const slot = k % FileStream.SLOTS;
+      const offset = this.base + k * C;
+      this.ticketOf[slot] = ++this.ticket;
+      this.stats.chunks++;
+      this.port.post({ slot, ticket: this.ticket, offset, length: Math.min(C, this.size - offset) });
+    }
+  }
+
+  /** Waits until `slot` holds its last read; false (the stream stopped) when that failed. */
+  private await(slot: number): boolean {
+    const want = this.ticketOf[slot];
+    let v = Atomics.load(this.flags, slot);
+    if (v === want) return true;
+    const t = performance.now();
+    this.stats.waits++;
+    const wait = this.port.wait ?? ((f: Int32Array, i: number, x: number, ms: number) => Atomics.wait(f, i, x, ms));
+    while (v !== want && v !== -want) {
+      if (performance.now() - t >= this.timeoutMs) {
+        v = 0;
+        break;
+      }
+      wait(this.flags, slot, v, this.timeoutMs);
+      v = Atomics.load(this.flags, slot);
+    }
+    this.stats.waitMs += performance.now() - t;
+    if (v === want) return true;
+    this.failure = v === -want ? 'the browser could not read the file' : 'the file reader stopped answering';
+    this.base = -1;
+    return false;
+  }
+}
