@@ -23,8 +23,9 @@ TaskRunner parallel_runner();
 // OpenOptions::start_thread: a std::thread per call; none (everything on the
 // caller's thread) with one core or LAYERSCOPE_THREADS=1.
 StartThread thread_starter();
-// OpenOptions::index_threads: layers indexed at once, min(cores, 4); 1 with
-// LAYERSCOPE_THREADS=1.
+// OpenOptions::index_threads: layers indexed at once, min(cores + 1, 4) (one
+// thread more than cores evens out layers of unequal work: their sizes
+// decoded are not known before); 1 with one core or LAYERSCOPE_THREADS=1.
 unsigned index_threads();
 // Finishes the sink after `st` succeeded; an error abandons it (nothing is left). Returns the exit status.
 int finish_output(Status st, std::unique_ptr<ByteSink> sink);
