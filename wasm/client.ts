@@ -33,6 +33,7 @@ import {
   type LayerRead,
   type OpenRequest,
   type OpenResult,
+  type StatsResult,
   type ProgressEvent,
   type Request,
   type RequestMessage,
@@ -830,12 +831,16 @@ export class ArchiveClient {
   }
 
   bytesRead(): Promise<number> {
-    return this.afterOpen({}, (archive, generation) => this.conn.call({ type: 'stats', archive }, { generation }), false).then((s) => s.bytesRead);
+    return this.stats().then((s) => s.bytesRead);
   }
 
   /** How the archive's worker has read its source so far (calls, bytes, the stream's share). */
   ioStats(): Promise<OpenResult['io'] | undefined> {
-    return this.afterOpen({}, (archive, generation) => this.conn.call({ type: 'stats', archive }, { generation }), false).then((s) => s.io);
+    return this.stats().then((s) => s.io);
+  }
+
+  private stats(): Promise<StatsResult> {
+    return this.afterOpen({}, (archive, generation) => this.conn.call({ type: 'stats', archive }, { generation }), false);
   }
 
   /** Stops whatever runs now by terminating the worker (a shared one: every

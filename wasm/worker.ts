@@ -470,7 +470,7 @@ async function write(id: number, mod: CoreModule, req: WriteRequest): Promise<Wr
 const LONG_REQUESTS = new Set<RequestType>(['findings', 'diff', 'verifyRows', 'readLayer']);
 
 /** Results that need reshaping for the page; the others are the core's value as is. */
-const shapers: Partial<Record<RequestType, (value: unknown, data?: Uint8Array) => Shaped>> = {
+const shapers: Partial<Record<RequestType, (value: unknown, data: Uint8Array | undefined, args: { archive?: number }) => Shaped>> = {
   list: toColumns,
   pathHistory: toHistory,
   read: (value, data) => {
@@ -478,7 +478,9 @@ const shapers: Partial<Record<RequestType, (value: unknown, data?: Uint8Array) =
     const result: ReadResult = { data: data ?? new Uint8Array(0), eof: v.eof, size: v.size, warnings: v.warnings ?? [] };
     return { result, transfer: [result.data.buffer as ArrayBuffer] };
   },
-  stats: (value) => ({ result: { bytesRead: (value as { bytes_read: number }).bytes_read } }),
+  stats: (value, _data, args) => ({
+    result: { bytesRead: (value as { bytes_read: number }).bytes_read, io: args.archive === undefined ? undefined : archives.get(args.archive)?.io() },
+  }),
   readLayer: (value, data) => {
     const result: LayerRead = { blob: (value as { blob: number }).blob, data: data ?? new Uint8Array(0) };
     return { result, transfer: [result.data.buffer as ArrayBuffer] };
@@ -507,12 +509,8 @@ async function serve(msg: RequestMessage): Promise<Shaped> {
         archives.get(a)?.dispose?.();
         archives.delete(a);
       }
-      if (type === 'stats') {
-        const a = archives.get((args as { archive: number }).archive);
-        return { result: { bytesRead: (r.value as { bytes_read: number }).bytes_read, io: a?.io() } };
-      }
       const shape = shapers[type];
-      return shape ? shape(r.value, r.data) : { result: r.value };
+      return shape ? shape(r.value, r.data, args as { archive?: number }) : { result: r.value };
     }
   }
 }

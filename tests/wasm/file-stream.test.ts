@@ -136,14 +136,29 @@ describe('FileStream', () => {
     expect(s.copy(C, 10, heap, 0)).toBe(0);
   });
 
-  it('gives up on a reader that stops answering', () => {
+  it('gives up on a reader that stops answering, waiting no longer than its deadline in all', () => {
     const file = fileBytes(2 * C);
     const r = reader(file, { silent: true });
     r.ready();
-    const s = new FileStream(file.length, r.port, r.mem, 20);
+    // each wait returns after at most 8 ms (a spurious wake-up), not at its timeout
+    const asked: number[] = [];
+    const port = {
+      post: r.port.post,
+      wait: (_f: Int32Array, _i: number, _v: number, ms: number) => {
+        asked.push(ms);
+        const t = performance.now();
+        while (performance.now() - t < Math.min(ms, 8));
+        return 'timed-out';
+      },
+    };
+    const s = new FileStream(file.length, port, r.mem, 20);
     s.start(0);
+    const t = performance.now();
     expect(s.copy(0, 10, new Uint8Array(10), 0)).toBe(-1);
     expect(s.problem).toBe('the file reader stopped answering');
+    expect(asked.length).toBeGreaterThan(1);
+    expect(asked[asked.length - 1]).toBeLessThan(20); // what is left of the deadline, not the whole again
+    expect(performance.now() - t).toBeLessThan(20 + 8 + 5);
   });
 
   it('stop() hands every read back to the caller', () => {

@@ -28,22 +28,23 @@ export function aheadByteSource(
   failed: (e: unknown) => void,
   stream?: FileStream,
 ): FileByteSource {
+  // A synchronous read through the window into the heap: its count, or -1.
+  const readAhead = (at: number, len: number, h: Uint8Array, ptr: number): number => {
+    let bytes: Uint8Array;
+    try {
+      bytes = ahead.read(at, len);
+    } catch (e) {
+      failed(e);
+      return -1;
+    }
+    h.set(bytes, ptr);
+    return bytes.length;
+  };
   if (!stream)
     return {
       size,
       name,
-      readInto(offset: number, ptr: number, len: number): number {
-        if (offset >= size || len <= 0) return 0;
-        let bytes: Uint8Array;
-        try {
-          bytes = ahead.read(offset, len);
-        } catch (e) {
-          failed(e);
-          return -1;
-        }
-        heap().set(bytes, ptr);
-        return bytes.length;
-      },
+      readInto: (offset: number, ptr: number, len: number): number => (offset >= size || len <= 0 ? 0 : readAhead(offset, len, heap(), ptr)),
     };
   // With a stream: what the window holds, else what the stream holds, else a
   // synchronous read; once the window has grown to a chunk (a sequential
@@ -73,16 +74,10 @@ export function aheadByteSource(
           done += n;
           continue;
         }
-        let bytes: Uint8Array;
-        try {
-          bytes = ahead.read(at, len - done);
-        } catch (e) {
-          failed(e);
-          return -1;
-        }
-        if (!bytes.length) break;
-        h.set(bytes, ptr + done);
-        done += bytes.length;
+        const m = readAhead(at, len - done, h, ptr + done);
+        if (m < 0) return -1;
+        if (m === 0) break;
+        done += m;
         if (ahead.windowBytes >= FileStream.START) stream.start(ahead.end);
       }
       return done;

@@ -40,7 +40,7 @@ export class FileStream {
   static readonly START = 256 << 10;
   /** A reader silent this long is taken for gone (the read fails, code "io"). */
   static readonly TIMEOUT_MS = 60_000;
-  readonly stats = { streams: 0, chunks: 0, streamedBytes: 0, waits: 0, waitMs: 0 };
+  readonly stats = { streams: 0, streamedBytes: 0, waitMs: 0 };
   /** Per slot the ticket of its last read (>0 done, <0 failed, 0 none); at
    *  [SLOTS] the reader's 1 once it runs. */
   readonly flags: Int32Array;
@@ -136,7 +136,6 @@ export class FileStream {
       const slot = k % FileStream.SLOTS;
       const offset = this.base + k * C;
       this.ticketOf[slot] = ++this.ticket;
-      this.stats.chunks++;
       this.port.post({ slot, ticket: this.ticket, offset, length: Math.min(C, this.size - offset) });
     }
   }
@@ -147,14 +146,13 @@ export class FileStream {
     let v = Atomics.load(this.flags, slot);
     if (v === want) return true;
     const t = performance.now();
-    this.stats.waits++;
     const wait = this.port.wait ?? ((f: Int32Array, i: number, x: number, ms: number) => Atomics.wait(f, i, x, ms));
     while (v !== want && v !== -want) {
       if (performance.now() - t >= this.timeoutMs) {
         v = 0;
         break;
       }
-      wait(this.flags, slot, v, this.timeoutMs);
+      wait(this.flags, slot, v, this.timeoutMs - (performance.now() - t));
       v = Atomics.load(this.flags, slot);
     }
     this.stats.waitMs += performance.now() - t;
