@@ -7,6 +7,7 @@
 //   Module.request('open', {verify}, {source, progress})
 //        requestRaw(type, argsJson, source, progress) ─> JsSource : ByteSource ─> Dispatcher::dispatch
 //        source.readInto(offset, ptr, len) <───────── read_at() copies a slice into the heap at ptr
+//        source.willRead?(offset, len) <───────────── will_read(): a run about to be read in order
 //   Module.request('list', {archive, image, …})  ───> requestRaw(…) ──────────────> Dispatcher::dispatch
 //        <── {json: envelope text, data?: Uint8Array} ─ one copy out of the heap (typed_memory_view + slice)
 //
@@ -30,7 +31,10 @@ namespace {
 // (negative: the read failed).
 class JsSource final : public ByteSource {
  public:
-  JsSource(val src, double size, std::string name) : src_(std::move(src)), size_(static_cast<uint64_t>(size)), name_(std::move(name)) {}
+  JsSource(val src, double size, std::string name)
+      : src_(std::move(src)), size_(static_cast<uint64_t>(size)), name_(std::move(name)) {
+    advised_ = src_["willRead"].typeOf().as<std::string>() == "function";
+  }
   uint64_t size() const override { return size_; }
   std::string name() const override { return name_; }
   Result<size_t> read_at(uint64_t offset, void* buf, size_t n) override {
@@ -42,9 +46,14 @@ class JsSource final : public ByteSource {
     count(offset, static_cast<size_t>(got));
     return static_cast<size_t>(got);
   }
+  // src.willRead(offset, length), where the source has it (io/file-source.ts).
+  void will_read(uint64_t offset, uint64_t length) override {
+    if (advised_) src_.call<void>("willRead", static_cast<double>(offset), static_cast<double>(length));
+  }
 
  private:
   val src_;
+  bool advised_ = false;
   uint64_t size_;
   std::string name_;
 };
@@ -83,7 +92,7 @@ Dispatcher& dispatcher() {
   return d;
 }
 
-// source: {size, name, readInto} or null/undefined; sink: {name, write,
+// source: {size, name, readInto, willRead?} or null/undefined; sink: {name, write,
 // finish} or null/undefined (write only); progress: (phase, done,
 // total, detail) => boolean (false cancels) or null/undefined.
 // Returns {json: string, data?: Uint8Array}.

@@ -902,3 +902,69 @@ TEST(Threads, LayersIndexedAtOnceSameAnswersSameErrors) {
     EXPECT_EQ(r.error().code, Code::kCancelled) << r.error().to_string();
   }
 }
+
+namespace {
+
+// A memory archive that records what the core announces (ByteSource::will_read).
+class AdvisedSource final : public ByteSource {
+ public:
+  explicit AdvisedSource(std::shared_ptr<ByteSource> base) : base_(std::move(base)) {}
+  uint64_t size() const override { return base_->size(); }
+  std::string name() const override { return base_->name(); }
+  Result<size_t> read_at(uint64_t offset, void* buf, size_t n) override { return base_->read_at(offset, buf, n); }
+  void will_read(uint64_t offset, uint64_t length) override { runs.emplace_back(offset, length); }
+  std::vector<std::pair<uint64_t, uint64_t>> runs;
+
+ private:
+  std::shared_ptr<ByteSource> base_;
+};
+
+}  // namespace
+
+// A compressed blob is announced to the source, whole, before its decoder reads
+// it (the page's file source starts reading it ahead there); a plain blob,
+// whose headers are read by position with payloads skipped, is not, unless it
+// is hashed whole (verify).
+TEST(Advice, CompressedBlobsAreAnnouncedWhole) {
+  std::vector<TLayer> layers;
+  const Filter filters[] = {Filter::kNone, Filter::kGzip, Filter::kZstd};
+  for (int n = 0; n < 3; ++n) {
+    TLayer l{{F("f" + std::to_string(n), std::string(70000 + n, static_cast<char>('a' + n)))}};
+    l.filter = filters[n];
+    layers.push_back(l);
+  }
+  const auto bytes = build_oci_archive({TImage{{"edge/advice:1"}, layers}});
+  auto blob_at = [&](uint64_t off, uint64_t len) { return std::string(bytes.begin() + off, bytes.begin() + off + len); };
+  for (bool verify : {false, true}) {
+    SCOPED_TRACE(verify ? "verify" : "index");
+    auto src = std::make_shared<AdvisedSource>(make_memory_source(bytes, "t.tar"));
+    OpenOptions o;
+    o.verify = verify;
+    auto s = Session::open(src, o);
+    ASSERT_TRUE(s.ok()) << s.error().to_string();
+    std::map<uint64_t, std::string> announced;  // length -> the bytes announced
+    for (auto [off, len] : src->runs) {
+      ASSERT_LE(off + len, bytes.size());
+      announced[len] = blob_at(off, len);
+    }
+    int compressed = 0;
+    for (const Blob& b : s.value()->archive().blobs) {
+      if (b.compression != Compression::kGzip && b.compression != Compression::kZstd &&
+          !(verify && b.compression == Compression::kNone && b.uncompressed_size > 0))
+        continue;
+      auto it = announced.find(b.stored_size);
+      ASSERT_NE(it, announced.end()) << b.member << " (" << b.stored_size << " bytes) was not announced";
+      EXPECT_EQ(Sha256::digest_of(it->second), b.stored_digest) << b.member;
+      compressed += b.compression != Compression::kNone;
+    }
+    EXPECT_EQ(compressed, 2);
+    if (!verify) {
+      // Without verify only the two compressed blobs; reading a file of one announces it again.
+      EXPECT_EQ(src->runs.size(), 2u);
+      std::string got;
+      ASSERT_TRUE(read_all(*s.value(), 0, 2, "f2", &got).ok());
+      EXPECT_EQ(got, std::string(70002, 'c'));
+      EXPECT_EQ(src->runs.size(), 3u);
+    }
+  }
+}

@@ -61,3 +61,31 @@ test('wasm bindings: two archives and two cursors, read alternately; bytes besid
   assert.equal(gone.data, undefined);
   assert.equal(mod.request('nope', {}).where, 'request.type');
 });
+
+test('wasm bindings: a source with willRead hears each compressed blob announced whole before it is read; one without works as before', () => {
+  const name = 'skopeo-oci-archive-zstd-features.tar';
+  const file = fs.readFileSync(path.join(fixturesDir, name));
+  const runs = [];
+  const reads = [];
+  const source = {
+    size: file.length,
+    name,
+    readInto: (o, p, n) => { reads.push(o); mod.HEAPU8.set(file.subarray(o, o + n), p); return Math.min(n, file.length - o); },
+    willRead: (o, n) => runs.push([o, n, reads.length]),
+  };
+  const r = ok(mod.request('open', {}, { source }));
+  try {
+    const layers = r.value.summary.images[0].layers;
+    const zstd = layers.filter((l) => l.compression === 'zstd');
+    assert.ok(zstd.length >= 2, 'the fixture has zstd layers');
+    // Each announced run is one zstd blob: its magic first, its stored size long, and read from its start after.
+    for (const [o, n, before] of runs) {
+      assert.deepEqual([...file.subarray(o, o + 4)], [0x28, 0xb5, 0x2f, 0xfd]);
+      assert.ok(zstd.some((l) => l.size === n), `a run of ${n} bytes is a zstd layer's size`);
+      assert.ok(reads.slice(before).includes(o), 'the run is read from its start after it was announced');
+    }
+    assert.deepEqual(new Set(runs.map(([, n]) => n)), new Set(zstd.map((l) => l.size)));
+  } finally {
+    mod.request('close', { archive: r.value.archive });
+  }
+});

@@ -224,6 +224,55 @@ describe('a file source with a stream', () => {
     expect(src.readInto(file.length, 16, 100)).toBe(0);
   });
 
+  it('starts the stream where the core announces a long run (willRead): no synchronous read, or only what sniffed its start', () => {
+    const file = fileBytes(12 * C + 77);
+    const setup = () => {
+      const r = reader(file);
+      r.ready();
+      const stream = new FileStream(file.length, r.port, r.mem);
+      const fetched: [number, number][] = [];
+      const ahead = new ReadAhead({ size: file.length, fetch: (o, n) => (fetched.push([o, n]), file.slice(o, o + n)) });
+      ahead.capWindow(C);
+      const heap = new Uint8Array(2 << 20);
+      const src = aheadByteSource(ahead, file.length, 't.tar', () => heap, (e) => {
+        throw e;
+      }, stream);
+      // The blob's bytes in order, as a decoder reads them (1 MiB at a time).
+      const run = (from: number, to: number) => {
+        for (let at = from; at < to; ) {
+          const n = src.readInto(at, 0, Math.min(1 << 20, to - at));
+          expect(n).toBeGreaterThan(0);
+          expect(firstDiff(heap.subarray(0, n), file.subarray(at, at + n))).toBe(-1);
+          at += n;
+        }
+      };
+      return { r, stream, fetched, ahead, src, run };
+    };
+    // Announced before any read: every byte from the stream, from the run's start.
+    const a = setup();
+    const blob = 3 * C + 5000;
+    a.src.willRead!(blob, 6 * C);
+    expect(a.r.asked[0].offset).toBe(blob);
+    a.run(blob, blob + 6 * C);
+    expect(a.fetched).toEqual([]);
+    expect(a.stream.stats.streamedBytes).toBe(6 * C);
+    // The first bytes already read (the blob sniffed): the stream starts where the window ends.
+    const b = setup();
+    expect(b.src.readInto(blob, 0, 8)).toBe(8);
+    expect(b.fetched.length).toBe(1);
+    b.src.willRead!(blob, 6 * C);
+    expect(b.r.asked[0].offset).toBe(b.ahead.end);
+    b.run(blob, blob + 6 * C);
+    expect(b.fetched.length).toBe(1);
+    // A short run is read as before (synchronously), and announcing what the stream holds restarts nothing.
+    const c = setup();
+    c.src.willRead!(blob, FileStream.ADVISED - 1);
+    expect(c.r.asked).toEqual([]);
+    c.src.willRead!(blob, 6 * C);
+    c.src.willRead!(blob + 1000, 5 * C);
+    expect(c.stream.stats.streams).toBe(1);
+  });
+
   it('answers -1 and says why when the stream fails', () => {
     const file = fileBytes(8 * C);
     const r = reader(file, { fail: (c) => c.offset > 2 * C });

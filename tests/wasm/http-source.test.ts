@@ -156,6 +156,37 @@ describe('ReadAhead with a cost model', () => {
     expect(asked).toHaveLength(3);
   });
 
+  it('reads a run the core announced (advise) in the largest requests at once, never past its end', () => {
+    const asked: [number, number][] = [];
+    const SIZE = 64 << 20;
+    const fetch = (o: number, n: number) => {
+      asked.push([o, n]);
+      return bytes(o, Math.min(o + n, SIZE) - 1);
+    };
+    const run = (ra: ReadAhead, from: number, to: number) => {
+      for (let at = from; at < to; at += 1 << 20) {
+        const want = Math.min(1 << 20, to - at);
+        const got = ra.read(at, want);
+        expect(got.length).toBe(want);
+        expect(got[0]).toBe(bytes(at, at)[0]);
+      }
+    };
+    // A 20 MB blob at 1 MB + 5: 8, 8 and 4 MB, and nothing past its end.
+    const blob = [(1 << 20) + 5, (1 << 20) + 5 + 20_000_000];
+    const advised = new ReadAhead({ size: SIZE, fetch });
+    advised.advise(blob[0], blob[1] - blob[0]);
+    run(advised, blob[0], blob[1]);
+    expect(asked).toEqual([
+      [blob[0], ReadAhead.MAX],
+      [blob[0] + ReadAhead.MAX, ReadAhead.MAX],
+      [blob[0] + 2 * ReadAhead.MAX, blob[1] - blob[0] - 2 * ReadAhead.MAX],
+    ]);
+    // Unannounced, the window grows from MIN: more requests for the same bytes.
+    asked.length = 0;
+    run(new ReadAhead({ size: SIZE, fetch }), blob[0], blob[1]);
+    expect(asked.length).toBeGreaterThan(5);
+  });
+
   it('keeps a File\'s read-ahead as it was (no read-through without a cost model)', () => {
     const file = new Blob([bytes(0, (1 << 20) - 1)]);
     const calls: number[] = [];

@@ -12,6 +12,9 @@ export interface FileByteSource {
   size: number;
   name: string;
   readInto(offset: number, ptr: number, len: number): number;
+  /** The core's advice (ByteSource::will_read): [offset, offset+len) is about
+   *  to be read in order, e.g. a compressed blob by its decoder. */
+  willRead?(offset: number, len: number): void;
 }
 
 /**
@@ -44,6 +47,7 @@ export function aheadByteSource(
     return {
       size,
       name,
+      willRead: (offset: number, len: number): void => ahead.advise(offset, len),
       readInto: (offset: number, ptr: number, len: number): number => (offset >= size || len <= 0 ? 0 : readAhead(offset, len, heap(), ptr)),
     };
   // With a stream: what the window holds, else what the stream holds, else a
@@ -52,6 +56,15 @@ export function aheadByteSource(
   return {
     size,
     name,
+    // A long run announced: the stream starts at once (no synchronous reads
+    // while the window grows), where the window's bytes end if it holds the
+    // run's start (the blob's first bytes, read to sniff it), unless the
+    // stream already holds that.
+    willRead(offset: number, len: number): void {
+      if (len < FileStream.ADVISED || offset >= size) return;
+      const from = ahead.peek(offset, 1) ? ahead.end : offset;
+      if (from < offset + len && !stream.holds(from)) stream.start(from);
+    },
     readInto(offset: number, ptr: number, len: number): number {
       if (offset >= size || len <= 0) return 0;
       const h = heap();

@@ -38,6 +38,9 @@ export class FileStream {
   /** A run of reads is taken for a sequential one once the ReadAhead window
    *  has grown to this (three reads each just past the one before). */
   static readonly START = 256 << 10;
+  /** A run announced by the core (willRead) at least this long starts the
+   *  stream before its first read: shorter ones cost less read synchronously. */
+  static readonly ADVISED = 1 << 20;
   /** A reader silent this long is taken for gone (the read fails, code "io"). */
   static readonly TIMEOUT_MS = 60_000;
   readonly stats = { streams: 0, streamedBytes: 0, waitMs: 0 };
@@ -95,6 +98,13 @@ export class FileStream {
     this.depth = 2;
     this.stats.streams++;
     this.fill();
+  }
+
+  /** Whether `offset` is in the stream's window (asked for, not passed). */
+  holds(offset: number): boolean {
+    if (this.base < 0 || offset < this.base) return false;
+    const k = Math.floor((offset - this.base) / FileStream.CHUNK);
+    return k >= this.low && k < this.next;
   }
 
   /** Copies bytes [offset, offset+len) into `heap` at `ptr` as far as the
@@ -156,6 +166,7 @@ export class FileStream {
       v = Atomics.load(this.flags, slot);
     }
     this.stats.waitMs += performance.now() - t;
+
     if (v === want) return true;
     this.failure = v === -want ? 'the browser could not read the file' : 'the file reader stopped answering';
     this.base = -1;

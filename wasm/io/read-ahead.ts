@@ -27,6 +27,8 @@ export class ReadAhead {
   private readonly fetch: Fetch;
   private readonly cost: CostModel | null;
   private max: number;
+  /** A run announced (advise): reads in it fetch up to its end, `max` at most. */
+  private run = { from: 0, to: 0 };
 
   /** A File (`reader`: FileReaderSync, another one in tests), or any ranged
    *  reader (a remote file: see http-source.ts) with its cost model. */
@@ -44,6 +46,14 @@ export class ReadAhead {
       this.cost = rr.cost ?? null;
       this.max = ReadAhead.MAX;
     }
+  }
+
+  /** [offset, offset+len) is about to be read in order (the core's will_read:
+   *  a compressed blob): a miss in it fetches the largest window at once, not
+   *  one that grows from MIN over several calls (for a URL, several round
+   *  trips), and never past the run's end. */
+  advise(offset: number, len: number): void {
+    this.run = { from: offset, to: Math.min(this.size, offset + len) };
   }
 
   /** Reads no more than `bytes` at once from now on (a FileStream reads the rest ahead). */
@@ -85,7 +95,10 @@ export class ReadAhead {
       // through (one call instead of two).
       if (this.cost && gap > 0 && gap <= this.cost.breakEven()) from = end;
     }
-    const min = this.cost ? Math.max(this.window, Math.min(this.max, this.cost.breakEven())) : this.window;
+    let min = this.cost ? Math.max(this.window, Math.min(this.max, this.cost.breakEven())) : this.window;
+    if (offset >= this.run.from && offset < this.run.to) {
+      min = Math.max(offset + len - from, Math.min(this.max, this.run.to - from));
+    }
     const size = Math.max(0, Math.min(this.size - from, Math.max(offset + len - from, min)));
     const t = performance.now();
     const buf = this.fetch(from, size);

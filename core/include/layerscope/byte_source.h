@@ -31,6 +31,13 @@ class ByteSource {
   virtual Result<size_t> read_at(uint64_t offset, void* buf, size_t n) = 0;
   // A short name for messages ("image.tar").
   virtual std::string name() const { return "input"; }
+  // Advice, like posix_fadvise(SEQUENTIAL): [offset, offset + length) is about
+  // to be read from start to end (a compressed blob handed to its decoder).
+  // A source may start reading it ahead; the default ignores it.
+  virtual void will_read(uint64_t offset, uint64_t length) {
+    (void)offset;
+    (void)length;
+  }
 
   // Distinct bytes of the source delivered by read_at so far: each byte counts
   // once however often it is fetched (a member read again after the scan, a

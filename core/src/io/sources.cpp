@@ -115,6 +115,10 @@ class WindowSource final : public ByteSource {
     if (r.ok()) count(offset, r.value());
     return r;
   }
+  void will_read(uint64_t offset, uint64_t length) override {
+    if (offset >= len_) return;
+    base_->will_read(off_ + offset, std::min(length, len_ - offset));
+  }
 
  private:
   std::shared_ptr<ByteSource> base_;
