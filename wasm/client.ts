@@ -1,13 +1,8 @@
 // The page side of the worker protocol (protocol.ts). Only web/src/engine/
-// imports this file.
+// imports this file (it re-exports what the engine needs of connection.ts and
+// parallel.ts).
 //
-//   WorkerConnection  one worker: request ids, progress routing, one error
-//                     shape; terminate() rejects everything pending; a later
-//                     call spawns a fresh worker (`generation` counts them). A
-//                     call that names a handle says which generation it is of,
-//                     and is refused ("stale") rather than sent to another
-//                     worker, where the same number names nothing or another
-//                     client's archive (each wasm instance numbers from 1).
+//   WorkerConnection  one worker (connection.ts).
 //   ArchiveClient     one archive, by its source descriptor and its handle in
 //                     the connection's current worker. cancel() terminates the
 //                     worker; the next call spawns a fresh worker and re-opens
@@ -22,30 +17,26 @@
 //                     good: an open still on its way closes its handle. verify()
 //                     runs in a second, short-lived worker: browsing goes on
 //                     while it hashes, and stopping it (cancelVerify) leaves the
-//                     browsing worker alone.
+//                     browsing worker alone. Indexing and verify spread
+//                     their work over more workers (parallel.ts).
 //   FileCursor        an open file of an archive (openFile): several can be read
 //                     alternately without re-decoding; re-opened after a respawn.
+import { CoreError, WorkerConnection, isStale, type CallOptions, type SpawnWorker } from './connection';
+import { IndexHelpers, hashInParallel } from './parallel';
 import {
-  HASH_WORKER_NAME,
-  PROTOCOL_VERSION,
-  type ErrorEnvelope,
   type IndexResult,
-  type LayerRead,
   type OpenRequest,
   type OpenResult,
   type StatsResult,
   type ProgressEvent,
   type Request,
-  type RequestMessage,
   type RequestType,
-  type ResponseMessage,
   type ResultMap,
   type ListRequest,
   type EntryPage,
   type ReadResult,
   type PathHistory,
   type SourceDescriptor,
-  type VerifyPlan,
   type VerifyResult,
   type Warning,
   type FindingsDocument,
@@ -54,172 +45,8 @@ import {
   type WriteResult,
 } from './protocol';
 
-/** Starts a worker running wasm/worker.ts; `name` (WorkerOptions.name) is
- *  HASH_WORKER_NAME for one that only hashes (it does not load the core). */
-export type SpawnWorker = (name?: string) => Worker;
-
-/** Below this many bytes of plain blobs, verify hashes them in its one worker:
- *  starting more costs more than they save. */
-export const PARALLEL_HASH_MIN = 32 << 20;
-
-/** Whether `head` (a file's first bytes) starts a gzip, zstd, xz or bzip2 stream. */
-export function compressedAsAWhole(head: Uint8Array): boolean {
-  const is = (...m: number[]) => m.every((b, i) => head[i] === b);
-  return is(0x1f, 0x8b) || is(0x28, 0xb5, 0x2f, 0xfd) || is(0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00) || is(0x42, 0x5a, 0x68);
-}
-
-/** Below this many bytes of unread layers, index reads them in its one worker:
- *  a helper's start (its core compiled, the archive's summary read) costs more. */
-export const PARALLEL_INDEX_MIN = 32 << 20;
-
-/**
- * Splits blobs into at most `k` groups of about equal bytes (largest first,
- * each to the group with the fewest bytes so far), each group in file order
- * (its reads go forward through the file). A blob is never split: its hash
- * is one sequence.
- */
-export function hashGroups<T extends { offset: number; size: number }>(blobs: readonly T[], k: number): T[][] {
-  const groups = Array.from({ length: Math.max(1, Math.min(k, blobs.length)) }, () => ({ bytes: 0, blobs: [] as T[] }));
-  for (const b of [...blobs].sort((x, y) => y.size - x.size || x.offset - y.offset)) {
-    const g = groups.reduce((m, x) => (x.bytes < m.bytes ? x : m));
-    g.bytes += b.size;
-    g.blobs.push(b);
-  }
-  return groups.map((g) => g.blobs.sort((x, y) => x.offset - y.offset)).filter((g) => g.length > 0);
-}
-
-/** A failed request: the protocol's error envelope as an Error. */
-export class CoreError extends Error implements ErrorEnvelope {
-  readonly code: string;
-  readonly where: string;
-  constructor(env: ErrorEnvelope) {
-    super(env.message);
-    this.name = 'CoreError';
-    this.code = env.code;
-    this.where = env.where ?? '';
-  }
-  get envelope(): ErrorEnvelope {
-    return { code: this.code, message: this.message, where: this.where };
-  }
-}
-
-export const isCancelled = (e: unknown): boolean => e instanceof CoreError && e.code === 'cancelled';
-
-export interface CallOptions {
-  onProgress?: (p: ProgressEvent) => void;
-  /** Aborting terminates the worker (see ArchiveClient.cancel). */
-  signal?: AbortSignal;
-}
-
-/** Options of WorkerConnection.call. */
-export interface ConnectionCallOptions extends CallOptions {
-  /** The worker generation the request's handles (archive, cursor) belong to:
-   *  the call fails with code "stale" instead of being sent when the current
-   *  worker is another one or none (it would spawn a fresh worker, where the
-   *  same number names nothing or another client's archive). */
-  generation?: number;
-}
-
-/** A call refused because its handle belongs to a worker that is gone. */
-export const isStale = (e: unknown): boolean => e instanceof CoreError && e.code === 'stale';
-
-interface Pending {
-  resolve: (v: unknown) => void;
-  reject: (e: CoreError) => void;
-  onProgress?: (p: ProgressEvent) => void;
-}
-
-export class WorkerConnection {
-  private worker: Worker | null = null;
-  private readonly pending = new Map<number, Pending>();
-  private nextId = 1;
-  /** Number of workers spawned so far (for tests and diagnostics); also the
-   *  generation of the current worker: handles belong to one generation. */
-  spawned = 0;
-
-  constructor(private readonly spawn: SpawnWorker) {}
-
-  get alive(): boolean {
-    return this.worker !== null;
-  }
-
-  /** The generation the next call will run in (spawning the worker if needed). */
-  get generation(): number {
-    return this.worker ? this.spawned : this.spawned + 1;
-  }
-
-  call<T extends RequestType>(req: Extract<Request, { type: T }>, opts: ConnectionCallOptions = {}, transfer: Transferable[] = []): Promise<ResultMap[T]> {
-    if (opts.generation !== undefined && (!this.worker || this.spawned !== opts.generation))
-      return Promise.reject(
-        new CoreError({ code: 'stale', message: `a handle of worker ${opts.generation} cannot be sent to worker ${this.generation}`, where: 'client' }),
-      );
-    const w = this.ensureWorker();
-    const id = this.nextId++;
-    const msg = { ...req, v: PROTOCOL_VERSION, id } as RequestMessage;
-    return new Promise<ResultMap[T]>((resolve, reject) => {
-      this.pending.set(id, { resolve: resolve as (v: unknown) => void, reject, onProgress: opts.onProgress });
-      w.postMessage(msg, transfer);
-    });
-  }
-
-  /** Starts the worker now (it loads the core at once), before any call. */
-  start(): void {
-    this.ensureWorker();
-  }
-
-  /** Kills the worker now; every pending call fails with `code`. */
-  terminate(code = 'cancelled', message = 'cancelled'): void {
-    if (this.worker) {
-      this.worker.terminate();
-      this.worker = null;
-    }
-    const err = new CoreError({ code, message, where: 'client' });
-    const all = [...this.pending.values()];
-    this.pending.clear();
-    for (const p of all) p.reject(err);
-  }
-
-  private ensureWorker(): Worker {
-    if (this.worker) return this.worker;
-    const w = this.spawn();
-    this.spawned++;
-    w.onmessage = (ev: MessageEvent<ResponseMessage>) => this.onMessage(ev.data);
-    w.onerror = (ev: ErrorEvent) => {
-      ev.preventDefault();
-      this.terminate('load', `the worker failed: ${ev.message || 'could not start (blocked or missing script?)'}`);
-    };
-    w.onmessageerror = () => this.terminate('protocol', 'a message from the worker could not be decoded');
-    this.worker = w;
-    return w;
-  }
-
-  private onMessage(msg: ResponseMessage): void {
-    if (msg.v !== PROTOCOL_VERSION) {
-      this.terminate('protocol', `worker speaks protocol ${msg.v}, page speaks ${PROTOCOL_VERSION}`);
-      return;
-    }
-    if (msg.type === 'fatal') {
-      // The instance is dead: fail everything and let the next call respawn.
-      this.terminate(msg.error.code, msg.error.message);
-      return;
-    }
-    const p = this.pending.get(msg.id);
-    if (!p) return;
-    switch (msg.type) {
-      case 'progress':
-        p.onProgress?.(msg.progress);
-        break;
-      case 'result':
-        this.pending.delete(msg.id);
-        p.resolve(msg.result);
-        break;
-      case 'error':
-        this.pending.delete(msg.id);
-        p.reject(new CoreError(msg.error));
-        break;
-    }
-  }
-}
+export { CoreError, WorkerConnection, isCancelled, isStale, type CallOptions, type ConnectionCallOptions, type SpawnWorker } from './connection';
+export { PARALLEL_HASH_MIN, PARALLEL_INDEX_MIN, compressedAsAWhole, hashGroups } from './parallel';
 
 export interface ArchiveClientOptions {
   /** Called with progress of an automatic re-open after a cancel or a crash. */
@@ -233,7 +60,7 @@ export interface ArchiveClientOptions {
    *  (the verify worker among them); default: the machine's cores, at most 4. */
   hashWorkers?: number;
   /** Workers that index a summary-first local archive's layers at once
-   *  (indexAtOnce; the archive's own among them); default: the machine's
+   *  (IndexHelpers.index; the archive's own among them); default: the machine's
    *  cores, at most 4. */
   indexWorkers?: number;
   /** A connection to share with other archives (one worker, several archives);
@@ -281,14 +108,9 @@ export class ArchiveClient {
   private reopening: Promise<OpenResult> | null = null;
   private verifier: WorkerConnection | null = null;
   /** verify()'s hashing workers besides its own (terminated with it). */
-  private hashers: WorkerConnection[] = [];
-  private hashersSpawned = 0;
-  /** Workers indexing beside this archive's (indexAtOnce), while they run. */
-  private indexers: WorkerConnection[] = [];
-  private indexersSpawned = 0;
-  /** Helpers started with a summary-first open (startHelpers), not yet taken. */
-  private spare: WorkerConnection[] = [];
-  private helperToken: object | null = null;
+  private readonly hashers = { running: [] as WorkerConnection[], spawnedEnded: 0 };
+  /** The workers that index the layers beside this archive's own. */
+  private readonly helpers: IndexHelpers;
   private verifiersSpawned = 0;
   private writersSpawned = 0;
   private verified: VerifyResult | null = null;
@@ -312,6 +134,7 @@ export class ArchiveClient {
   ) {
     this.ownsConnection = !options.connection;
     this.conn = options.connection ?? new WorkerConnection(spawn);
+    this.helpers = new IndexHelpers(spawn, source, options.indexWorkers, () => !this.disposed);
   }
 
   get name(): string {
@@ -335,12 +158,12 @@ export class ArchiveClient {
 
   /** Workers started by verify() to hash beside its own (hashInParallel). */
   get hashWorkersSpawned(): number {
-    return this.hashersSpawned;
+    return this.hashers.spawnedEnded;
   }
 
-  /** Workers started to index beside the archive's own (indexAtOnce). */
+  /** Workers started to index beside the archive's own (IndexHelpers). */
   get indexWorkersSpawned(): number {
-    return this.indexersSpawned;
+    return this.helpers.spawnedEnded;
   }
 
   /** Indexes the archive; progress carries bytes done / total and the rate.
@@ -351,17 +174,17 @@ export class ArchiveClient {
   async open(opts: CallOptions & { layers?: OpenRequest['layers'] } = {}): Promise<OpenResult> {
     if (this.disposed) throw notOpen();
     // A big local file opened summary first is indexed next (by several
-    // workers: indexAtOnce); the helpers start now, beside this open.
+    // workers: IndexHelpers); the helpers start now, beside this open.
     const opening = this.withSignal(opts.signal, () => this.openIn(opts, opts.layers));
-    if (opts.layers && opts.layers !== 'all') this.startHelpers();
+    if (opts.layers && opts.layers !== 'all') this.helpers.start();
     let r: OpenResult;
     try {
       r = await opening;
     } catch (e) {
-      this.dropHelpers();
+      this.helpers.drop();
       throw e;
     }
-    if (r.indexed) this.dropHelpers();
+    if (r.indexed) this.helpers.drop();
     if (this.disposed) throw notOpen();
     this.opened = true;
     this.outerCompressed = r.summary.archive.outer_compression !== 'none';
@@ -398,7 +221,7 @@ export class ArchiveClient {
     if (this.indexRun?.generation !== generation) {
       const run = {
         generation,
-        promise: this.indexAtOnce(archive, generation, (p) => this.options.onIndex?.({ progress: p })).then(
+        promise: this.helpers.index(this.conn, archive, generation, (p) => this.options.onIndex?.({ progress: p })).then(
           (r) => {
             if (this.generation === generation) {
               this.indexedGeneration = generation;
@@ -418,134 +241,6 @@ export class ArchiveClient {
       this.indexRun = run;
     }
     return this.indexRun.promise;
-  }
-
-  /**
-   * Every layer of a summary-first local archive indexed by several workers at
-   * once: this archive's worker reads a group of its unread blobs while up to
-   * indexWorkers-1 more (each opening the same file, headers only) read the
-   * others, each a group of about equal bytes (hashGroups); then this worker
-   * adopts their reads (`index` {reads}), as if it had read those blobs itself,
-   * and reads any a helper could not. One `index` request as before when there
-   * is one worker, one blob or little to read, or the source is a URL (its
-   * requests are the cost, not the reading). Progress "index": bytes read by
-   * all, of the unread blobs' sum. cancel() stops them all.
-   */
-  private async indexAtOnce(archive: number, generation: number, onProgress: (p: ProgressEvent) => void): Promise<IndexResult> {
-    const whole = () => {
-      this.dropHelpers();
-      return this.conn.call({ type: 'index', archive }, { generation, onProgress });
-    };
-    const k = this.indexWorkers();
-    if (k < 2) return whole();
-    const plan = await this.conn.call({ type: 'indexPlan', archive }, { generation });
-    const bytes = plan.blobs.reduce((n, b) => n + b.size, 0);
-    const groups = hashGroups(plan.blobs, k);
-    if (groups.length < 2 || bytes < PARALLEL_INDEX_MIN) return whole();
-    const t0 = performance.now();
-    const done = groups.map(() => 0);
-    const report = (i: number, d: number, detail: string) => {
-      done[i] = d;
-      const sum = done.reduce((n, x) => n + x, 0);
-      const secs = (performance.now() - t0) / 1000;
-      onProgress({ phase: 'index', done: sum, total: bytes, rate: secs > 0 ? sum / secs : 0, detail });
-    };
-    // The helpers started with the open (startHelpers), or new ones; each opens the file now.
-    const helpers = groups.slice(1).map(() => this.helper(this.spare.shift()));
-    this.dropHelpers();
-    let helperBytes = 0;
-    try {
-      const theirs = helpers.map(async (h, i) => {
-        const g = groups[i + 1];
-        const opened = await h.opened;
-        const reads: LayerRead[] = [];
-        let base = 0;
-        for (const b of g) {
-          reads.push(await h.conn.call({ type: 'readLayer', archive: opened.archive, blob: b.blob }, { onProgress: (p) => report(i + 1, base + Math.min(p.done, b.size), p.detail) }));
-          base += b.size;
-          report(i + 1, base, b.member);
-        }
-        const stats = await h.conn.call({ type: 'stats', archive: opened.archive });
-        helperBytes += Math.max(0, stats.bytesRead - opened.bytesRead);
-        return reads;
-      });
-      const own = groups[0].reduce((n, b) => n + b.size, 0);
-      const mine = this.conn
-        .call({ type: 'index', archive, blobs: groups[0].map((b) => b.blob) }, { generation, onProgress: (p) => report(0, Math.min(p.done, own), p.detail) })
-        .then(() => report(0, own, ''));
-      // This worker's group and every helper's end (a helper that failed leaves its blobs to this worker).
-      const [, settled] = await Promise.all([mine, Promise.allSettled(theirs)]);
-      // A helper stopped by cancel() (or dispose) ends the indexing as cancelled.
-      for (const r of settled) if (r.status === 'rejected' && isCancelled(r.reason)) throw r.reason;
-      const reads = settled.flatMap((r) => (r.status === 'fulfilled' ? r.value : []));
-      const r = await this.conn.call(
-        { type: 'index', archive, blobs: plan.blobs.map((b) => b.blob), reads },
-        { generation, onProgress: (p) => onProgress({ ...p, done: bytes - Math.max(0, p.total - p.done), total: bytes }) },
-        reads.map((x) => x.data.buffer as ArrayBuffer),
-      );
-      return { ...r, bytesRead: r.bytesRead + helperBytes, elapsedMs: performance.now() - t0 };
-    } finally {
-      for (const h of helpers) this.endHelper(h.conn, 'indexing ended');
-    }
-  }
-
-  /** Workers indexing at once for this archive (the archive's own among them):
-   *  1 for a hosted archive (its requests are the cost, not the reading) or a
-   *  local one under PARALLEL_INDEX_MIN bytes. */
-  private indexWorkers(): number {
-    if (this.source.kind !== 'file' || this.source.file.size < PARALLEL_INDEX_MIN) return 1;
-    const cores = typeof navigator !== 'undefined' && navigator.hardwareConcurrency > 0 ? navigator.hardwareConcurrency : 2;
-    return Math.max(1, Math.floor(this.options.indexWorkers ?? Math.min(4, cores)));
-  }
-
-  /** A worker (`conn`, started ahead, or a new one) opening this archive's
-   *  file, headers only, to read layers for indexAtOnce. */
-  private helper(conn?: WorkerConnection): { conn: WorkerConnection; opened: Promise<OpenResult> } {
-    if (!conn) {
-      conn = new WorkerConnection(this.spawn);
-      this.indexers.push(conn);
-    }
-    const opened = conn.call({ type: 'open', source: this.source, layers: 'headers' });
-    opened.catch(() => undefined); // (its failure is the indexing's)
-    return { conn, opened };
-  }
-
-  /** Starts the workers indexAtOnce will want while the summary is read, so
-   *  their start (script, core, warm-up: ~0.1 s) is not on the index's path;
-   *  they open nothing yet. None for a file compressed as a whole (its first
-   *  bytes say so): it is read in one pass by one worker. */
-  private startHelpers(): void {
-    this.dropHelpers();
-    const n = this.indexWorkers() - 1;
-    if (n < 1 || this.source.kind !== 'file') return;
-    const token = {};
-    this.helperToken = token;
-    const start = (head: Uint8Array) => {
-      if (this.helperToken !== token || this.disposed || compressedAsAWhole(head)) return;
-      for (let i = 0; i < n; ++i) {
-        const conn = new WorkerConnection(this.spawn);
-        conn.start();
-        this.indexers.push(conn);
-        this.spare.push(conn);
-      }
-    };
-    const file = this.source.file;
-    (typeof file.slice === 'function' ? file.slice(0, 6).arrayBuffer() : Promise.resolve(new ArrayBuffer(0))).then(
-      (b) => start(new Uint8Array(b)),
-      () => undefined,
-    );
-  }
-
-  /** Ends the helpers started ahead and not taken. */
-  private dropHelpers(): void {
-    this.helperToken = null;
-    for (const h of this.spare.splice(0)) this.endHelper(h, 'not needed');
-  }
-
-  private endHelper(conn: WorkerConnection, why: string): void {
-    this.indexersSpawned += conn.spawned;
-    conn.terminate('cancelled', why);
-    this.indexers = this.indexers.filter((h) => h !== conn);
   }
 
   /** Reads the layers a view of `image` as of `layer` needs (-1: all of the
@@ -709,7 +404,9 @@ export class ArchiveClient {
         ? await conn.call({ type: 'open', source: this.source, layers: 'headers' }, { onProgress })
         : await conn.call({ type: 'open', source: this.source, verify: true }, { onProgress });
       // Its plain blobs may be hashed by several workers at once (hashInParallel).
-      const digests = hostHash ? await this.hashInParallel(conn, r.archive, onProgress) : undefined;
+      const digests = hostHash
+        ? await hashInParallel(conn, r.archive, this.source, this.spawn, this.options.hashWorkers, this.hashers, onProgress)
+        : undefined;
       const v = hostHash ? await conn.call({ type: 'verify', archive: r.archive, hostHash: true, ...(digests ? { digests } : {}) }, { onProgress }) : null;
       // The rows come from the hashes just computed (nothing is read again).
       const rows = await conn.call({ type: 'verifyRows', archive: r.archive }, { onProgress });
@@ -728,70 +425,13 @@ export class ArchiveClient {
       conn.terminate('cancelled', 'verification ended');
       if (this.verifier === conn) {
         this.verifier = null;
-        for (const h of this.hashers) {
-          this.hashersSpawned += h.spawned;
+        for (const h of this.hashers.running) {
+          this.hashers.spawnedEnded += h.spawned;
           h.terminate('cancelled', 'verification ended');
         }
-        this.hashers = [];
+        this.hashers.running = [];
       }
     }
-  }
-
-  /**
-   * The digests of an open local archive's plain blobs (VerifyPlan), hashed by
-   * the verify worker and up to hashWorkers-1 more at once, each a group of
-   * whole blobs of about equal bytes (hashGroups): hashing is the verify's
-   * cost, and one worker reads and hashes in turn. Undefined (the verify
-   * worker hashes them itself) when there is one worker, one blob or little
-   * to hash. Progress "verify": bytes hashed by all, of the plain blobs' sum.
-   */
-  private async hashInParallel(
-    conn: WorkerConnection,
-    archive: number,
-    onProgress?: (p: ProgressEvent) => void,
-  ): Promise<{ blobs: number[]; digests: string[]; bytes: number } | undefined> {
-    if (this.source.kind !== 'file') return undefined;
-    const file = this.source.file;
-    const cores = typeof navigator !== 'undefined' && navigator.hardwareConcurrency > 0 ? navigator.hardwareConcurrency : 2;
-    const k = Math.max(1, Math.floor(this.options.hashWorkers ?? Math.min(4, cores)));
-    if (k < 2) return undefined;
-    const plan: VerifyPlan = await conn.call({ type: 'verifyPlan', archive });
-    const bytes = plan.blobs.reduce((n, b) => n + b.size, 0);
-    const groups = hashGroups(plan.blobs, k);
-    if (groups.length < 2 || bytes < PARALLEL_HASH_MIN) return undefined;
-    const t0 = performance.now();
-    const done = groups.map(() => 0);
-    const workers = [conn];
-    for (let i = 1; i < groups.length; ++i) {
-      const h = new WorkerConnection(() => this.spawn(HASH_WORKER_NAME));
-      this.hashers.push(h);
-      workers.push(h);
-    }
-    const parts = await Promise.all(
-      groups.map((g, i) =>
-        workers[i].call(
-          { type: 'hashRanges', file, ranges: g.map((b) => ({ offset: b.offset, size: b.size, label: b.member })) },
-          {
-            onProgress: (p) => {
-              done[i] = p.done;
-              const sum = done.reduce((n, d) => n + d, 0);
-              const secs = (performance.now() - t0) / 1000;
-              onProgress?.({ phase: 'verify', done: sum, total: bytes, rate: secs > 0 ? sum / secs : 0, detail: p.detail });
-            },
-          },
-        ),
-      ),
-    );
-    for (const h of workers.slice(1)) {
-      this.hashersSpawned += h.spawned;
-      h.terminate('cancelled', 'hashing ended');
-    }
-    this.hashers = this.hashers.filter((h) => !workers.includes(h));
-    return {
-      blobs: groups.flatMap((g) => g.map((b) => b.blob)),
-      digests: parts.flatMap((p) => p.digests),
-      bytes,
-    };
   }
 
   /** Writes something of the archive (a save, squash, strip, a tar of files,
@@ -823,7 +463,7 @@ export class ArchiveClient {
   /** Stops a running verify() (its worker only). */
   cancelVerify(): void {
     this.verifier?.terminate('cancelled', 'cancelled');
-    for (const h of this.hashers) h.terminate('cancelled', 'cancelled');
+    for (const h of this.hashers.running) h.terminate('cancelled', 'cancelled');
   }
 
   resolve(ref: string): Promise<number> {
@@ -847,8 +487,7 @@ export class ArchiveClient {
    *  archive on it re-opens on its next call). */
   cancel(): void {
     this.conn.terminate('cancelled', 'cancelled');
-    this.dropHelpers();
-    for (const h of this.indexers) h.terminate('cancelled', 'cancelled');
+    this.helpers.terminate('cancelled');
   }
 
   /** Closes the archive for good (an open or re-open still on its way closes
@@ -858,8 +497,7 @@ export class ArchiveClient {
     this.disposed = true;
     this.opened = false;
     this.cancelVerify();
-    this.dropHelpers();
-    for (const h of this.indexers) h.terminate('cancelled', 'archive closed');
+    this.helpers.terminate('archive closed');
     if (this.ownsConnection) this.conn.terminate('cancelled', 'archive closed');
     // Only a handle of the current worker is closed; one of a worker that is gone died with it.
     else if (this.handle) this.conn.call({ type: 'close', archive: this.handle }, { generation: this.generation }).catch(() => undefined);

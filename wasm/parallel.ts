@@ -1,0 +1,262 @@
+// Work on one local archive spread over several workers at once: its layers
+// indexed (IndexHelpers, for ArchiveClient's indexing of a summary-first open)
+// and its plain blobs hashed (hashInParallel, for verify()), each worker a
+// group of whole blobs of about equal bytes (hashGroups).
+import { WorkerConnection, isCancelled, type SpawnWorker } from './connection';
+import { HASH_WORKER_NAME, type IndexResult, type LayerRead, type OpenResult, type ProgressEvent, type SourceDescriptor, type VerifyPlan } from './protocol';
+
+/** Below this many bytes of plain blobs, verify hashes them in its one worker:
+ *  starting more costs more than they save. */
+export const PARALLEL_HASH_MIN = 32 << 20;
+
+/** Whether `head` (a file's first bytes) starts a gzip, zstd, xz or bzip2 stream. */
+export function compressedAsAWhole(head: Uint8Array): boolean {
+  const is = (...m: number[]) => m.every((b, i) => head[i] === b);
+  return is(0x1f, 0x8b) || is(0x28, 0xb5, 0x2f, 0xfd) || is(0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00) || is(0x42, 0x5a, 0x68);
+}
+
+/** Below this many bytes of unread layers, index reads them in its one worker:
+ *  a helper's start (its core compiled, the archive's summary read) costs more. */
+export const PARALLEL_INDEX_MIN = 32 << 20;
+
+/**
+ * Splits blobs into at most `k` groups of about equal bytes (largest first,
+ * each to the group with the fewest bytes so far), each group in file order
+ * (its reads go forward through the file). A blob is never split: its hash
+ * is one sequence.
+ */
+export function hashGroups<T extends { offset: number; size: number }>(blobs: readonly T[], k: number): T[][] {
+  const groups = Array.from({ length: Math.max(1, Math.min(k, blobs.length)) }, () => ({ bytes: 0, blobs: [] as T[] }));
+  for (const b of [...blobs].sort((x, y) => y.size - x.size || x.offset - y.offset)) {
+    const g = groups.reduce((m, x) => (x.bytes < m.bytes ? x : m));
+    g.bytes += b.size;
+    g.blobs.push(b);
+  }
+  return groups.map((g) => g.blobs.sort((x, y) => x.offset - y.offset)).filter((g) => g.length > 0);
+}
+
+/** Workers to run at once: `asked`, else the machine's cores (2 when unknown), at most 4. */
+function workersWanted(asked: number | undefined): number {
+  const cores = typeof navigator !== 'undefined' && navigator.hardwareConcurrency > 0 ? navigator.hardwareConcurrency : 2;
+  return Math.max(1, Math.floor(asked ?? Math.min(4, cores)));
+}
+
+/**
+ * The workers that index a summary-first local archive's layers beside the
+ * archive's own (ArchiveClient's indexing): started with the open, so their
+ * start (script, core, warm-up: ~0.1 s) is not on the index's path, taken by
+ * index(), ended when it ends; cancel() and dispose() terminate them all.
+ */
+export class IndexHelpers {
+  /** Every helper running (started ahead or by index()). */
+  private running: WorkerConnection[] = [];
+  /** Started ahead (start()), not yet taken by index(). */
+  private spare: WorkerConnection[] = [];
+  private token: object | null = null;
+  /** Workers the ended helpers had spawned (for tests and diagnostics). */
+  spawnedEnded = 0;
+
+  constructor(
+    private readonly spawn: SpawnWorker,
+    private readonly source: SourceDescriptor,
+    private readonly asked: number | undefined,
+    /** False once the archive is gone: a start still on its way starts nothing. */
+    private readonly alive: () => boolean,
+  ) {}
+
+  /** Workers indexing at once for this archive (the archive's own among them):
+   *  1 for a hosted archive (its requests are the cost, not the reading) or a
+   *  local one under PARALLEL_INDEX_MIN bytes. */
+  get count(): number {
+    if (this.source.kind !== 'file' || this.source.file.size < PARALLEL_INDEX_MIN) return 1;
+    return workersWanted(this.asked);
+  }
+
+  /** Starts the workers index() will want while the summary is read; they
+   *  open nothing yet. None for a file compressed as a whole (its first bytes
+   *  say so): it is read in one pass by one worker. */
+  start(): void {
+    this.drop();
+    const n = this.count - 1;
+    if (n < 1 || this.source.kind !== 'file') return;
+    const token = {};
+    this.token = token;
+    const begin = (head: Uint8Array) => {
+      if (this.token !== token || !this.alive() || compressedAsAWhole(head)) return;
+      for (let i = 0; i < n; ++i) {
+        const conn = new WorkerConnection(this.spawn);
+        conn.start();
+        this.running.push(conn);
+        this.spare.push(conn);
+      }
+    };
+    const file = this.source.file;
+    (typeof file.slice === 'function' ? file.slice(0, 6).arrayBuffer() : Promise.resolve(new ArrayBuffer(0))).then(
+      (b) => begin(new Uint8Array(b)),
+      () => undefined,
+    );
+  }
+
+  /** Ends the helpers started ahead and not taken. */
+  drop(): void {
+    this.token = null;
+    for (const h of this.spare.splice(0)) this.end(h, 'not needed');
+  }
+
+  /** Terminates every helper (cancel, dispose). */
+  terminate(why: string): void {
+    this.drop();
+    for (const h of this.running) h.terminate('cancelled', why);
+  }
+
+  /**
+   * Every unread layer indexed by several workers at once: the archive's
+   * worker (`conn`) reads a group of its unread blobs while up to count-1
+   * helpers (each opening the same file, headers only) read the others, each a
+   * group of about equal bytes (hashGroups); then the archive's worker adopts
+   * their reads (`index` {reads}), as if it had read those blobs itself, and
+   * reads any a helper could not. One `index` request as before when there is
+   * one worker, one blob or little to read, or the source is a URL (its
+   * requests are the cost, not the reading). Progress "index": bytes read by
+   * all, of the unread blobs' sum.
+   */
+  async index(conn: WorkerConnection, archive: number, generation: number, onProgress: (p: ProgressEvent) => void): Promise<IndexResult> {
+    const whole = () => {
+      this.drop();
+      return conn.call({ type: 'index', archive }, { generation, onProgress });
+    };
+    const k = this.count;
+    if (k < 2) return whole();
+    const plan = await conn.call({ type: 'indexPlan', archive }, { generation });
+    const bytes = plan.blobs.reduce((n, b) => n + b.size, 0);
+    const groups = hashGroups(plan.blobs, k);
+    if (groups.length < 2 || bytes < PARALLEL_INDEX_MIN) return whole();
+    const t0 = performance.now();
+    const done = groups.map(() => 0);
+    const report = (i: number, d: number, detail: string) => {
+      done[i] = d;
+      const sum = done.reduce((n, x) => n + x, 0);
+      const secs = (performance.now() - t0) / 1000;
+      onProgress({ phase: 'index', done: sum, total: bytes, rate: secs > 0 ? sum / secs : 0, detail });
+    };
+    // The helpers started with the open, or new ones; each opens the file now.
+    const helpers = groups.slice(1).map(() => this.take());
+    this.drop();
+    let helperBytes = 0;
+    try {
+      const theirs = helpers.map(async (h, i) => {
+        const g = groups[i + 1];
+        const opened = await h.opened;
+        const reads: LayerRead[] = [];
+        let base = 0;
+        for (const b of g) {
+          reads.push(await h.conn.call({ type: 'readLayer', archive: opened.archive, blob: b.blob }, { onProgress: (p) => report(i + 1, base + Math.min(p.done, b.size), p.detail) }));
+          base += b.size;
+          report(i + 1, base, b.member);
+        }
+        const stats = await h.conn.call({ type: 'stats', archive: opened.archive });
+        helperBytes += Math.max(0, stats.bytesRead - opened.bytesRead);
+        return reads;
+      });
+      const own = groups[0].reduce((n, b) => n + b.size, 0);
+      const mine = conn
+        .call({ type: 'index', archive, blobs: groups[0].map((b) => b.blob) }, { generation, onProgress: (p) => report(0, Math.min(p.done, own), p.detail) })
+        .then(() => report(0, own, ''));
+      // The archive worker's group and every helper's end (a helper that failed leaves its blobs to that worker).
+      const [, settled] = await Promise.all([mine, Promise.allSettled(theirs)]);
+      // A helper stopped by cancel() (or dispose) ends the indexing as cancelled.
+      for (const r of settled) if (r.status === 'rejected' && isCancelled(r.reason)) throw r.reason;
+      const reads = settled.flatMap((r) => (r.status === 'fulfilled' ? r.value : []));
+      const r = await conn.call(
+        { type: 'index', archive, blobs: plan.blobs.map((b) => b.blob), reads },
+        { generation, onProgress: (p) => onProgress({ ...p, done: bytes - Math.max(0, p.total - p.done), total: bytes }) },
+        reads.map((x) => x.data.buffer as ArrayBuffer),
+      );
+      return { ...r, bytesRead: r.bytesRead + helperBytes, elapsedMs: performance.now() - t0 };
+    } finally {
+      for (const h of helpers) this.end(h.conn, 'indexing ended');
+    }
+  }
+
+  /** A helper (one started ahead, or a new one) opening the archive's file,
+   *  headers only, to read layers for index(). */
+  private take(): { conn: WorkerConnection; opened: Promise<OpenResult> } {
+    let conn = this.spare.shift();
+    if (!conn) {
+      conn = new WorkerConnection(this.spawn);
+      this.running.push(conn);
+    }
+    const opened = conn.call({ type: 'open', source: this.source, layers: 'headers' });
+    opened.catch(() => undefined); // (its failure is the indexing's)
+    return { conn, opened };
+  }
+
+  private end(conn: WorkerConnection, why: string): void {
+    this.spawnedEnded += conn.spawned;
+    conn.terminate('cancelled', why);
+    this.running = this.running.filter((h) => h !== conn);
+  }
+}
+
+/**
+ * The digests of an open local archive's plain blobs (VerifyPlan), hashed by
+ * the verify worker (`conn`) and up to `asked` (default: the cores, at most 4)
+ * workers in all at once, each a group of whole blobs of about equal bytes
+ * (hashGroups): hashing is the verify's cost, and one worker reads and hashes
+ * in turn. The workers it starts join `hashers` while they run (for the
+ * caller's cancel) and are counted in `hashers.spawnedEnded` when they end.
+ * Undefined (the verify worker hashes them itself) when there is one worker,
+ * one blob or little to hash. Progress "verify": bytes hashed by all, of the
+ * plain blobs' sum.
+ */
+export async function hashInParallel(
+  conn: WorkerConnection,
+  archive: number,
+  source: SourceDescriptor,
+  spawn: SpawnWorker,
+  asked: number | undefined,
+  hashers: { running: WorkerConnection[]; spawnedEnded: number },
+  onProgress?: (p: ProgressEvent) => void,
+): Promise<{ blobs: number[]; digests: string[]; bytes: number } | undefined> {
+  if (source.kind !== 'file') return undefined;
+  const file = source.file;
+  const k = workersWanted(asked);
+  if (k < 2) return undefined;
+  const plan: VerifyPlan = await conn.call({ type: 'verifyPlan', archive });
+  const bytes = plan.blobs.reduce((n, b) => n + b.size, 0);
+  const groups = hashGroups(plan.blobs, k);
+  if (groups.length < 2 || bytes < PARALLEL_HASH_MIN) return undefined;
+  const t0 = performance.now();
+  const done = groups.map(() => 0);
+  const workers = [conn];
+  for (let i = 1; i < groups.length; ++i) {
+    const h = new WorkerConnection(() => spawn(HASH_WORKER_NAME));
+    hashers.running.push(h);
+    workers.push(h);
+  }
+  const parts = await Promise.all(
+    groups.map((g, i) =>
+      workers[i].call(
+        { type: 'hashRanges', file, ranges: g.map((b) => ({ offset: b.offset, size: b.size, label: b.member })) },
+        {
+          onProgress: (p) => {
+            done[i] = p.done;
+            const sum = done.reduce((n, d) => n + d, 0);
+            const secs = (performance.now() - t0) / 1000;
+            onProgress?.({ phase: 'verify', done: sum, total: bytes, rate: secs > 0 ? sum / secs : 0, detail: p.detail });
+          },
+        },
+      ),
+    ),
+  );
+  for (const h of workers.slice(1)) {
+    hashers.spawnedEnded += h.spawned;
+    h.terminate('cancelled', 'hashing ended');
+  }
+  hashers.running = hashers.running.filter((h) => !workers.includes(h));
+  return {
+    blobs: groups.flatMap((g) => g.map((b) => b.blob)),
+    digests: parts.flatMap((p) => p.digests),
+    bytes,
+  };
+}
