@@ -1,36 +1,25 @@
 // One open archive and everything the page remembers about it: status,
 // progress, the summary, where the user is (image, layer, view, path, tab),
-// the tree listings, manifests and path histories already fetched, and the
-// state of a digest verification.
-import { createArchiveFrom, CoreError, withVerification, type EngineArchive, type UrlSource, type InspectDocument, type ProgressEvent, type SourceDescriptor, isCancelled } from '../engine';
-import type { OpenResult, DiffDocument, TreeDiff, ErrorEnvelope, IndexResult, FindingsDocument, PathHistory, VerifyDocument, Warning, WriteResult } from '../engine';
-import type { OpfsTarget } from '../engine';
-import { outputName, writeRequest, type ExportChoice } from './exports';
-import { copyToPicked, downloadFile, newTarget, removeTarget, targetFile } from './export-files';
-import { uniqueWarnings } from './view-warnings';
-import { buildTree, TreeBuilder, type TreeModel } from './tree';
-import { diffPage } from './range';
+// the tree listings (tree-loads.ts), manifests and path histories already
+// fetched, the state of a digest verification, the archives it is compared
+// with (comparers.ts) and its last export (export-job.ts).
+import { createArchiveFrom, withVerification, type EngineArchive, type UrlSource, type InspectDocument, type ProgressEvent, isCancelled } from '../engine';
+import type { OpenResult, DiffDocument, ErrorEnvelope, IndexResult, FindingsDocument, PathHistory, VerifyDocument, Warning } from '../engine';
+import type { ExportChoice } from './exports';
+import { newExportJob, runExport, type ExportJob } from './export-job';
+import { removeTarget } from './export-files';
 import { toEnvelope, whatFileIs } from './errors';
 import { addProgress, type PhaseProgress } from './progress';
+import { Comparers, type CompareSource } from './comparers';
+import { TreeLoads, type TreeLoad } from './tree-loads';
 import type { LinkState, Tab, TreeView, ViewerMode } from './hash';
 
 export type Status = 'opening' | 'ready' | 'error' | 'cancelled';
+export type { CompareSource, ExportJob, TreeLoad };
 
 let nextId = 1;
 /** Every archive open in the page (the Compare tab offers the others). */
 const live = new Set<ArchiveSession>();
-
-export interface TreeLoad {
-  key: string;
-  model: TreeModel | null;
-  error: ErrorEnvelope | null;
-  /** entries received so far / total (while loading) */
-  done: number;
-  total: number;
-  promise: Promise<TreeModel>;
-  /** the warnings that concern this listing (issue 11), once its first page arrived */
-  warnings: Warning[];
-}
 
 /** A diff the user asked for from another view (a file's history): the Compare tab opens it. */
 export interface CompareRequest {
@@ -43,19 +32,6 @@ export interface CompareRequest {
  *  own layers, or (its top) another image — of this archive (`source` 'self')
  *  or of another archive (`source`: a compareSources() key). */
 export type CompareWith = { kind: 'layers' } | { kind: 'image'; source: string; image: number };
-
-/** An archive the Compare tab can compare with: another archive open in the
- *  page, or one picked in the tab itself. Either is opened again in this
- *  archive's worker (the core compares two handles of one worker). */
-export interface CompareSource {
-  /** 'page:ID' (another open archive) or 'file:N' (picked in the tab) */
-  key: string;
-  name: string;
-  /** its images (null until a picked file's summary is read) */
-  summary: InspectDocument | null;
-  /** opened in this archive's worker (a picked file: at once; another page archive: at its first comparison) */
-  open: Job<InspectDocument> | null;
-}
 
 /** Work the user started (a content scan, a diff): a Loadable with its progress. */
 export interface Job<T> {
@@ -87,25 +63,6 @@ export interface VerifyState {
   /** the verifying worker's summary (set when done): its verdicts are laid over
    *  every later summary of the browsing worker (engine/verified.ts) */
   verified: InspectDocument | null;
-}
-
-/** An output being written (or written) by the export dialog. */
-export interface ExportJob {
-  choice: ExportChoice;
-  /** the output's name (the download's, or the picked file's) */
-  name: string;
-  target: OpfsTarget;
-  /** running: the worker opens and writes; copying: into the file the user picked */
-  status: 'running' | 'copying' | 'done' | 'error' | 'cancelled';
-  progress: ProgressEvent | null;
-  error: ErrorEnvelope | null;
-  result: WriteResult | null;
-  /** the output, once done: the OPFS file (downloaded from there) or the picked file */
-  file: File | null;
-  /** the picked file's name, when the user chose where to save */
-  savedTo: string | null;
-  startedAt: number;
-  elapsedMs: number;
 }
 
 export class ArchiveSession {
@@ -168,7 +125,8 @@ export class ArchiveSession {
   exportJob: ExportJob | null = null;
   private exportAbort: AbortController | null = null;
 
-  private trees = new Map<string, TreeLoad>();
+  /** The tree listings fetched (the last few). */
+  private readonly trees: TreeLoads;
   private manifests = new Map<number, Loadable<string>>();
   private histories = new Map<string, Loadable<PathHistory>>();
   private imageWarnings = new Map<number, Loadable<Warning[]>>();
@@ -180,8 +138,7 @@ export class ArchiveSession {
   /** what the Compare tab compares with */
   compareWith: CompareWith = { kind: 'layers' };
   /** other archives opened in this archive's worker to be compared with (key: CompareSource.key) */
-  private comparers = new Map<string, { name: string; engine: EngineArchive; open: Job<InspectDocument> | null; run: Promise<EngineArchive> | null }>();
-  private picked = 0;
+  private readonly comparers: Comparers;
 
   /** the File read (null when the archive is read from a server by ranges: `remote`) */
   readonly file: File | null;
@@ -203,6 +160,15 @@ export class ArchiveSession {
       },
       onIndex: (e) => this.onIndex(e),
     });
+    this.trees = new TreeLoads(this.engine, changed);
+    this.comparers = new Comparers(
+      () => this.engine.connection,
+      () =>
+        [...live]
+          .filter((o) => o !== this)
+          .map((o) => ({ key: `page:${o.id}`, name: o.name, source: o.file ? { kind: 'file', file: o.file, name: o.name } : o.remote!, summary: o.summary })),
+      changed,
+    );
     live.add(this);
   }
 
@@ -349,7 +315,8 @@ export class ArchiveSession {
   indexNow(): void {
     if (this.status !== 'ready' || this.indexed || this.indexing) return;
     this.readImageErrors.clear();
-    for (const m of [this.trees, this.histories, this.findingLists, this.diffs, this.contentScans] as Map<unknown, { error?: ErrorEnvelope | null }>[])
+    this.trees.forgetStopped();
+    for (const m of [this.histories, this.findingLists, this.diffs, this.contentScans] as Map<unknown, { error?: ErrorEnvelope | null }>[])
       for (const [k, v] of m) if (v.error?.code === 'stopped') m.delete(k);
     this.indexing = { phase: 'index', done: 0, total: this.size, rate: 0, detail: '' };
     this.indexError = null;
@@ -378,8 +345,7 @@ export class ArchiveSession {
     live.delete(this);
     // Other archives that opened this one to compare with close their copy of it.
     for (const o of live) o.forgetComparer(`page:${this.id}`);
-    for (const c of this.comparers.values()) c.engine.dispose();
-    this.comparers.clear();
+    this.comparers.disposeAll();
     this.engine.dispose();
     const done = this.onDispose;
     this.onDispose = null;
@@ -437,43 +403,11 @@ export class ArchiveSession {
   async startExport(choice: ExportChoice, picked: FileSystemFileHandle | null = null): Promise<void> {
     const cur = this.exportJob;
     if (this.status !== 'ready' || cur?.status === 'running' || cur?.status === 'copying') return;
-    const name = picked?.name ?? outputName(this.name, choice);
-    const job: ExportJob = {
-      choice, name, target: newTarget(name), status: 'running', progress: null, error: null, result: null,
-      file: null, savedTo: null, startedAt: performance.now(), elapsedMs: 0,
-    };
+    const job = newExportJob(this.name, choice, picked);
     this.exportJob = job;
     const ac = new AbortController();
     this.exportAbort = ac;
-    const progress = (p: ProgressEvent) => {
-      job.progress = p;
-      this.changed();
-    };
-    this.changed();
-    try {
-      job.result = await this.engine.write({ target: job.target, ...writeRequest(choice) }, progress, ac.signal);
-      const file = await targetFile(job.target, name);
-      if (picked) {
-        job.status = 'copying';
-        const t0 = performance.now();
-        await copyToPicked(file, picked, (done) =>
-          progress({ phase: 'copy', done, total: file.size, rate: done / Math.max(0.001, (performance.now() - t0) / 1000), detail: picked.name }),
-        );
-        await removeTarget(job.target);
-        job.file = await picked.getFile();
-        job.savedTo = picked.name;
-      } else {
-        job.file = file;
-        downloadFile(file);
-      }
-      job.status = 'done';
-    } catch (e) {
-      job.status = ac.signal.aborted || isCancelled(e) ? 'cancelled' : 'error';
-      job.error = toEnvelope(e, 'The export was stopped; nothing was kept.');
-      this.changed();
-      await removeTarget(job.target).catch(() => false);
-    }
-    job.elapsedMs = performance.now() - job.startedAt;
+    await runExport(this.engine, job, picked, ac.signal, this.changed);
     if (this.exportAbort === ac) this.exportAbort = null;
     this.changed();
   }
@@ -555,21 +489,14 @@ export class ArchiveSession {
   /** The archives the current image can be compared with besides its own:
    *  the page's other open archives (with a summary), then those picked in the Compare tab. */
   compareSources(): CompareSource[] {
-    const out: CompareSource[] = [];
-    for (const o of live)
-      if (o !== this && o.summary) out.push({ key: `page:${o.id}`, name: o.name, summary: o.summary, open: this.comparers.get(`page:${o.id}`)?.open ?? null });
-    for (const [key, c] of this.comparers)
-      if (key.startsWith('file:')) out.push({ key, name: c.name, summary: c.open?.value ?? null, open: c.open });
-    return out;
+    return this.comparers.sources();
   }
 
   /** Opens a file in this archive's worker to compare with (its summary and
    *  layers: progress, cancel); once open, the Compare tab compares with its first image. */
   pickCompareFile(file: File): string {
-    const key = `file:${++this.picked}`;
-    this.comparers.set(key, { name: file.name, engine: createArchiveFrom({ kind: 'file', file, name: file.name }, { connection: this.engine.connection }), open: null, run: null });
+    const key = this.comparers.pick(file);
     this.compareWith = { kind: 'image', source: key, image: 0 };
-    void this.comparer(key).catch(() => undefined);
     return key;
   }
 
@@ -580,54 +507,10 @@ export class ArchiveSession {
 
   /** Closes this worker's copy of another archive and forgets its comparisons. */
   private forgetComparer(key: string): void {
-    const c = this.comparers.get(key);
-    if (!c) return;
-    c.engine.dispose();
-    this.comparers.delete(key);
+    if (!this.comparers.forget(key)) return;
     for (const k of [...this.diffs.keys()]) if (k.includes(`|vs|${key}|`)) this.diffs.delete(k);
     if (this.compareWith.kind === 'image' && this.compareWith.source === key) this.compareWith = { kind: 'layers' };
     this.changed();
-  }
-
-  /** The other archive `key` names, open (indexed) in this archive's worker. */
-  private comparer(key: string, onProgress?: (p: ProgressEvent) => void): Promise<EngineArchive> {
-    let c = this.comparers.get(key);
-    if (!c) {
-      const o = [...live].find((x) => `page:${x.id}` === key);
-      if (!o) return Promise.reject(new CoreError({ code: 'not-found', message: 'that archive is closed', where: 'compare' }));
-      const src: SourceDescriptor = o.file ? { kind: 'file', file: o.file, name: o.name } : o.remote!;
-      c = { name: o.name, engine: createArchiveFrom(src, { connection: this.engine.connection }), open: null, run: null };
-      this.comparers.set(key, c);
-    }
-    const entry = c;
-    if (!entry.run) {
-      const job: Job<InspectDocument> = { value: null, error: null, loading: true, progress: null };
-      entry.open = job;
-      entry.run = entry.engine
-        .open({
-          onProgress: (p) => {
-            job.progress = p;
-            onProgress?.(p);
-            this.changed();
-          },
-        })
-        .then(
-          (summary) => {
-            job.value = summary;
-            return entry.engine;
-          },
-          (e: unknown) => {
-            job.error = toEnvelope(e, 'Opening it was stopped.');
-            entry.run = null; // the next comparison opens it again
-            throw e;
-          },
-        )
-        .finally(() => {
-          job.loading = false;
-          this.changed();
-        });
-    }
-    return entry.run;
   }
 
   /** A comparison of `image` with another image asked for (null until compareImage() started it). */
@@ -644,7 +527,7 @@ export class ArchiveSession {
       this.diffs,
       key,
       async (onProgress) => {
-        const other = source === 'self' ? null : await this.comparer(source, onProgress);
+        const other = source === 'self' ? null : await this.comparers.opened(source, onProgress);
         return this.engine.compareImages({ image, otherImage, path, content }, other, onProgress);
       },
       'The comparison was stopped.',
@@ -748,24 +631,8 @@ export class ArchiveSession {
   tree(): TreeLoad | null {
     const img = this.currentImage;
     if (!img || img.layers.length === 0 || this.layer < 0) return null;
-    if (this.view === 'range') return this.rangeListing(this.image, Math.min(this.rangeFrom, this.layer), this.layer);
-    return this.listing(this.image, this.layer, this.view === 'merged');
-  }
-
-  /** What layers from..to changed together, as a tree of A/M/D (the core's
-   *  diff of the filesystem before `from` against the one after `to`; the
-   *  merged tree after the range gives each added or modified path its whole entry). */
-  private rangeListing(image: number, from: number, to: number): TreeLoad {
-    return this.cachedTree(`${image}/${from}-${to}/r`, async (load) => {
-      const after = this.listing(image, to, true);
-      const d = (await this.engine.diff({ image, from: from - 1, to }, (p) => {
-        load.done = p.done;
-        load.total = p.total;
-        this.changed();
-      })) as TreeDiff;
-      load.warnings = uniqueWarnings((d as { warnings?: Warning[] }).warnings ?? []);
-      return buildTree([diffPage(d, to, await after.promise)], false, to);
-    });
+    if (this.view === 'range') return this.trees.range(this.image, Math.min(this.rangeFrom, this.layer), this.layer);
+    return this.trees.listing(this.image, this.layer, this.view === 'merged');
   }
 
   /**
@@ -777,58 +644,7 @@ export class ArchiveSession {
     const img = this.currentImage;
     const l = img?.layers[this.layer];
     if (!img || !l || this.view !== 'layer' || this.layer < 1 || !l.changes?.deleted) return null;
-    return this.listing(this.image, this.layer - 1, true);
-  }
-
-  /** One listing (a layer's changes, or the merged filesystem up to it), fetched once and cached. */
-  private listing(image: number, layer: number, merged: boolean): TreeLoad {
-    return this.cachedTree(`${image}/${layer}/${merged ? 'm' : 'l'}`, async (load) => {
-      let tree: TreeBuilder | null = null;
-      const pages = await this.engine.listAll(image, layer, merged, (done, total, page) => {
-        (tree ??= new TreeBuilder(merged, layer, total)).add(page);
-        load.done = done;
-        load.total = total;
-        this.changed();
-      });
-      load.warnings = uniqueWarnings(pages.flatMap((p) => p.warnings ?? []));
-      return (tree ?? new TreeBuilder(merged, layer)).finish();
-    });
-  }
-
-  /** The tree load of `key`, made by `make` once and cached (a cancelled one is
-   *  made again); the last few are kept: big merged trees are tens of MB. */
-  private cachedTree(key: string, make: (load: TreeLoad) => Promise<TreeModel>): TreeLoad {
-    let t = this.trees.get(key);
-    if (t && t.error && t.error.code === 'cancelled') {
-      this.trees.delete(key);
-      t = undefined;
-    }
-    if (t) {
-      // most recently used last: the eviction below drops the least recently used
-      this.trees.delete(key);
-      this.trees.set(key, t);
-      return t;
-    }
-    const load: TreeLoad = { key, model: null, error: null, done: 0, total: 0, promise: null as unknown as Promise<TreeModel>, warnings: [] };
-    load.promise = make(load).then(
-      (model) => {
-        load.model = model;
-        this.changed();
-        return model;
-      },
-      (e: unknown) => {
-        load.error = toEnvelope(e);
-        this.changed();
-        throw e;
-      },
-    );
-    load.promise.catch(() => undefined);
-    this.trees.set(key, load);
-    if (this.trees.size > 4) {
-      const oldest = this.trees.keys().next().value as string;
-      if (oldest !== key) this.trees.delete(oldest);
-    }
-    return load;
+    return this.trees.listing(this.image, this.layer - 1, true);
   }
 }
 
