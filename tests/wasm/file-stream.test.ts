@@ -264,6 +264,13 @@ describe('a file source with a stream', () => {
     expect(b.r.asked[0].offset).toBe(b.ahead.end);
     b.run(blob, blob + 6 * C);
     expect(b.fetched.length).toBe(1);
+    // Before the reader runs: the run is read synchronously in the largest windows (4 MiB), not from 64 KiB up.
+    const d = setup();
+    Atomics.store(new Int32Array(d.r.mem.flags), FileStream.SLOTS, 0);
+    d.src.willRead!(blob, 6 * C);
+    d.run(blob, blob + 6 * C);
+    expect(d.r.asked).toEqual([]);
+    expect(d.fetched).toEqual(Array.from({ length: 6 }, (_, k) => [blob + k * C, C]));
     // A short run is read as before (synchronously), and announcing what the stream holds restarts nothing.
     const c = setup();
     c.src.willRead!(blob, FileStream.ADVISED - 1);

@@ -59,9 +59,12 @@ export function aheadByteSource(
     // A long run announced: the stream starts at once (no synchronous reads
     // while the window grows), where the window's bytes end if it holds the
     // run's start (the blob's first bytes, read to sniff it), unless the
-    // stream already holds that.
+    // stream already holds that. Before the reader runs, or for a short run,
+    // the synchronous reads take the run in the largest windows instead.
     willRead(offset: number, len: number): void {
-      if (len < FileStream.ADVISED || offset >= size) return;
+      if (offset >= size) return;
+      ahead.advise(offset, len); // (what the stream does not take is read synchronously, in large windows)
+      if (len < FileStream.ADVISED) return;
       const from = ahead.peek(offset, 1) ? ahead.end : offset;
       if (from < offset + len && !stream.holds(from)) stream.start(from);
     },
