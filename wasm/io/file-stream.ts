@@ -166,7 +166,6 @@ export class FileStream {
       v = Atomics.load(this.flags, slot);
     }
     this.stats.waitMs += performance.now() - t;
-
     if (v === want) return true;
     this.failure = v === -want ? 'the browser could not read the file' : 'the file reader stopped answering';
     this.base = -1;
