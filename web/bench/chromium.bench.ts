@@ -134,6 +134,13 @@ async function armWatch(page: Page) {
   });
 }
 
+/** What the page's window holds for the bench: the shadow-piercing query
+ *  (installed with the page), the picked comparison's change time. */
+interface BenchWindow {
+  __benchDeep: (root: Document | ShadowRoot, sel: string) => Element | null;
+  __compareT0: number;
+}
+
 /** Milliseconds from clicking `click` until `done` is in the page (with `text` in
  *  it, when given), both found through the shadow roots and timed in the page
  *  (a 4 ms poll): Playwright's own waits poll every 500 ms once a wait is long,
@@ -142,7 +149,7 @@ async function armWatch(page: Page) {
 async function timedClick(page: Page, click: string, done: string, text = '', timeoutMs = 60 * 60_000): Promise<number> {
   return page.evaluate(
     async ([click, done, text, timeoutMs]) => {
-      const deep = (window as unknown as { __benchDeep: (root: Document, sel: string) => Element | null }).__benchDeep;
+      const deep = (window as unknown as BenchWindow).__benchDeep;
       const el = deep(document, click) as HTMLElement | null;
       if (!el) throw new Error(`nothing to click: ${click}`);
       const t = performance.now();
@@ -224,7 +231,7 @@ async function ours(browser: Browser, a: PlanArchive): Promise<OursRun> {
     };
     run.merged_ms = await timedClick(page, '#view-merged', '#tree-info', 'paths');
     run.filter_ms = await page.evaluate(async () => {
-      const deep = (window as unknown as { __benchDeep: (root: Document, sel: string) => Element | null }).__benchDeep;
+      const deep = (window as unknown as BenchWindow).__benchDeep;
       const input = deep(document, '#filter') as HTMLInputElement;
       const t = performance.now();
       input.value = 'lib';
@@ -265,22 +272,28 @@ async function ours(browser: Browser, a: PlanArchive): Promise<OursRun> {
       await page.locator('#tab-compare').click();
       // Timed in the page from the picked file's change event (as the main file's open is).
       await page.evaluate(() => {
-        const deep = (window as unknown as { __benchDeep: (root: Document, sel: string) => Element | null }).__benchDeep;
-        const input = deep(document, '#compare-file') as HTMLInputElement;
-        (input.getRootNode() as ShadowRoot).addEventListener('change', (e) => e.target === input && Object.assign(window, { __compareT0: performance.now() }), { capture: true, once: true });
+        const w = window as unknown as BenchWindow;
+        const input = w.__benchDeep(document, '#compare-file') as HTMLInputElement;
+        w.__compareT0 = 0;
+        // (the first change of that input only: another input's change in that shadow root is not it)
+        (input.getRootNode() as ShadowRoot).addEventListener('change', (e) => e.target === input && !w.__compareT0 && (w.__compareT0 = performance.now()), { capture: true });
       });
       await page.locator('#compare-file').setInputFiles(a.compareWith);
       // The picked archive is selected and opening (its progress replaces the Compare button) …
       await page.waitForFunction(() => {
-        const deep = (window as unknown as { __benchDeep: (root: Document, sel: string) => Element | null }).__benchDeep;
+        const deep = (window as unknown as BenchWindow).__benchDeep;
         return (deep(document, '#compare-with') as HTMLSelectElement | null)?.value.startsWith('file:') && !deep(document, '#compare');
       }, null, { polling: 'raf' });
       // … until it is indexed.
-      run.compare_open_ms = await page.evaluate(async () => {
-        const w = window as unknown as { __benchDeep: (root: Document, sel: string) => Element | null; __compareT0: number };
-        while (!w.__benchDeep(document, '#compare')) await new Promise((r) => setTimeout(r, 4));
+      run.compare_open_ms = await page.evaluate(async (timeoutMs) => {
+        const w = window as unknown as BenchWindow;
+        if (!w.__compareT0) throw new Error('the picked archive raised no change event');
+        while (!w.__benchDeep(document, '#compare')) {
+          if (performance.now() - w.__compareT0 > timeoutMs) throw new Error(`the picked archive was not indexed within ${timeoutMs} ms`);
+          await new Promise((r) => setTimeout(r, 4));
+        }
         return performance.now() - w.__compareT0;
-      });
+      }, 60 * 60_000);
       run.compare_ms = run.compare_open_ms + (await timedClick(page, '#compare', '#compare-summary, #compare-error'));
       if (await page.locator('#compare-error').count()) throw new Error(`the comparison failed: ${await page.locator('#compare-error').textContent()}`);
       run.compare_summary = ((await page.locator('#compare-summary').textContent()) ?? '').replace(/\s+/g, ' ').trim();
