@@ -181,6 +181,10 @@ describe('ReadAhead with a cost model', () => {
       [blob[0] + ReadAhead.MAX, ReadAhead.MAX],
       [blob[0] + 2 * ReadAhead.MAX, blob[1] - blob[0] - 2 * ReadAhead.MAX],
     ]);
+    // Read to its end, the run is over: a later read back in it (another reader) gets an ordinary window.
+    asked.length = 0;
+    advised.read(blob[0] + 100, 10);
+    expect(asked).toEqual([[blob[0] + 100, ReadAhead.MIN]]);
     // Unannounced, the window grows from MIN: more requests for the same bytes.
     asked.length = 0;
     run(new ReadAhead({ size: SIZE, fetch }), blob[0], blob[1]);

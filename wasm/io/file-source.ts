@@ -47,7 +47,7 @@ export function aheadByteSource(
     return {
       size,
       name,
-      willRead: (offset: number, len: number): void => ahead.advise(offset, len),
+      willRead: (offset: number, len: number): void => ahead.advise(offset, len), // (cannot throw)
       readInto: (offset: number, ptr: number, len: number): number => (offset >= size || len <= 0 ? 0 : readAhead(offset, len, heap(), ptr)),
     };
   // With a stream: what the window holds, else what the stream holds, else a
@@ -66,7 +66,12 @@ export function aheadByteSource(
       ahead.advise(offset, len); // (what the stream does not take is read synchronously, in large windows)
       if (len < FileStream.ADVISED) return;
       const from = ahead.peek(offset, 1) ? ahead.end : offset;
-      if (from < offset + len && !stream.holds(from)) stream.start(from);
+      // Advice only: a stream that cannot start is no failure (nothing may throw into wasm).
+      try {
+        if (from < offset + len && !stream.holds(from)) stream.start(from);
+      } catch (e) {
+        console.warn('[worker] read-ahead of', name, 'not started:', e);
+      }
     },
     readInto(offset: number, ptr: number, len: number): number {
       if (offset >= size || len <= 0) return 0;

@@ -51,7 +51,8 @@ export class ReadAhead {
   /** [offset, offset+len) is about to be read in order (the core's will_read:
    *  a compressed blob): a miss in it fetches the largest window at once, not
    *  one that grows from MIN over several calls (for a URL, several round
-   *  trips), and never past the run's end. */
+   *  trips), and never past the run's end. The run ends with the fetch that
+   *  reaches its end (a later read there is not part of it). */
   advise(offset: number, len: number): void {
     this.run = { from: offset, to: Math.min(this.size, offset + len) };
   }
@@ -96,9 +97,8 @@ export class ReadAhead {
       if (this.cost && gap > 0 && gap <= this.cost.breakEven()) from = end;
     }
     let min = this.cost ? Math.max(this.window, Math.min(this.max, this.cost.breakEven())) : this.window;
-    if (offset >= this.run.from && offset < this.run.to) {
-      min = Math.max(offset + len - from, Math.min(this.max, this.run.to - from));
-    }
+    const inRun = offset >= this.run.from && offset < this.run.to;
+    if (inRun) min = Math.max(offset + len - from, Math.min(this.max, this.run.to - from));
     const size = Math.max(0, Math.min(this.size - from, Math.max(offset + len - from, min)));
     const t = performance.now();
     const buf = this.fetch(from, size);
@@ -109,6 +109,7 @@ export class ReadAhead {
     this.stats.fetchedBytes += buf.length;
     this.buf = buf;
     this.start = from;
+    if (inRun && from + buf.length >= this.run.to) this.run = { from: 0, to: 0 };
     const at = offset - from;
     return buf.subarray(at, Math.min(at + len, buf.length));
   }

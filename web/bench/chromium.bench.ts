@@ -289,6 +289,8 @@ async function ours(browser: Browser, a: PlanArchive): Promise<OursRun> {
         const w = window as unknown as BenchWindow;
         if (!w.__compareT0) throw new Error('the picked archive raised no change event');
         while (!w.__benchDeep(document, '#compare')) {
+          const failed = w.__benchDeep(document, '#compare-error');
+          if (failed) throw new Error(`the picked archive did not open: ${failed.textContent ?? ''}`);
           if (performance.now() - w.__compareT0 > timeoutMs) throw new Error(`the picked archive was not indexed within ${timeoutMs} ms`);
           await new Promise((r) => setTimeout(r, 4));
         }

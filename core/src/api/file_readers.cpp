@@ -104,11 +104,13 @@ class StreamFileReader final : public FileReader {
 };
 
 // Opens layer blob `member` as a decoded tar stream (through the outer archive
-// when that is compressed as a whole).
+// when that is compressed as a whole), read up to a file (or the last entry
+// whose digest is wanted): partial, so the blob is not announced whole.
 StreamFileReader::Opener layer_opener(const Loaded& L, const std::string& member) {
   LayerStreamOptions lo;
   lo.max_expansion_floor = L.options.limits.max_expansion_floor;
   lo.max_expansion_ratio = L.options.limits.max_expansion_ratio;
+  lo.partial = true;
   const Loaded* lp = &L;
   return [lp, member, lo]() -> Result<std::pair<std::unique_ptr<TarReader>, std::unique_ptr<LayerStream>>> {
     std::pair<std::unique_ptr<TarReader>, std::unique_ptr<LayerStream>> out;

@@ -542,7 +542,7 @@ Status LayerStream::init(std::shared_ptr<ByteSource> src, std::string prefix, Ta
   if (pipe_->src) {
     pipe_->buf.reset(new uint8_t[kChunk]);
     // The decoder reads the whole blob in order: the source may read ahead.
-    pipe_->src->will_read(0, pipe_->src->size());
+    if (!opt_.partial) pipe_->src->will_read(0, pipe_->src->size());
   }
   LS_RETURN_IF_ERROR(pipe_->start());
   // A compressed blob of random access is decoded on another thread (a pulled

@@ -31,6 +31,11 @@ struct LayerStreamOptions {
   // Set: a compressed blob of random access is decoded on that thread, a few
   // slices ahead of the reader (OpenOptions::start_thread).
   StartThread start_thread;
+  // The reader may stop before the blob's end (one file of the layer, the
+  // digests of some entries): the blob is not announced to its source
+  // (ByteSource::will_read), which would read ahead up to its largest window
+  // at once — 8 MiB from a URL to show a file in the blob's first KBs.
+  bool partial = false;
 };
 
 class LayerStream {
