@@ -29,6 +29,7 @@ pkgs=(
     build-essential cmake ninja-build pkg-config
     libarchive-dev nlohmann-json3-dev libgtest-dev libssl-dev
     libisal-dev         # ISA-L's inflate for gzip layers (native; ~2.3x zlib's here)
+    libzstd-dev         # libzstd for zstd layers (native; a file read skips frame checksums)
     libdtl-dev          # header-only diff library (diff --content), native and wasm
     libyaml-dev         # .dive-ci rules files (layerscope ci)
     clang-14 libclang-rt-14-dev   # libFuzzer targets (fuzz/run.sh)

@@ -12,6 +12,7 @@
 #include <archive_entry.h>
 
 #include <cstdint>
+#include <functional>
 #include <set>
 #include <stdexcept>
 #include <string>
@@ -123,6 +124,9 @@ struct TLayer {
   Filter filter = Filter::kNone;
   TarFormat format = TarFormat::kPax;
   std::string media_type;  // OCI: overrides the media type derived from `filter`
+  // Set: the stored blob is compress(plain tar) instead of `filter`'s output
+  // (`filter` still names the compression, for the media type).
+  std::function<std::string(const std::string&)> compress;
 };
 
 struct TImage {
@@ -142,7 +146,9 @@ inline BuiltLayer build_layer(const TLayer& l) {
   BuiltLayer b;
   std::string plain = make_tar(l.entries, Filter::kNone, l.format);
   b.diff_id = "sha256:" + sha256_hex(plain);
-  b.stored = l.filter == Filter::kNone ? plain : make_tar(l.entries, l.filter, l.format);
+  b.stored = l.compress                ? l.compress(plain)
+             : l.filter == Filter::kNone ? plain
+                                         : make_tar(l.entries, l.filter, l.format);
   b.digest = "sha256:" + sha256_hex(b.stored);
   return b;
 }

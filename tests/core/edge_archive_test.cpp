@@ -2,9 +2,14 @@
 // (archive_builder.h) and opened with make_memory_source: whiteout marker
 // look-alikes, marker order, ./ and // prefixes, non-UTF-8 and long names,
 // `..`, hardlinks, implicit dirs, compressed layers, hostile input.
+#include <algorithm>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
 #include <map>
 #include <set>
 
+#include "archive/tar_reader.h"
 #include "archive_builder.h"
 #include "layerscope/byte_sink.h"
 #include "layerscope/export.h"
@@ -968,4 +973,154 @@ TEST(Advice, CompressedBlobsAreAnnouncedWhole) {
       EXPECT_EQ(src->runs.size(), 2u);
     }
   }
+}
+
+namespace {
+
+// An archive's bytes that a test changes after opening it (the file changed
+// between the index and a later read).
+class ChangingSource final : public ByteSource {
+ public:
+  explicit ChangingSource(std::vector<uint8_t> b) : bytes(std::move(b)) {}
+  uint64_t size() const override { return bytes.size(); }
+  std::string name() const override { return "changing.tar"; }
+  Result<size_t> read_at(uint64_t offset, void* buf, size_t n) override {
+    if (offset >= bytes.size()) return size_t{0};
+    n = static_cast<size_t>(std::min<uint64_t>(n, bytes.size() - offset));
+    std::memcpy(buf, bytes.data() + offset, n);
+    return n;
+  }
+  std::vector<uint8_t> bytes;
+};
+
+// `in` through a shell command (stdin to stdout).
+std::string through(const std::string& cmd, const std::string& in) {
+  const std::string path = (fs::temp_directory_path() / ("ls-edge-through-" + std::to_string(::getpid()))).string();
+  {
+    std::ofstream f(path, std::ios::binary);
+    f.write(in.data(), static_cast<std::streamsize>(in.size()));
+  }
+  CmdResult r = run(cmd + " < " + shq(path));
+  std::remove(path.c_str());
+  EXPECT_EQ(r.status, 0) << cmd;
+  return r.out;
+}
+
+size_t find_bytes(const std::vector<uint8_t>& hay, const std::string& needle) {
+  auto it = std::search(hay.begin(), hay.end(), needle.begin(), needle.end(),
+                        [](uint8_t a, char b) { return a == static_cast<uint8_t>(b); });
+  return it == hay.end() ? std::string::npos : static_cast<size_t>(it - hay.begin());
+}
+
+}  // namespace
+
+// A file of a compressed layer is read from where the index found its bytes in
+// the decoded stream, without parsing the entries before it again, once the tar
+// header right before those bytes still says the file's size; when it does not,
+// the entries are walked, and a damaged one is an error, never other bytes.
+TEST(CompressedFileReads, StartAtTheIndexedOffset) {
+  // (c/after.bin: the member's end, where its CRC-32 is checked, lies past what one read decodes.)
+  TLayer l{{F("a/pad.bin", std::string(3000, 'p')), F("b/target.txt", "the target's bytes\n"),
+            F("c/after.bin", std::string(1 << 20, 'z'))}};
+  l.filter = Filter::kGzip;
+  // gzip level 0: stored blocks, so the tar's bytes stand verbatim in the blob.
+  l.compress = [](const std::string& plain) {
+    return through("python3 -c 'import gzip, sys; sys.stdout.buffer.write(gzip.compress(sys.stdin.buffer.read(), 0))'",
+                   plain);
+  };
+  auto src = std::make_shared<ChangingSource>(build_oci_archive({TImage{{"edge/reads:1"}, {l}}}));
+  auto s = Session::open(src);
+  ASSERT_TRUE(s.ok()) << s.error().to_string();
+  ASSERT_EQ(s.value()->archive().blobs[s.value()->archive().images[0].layers[0].blob].compression, Compression::kGzip);
+  std::string got;
+  ASSERT_TRUE(read_all(*s.value(), 0, 0, "b/target.txt", &got).ok());
+  EXPECT_EQ(got, "the target's bytes\n");
+  const size_t pad = find_bytes(src->bytes, "a/pad.bin"), target = find_bytes(src->bytes, "b/target.txt");
+  ASSERT_NE(pad, std::string::npos);
+  ASSERT_NE(target, std::string::npos);
+  ASSERT_LT(pad, target);
+  // The header of the entry before it damaged: not parsed, the file still reads
+  // (walking the entries would stop at it).
+  src->bytes[pad] = 'A';
+  got.clear();
+  auto r = read_all(*s.value(), 0, 0, "b/target.txt", &got);
+  ASSERT_TRUE(r.ok()) << r.error().to_string();
+  EXPECT_EQ(got, "the target's bytes\n");
+  // Its own header damaged: refused, and the walk fails on it.
+  src->bytes[pad] = 'a';
+  src->bytes[target] = 'B';
+  got.clear();
+  r = read_all(*s.value(), 0, 0, "b/target.txt", &got);
+  ASSERT_FALSE(r.ok()) << "read " << got.size() << " bytes";
+  EXPECT_NE(r.error().code, Code::kOk);
+  EXPECT_TRUE(got.empty()) << got;
+}
+
+// zstd: a reader to the end of a frame checks the frame's content checksum (the
+// index), a file read, which may stop before that end, does not compute it.
+TEST(CompressedFileReads, ZstdChecksumsAreCheckedByReadersToTheEnd) {
+  TLayer l{{F("a.txt", std::string(5000, 'a')), F("b.txt", "bee\n")}};
+  l.filter = Filter::kZstd;
+  const std::string blob = through("zstd -q -c --check", make_tar(l.entries, Filter::kNone, l.format));
+  ASSERT_GT(blob.size(), 8u);
+  l.compress = [blob](const std::string&) { return blob; };
+  auto src = std::make_shared<ChangingSource>(build_oci_archive({TImage{{"edge/zstd:1"}, {l}}}));
+  const size_t at = find_bytes(src->bytes, blob);
+  ASSERT_NE(at, std::string::npos);
+  auto s = Session::open(src);
+  ASSERT_TRUE(s.ok()) << s.error().to_string();
+  src->bytes[at + blob.size() - 1] ^= 0xff;  // the frame's checksum (its last 4 bytes)
+  std::string got;
+  auto r = read_all(*s.value(), 0, 0, "b.txt", &got);
+  ASSERT_TRUE(r.ok()) << r.error().to_string();
+  EXPECT_EQ(got, "bee\n");
+  // Indexed again, to the end: the checksum is checked, the layer's error says so.
+  auto again = Session::open(src);
+  ASSERT_TRUE(again.ok()) << again.error().to_string();
+  const Archive& a = again.value()->archive();
+  const std::string& error = a.blobs.at(a.images.at(0).layers.at(0).blob).error;
+  EXPECT_NE(error.find("checksum"), std::string::npos) << "'" << error << "'";
+}
+
+// The header check before a compressed file is read from its indexed offset:
+// the checksum (unsigned or signed sums) and the size, octal or base-256.
+TEST(CompressedFileReads, TarHeaderOfSize) {
+  const std::string tar = make_tar({F("dir/n\xe9.txt", std::string(1234, 'x'))}, Filter::kNone, TarFormat::kUstar);
+  ASSERT_GE(tar.size(), 512u);
+  std::vector<uint8_t> h(tar.begin(), tar.begin() + 512);
+  EXPECT_TRUE(tar_header_of_size(h.data(), 1234));
+  EXPECT_FALSE(tar_header_of_size(h.data(), 1235));
+  EXPECT_FALSE(tar_header_of_size(h.data(), 0));
+  auto with_checksum = [](std::vector<uint8_t> b, bool signed_sum) {
+    int64_t sum = 0;
+    for (int i = 0; i < 512; ++i) {
+      const uint8_t c = (i >= 148 && i < 156) ? ' ' : b[i];
+      sum += signed_sum ? static_cast<int8_t>(c) : c;
+    }
+    std::snprintf(reinterpret_cast<char*>(&b[148]), 8, "%06llo", static_cast<unsigned long long>(sum));
+    b[155] = ' ';
+    return b;
+  };
+  auto damaged = h;
+  damaged[0] ^= 1;  // a name byte: the checksum no longer holds
+  EXPECT_FALSE(tar_header_of_size(damaged.data(), 1234));
+  // Some old writers sum signed bytes (the name has one above 0x7f).
+  EXPECT_TRUE(tar_header_of_size(with_checksum(h, true).data(), 1234));
+  // Base-256 sizes (GNU tar, past 8 GiB): 0x80 then the value big-endian.
+  auto big = h;
+  const uint64_t size = (uint64_t{9} << 30) + 7;
+  std::fill(big.begin() + 124, big.begin() + 136, 0);
+  big[124] = 0x80;
+  for (int i = 0; i < 8; ++i) big[135 - i] = static_cast<uint8_t>(size >> (8 * i));
+  big = with_checksum(big, false);
+  EXPECT_TRUE(tar_header_of_size(big.data(), size));
+  EXPECT_FALSE(tar_header_of_size(big.data(), size - 1));
+  big[124] = 0xff;  // negative
+  EXPECT_FALSE(tar_header_of_size(with_checksum(big, false).data(), size));
+  // Octal with leading spaces and a space or NUL after the digits.
+  auto spaced = h;
+  std::memcpy(&spaced[124], "    2322 \0\0\0", 12);  // 1234 = 02322
+  EXPECT_TRUE(tar_header_of_size(with_checksum(spaced, false).data(), 1234));
+  std::memcpy(&spaced[124], "    23x2    ", 12);
+  EXPECT_FALSE(tar_header_of_size(with_checksum(spaced, false).data(), 1234));
 }

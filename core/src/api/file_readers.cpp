@@ -1,6 +1,7 @@
 #include "api/file_readers.h"
 
 #include <algorithm>
+#include <cstring>
 #include <functional>
 #include <utility>
 #include <vector>
@@ -45,9 +46,18 @@ class DirectFileReader final : public FileReader {
 };
 
 // Compressed layer, or any layer of a compressed archive: a decoder positioned at the entry.
+//
+// The index knows where the entry's bytes start in the decoded stream, so the
+// reader decodes up to there without parsing the entries before it (a file at
+// the end of a layer of 60,000 entries: 25 of 540 ms in wasm), once the tar
+// header right before that offset still says what the index read (a valid
+// checksum and the entry's size). When it does not (a pax header that holds the
+// size, a sparse entry, a source that changed), the entries are walked instead.
 class StreamFileReader final : public FileReader {
  public:
-  using Opener = std::function<Result<std::pair<std::unique_ptr<TarReader>, std::unique_ptr<LayerStream>>>()>;
+  // decoded: the layer's decoded bytes (LayerStream::read_decoded), else its tar entries.
+  using Opener =
+      std::function<Result<std::pair<std::unique_ptr<TarReader>, std::unique_ptr<LayerStream>>>(bool decoded)>;
   static Result<std::unique_ptr<StreamFileReader>> make(Opener open, uint64_t data_offset, uint64_t size,
                                                         std::string where) {
     std::unique_ptr<StreamFileReader> r(new StreamFileReader());
@@ -61,7 +71,20 @@ class StreamFileReader final : public FileReader {
   Result<size_t> read(void* buf, size_t n) override {
     if (pos_ >= size_) return size_t{0};
     n = static_cast<size_t>(std::min<uint64_t>(n, size_ - pos_));
-    LS_ASSIGN_OR_RETURN(size_t got, ls_->read(buf, n));
+    size_t got = 0;
+    if (decoded_) {
+      if (left_ == 0) {
+        const void* d = nullptr;
+        LS_ASSIGN_OR_RETURN(left_, ls_->read_decoded(&d));
+        at_ = static_cast<const uint8_t*>(d);
+      }
+      got = std::min(n, left_);
+      if (got) std::memcpy(buf, at_, got);
+      at_ += got;
+      left_ -= got;
+    } else {
+      LS_ASSIGN_OR_RETURN(got, ls_->read(buf, n));
+    }
     if (got == 0)
       return make_error(Code::kTruncated,
                         "file ends after " + std::to_string(pos_) + " of " + std::to_string(size_) + " bytes", where_);
@@ -84,7 +107,19 @@ class StreamFileReader final : public FileReader {
   Status start() {
     ls_.reset();
     outer_.reset();
-    LS_ASSIGN_OR_RETURN(auto pair, open_());
+    pos_ = 0;
+    left_ = 0;
+    decoded_ = false;
+    if (!walk_ && !(data_offset_ & kSparseDataOffset) && data_offset_ >= kBlock) {
+      LS_ASSIGN_OR_RETURN(bool there, start_decoded());
+      if (there) return Status::Ok();
+      walk_ = true;  // (and for every later start of this reader)
+      ls_.reset();
+      outer_.reset();
+      left_ = 0;
+      decoded_ = false;
+    }
+    LS_ASSIGN_OR_RETURN(auto pair, open_(false));
     outer_ = std::move(pair.first);
     ls_ = std::move(pair.second);
     TarHeader h;
@@ -93,13 +128,48 @@ class StreamFileReader final : public FileReader {
       if (!more) return make_error(Code::kNotFound, "entry vanished on the second pass", where_);
       if (h.data_offset == data_offset_) break;
     }
-    pos_ = 0;
     return Status::Ok();
   }
+
+  // Decodes up to the entry's first byte; true when the header block before it
+  // is a tar header of a file of this size (false: walk the entries instead).
+  Result<bool> start_decoded() {
+    LS_ASSIGN_OR_RETURN(auto pair, open_(true));
+    outer_ = std::move(pair.first);
+    ls_ = std::move(pair.second);
+    decoded_ = true;
+    uint8_t header[kBlock];
+    const uint64_t from = data_offset_ - kBlock;
+    uint64_t at = 0;  // the decoded offset of the chunk's first byte
+    for (;;) {
+      const void* d = nullptr;
+      LS_ASSIGN_OR_RETURN(size_t n, ls_->read_decoded(&d));
+      if (n == 0) return false;  // the stream ends before the entry
+      const auto* p = static_cast<const uint8_t*>(d);
+      const uint64_t end = at + n;
+      if (end > from && at < data_offset_) {
+        const uint64_t a = std::max(at, from), b = std::min(end, data_offset_);
+        std::memcpy(header + (a - from), p + (a - at), static_cast<size_t>(b - a));
+      }
+      if (end >= data_offset_) {
+        at_ = p + (data_offset_ - at);
+        left_ = static_cast<size_t>(end - data_offset_);
+        break;
+      }
+      at = end;
+    }
+    return tar_header_of_size(header, size_);
+  }
+
+  static constexpr uint64_t kBlock = 512;
   Opener open_;
   std::unique_ptr<TarReader> outer_;
   std::unique_ptr<LayerStream> ls_;
   uint64_t data_offset_ = 0;
+  bool walk_ = false;     // the header before the data did not match: walk the entries
+  bool decoded_ = false;  // reading the decoded bytes (ls_->read_decoded), not an entry
+  const uint8_t* at_ = nullptr;  // decoded: the rest of the current chunk
+  size_t left_ = 0;
   std::string where_;
 };
 
@@ -112,11 +182,15 @@ StreamFileReader::Opener layer_opener(const Loaded& L, const std::string& member
   lo.max_expansion_ratio = L.options.limits.max_expansion_ratio;
   lo.partial = true;
   const Loaded* lp = &L;
-  return [lp, member, lo]() -> Result<std::pair<std::unique_ptr<TarReader>, std::unique_ptr<LayerStream>>> {
+  return [lp, member, lo](bool decoded) -> Result<std::pair<std::unique_ptr<TarReader>, std::unique_ptr<LayerStream>>> {
     std::pair<std::unique_ptr<TarReader>, std::unique_ptr<LayerStream>> out;
     if (lp->random_access) {
       LS_ASSIGN_OR_RETURN(auto ws, lp->member_source(member));
-      LS_ASSIGN_OR_RETURN(out.second, LayerStream::open(ws, lo, member));
+      if (decoded) {
+        LS_ASSIGN_OR_RETURN(out.second, LayerStream::open_decoded(ws, lo, member));
+      } else {
+        LS_ASSIGN_OR_RETURN(out.second, LayerStream::open(ws, lo, member));
+      }
       return out;
     }
     LS_ASSIGN_OR_RETURN(out.first, TarReader::open(lp->src, lp->src->name()));
@@ -128,7 +202,11 @@ StreamFileReader::Opener layer_opener(const Loaded& L, const std::string& member
       normalize_path(oh.path, &on);
       if (on == member) break;
     }
-    LS_ASSIGN_OR_RETURN(out.second, LayerStream::open_stream({}, out.first->member_pull(), lo, member));
+    if (decoded) {
+      LS_ASSIGN_OR_RETURN(out.second, LayerStream::open_decoded_stream({}, out.first->member_pull(), lo, member));
+    } else {
+      LS_ASSIGN_OR_RETURN(out.second, LayerStream::open_stream({}, out.first->member_pull(), lo, member));
+    }
     return out;
   };
 }
@@ -310,7 +388,7 @@ Result<std::vector<std::string>> digest_entries(const Loaded& L, int image, int 
   for (size_t i = 0; i < order.size(); ++i) order[i] = i;
   std::sort(order.begin(), order.end(),
             [&](size_t x, size_t y) { return li.entries[entries[x]].data_offset < li.entries[entries[y]].data_offset; });
-  LS_ASSIGN_OR_RETURN(auto pair, layer_opener(L, b.member)());
+  LS_ASSIGN_OR_RETURN(auto pair, layer_opener(L, b.member)(false));
   LayerStream& ls = *pair.second;
   TarHeader h;
   size_t k = 0;

@@ -49,6 +49,9 @@ class LayerStream {
   // them with read_decoded(); the decompression limits and hashing apply alike.
   static Result<std::unique_ptr<LayerStream>> open_decoded(std::shared_ptr<ByteSource> src, LayerStreamOptions opt,
                                                            std::string where);
+  // The same over a stream (`prefix` as in open_stream).
+  static Result<std::unique_ptr<LayerStream>> open_decoded_stream(std::string prefix, TarReader::Pull pull,
+                                                                  LayerStreamOptions opt, std::string where);
   ~LayerStream();
 
   // open_decoded() streams: the next decoded chunk (valid until the next call),

@@ -50,6 +50,46 @@ bool looks_like_tar(const uint8_t* p, size_t n) {
   return digits && stored == sum && p[0] != 0;
 }
 
+bool tar_header_of_size(const uint8_t* p, uint64_t size) {
+  // The checksum: the header's bytes summed with its own field as spaces, as
+  // unsigned bytes (POSIX) or signed ones (some old writers); octal digits.
+  uint64_t usum = 0;
+  int64_t ssum = 0;
+  for (int i = 0; i < 512; ++i) {
+    const uint8_t c = (i >= 148 && i < 156) ? ' ' : p[i];
+    usum += c;
+    ssum += static_cast<int8_t>(c);
+  }
+  uint64_t stored = 0;
+  bool digits = false;
+  for (int i = 148; i < 156; ++i) {
+    if (p[i] >= '0' && p[i] <= '7') { stored = stored * 8 + (p[i] - '0'); digits = true; }
+    else if (p[i] == ' ' || p[i] == 0) { if (digits) break; }
+    else return false;
+  }
+  if (!digits || (stored != usum && static_cast<int64_t>(stored) != ssum)) return false;
+  // The size: 12 bytes at 124, octal digits (leading spaces allowed) up to a NUL
+  // or space, or base-256 when the first byte's high bit is set.
+  uint64_t v = 0;
+  if (p[124] & 0x80) {
+    if (p[124] != 0x80) return false;  // negative, or more than 88 bits
+    for (int i = 125; i < 136; ++i) {
+      if (v >> 56) return false;
+      v = (v << 8) | p[i];
+    }
+    return v == size;
+  }
+  int i = 124;
+  while (i < 136 && p[i] == ' ') ++i;
+  digits = false;
+  for (; i < 136 && p[i] >= '0' && p[i] <= '7'; ++i) {
+    v = v * 8 + (p[i] - '0');
+    digits = true;
+  }
+  if (i < 136 && p[i] != ' ' && p[i] != 0) return false;
+  return digits && v == size;
+}
+
 TarReader::~TarReader() {
   if (a_) archive_read_free(a_);
 }

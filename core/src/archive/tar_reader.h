@@ -51,6 +51,9 @@ inline constexpr uint64_t kSparseDataOffset = 1ull << 63;
 Compression sniff_compression(const uint8_t* p, size_t n);
 // True if the 512-byte block looks like a tar header (ustar magic or a valid checksum).
 bool looks_like_tar(const uint8_t* p, size_t n);
+// True if the 512-byte block is a tar header (its checksum holds) whose size
+// field says `size` (octal, or base-256 as GNU tar writes large sizes).
+bool tar_header_of_size(const uint8_t* p, uint64_t size);
 // True if the first bytes of a member can start a layer: a compressed stream, a
 // tar header, or a zero block (an empty tar is two zero blocks and nothing else).
 bool looks_like_layer(const uint8_t* p, size_t n);
