@@ -964,14 +964,45 @@ TEST(Advice, CompressedBlobsAreAnnouncedWhole) {
     }
     EXPECT_EQ(compressed, 2);
     if (!verify) {
-      // Without verify only the two compressed blobs; reading a file of one
-      // (the decoder may stop there) announces nothing more.
-      EXPECT_EQ(src->runs.size(), 2u);
-      std::string got;
-      ASSERT_TRUE(read_all(*s.value(), 0, 2, "f2", &got).ok());
-      EXPECT_EQ(got, std::string(70002, 'c'));
+      // Without verify only the two compressed blobs.
       EXPECT_EQ(src->runs.size(), 2u);
     }
+  }
+}
+
+// A file read of a compressed layer (the decoder may stop at the file) announces
+// the blob's share up to the file's end at the layer's average ratio, with a
+// margin: the whole blob for its last file, a few hundred KiB for its first.
+TEST(Advice, FileReadsAnnounceTheirShareOfTheBlob) {
+  std::string noise;  // (compresses about 2:1, as a layer might)
+  uint32_t x = 1;
+  for (int i = 0; i < (4 << 20); ++i) {
+    x = x * 1103515245u + 12345u;
+    noise += static_cast<char>('a' + (x >> 28));
+  }
+  for (Filter f : {Filter::kGzip, Filter::kZstd}) {
+    TLayer l{{F("first", "the first file"), F("noise", noise), F("last", "the last file")}};
+    l.filter = f;
+    const auto bytes = build_oci_archive({TImage{{"edge/share:1"}, {l}}});
+    auto src = std::make_shared<AdvisedSource>(make_memory_source(bytes, "t.tar"));
+    auto s = Session::open(src);
+    ASSERT_TRUE(s.ok()) << s.error().to_string();
+    const Archive& a = s.value()->archive();
+    const Blob& b = a.blobs[a.images[0].layers[0].blob];
+    ASSERT_GT(b.stored_size, 1u << 20);
+    ASSERT_EQ(src->runs.size(), 1u);  // the index's
+    const uint64_t at = src->runs[0].first;
+    std::string got;
+    ASSERT_TRUE(read_all(*s.value(), 0, 0, "last", &got).ok());
+    EXPECT_EQ(got, "the last file");
+    ASSERT_EQ(src->runs.size(), 2u);
+    EXPECT_EQ(src->runs[1], std::make_pair(at, b.stored_size));
+    ASSERT_TRUE(read_all(*s.value(), 0, 0, "first", &got).ok());
+    EXPECT_EQ(got, "the first file");
+    ASSERT_EQ(src->runs.size(), 3u);
+    EXPECT_EQ(src->runs[2].first, at);
+    EXPECT_GE(src->runs[2].second, 256u << 10);
+    EXPECT_LT(src->runs[2].second, (256u << 10) + 4096);
   }
 }
 

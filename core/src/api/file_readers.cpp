@@ -173,11 +173,24 @@ class StreamFileReader final : public FileReader {
   std::string where_;
 };
 
+// The stored bytes of blob `b` a reader up to decoded byte `end` likely needs:
+// that share of the blob at its average ratio, an eighth more and 256 KiB (the
+// ratio varies along a layer: a short guess only means reading the rest in
+// growing windows), for ByteSource::will_read.
+uint64_t likely_stored_bytes(const Blob& b, uint64_t end) {
+  if (b.uncompressed_size <= 0 || b.stored_size == 0) return 0;
+  const double share = std::min(1.0, static_cast<double>(end) / static_cast<double>(b.uncompressed_size));
+  const double guess = share * static_cast<double>(b.stored_size) * 1.125 + (256 << 10);
+  return std::min<uint64_t>(b.stored_size, static_cast<uint64_t>(guess));
+}
+
 // Opens layer blob `member` as a decoded tar stream (through the outer archive
 // when that is compressed as a whole), read up to a file (or the last entry
-// whose digest is wanted): partial, so the blob is not announced whole.
-StreamFileReader::Opener layer_opener(const Loaded& L, const std::string& member) {
+// whose digest is wanted): partial, so only the blob's first `announce` bytes
+// are announced (likely_stored_bytes), not the whole blob.
+StreamFileReader::Opener layer_opener(const Loaded& L, const std::string& member, uint64_t announce) {
   LayerStreamOptions lo;
+  lo.announce = announce;
   lo.max_expansion_floor = L.options.limits.max_expansion_floor;
   lo.max_expansion_ratio = L.options.limits.max_expansion_ratio;
   lo.partial = true;
@@ -302,7 +315,7 @@ Result<std::unique_ptr<FileReader>> open_entry(const Loaded& L, const Image& img
       return make_error(Code::kTruncated, "layer data ends inside this file", where);
     return std::unique_ptr<FileReader>(new DirectFileReader(ws, en->data_offset, size, where));
   }
-  auto opener = layer_opener(L, b.member);
+  auto opener = layer_opener(L, b.member, likely_stored_bytes(b, (en->data_offset & ~kSparseDataOffset) + size));
   LS_ASSIGN_OR_RETURN(auto r, StreamFileReader::make(opener, en->data_offset, size, where));
   return std::unique_ptr<FileReader>(std::move(r));
 }
@@ -388,7 +401,10 @@ Result<std::vector<std::string>> digest_entries(const Loaded& L, int image, int 
   for (size_t i = 0; i < order.size(); ++i) order[i] = i;
   std::sort(order.begin(), order.end(),
             [&](size_t x, size_t y) { return li.entries[entries[x]].data_offset < li.entries[entries[y]].data_offset; });
-  LS_ASSIGN_OR_RETURN(auto pair, layer_opener(L, b.member)(false));
+  uint64_t end = 0;  // where the last entry asked for ends in the decoded stream
+  for (uint32_t e : entries)
+    end = std::max(end, (li.entries[e].data_offset & ~kSparseDataOffset) + static_cast<uint64_t>(li.entries[e].size));
+  LS_ASSIGN_OR_RETURN(auto pair, layer_opener(L, b.member, likely_stored_bytes(b, end))(false));
   LayerStream& ls = *pair.second;
   TarHeader h;
   size_t k = 0;

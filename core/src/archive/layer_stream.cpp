@@ -627,6 +627,7 @@ Status LayerStream::init(std::shared_ptr<ByteSource> src, std::string prefix, Ta
     pipe_->buf.reset(new uint8_t[kChunk]);
     // The decoder reads the whole blob in order: the source may read ahead.
     if (!opt_.partial) pipe_->src->will_read(0, pipe_->src->size());
+    else if (opt_.announce) pipe_->src->will_read(0, std::min(opt_.announce, pipe_->src->size()));
   }
   LS_RETURN_IF_ERROR(pipe_->start());
   // A compressed blob of random access is decoded on another thread (a pulled

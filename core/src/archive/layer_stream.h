@@ -36,6 +36,11 @@ struct LayerStreamOptions {
   // (ByteSource::will_read), which would read ahead up to its largest window
   // at once — 8 MiB from a URL to show a file in the blob's first KBs.
   bool partial = false;
+  // A partial reader that knows about how far it will read (a file's share of
+  // the blob at the layer's average ratio) announces the blob's first
+  // `announce` bytes: a file at the end of a big layer is read ahead from the
+  // start, one in its first KBs is not (0: nothing announced).
+  uint64_t announce = 0;
 };
 
 class LayerStream {
