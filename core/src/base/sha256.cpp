@@ -46,36 +46,49 @@ Sha256::~Sha256() {
 // One round, the working variables renamed by the caller instead of shifted (eight
 // rounds per loop step), Ch and Maj in their one-operation-shorter forms: +16 %
 // in the wasm build (emscripten 3.1.6, node 20: 223 -> 259 MB/s, interleaved runs).
-#define LS_SHA_ROUND(j, a, b, c, d, e, f, g, h)                                          \
-  t1 = h + (rotr(e, 6) ^ rotr(e, 11) ^ rotr(e, 25)) + (g ^ (e & (f ^ g))) + kK[j] + w[j]; \
-  d += t1;                                                                              \
-  h = t1 + (rotr(a, 2) ^ rotr(a, 13) ^ rotr(a, 22)) + ((a & b) | (c & (a | b)));
+// FIPS 180-4 6.2.2, every round written out and the message schedule in a
+// ring of 16 words indexed by constants, so the compiler keeps it in locals (in
+// wasm an array would live in linear memory); Maj(a,b,c) as b ^ ((a^b) & (b^c)).
+// The portable path serves wasm: 310 -> 397 MB/s in node (hash-wasm: 400).
+#define LS_SHA_ROUND(a, b, c, d, e, f, g, h, j, W)                                              \
+  {                                                                                            \
+    const uint32_t t1 = h + (rotr(e, 6) ^ rotr(e, 11) ^ rotr(e, 25)) + (g ^ (e & (f ^ g))) + kK[j] + W(j); \
+    d += t1;                                                                                   \
+    h = t1 + (rotr(a, 2) ^ rotr(a, 13) ^ rotr(a, 22)) + (b ^ ((a ^ b) & (b ^ c)));            \
+  }
+#define LS_SHA_EIGHT(j, W)                      \
+  LS_SHA_ROUND(a, b, c, d, e, f, g, h, j + 0, W) \
+  LS_SHA_ROUND(h, a, b, c, d, e, f, g, j + 1, W) \
+  LS_SHA_ROUND(g, h, a, b, c, d, e, f, j + 2, W) \
+  LS_SHA_ROUND(f, g, h, a, b, c, d, e, j + 3, W) \
+  LS_SHA_ROUND(e, f, g, h, a, b, c, d, j + 4, W) \
+  LS_SHA_ROUND(d, e, f, g, h, a, b, c, j + 5, W) \
+  LS_SHA_ROUND(c, d, e, f, g, h, a, b, j + 6, W) \
+  LS_SHA_ROUND(b, c, d, e, f, g, h, a, j + 7, W)
+// Words 0..15 from the block (big-endian), 16..63 computed in place.
+#define LS_SHA_LOAD(i) (w[i] = (uint32_t(p[4 * (i)]) << 24) | (uint32_t(p[4 * (i) + 1]) << 16) | \
+                               (uint32_t(p[4 * (i) + 2]) << 8) | uint32_t(p[4 * (i) + 3]))
+#define LS_SHA_NEXT(i)                                                                      \
+  (w[(i)&15] += (rotr(w[((i) + 14) & 15], 17) ^ rotr(w[((i) + 14) & 15], 19) ^ (w[((i) + 14) & 15] >> 10)) + \
+                w[((i) + 9) & 15] +                                                         \
+                (rotr(w[((i) + 1) & 15], 7) ^ rotr(w[((i) + 1) & 15], 18) ^ (w[((i) + 1) & 15] >> 3)))
 
 void Sha256::block(const uint8_t* p) {
-  uint32_t w[64];
-  for (int i = 0; i < 16; ++i) {
-    w[i] = (uint32_t(p[4 * i]) << 24) | (uint32_t(p[4 * i + 1]) << 16) | (uint32_t(p[4 * i + 2]) << 8) |
-           uint32_t(p[4 * i + 3]);
-  }
-  for (int i = 16; i < 64; ++i) {
-    uint32_t s0 = rotr(w[i - 15], 7) ^ rotr(w[i - 15], 18) ^ (w[i - 15] >> 3);
-    uint32_t s1 = rotr(w[i - 2], 17) ^ rotr(w[i - 2], 19) ^ (w[i - 2] >> 10);
-    w[i] = w[i - 16] + s0 + w[i - 7] + s1;
-  }
+  uint32_t w[16];
   uint32_t a = h_[0], b = h_[1], c = h_[2], d = h_[3], e = h_[4], f = h_[5], g = h_[6], h = h_[7];
-  uint32_t t1;
-  for (int i = 0; i < 64; i += 8) {
-    LS_SHA_ROUND(i + 0, a, b, c, d, e, f, g, h)
-    LS_SHA_ROUND(i + 1, h, a, b, c, d, e, f, g)
-    LS_SHA_ROUND(i + 2, g, h, a, b, c, d, e, f)
-    LS_SHA_ROUND(i + 3, f, g, h, a, b, c, d, e)
-    LS_SHA_ROUND(i + 4, e, f, g, h, a, b, c, d)
-    LS_SHA_ROUND(i + 5, d, e, f, g, h, a, b, c)
-    LS_SHA_ROUND(i + 6, c, d, e, f, g, h, a, b)
-    LS_SHA_ROUND(i + 7, b, c, d, e, f, g, h, a)
-  }
+  LS_SHA_EIGHT(0, LS_SHA_LOAD)
+  LS_SHA_EIGHT(8, LS_SHA_LOAD)
+  LS_SHA_EIGHT(16, LS_SHA_NEXT)
+  LS_SHA_EIGHT(24, LS_SHA_NEXT)
+  LS_SHA_EIGHT(32, LS_SHA_NEXT)
+  LS_SHA_EIGHT(40, LS_SHA_NEXT)
+  LS_SHA_EIGHT(48, LS_SHA_NEXT)
+  LS_SHA_EIGHT(56, LS_SHA_NEXT)
   h_[0] += a; h_[1] += b; h_[2] += c; h_[3] += d; h_[4] += e; h_[5] += f; h_[6] += g; h_[7] += h;
 }
+#undef LS_SHA_NEXT
+#undef LS_SHA_LOAD
+#undef LS_SHA_EIGHT
 #undef LS_SHA_ROUND
 
 void Sha256::update(const void* data, size_t n) {
