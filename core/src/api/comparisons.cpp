@@ -41,11 +41,11 @@ TreeSide side_of(const ComparePoint& p) {
   return s;
 }
 
-// SHA-256s of regular-file entries of either point, for compare_contents.
+// Fingerprints of regular-file entries of either point, for compare_contents.
 DigestFn digest_reader(const ComparePoint& a, const ComparePoint& b) {
   return [a, b](int side, int layer, const std::vector<uint32_t>& entries, const ProgressFn& progress) {
     const ComparePoint& p = side == 0 ? a : b;
-    return digest_entries(*p.loaded, p.image, layer, entries, progress);
+    return fingerprint_entries(*p.loaded, p.image, layer, entries, progress);
   };
 }
 

@@ -9,6 +9,7 @@
 #include "archive/layer_stream.h"
 #include "archive/tar_reader.h"
 #include "base/sha256.h"
+#include "base/siphash.h"
 
 namespace layerscope {
 
@@ -343,9 +344,14 @@ Status drain_reader(FileReader& reader, const ChunkSink& sink, const ProgressFn&
 namespace {
 
 // Hashes `n` bytes of the entry a stream is positioned at.
+std::string fingerprint_hex(SipHash128& h) {
+  const auto d = h.finish();
+  return to_hex(d.data(), d.size());
+}
+
 Status hash_entry(LayerStream& ls, uint64_t n, std::vector<uint8_t>& buf, std::string* digest,
                   const std::function<bool(uint64_t)>& advance, const std::string& where) {
-  Sha256 h;
+  SipHash128 h(process_fingerprint_key());
   while (n > 0) {
     LS_ASSIGN_OR_RETURN(size_t got, ls.read(buf.data(), static_cast<size_t>(std::min<uint64_t>(n, buf.size()))));
     if (got == 0) return make_error(Code::kTruncated, "layer data ends inside this file", where);
@@ -353,14 +359,14 @@ Status hash_entry(LayerStream& ls, uint64_t n, std::vector<uint8_t>& buf, std::s
     n -= got;
     if (!advance(got)) return make_error(Code::kCancelled, "cancelled", where);
   }
-  *digest = h.finish_digest();
+  *digest = fingerprint_hex(h);
   return Status::Ok();
 }
 
 }  // namespace
 
-Result<std::vector<std::string>> digest_entries(const Loaded& L, int image, int layer,
-                                                const std::vector<uint32_t>& entries, const ProgressFn& progress) {
+Result<std::vector<std::string>> fingerprint_entries(const Loaded& L, int image, int layer,
+                                                     const std::vector<uint32_t>& entries, const ProgressFn& progress) {
   const Archive& a = L.archive;
   std::vector<std::string> out(entries.size());
   std::string where = "image " + std::to_string(image) + " layer " + std::to_string(layer);
@@ -387,12 +393,12 @@ Result<std::vector<std::string>> digest_entries(const Loaded& L, int image, int 
   if (L.random_access && b.compression == Compression::kNone) {
     for (size_t i = 0; i < entries.size(); ++i) {
       LS_ASSIGN_OR_RETURN(auto r, open_entry_reader(L, image, layer, entries[i]));
-      Sha256 h;
+      SipHash128 h(process_fingerprint_key());
       bool go = true;
       LS_RETURN_IF_ERROR(drain_reader(*r, [&](const uint8_t* d, size_t n) { h.update(d, n); return go = advance(n); },
                                       {}, where));
       if (!go) return make_error(Code::kCancelled, "cancelled", where);
-      out[i] = h.finish_digest();
+      out[i] = fingerprint_hex(h);
     }
     return out;
   }

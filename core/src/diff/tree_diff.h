@@ -13,7 +13,7 @@
 // parent directories as 0755 root-owned directories. Regular files of equal
 // size whose bytes are not known to be the same (the same entry of the same
 // layer content) are left `pending`: compare_contents() settles them by the
-// SHA-256 of both copies, read through a callback of the caller's (diff/ never
+// fingerprints of both copies, read through a callback of the caller's (diff/ never
 // reads bytes), so an identical rewrite is no change and an equal-size edit is one.
 #pragma once
 
@@ -91,15 +91,16 @@ class FactsReader {
 // `prefix` (a normalised path, "" = everything) and what is below it.
 TreeDiff diff_trees(const TreeSide& a, const TreeSide& b, std::string_view prefix);
 
-// The SHA-256s ("sha256:<hex>") of regular-file entries `entries` of layer
-// `layer` of side `side` (0 or 1), in that order, reporting progress over
+// Fingerprints of regular-file entries `entries` of layer `layer` of side
+// `side` (0 or 1), in that order, equal exactly when the bytes are (a keyed
+// hash: api/file_readers.h fingerprint_entries), reporting progress over
 // their bytes (done/total of this call). One call per (side, layer), so a
 // compressed layer can be read in one pass.
 using DigestFn = std::function<Result<std::vector<std::string>>(int side, int layer,
                                                                 const std::vector<uint32_t>& entries,
                                                                 const ProgressFn& progress)>;
 
-// Settles the pending rows: reads both copies through `digest`; equal digests
+// Settles the pending rows: reads both copies through `digest`; equal fingerprints
 // drop the row (unless something else changed), different ones mark content.
 // Progress: phase "compare", bytes hashed of all pending copies; false cancels.
 Status compare_contents(const TreeSide& a, const TreeSide& b, TreeDiff* diff, const DigestFn& digest,
