@@ -42,7 +42,9 @@ int run(const Context& ctx, const Args& a) {
   q.filters = std::move(filters).value();
   q.platform = a.value("--platform");
   q.all = a.has("--all");
-  auto opened = ctx.open_summary(a.archives[0]);
+  // -q prints only IDs: no layer is read (sizes need compressed layers decoded).
+  const bool ids_only = a.has("--quiet") && !a.has("--json");
+  auto opened = ids_only ? ctx.open_headers(a.archives[0]) : ctx.open_summary(a.archives[0]);
   if (!opened.ok()) return fail(opened.error());
   const Session& s = *opened.value();
   if (a.has("--json")) {

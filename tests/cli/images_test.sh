@@ -120,4 +120,29 @@ for f in "$FIX"/skopeo-oci-archive-zstd-features.tar "$FIX"/containerd16-export-
   [ "$a" -eq "$b" ] && ok "images -a $(basename "$f" .tar): no intermediate rows" || bad "images -a $(basename "$f"): $a vs $b lines"
 done
 
+# -q prints only IDs, so it reads no layer: with the biggest zstd layer damaged
+# in its middle, images (which decodes it for its SIZE) warns about that layer,
+# images -q prints the same IDs and nothing about it.
+f="$FIX/skopeo-oci-archive-zstd-features.tar"
+if [ -f "$f" ]; then
+  $PY - "$f" "$TMP/damaged.tar" <<'PYEOF'
+import sys, tarfile
+b = bytearray(open(sys.argv[1], "rb").read())
+blobs = [m for m in tarfile.open(sys.argv[1]).getmembers()
+         if m.isfile() and b[m.offset_data:m.offset_data + 4] == b"\x28\xb5\x2f\xfd"]
+m = max(blobs, key=lambda m: m.size)
+mid = m.offset_data + m.size // 2
+b[mid:mid + 64] = bytes(64)
+open(sys.argv[2], "wb").write(b)
+PYEOF
+  "$BIN" images "$TMP/damaged.tar" >"$TMP/table" 2>"$TMP/table.err"
+  "$BIN" images "$TMP/damaged.tar" -q >"$TMP/ids" 2>"$TMP/ids.err"
+  "$BIN" images "$f" -q >"$TMP/ids.good"
+  if grep -q "blobs/sha256" "$TMP/table.err"; then ok "images of a damaged zstd layer warns about it (it decodes it for its size)"
+  else bad "images of a damaged zstd layer: no warning naming the blob: $(head -c 300 "$TMP/table.err")"; fi
+  if cmp -s "$TMP/ids" "$TMP/ids.good" && [ -s "$TMP/ids" ] && ! grep -q "blobs/sha256" "$TMP/ids.err"; then
+    ok "images -q of it: the same IDs, and no layer read (no warning about it)"
+  else bad "images -q of a damaged layer: ids $(tr '\n' ' ' <"$TMP/ids") vs $(tr '\n' ' ' <"$TMP/ids.good"); stderr $(head -c 300 "$TMP/ids.err")"; fi
+fi
+
 finish
