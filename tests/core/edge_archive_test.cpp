@@ -1031,7 +1031,7 @@ std::string through(const std::string& cmd, const std::string& in) {
     std::ofstream f(path, std::ios::binary);
     f.write(in.data(), static_cast<std::streamsize>(in.size()));
   }
-  CmdResult r = run(cmd + " < " + shq(path));
+  CmdResult r = run("(" + cmd + ") < " + shq(path));
   std::remove(path.c_str());
   EXPECT_EQ(r.status, 0) << cmd;
   return r.out;
@@ -1128,7 +1128,7 @@ TEST(CompressedFileReads, TarHeaderOfSize) {
       const uint8_t c = (i >= 148 && i < 156) ? ' ' : b[i];
       sum += signed_sum ? static_cast<int8_t>(c) : c;
     }
-    std::snprintf(reinterpret_cast<char*>(&b[148]), 8, "%06llo", static_cast<unsigned long long>(sum));
+    std::snprintf(reinterpret_cast<char*>(&b[148]), 8, "%06llo", static_cast<unsigned long long>(sum) & 0777777);
     b[155] = ' ';
     return b;
   };
@@ -1154,4 +1154,89 @@ TEST(CompressedFileReads, TarHeaderOfSize) {
   EXPECT_TRUE(tar_header_of_size(with_checksum(spaced, false).data(), 1234));
   std::memcpy(&spaced[124], "    23x2    ", 12);
   EXPECT_FALSE(tar_header_of_size(with_checksum(spaced, false).data(), 1234));
+}
+
+// A layer is one tar compressed once: one compressed inside another is refused
+// with an error that says so, by every decoder (ISA-L and libzstd remove one
+// compression; libarchive's filters would remove the rest beyond the expansion
+// limit, with offsets the file readers do not share).
+TEST(CompressedFileReads, ALayerCompressedTwiceIsRefused) {
+  const std::pair<Filter, const char*> cases[] = {
+      {Filter::kZstd, "gzip -n -c | zstd -q -c"}, {Filter::kGzip, "zstd -q -c | gzip -n -c"},
+      {Filter::kXz, "gzip -n -c | xz -c"}};
+  for (auto [filter, cmd] : cases) {
+    SCOPED_TRACE(cmd);
+    TLayer l{{F("a.txt", "hello\n")}};
+    l.filter = filter;
+    l.compress = [cmd = std::string(cmd)](const std::string& plain) { return through(cmd, plain); };
+    auto s = Session::open(make_memory_source(build_oci_archive({TImage{{"edge/twice:1"}, {l}}}), "t.tar"));
+    ASSERT_TRUE(s.ok()) << s.error().to_string();
+    const Archive& a = s.value()->archive();
+    const std::string& error = a.blobs.at(a.images.at(0).layers.at(0).blob).error;
+    EXPECT_NE(error.find("compressed again"), std::string::npos) << "'" << error << "'";
+    std::string got;
+    EXPECT_FALSE(read_all(*s.value(), 0, 0, "a.txt", &got).ok()) << got;
+  }
+}
+
+// A zstd blob may start with a skippable frame (libarchive's reader takes it as
+// zstd): it is decoded as zstd, not read by position as a plain tar.
+TEST(CompressedFileReads, ZstdBlobStartingWithASkippableFrame) {
+  TLayer l{{F("a.txt", std::string(3000, 'a')), F("b.txt", "bee\n")}};
+  l.filter = Filter::kZstd;
+  l.compress = [](const std::string& plain) {
+    return std::string("\x50\x2a\x4d\x18\x04\x00\x00\x00skip", 12) + through("zstd -q -c", plain);
+  };
+  auto s = Session::open(make_memory_source(build_oci_archive({TImage{{"edge/skippable:1"}, {l}}}), "t.tar"));
+  ASSERT_TRUE(s.ok()) << s.error().to_string();
+  const Archive& a = s.value()->archive();
+  const Blob& b = a.blobs.at(a.images.at(0).layers.at(0).blob);
+  EXPECT_EQ(b.compression, Compression::kZstd);
+  EXPECT_EQ(b.error, "");
+  std::string got;
+  auto r = read_all(*s.value(), 0, 0, "b.txt", &got);
+  ASSERT_TRUE(r.ok()) << r.error().to_string();
+  EXPECT_EQ(got, "bee\n");
+}
+
+// Compare fingerprints the files of a compressed layer in one pass, in the order
+// of their bytes: a sparse file (GNU tar --sparse) before a plain one is taken
+// in its place (its offset carries the sparse flag), not skipped.
+TEST(CompressedFileReads, CompareFingerprintsASparseFileInItsPlace) {
+  const fs::path dir = fs::temp_directory_path() / ("ls-edge-sparse-" + std::to_string(::getpid()));
+  auto layer = [&](const std::string& plain_text) {
+    fs::remove_all(dir);
+    fs::create_directories(dir);
+    {
+      std::ofstream f(dir / "s.bin", std::ios::binary);
+      f.seekp(600000);
+      f << "data in the middle";
+      f.seekp(1 << 20);
+      f << "end";
+    }
+    std::ofstream(dir / "p.txt", std::ios::binary) << plain_text;
+    TLayer l{{F("s.bin"), F("p.txt", plain_text)}};  // (the entries only name the diff_id)
+    l.filter = Filter::kZstd;
+    const std::string blob =
+        through("tar --sparse --format=gnu --owner=0 --group=0 -cf - -C " + shq(dir.string()) + " s.bin p.txt | zstd -q -c",
+                "");
+    l.compress = [blob](const std::string&) { return blob; };
+    return l;
+  };
+  TImage a{{"edge/sparse:a"}, {layer("plain text one\n")}};
+  TImage b{{"edge/sparse:b"}, {layer("plain text two\n")}};
+  fs::remove_all(dir);
+  auto s = Session::open(make_memory_source(build_oci_archive({a, b}), "t.tar"));
+  ASSERT_TRUE(s.ok()) << s.error().to_string();
+  const Archive& ar = s.value()->archive();
+  ASSERT_EQ(ar.images.size(), 2u);
+  std::string got;
+  ASSERT_TRUE(read_all(*s.value(), 0, 0, "s.bin", &got).ok());
+  ASSERT_EQ(got.size(), (1u << 20) + 3);
+  EXPECT_EQ(got.substr(600000, 18), "data in the middle");
+  auto d = s.value()->compare(0, *s.value(), 1);
+  ASSERT_TRUE(d.ok()) << d.error().to_string();
+  std::set<std::string> changed;
+  for (uint64_t i = 0; i < d.value()->size(); ++i) changed.insert(d.value()->entry(i).path);
+  EXPECT_EQ(changed, (std::set<std::string>{"p.txt"}));
 }

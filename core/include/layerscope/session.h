@@ -367,8 +367,8 @@ class Session {
   // Comparisons (api/comparisons). The merged filesystem of `image` as of layer
   // `from` (-1: the empty filesystem) against the one as of layer `to` (-1: the
   // top), below `path` ("" = all): a layer range I..J is from I-1 to J. Regular
-  // files of equal size are compared by the SHA-256 of both copies, read on
-  // demand (progress phase "compare"; false cancels).
+  // files of equal size are compared by a keyed hash of both copies (SipHash-128,
+  // api/file_readers.h), read on demand (progress phase "compare"; false cancels).
   Result<std::shared_ptr<const Comparison>> diff(int image, int from, int to, std::string_view path = {},
                                                  const ProgressFn& progress = {}) const;
   // This image's top against `other_image` of `other` (which may be this Session):

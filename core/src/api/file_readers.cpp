@@ -406,7 +406,11 @@ Result<std::vector<std::string>> fingerprint_entries(const Loaded& L, int image,
   std::vector<size_t> order(entries.size());
   for (size_t i = 0; i < order.size(); ++i) order[i] = i;
   std::sort(order.begin(), order.end(),
-            [&](size_t x, size_t y) { return li.entries[entries[x]].data_offset < li.entries[entries[y]].data_offset; });
+            [&](size_t x, size_t y) {
+              // (by position: a sparse entry's offset carries kSparseDataOffset)
+              return (li.entries[entries[x]].data_offset & ~kSparseDataOffset) <
+                     (li.entries[entries[y]].data_offset & ~kSparseDataOffset);
+            });
   uint64_t end = 0;  // where the last entry asked for ends in the decoded stream
   for (uint32_t e : entries)
     end = std::max(end, (li.entries[e].data_offset & ~kSparseDataOffset) + static_cast<uint64_t>(li.entries[e].size));

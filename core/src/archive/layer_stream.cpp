@@ -57,6 +57,20 @@ uint32_t crc32_update(uint32_t crc, const uint8_t* p, size_t n) {
   while (n--) crc = (crc >> 8) ^ T[0][(crc ^ *p++) & 255];
   return ~crc;
 }
+// A compressed stream's magic at the start of decoded bytes, as strictly as
+// libarchive's bidders take it (bzip2 with its block magic: "BZh" alone may
+// start a tar's first name).
+Compression compressed_again(const uint8_t* p, size_t n) {
+  if (n >= 3 && p[0] == 0x1f && p[1] == 0x8b && p[2] == 0x08) return Compression::kGzip;
+  if (n >= 10 && p[0] == 'B' && p[1] == 'Z' && p[2] == 'h' && p[3] >= '1' && p[3] <= '9' &&
+      std::memcmp(p + 4, "\x31\x41\x59\x26\x53\x59", 6) == 0)
+    return Compression::kBzip2;
+  if (n >= 4) {
+    const uint32_t le = uint32_t{p[0]} | uint32_t{p[1]} << 8 | uint32_t{p[2]} << 16 | uint32_t{p[3]} << 24;
+    if (le == 0xFD2FB528u || (le & 0xFFFFFFF0u) == 0x184D2A50u) return Compression::kZstd;
+  }
+  return sniff_compression(p, n) == Compression::kXz ? Compression::kXz : Compression::kNone;
+}
 }  // namespace
 
 // The decoding pipeline's state: a raw source (seekable or pull), hashing of
@@ -240,6 +254,13 @@ struct LayerStream::Pipe {
     if (r == ARCHIVE_EOF) { decoder_eof = true; return Status::Ok(); }
     if (r != ARCHIVE_OK && r != ARCHIVE_WARN) return fail("cannot start decoding");
     identity = archive_filter_count(a) == 1 && archive_filter_code(a, 0) == ARCHIVE_FILTER_NONE;
+    // (as in decode_block: a layer is one tar compressed once, whichever decoder)
+    if (archive_filter_count(a) > 2)
+      return make_error(Code::kCorrupt,
+                        std::string("the layer's decoded bytes are compressed again (") + archive_filter_name(a, 0) +
+                            " inside " + archive_filter_name(a, archive_filter_count(a) - 2) +
+                            "): a layer is one tar, compressed once",
+                        where);
     return Status::Ok();
   }
 
@@ -494,6 +515,16 @@ struct LayerStream::Pipe {
   }
 #endif
 
+  bool direct_decoder() const {
+#ifdef LAYERSCOPE_HAVE_ISAL
+    if (isal) return true;
+#endif
+#ifdef LAYERSCOPE_HAVE_ZSTD
+    if (zstd) return true;
+#endif
+    return false;
+  }
+
   // The decoder's next block: the limits and counts, not the hashes of the
   // decoded bytes (the caller's, in decoded() / take()).
   Result<size_t> decode_block(const void** data) {
@@ -525,6 +556,18 @@ struct LayerStream::Pipe {
         return size_t{0};
       }
       if (r != ARCHIVE_OK && r != ARCHIVE_WARN) return fail("corrupt compressed data");
+    }
+    // ISA-L and libzstd remove one compression; libarchive's filters (the tar
+    // reader's too) would remove another, beyond the expansion limit and with
+    // offsets the readers of the decoded stream do not share. A layer is one tar
+    // compressed once: decoded bytes that start compressed again are refused.
+    if (out_total == 0 && direct_decoder() && n) {
+      const Compression inner = compressed_again(static_cast<const uint8_t*>(*data), n);
+      if (inner != Compression::kNone)
+        return make_error(Code::kCorrupt,
+                          std::string("the layer's decoded bytes are compressed again (") + compression_name(inner) +
+                              "): a layer is one tar, compressed once",
+                          where);
     }
     out_total += n;
     if (out_total > opt->max_expansion_floor &&

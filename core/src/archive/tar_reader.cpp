@@ -24,6 +24,9 @@ const size_t TarReader::kMinRead = 512;
 Compression sniff_compression(const uint8_t* p, size_t n) {
   if (n >= 2 && p[0] == 0x1f && p[1] == 0x8b) return Compression::kGzip;
   if (n >= 4 && p[0] == 0x28 && p[1] == 0xb5 && p[2] == 0x2f && p[3] == 0xfd) return Compression::kZstd;
+  // A skippable zstd frame (magic 0x184D2A5?, little-endian) may come first; libarchive
+  // takes that as zstd too, so a blob starting with one is no plain tar.
+  if (n >= 4 && (p[0] & 0xf0) == 0x50 && p[1] == 0x2a && p[2] == 0x4d && p[3] == 0x18) return Compression::kZstd;
   if (n >= 6 && std::memcmp(p, "\xfd" "7zXZ\0", 6) == 0) return Compression::kXz;
   if (n >= 3 && p[0] == 'B' && p[1] == 'Z' && p[2] == 'h') return Compression::kBzip2;
   return Compression::kNone;

@@ -47,7 +47,8 @@ struct TarExtras {
 // on every pass, so entries can still be matched by it.
 inline constexpr uint64_t kSparseDataOffset = 1ull << 63;
 
-// Sniffs compression from magic bytes (gzip 1f8b, zstd 28b52ffd, xz fd377a585a00, bzip2 "BZh").
+// Sniffs compression from magic bytes (gzip 1f8b, zstd 28b52ffd or a skippable frame 5?2a4d18,
+// xz fd377a585a00, bzip2 "BZh").
 Compression sniff_compression(const uint8_t* p, size_t n);
 // True if the 512-byte block looks like a tar header (ustar magic or a valid checksum).
 bool looks_like_tar(const uint8_t* p, size_t n);
