@@ -515,6 +515,7 @@ struct LayerStream::Pipe {
   }
 #endif
 
+  // ISA-L's or libzstd's decoder instead of libarchive's filters.
   bool direct_decoder() const {
 #ifdef LAYERSCOPE_HAVE_ISAL
     if (isal) return true;
@@ -524,38 +525,32 @@ struct LayerStream::Pipe {
 #endif
     return false;
   }
+  Result<size_t> direct_block(const void** data) {
+#ifdef LAYERSCOPE_HAVE_ISAL
+    if (isal) return isal_block(data);
+#endif
+#ifdef LAYERSCOPE_HAVE_ZSTD
+    if (zstd) return zstd_block(data);
+#endif
+    return size_t{0};
+  }
 
   // The decoder's next block: the limits and counts, not the hashes of the
   // decoded bytes (the caller's, in decoded() / take()).
   Result<size_t> decode_block(const void** data) {
     if (decoder_eof) return size_t{0};
     size_t n = 0;
-#ifdef LAYERSCOPE_HAVE_ISAL
-    if (isal) {
-      LS_ASSIGN_OR_RETURN(n, isal_block(data));
-      if (n == 0) {
-        decoder_eof = true;
-        return size_t{0};
-      }
-    } else
-#endif
-#ifdef LAYERSCOPE_HAVE_ZSTD
-    if (zstd) {
-      LS_ASSIGN_OR_RETURN(n, zstd_block(data));
-      if (n == 0) {
-        decoder_eof = true;
-        return size_t{0};
-      }
-    } else
-#endif
-    {
+    if (direct_decoder()) {
+      LS_ASSIGN_OR_RETURN(n, direct_block(data));
+    } else {
       la_int64_t off = 0;
       int r = archive_read_data_block(a, data, &n, &off);
-      if (r == ARCHIVE_EOF) {
-        decoder_eof = true;
-        return size_t{0};
-      }
-      if (r != ARCHIVE_OK && r != ARCHIVE_WARN) return fail("corrupt compressed data");
+      if (r == ARCHIVE_EOF) n = 0;
+      else if (r != ARCHIVE_OK && r != ARCHIVE_WARN) return fail("corrupt compressed data");
+    }
+    if (n == 0) {
+      decoder_eof = true;
+      return size_t{0};
     }
     // ISA-L and libzstd remove one compression; libarchive's filters (the tar
     // reader's too) would remove another, beyond the expansion limit and with
