@@ -105,20 +105,20 @@ class StreamFileReader final : public FileReader {
 
  private:
   StreamFileReader() = default;
-  Status start() {
+  void reset() {
     ls_.reset();
     outer_.reset();
     pos_ = 0;
     left_ = 0;
     decoded_ = false;
+  }
+  Status start() {
+    reset();
     if (!walk_ && !(data_offset_ & kSparseDataOffset) && data_offset_ >= kBlock) {
       LS_ASSIGN_OR_RETURN(bool there, start_decoded());
       if (there) return Status::Ok();
       walk_ = true;  // (and for every later start of this reader)
-      ls_.reset();
-      outer_.reset();
-      left_ = 0;
-      decoded_ = false;
+      reset();
     }
     LS_ASSIGN_OR_RETURN(auto pair, open_(false));
     outer_ = std::move(pair.first);
@@ -316,7 +316,7 @@ Result<std::unique_ptr<FileReader>> open_entry(const Loaded& L, const Image& img
       return make_error(Code::kTruncated, "layer data ends inside this file", where);
     return std::unique_ptr<FileReader>(new DirectFileReader(ws, en->data_offset, size, where));
   }
-  auto opener = layer_opener(L, b.member, likely_stored_bytes(b, (en->data_offset & ~kSparseDataOffset) + size));
+  auto opener = layer_opener(L, b.member, likely_stored_bytes(b, data_position(en->data_offset) + size));
   LS_ASSIGN_OR_RETURN(auto r, StreamFileReader::make(opener, en->data_offset, size, where));
   return std::unique_ptr<FileReader>(std::move(r));
 }
@@ -343,12 +343,12 @@ Status drain_reader(FileReader& reader, const ChunkSink& sink, const ProgressFn&
 
 namespace {
 
-// Hashes `n` bytes of the entry a stream is positioned at.
 std::string fingerprint_hex(SipHash128& h) {
   const auto d = h.finish();
   return to_hex(d.data(), d.size());
 }
 
+// Fingerprints `n` bytes of the entry a stream is positioned at.
 Status hash_entry(LayerStream& ls, uint64_t n, std::vector<uint8_t>& buf, std::string* digest,
                   const std::function<bool(uint64_t)>& advance, const std::string& where) {
   SipHash128 h(process_fingerprint_key());
@@ -407,13 +407,14 @@ Result<std::vector<std::string>> fingerprint_entries(const Loaded& L, int image,
   for (size_t i = 0; i < order.size(); ++i) order[i] = i;
   std::sort(order.begin(), order.end(),
             [&](size_t x, size_t y) {
-              // (by position: a sparse entry's offset carries kSparseDataOffset)
-              return (li.entries[entries[x]].data_offset & ~kSparseDataOffset) <
-                     (li.entries[entries[y]].data_offset & ~kSparseDataOffset);
+              return data_position(li.entries[entries[x]].data_offset) < data_position(li.entries[entries[y]].data_offset);
             });
-  uint64_t end = 0;  // where the last entry asked for ends in the decoded stream
-  for (uint32_t e : entries)
-    end = std::max(end, (li.entries[e].data_offset & ~kSparseDataOffset) + static_cast<uint64_t>(li.entries[e].size));
+  // Where the last entry asked for ends (entries do not overlap: the last by position ends last).
+  uint64_t end = 0;
+  if (!order.empty()) {
+    const Entry& last = li.entries[entries[order.back()]];
+    end = data_position(last.data_offset) + static_cast<uint64_t>(last.size);
+  }
   LS_ASSIGN_OR_RETURN(auto pair, layer_opener(L, b.member, likely_stored_bytes(b, end))(false));
   LayerStream& ls = *pair.second;
   TarHeader h;

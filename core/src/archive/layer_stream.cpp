@@ -58,18 +58,15 @@ uint32_t crc32_update(uint32_t crc, const uint8_t* p, size_t n) {
   return ~crc;
 }
 // A compressed stream's magic at the start of decoded bytes, as strictly as
-// libarchive's bidders take it (bzip2 with its block magic: "BZh" alone may
-// start a tar's first name).
+// libarchive's bidders take it: gzip with its method byte, bzip2 with its block
+// magic ("BZh" alone may start a tar's first name).
 Compression compressed_again(const uint8_t* p, size_t n) {
-  if (n >= 3 && p[0] == 0x1f && p[1] == 0x8b && p[2] == 0x08) return Compression::kGzip;
-  if (n >= 10 && p[0] == 'B' && p[1] == 'Z' && p[2] == 'h' && p[3] >= '1' && p[3] <= '9' &&
-      std::memcmp(p + 4, "\x31\x41\x59\x26\x53\x59", 6) == 0)
-    return Compression::kBzip2;
-  if (n >= 4) {
-    const uint32_t le = uint32_t{p[0]} | uint32_t{p[1]} << 8 | uint32_t{p[2]} << 16 | uint32_t{p[3]} << 24;
-    if (le == 0xFD2FB528u || (le & 0xFFFFFFF0u) == 0x184D2A50u) return Compression::kZstd;
-  }
-  return sniff_compression(p, n) == Compression::kXz ? Compression::kXz : Compression::kNone;
+  const Compression c = sniff_compression(p, n);
+  if (c == Compression::kGzip && !(n >= 3 && p[2] == 0x08)) return Compression::kNone;
+  if (c == Compression::kBzip2 &&
+      !(n >= 10 && p[3] >= '1' && p[3] <= '9' && std::memcmp(p + 4, "\x31\x41\x59\x26\x53\x59", 6) == 0))
+    return Compression::kNone;
+  return c;
 }
 }  // namespace
 
@@ -556,7 +553,7 @@ struct LayerStream::Pipe {
     // reader's too) would remove another, beyond the expansion limit and with
     // offsets the readers of the decoded stream do not share. A layer is one tar
     // compressed once: decoded bytes that start compressed again are refused.
-    if (out_total == 0 && direct_decoder() && n) {
+    if (out_total == 0 && direct_decoder()) {
       const Compression inner = compressed_again(static_cast<const uint8_t*>(*data), n);
       if (inner != Compression::kNone)
         return make_error(Code::kCorrupt,

@@ -37,25 +37,11 @@ bool looks_like_layer(const uint8_t* p, size_t n) {
   return n >= 512 && std::all_of(p, p + 512, [](uint8_t x) { return x == 0; });
 }
 
-bool looks_like_tar(const uint8_t* p, size_t n) {
-  if (n < 512) return false;
-  if (std::memcmp(p + 257, "ustar", 5) == 0) return true;
-  // Old-style v7 header: verify the checksum.
-  unsigned long sum = 0;
-  for (int i = 0; i < 512; ++i) sum += (i >= 148 && i < 156) ? ' ' : p[i];
-  unsigned long stored = 0;
-  bool digits = false;
-  for (int i = 148; i < 156; ++i) {
-    if (p[i] >= '0' && p[i] <= '7') { stored = stored * 8 + (p[i] - '0'); digits = true; }
-    else if (p[i] == ' ' || p[i] == 0) { if (digits) break; }
-    else return false;
-  }
-  return digits && stored == sum && p[0] != 0;
-}
-
-bool tar_header_of_size(const uint8_t* p, uint64_t size) {
-  // The checksum: the header's bytes summed with its own field as spaces, as
-  // unsigned bytes (POSIX) or signed ones (some old writers); octal digits.
+namespace {
+// Whether a 512-byte header's checksum field (octal digits) equals the sum of its
+// bytes with that field as spaces: unsigned bytes (POSIX), or also signed ones
+// (some old writers) when `signed_too`.
+bool checksum_holds(const uint8_t* p, bool signed_too) {
   uint64_t usum = 0;
   int64_t ssum = 0;
   for (int i = 0; i < 512; ++i) {
@@ -70,7 +56,19 @@ bool tar_header_of_size(const uint8_t* p, uint64_t size) {
     else if (p[i] == ' ' || p[i] == 0) { if (digits) break; }
     else return false;
   }
-  if (!digits || (stored != usum && static_cast<int64_t>(stored) != ssum)) return false;
+  return digits && (stored == usum || (signed_too && static_cast<int64_t>(stored) == ssum));
+}
+}  // namespace
+
+bool looks_like_tar(const uint8_t* p, size_t n) {
+  if (n < 512) return false;
+  if (std::memcmp(p + 257, "ustar", 5) == 0) return true;
+  // Old-style v7 header: verify the checksum.
+  return checksum_holds(p, false) && p[0] != 0;
+}
+
+bool tar_header_of_size(const uint8_t* p, uint64_t size) {
+  if (!checksum_holds(p, true)) return false;
   // The size: 12 bytes at 124, octal digits (leading spaces allowed) up to a NUL
   // or space, or base-256 when the first byte's high bit is set.
   uint64_t v = 0;
@@ -84,7 +82,7 @@ bool tar_header_of_size(const uint8_t* p, uint64_t size) {
   }
   int i = 124;
   while (i < 136 && p[i] == ' ') ++i;
-  digits = false;
+  bool digits = false;
   for (; i < 136 && p[i] >= '0' && p[i] <= '7'; ++i) {
     v = v * 8 + (p[i] - '0');
     digits = true;

@@ -46,6 +46,8 @@ struct TarExtras {
 // through the tar reader, never by position. The offset stays unique and equal
 // on every pass, so entries can still be matched by it.
 inline constexpr uint64_t kSparseDataOffset = 1ull << 63;
+// Where an entry's stored bytes start in the decoded stream, whether it is sparse or not.
+inline constexpr uint64_t data_position(uint64_t data_offset) { return data_offset & ~kSparseDataOffset; }
 
 // Sniffs compression from magic bytes (gzip 1f8b, zstd 28b52ffd or a skippable frame 5?2a4d18,
 // xz fd377a585a00, bzip2 "BZh").

@@ -71,7 +71,7 @@ Status scan_outer(LoadContext& ctx, const Limits& lim, OuterScan* out) {
       break;
     }
     last_entry = h.path;
-    entries_end = (h.data_offset & ~kSparseDataOffset) + (h.type == EntryType::kFile ? (static_cast<uint64_t>(h.size) + 511) / 512 * 512 : 0);
+    entries_end = data_position(h.data_offset) + (h.type == EntryType::kFile ? (static_cast<uint64_t>(h.size) + 511) / 512 * 512 : 0);
     if (!normalize_path(h.path, &norm)) continue;
     if (norm.size() > lim.max_path_bytes || h.symlink.size() > lim.max_path_bytes || h.hardlink.size() > lim.max_path_bytes) {
       // No image member has such a name; keeping it would only cost memory.
