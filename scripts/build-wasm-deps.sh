@@ -62,7 +62,8 @@ command -v emcc >/dev/null 2>&1 || die "emcc not found: run scripts/setup.sh (ap
 emcc_version="$(emcc --version 2>/dev/null)" || die "emcc --version failed"
 emcc_version="${emcc_version%%$'\n'*}"
 emcc_short="emcc $(sed -E 's/.*\) ([0-9][0-9.]*).*/\1/' <<<"$emcc_version")"
-key="$( { cat "$self" "$sums_file"; [ -f "$la_cache" ] && cat "$la_cache"; echo "$emcc_version"; } \
+patches="$here/patches"       # applied to the Debian sources before building (see each file's head)
+key="$( { cat "$self" "$sums_file" "$patches"/*.patch "$here"/zstd-check/*; [ -f "$la_cache" ] && cat "$la_cache"; echo "$emcc_version"; } \
         | sha256sum | cut -c1-12)"
 prefix="$cache/wasm-deps-$key"
 
@@ -140,14 +141,21 @@ cp -a "$src/bzip2/." "$work/bzip2"
   run bzip2 install-headers cp bzlib.h "$stage/include/" )
 lap bzip2
 
-# ---- zstd ----
+# ---- zstd: patched for 64-bit bit containers in wasm32 (patches/libzstd-wasm32-bit-containers.patch),
+# then checked (zstd-check/run.sh): zstd's decodecorpus in node, and valid and damaged frames
+# decoded alike by this wasm libzstd and by the unpatched source built natively ----
 t_lib=$SECONDS
-run zstd configure emcmake cmake -S "$src/libzstd/build/cmake" -B "$work/zstd" -G Ninja \
+zsrc="$work/libzstd-src"
+cp -a "$src/libzstd/." "$zsrc"
+run zstd patch patch -p1 -d "$zsrc" -i "$patches/libzstd-wasm32-bit-containers.patch"
+run zstd configure emcmake cmake -S "$zsrc/build/cmake" -B "$work/zstd" -G Ninja \
     -DCMAKE_BUILD_TYPE=Release -DCMAKE_INSTALL_PREFIX="$stage" \
     -DZSTD_BUILD_PROGRAMS=OFF -DZSTD_BUILD_SHARED=OFF -DZSTD_BUILD_STATIC=ON \
     -DZSTD_BUILD_TESTS=OFF -DZSTD_MULTITHREAD_SUPPORT=OFF -DZSTD_LEGACY_SUPPORT=OFF
 run zstd build cmake --build "$work/zstd" -j "$jobs"
 run zstd install cmake --install "$work/zstd"
+run zstd check "$here/zstd-check/run.sh" "$src/libzstd" "$zsrc" "$stage/lib/libzstd.a" "$work/zstd-check"
+grep '^zstd-check:' "$logs/zstd.log" | sed 's/^/build-wasm-deps: /' >&2
 lap zstd
 
 # ---- liblzma (xz 5.4.1) ----
@@ -240,6 +248,7 @@ done
     echo "layerscope wasm dependencies, key $key"
     echo "emcc: $emcc_version"
     echo "flags: Release (-O3 -DNDEBUG), static"
+    for f in "$patches"/*.patch; do echo "patch: $(basename "$f") $(sha256sum < "$f" | cut -c1-12)"; done
     echo "built: $(date -u +%Y-%m-%dT%H:%M:%SZ)"
     for d in zlib bzip2 libzstd xz-utils libarchive; do
         echo "source: $(basename "$(readlink -f "$src/$d")")"

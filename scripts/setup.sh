@@ -35,6 +35,7 @@ pkgs=(
     clang-14 libclang-rt-14-dev   # libFuzzer targets (fuzz/run.sh)
     emscripten python3 nodejs npm
     dpkg-dev            # apt-get source / dpkg-source (scripts/fetch-sources.sh)
+    patch               # scripts/patches/ (scripts/build-wasm-deps.sh)
     zstd xz-utils bzip2 gzip
 )
 if [ "$want_tools" = 1 ]; then
