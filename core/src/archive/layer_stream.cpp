@@ -10,15 +10,8 @@
 #include <mutex>
 #include <vector>
 
+#include "archive/direct_decoders.h"
 #include "base/sha256.h"
-
-#ifdef LAYERSCOPE_HAVE_ISAL
-#include <isa-l/igzip_lib.h>
-#endif
-#ifdef LAYERSCOPE_HAVE_ZSTD
-#define ZSTD_STATIC_LINKING_ONLY  // ZSTD_d_forceIgnoreChecksum (the same libzstd at build and run time)
-#include <zstd.h>
-#endif
 
 namespace layerscope {
 
@@ -90,27 +83,10 @@ struct LayerStream::Pipe {
   bool identity = false;
   uint32_t crc = 0;       // CRC-32 of the decoded bytes
   Sha256 stored, unpacked;
-  // decoder
-#ifdef LAYERSCOPE_HAVE_ISAL
-  // gzip through ISA-L's inflate instead of libarchive's filter (zlib): it
-  // checks each member's CRC-32 and length itself.
-  std::unique_ptr<inflate_state> isal;
-  std::unique_ptr<uint8_t[]> isal_out;
-  static constexpr size_t kIsalOut = 256 << 10;
-#endif
-#ifdef LAYERSCOPE_HAVE_ZSTD
-  // zstd through libzstd's streaming decoder instead of libarchive's filter (the
-  // same frames, one after another, up to the end of the blob): a reader that may
-  // stop early (LayerStreamOptions::partial) skips the frames' XXH64 content
-  // checksums, which only the end of a frame could check (40 of 540 ms reading
-  // a file at the end of a 627 MB layer in wasm); a reader to the end checks them.
-  bool zstd_wanted = false;
-  ZSTD_DStream* zstd = nullptr;
-  std::unique_ptr<uint8_t[]> zstd_out;
-  ZSTD_inBuffer zin{nullptr, 0, 0};
-  bool zstd_in_frame = false;
-  static constexpr size_t kZstdOut = 256 << 10;
-#endif
+  // decoder: ISA-L's or libzstd's (archive/direct_decoders.h) where the build
+  // has one for the blob's compression, else libarchive's filters
+  Compression compression = Compression::kNone;
+  std::unique_ptr<DirectDecoder> direct;
   struct archive* a = nullptr;
   bool decoder_eof = false;
   uint64_t out_total = 0;
@@ -145,9 +121,6 @@ struct LayerStream::Pipe {
   ~Pipe() {
     stop_ahead();
     if (a) archive_read_free(a);
-#ifdef LAYERSCOPE_HAVE_ZSTD
-    if (zstd) ZSTD_freeDStream(zstd);
-#endif
   }
 
   void stop_ahead() {
@@ -212,29 +185,18 @@ struct LayerStream::Pipe {
   }
 
   Status start() {
-#ifdef LAYERSCOPE_HAVE_ISAL
-    if (gzip) {
-      isal = std::make_unique<inflate_state>();
-      isal_inflate_init(isal.get());
-      isal->crc_flag = ISAL_GZIP;
-      isal_out.reset(new uint8_t[kIsalOut]);
+    LS_ASSIGN_OR_RETURN(direct, make_direct_decoder(compression, opt->partial,
+                                                    RawInput{[this](const void** d) { return raw(d); },
+                                                             [this] { return raw_total; }},
+                                                    where));
+    if (direct) {
       gzip = false;  // (no CRC of ours: ISA-L checks every member's trailer)
       return Status::Ok();
     }
-#endif
     // A reader that may stop early (LayerStreamOptions::partial) would rarely
     // reach the gzip trailer, so it keeps no CRC-32 of the decoded bytes (reading
     // a file at the end of a 627 MB gzip layer in wasm: 1.57 s with it, 1.26 s without).
     if (opt->partial) gzip = false;
-#ifdef LAYERSCOPE_HAVE_ZSTD
-    if (zstd_wanted) {
-      zstd = ZSTD_createDStream();
-      if (!zstd) return make_error(Code::kInternal, "out of memory", where);
-      if (opt->partial) ZSTD_DCtx_setParameter(zstd, ZSTD_d_forceIgnoreChecksum, ZSTD_d_ignoreChecksum);
-      zstd_out.reset(new uint8_t[kZstdOut]);
-      return Status::Ok();
-    }
-#endif
     a = archive_read_new();
     if (!a) return make_error(Code::kInternal, "out of memory", where);
     archive_read_support_format_raw(a);
@@ -410,135 +372,13 @@ struct LayerStream::Pipe {
     return size_t{0};
   }
 
-#ifdef LAYERSCOPE_HAVE_ISAL
-  // ISA-L's next block of a gzip stream. Members follow one another; bytes
-  // after the last that are no gzip member end the stream (as libarchive's
-  // filter does). Errors name the compressed byte, as fail() does.
-  Result<size_t> isal_block(const void** data) {
-    inflate_state& z = *isal;
-    const auto at = [&] { return where + " (compressed byte " + std::to_string(raw_total - z.avail_in) + ")"; };
-    for (;;) {
-      if (z.block_state == ISAL_BLOCK_FINISH) {
-        if (z.avail_in == 0) {
-          const void* d = nullptr;
-          LS_ASSIGN_OR_RETURN(size_t got, raw(&d));
-          if (got == 0) return size_t{0};
-          z.next_in = static_cast<uint8_t*>(const_cast<void*>(d));
-          z.avail_in = static_cast<uint32_t>(got);
-        }
-        if (z.next_in[0] != 0x1f) return size_t{0};  // not another member: the end
-        uint8_t* next = z.next_in;
-        uint32_t avail = z.avail_in;
-        isal_inflate_reset(&z);
-        z.crc_flag = ISAL_GZIP;
-        z.next_in = next;
-        z.avail_in = avail;
-        member_out = 0;
-        header_checked = false;
-      }
-      if (z.avail_in == 0) {
-        const void* d = nullptr;
-        LS_ASSIGN_OR_RETURN(size_t got, raw(&d));
-        if (got == 0)
-          return make_error(Code::kTruncated, "compressed stream is truncated: the gzip data ends early", at());
-        z.next_in = static_cast<uint8_t*>(const_cast<void*>(d));
-        z.avail_in = static_cast<uint32_t>(got);
-      }
-      if (!header_checked && z.avail_in >= 4) {
-        // RFC 1952: reserved FLG bits set must be refused (ISA-L ignores them).
-        header_checked = true;
-        if (z.next_in[0] == 0x1f && z.next_in[1] == 0x8b && (z.next_in[3] & 0xe0) != 0)
-          return make_error(Code::kCorrupt, "corrupt compressed data: reserved gzip header flags are set", at());
-      }
-      z.next_out = isal_out.get();
-      z.avail_out = kIsalOut;
-      const int r = isal_inflate(&z);
-      const size_t n = kIsalOut - z.avail_out;
-      if (r == ISAL_INCORRECT_CHECKSUM) {
-        char b[64];
-        std::snprintf(b, sizeof b, "%08x", z.crc);
-        return make_error(Code::kCorrupt,
-                          std::string("gzip CRC-32 mismatch: the compressed layer is damaged (decoded data has CRC ") + b +
-                              ", not the one its trailer says, or not its length)",
-                          where);
-      }
-      if (r < 0) {
-        const char* why = r == ISAL_INVALID_WRAPPER       ? "not a gzip header"
-                          : r == ISAL_UNSUPPORTED_METHOD ? "unsupported compression method"
-                          : r == ISAL_INVALID_LOOKBACK   ? "invalid distance too far back"
-                          : r == ISAL_INVALID_SYMBOL     ? "invalid code"
-                                                         : "invalid block";
-        // A second member that does not start as one: trailing bytes, the end.
-        if (r == ISAL_INVALID_WRAPPER && member_out == 0 && out_total > 0) return size_t{0};
-        return make_error(Code::kCorrupt, std::string("corrupt compressed data: ") + why, at());
-      }
-      if (n) {
-        member_out += n;
-        *data = isal_out.get();
-        return n;
-      }
-    }
-  }
-  uint64_t member_out = 0;  // decoded bytes of the current gzip member
-  bool header_checked = false;
-#endif
-
-#ifdef LAYERSCOPE_HAVE_ZSTD
-  // libzstd's next block of decoded bytes. Frames (and skippable frames) follow
-  // one another to the end of the blob; anything else after a frame is corrupt
-  // data, and a frame cut short is a truncated stream, as with libarchive's filter.
-  Result<size_t> zstd_block(const void** data) {
-    ZSTD_outBuffer out{zstd_out.get(), kZstdOut, 0};
-    while (out.pos < out.size) {
-      if (zin.pos == zin.size) {
-        const void* d = nullptr;
-        LS_ASSIGN_OR_RETURN(size_t got, raw(&d));
-        if (got == 0) {
-          if (zstd_in_frame)
-            return make_error(Code::kTruncated, "compressed stream is truncated: the zstd data ends early",
-                              where + " (compressed byte " + std::to_string(raw_total) + ")");
-          break;
-        }
-        zin = ZSTD_inBuffer{d, got, 0};
-      }
-      const size_t r = ZSTD_decompressStream(zstd, &out, &zin);
-      if (ZSTD_isError(r))
-        return make_error(Code::kCorrupt, std::string("corrupt compressed data: ") + ZSTD_getErrorName(r),
-                          where + " (compressed byte " + std::to_string(raw_total) + ")");
-      zstd_in_frame = r != 0;
-    }
-    *data = zstd_out.get();
-    return out.pos;
-  }
-#endif
-
-  // ISA-L's or libzstd's decoder instead of libarchive's filters.
-  bool direct_decoder() const {
-#ifdef LAYERSCOPE_HAVE_ISAL
-    if (isal) return true;
-#endif
-#ifdef LAYERSCOPE_HAVE_ZSTD
-    if (zstd) return true;
-#endif
-    return false;
-  }
-  Result<size_t> direct_block(const void** data) {
-#ifdef LAYERSCOPE_HAVE_ISAL
-    if (isal) return isal_block(data);
-#endif
-#ifdef LAYERSCOPE_HAVE_ZSTD
-    if (zstd) return zstd_block(data);
-#endif
-    return size_t{0};
-  }
-
   // The decoder's next block: the limits and counts, not the hashes of the
   // decoded bytes (the caller's, in decoded() / take()).
   Result<size_t> decode_block(const void** data) {
     if (decoder_eof) return size_t{0};
     size_t n = 0;
-    if (direct_decoder()) {
-      LS_ASSIGN_OR_RETURN(n, direct_block(data));
+    if (direct) {
+      LS_ASSIGN_OR_RETURN(n, direct->block(data));
     } else {
       la_int64_t off = 0;
       int r = archive_read_data_block(a, data, &n, &off);
@@ -553,7 +393,7 @@ struct LayerStream::Pipe {
     // reader's too) would remove another, beyond the expansion limit and with
     // offsets the readers of the decoded stream do not share. A layer is one tar
     // compressed once: decoded bytes that start compressed again are refused.
-    if (out_total == 0 && direct_decoder()) {
+    if (out_total == 0 && direct) {
       const Compression inner = compressed_again(static_cast<const uint8_t*>(*data), n);
       if (inner != Compression::kNone)
         return make_error(Code::kCorrupt,
@@ -653,9 +493,7 @@ Status LayerStream::init(std::shared_ptr<ByteSource> src, std::string prefix, Ta
   pipe_->pull = std::move(pull);
   pipe_->hash = opt_.hash;
   pipe_->gzip = compression_ == Compression::kGzip;
-#ifdef LAYERSCOPE_HAVE_ZSTD
-  pipe_->zstd_wanted = compression_ == Compression::kZstd;
-#endif
+  pipe_->compression = compression_;
   pipe_->opt = &opt_;
   pipe_->where = where_;
   if (pipe_->src) {

@@ -3,8 +3,10 @@
 //   seekable source, uncompressed, no hashing -> TarReader straight on the
 //       source: payloads are skipped by seeking (listing reads headers only);
 //   otherwise -> a decoding pipeline:
-//       raw bytes ─(sha256 stored digest)─> libarchive raw format + filter
-//       ─(sha256 diff_id, uncompressed count, expansion limit)─> TarReader;
+//       raw bytes ─(sha256 stored digest)─> a decoder (ISA-L's gzip or
+//       libzstd where the build has them: direct_decoders.h; else libarchive's
+//       raw format + filter) ─(sha256 diff_id, uncompressed count, expansion
+//       limit)─> TarReader;
 //       with a StartThread, reading and decoding run on that thread, a few
 //       slices ahead, and the hashing of the decoded bytes (CRC-32, diff_id)
 //       and the TarReader on the caller's (as gzip -dc | tar -t would).
