@@ -36,23 +36,27 @@ for mode in "-s1" "-s2 --gen-blocks" "-s3 --use-dict=16384"; do
     echo "zstd-check: decodecorpus -t $mode: $(grep -o '[0-9]* tests completed: OK' <<<"$out")"
 done
 
-# the corpus: decodecorpus built natively from the unpatched source
+# The native reference, from the unpatched source, compiled once: its common and decoding
+# objects serve both decodecorpus (which makes the corpus) and decode_digest.
 compress_c=()
 for f in "$src"/lib/compress/*.c; do [ "$(basename "$f")" = zstd_compress.c ] || compress_c+=("$f"); done
 srcinc=(-I"$src/lib" -I"$src/lib/common" -I"$src/lib/compress" -I"$src/lib/decompress"
         -I"$src/lib/dictBuilder" -I"$src/programs")
+rm -rf "$work/native-obj"
+mkdir -p "$work/native-obj"
+( cd "$work/native-obj" && cc -c -O2 -DNDEBUG -DZSTD_MULTITHREAD=0 -DZSTD_DISABLE_ASM "${srcinc[@]}" \
+    "$src"/lib/common/*.c "$src"/lib/decompress/*.c )
 cc -O2 -DNDEBUG -DZSTD_MULTITHREAD=0 -DZSTD_DISABLE_ASM "${srcinc[@]}" \
     "$src/tests/decodecorpus.c" "$src/programs/util.c" "$src/programs/timefn.c" \
-    "$src"/lib/common/*.c "${compress_c[@]}" "$src"/lib/decompress/*.c "$src"/lib/dictBuilder/*.c \
+    "$work"/native-obj/*.o "${compress_c[@]}" "$src"/lib/dictBuilder/*.c \
     -lm -o "$work/decodecorpus-native"
 rm -rf "$work/corpus"
-mkdir -p "$work/corpus/frames" "$work/corpus/originals"
-"$work/decodecorpus-native" -n300 -s11 -p"$work/corpus/frames" -o"$work/corpus/originals" >/dev/null 2>&1
+mkdir -p "$work/corpus/frames"
+"$work/decodecorpus-native" -n300 -s11 -p"$work/corpus/frames" >/dev/null 2>&1
 python3 "$here/corrupt.py" "$work/corpus/frames" "$work/corpus/damaged" 8 7
 ( cd "$work/corpus" && ls frames/* damaged/* ) > "$work/corpus/list"
 
-cc -O2 -DNDEBUG -DZSTD_DISABLE_ASM -I"$src/lib" -I"$src/lib/common" "$here/decode_digest.c" \
-    "$src"/lib/common/*.c "$src"/lib/decompress/*.c -o "$work/decode_digest-native"
+cc -O2 -DNDEBUG -I"$src/lib" "$here/decode_digest.c" "$work"/native-obj/*.o -o "$work/decode_digest-native"
 emcc -O2 -DNDEBUG -I"$patched/lib" "$here/decode_digest.c" "$lib" \
     -sALLOW_MEMORY_GROWTH=1 -sNODERAWFS=1 -o "$work/decode_digest.js"
 ( cd "$work/corpus" && "$work/decode_digest-native" < list ) > "$work/native.txt"
