@@ -6,6 +6,7 @@
 import { createArchiveFrom, CoreError, type EngineArchive, type InspectDocument, type ProgressEvent, type SourceDescriptor, type WorkerConnection } from '../engine';
 import { toEnvelope } from './errors';
 import type { Job } from './session';
+import { progressRender } from './progress-render';
 
 /** An archive the Compare tab can compare with: another archive open in the
  *  page, or one picked in the tab itself. */
@@ -92,12 +93,13 @@ export class Comparers {
     if (!entry.run) {
       const job: Job<InspectDocument> = { value: null, error: null, loading: true, progress: null };
       entry.open = job;
+      const progressed = progressRender(this.changed);
       entry.run = entry.engine
         .open({
           onProgress: (p) => {
             job.progress = p;
             onProgress?.(p);
-            this.changed();
+            progressed();
           },
         })
         .then(

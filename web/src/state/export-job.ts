@@ -5,6 +5,7 @@ import { isCancelled, type EngineArchive, type ErrorEnvelope, type OpfsTarget, t
 import { outputName, writeRequest, type ExportChoice } from './exports';
 import { copyToPicked, downloadFile, newTarget, removeTarget, targetFile } from './export-files';
 import { toEnvelope } from './errors';
+import { progressRender } from './progress-render';
 
 /** An output being written (or written) by the export dialog. */
 export interface ExportJob {
@@ -39,9 +40,10 @@ export function newExportJob(archiveName: string, choice: ExportChoice, picked: 
  *  `job` says how it goes (status, progress, result or error); `changed` hears
  *  each step; `signal` stops it (the worker writing only). */
 export async function runExport(engine: EngineArchive, job: ExportJob, picked: FileSystemFileHandle | null, signal: AbortSignal, changed: () => void): Promise<void> {
+  const progressed = progressRender(changed);
   const progress = (p: ProgressEvent) => {
     job.progress = p;
-    changed();
+    progressed();
   };
   changed();
   try {

@@ -10,6 +10,7 @@ import { newExportJob, runExport, type ExportJob } from './export-job';
 import { removeTarget } from './export-files';
 import { toEnvelope, whatFileIs } from './errors';
 import { addProgress, type PhaseProgress } from './progress';
+import { progressRender } from './progress-render';
 import { Comparers, type CompareSource } from './comparers';
 import { TreeLoads, type TreeLoad } from './tree-loads';
 import type { LinkState, Tab, TreeView, ViewerMode } from './hash';
@@ -151,12 +152,13 @@ export class ArchiveSession {
     readonly src: string | undefined,
     private readonly changed: () => void,
   ) {
+    this.progressed = progressRender(changed);
     this.file = source instanceof Blob ? source : null;
     this.remote = source instanceof Blob ? null : source;
     this.engine = createArchiveFrom(this.file ? { kind: 'file', file: this.file, name: this.file.name } : this.remote!, {
       onReopen: (p) => {
         this.reopen = p;
-        this.changed();
+        this.progressed();
       },
       onIndex: (e) => this.onIndex(e),
     });
@@ -176,6 +178,9 @@ export class ArchiveSession {
   notify(): void {
     this.changed();
   }
+
+  /** A re-render for new progress only (throttled: state/progress-render.ts). */
+  private readonly progressed: () => void;
 
   get name(): string {
     return this.file ? this.file.name : this.remote!.name;
@@ -199,7 +204,7 @@ export class ArchiveSession {
         onProgress: (p) => {
           this.progress = p;
           this.phases = addProgress(this.phases, p);
-          this.changed();
+          this.progressed();
         },
       });
       this.summary = summary;
@@ -232,8 +237,12 @@ export class ArchiveSession {
   private onIndex(e: { progress?: ProgressEvent; result?: IndexResult; error?: unknown; part?: { image: number; layer: number } }): void {
     if (this.status !== 'ready') return;
     if (e.progress) {
+      const part = e.part ?? null;
+      const newPart = !this.indexing || part?.image !== this.indexingPart?.image || part?.layer !== this.indexingPart?.layer;
       this.indexing = e.progress;
-      this.indexingPart = e.part ?? null;
+      this.indexingPart = part;
+      // (the banner's first figures, or another part's, at once)
+      if (!newPart) return this.progressed();
     } else if (e.result) {
       const r = e.result;
       // The verdicts of a verification stay (digests computed, mismatches).
@@ -373,7 +382,7 @@ export class ArchiveSession {
       const r = await this.engine.verify({
         onProgress: (p) => {
           v.progress = p;
-          this.changed();
+          this.progressed();
         },
       });
       this.summary = this.summary ? withVerification(this.summary, r.summary) : r.summary;
@@ -544,7 +553,7 @@ export class ArchiveSession {
     this.changed();
     run((p) => {
       job.progress = p;
-      this.changed();
+      this.progressed();
     })
       .then(
         (v) => (job.value = v),
