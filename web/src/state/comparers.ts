@@ -1,7 +1,9 @@
 // The other archives the Compare tab compares an archive's image with: the
 // page's other open archives and the files picked in the tab. Each is opened
 // again in this archive's worker (the core compares two handles of one
-// worker), once, with its progress; a failed or stopped open is tried again
+// worker), once, with its progress: its summary, then its layers indexed as
+// the page's own archive is (a local file's by helper workers beside that
+// worker, which takes their reads); a failed or stopped open is tried again
 // by the next comparison; forget() closes it there.
 import { createArchiveFrom, CoreError, type EngineArchive, type InspectDocument, type ProgressEvent, type SourceDescriptor, type WorkerConnection } from '../engine';
 import { toEnvelope } from './errors';
@@ -33,6 +35,8 @@ interface Entry {
   engine: EngineArchive;
   open: Job<InspectDocument> | null;
   run: Promise<EngineArchive> | null;
+  /** hears the progress of its open and of its indexing */
+  progress: ((p: ProgressEvent) => void) | null;
 }
 
 export class Comparers {
@@ -60,7 +64,7 @@ export class Comparers {
   /** Opens a file picked in the tab (its summary and layers: progress, cancel); its key. */
   pick(file: File): string {
     const key = `file:${++this.picked}`;
-    this.entries.set(key, { name: file.name, engine: createArchiveFrom({ kind: 'file', file, name: file.name }, { connection: this.connection() }), open: null, run: null });
+    this.entries.set(key, this.entry(file.name, { kind: 'file', file, name: file.name }));
     void this.opened(key).catch(() => undefined);
     return key;
   }
@@ -80,13 +84,21 @@ export class Comparers {
     this.entries.clear();
   }
 
+  /** An archive to open in this archive's worker (its indexing's progress goes
+   *  where its open's goes). */
+  private entry(name: string, source: SourceDescriptor): Entry {
+    const e: Entry = { name, engine: null as unknown as EngineArchive, open: null, run: null, progress: null };
+    e.engine = createArchiveFrom(source, { connection: this.connection(), onIndex: (x) => x.progress && e.progress?.(x.progress) });
+    return e;
+  }
+
   /** Archive `key`, open (indexed) in this archive's worker. */
   opened(key: string, onProgress?: (p: ProgressEvent) => void): Promise<EngineArchive> {
     let c = this.entries.get(key);
     if (!c) {
       const o = this.pageArchives().find((x) => x.key === key);
       if (!o) return Promise.reject(new CoreError({ code: 'not-found', message: 'that archive is closed', where: 'compare' }));
-      c = { name: o.name, engine: createArchiveFrom(o.source, { connection: this.connection() }), open: null, run: null };
+      c = this.entry(o.name, o.source);
       this.entries.set(key, c);
     }
     const entry = c;
@@ -94,14 +106,14 @@ export class Comparers {
       const job: Job<InspectDocument> = { value: null, error: null, loading: true, progress: null };
       entry.open = job;
       const progressed = progressRender(this.changed);
+      entry.progress = (p) => {
+        job.progress = p;
+        onProgress?.(p);
+        progressed();
+      };
       entry.run = entry.engine
-        .open({
-          onProgress: (p) => {
-            job.progress = p;
-            onProgress?.(p);
-            progressed();
-          },
-        })
+        .open({ summaryFirst: true, onProgress: entry.progress })
+        .then(async () => (entry.engine.summaryOnly ? (await entry.engine.index()).summary : entry.engine.summary!))
         .then(
           (summary) => {
             job.value = summary;
