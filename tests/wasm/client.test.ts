@@ -683,6 +683,41 @@ describe('ArchiveClient', () => {
     expect(PARALLEL_INDEX_MIN).toBeGreaterThan(10);
   });
 
+  it('an archive indexed on another archive\'s connection (the Compare tab\'s): when that one cancels while its helpers read, stopHelpers ends them and its index fails as cancelled, re-opening nothing', async () => {
+    const MiB = 1 << 20;
+    const blobs = [
+      { blob: 0, member: 'a.tar', offset: 1000, size: 40 * MiB },
+      { blob: 1, member: 'b.tar', offset: 1000 + 40 * MiB, size: 40 * MiB },
+    ];
+    const big: SourceDescriptor = { kind: 'file', file: { size: 100 * MiB } as Blob, name: 'other.tar' };
+    const { workers, spawn } = harness((msg, reply, w) => {
+      if (msg.type === 'indexPlan') return { blobs };
+      if (msg.type === 'readLayer') return undefined; // a helper reading on (never answers)
+      return standard(msg, reply, w);
+    });
+    const page = new ArchiveClient(spawn, fileSource('page.tar'));
+    await page.open();
+    const other = new ArchiveClient(spawn, big, { connection: page.connection, indexWorkers: 2 });
+    await other.open({ layers: 'headers' });
+    await vi.waitFor(() => expect(workers).toHaveLength(2)); // the shared worker and one helper
+    const indexing = other.index();
+    indexing.catch(() => undefined);
+    const shared = workers[0];
+    const helper = workers[1];
+    // its own group read on the shared worker, the helper's still reading
+    await vi.waitFor(() => expect(shared.sent.filter((m) => m.type === 'index')).toHaveLength(1));
+    await vi.waitFor(() => expect(helper.sent.map((m) => m.type)).toEqual(['open', 'readLayer']));
+    await new Promise((res) => setTimeout(res, 10));
+    page.cancel();
+    other.stopHelpers();
+    await expect(indexing).rejects.toSatisfy(isCancelled);
+    expect(shared.terminated && helper.terminated).toBe(true);
+    // nothing re-opened or indexed again in a fresh worker, no helper started again
+    await new Promise((res) => setTimeout(res, 20));
+    expect(workers).toHaveLength(2);
+    expect(other.summaryOnly).toBe(true);
+  });
+
   it('hashGroups: whole blobs, about equal bytes, file order in each; one worker or under the threshold hashes alone', async () => {
     const b = (offset: number, size: number) => ({ offset, size });
     expect(hashGroups([b(0, 5), b(5, 1), b(6, 1), b(7, 3)], 2)).toEqual([[b(0, 5)], [b(5, 1), b(6, 1), b(7, 3)]]);

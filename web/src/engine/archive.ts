@@ -210,6 +210,11 @@ export class EngineArchive {
     this.client.cancel();
   }
 
+  /** Ends its index helpers only (ArchiveClient.stopHelpers). */
+  stopHelpers(): void {
+    this.client.stopHelpers();
+  }
+
   dispose(): void {
     this.client.dispose();
   }

@@ -241,7 +241,7 @@ export class ArchiveSession {
       const newPart = !this.indexing || part?.image !== this.indexingPart?.image || part?.layer !== this.indexingPart?.layer;
       this.indexing = e.progress;
       this.indexingPart = part;
-      // (the banner's first figures, or another part's, at once)
+      // (the banner itself, or another part's figures, at once)
       if (!newPart) return this.progressed();
     } else if (e.result) {
       const r = e.result;
@@ -316,7 +316,10 @@ export class ArchiveSession {
   /** Stops the background indexing (terminates the worker: a view of files
    *  asked later indexes again, with its own progress). */
   stopIndexing(): void {
-    if (this.indexing) this.engine.pauseIndexing();
+    if (this.indexing) {
+      this.engine.pauseIndexing();
+      this.comparers.cancel(); // (pausing replaces the worker they share)
+    }
   }
 
   /** Indexes the layers now: after a Stop (the views of files said "stopped"
@@ -345,6 +348,9 @@ export class ArchiveSession {
 
   cancel(): void {
     this.engine.cancel();
+    // (the archives opened to compare with share that worker; their index
+    // helpers stop with it, else a cancel would wait for them and re-open)
+    this.comparers.cancel();
   }
 
   /** called once when the session is disposed (e.g. removes a download it was opened from) */
