@@ -490,13 +490,6 @@ export class ArchiveClient {
     this.helpers.terminate('cancelled');
   }
 
-  /** Ends this archive's index helpers only: for an archive on another's
-   *  connection when that one cancels (the worker they would hand their reads
-   *  to is gone; left running, they would read on and the index re-open). */
-  stopHelpers(): void {
-    this.helpers.terminate('cancelled');
-  }
-
   /** Closes the archive for good (an open or re-open still on its way closes
    *  the handle it gets and fails). */
   dispose(): void {

@@ -60,7 +60,17 @@ export class WorkerConnection {
    *  generation of the current worker: handles belong to one generation. */
   spawned = 0;
 
+  /** Hear every terminate() (onTerminate). */
+  private readonly terminated = new Set<(code: string, message: string) => void>();
+
   constructor(private readonly spawn: SpawnWorker) {}
+
+  /** Calls `cb` with the code and message of every terminate() from now on (a
+   *  cancel, a crash); the function returned stops that. */
+  onTerminate(cb: (code: string, message: string) => void): () => void {
+    this.terminated.add(cb);
+    return () => void this.terminated.delete(cb);
+  }
 
   get alive(): boolean {
     return this.worker !== null;
@@ -100,6 +110,7 @@ export class WorkerConnection {
     const all = [...this.pending.values()];
     this.pending.clear();
     for (const p of all) p.reject(err);
+    for (const cb of [...this.terminated]) cb(code, message);
   }
 
   private ensureWorker(): Worker {

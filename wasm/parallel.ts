@@ -142,6 +142,12 @@ export class IndexHelpers {
     // The helpers started with the open, or new ones; each opens the file now.
     const helpers = groups.slice(1).map(() => this.take());
     this.drop();
+    // The archive's worker terminated (a cancel, its own or that of an archive
+    // sharing it; a crash): the helpers' reads have nowhere to go, so they end
+    // with it, with its code (cancelled: the indexing is; else as helpers that failed).
+    const unlisten = conn.onTerminate((code, message) => {
+      for (const h of helpers) h.conn.terminate(code, message);
+    });
     let helperBytes = 0;
     try {
       const theirs = helpers.map(async (h, i) => {
@@ -174,6 +180,7 @@ export class IndexHelpers {
       );
       return { ...r, bytesRead: r.bytesRead + helperBytes, elapsedMs: performance.now() - t0 };
     } finally {
+      unlisten();
       for (const h of helpers) this.end(h.conn, 'indexing ended');
     }
   }

@@ -210,11 +210,6 @@ export class EngineArchive {
     this.client.cancel();
   }
 
-  /** Ends its index helpers only (ArchiveClient.stopHelpers). */
-  stopHelpers(): void {
-    this.client.stopHelpers();
-  }
-
   dispose(): void {
     this.client.dispose();
   }

@@ -78,13 +78,6 @@ export class Comparers {
     return true;
   }
 
-  /** The worker they share is being replaced (a cancel, a Stop): their index
-   *  helpers end too, so an opening under way fails as cancelled (left
-   *  running, they would read on, and the index would re-open and start again). */
-  cancel(): void {
-    for (const c of this.entries.values()) c.engine.stopHelpers();
-  }
-
   /** Closes them all (the archive they are compared with is closed). */
   disposeAll(): void {
     for (const c of this.entries.values()) c.engine.dispose();

@@ -316,10 +316,7 @@ export class ArchiveSession {
   /** Stops the background indexing (terminates the worker: a view of files
    *  asked later indexes again, with its own progress). */
   stopIndexing(): void {
-    if (this.indexing) {
-      this.engine.pauseIndexing();
-      this.comparers.cancel(); // (pausing replaces the worker they share)
-    }
+    if (this.indexing) this.engine.pauseIndexing();
   }
 
   /** Indexes the layers now: after a Stop (the views of files said "stopped"
@@ -348,9 +345,6 @@ export class ArchiveSession {
 
   cancel(): void {
     this.engine.cancel();
-    // (the archives opened to compare with share that worker; their index
-    // helpers stop with it, else a cancel would wait for them and re-open)
-    this.comparers.cancel();
   }
 
   /** called once when the session is disposed (e.g. removes a download it was opened from) */
