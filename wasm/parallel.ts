@@ -127,7 +127,11 @@ export class IndexHelpers {
     };
     const k = this.count;
     if (k < 2) return whole();
-    const plan = await conn.call({ type: 'indexPlan', archive }, { generation });
+    // (failed, or cancelled on its way: the helpers started ahead will not be taken)
+    const plan = await conn.call({ type: 'indexPlan', archive }, { generation }).catch((e: unknown) => {
+      this.drop();
+      throw e;
+    });
     const bytes = plan.blobs.reduce((n, b) => n + b.size, 0);
     const groups = hashGroups(plan.blobs, k);
     if (groups.length < 2 || bytes < PARALLEL_INDEX_MIN) return whole();

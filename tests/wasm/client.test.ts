@@ -690,8 +690,9 @@ describe('ArchiveClient', () => {
       { blob: 1, member: 'b.tar', offset: 1000 + 40 * MiB, size: 40 * MiB },
     ];
     const big: SourceDescriptor = { kind: 'file', file: { size: 100 * MiB } as Blob, name: 'other.tar' };
+    let planHangs = false;
     const { workers, spawn } = harness((msg, reply, w) => {
-      if (msg.type === 'indexPlan') return { blobs };
+      if (msg.type === 'indexPlan') return planHangs ? undefined : { blobs };
       if (msg.type === 'readLayer') return undefined; // a helper reading on (never answers)
       return standard(msg, reply, w);
     });
@@ -715,6 +716,20 @@ describe('ArchiveClient', () => {
     await new Promise((res) => setTimeout(res, 20));
     expect(workers).toHaveLength(2);
     expect(other.summaryOnly).toBe(true);
+
+    // cancelled while it asks which blobs to read: the helpers started idle with its open end too
+    planHangs = true;
+    const third = new ArchiveClient(spawn, big, { connection: page.connection, indexWorkers: 2 });
+    await third.open({ layers: 'headers' });
+    await vi.waitFor(() => expect(workers).toHaveLength(4)); // a fresh shared worker and an idle helper
+    const idle = workers[3];
+    const asking = third.index();
+    asking.catch(() => undefined);
+    await vi.waitFor(() => expect(workers[2].sent.map((m) => m.type)).toContain('indexPlan'));
+    page.cancel();
+    await expect(asking).rejects.toSatisfy(isCancelled);
+    expect(idle.sent).toEqual([]);
+    expect(idle.terminated).toBe(true);
   });
 
   it('hashGroups: whole blobs, about equal bytes, file order in each; one worker or under the threshold hashes alone', async () => {
