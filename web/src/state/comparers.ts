@@ -87,8 +87,8 @@ export class Comparers {
   /** An archive to open in this archive's worker (its indexing's progress goes
    *  where its open's goes). */
   private entry(name: string, source: SourceDescriptor): Entry {
-    const e: Entry = { name, engine: null as unknown as EngineArchive, open: null, run: null, progress: null };
-    e.engine = createArchiveFrom(source, { connection: this.connection(), onIndex: (x) => x.progress && e.progress?.(x.progress) });
+    const engine = createArchiveFrom(source, { connection: this.connection(), onIndex: (x) => x.progress && e.progress?.(x.progress) });
+    const e: Entry = { name, engine, open: null, run: null, progress: null };
     return e;
   }
 
@@ -113,7 +113,7 @@ export class Comparers {
       };
       entry.run = entry.engine
         .open({ summaryFirst: true, onProgress: entry.progress })
-        .then(async () => (entry.engine.summaryOnly ? (await entry.engine.index()).summary : entry.engine.summary!))
+        .then(async (summary) => (entry.engine.summaryOnly ? (await entry.engine.index()).summary : summary))
         .then(
           (summary) => {
             job.value = summary;
