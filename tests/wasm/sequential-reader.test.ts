@@ -1,0 +1,120 @@
+// The reader worker's half of a FileStream (wasm/io/sequential-reader.ts)
+// against a real Blob's byte streams (node's Blob): the bytes each command's
+// slot gets, its flag, the streams it opens (one for a run of chunks, a new one
+// for a jump far ahead or back), superseded commands and a file ending early.
+import { describe, expect, it } from 'vitest';
+import { SequentialReader, type OpenAt } from '../../wasm/io/sequential-reader';
+import type { StreamCommand } from '../../wasm/io/file-stream';
+
+const CHUNK = 1 << 20;
+const SLOTS = 4;
+
+function fileBytes(size: number): Uint8Array {
+  const b = new Uint8Array(size);
+  for (let k = 0; k < size; k++) b[k] = (Math.imul(k, 2654435761) >>> 13) & 0xff;
+  return b;
+}
+
+/** Where `a` and `b` first differ (-1: equal), without a deep equality's cost on MBs. */
+function firstDiff(a: Uint8Array, b: Uint8Array): number {
+  if (a.length !== b.length) return Math.min(a.length, b.length);
+  for (let k = 0; k < a.length; k++) if (a[k] !== b[k]) return k;
+  return -1;
+}
+
+function setup(size: number, open?: (blob: Blob) => OpenAt) {
+  const bytes = fileBytes(size);
+  const blob = new Blob([bytes]);
+  const flags = new Int32Array(new SharedArrayBuffer(4 * (SLOTS + 1)));
+  const data = new Uint8Array(new SharedArrayBuffer(SLOTS * CHUNK));
+  const opens: number[] = [];
+  const at: OpenAt = open ? open(blob) : (offset) => blob.slice(offset).stream().getReader();
+  const r = new SequentialReader((offset) => (opens.push(offset), at(offset)), flags, data, CHUNK);
+  let ticket = 0;
+  const ask = (slot: number, offset: number, length = Math.min(CHUNK, size - offset)): StreamCommand => {
+    const c = { slot, ticket: ++ticket, offset, length };
+    r.push(c);
+    return c;
+  };
+  /** Resolves with the slot's flag once it is the command's ticket or its negative. */
+  const settled = async (c: StreamCommand): Promise<number> => {
+    for (let i = 0; i < 2000; i++) {
+      const v = Atomics.load(flags, c.slot);
+      if (v === c.ticket || v === -c.ticket) return v;
+      await new Promise((res) => setTimeout(res, 1));
+    }
+    throw new Error(`slot ${c.slot} never settled for ticket ${c.ticket}`);
+  };
+  const slotBytes = (c: StreamCommand) => data.slice(c.slot * CHUNK, c.slot * CHUNK + c.length);
+  return { bytes, r, ask, settled, slotBytes, opens, flags };
+}
+
+describe('SequentialReader', () => {
+  it('reads a run of chunks in order with one byte stream, the last one short', async () => {
+    const size = 3 * CHUNK + 12345;
+    const t = setup(size);
+    const cs = [0, 1, 2, 3].map((k) => t.ask(k % SLOTS, 777 + k * CHUNK, Math.min(CHUNK, size - 777 - k * CHUNK)));
+    for (const c of cs) {
+      expect(await t.settled(c)).toBe(c.ticket);
+      expect(firstDiff(t.slotBytes(c), t.bytes.slice(c.offset, c.offset + c.length))).toBe(-1);
+    }
+    expect(t.opens).toEqual([777]);
+  });
+
+  it('reads through a short gap, opens a new stream for a long jump ahead and for one back', async () => {
+    const size = 40 * CHUNK;
+    const t = setup(size);
+    const a = t.ask(0, 0);
+    const b = t.ask(1, 3 * CHUNK); // 2 MiB ahead: read through
+    const c = t.ask(2, 3 * CHUNK + SequentialReader.SKIP + CHUNK + 5); // past SKIP: a new stream
+    const d = t.ask(3, CHUNK); // behind: a new stream
+    for (const x of [a, b, c, d]) {
+      expect(await t.settled(x)).toBe(x.ticket);
+      expect(firstDiff(t.slotBytes(x), t.bytes.slice(x.offset, x.offset + x.length))).toBe(-1);
+    }
+    expect(t.opens).toEqual([0, c.offset, CHUNK]);
+    expect(t.r.stats.droppedBytes).toBe(2 * CHUNK);
+  });
+
+  it('drops a command whose slot is asked for again before its turn', async () => {
+    const t = setup(8 * CHUNK);
+    const first = t.ask(0, 0);
+    const stale = t.ask(1, CHUNK);
+    const newer = t.ask(1, 2 * CHUNK);
+    expect(await t.settled(first)).toBe(first.ticket);
+    expect(await t.settled(newer)).toBe(newer.ticket);
+    expect(firstDiff(t.slotBytes(newer), t.bytes.slice(2 * CHUNK, 3 * CHUNK))).toBe(-1);
+    expect(Atomics.load(t.flags, stale.slot)).not.toBe(stale.ticket);
+  });
+
+  it('fails a command the file cannot fill, and the next one reads again', async () => {
+    const t = setup(2 * CHUNK);
+    const past = t.ask(0, CHUNK + 100, CHUNK); // the file ends 100 bytes short of it
+    expect(await t.settled(past)).toBe(-past.ticket);
+    const again = t.ask(1, 10, 1000);
+    expect(await t.settled(again)).toBe(again.ticket);
+    expect(firstDiff(t.slotBytes(again), t.bytes.slice(10, 1010))).toBe(-1);
+    expect(t.opens).toEqual([CHUNK + 100, 10]);
+  });
+
+  it('fails a command whose stream errors, with -ticket', async () => {
+    const t = setup(4 * CHUNK, () => () =>
+      new ReadableStream<Uint8Array>({
+        pull(ctl) {
+          ctl.error(new Error('NotReadableError'));
+        },
+      }).getReader(),
+    );
+    const c = t.ask(2, 0);
+    expect(await t.settled(c)).toBe(-c.ticket);
+  });
+
+  it('reads nothing more once closed', async () => {
+    const t = setup(4 * CHUNK);
+    t.r.close();
+    const c = t.ask(0, 0);
+    await new Promise((res) => setTimeout(res, 20));
+    expect(Atomics.load(t.flags, c.slot)).toBe(0);
+    expect(t.opens).toEqual([]);
+  });
+});
