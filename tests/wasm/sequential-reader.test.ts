@@ -1,5 +1,5 @@
 // The reader worker's half of a FileStream (wasm/io/sequential-reader.ts)
-// against a real Blob's byte streams (node's Blob): the bytes each command's
+// against a real Blob's byte streams (node's Blob, BYOB readers): the bytes each command's
 // slot gets, its flag, the streams it opens (one for a run of chunks, a new one
 // for a jump far ahead or back), superseded commands and a file ending early.
 import { describe, expect, it } from 'vitest';
@@ -28,7 +28,7 @@ function setup(size: number, open?: (blob: Blob) => OpenAt) {
   const flags = new Int32Array(new SharedArrayBuffer(4 * (SLOTS + 1)));
   const data = new Uint8Array(new SharedArrayBuffer(SLOTS * CHUNK));
   const opens: number[] = [];
-  const at: OpenAt = open ? open(blob) : (offset) => blob.slice(offset).stream().getReader();
+  const at: OpenAt = open ? open(blob) : (offset) => blob.slice(offset).stream().getReader({ mode: 'byob' });
   const r = new SequentialReader((offset) => (opens.push(offset), at(offset)), flags, data, CHUNK);
   let ticket = 0;
   const ask = (slot: number, offset: number, length = Math.min(CHUNK, size - offset)): StreamCommand => {
@@ -97,16 +97,24 @@ describe('SequentialReader', () => {
     expect(t.opens).toEqual([CHUNK + 100, 10]);
   });
 
-  it('fails a command whose stream errors, with -ticket', async () => {
-    const t = setup(4 * CHUNK, () => () =>
-      new ReadableStream<Uint8Array>({
-        pull(ctl) {
-          ctl.error(new Error('NotReadableError'));
-        },
-      }).getReader(),
+  it('fails a command whose stream errors, with -ticket; the next one opens a new stream', async () => {
+    let opened = 0;
+    const t = setup(4 * CHUNK, (blob) => (offset) =>
+      ++opened === 1
+        ? new ReadableStream({
+            type: 'bytes',
+            pull(ctl) {
+              ctl.error(new Error('NotReadableError'));
+            },
+          }).getReader({ mode: 'byob' })
+        : blob.slice(offset).stream().getReader({ mode: 'byob' }),
     );
     const c = t.ask(2, 0);
     expect(await t.settled(c)).toBe(-c.ticket);
+    const next = t.ask(3, 5000, 70000);
+    expect(await t.settled(next)).toBe(next.ticket);
+    expect(firstDiff(t.slotBytes(next), t.bytes.slice(5000, 75000))).toBe(-1);
+    expect(t.opens).toEqual([0, 5000]);
   });
 
   it('reads nothing more once closed', async () => {

@@ -1,32 +1,38 @@
 // The reading half of one FileStream (file-stream.ts), as the reader worker
 // (stream-reader.ts) runs it: a stream's chunks are asked for in file order,
 // so they are read with one of the browser's byte streams of the File
-// (Blob.stream) from the first chunk on, not with one read per chunk.
+// (Blob.stream, read into a buffer of ours: a BYOB reader) from the first chunk
+// on, not with one read per chunk.
 //
-// Measured in Chromium here (a worker reading the 0.4 GB bench archive into 4
-// MiB shared slots, traced): four Blob.slice().arrayBuffer() reads in flight
-// took 460-730 ms and 580-670 ms of CPU in all (300-380 ms of it in the
-// browser process), one Blob.stream() 300-440 ms and 160-240 ms of CPU (140-190
-// ms in the browser): the reading competes with the core for a machine's cores.
+// Measured in Chromium here, page index of the bench's plain archives (A/B,
+// medians of alternating opens): four Blob.slice().arrayBuffer() reads of 4 MiB
+// in flight, 0.91 s (0.4 GB) and 2.3-2.6 s (1.56 GB); one Blob.stream() with
+// its own chunks, 0.85 s and 2.2-2.4 s; the same stream read into one reused
+// buffer, 0.71 s and 1.7-1.9 s. The reader worker copies every byte into shared
+// memory (a BYOB read cannot fill a SharedArrayBuffer), so what it allocates
+// per chunk and how many reads it makes are what the index waits for.
 //
 // A command ahead of the stream by at most SKIP bytes is reached by reading
 // through (the gap's bytes are dropped as they come); one further ahead, or
 // behind it, starts a new byte stream at its offset.
 import type { StreamCommand } from './file-stream';
 
-/** How a byte stream of the file is opened (Blob.slice(offset).stream(); another one in tests). */
-export type OpenAt = (offset: number) => ReadableStreamDefaultReader<Uint8Array>;
+/** How a byte stream of the file is opened (Blob.slice(offset).stream(), BYOB; another one in tests). */
+export type OpenAt = (offset: number) => ReadableStreamBYOBReader;
 
 export class SequentialReader {
   /** A gap up to this is read through rather than a new stream opened. */
   static readonly SKIP = 8 << 20;
+  /** The buffer each read fills (a read gives what the stream has, often 64 KiB). */
+  static readonly BUFFER = 2 << 20;
   private readonly queue: StreamCommand[] = [];
   /** Per slot the ticket of the command that owns it now (the newest asked). */
   private readonly latest: number[] = [];
-  private reader: ReadableStreamDefaultReader<Uint8Array> | null = null;
-  /** The file offset of `held[0]` (of the stream's next bytes when none are held). */
+  private reader: ReadableStreamBYOBReader | null = null;
+  /** Lent to each read and handed back with its bytes (detached while a read has it). */
+  private buf = new ArrayBuffer(SequentialReader.BUFFER);
+  /** The file offset of the stream's next bytes. */
   private pos = 0;
-  private held: Uint8Array | null = null;
   private running = false;
   private closed = false;
   readonly stats = { opened: 0, droppedBytes: 0 };
@@ -40,7 +46,7 @@ export class SequentialReader {
 
   /** A File's byte streams. */
   static overBlob(file: Blob, flags: Int32Array, data: Uint8Array, chunk: number): SequentialReader {
-    return new SequentialReader((offset) => file.slice(offset).stream().getReader(), flags, data, chunk);
+    return new SequentialReader((offset) => file.slice(offset).stream().getReader({ mode: 'byob' }), flags, data, chunk);
   }
 
   /** Reads `c` (after the commands before it) into its slot, then stores its
@@ -92,30 +98,21 @@ export class SequentialReader {
     const base = c.slot * this.chunk;
     let done = 0;
     while (done < c.length) {
-      let bytes = this.held;
-      this.held = null;
-      if (!bytes) {
-        const r = await this.reader.read();
-        if (this.closed) return false;
-        if (r.done || !r.value) return false;
-        bytes = r.value;
-      }
-      const at = this.pos;
-      const want = c.offset + done; // (≥ at)
-      if (want > at) {
-        // A gap before the command's bytes: dropped.
-        const skip = Math.min(bytes.length, want - at);
-        this.stats.droppedBytes += skip;
-        this.pos += skip;
-        if (skip < bytes.length) this.held = bytes.subarray(skip);
+      // (a read cancelled or failed kept the buffer it had: a new one)
+      if (this.buf.byteLength === 0) this.buf = new ArrayBuffer(SequentialReader.BUFFER);
+      const gap = c.offset + done - this.pos; // (≥ 0) bytes before the command's, dropped
+      const r = await this.reader.read(new Uint8Array(this.buf, 0, Math.min(this.buf.byteLength, gap > 0 ? gap : c.length - done)));
+      if (r.value) this.buf = r.value.buffer as ArrayBuffer;
+      if (this.closed || r.done || !r.value) return false;
+      const n = r.value.length;
+      this.pos += n;
+      if (gap > 0) {
+        this.stats.droppedBytes += n;
         continue;
       }
-      const n = Math.min(bytes.length, c.length - done);
       // (a newer command for this slot meanwhile: its bytes come after these, in order)
-      this.data.set(n === bytes.length ? bytes : bytes.subarray(0, n), base + done);
+      this.data.set(r.value, base + done);
       done += n;
-      this.pos += n;
-      if (n < bytes.length) this.held = bytes.subarray(n);
     }
     return true;
   }
@@ -123,7 +120,6 @@ export class SequentialReader {
   private drop(): void {
     const r = this.reader;
     this.reader = null;
-    this.held = null;
     if (r) r.cancel().catch(() => undefined);
   }
 }
