@@ -1,6 +1,6 @@
 /// <reference lib="webworker" />
-// SHA-256 of byte ranges of a File from asynchronous reads: the next slice is
-// on its way while the current one is hashed. The core, called synchronously,
+// SHA-256 of byte ranges of a File from asynchronous reads: the browser reads
+// the next bytes while the current ones are hashed. The core, called synchronously,
 // can only read (FileReaderSync) and hash in turn; for a blob stored
 // uncompressed (its bytes are its layer, so its digest is also its diff_id)
 // the verify worker hashes here and hands the core the digests
@@ -14,12 +14,19 @@ export interface ByteRange {
   size: number;
 }
 
-/** Slice size: 16 MiB (32 MiB was no faster, 4 MiB slower; per-call cost). */
+/** Bytes hashed between progress reports (and the unit of a cancel's latency). */
 export const HASH_SLICE = 16 << 20;
 
+/** The buffer each read fills (a read gives what the stream has, often 64 KiB). */
+const BUFFER = 2 << 20;
+
 /**
- * "sha256:<hex>" of each range, in order. `progress(range, done)` after every
- * slice (bytes of that range hashed so far); returning false stops with a
+ * "sha256:<hex>" of each range, in order. Each range is read as one byte
+ * stream of the file into one reused buffer (Blob.stream, a BYOB reader: the
+ * browser reads ahead while a piece is hashed; measured in Chromium here on
+ * the bench's plain 0.4 GB archive, see the note in sequential-reader.ts for
+ * the index). `progress(range, done)` every HASH_SLICE bytes and at a range's
+ * end (bytes of that range hashed so far); returning false stops with a
  * `cancelled` error. A read that fails or comes back short (the file changed
  * or went away) rejects with that reason.
  */
@@ -29,43 +36,36 @@ export async function hashRanges(
   progress: (range: number, done: number) => boolean = () => true,
   slice = HASH_SLICE,
 ): Promise<string[]> {
-  // every slice of every range, read one ahead across range boundaries
-  const parts: { range: number; offset: number; size: number }[] = [];
-  ranges.forEach((r, i) => {
-    for (let o = 0; o < r.size; o += slice) parts.push({ range: i, offset: r.offset + o, size: Math.min(slice, r.size - o) });
-  });
-  const read = (k: number): Promise<ArrayBuffer> | null => {
-    if (k >= parts.length) return null;
-    const p = file.slice(parts[k].offset, parts[k].offset + parts[k].size).arrayBuffer();
-    p.catch(() => {}); // awaited below; a read left behind by an error is not unhandled
-    return p;
-  };
   const h = await createSHA256();
   const out: string[] = [];
-  let range = -1;
-  let done = 0;
-  let next = read(0);
-  const finish = () => {
-    if (range >= 0) out.push('sha256:' + h.digest('hex'));
-  };
-  for (let k = 0; k < parts.length; ++k) {
-    const p = parts[k];
-    while (range < p.range) {
-      finish();
-      ++range;
-      h.init();
-      done = 0;
+  let buf = new ArrayBuffer(BUFFER);
+  for (let i = 0; i < ranges.length; ++i) {
+    const r = ranges[i];
+    h.init();
+    if (r.size > 0) {
+      const reader = file.slice(r.offset, r.offset + r.size).stream().getReader({ mode: 'byob' });
+      let done = 0;
+      let reported = 0;
+      try {
+        while (done < r.size) {
+          // (a read that failed kept the buffer it had: a new one)
+          if (buf.byteLength === 0) buf = new ArrayBuffer(BUFFER);
+          const got = await reader.read(new Uint8Array(buf, 0, Math.min(buf.byteLength, r.size - done)));
+          if (got.value) buf = got.value.buffer as ArrayBuffer;
+          if (got.done || !got.value) break;
+          h.update(got.value);
+          done += got.value.length;
+          if (done - reported >= slice || done === r.size) {
+            reported = done;
+            if (!progress(i, done)) throw Object.assign(new Error('cancelled'), { name: 'AbortError' });
+          }
+        }
+      } finally {
+        reader.cancel().catch(() => undefined);
+      }
+      if (done !== r.size) throw new Error(`read ${done} of ${r.size} bytes at offset ${r.offset}: the file changed while it was read`);
     }
-    const bytes = new Uint8Array(await next!);
-    next = read(k + 1);
-    if (bytes.length !== p.size)
-      throw new Error(`read ${bytes.length} of ${p.size} bytes at offset ${p.offset}: the file changed while it was read`);
-    h.update(bytes);
-    done += bytes.length;
-    if (!progress(p.range, done)) throw Object.assign(new Error('cancelled'), { name: 'AbortError' });
+    out.push('sha256:' + h.digest('hex'));
   }
-  finish();
-  // empty ranges (no slices) and those after the last slice
-  while (out.length < ranges.length) out.push('sha256:' + (h.init(), h.digest('hex')));
   return out;
 }

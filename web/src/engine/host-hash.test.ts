@@ -1,6 +1,7 @@
 // wasm/io/host-hash.ts (the verify worker's hashing of plain blobs) in node:
 // its digests against node's own SHA-256 of the same byte ranges, whatever the
-// slice size, with empty ranges and ranges crossing slices; a short read fails.
+// slice size (progress), with empty ranges, ranges crossing slices and ranges of
+// several of its read buffers; a short read fails.
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { hashRanges } from '../../../wasm/io/host-hash';
@@ -30,7 +31,16 @@ describe('hashRanges', () => {
   it('fails on a short read (the file changed under it) and when progress says stop', async () => {
     const blob = new Blob([bytes]);
     const short = { slice: (a: number, b: number) => blob.slice(a, Math.max(a, b - 1)) } as unknown as Blob;
-    await expect(hashRanges(short, [{ offset: 0, size: 100 }], undefined, 64)).rejects.toThrow(/read 63 of 64 bytes at offset 0/);
+    await expect(hashRanges(short, [{ offset: 0, size: 100 }], undefined, 64)).rejects.toThrow(/read 99 of 100 bytes at offset 0/);
     await expect(hashRanges(blob, [{ offset: 0, size: 100 }], () => false, 64)).rejects.toThrow(/cancelled/);
+  });
+
+  it('hashes ranges of several MiB (each read as one byte stream, pieces of its 2 MiB buffer)', async () => {
+    const big = Uint8Array.from({ length: 5 * 2 ** 20 + 123 }, (_, i) => (Math.imul(i, 2654435761) >>> 13) & 0xff);
+    const rs = [
+      { offset: 3 * 2 ** 20, size: 2 * 2 ** 20 + 123 },
+      { offset: 17, size: 3 * 2 ** 20 },
+    ];
+    expect(await hashRanges(new Blob([big]), rs)).toEqual(rs.map((r) => sha(big.subarray(r.offset, r.offset + r.size))));
   });
 });
