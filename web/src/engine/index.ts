@@ -64,23 +64,30 @@ export function createArchive(
   return createArchiveFrom({ kind: 'file', file, name }, opts);
 }
 
-/** One worker started ahead of need (prewarmWorker); the next archive or
- *  connection takes it, so starting the worker and compiling the wasm core
- *  (~150-250 ms) are not on the path from a chosen file to its summary. */
-let spare: Worker | null = null;
+/** Workers started ahead of need (prewarmWorker): the next archive or
+ *  connection takes one, its first index helper (wasm/parallel.ts) the next, so
+ *  starting a worker and compiling the wasm core (~150-250 ms) are not on the
+ *  path from a chosen file to its summary, nor on the helper's to its first
+ *  layer (a helper started with the file began reading 0.10-0.15 s after the
+ *  index plan: the 0.4 GB bench set's index waited for it). */
+const spares: Worker[] = [];
 
-/** Starts a worker (and its wasm core) for the next archive, if none is waiting. */
-export function prewarmWorker(): void {
-  spare ??= spawnWorker();
+/** How many: the archive's worker, and one helper where the machine has the cores for it. */
+function sparesWanted(): number {
+  const cores = typeof navigator !== 'undefined' && navigator.hardwareConcurrency > 0 ? navigator.hardwareConcurrency : 2;
+  return cores > 1 ? 2 : 1;
 }
 
-/** A worker for a client: the spare for a core worker; one that only hashes
+/** Starts the workers (and their wasm cores) for the next archive, as far as none is waiting. */
+export function prewarmWorker(): void {
+  while (spares.length < sparesWanted()) spares.push(spawnWorker());
+}
+
+/** A worker for a client: a spare for a core worker; one that only hashes
  *  (named) is started as such, without the core. */
 function spawn(name?: string): Worker {
   if (name) return spawnWorker(name);
-  const w = spare;
-  spare = null;
-  return w ?? spawnWorker();
+  return spares.shift() ?? spawnWorker();
 }
 
 /** An archive read from any source: a File, or a URL read by Range requests (probeUrl). */
