@@ -31,8 +31,9 @@ function setup(size: number, open?: (blob: Blob) => OpenAt) {
   const at: OpenAt = open ? open(blob) : (offset) => blob.slice(offset).stream().getReader({ mode: 'byob' });
   const r = new SequentialReader((offset) => (opens.push(offset), at(offset)), flags, data, CHUNK);
   let ticket = 0;
+  let run = 1;
   const ask = (slot: number, offset: number, length = Math.min(CHUNK, size - offset)): StreamCommand => {
-    const c = { slot, ticket: ++ticket, offset, length };
+    const c = { slot, ticket: ++ticket, offset, length, run };
     r.push(c);
     return c;
   };
@@ -46,7 +47,8 @@ function setup(size: number, open?: (blob: Blob) => OpenAt) {
     throw new Error(`slot ${c.slot} never settled for ticket ${c.ticket}`);
   };
   const slotBytes = (c: StreamCommand) => data.slice(c.slot * CHUNK, c.slot * CHUNK + c.length);
-  return { bytes, r, ask, settled, slotBytes, opens, flags };
+  const restart = () => ++run;
+  return { bytes, r, ask, settled, slotBytes, opens, flags, restart };
 }
 
 describe('SequentialReader', () => {
@@ -85,6 +87,30 @@ describe('SequentialReader', () => {
     expect(await t.settled(newer)).toBe(newer.ticket);
     expect(firstDiff(t.slotBytes(newer), t.bytes.slice(2 * CHUNK, 3 * CHUNK))).toBe(-1);
     expect(Atomics.load(t.flags, stale.slot)).not.toBe(stale.ticket);
+    expect(t.r.stats.droppedBytes).toBe(CHUNK); // (the dropped command's chunk, read through as a gap)
+  });
+
+  it('drops the commands of an earlier run still queued when the stream starts again, and the one it is reading', async () => {
+    // a stream that gives 64 KiB a read, slowly: the first command is still being read when the next run comes
+    const t = setup(40 * CHUNK, (blob) => (offset) => {
+      const inner = blob.slice(offset).stream().getReader({ mode: 'byob' });
+      return {
+        read: async (v: Uint8Array) => (await new Promise((res) => setTimeout(res, 1)), inner.read(v.subarray(0, Math.min(v.length, 65536)))),
+        cancel: (why?: unknown) => inner.cancel(why),
+        releaseLock: () => inner.releaseLock(),
+        closed: inner.closed,
+      } as unknown as ReadableStreamBYOBReader;
+    });
+    const reading = t.ask(0, 0);
+    const queued = [1, 2, 3].map((k) => t.ask(k, k * CHUNK));
+    await new Promise((res) => setTimeout(res, 5));
+    t.restart();
+    const next = t.ask(0, 30 * CHUNK);
+    expect(await t.settled(next)).toBe(next.ticket);
+    expect(firstDiff(t.slotBytes(next), t.bytes.slice(30 * CHUNK, 31 * CHUNK))).toBe(-1);
+    for (const c of [reading, ...queued]) expect(Atomics.load(t.flags, c.slot)).not.toBe(c.ticket);
+    expect(t.opens).toEqual([0, 30 * CHUNK]); // (nothing of the earlier run read after the restart)
+    expect(t.r.stats.droppedBytes).toBe(0);
   });
 
   it('fails a command the file cannot fill, and the next one reads again', async () => {
@@ -115,6 +141,24 @@ describe('SequentialReader', () => {
     expect(await t.settled(next)).toBe(next.ticket);
     expect(firstDiff(t.slotBytes(next), t.bytes.slice(5000, 75000))).toBe(-1);
     expect(t.opens).toEqual([0, 5000]);
+  });
+
+  it('closed while a read is pending: the stream is cancelled, the command not settled', async () => {
+    let cancelled = false;
+    const t = setup(4 * CHUNK, () => () =>
+      ({
+        read: () => new Promise<ReadableStreamReadResult<Uint8Array>>(() => undefined),
+        cancel: async () => void (cancelled = true),
+        releaseLock: () => undefined,
+        closed: Promise.resolve(undefined),
+      }) as unknown as ReadableStreamBYOBReader,
+    );
+    const c = t.ask(1, 0);
+    await new Promise((res) => setTimeout(res, 5));
+    t.r.close();
+    await new Promise((res) => setTimeout(res, 5));
+    expect(cancelled).toBe(true);
+    expect(Atomics.load(t.flags, c.slot)).toBe(0);
   });
 
   it('reads nothing more once closed', async () => {

@@ -17,12 +17,15 @@
 // caller reads it synchronously and may start the stream again further on).
 
 /** The reader's command: read [offset, offset+length) of the file into `slot`,
- *  then store `ticket` in the slot's flag (-ticket when the read failed). */
+ *  then store `ticket` in the slot's flag (-ticket when the read failed).
+ *  `run` counts the stream's starts: a command of an earlier run than one the
+ *  reader has seen is not waited for any more (the reader drops it). */
 export interface StreamCommand {
   slot: number;
   ticket: number;
   offset: number;
   length: number;
+  run: number;
 }
 
 /** How FileStream talks to its reader: a command posted, a flag waited on. */
@@ -54,6 +57,7 @@ export class FileStream {
   private low = 0; // the stream's first chunk still held
   private next = 0; // the stream's first chunk not yet asked for
   private depth = 0; // chunks asked for ahead: from 2 at a start up to SLOTS as the run goes on
+  private runs = 0; // starts so far (StreamCommand.run)
   private failure: string | null = null;
 
   constructor(
@@ -96,6 +100,7 @@ export class FileStream {
     this.base = offset;
     this.low = this.next = 0;
     this.depth = 2;
+    this.runs++;
     this.stats.streams++;
     this.fill();
   }
@@ -146,7 +151,7 @@ export class FileStream {
       const slot = k % FileStream.SLOTS;
       const offset = this.base + k * C;
       this.ticketOf[slot] = ++this.ticket;
-      this.port.post({ slot, ticket: this.ticket, offset, length: Math.min(C, this.size - offset) });
+      this.port.post({ slot, ticket: this.ticket, offset, length: Math.min(C, this.size - offset), run: this.runs });
     }
   }
 

@@ -43,15 +43,21 @@ export async function hashRanges(
     const r = ranges[i];
     h.init();
     if (r.size > 0) {
-      const reader = file.slice(r.offset, r.offset + r.size).stream().getReader({ mode: 'byob' });
+      const stream = file.slice(r.offset, r.offset + r.size).stream();
+      // (a browser whose Blob streams are not byte streams: their own chunks)
+      const byob = byobReader(stream);
+      const reader = byob ?? stream.getReader();
       let done = 0;
       let reported = 0;
       try {
         while (done < r.size) {
-          // (a read that failed kept the buffer it had: a new one)
-          if (buf.byteLength === 0) buf = new ArrayBuffer(BUFFER);
-          const got = await reader.read(new Uint8Array(buf, 0, Math.min(buf.byteLength, r.size - done)));
-          if (got.value) buf = got.value.buffer as ArrayBuffer;
+          let got: ReadableStreamReadResult<Uint8Array>;
+          if (byob) {
+            // (a read that failed kept the buffer it had: a new one)
+            if (buf.byteLength === 0) buf = new ArrayBuffer(BUFFER);
+            got = await byob.read(new Uint8Array(buf, 0, Math.min(buf.byteLength, r.size - done)));
+            if (got.value) buf = got.value.buffer as ArrayBuffer;
+          } else got = await (reader as ReadableStreamDefaultReader<Uint8Array>).read();
           if (got.done || !got.value) break;
           h.update(got.value);
           done += got.value.length;
@@ -68,4 +74,13 @@ export async function hashRanges(
     out.push('sha256:' + h.digest('hex'));
   }
   return out;
+}
+
+/** A BYOB reader of `stream`, or null where the browser's Blob streams are not byte streams. */
+function byobReader(stream: ReadableStream<Uint8Array>): ReadableStreamBYOBReader | null {
+  try {
+    return stream.getReader({ mode: 'byob' });
+  } catch {
+    return null;
+  }
 }

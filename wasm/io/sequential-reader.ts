@@ -29,6 +29,8 @@ export class SequentialReader {
   /** Per slot the ticket of the command that owns it now (the newest asked). */
   private readonly latest: number[] = [];
   private reader: ReadableStreamBYOBReader | null = null;
+  /** The latest run of the stream's commands seen (StreamCommand.run). */
+  private latestRun = 0;
   /** Lent to each read and handed back with its bytes (detached while a read has it). */
   private buf = new ArrayBuffer(SequentialReader.BUFFER);
   /** The file offset of the stream's next bytes. */
@@ -49,11 +51,25 @@ export class SequentialReader {
     return new SequentialReader((offset) => file.slice(offset).stream().getReader({ mode: 'byob' }), flags, data, chunk);
   }
 
+  /** Whether this browser reads a Blob's stream into a buffer of ours (BYOB):
+   *  where it cannot, the reader worker does not start its streams (the core
+   *  reads synchronously, as in a page without cross-origin isolation). */
+  static supported(): boolean {
+    try {
+      new Blob([]).stream().getReader({ mode: 'byob' }).releaseLock();
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
   /** Reads `c` (after the commands before it) into its slot, then stores its
    *  ticket in the slot's flag (-ticket when the read failed). A command whose
-   *  slot is asked for again before its turn is dropped. */
+   *  slot is asked for again, or whose stream started again (a later run),
+   *  before its turn or while it is read is dropped (what it read is skipped). */
   push(c: StreamCommand): void {
     if (this.closed) return;
+    this.latestRun = Math.max(this.latestRun, c.run);
     this.latest[c.slot] = c.ticket;
     this.queue.push(c);
     if (!this.running) void this.run();
@@ -70,7 +86,7 @@ export class SequentialReader {
     this.running = true;
     try {
       for (let c = this.queue.shift(); c && !this.closed; c = this.queue.shift()) {
-        if (this.latest[c.slot] !== c.ticket) continue;
+        if (this.stale(c)) continue;
         let ok: boolean;
         try {
           ok = await this.fill(c);
@@ -78,7 +94,7 @@ export class SequentialReader {
           ok = false;
         }
         if (!ok) this.drop(); // (the next command opens a new stream)
-        if (this.closed || this.latest[c.slot] !== c.ticket) continue;
+        if (this.closed || this.stale(c)) continue;
         Atomics.store(this.flags, c.slot, ok ? c.ticket : -c.ticket);
         Atomics.notify(this.flags, c.slot);
       }
@@ -87,7 +103,13 @@ export class SequentialReader {
     }
   }
 
-  /** The bytes of `c` into its slot; false when the file ended first. */
+  /** Whether `c` is not waited for any more. */
+  private stale(c: StreamCommand): boolean {
+    return this.latest[c.slot] !== c.ticket || c.run < this.latestRun;
+  }
+
+  /** The bytes of `c` into its slot (or as many as it was still wanted for);
+   *  false when the file ended first. */
   private async fill(c: StreamCommand): Promise<boolean> {
     if (!this.reader || c.offset < this.pos || c.offset - this.pos > SequentialReader.SKIP) {
       this.drop();
@@ -98,6 +120,7 @@ export class SequentialReader {
     const base = c.slot * this.chunk;
     let done = 0;
     while (done < c.length) {
+      if (this.stale(c)) return true; // (its caller stores nothing)
       // (a read cancelled or failed kept the buffer it had: a new one)
       if (this.buf.byteLength === 0) this.buf = new ArrayBuffer(SequentialReader.BUFFER);
       const gap = c.offset + done - this.pos; // (≥ 0) bytes before the command's, dropped
@@ -110,7 +133,7 @@ export class SequentialReader {
         this.stats.droppedBytes += n;
         continue;
       }
-      // (a newer command for this slot meanwhile: its bytes come after these, in order)
+      // (a newer command for this slot meanwhile: it comes after this one, in order)
       this.data.set(r.value, base + done);
       done += n;
     }

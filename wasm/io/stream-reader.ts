@@ -25,10 +25,13 @@ export interface StreamInit {
 export type StreamMessage = StreamInit | { close: number } | (StreamCommand & { stream: number });
 
 const streams = new Map<number, SequentialReader>();
+/** Where a Blob's stream cannot be read into our buffers, no stream says it is ready. */
+const supported = SequentialReader.supported();
 
 self.onmessage = (e: MessageEvent<StreamMessage>) => {
   const m = e.data;
   if ('init' in m) {
+    if (!supported) return; // (its FileStream is never ready: the core reads synchronously)
     const flags = new Int32Array(m.flags);
     streams.set(m.init, SequentialReader.overBlob(m.file, flags, new Uint8Array(m.data), m.chunk));
     Atomics.store(flags, m.slots, 1);

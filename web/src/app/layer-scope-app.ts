@@ -49,7 +49,10 @@ export class LayerScopeApp extends LitElement {
   @query('ls-key-sheet') private keySheet?: KeySheet;
   private hash = new HashSync();
   private drop = new FileDrop(
-    (on) => (this.dragging = on),
+    (on) => {
+      this.dragging = on;
+      if (on) prewarmWorker(true); // (files dragged over the page: a local archive comes)
+    },
     (files) => this.openFiles(files),
   );
 
@@ -174,12 +177,18 @@ export class LayerScopeApp extends LitElement {
     this.hash.write(cur.link());
   }
 
+  /** Opens the file chooser; the workers a local archive wants start while the user picks. */
+  private chooseFile = (): void => {
+    prewarmWorker(true);
+    this.fileInput?.click();
+  };
+
   // ── keys, theme ─────────────────────────────────────────────────────────
 
   private onKeyDown = (e: KeyboardEvent): void => {
     if (e.key === 'o' && (e.ctrlKey || e.metaKey)) {
       e.preventDefault();
-      this.fileInput?.click();
+      this.chooseFile();
     } else if (e.key === '?' && !e.ctrlKey && !e.metaKey && !e.altKey && !inField(e)) {
       e.preventDefault();
       this.keySheet?.show();
@@ -208,7 +217,7 @@ export class LayerScopeApp extends LitElement {
         <div class="brand">${icons.logo}<span>layerscope</span></div>
         <div class="tabs" role="tablist" aria-label="Open archives">${this.sessions.map((s) => this.renderTab(s))}</div>
         <div class="actions">
-          <button class="btn primary" id="open" @click=${() => this.fileInput.click()} title="Open an image archive (Ctrl+O)">
+          <button class="btn primary" id="open" @click=${this.chooseFile} title="Open an image archive (Ctrl+O)">
             ${icons.open}<span class="label">Open archive</span>
           </button>
           ${this.exampleUrl && this.sessions.length > 0
@@ -317,7 +326,7 @@ export class LayerScopeApp extends LitElement {
         <h1>Inspect a container image archive</h1>
         <p>Drop a <strong>.tar</strong> anywhere on this page, or choose one.</p>
         <div class="buttons">
-          <button class="btn primary" @click=${() => this.fileInput.click()}>${icons.open} Choose an archive…</button>
+          <button class="btn primary" @click=${this.chooseFile}>${icons.open} Choose an archive…</button>
           ${this.exampleUrl ? html`<button class="btn" id="try-example" @click=${() => this.openUrl(this.exampleUrl)}>Try the example</button>` : nothing}
         </div>
         <p class="hint">

@@ -43,4 +43,19 @@ describe('hashRanges', () => {
     ];
     expect(await hashRanges(new Blob([big]), rs)).toEqual(rs.map((r) => sha(big.subarray(r.offset, r.offset + r.size))));
   });
+
+  it("hashes where a Blob's stream is not a byte stream (no BYOB reader): its own chunks", async () => {
+    const chunked = {
+      slice: (a: number, b: number) => ({
+        stream: () =>
+          new ReadableStream<Uint8Array>({
+            start(c) {
+              for (let o = a; o < b; o += 100) c.enqueue(bytes.slice(o, Math.min(b, o + 100)));
+              c.close();
+            },
+          }),
+      }),
+    } as unknown as Blob;
+    expect(await hashRanges(chunked, ranges)).toEqual(want);
+  });
 });

@@ -65,22 +65,28 @@ export function createArchive(
 }
 
 /** Workers started ahead of need (prewarmWorker): the next archive or
- *  connection takes one, its first index helper (wasm/parallel.ts) the next, so
- *  starting a worker and compiling the wasm core (~150-250 ms) are not on the
- *  path from a chosen file to its summary, nor on the helper's to its first
- *  layer (a helper started with the file began reading 0.10-0.15 s after the
- *  index plan: the 0.4 GB bench set's index waited for it). */
+ *  connection takes one, so starting a worker and compiling the wasm core
+ *  (~150-250 ms) are not on the path from a chosen file to its summary; once
+ *  the user is choosing a file, its first index helper (wasm/parallel.ts) the
+ *  next, nor on the helper's path to its first layer (a helper started with the
+ *  file began reading 0.10-0.15 s after the index plan: the 0.4 GB bench set's
+ *  index waited for it). */
 const spares: Worker[] = [];
 
-/** How many: the archive's worker, and one helper where the machine has the cores for it. */
-function sparesWanted(): number {
+/** How many: the archive's worker, and (`choosing`: a file is being chosen,
+ *  so a local archive comes) one helper where the machine has the cores for it. */
+function sparesWanted(choosing: boolean): number {
   const cores = typeof navigator !== 'undefined' && navigator.hardwareConcurrency > 0 ? navigator.hardwareConcurrency : 2;
-  return cores > 1 ? 2 : 1;
+  return choosing && cores > 1 ? 2 : 1;
 }
 
-/** Starts the workers (and their wasm cores) for the next archive, as far as none is waiting. */
-export function prewarmWorker(): void {
-  while (spares.length < sparesWanted()) spares.push(spawnWorker());
+/** Starts the workers (and their wasm cores) for the next archive, as far as
+ *  none is waiting: the archive's own at a page's start; also its first index
+ *  helper's once the user is choosing a file (`choosing`: the file chooser
+ *  opened, files dragged over the page). A page that opens no local file
+ *  starts no helper. */
+export function prewarmWorker(choosing = false): void {
+  while (spares.length < sparesWanted(choosing)) spares.push(spawnWorker());
 }
 
 /** A worker for a client: a spare for a core worker; one that only hashes
