@@ -8,22 +8,9 @@ import { describe, expect, it } from 'vitest';
 import { FileStream, type StreamCommand } from '../../wasm/io/file-stream';
 import { aheadByteSource } from '../../wasm/io/file-source';
 import { ReadAhead } from '../../wasm/io/read-ahead';
+import { fileBytes, firstDiff } from './file-bytes';
 
 const C = FileStream.CHUNK;
-
-/** A file of `size` bytes: byte k is a hash of k (no two chunks alike). */
-function fileBytes(size: number): Uint8Array {
-  const b = new Uint8Array(size);
-  for (let k = 0; k < size; k++) b[k] = (Math.imul(k, 2654435761) >>> 13) & 0xff;
-  return b;
-}
-
-/** Where `a` and `b` first differ (-1: equal), without a deep equality's cost on MBs. */
-function firstDiff(a: Uint8Array, b: Uint8Array): number {
-  if (a.length !== b.length) return Math.min(a.length, b.length);
-  for (let k = 0; k < a.length; k++) if (a[k] !== b[k]) return k;
-  return -1;
-}
 
 /** A reader that answers only while the stream waits (as a worker would,
  *  asynchronously): each wait completes the oldest command still pending, or

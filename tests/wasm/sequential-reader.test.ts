@@ -5,22 +5,10 @@
 import { describe, expect, it } from 'vitest';
 import { SequentialReader, type OpenAt } from '../../wasm/io/sequential-reader';
 import type { StreamCommand } from '../../wasm/io/file-stream';
+import { fileBytes, firstDiff } from './file-bytes';
 
 const CHUNK = 1 << 20;
 const SLOTS = 4;
-
-function fileBytes(size: number): Uint8Array {
-  const b = new Uint8Array(size);
-  for (let k = 0; k < size; k++) b[k] = (Math.imul(k, 2654435761) >>> 13) & 0xff;
-  return b;
-}
-
-/** Where `a` and `b` first differ (-1: equal), without a deep equality's cost on MBs. */
-function firstDiff(a: Uint8Array, b: Uint8Array): number {
-  if (a.length !== b.length) return Math.min(a.length, b.length);
-  for (let k = 0; k < a.length; k++) if (a[k] !== b[k]) return k;
-  return -1;
-}
 
 function setup(size: number, open?: (blob: Blob) => OpenAt) {
   const bytes = fileBytes(size);
