@@ -36,7 +36,7 @@ export function hashGroups<T extends { offset: number; size: number }>(blobs: re
 }
 
 /** Workers to run at once: `asked`, else the machine's cores (2 when unknown), at most 4. */
-function workersWanted(asked: number | undefined): number {
+export function workersWanted(asked: number | undefined): number {
   const cores = typeof navigator !== 'undefined' && navigator.hardwareConcurrency > 0 ? navigator.hardwareConcurrency : 2;
   return Math.max(1, Math.floor(asked ?? Math.min(4, cores)));
 }

@@ -46,6 +46,7 @@ export class FileStream {
   static readonly ADVISED = 1 << 20;
   /** A reader silent this long is taken for gone (the read fails, code "io"). */
   static readonly TIMEOUT_MS = 60_000;
+  /** `streams`: the starts so far, also each command's run (StreamCommand.run). */
   readonly stats = { streams: 0, streamedBytes: 0, waitMs: 0 };
   /** Per slot the ticket of its last read (>0 done, <0 failed, 0 none); at
    *  [SLOTS] the reader's 1 once it runs. */
@@ -57,7 +58,6 @@ export class FileStream {
   private low = 0; // the stream's first chunk still held
   private next = 0; // the stream's first chunk not yet asked for
   private depth = 0; // chunks asked for ahead: from 2 at a start up to SLOTS as the run goes on
-  private runs = 0; // starts so far (StreamCommand.run)
   private failure: string | null = null;
 
   constructor(
@@ -100,7 +100,6 @@ export class FileStream {
     this.base = offset;
     this.low = this.next = 0;
     this.depth = 2;
-    this.runs++;
     this.stats.streams++;
     this.fill();
   }
@@ -151,7 +150,7 @@ export class FileStream {
       const slot = k % FileStream.SLOTS;
       const offset = this.base + k * C;
       this.ticketOf[slot] = ++this.ticket;
-      this.port.post({ slot, ticket: this.ticket, offset, length: Math.min(C, this.size - offset), run: this.runs });
+      this.port.post({ slot, ticket: this.ticket, offset, length: Math.min(C, this.size - offset), run: this.stats.streams });
     }
   }
 

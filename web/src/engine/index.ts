@@ -5,6 +5,7 @@
 // layers' versions of one file, each continuing where it stopped).
 import { spawnWorker, SINGLE_FILE } from '#spawn-worker';
 import { ArchiveClient, CoreError, FileCursor, isCancelled, WorkerConnection, type ArchiveClientOptions } from '../../../wasm/client';
+import { workersWanted } from '../../../wasm/parallel';
 import { EngineArchive, type OpenOptions } from './archive';
 import type {
   EntryPage,
@@ -74,10 +75,9 @@ export function createArchive(
 const spares: Worker[] = [];
 
 /** How many: the archive's worker, and (`choosing`: a file is being chosen,
- *  so a local archive comes) one helper where the machine has the cores for it. */
+ *  so a local archive comes) one helper where its index will want one. */
 function sparesWanted(choosing: boolean): number {
-  const cores = typeof navigator !== 'undefined' && navigator.hardwareConcurrency > 0 ? navigator.hardwareConcurrency : 2;
-  return choosing && cores > 1 ? 2 : 1;
+  return choosing && workersWanted(undefined) > 1 ? 2 : 1;
 }
 
 /** Starts the workers (and their wasm cores) for the next archive, as far as
