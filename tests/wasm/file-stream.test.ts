@@ -15,7 +15,10 @@ const C = FileStream.CHUNK;
 /** A reader that answers only while the stream waits (as a worker would,
  *  asynchronously): each wait completes the oldest command still pending, or
  *  all of them, in the order `order` gives; `fail` names the tickets to fail. */
-function reader(file: Uint8Array, opts: { order?: 'fifo' | 'lifo'; fail?: (c: StreamCommand) => boolean; silent?: boolean } = {}) {
+function reader(
+  file: Uint8Array,
+  opts: { order?: 'fifo' | 'lifo'; fail?: (c: StreamCommand) => boolean; silent?: boolean; step?: number; failAfter?: number } = {},
+) {
   const mem = FileStream.memory();
   const flags = new Int32Array(mem.flags);
   const data = new Uint8Array(mem.data);
@@ -31,6 +34,33 @@ function reader(file: Uint8Array, opts: { order?: 'fifo' | 'lifo'; fail?: (c: St
     data.set(file.subarray(c.offset, c.offset + c.length), c.slot * C);
     Atomics.store(flags, c.slot, c.ticket);
   };
+  // With `step`: each wait fills the oldest command `step` bytes further, saying
+  // so in its slot's fill words (as sequential-reader.ts does), then completes
+  // it; `failAfter`: a command fails once that many of its bytes are filled.
+  let filledOf = 0;
+  const stepOn = (c: StreamCommand) => {
+    const filling = FileStream.fillingWord(FileStream.SLOTS, c.slot);
+    const filled = FileStream.filledWord(FileStream.SLOTS, c.slot);
+    if (Atomics.load(flags, filling) !== c.ticket) {
+      filledOf = 0;
+      Atomics.store(flags, filled, 0);
+      Atomics.store(flags, filling, c.ticket);
+    }
+    if (opts.failAfter !== undefined && filledOf >= opts.failAfter) {
+      pending.shift();
+      Atomics.store(flags, c.slot, -c.ticket);
+      return;
+    }
+    const n = Math.min(opts.step as number, c.length - filledOf);
+    data.set(file.subarray(c.offset + filledOf, c.offset + filledOf + n), c.slot * C + filledOf);
+    filledOf += n;
+    Atomics.store(flags, filled, filledOf);
+    if (filledOf === c.length) {
+      pending.shift();
+      Atomics.store(flags, c.slot, c.ticket);
+    }
+  };
+  let waits = 0;
   const port = {
     post(c: StreamCommand) {
       asked.push(c);
@@ -38,13 +68,15 @@ function reader(file: Uint8Array, opts: { order?: 'fifo' | 'lifo'; fail?: (c: St
       pending.push(c);
     },
     wait(): string {
+      waits++;
       if (opts.silent || !pending.length) return 'timed-out';
-      complete((opts.order === 'lifo' ? pending.pop() : pending.shift()) as StreamCommand);
+      if (opts.step) stepOn(pending[0]);
+      else complete((opts.order === 'lifo' ? pending.pop() : pending.shift()) as StreamCommand);
       return 'ok';
     },
   };
   const ready = () => Atomics.store(flags, FileStream.SLOTS, 1);
-  return { mem, port, asked, pending, ready };
+  return { mem, port, asked, pending, ready, waits: () => waits };
 }
 
 describe('FileStream', () => {
@@ -121,6 +153,45 @@ describe('FileStream', () => {
     expect(s.copy(C, 10, heap, 0)).toBe(-1);
     expect(s.problem).toBe('the browser could not read the file');
     expect(s.copy(C, 10, heap, 0)).toBe(0);
+  });
+
+  it("waits for the bytes a read needs, not for the whole chunk, as the reader fills it; at the run's start, for STEP more when it must wait", () => {
+    const file = fileBytes(2 * C);
+    const step = 256 << 10;
+    const S = FileStream.STEP / step; // (steps of the reader a wait takes)
+    const r = reader(file, { step });
+    r.ready();
+    const s = new FileStream(file.length, r.port, r.mem);
+    const heap = new Uint8Array(C);
+    s.start(0);
+    expect(s.copy(0, 1000, heap, 0)).toBe(1000);
+    expect(r.waits()).toBe(S); // (1 MiB of the 4 MiB chunk)
+    expect(Atomics.load(new Int32Array(r.mem.flags), 0)).toBe(0); // (the chunk is not done)
+    expect(s.copy(1000, step, heap, 1000)).toBe(step); // there already: no wait
+    expect(r.waits()).toBe(S);
+    expect(firstDiff(heap.subarray(0, 1000 + step), file.subarray(0, 1000 + step))).toBe(-1);
+    expect(s.copy(FileStream.STEP + 5, 10, heap, 0)).toBe(10); // past it: up to STEP more
+    expect(r.waits()).toBe(2 * S + 1);
+    expect(firstDiff(heap.subarray(0, 10), file.subarray(FileStream.STEP + 5, FileStream.STEP + 15))).toBe(-1);
+    expect(s.copy(C - 10, 20, heap, 0)).toBe(20); // across into the next chunk, a later one of the run: all of it
+    expect(r.waits()).toBe((2 * C) / step);
+    expect(firstDiff(heap.subarray(0, 20), file.subarray(C - 10, C + 10))).toBe(-1);
+    expect(s.copy(C + 10, C - 10, heap, 0)).toBe(C - 10); // (the rest: chunk 0 is behind the stream now)
+    expect(firstDiff(heap.subarray(0, C - 10), file.subarray(C + 10))).toBe(-1);
+  });
+
+  it('gives the bytes filled before a read failed, and -1 for the rest', () => {
+    const file = fileBytes(2 * C);
+    const r = reader(file, { step: 64 << 10, failAfter: 128 << 10 });
+    r.ready();
+    const s = new FileStream(file.length, r.port, r.mem);
+    const heap = new Uint8Array(C);
+    s.start(0);
+    expect(s.copy(0, 100 << 10, heap, 0)).toBe(100 << 10);
+    expect(firstDiff(heap.subarray(0, 100 << 10), file.subarray(0, 100 << 10))).toBe(-1);
+    expect(s.copy(100 << 10, 20 << 10, heap, 0)).toBe(20 << 10);
+    expect(s.copy(120 << 10, 100 << 10, heap, 0)).toBe(-1);
+    expect(s.problem).toBe('the browser could not read the file');
   });
 
   it('gives up on a reader that stops answering, waiting no longer than its deadline in all', () => {

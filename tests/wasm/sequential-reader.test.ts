@@ -4,7 +4,7 @@
 // for a jump far ahead or back), superseded commands and a file ending early.
 import { describe, expect, it } from 'vitest';
 import { SequentialReader, type OpenAt } from '../../wasm/io/sequential-reader';
-import type { StreamCommand } from '../../wasm/io/file-stream';
+import { FileStream, type StreamCommand } from '../../wasm/io/file-stream';
 import { fileBytes, firstDiff } from './file-bytes';
 
 const CHUNK = 1 << 20;
@@ -13,11 +13,11 @@ const SLOTS = 4;
 function setup(size: number, open?: (blob: Blob) => OpenAt) {
   const bytes = fileBytes(size);
   const blob = new Blob([bytes]);
-  const flags = new Int32Array(new SharedArrayBuffer(4 * (SLOTS + 1)));
+  const flags = new Int32Array(new SharedArrayBuffer(4 * FileStream.flagWords(SLOTS)));
   const data = new Uint8Array(new SharedArrayBuffer(SLOTS * CHUNK));
   const opens: number[] = [];
   const at: OpenAt = open ? open(blob) : (offset) => blob.slice(offset).stream().getReader({ mode: 'byob' });
-  const r = new SequentialReader((offset) => (opens.push(offset), at(offset)), flags, data, CHUNK);
+  const r = new SequentialReader((offset) => (opens.push(offset), at(offset)), flags, data, CHUNK, SLOTS);
   let ticket = 0;
   let run = 1;
   const ask = (slot: number, offset: number, length = Math.min(CHUNK, size - offset)): StreamCommand => {
@@ -64,6 +64,36 @@ describe('SequentialReader', () => {
     }
     expect(t.opens).toEqual([0, c.offset, CHUNK]);
     expect(t.r.stats.droppedBytes).toBe(2 * CHUNK);
+  });
+
+  it('says how far it has filled a slot as it goes: whose fill it is, then a count that only grows over bytes already there', async () => {
+    // a stream that gives 64 KiB a read, slowly: the fill is watched between its reads
+    const t = setup(4 * CHUNK, (blob) => (offset) => {
+      const inner = blob.slice(offset).stream().getReader({ mode: 'byob' });
+      return {
+        read: async (v: Uint8Array) => (await new Promise((res) => setTimeout(res, 1)), inner.read(v.subarray(0, Math.min(v.length, 65536)))),
+        cancel: (why?: unknown) => inner.cancel(why),
+        releaseLock: () => inner.releaseLock(),
+        closed: inner.closed,
+      } as unknown as ReadableStreamBYOBReader;
+    });
+    const filling = FileStream.fillingWord(SLOTS, 2);
+    const filled = FileStream.filledWord(SLOTS, 2);
+    const c = t.ask(2, 3000);
+    const seen: number[] = [];
+    while (Atomics.load(t.flags, c.slot) !== c.ticket) {
+      if (Atomics.load(t.flags, filling) === c.ticket) {
+        const n = Atomics.load(t.flags, filled);
+        if (seen[seen.length - 1] !== n) {
+          seen.push(n);
+          expect(firstDiff(t.slotBytes(c).subarray(0, n), t.bytes.slice(c.offset, c.offset + n))).toBe(-1);
+        }
+      }
+      await new Promise((res) => setTimeout(res, 0));
+    }
+    expect(seen.filter((n) => n > 0 && n < c.length).length).toBeGreaterThan(2); // (16 reads of 64 KiB)
+    expect(seen).toEqual([...seen].sort((a, b) => a - b));
+    expect(Atomics.load(t.flags, filled)).toBe(c.length);
   });
 
   it('drops a command whose slot is asked for again before its turn', async () => {

@@ -13,11 +13,13 @@
 // FileStream is the core worker's half. It is started at an offset once a read
 // is plainly sequential (the ReadAhead window has grown to a chunk) and keeps
 // the next SLOTS chunks of CHUNK bytes asked for, each in its slot; a read in
-// that window waits for its chunk, a read before or beyond it is not its (the
-// caller reads it synchronously and may start the stream again further on).
+// that window waits for its bytes (the reader says how far it has filled a
+// chunk), a read before or beyond it is not its (the caller reads it
+// synchronously and may start the stream again further on).
 
 /** The reader's command: read [offset, offset+length) of the file into `slot`,
- *  then store `ticket` in the slot's flag (-ticket when the read failed).
+ *  saying how far it got as it goes (FileStream.flags), then store `ticket` in
+ *  the slot's flag (-ticket when the read failed).
  *  `run` counts the stream's starts: a command of an earlier run than one the
  *  reader has seen is not waited for any more (the reader drops it). */
 export interface StreamCommand {
@@ -44,12 +46,20 @@ export class FileStream {
   /** A run announced by the core (willRead) at least this long starts the
    *  stream before its first read: shorter ones cost less read synchronously. */
   static readonly ADVISED = 1 << 20;
+  /** The least a read waits for in a chunk being filled: the first read of a
+   *  stream waits for this much of its chunk, not for the whole chunk. */
+  static readonly STEP = 1 << 20;
   /** A reader silent this long is taken for gone (the read fails, code "io"). */
   static readonly TIMEOUT_MS = 60_000;
   /** `streams`: the starts so far, also each command's run (StreamCommand.run). */
   readonly stats = { streams: 0, streamedBytes: 0, waitMs: 0 };
-  /** Per slot the ticket of its last read (>0 done, <0 failed, 0 none); at
-   *  [SLOTS] the reader's 1 once it runs. */
+  /** The shared words (flagWords): per slot the ticket of its last read (>0
+   *  done, <0 failed, 0 none); at [SLOTS] the reader's 1 once it runs; then per
+   *  slot the ticket the reader is filling it for (fillingWord) and how many of
+   *  its bytes are there so far (filledWord), so a read waits for its own bytes,
+   *  not for the whole chunk; then the ticket a read waits for and how many of
+   *  its bytes it needs (waitingWord), so the reader wakes it when they are
+   *  there rather than at each of its steps. */
   readonly flags: Int32Array;
   readonly data: Uint8Array;
   private readonly ticketOf = new Array<number>(FileStream.SLOTS).fill(0);
@@ -72,7 +82,25 @@ export class FileStream {
 
   /** The shared memory a FileStream and its reader use. */
   static memory(): { flags: SharedArrayBuffer; data: SharedArrayBuffer } {
-    return { flags: new SharedArrayBuffer(4 * (FileStream.SLOTS + 1)), data: new SharedArrayBuffer(FileStream.SLOTS * FileStream.CHUNK) };
+    return { flags: new SharedArrayBuffer(4 * FileStream.flagWords(FileStream.SLOTS)), data: new SharedArrayBuffer(FileStream.SLOTS * FileStream.CHUNK) };
+  }
+
+  /** The Int32 words of `flags` for `slots` slots (see flags). */
+  static flagWords(slots: number): number {
+    return 3 * slots + 3;
+  }
+  /** The word holding the ticket the stream waits for (0: none), and the next
+   *  one how many of its bytes it needs: the reader wakes it only then. */
+  static waitingWord(slots: number): number {
+    return 3 * slots + 1;
+  }
+  /** The word holding the ticket `slot` is being filled for. */
+  static fillingWord(slots: number, slot: number): number {
+    return slots + 1 + slot;
+  }
+  /** The word holding how many bytes of that ticket's chunk are in `slot`. */
+  static filledWord(slots: number, slot: number): number {
+    return 2 * slots + 1 + slot;
   }
 
   /** Whether the reader runs (it says so in the flags once started). */
@@ -130,10 +158,16 @@ export class FileStream {
         this.fill();
       }
       const slot = k % FileStream.SLOTS;
-      if (!this.await(slot)) return -1;
       const from = at - (this.base + k * C);
       const chunkLen = Math.min(C, this.size - (this.base + k * C));
       const n = Math.min(len - done, chunkLen - from);
+      // A read that has to wait in the run's first chunk waits for STEP bytes
+      // past its start (the reader has just started: what a run's first read
+      // waits for); in a later chunk, for the whole chunk, as before the fill
+      // counts (a core ahead of the reader there, taking headers here and
+      // there, wakes once a chunk, not at each header).
+      const wake = k === 0 ? Math.min(chunkLen, from + Math.max(n, FileStream.STEP)) : chunkLen;
+      if (!this.await(slot, from + n, wake)) return -1;
       heap.set(this.data.subarray(slot * C + from, slot * C + from + n), ptr + done);
       done += n;
     }
@@ -154,23 +188,40 @@ export class FileStream {
     }
   }
 
-  /** Waits until `slot` holds its last read; false (the stream stopped) when that failed. */
-  private await(slot: number): boolean {
+  /** Waits until `slot` holds the first `need` bytes of its last read (the
+   *  reader says how far it has filled a chunk as it goes: the first read of a
+   *  stream waits for its 1 MiB, not for the whole 4 MiB chunk), and when it
+   *  has to wait, for the first `wake` (≥ need); false (the stream stopped)
+   *  when that read failed. */
+  private await(slot: number, need: number, wake: number): boolean {
     const want = this.ticketOf[slot];
-    let v = Atomics.load(this.flags, slot);
-    if (v === want) return true;
+    const F = this.flags;
+    const filling = FileStream.fillingWord(FileStream.SLOTS, slot);
+    const filled = FileStream.filledWord(FileStream.SLOTS, slot);
+    const there = (n: number): boolean => Atomics.load(F, filling) === want && Atomics.load(F, filled) >= n;
+    let v = Atomics.load(F, slot);
+    if (v === want || there(need)) return true;
     const t = performance.now();
     const wait = this.port.wait ?? ((f: Int32Array, i: number, x: number, ms: number) => Atomics.wait(f, i, x, ms));
-    while (v !== want && v !== -want) {
+    // Says what it waits for (the count before the ticket: a reader that sees
+    // the ticket sees its count). The reader notifies the slot's word at each
+    // step of its fill that reaches that, and stores in it when done: a notify
+    // between the check and the wait is missed (the word's value did not
+    // change), so that wait ends at the next step, or when the chunk is done.
+    const waiting = FileStream.waitingWord(FileStream.SLOTS);
+    Atomics.store(F, waiting + 1, wake);
+    Atomics.store(F, waiting, want);
+    while (v !== want && v !== -want && !there(wake)) {
       if (performance.now() - t >= this.timeoutMs) {
         v = 0;
         break;
       }
-      wait(this.flags, slot, v, this.timeoutMs - (performance.now() - t));
-      v = Atomics.load(this.flags, slot);
+      wait(F, slot, v, this.timeoutMs - (performance.now() - t));
+      v = Atomics.load(F, slot);
     }
+    Atomics.store(F, waiting, 0);
     this.stats.waitMs += performance.now() - t;
-    if (v === want) return true;
+    if (v === want || there(need)) return true; // (bytes filled before a failure are good)
     this.failure = v === -want ? 'the browser could not read the file' : 'the file reader stopped answering';
     this.base = -1;
     return false;

@@ -15,7 +15,7 @@
 // A command ahead of the stream by at most SKIP bytes is reached by reading
 // through (the gap's bytes are dropped as they come); one further ahead, or
 // behind it, starts a new byte stream at its offset.
-import type { StreamCommand } from './file-stream';
+import { FileStream, type StreamCommand } from './file-stream';
 
 /** How a byte stream of the file is opened (Blob.slice(offset).stream(), BYOB; another one in tests). */
 export type OpenAt = (offset: number) => ReadableStreamBYOBReader;
@@ -39,16 +39,18 @@ export class SequentialReader {
   private closed = false;
   readonly stats = { opened: 0, droppedBytes: 0 };
 
+  /** `flags` as FileStream lays them out for `slots` slots (FileStream.flagWords). */
   constructor(
     private readonly open: OpenAt,
     private readonly flags: Int32Array,
     private readonly data: Uint8Array,
     private readonly chunk: number,
+    private readonly slots: number,
   ) {}
 
   /** A File's byte streams. */
-  static overBlob(file: Blob, flags: Int32Array, data: Uint8Array, chunk: number): SequentialReader {
-    return new SequentialReader((offset) => file.slice(offset).stream().getReader({ mode: 'byob' }), flags, data, chunk);
+  static overBlob(file: Blob, flags: Int32Array, data: Uint8Array, chunk: number, slots: number): SequentialReader {
+    return new SequentialReader((offset) => file.slice(offset).stream().getReader({ mode: 'byob' }), flags, data, chunk, slots);
   }
 
   /** Whether this browser reads a Blob's stream into a buffer of ours (BYOB):
@@ -118,7 +120,13 @@ export class SequentialReader {
       this.stats.opened++;
     }
     const base = c.slot * this.chunk;
+    const filling = FileStream.fillingWord(this.slots, c.slot);
+    const filled = FileStream.filledWord(this.slots, c.slot);
+    const waiting = FileStream.waitingWord(this.slots);
     let done = 0;
+    // From here the slot fills for `c`: its count first, then whose it is.
+    Atomics.store(this.flags, filled, 0);
+    Atomics.store(this.flags, filling, c.ticket);
     while (done < c.length) {
       if (this.stale(c)) return true; // (its caller stores nothing)
       // (a read cancelled or failed kept the buffer it had: a new one)
@@ -136,6 +144,9 @@ export class SequentialReader {
       // (a newer command for this slot meanwhile: it comes after this one, in order)
       this.data.set(r.value, base + done);
       done += n;
+      // (the bytes before the count: a read that sees the count sees them)
+      Atomics.store(this.flags, filled, done);
+      if (Atomics.load(this.flags, waiting) === c.ticket && done >= Atomics.load(this.flags, waiting + 1)) Atomics.notify(this.flags, c.slot);
     }
     return true;
   }

@@ -2,10 +2,11 @@
 // The reader worker of the FileStreams (file-stream.ts) of one core worker:
 // reads the chunks each stream asks for with a byte stream of its File
 // (sequential-reader.ts: one Blob.stream() from the first chunk on, not one
-// read per chunk) into that stream's shared slots, and stores each command's
-// ticket in its slot's flag when the bytes are there (-ticket when the read
-// failed). A command whose slot was asked for again meanwhile is dropped: its
-// bytes would overwrite the newer chunk's.
+// read per chunk) into that stream's shared slots, says how far it has filled a
+// slot as it goes, and stores each command's ticket in its slot's flag when the
+// bytes are there (-ticket when the read failed). A command whose slot was
+// asked for again meanwhile is dropped: its bytes would overwrite the newer
+// chunk's.
 //
 // The core worker starts it when it starts itself, not with a file: a worker
 // started by a worker only comes up while its parent's event loop turns, and
@@ -13,7 +14,7 @@
 import type { StreamCommand } from './file-stream';
 import { SequentialReader } from './sequential-reader';
 
-/** A stream's start: its file and shared memory (`slots` flags, then its "ready" word). */
+/** A stream's start: its file and shared memory (FileStream.flags's words for `slots` slots, its "ready" word at [slots]). */
 export interface StreamInit {
   init: number;
   file: Blob;
@@ -33,7 +34,7 @@ self.onmessage = (e: MessageEvent<StreamMessage>) => {
   if ('init' in m) {
     if (!supported) return; // (its FileStream is never ready: the core reads synchronously)
     const flags = new Int32Array(m.flags);
-    streams.set(m.init, SequentialReader.overBlob(m.file, flags, new Uint8Array(m.data), m.chunk));
+    streams.set(m.init, SequentialReader.overBlob(m.file, flags, new Uint8Array(m.data), m.chunk, m.slots));
     Atomics.store(flags, m.slots, 1);
     Atomics.notify(flags, m.slots);
     return;
