@@ -39,6 +39,17 @@ function setup(size: number, open?: (blob: Blob) => OpenAt) {
   return { bytes, r, ask, settled, slotBytes, opens, flags, restart };
 }
 
+/** A blob's byte streams giving 64 KiB a read, a read a millisecond. */
+const slowly = (blob: Blob): OpenAt => (offset) => {
+  const inner = blob.slice(offset).stream().getReader({ mode: 'byob' });
+  return {
+    read: async (v: Uint8Array) => (await new Promise((res) => setTimeout(res, 1)), inner.read(v.subarray(0, Math.min(v.length, 65536)))),
+    cancel: (why?: unknown) => inner.cancel(why),
+    releaseLock: () => inner.releaseLock(),
+    closed: inner.closed,
+  } as unknown as ReadableStreamBYOBReader;
+};
+
 describe('SequentialReader', () => {
   it('reads a run of chunks in order with one byte stream, the last one short', async () => {
     const size = 3 * CHUNK + 12345;
@@ -67,16 +78,8 @@ describe('SequentialReader', () => {
   });
 
   it('says how far it has filled a slot as it goes: whose fill it is, then a count that only grows over bytes already there', async () => {
-    // a stream that gives 64 KiB a read, slowly: the fill is watched between its reads
-    const t = setup(4 * CHUNK, (blob) => (offset) => {
-      const inner = blob.slice(offset).stream().getReader({ mode: 'byob' });
-      return {
-        read: async (v: Uint8Array) => (await new Promise((res) => setTimeout(res, 1)), inner.read(v.subarray(0, Math.min(v.length, 65536)))),
-        cancel: (why?: unknown) => inner.cancel(why),
-        releaseLock: () => inner.releaseLock(),
-        closed: inner.closed,
-      } as unknown as ReadableStreamBYOBReader;
-    });
+    // (the fill is watched between the stream's reads)
+    const t = setup(4 * CHUNK, slowly);
     const filling = FileStream.fillingWord(SLOTS, 2);
     const filled = FileStream.filledWord(SLOTS, 2);
     const c = t.ask(2, 3000);
@@ -109,16 +112,8 @@ describe('SequentialReader', () => {
   });
 
   it('drops the commands of an earlier run still queued when the stream starts again, and the one it is reading', async () => {
-    // a stream that gives 64 KiB a read, slowly: the first command is still being read when the next run comes
-    const t = setup(40 * CHUNK, (blob) => (offset) => {
-      const inner = blob.slice(offset).stream().getReader({ mode: 'byob' });
-      return {
-        read: async (v: Uint8Array) => (await new Promise((res) => setTimeout(res, 1)), inner.read(v.subarray(0, Math.min(v.length, 65536)))),
-        cancel: (why?: unknown) => inner.cancel(why),
-        releaseLock: () => inner.releaseLock(),
-        closed: inner.closed,
-      } as unknown as ReadableStreamBYOBReader;
-    });
+    // (the first command is still being read when the next run comes)
+    const t = setup(40 * CHUNK, slowly);
     const reading = t.ask(0, 0);
     const queued = [1, 2, 3].map((k) => t.ask(k, k * CHUNK));
     await new Promise((res) => setTimeout(res, 5));
