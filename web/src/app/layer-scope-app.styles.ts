@@ -9,6 +9,18 @@ export const layerScopeAppStyles = [
   hostText,
   base,
   css`
+  /* styles/font-warm.ts: drawn (laid out), but out of sight and taking no room */
+  #font-warm {
+    position: fixed;
+    left: -10000px;
+    top: 0;
+    width: 1px;
+    height: 1px;
+    overflow: hidden;
+    contain: strict;
+    visibility: hidden;
+    pointer-events: none;
+  }
   :host {
     display: flex;
     flex-direction: column;

@@ -27,6 +27,7 @@ import type { KeySheet } from '../components/key-sheet';
 import { FileDrop } from './file-drop';
 import { cycleTheme, readSavedTheme, saveTheme, themeToggleLabel } from './theme';
 import { layerScopeAppStyles } from './layer-scope-app.styles';
+import { warmFonts } from '../styles/font-warm';
 
 @customElement('layer-scope-app')
 export class LayerScopeApp extends LitElement {
@@ -67,10 +68,16 @@ export class LayerScopeApp extends LitElement {
     if (saved && !this.hasAttribute('theme')) this.theme = saved;
     if (!this.noHash) this.startFromHash();
     // While the user picks a file: start the first archive's worker and compile the
-    // core, so neither is on the path from the chosen file to its summary.
+    // core, and draw the faces the archive's views use (styles/font-warm.ts), so
+    // none of it is on the path from the chosen file to its summary.
+    const ahead = () => {
+      prewarmWorker();
+      const box = this.renderRoot.querySelector<HTMLElement>('#font-warm');
+      if (box) warmFonts(box);
+    };
     const idle = (globalThis as { requestIdleCallback?: (cb: () => void, o?: { timeout: number }) => number }).requestIdleCallback;
-    if (idle) idle(() => prewarmWorker(), { timeout: 1000 });
-    else setTimeout(() => prewarmWorker(), 200);
+    if (idle) idle(ahead, { timeout: 1000 });
+    else setTimeout(ahead, 200);
   }
 
   disconnectedCallback(): void {
@@ -213,6 +220,7 @@ export class LayerScopeApp extends LitElement {
     const cur = this.current;
     return html`
       <button class="skip" id="skip" @click=${this.skipToContent}>Skip to the archive</button>
+      <div id="font-warm" aria-hidden="true"></div>
       <header>
         <div class="brand">${icons.logo}<span>layerscope</span></div>
         <div class="tabs" role="tablist" aria-label="Open archives">${this.sessions.map((s) => this.renderTab(s))}</div>
