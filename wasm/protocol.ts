@@ -80,6 +80,9 @@ export const PROTOCOL_VERSION = 11;
 /** The name (WorkerOptions.name) of a worker started only to hash byte
  *  ranges (`hashRanges`): it loads the wasm core only if asked for more. */
 export const HASH_WORKER_NAME = 'layerscope-hash';
+/** The name of a core worker the page starts ahead of need (web/src/engine
+ *  prewarmWorker): it also warms the index's hot paths (warm-up.ts). */
+export const AHEAD_WORKER_NAME = 'layerscope-core-ahead';
 
 /** The one error shape, end to end (the core's envelope, plus client-side codes). */
 export interface ErrorEnvelope {

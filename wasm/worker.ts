@@ -19,8 +19,10 @@ import type { StreamMessage } from './io/stream-reader';
 import { hashRanges } from './io/host-hash';
 import { urlByteSource } from './io/http-source';
 import { openOpfsSink, storageProblem } from './io/opfs-sink';
+import { memorySource, warmDecoders, warmUp } from './warm-up';
 import type { ReadAhead } from './io/read-ahead';
 import {
+  AHEAD_WORKER_NAME,
   CHANGES,
   ENTRY_TYPES,
   HASH_WORKER_NAME,
@@ -120,19 +122,6 @@ function core(mod: CoreModule, type: string, args: object, opts: { source?: Byte
   for (const a of archives.values()) why = a.takeProblem?.() ?? why;
   if (!e.ok) throw new RequestError({ code: e.code, message: (e.code === 'io' && why) || e.message, where: e.where ?? '' });
   return e;
-}
-
-/** A ByteSource for the core over bytes held here. */
-function memorySource(mod: CoreModule, bytes: Uint8Array, name: string): ByteSourceJs {
-  return {
-    size: bytes.length,
-    name,
-    readInto: (offset: number, ptr: number, len: number) => {
-      const part = bytes.subarray(offset, Math.min(bytes.length, offset + len));
-      mod.HEAPU8.set(part, ptr);
-      return part.length;
-    },
-  };
 }
 
 /** Where the page is cross-origin isolated (SharedArrayBuffer, Atomics.wait),
@@ -539,69 +528,27 @@ async function handleMessage(msg: RequestMessage): Promise<void> {
 
 // Requests run one at a time, in arrival order.
 let queue: Promise<void> = Promise.resolve();
-/** A tar of `files` (ustar headers, 512-byte blocks), in memory. */
-function tinyTar(files: [string, Uint8Array][]): Uint8Array {
-  const enc = new TextEncoder();
-  const blocks = files.reduce((n, [, d]) => n + 1 + Math.ceil(d.length / 512), 2);
-  const out = new Uint8Array(blocks * 512);
-  let at = 0;
-  for (const [name, data] of files) {
-    const h = out.subarray(at, at + 512);
-    const put = (off: number, text: string) => h.set(enc.encode(text), off);
-    put(0, name);
-    put(100, '0000644\0');
-    put(108, '0000000\0');
-    put(116, '0000000\0');
-    put(124, data.length.toString(8).padStart(11, '0') + '\0');
-    put(136, '00000000000\0');
-    put(148, '        ');
-    put(156, '0');
-    put(257, 'ustar\x0000');
-    put(148, h.reduce((n, b) => n + b, 0).toString(8).padStart(6, '0') + '\0 ');
-    out.set(data, at + 512);
-    at += 512 + Math.ceil(data.length / 512) * 512;
-  }
-  return out;
-}
+/** Set at the first request: the warm-up (warm-up.ts) ends before its next step. */
+let requested = false;
 
-/**
- * Runs the open / summary / listing path once on a tiny docker-archive built
- * here. V8 compiles wasm functions lazily, on their first call: the first open
- * of a worker took ~180 ms longer than the next ones (0.4 GB archive, headers
- * only: 181 ms, then 3 ms, in node), all of it on the path to the summary.
- * Nothing of it stays: the archive is closed, and a failure is ignored.
- */
-function warmUp(mod: CoreModule): void {
-  const enc = new TextEncoder();
-  const layer = tinyTar([['etc/warm', enc.encode('up\n')]]);
-  const config = enc.encode(
-    JSON.stringify({ architecture: 'amd64', os: 'linux', config: { Env: ['A=b'] }, rootfs: { type: 'layers', diff_ids: [`sha256:${'0'.repeat(64)}`] }, history: [{ created_by: 'warm' }] }),
+// Fetch and compile the core now, not at the first request, and run it once
+// (warm-up.ts): a worker started ahead of need (engine/index.ts prewarmWorker,
+// named AHEAD_WORKER_NAME) is then ready when a file comes, and also runs the
+// paths a big archive's index runs hot until they are optimised. A failed
+// load is forgotten (loadModule resets); the first request retries and
+// reports it. A worker started only to hash byte ranges (HASH_WORKER_NAME)
+// loads the core only if asked for more.
+if (scope.name !== HASH_WORKER_NAME)
+  void loadModule().then(
+    async (mod) => {
+      warmUp(mod);
+      if (scope.name === AHEAD_WORKER_NAME && !requested) await warmDecoders(mod, () => requested);
+    },
+    () => undefined,
   );
-  const manifest = enc.encode(JSON.stringify([{ Config: 'config.json', RepoTags: ['warm:up'], Layers: ['layer.tar'] }]));
-  const bytes = tinyTar([['manifest.json', manifest], ['config.json', config], ['layer.tar', layer]]);
-  const source = memorySource(mod, bytes, 'warm-up.tar');
-  try {
-    for (const layers of ['headers', 'all']) {
-      const e = mod.request('open', { verify: false, layers }, { source }) as { ok: boolean; value?: { archive: number } };
-      if (!e.ok || !e.value) return;
-      const archive = e.value.archive;
-      if (layers === 'all') mod.request('list', { archive, image: 0, layer: -1, merged: true, prefix: '', offset: 0, limit: 0 }, {});
-      mod.request('close', { archive }, {});
-    }
-  } catch {
-    /* a warm-up only */
-  }
-}
-
-// Fetch and compile the core now, not at the first request, and run it once: a
-// worker started ahead of need (engine/index.ts prewarmWorker) is then ready
-// when a file comes. A failed load is forgotten (loadModule resets); the first
-// request retries and reports it.
-// A worker started only to hash byte ranges (HASH_WORKER_NAME) loads it only
-// if asked for more.
-if (scope.name !== HASH_WORKER_NAME) void loadModule().then(warmUp, () => undefined);
 
 scope.onmessage = (ev: MessageEvent<RequestMessage>) => {
+  requested = true;
   const msg = ev.data;
   queue = queue.then(() => handleMessage(msg));
 };

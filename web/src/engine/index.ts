@@ -6,6 +6,7 @@
 import { spawnWorker, SINGLE_FILE } from '#spawn-worker';
 import { ArchiveClient, CoreError, FileCursor, isCancelled, WorkerConnection, type ArchiveClientOptions } from '../../../wasm/client';
 import { workersWanted } from '../../../wasm/parallel';
+import { AHEAD_WORKER_NAME } from '../../../wasm/protocol';
 import { EngineArchive, type OpenOptions } from './archive';
 import type {
   EntryPage,
@@ -81,12 +82,13 @@ function sparesWanted(choosing: boolean): number {
 }
 
 /** Starts the workers (and their wasm cores) for the next archive, as far as
- *  none is waiting: the archive's own at a page's start; also its first index
+ *  none is waiting, named AHEAD_WORKER_NAME: while idle, each runs the index's
+ *  hot paths until V8 has optimised them (wasm/warm-up.ts): the archive's own at a page's start; also its first index
  *  helper's once the user is choosing a file (`choosing`: the file chooser
  *  opened, files dragged over the page). A page that opens no local file
  *  starts no helper. */
 export function prewarmWorker(choosing = false): void {
-  while (spares.length < sparesWanted(choosing)) spares.push(spawnWorker());
+  while (spares.length < sparesWanted(choosing)) spares.push(spawnWorker(AHEAD_WORKER_NAME));
 }
 
 /** A worker for a client: a spare for a core worker; one that only hashes
