@@ -11,16 +11,22 @@
 //   3 ms, in node), all of it on the path to the summary.
 // - warmDecoders (only a worker the page starts ahead of need: spares, see
 //   AHEAD_WORKER_NAME): the paths an index of a big archive runs hot, run
-//   long enough to be optimised. These are tar headers and the tree of a
-//   3,000-file layer; gzip and zstd layers read as a helper reads them
-//   (readLayer); and those reads adopted by another worker (index {reads}).
-//   Page, 0.4 GB bench set with zstd layers, 2 cores: the open compiled
-//   190 ms of CPU on background threads without it, 46-54 ms with it; the
-//   full index went from ~690 ms to ~610 ms.
+//   long enough to be optimised. Its image (warmLayers) has two layers of
+//   ~1,500 files: text, long names (pax), links, a binary file, and in the
+//   upper layer replaced, deleted and emptied paths. Its layers are read as a
+//   helper reads them (readLayer), plain, gzip, then zstd (the core's own
+//   save), and adopted as the archive's worker adopts a helper's reads
+//   (index {reads}).
+//   Page, 0.4 GB bench set with zstd layers, 2 cores, traced: the open
+//   compiled 187 ms of CPU on background threads without it, 37-41 ms with it
+//   (46-54 ms with text files only); the full index went from ~690 ms to
+//   ~610 ms. What it leaves compiling: zstd's frame checksum (libarchive
+//   writes none), single-stream literals, some sorts.
 //
 // Neither keeps anything: every archive is closed and every failure ignored.
-// warmDecoders runs in steps of at most ~50 ms and stops at the first
-// request (`stop`), so a file chosen while it runs waits at most one step.
+// warmDecoders runs in steps that end at the first request (`stop`): a file
+// chosen while it runs waits for one step (here 5-120 ms, the zstd save the
+// longest).
 import type { ByteSinkJs, ByteSourceJs, CoreModule } from 'layerscope-core-glue';
 
 /** A ByteSource for the core over bytes held here. */
@@ -36,23 +42,43 @@ export function memorySource(mod: CoreModule, bytes: Uint8Array, name: string): 
   };
 }
 
-/** A tar of `files` (ustar headers, 512-byte blocks), in memory. */
-export function tinyTar(files: [string, Uint8Array][]): Uint8Array {
+/** What tinyTar writes besides a regular file: a link (type '1' hard, '2'
+ *  symbolic, to `link`), a directory ('5'); 'x' (a pax header) it writes itself. */
+export interface TarExtra {
+  type?: '1' | '2' | '5' | 'x';
+  link?: string;
+}
+
+/** A tar of `files` (ustar headers, 512-byte blocks), in memory; a name
+ *  longer than the header's 100 bytes goes in a pax header before it. */
+export function tinyTar(files: [string, Uint8Array, TarExtra?][]): Uint8Array {
   const enc = new TextEncoder();
-  const blocks = files.reduce((n, [, d]) => n + 1 + Math.ceil(d.length / 512), 2);
+  const entries: [string, Uint8Array, TarExtra][] = [];
+  for (const [name, data, extra = {}] of files) {
+    if (enc.encode(name).length > 100) {
+      // a pax record: "<length> path=<name>\n", its length counting itself
+      const body = ` path=${name}\n`;
+      let n = enc.encode(body).length;
+      n += String(n + String(n).length).length;
+      entries.push([`PaxHeader/${name.slice(-80)}`, enc.encode(`${n}${body}`), { type: 'x' }]);
+    }
+    entries.push([name, data, extra]);
+  }
+  const blocks = entries.reduce((n, [, d]) => n + 1 + Math.ceil(d.length / 512), 2);
   const out = new Uint8Array(blocks * 512);
   let at = 0;
-  for (const [name, data] of files) {
+  for (const [name, data, extra] of entries) {
     const h = out.subarray(at, at + 512);
     const put = (off: number, text: string) => h.set(enc.encode(text), off);
-    put(0, name);
-    put(100, '0000644\0');
+    put(0, enc.encode(name).length > 100 ? name.slice(-100) : name);
+    put(100, extra.type === '5' ? '0000755\0' : '0000644\0');
     put(108, '0000000\0');
     put(116, '0000000\0');
     put(124, data.length.toString(8).padStart(11, '0') + '\0');
     put(136, '00000000000\0');
     put(148, '        ');
-    put(156, '0');
+    put(156, extra.type ?? '0');
+    if (extra.link) put(157, extra.link);
     put(257, 'ustar\x0000');
     put(148, h.reduce((n, b) => n + b, 0).toString(8).padStart(6, '0') + '\0 ');
     out.set(data, at + 512);
@@ -86,10 +112,16 @@ export function warmUp(mod: CoreModule): void {
   }
 }
 
-/** A deterministic layer of `files` text-like files (words of a small
- *  vocabulary, numbers, indents: as source and configuration files are),
- *  about `bytes` of content in all, in 7 directories. */
-export function textLayer(seed: number, files: number, bytes: number): Uint8Array {
+/** A deterministic xorshift generator. */
+function generator(seed: number): () => number {
+  let x = seed >>> 0 || 1;
+  return () => ((x ^= x << 13), (x ^= x >>> 17), (x ^= x << 5), x >>> 0);
+}
+
+/** `files` deterministic text-like files (words of a small vocabulary,
+ *  numbers, indents: as source and configuration files are), about `bytes` of
+ *  content in all, in 7 directories under usr/share/warm-<seed>/. */
+export function textFiles(seed: number, files: number, bytes: number): [string, Uint8Array][] {
   const enc = new TextEncoder();
   const words = (
     'the of and to in is for on that with as by this from at be or an are not it which default value return static const ' +
@@ -98,8 +130,7 @@ export function textLayer(seed: number, files: number, bytes: number): Uint8Arra
   )
     .split(' ')
     .map((w) => enc.encode(w));
-  let x = seed >>> 0 || 1;
-  const rnd = () => ((x ^= x << 13), (x ^= x >>> 17), (x ^= x << 5), x >>> 0);
+  const rnd = generator(seed);
   const each = Math.ceil(bytes / files);
   const out: [string, Uint8Array][] = [];
   for (let f = 0; f < files; ++f) {
@@ -117,7 +148,42 @@ export function textLayer(seed: number, files: number, bytes: number): Uint8Arra
     }
     out.push([`usr/share/warm-${seed}/${f % 7}/file-${f}.txt`, text.subarray(0, at)]);
   }
-  return tinyTar(out);
+  return out;
+}
+
+/** `n` deterministic bytes of a skewed distribution with few repeats (as
+ *  compiled code and compressed data are): zstd codes them as large literal
+ *  sections, which it decodes with its two-symbol Huffman tables (HUF X2),
+ *  which text of a small vocabulary never reaches. */
+export function skewedBytes(seed: number, n: number): Uint8Array {
+  const rnd = generator(seed);
+  const out = new Uint8Array(n);
+  for (let i = 0; i < n; ++i) out[i] = Math.min(255, Math.floor(-Math.log((rnd() + 1) / 4294967297) * 24));
+  return out;
+}
+
+/**
+ * The warm-up's two layers: each text files and one skewed binary file; the
+ * lower one also files under names longer than a tar header holds (pax),
+ * symbolic and hard links; the upper one also replaces files of the lower
+ * one, deletes some (whiteouts) and empties a directory (an opaque marker),
+ * so adopting and merging them run the paths a real image's layers run.
+ */
+export function warmLayers(files: number, bytes: number): [Uint8Array, Uint8Array] {
+  const deep = `usr/lib/python3/dist-packages/${'warm_package/'.repeat(8)}`;
+  const lower: [string, Uint8Array, TarExtra?][] = [['usr/share/warm-1/', new Uint8Array(0), { type: '5' }], ...textFiles(1, files, bytes)];
+  for (let i = 0; i < 20; ++i) {
+    lower.push([`${deep}module_${i}.cpython-312.pyc`, skewedBytes(100 + i, 512)]);
+    lower.push([`usr/bin/warm-${i}`, new Uint8Array(0), { type: '2', link: `../share/warm-1/${i % 7}/file-${i}.txt` }]);
+    lower.push([`usr/share/warm-1/hard-${i}.txt`, new Uint8Array(0), { type: '1', link: `usr/share/warm-1/${i % 7}/file-${i}.txt` }]);
+  }
+  lower.push(['usr/lib/warm.so', skewedBytes(1, 256 << 10)]);
+  const upper: [string, Uint8Array, TarExtra?][] = textFiles(2, files, bytes);
+  for (let i = 0; i < 50; ++i) upper.push([`usr/share/warm-1/${(i + 1) % 7}/file-${i + 1}.txt`, skewedBytes(200 + i, 300)]);
+  for (let i = 0; i < 20; ++i) upper.push([`usr/share/warm-1/${(i + 100) % 7}/.wh.file-${i + 100}.txt`, new Uint8Array(0)]);
+  upper.push(['usr/share/warm-1/6/.wh..wh..opq', new Uint8Array(0)]);
+  upper.push(['usr/lib/warm2.so', skewedBytes(2, 256 << 10)]);
+  return [tinyTar(lower), tinyTar(upper)];
 }
 
 async function sha256Hex(bytes: Uint8Array): Promise<string> {
@@ -197,10 +263,9 @@ export async function warmDecoders(mod: CoreModule, stop: () => boolean): Promis
   };
   try {
     if (typeof crypto?.subtle?.digest !== 'function' || typeof CompressionStream !== 'function') return done;
-    // A docker-archive of a plain layer and a gzip one, 1,500 files each (~1 MB of tar).
+    // A docker-archive of a plain layer and a gzip one (warmLayers: ~1.3 MB of tar each).
     const enc = new TextEncoder();
-    const plain = textLayer(1, 1500, 400_000);
-    const zipped = textLayer(2, 1500, 400_000);
+    const [plain, zipped] = warmLayers(1500, 400_000);
     const gz = await gzip(zipped);
     const diffIds = [`sha256:${await sha256Hex(plain)}`, `sha256:${await sha256Hex(zipped)}`];
     const config = enc.encode(

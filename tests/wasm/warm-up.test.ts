@@ -8,7 +8,7 @@ import path from 'node:path';
 import { createRequire } from 'node:module';
 import { beforeAll, describe, expect, test } from 'vitest';
 import type { CoreModule } from 'layerscope-core-glue';
-import { memorySource, textLayer, tinyTar, warmDecoders, warmUp } from '../../wasm/warm-up';
+import { memorySource, textFiles, tinyTar, warmDecoders, warmLayers, warmUp } from '../../wasm/warm-up';
 
 const repo = path.resolve(__dirname, '../..');
 const modulePath = process.env.LAYERSCOPE_WASM_MODULE ?? path.join(repo, 'build/wasm/wasm/node/layerscope_core.js');
@@ -37,8 +37,8 @@ function openHandles(): number {
 }
 
 describe('warm-up', () => {
-  test('textLayer is a tar GNU tar lists: the files asked for, their bytes text lines', () => {
-    const layer = textLayer(3, 40, 8000);
+  test('textFiles in tinyTar make a tar GNU tar lists: the files asked for, their bytes text lines', () => {
+    const layer = tinyTar(textFiles(3, 40, 8000));
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ls-warm-'));
     try {
       fs.writeFileSync(path.join(dir, 'l.tar'), layer);
@@ -50,8 +50,31 @@ describe('warm-up', () => {
       expect(body.endsWith('\n')).toBe(true);
       expect(body).toMatch(/^[ a-z0-9\n]+$/);
       // the same seed, the same bytes; another seed, others
-      expect(Buffer.from(textLayer(3, 40, 8000)).equals(Buffer.from(layer))).toBe(true);
-      expect(Buffer.from(textLayer(4, 40, 8000)).equals(Buffer.from(layer))).toBe(false);
+      expect(Buffer.from(tinyTar(textFiles(3, 40, 8000))).equals(Buffer.from(layer))).toBe(true);
+      expect(Buffer.from(tinyTar(textFiles(4, 40, 8000))).equals(Buffer.from(layer))).toBe(false);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('warmLayers: GNU tar reads the long names (pax), links, whiteouts and opaque marker as written', () => {
+    const [lower, upper] = warmLayers(30, 6000);
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ls-warm-'));
+    try {
+      fs.writeFileSync(path.join(dir, 'lower.tar'), lower);
+      fs.writeFileSync(path.join(dir, 'upper.tar'), upper);
+      const list = (f: string) => execFileSync('tar', ['-tvf', path.join(dir, f)]).toString().trim().split('\n');
+      const low = list('lower.tar');
+      const long = `usr/lib/python3/dist-packages/${'warm_package/'.repeat(8)}module_3.cpython-312.pyc`;
+      expect(long.length).toBeGreaterThan(100);
+      expect(low.filter((l) => l.endsWith(` ${long}`))).toHaveLength(1);
+      expect(execFileSync('tar', ['-xOf', path.join(dir, 'lower.tar'), long]).length).toBe(512);
+      expect(low.filter((l) => l.startsWith('l') && l.includes('usr/bin/warm-') && l.includes(' -> ../share/warm-1/'))).toHaveLength(20);
+      expect(low.filter((l) => l.startsWith('h') && l.includes(' link to usr/share/warm-1/'))).toHaveLength(20);
+      expect(low.filter((l) => l.startsWith('-') && l.endsWith(' usr/lib/warm.so'))[0]).toContain(String(256 << 10));
+      const up = list('upper.tar');
+      expect(up.filter((l) => /usr\/share\/warm-1\/\d\/\.wh\.file-\d+\.txt$/.test(l))).toHaveLength(20);
+      expect(up.filter((l) => l.endsWith('usr/share/warm-1/6/.wh..wh..opq'))).toHaveLength(1);
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
