@@ -27,20 +27,8 @@
 // warmDecoders runs in steps that end at the first request (`stop`): a file
 // chosen while it runs waits for one step (here 5-120 ms, the zstd save the
 // longest).
-import type { ByteSinkJs, ByteSourceJs, CoreModule } from 'layerscope-core-glue';
-
-/** A ByteSource for the core over bytes held here. */
-export function memorySource(mod: CoreModule, bytes: Uint8Array, name: string): ByteSourceJs {
-  return {
-    size: bytes.length,
-    name,
-    readInto: (offset: number, ptr: number, len: number) => {
-      const part = bytes.subarray(offset, Math.min(bytes.length, offset + len));
-      mod.HEAPU8.set(part, ptr);
-      return part.length;
-    },
-  };
-}
+import type { ByteSinkJs, CoreModule } from 'layerscope-core-glue';
+import { concat, memorySource } from './io/memory';
 
 /** What tinyTar writes besides a regular file: a link (type '1' hard, '2'
  *  symbolic, to `link`), a directory ('5'); 'x' (a pax header) it writes itself. */
@@ -194,16 +182,6 @@ async function sha256Hex(bytes: Uint8Array): Promise<string> {
 async function gzip(bytes: Uint8Array): Promise<Uint8Array> {
   const s = new Blob([bytes as Uint8Array<ArrayBuffer>]).stream().pipeThrough(new CompressionStream('gzip'));
   return new Uint8Array(await new Response(s).arrayBuffer());
-}
-
-function concat(parts: Uint8Array[]): Uint8Array {
-  const all = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    all.set(p, at);
-    at += p.length;
-  }
-  return all;
 }
 
 /** The bytes a core's sink is given, kept. */

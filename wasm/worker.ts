@@ -19,7 +19,8 @@ import type { StreamMessage } from './io/stream-reader';
 import { hashRanges } from './io/host-hash';
 import { urlByteSource } from './io/http-source';
 import { openOpfsSink, storageProblem } from './io/opfs-sink';
-import { memorySource, warmDecoders, warmUp } from './warm-up';
+import { concat, memorySource } from './io/memory';
+import { warmDecoders, warmUp } from './warm-up';
 import type { ReadAhead } from './io/read-ahead';
 import {
   AHEAD_WORKER_NAME,
@@ -260,15 +261,9 @@ async function index(id: number, mod: CoreModule, req: IndexRequest): Promise<In
   if (req.reads !== undefined) {
     if (!Array.isArray(req.reads) || !req.reads.every((r) => r && Number.isInteger(r.blob) && r.data instanceof Uint8Array))
       throw new RequestError({ code: 'protocol', message: 'index: reads must be an array of {blob, data: Uint8Array}', where: 'worker' });
-    const all = new Uint8Array(req.reads.reduce((n, r) => n + r.data.length, 0));
-    let at = 0;
-    for (const r of req.reads) {
-      all.set(r.data, at);
-      at += r.data.length;
-    }
     args.reads = req.reads.map((r) => r.blob);
     args.read_lengths = req.reads.map((r) => r.data.length);
-    source = memorySource(mod, all, 'layers read by other workers');
+    source = memorySource(mod, concat(req.reads.map((r) => r.data)), 'layers read by other workers');
   }
   const v = core(mod, 'index', args, { progress: progressPoster(id, t0), source }).value as {
     bytes_read: number;

@@ -8,7 +8,8 @@ import path from 'node:path';
 import { createRequire } from 'node:module';
 import { beforeAll, describe, expect, test } from 'vitest';
 import type { CoreModule } from 'layerscope-core-glue';
-import { memorySource, textFiles, tinyTar, warmDecoders, warmLayers, warmUp } from '../../wasm/warm-up';
+import { memorySource } from '../../wasm/io/memory';
+import { textFiles, tinyTar, warmDecoders, warmLayers, warmUp } from '../../wasm/warm-up';
 
 const repo = path.resolve(__dirname, '../..');
 const modulePath = process.env.LAYERSCOPE_WASM_MODULE ?? path.join(repo, 'build/wasm/wasm/node/layerscope_core.js');
