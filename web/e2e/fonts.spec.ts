@@ -1,8 +1,7 @@
 // The faces warmed while the page is idle (styles/font-warm.ts) are every face
-// the views draw: an archive opened and shown in every tab, a file's content
-// and the layer and merged trees draw no text in a face the warm-up did not
-// draw first, so Chromium asks the browser process for none of them while the
-// archive opens.
+// the views draw: the empty page, an opened archive's layer and merged trees
+// and every tab draw no text in a face the warm-up did not draw first, so
+// Chromium asks the browser process for none of them while the archive opens.
 import { expect, test, type Page } from '@playwright/test';
 import { fixture } from './util';
 

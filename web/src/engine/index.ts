@@ -82,11 +82,11 @@ function sparesWanted(choosing: boolean): number {
 }
 
 /** Starts the workers (and their wasm cores) for the next archive, as far as
- *  none is waiting, named AHEAD_WORKER_NAME: while idle, each runs the index's
- *  hot paths until V8 has optimised them (wasm/warm-up.ts): the archive's own at a page's start; also its first index
+ *  none is waiting: the archive's own at a page's start; also its first index
  *  helper's once the user is choosing a file (`choosing`: the file chooser
  *  opened, files dragged over the page). A page that opens no local file
- *  starts no helper. */
+ *  starts no helper. They are named AHEAD_WORKER_NAME: while idle, each runs
+ *  the index's hot paths until V8 has optimised them (wasm/warm-up.ts). */
 export function prewarmWorker(choosing = false): void {
   while (spares.length < sparesWanted(choosing)) spares.push(spawnWorker(AHEAD_WORKER_NAME));
 }

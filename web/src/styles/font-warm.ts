@@ -5,10 +5,9 @@
 // settings, by a synchronous call, once per face. The first render of an
 // opened archive draws ~14 faces the empty page has not. The browser process
 // is then busy reading the file for the workers. Those calls blocked the page's
-// main thread for 35-77 ms in all, in tasks of 50-110 ms.
-// Measured on the 0.4 GB zstd bench set, 2 cores, 3 opens each:
-// - without the warm-up, 2 of 3 opens had a main-thread task over 50 ms;
-// - with it, none did, and the open made none of those calls.
+// main thread for 28-77 ms in all, in tasks of 50-110 ms.
+// Traced on the 0.4 GB zstd bench set, 2 cores, 5 opens each: 14 of those
+// calls an open without the warm-up, none with it.
 //
 // The WARM_* lists give every face the views draw. e2e/fonts.spec.ts checks that
 // every text the views show uses one of them.
