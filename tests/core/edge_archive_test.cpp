@@ -630,10 +630,28 @@ TEST(EdgeLayers, ListingPagesAreSlicesOfTheWhole) {
     ASSERT_EQ(paged.size(), w.size());
     for (size_t k = 0; k < w.size(); ++k) EXPECT_EQ(paged[k], w[k].path) << k;
     std::string streamed;
-    size_t pieces = 0;
-    lst.value()->write_json(0, 0, [&](std::string_view piece) { streamed.append(piece); ++pieces; });
+    lst.value()->write_json(0, 0, [&](std::string_view piece) { streamed.append(piece); });
     EXPECT_EQ(streamed, s->list_json(0, all).value());
-    EXPECT_GT(pieces, w.size()) << "write_json should hand out about one entry per piece";
+  }
+  // A listing of ~1 MB of JSON comes in pieces of at most 64 KiB and one entry (ls --json streams them).
+  {
+    std::vector<TEntry> many;
+    for (int i = 0; i < 4000; ++i) many.push_back(F("dir/" + std::string(200, 'a' + i % 26) + std::to_string(i), "v"));
+    auto big = open_bytes(build_docker_legacy({TImage{{"edge/many:1"}, {TLayer{many}}}}));
+    ASSERT_TRUE(big);
+    auto l = big->listing(0, ListOptions{.layer = -1, .merged = true});
+    ASSERT_TRUE(l.ok());
+    std::string streamed;
+    size_t pieces = 0, largest = 0;
+    l.value()->write_json(0, 0, [&](std::string_view piece) {
+      streamed.append(piece);
+      ++pieces;
+      largest = std::max(largest, piece.size());
+    });
+    EXPECT_EQ(streamed, big->list_json(0, ListOptions{.layer = -1, .merged = true}).value());
+    EXPECT_GT(streamed.size(), size_t{1} << 20);
+    EXPECT_GE(pieces, streamed.size() / (64 << 10));
+    EXPECT_LE(largest, size_t{(64 << 10) + 400}) << "a piece holds at most 64 KiB and one entry";
   }
   // "No limit" spelled as the largest limit, from an offset: the rest, not an overflow.
   {

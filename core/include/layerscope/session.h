@@ -83,8 +83,8 @@ class Listing {
   bool merged() const { return merged_; }
   ListedEntry entry(uint64_t i) const;  // i < size()
   // The list_json() document for items [offset, offset + limit) (limit 0: to
-  // the end), handed to `out` in pieces of about one entry so it can be
-  // streamed; the concatenation is the document.
+  // the end), handed to `out` in pieces of at most 64 KiB and one entry, so it
+  // can be streamed; the concatenation is the document.
   void write_json(uint64_t offset, uint64_t limit, const std::function<void(std::string_view)>& out) const;
   // The warnings that concern this listing (Session::warnings_for of its image
   // and layer); it is incomplete when one has the code "incomplete-image".

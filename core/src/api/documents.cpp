@@ -176,22 +176,47 @@ std::string Session::inspect_json() const {
 }
 
 namespace {
-OJson entry_json(const ListedEntry& e) {
-  OJson x;
-  x["path"] = text(e.path);
-  x["type"] = e.change == Change::kDeleted ? "deleted" : entry_type_name(e.type);
-  x["change"] = change_name(e.change);
-  x["layer"] = e.layer;
+// One entry of a listing (ls, log's events) as the JSON object the schema
+// gives, written straight into `out`: the same bytes dump() would write for
+// the object, at a fraction of the cost (a page of 16,384 entries went through
+// one json value each).
+void append_entry(std::string& out, const ListedEntry& e) {
+  using jsontext::append_int;
+  using jsontext::append_text;
+  out += "{\"path\":";
+  append_text(out, e.path);
+  out += ",\"type\":\"";
+  out += e.change == Change::kDeleted ? "deleted" : entry_type_name(e.type);
+  out += "\",\"change\":\"";
+  out += change_name(e.change);
+  out += "\",\"layer\":";
+  append_int(out, e.layer);
   if (e.change != Change::kDeleted) {
-    x["size"] = e.size;
-    x["mode"] = octal_mode(e.mode);
-    x["uid"] = e.uid;
-    x["gid"] = e.gid;
-    x["mtime"] = e.mtime;
-    if (!e.link.empty()) x["link"] = text(e.link);
-    if (e.implicit) x["implicit"] = true;
+    out += ",\"size\":";
+    append_int(out, e.size);
+    out += ",\"mode\":\"";
+    for (int shift = 9; shift >= 0; shift -= 3) out += static_cast<char>('0' + ((e.mode >> shift) & 7));
+    out += "\",\"uid\":";
+    append_int(out, e.uid);
+    out += ",\"gid\":";
+    append_int(out, e.gid);
+    out += ",\"mtime\":";
+    append_int(out, e.mtime);
+    if (!e.link.empty()) {
+      out += ",\"link\":";
+      append_text(out, e.link);
+    }
+    if (e.implicit) out += ",\"implicit\":true";
   }
-  return x;
+  out += '}';
+}
+
+// `head` dumped without the closing "[]}" of its last key, an empty array: the
+// entries follow, then "]}".
+std::string open_last_array(const OJson& head) {
+  std::string s = dump(head);
+  s.resize(s.size() - 3);
+  return s;
 }
 }  // namespace
 
@@ -202,10 +227,15 @@ Result<std::string> Session::path_history_json(int image, std::string_view path)
   j["image"] = image;
   j["path"] = text(std::string(path));
   j["warnings"] = warnings_json(warnings_for(image));
-  OJson arr = OJson::array();
-  for (auto& e : events) arr.push_back(entry_json(e));
-  j["events"] = arr;
-  return dump(j);
+  j["events"] = OJson::array();
+  std::string doc = open_last_array(j);
+  doc += '[';
+  for (size_t i = 0; i < events.size(); ++i) {
+    if (i) doc += ',';
+    append_entry(doc, events[i]);
+  }
+  doc += "]}";
+  return doc;
 }
 
 void Listing::write_json(uint64_t offset, uint64_t limit, const std::function<void(std::string_view)>& out) const {
@@ -222,16 +252,19 @@ void Listing::write_json(uint64_t offset, uint64_t limit, const std::function<vo
   j["has_more"] = to < total;
   j["warnings"] = warnings_json(warnings_);
   j["entries"] = OJson::array();
-  // The head without its closing "[]}", then one entry at a time.
-  std::string head = dump(j);
-  out(std::string_view(head).substr(0, head.size() - 3));
-  out("[");
+  // The head, then the entries in pieces of about 64 KiB (ls --json streams them).
+  std::string piece = open_last_array(j);
+  piece += '[';
   for (uint64_t i = from; i < to; ++i) {
-    std::string e = dump(entry_json(entry(i)));
-    if (i > from) e.insert(e.begin(), ',');
-    out(e);
+    if (i > from) piece += ',';
+    append_entry(piece, entry(i));
+    if (piece.size() >= (64 << 10)) {
+      out(piece);
+      piece.clear();
+    }
   }
-  out("]}");
+  piece += "]}";
+  out(piece);
 }
 
 Result<std::string> Session::list_json(int image, const ListOptions& opt) const {

@@ -1,5 +1,6 @@
 #include "api/json_text.h"
 
+#include <charconv>
 #include <cstdio>
 
 #include "layerscope/text.h"
@@ -10,29 +11,45 @@ std::string dump(const OJson& j, int indent) {
   return escape_json_controls(j.dump(indent, ' ', false, OJson::error_handler_t::replace));
 }
 
+namespace {
+// The UTF-8 sequence at s[i] as text() judges it: its length, 0 when s[i] is an
+// invalid byte (written as "\xNN").
+size_t utf8_length(std::string_view s, size_t i) {
+  unsigned char c = static_cast<unsigned char>(s[i]);
+  size_t len = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 0;
+  bool ok = len > 0 && i + len <= s.size();
+  for (size_t k = 1; ok && k < len; ++k) ok = (static_cast<unsigned char>(s[i + k]) >> 6) == 2;
+  if (ok && len == 2 && c < 0xc2) ok = false;
+  if (ok && len == 3) {
+    unsigned char c1 = static_cast<unsigned char>(s[i + 1]);
+    if ((c == 0xe0 && c1 < 0xa0) || (c == 0xed && c1 >= 0xa0)) ok = false;
+  }
+  if (ok && len == 4) {
+    unsigned char c1 = static_cast<unsigned char>(s[i + 1]);
+    if (c > 0xf4 || (c == 0xf0 && c1 < 0x90) || (c == 0xf4 && c1 >= 0x90)) ok = false;
+  }
+  return ok ? len : 0;
+}
+
+constexpr char kHex[] = "0123456789abcdef";
+}  // namespace
+
 std::string text(const std::string& s) {
   std::string out;
   out.reserve(s.size());
   size_t i = 0;
   while (i < s.size()) {
-    unsigned char c = static_cast<unsigned char>(s[i]);
-    size_t len = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 0;
-    bool ok = len > 0 && i + len <= s.size();
-    for (size_t k = 1; ok && k < len; ++k) ok = (static_cast<unsigned char>(s[i + k]) >> 6) == 2;
-    if (ok && len == 2 && c < 0xc2) ok = false;
-    if (ok && len == 3) {
-      unsigned char c1 = static_cast<unsigned char>(s[i + 1]);
-      if ((c == 0xe0 && c1 < 0xa0) || (c == 0xed && c1 >= 0xa0)) ok = false;
-    }
-    if (ok && len == 4) {
-      unsigned char c1 = static_cast<unsigned char>(s[i + 1]);
-      if (c > 0xf4 || (c == 0xf0 && c1 < 0x90) || (c == 0xf4 && c1 >= 0x90)) ok = false;
-    }
-    if (!ok) {
-      static const char* hx = "0123456789abcdef";
+    size_t j = i;  // ASCII goes a run at a time
+    while (j < s.size() && static_cast<unsigned char>(s[j]) < 0x80) ++j;
+    out.append(s, i, j - i);
+    i = j;
+    if (i == s.size()) break;
+    size_t len = utf8_length(s, i);
+    if (len == 0) {
+      unsigned char c = static_cast<unsigned char>(s[i]);
       out += "\\x";
-      out += hx[c >> 4];
-      out += hx[c & 15];
+      out += kHex[c >> 4];
+      out += kHex[c & 15];
       ++i;
       continue;
     }
@@ -40,6 +57,62 @@ std::string text(const std::string& s) {
     i += len;
   }
   return out;
+}
+
+void append_text(std::string& out, std::string_view s) {
+  out += '"';
+  size_t i = 0;
+  while (i < s.size()) {
+    // A run of printable ASCII other than '"' and '\\' goes at once.
+    size_t j = i;
+    while (j < s.size()) {
+      unsigned char c = static_cast<unsigned char>(s[j]);
+      if (c < 0x20 || c >= 0x7f || c == '"' || c == '\\') break;
+      ++j;
+    }
+    out.append(s.data() + i, j - i);
+    i = j;
+    if (i == s.size()) break;
+    unsigned char c = static_cast<unsigned char>(s[i]);
+    size_t len = utf8_length(s, i);
+    if (len == 0) {  // text()'s "\xNN", its backslash escaped by dump
+      out += "\\\\x";
+      out += kHex[c >> 4];
+      out += kHex[c & 15];
+      ++i;
+      continue;
+    }
+    unsigned cp = 0x100;  // a control to write as \u00XX, when below 0x100
+    if (len == 1) {
+      switch (c) {
+        case '"': out += "\\\""; break;
+        case '\\': out += "\\\\"; break;
+        case 0x08: out += "\\b"; break;
+        case 0x09: out += "\\t"; break;
+        case 0x0a: out += "\\n"; break;
+        case 0x0c: out += "\\f"; break;
+        case 0x0d: out += "\\r"; break;
+        default: cp = c;  // another C0 control, or DEL
+      }
+    } else if (len == 2 && c == 0xc2 && static_cast<unsigned char>(s[i + 1]) < 0xa0) {
+      cp = static_cast<unsigned char>(s[i + 1]);  // a C1 control
+    } else {
+      out.append(s.data() + i, len);
+    }
+    if (cp < 0x100) {
+      out += "\\u00";
+      out += kHex[cp >> 4];
+      out += kHex[cp & 15];
+    }
+    i += len;
+  }
+  out += '"';
+}
+
+void append_int(std::string& out, int64_t v) {
+  char b[24];
+  auto r = std::to_chars(b, b + sizeof b, v);
+  out.append(b, r.ptr);
 }
 
 OJson opt_str(const std::string& s) { return s.empty() ? OJson(nullptr) : OJson(text(s)); }

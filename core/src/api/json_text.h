@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 
 #include <nlohmann/json.hpp>
 
@@ -20,6 +21,15 @@ std::string dump(const OJson& j, int indent = -1);
 // written as the four characters "\xNN", so the output stays valid JSON and
 // the original bytes are recoverable.
 std::string text(const std::string& s);
+
+// Appends OJson(text(s)) as dump() writes it, quotes included, byte for byte
+// (backslash, quote and C0 escapes as nlohmann writes them; DEL and C1 controls
+// as escape_json_controls does), without building a json value: for documents
+// written one piece at a time (a list page of 16,384 entries).
+void append_text(std::string& out, std::string_view s);
+
+// Appends v in decimal, as dump() writes integers.
+void append_int(std::string& out, int64_t v);
 
 // null for "", else text(s).
 OJson opt_str(const std::string& s);
