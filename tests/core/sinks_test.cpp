@@ -3,6 +3,10 @@
 
 #include <csignal>
 
+#include <fstream>
+#include <random>
+
+#include "archive/compress_sink.h"
 #include "layerscope/byte_sink.h"
 #include "test_util.h"
 
@@ -23,6 +27,59 @@ std::vector<std::string> listing(const std::string& dir) {
   for (auto& de : fs::directory_iterator(dir)) out.push_back(de.path().filename().string());
   std::sort(out.begin(), out.end());
   return out;
+}
+
+// `in` through the gzip sink, written in pieces of `piece` bytes.
+std::string gzip_of(const std::string& in, size_t piece) {
+  std::vector<uint8_t> out;
+  auto mem = make_memory_sink(&out);
+  auto z = make_compressing_sink(mem.get(), Compression::kGzip);
+  EXPECT_TRUE(z.ok());
+  if (!z.ok()) return {};
+  for (size_t at = 0; at < in.size(); at += piece) EXPECT_TRUE(z.value()->write(in.data() + at, std::min(piece, in.size() - at)).ok());
+  EXPECT_TRUE(z.value()->finish().ok());
+  return std::string(out.begin(), out.end());
+}
+
+// The gzip sink (ISA-L's deflate in a build with ISA-L, else libarchive's zlib
+// filter) writes one gzip member that GNU gzip decodes to the input, with no
+// time in its header, and the same bytes however the input is cut into writes;
+// a failure of the sink after it is its error, at that write and every later one.
+TEST(Sinks, GzipSinkWritesWhatGzipDecodesDeterministically) {
+  std::mt19937 rng(7);
+  std::string random(1 << 20, '\0');
+  for (auto& c : random) c = static_cast<char>(rng());
+  std::string text;
+  while (text.size() < (3u << 20)) text += "usr/lib/python3/dist-packages/m" + std::to_string(text.size() % 977) + ".py\n";
+  const std::string dir = temp_dir();
+  int k = 0;
+  for (const std::string& in : {std::string(), std::string("x"), random, text}) {
+    const std::string gz = gzip_of(in, 1 << 20);
+    for (size_t piece : {size_t{65537}, size_t{4097}})
+      EXPECT_EQ(gzip_of(in, piece), gz) << "the same input cut into other writes, " << in.size() << " bytes";
+    ASSERT_GE(gz.size(), 18u);
+    EXPECT_EQ(gz.substr(0, 3), std::string("\x1f\x8b\x08", 3));
+    EXPECT_EQ(gz.substr(4, 4), std::string(4, '\0')) << "no time in the header";
+    if (in == text) EXPECT_LT(gz.size(), in.size() / 10);
+    const std::string f = dir + "/" + std::to_string(k++) + ".gz";
+    std::ofstream(f, std::ios::binary).write(gz.data(), static_cast<std::streamsize>(gz.size()));
+    auto r = lstest::run("gzip -dc " + lstest::shq(f));
+    EXPECT_EQ(r.status, 0);
+    EXPECT_TRUE(r.out == in) << "gzip -dc gives " << r.out.size() << " bytes of " << in.size();
+  }
+  fs::remove_all(dir);
+  lstest::FailingSink failing(nullptr, 1000);
+  auto z = make_compressing_sink(&failing, Compression::kGzip);
+  ASSERT_TRUE(z.ok());
+  Status st = Status::Ok();
+  for (int i = 0; i < 64 && st.ok(); ++i) st = z.value()->write(random.data(), random.size());
+  if (st.ok()) st = z.value()->finish();
+  ASSERT_FALSE(st.ok());
+  EXPECT_EQ(st.error().message, "no space left (test)");
+  Status again = z.value()->write("x", 1);
+  ASSERT_FALSE(again.ok());
+  EXPECT_EQ(again.error().message, "no space left (test)");
+  EXPECT_FALSE(failing.finished());
 }
 
 TEST(Sinks, MemorySinkAppendsAndRefusesWritesAfterFinish) {

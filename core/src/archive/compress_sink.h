@@ -1,5 +1,7 @@
-// A ByteSink that compresses what it is given (gzip or zstd, libarchive's
-// filters over its raw format) onto another sink. Deterministic: the same
+// A ByteSink that compresses what it is given onto another sink: gzip through
+// ISA-L's deflate (level 3) where the build has ISA-L, else libarchive's gzip
+// filter (zlib, level 6, or `level`); zstd through libarchive's zstd filter
+// (level 3, or `level`). Deterministic: the same
 // bytes in give the same bytes out (no timestamp in the gzip header), so a
 // writer may compress a layer once to learn its digest and size and again to
 // write it. finish() ends the compressed stream and finishes `next`.
