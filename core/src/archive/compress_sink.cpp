@@ -3,14 +3,10 @@
 #include <archive.h>
 #include <archive_entry.h>
 
-#include <algorithm>
 #include <memory>
 #include <string>
 #include <vector>
 
-#ifdef LAYERSCOPE_HAVE_ISAL
-#include <isa-l/igzip_lib.h>
-#endif
 
 namespace layerscope {
 namespace {
@@ -118,89 +114,6 @@ class CompressingSink final : public ByteSink {
   Error err_, sink_error_;
 };
 
-#ifdef LAYERSCOPE_HAVE_ISAL
-// gzip through ISA-L's deflate at its level 3 where the build has ISA-L (the
-// native CLI): on these machines 14x zlib's level 6 for an output 8 % larger
-// (the 0.4 GB bench set's biggest layer: 138 MB to 59.0 MB in 0.35 s, zlib -6
-// 54.5 MB in 5.0 s, zlib -1 59.8 MB in 1.8 s). One gzip member whose header
-// has no name and no time (mtime 0), so it is deterministic too.
-class IsalGzipSink final : public ByteSink {
- public:
-  explicit IsalGzipSink(ByteSink* next) : next_(next) {
-    isal_deflate_init(&z_);
-    z_.level = 3;
-    z_.level_buf = level_buf_.get();
-    z_.level_buf_size = ISAL_DEF_LVL3_DEFAULT;
-    z_.gzip_flag = IGZIP_GZIP;
-  }
-  std::string name() const override { return next_->name(); }
-
-  // Input goes to ISA-L in pieces of kIn (the last one shorter), however the
-  // writes cut it: its blocks, and so its output, depend on the pieces.
-  Status write(const void* data, size_t n) override {
-    if (failed_) return err_;
-    if (ended_) return fail(make_error(Code::kInternal, "write after the end of the compressed stream", name()));
-    const auto* p = static_cast<const uint8_t*>(data);
-    while (n > 0) {
-      const size_t k = std::min(n, kIn - held_);
-      std::copy(p, p + k, in_.get() + held_);
-      held_ += k;
-      p += k;
-      n -= k;
-      if (held_ == kIn) {
-        LS_RETURN_IF_ERROR(deflate(in_.get(), held_, false));
-        held_ = 0;
-      }
-    }
-    return Status::Ok();
-  }
-
-  Status finish() override {
-    LS_RETURN_IF_ERROR(deflate(in_.get(), held_, true));
-    held_ = 0;
-    return next_->finish();
-  }
-
- private:
-  static constexpr size_t kIn = 256 << 10, kOut = 256 << 10;
-
-  // Compresses [p, p+n) (the end of the stream: its last block and the gzip
-  // trailer too) and hands the output on as it comes.
-  Status deflate(const uint8_t* p, size_t n, bool end) {
-    if (failed_) return err_;
-    if (ended_) return fail(make_error(Code::kInternal, "write after the end of the compressed stream", name()));
-    z_.next_in = const_cast<uint8_t*>(p);
-    z_.avail_in = static_cast<uint32_t>(n);
-    z_.end_of_stream = end ? 1 : 0;
-    do {
-      z_.next_out = out_.get();
-      z_.avail_out = kOut;
-      if (isal_deflate(&z_) != COMP_OK) return fail(make_error(Code::kInternal, "cannot compress (ISA-L deflate)", name()));
-      const size_t got = kOut - z_.avail_out;
-      if (got) {
-        Status st = next_->write(out_.get(), got);
-        if (!st.ok()) return fail(st.take_error());
-      }
-    } while (z_.avail_out == 0 || z_.avail_in > 0);
-    ended_ = end;
-    return Status::Ok();
-  }
-  Status fail(Error e) {
-    failed_ = true;
-    err_ = std::move(e);
-    return err_;
-  }
-
-  ByteSink* next_;
-  isal_zstream z_{};
-  std::unique_ptr<uint8_t[]> level_buf_{new uint8_t[ISAL_DEF_LVL3_DEFAULT]};
-  std::unique_ptr<uint8_t[]> in_{new uint8_t[kIn]};
-  std::unique_ptr<uint8_t[]> out_{new uint8_t[kOut]};
-  size_t held_ = 0;  // input bytes in in_, not compressed yet
-  bool ended_ = false, failed_ = false;
-  Error err_;
-};
-#endif
 
 }  // namespace
 
@@ -208,15 +121,13 @@ Result<std::unique_ptr<ByteSink>> make_compressing_sink(ByteSink* next, Compress
   if (c == Compression::kNone) return std::unique_ptr<ByteSink>(std::make_unique<PassSink>(next));
   if (c != Compression::kGzip && c != Compression::kZstd)
     return make_error(Code::kUnsupported, std::string("cannot compress with ") + compression_name(c), next->name());
-#ifdef LAYERSCOPE_HAVE_ISAL
-  if (c == Compression::kGzip && level == 0) return std::unique_ptr<ByteSink>(std::make_unique<IsalGzipSink>(next));
-#else
-  // zlib's level 4, not its default 6, where ISA-L is missing (the wasm build):
-  // the 0.4 GB bench set saved as an oci-archive with gzip layers by wasm in
-  // node took 17.6 s for 134.8 MB, against 32.3 s for 130.3 MB at level 6
-  // (level 1: 16.2 s, 147.0 MB).
+  // gzip at zlib's level 4, not its default 6, in every build, so the CLI and
+  // the page write the same bytes (the export dialog shows the command that
+  // does) on every machine (ISA-L's deflate, 14x faster natively, picks its
+  // code by CPU and has no wasm build). Level 4: the 0.4 GB bench set's
+  // biggest layer, 138 MB, to 56.0 MB where level 6 writes 54.5 MB, in about
+  // half the time; the page's gzip save of that set 32.3 -> 17.6 s (wasm in node).
   if (c == Compression::kGzip && level == 0) level = 4;
-#endif
   auto s = std::make_unique<CompressingSink>(next);
   LS_RETURN_IF_ERROR(s->open(c, level));
   return std::unique_ptr<ByteSink>(std::move(s));

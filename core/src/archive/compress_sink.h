@@ -1,7 +1,6 @@
-// A ByteSink that compresses what it is given onto another sink: gzip through
-// ISA-L's deflate (level 3) where the build has ISA-L, else libarchive's gzip
-// filter (zlib, level 4, or `level`); zstd through libarchive's zstd filter
-// (level 3, or `level`). Deterministic: the same
+// A ByteSink that compresses what it is given onto another sink, through
+// libarchive's filters over its raw format: gzip (zlib, level 4 unless `level`
+// says), zstd (level 3 unless `level` says). Deterministic: the same
 // bytes in give the same bytes out (no timestamp in the gzip header), so a
 // writer may compress a layer once to learn its digest and size and again to
 // write it. finish() ends the compressed stream and finishes `next`.
