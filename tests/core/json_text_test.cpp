@@ -132,6 +132,56 @@ int check_listings(const Session& s) {
   return checked;
 }
 
+// A comparison's rows as they were written before (one json value per row).
+OJson row_value(const DiffEntry& e) {
+  auto size = [](int64_t v) { return v >= 0 ? OJson(v) : OJson(nullptr); };
+  OJson what = OJson::array();
+  for (auto& w : e.what) what.push_back(w);
+  OJson x = {{"path", jsontext::text(e.path)},
+             {"change", change_name(e.change)},
+             {"what", what},
+             {"type", entry_type_name(e.type)},
+             {"size_before", size(e.size_before)},
+             {"size_after", size(e.size_after)},
+             {"layer_before", e.layer_before >= 0 ? OJson(e.layer_before) : OJson(nullptr)},
+             {"layer_after", e.layer_after >= 0 ? OJson(e.layer_after) : OJson(nullptr)}};
+  auto has = [&](const char* w) { return std::find(e.what.begin(), e.what.end(), w) != e.what.end(); };
+  if (has("type")) x["type_before"] = entry_type_name(e.type_before);
+  if (has("mode")) x["mode_before"] = jsontext::octal_mode(e.mode_before), x["mode_after"] = jsontext::octal_mode(e.mode_after);
+  if (has("owner"))
+    x["owner_before"] = std::to_string(e.uid_before) + ":" + std::to_string(e.gid_before),
+    x["owner_after"] = std::to_string(e.uid_after) + ":" + std::to_string(e.gid_after);
+  if (has("link")) x["link_before"] = jsontext::text(e.link_before), x["link_after"] = jsontext::text(e.link_after);
+  return x;
+}
+
+// `c`'s document against its head and rows written as json values; the rows counted.
+size_t check_comparison(const Comparison& c, const std::string& what) {
+  std::string doc;
+  c.write_json([&](std::string_view piece) { doc.append(piece); });
+  OJson want = OJson::parse(doc);  // the head as written, rows replaced below
+  want["changes"] = OJson::array();
+  for (uint64_t i = 0; i < c.size(); ++i) want["changes"].push_back(row_value(c.entry(i)));
+  EXPECT_EQ(doc, jsontext::dump(want)) << what;
+  return c.size();
+}
+
+// Every layer diff (each layer against the one below and against the first) of
+// every image.
+size_t check_diffs(const Session& s) {
+  size_t rows = 0;
+  for (int im = 0; im < static_cast<int>(s.archive().images.size()); ++im) {
+    const int layers = static_cast<int>(s.archive().images[im].layers.size());
+    for (int to = 1; to < layers; ++to)
+      for (int from : {0, to - 1}) {
+        auto c = s.diff(im, from, to);
+        if (!c.ok()) continue;  // (an unreadable layer: tested elsewhere)
+        rows += check_comparison(*c.value(), "image " + std::to_string(im) + " " + std::to_string(from) + ".." + std::to_string(to));
+      }
+  }
+  return rows;
+}
+
 class JsonListings : public ::testing::TestWithParam<std::string> {};
 
 TEST_P(JsonListings, EntryByEntryIsTheJsonValuesDocument) {
@@ -139,6 +189,15 @@ TEST_P(JsonListings, EntryByEntryIsTheJsonValuesDocument) {
   ASSERT_TRUE(s);
   ASSERT_TRUE(s->index_layers().ok());
   EXPECT_GT(check_listings(*s), 0);
+  check_diffs(*s);
+  // Two producers' images of one recipe compared, when this is one of them.
+  if (GetParam() != "docker20-save-features") {
+    auto other = lstest::open_session(lstest::fixture_tar("docker20-save-features"));
+    ASSERT_TRUE(other);
+    ASSERT_TRUE(other->index_layers().ok());
+    auto c = s->compare(0, *other, 0);
+    if (c.ok()) check_comparison(*c.value(), "compare");  // (0 rows where the images are the same)
+  }
 }
 
 INSTANTIATE_TEST_SUITE_P(Fixtures, JsonListings, ::testing::ValuesIn(lstest::fixture_names()),
@@ -154,11 +213,16 @@ TEST(JsonListings, NamesNoToolShouldWrite) {
                                       F("d/c1\xc2\x85\xc2\x9f", "z"), F("d/bad\xff\xfe\xc3", "w"),
                                       F("d/utf8 \xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80", "v"), L("d/link\n", "to\r\t\"x\xff"),
                                       H("d/hard", "d/quote\"back\\slash")}},
-                      lstest::TLayer{{F("d/.wh.ctl\x01\x1f\x7f"), F("d/new\x08\x0c", "u")}}}};
+                      lstest::TLayer{{F("d/.wh.ctl\x01\x1f\x7f"), F("d/new\x08\x0c", "u")}},
+                      // every kind of modification: size, mode and owner, link target, type
+                      lstest::TLayer{{F("d/quote\"back\\slash", "xx"),
+                                      lstest::TEntry{"d/c1\xc2\x85\xc2\x9f", 'f', "z", "", 0600, 1000, 1001},
+                                      L("d/link\n", "elsewhere\xfe"), L("d/bad\xff\xfe\xc3", "d")}}}};
   auto s = Session::open(make_memory_source(lstest::build_docker_legacy({img}), "odd.tar"));
   ASSERT_TRUE(s.ok()) << s.error().to_string();
   ASSERT_TRUE(s.value()->index_layers().ok());
   EXPECT_GT(check_listings(*s.value()), 0);
+  EXPECT_GT(check_diffs(*s.value()), 0u);
   auto doc = s.value()->list_json(0, ListOptions{.layer = 0});
   ASSERT_TRUE(doc.ok());
   EXPECT_NE(doc.value().find("\"d/ctl\\u0001\\u001f\\u007f\""), std::string::npos) << doc.value();

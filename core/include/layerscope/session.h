@@ -203,7 +203,8 @@ class Comparison {
  public:
   uint64_t size() const;
   DiffEntry entry(uint64_t i) const;
-  // The diff document (docs/json-schema.md, "diff"), handed out in pieces.
+  // The diff document (docs/json-schema.md, "diff"), handed out in pieces of at
+  // most 64 KiB and one row.
   void write_json(const std::function<void(std::string_view)>& out) const;
   bool images() const;  // an image comparison (compare), not a layer diff
   // Image comparison: config, history and shared layers (empty for a layer diff).

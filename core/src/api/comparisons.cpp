@@ -198,26 +198,68 @@ DiffEntry make_entry(const ComparisonData& d, const DiffRow& r) {
   return e;
 }
 
-OJson row_json(const DiffEntry& e) {
-  auto size = [](int64_t s) { return s >= 0 ? OJson(s) : OJson(nullptr); };
-  OJson what = OJson::array();
-  for (auto& w : e.what) what.push_back(w);
-  OJson x = {{"path", text(e.path)},
-             {"change", change_name(e.change)},
-             {"what", what},
-             {"type", entry_type_name(e.type)},
-             {"size_before", size(e.size_before)},
-             {"size_after", size(e.size_after)},
-             {"layer_before", e.layer_before >= 0 ? OJson(e.layer_before) : OJson(nullptr)},
-             {"layer_after", e.layer_after >= 0 ? OJson(e.layer_after) : OJson(nullptr)}};
+// One row of a comparison as the JSON object the schema gives, written straight
+// into `out` (as listings' entries are: the same bytes dump() would write for
+// the object, without a json value per row).
+void append_row(std::string& out, const DiffEntry& e) {
+  using jsontext::append_int;
+  using jsontext::append_text;
+  auto number_or_null = [&](int64_t v) {
+    if (v >= 0) append_int(out, v);
+    else out += "null";
+  };
   auto has = [&](const char* w) { return std::find(e.what.begin(), e.what.end(), w) != e.what.end(); };
-  if (has("type")) x["type_before"] = entry_type_name(e.type_before);
-  if (has("mode")) x["mode_before"] = jsontext::octal_mode(e.mode_before), x["mode_after"] = jsontext::octal_mode(e.mode_after);
-  if (has("owner"))
-    x["owner_before"] = std::to_string(e.uid_before) + ":" + std::to_string(e.gid_before),
-    x["owner_after"] = std::to_string(e.uid_after) + ":" + std::to_string(e.gid_after);
-  if (has("link")) x["link_before"] = text(e.link_before), x["link_after"] = text(e.link_after);
-  return x;
+  auto key = [&](const char* k) {
+    out += ",\"";
+    out += k;
+    out += "\":";
+  };
+  auto mode = [&](uint32_t m) { append_text(out, jsontext::octal_mode(m)); };
+  auto owner = [&](uint32_t uid, uint32_t gid) { append_text(out, std::to_string(uid) + ":" + std::to_string(gid)); };
+  out += "{\"path\":";
+  append_text(out, e.path);
+  key("change");
+  append_text(out, change_name(e.change));
+  key("what");
+  out += '[';
+  for (size_t i = 0; i < e.what.size(); ++i) {
+    if (i) out += ',';
+    append_text(out, e.what[i]);
+  }
+  out += ']';
+  key("type");
+  append_text(out, entry_type_name(e.type));
+  key("size_before");
+  number_or_null(e.size_before);
+  key("size_after");
+  number_or_null(e.size_after);
+  key("layer_before");
+  number_or_null(e.layer_before);
+  key("layer_after");
+  number_or_null(e.layer_after);
+  if (has("type")) {
+    key("type_before");
+    append_text(out, entry_type_name(e.type_before));
+  }
+  if (has("mode")) {
+    key("mode_before");
+    mode(e.mode_before);
+    key("mode_after");
+    mode(e.mode_after);
+  }
+  if (has("owner")) {
+    key("owner_before");
+    owner(e.uid_before, e.gid_before);
+    key("owner_after");
+    owner(e.uid_after, e.gid_after);
+  }
+  if (has("link")) {
+    key("link_before");
+    append_text(out, e.link_before);
+    key("link_after");
+    append_text(out, e.link_after);
+  }
+  out += '}';
 }
 
 DiffCounts count_rows(const ComparisonData& d) {
@@ -345,14 +387,19 @@ const ImageDifferences& Comparison::image_differences() const { return data_->im
 DiffCounts Comparison::counts() const { return data_->counts; }
 
 void Comparison::write_json(const std::function<void(std::string_view)>& out) const {
-  out(data_->head);
-  out("[");
+  // The head, then the rows in pieces of about 64 KiB (diff --json streams them).
+  std::string piece = data_->head;
+  piece += '[';
   for (uint64_t i = 0; i < size(); ++i) {
-    std::string e = dump(row_json(entry(i)));
-    if (i > 0) e.insert(e.begin(), ',');
-    out(e);
+    if (i > 0) piece += ',';
+    append_row(piece, entry(i));
+    if (piece.size() >= (64 << 10)) {
+      out(piece);
+      piece.clear();
+    }
   }
-  out("]}");
+  piece += "]}";
+  out(piece);
 }
 
 Result<std::shared_ptr<const Comparison>> Session::diff(int image, int from, int to, std::string_view path,
