@@ -83,8 +83,9 @@ class Listing {
   bool merged() const { return merged_; }
   ListedEntry entry(uint64_t i) const;  // i < size()
   // The list_json() document for items [offset, offset + limit) (limit 0: to
-  // the end), handed to `out` in pieces of at most 64 KiB and one entry, so it
-  // can be streamed; the concatenation is the document.
+  // the end), handed to `out` in pieces of about 64 KiB (each ends with the
+  // entry that reaches 64 KiB; the first also holds the head), so it can be
+  // streamed; the concatenation is the document.
   void write_json(uint64_t offset, uint64_t limit, const std::function<void(std::string_view)>& out) const;
   // The warnings that concern this listing (Session::warnings_for of its image
   // and layer); it is incomplete when one has the code "incomplete-image".
@@ -203,8 +204,9 @@ class Comparison {
  public:
   uint64_t size() const;
   DiffEntry entry(uint64_t i) const;
-  // The diff document (docs/json-schema.md, "diff"), handed out in pieces of at
-  // most 64 KiB and one row.
+  // The diff document (docs/json-schema.md, "diff"), handed out in pieces of
+  // about 64 KiB (each ends with the row that reaches 64 KiB; the first also
+  // holds the head).
   void write_json(const std::function<void(std::string_view)>& out) const;
   bool images() const;  // an image comparison (compare), not a layer diff
   // Image comparison: config, history and shared layers (empty for a layer diff).
