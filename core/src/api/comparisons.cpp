@@ -387,19 +387,8 @@ const ImageDifferences& Comparison::image_differences() const { return data_->im
 DiffCounts Comparison::counts() const { return data_->counts; }
 
 void Comparison::write_json(const std::function<void(std::string_view)>& out) const {
-  // The head, then the rows in pieces of about 64 KiB (diff --json streams them).
-  std::string piece = data_->head;
-  piece += '[';
-  for (uint64_t i = 0; i < size(); ++i) {
-    if (i > 0) piece += ',';
-    append_row(piece, entry(i));
-    if (piece.size() >= (64 << 10)) {
-      out(piece);
-      piece.clear();
-    }
-  }
-  piece += "]}";
-  out(piece);
+  // diff --json streams the pieces.
+  jsontext::write_array(data_->head, 0, size(), [this](std::string& doc, uint64_t i) { append_row(doc, entry(i)); }, out);
 }
 
 Result<std::shared_ptr<const Comparison>> Session::diff(int image, int from, int to, std::string_view path,

@@ -228,13 +228,9 @@ Result<std::string> Session::path_history_json(int image, std::string_view path)
   j["path"] = text(std::string(path));
   j["warnings"] = warnings_json(warnings_for(image));
   j["events"] = OJson::array();
-  std::string doc = open_last_array(j);
-  doc += '[';
-  for (size_t i = 0; i < events.size(); ++i) {
-    if (i) doc += ',';
-    append_entry(doc, events[i]);
-  }
-  doc += "]}";
+  std::string doc;
+  jsontext::write_array(open_last_array(j), 0, events.size(), [&](std::string& d, uint64_t i) { append_entry(d, events[i]); },
+                        [&](std::string_view piece) { doc.append(piece); });
   return doc;
 }
 
@@ -252,19 +248,9 @@ void Listing::write_json(uint64_t offset, uint64_t limit, const std::function<vo
   j["has_more"] = to < total;
   j["warnings"] = warnings_json(warnings_);
   j["entries"] = OJson::array();
-  // The head, then the entries in pieces of about 64 KiB (ls --json streams them).
-  std::string piece = open_last_array(j);
-  piece += '[';
-  for (uint64_t i = from; i < to; ++i) {
-    if (i > from) piece += ',';
-    append_entry(piece, entry(i));
-    if (piece.size() >= (64 << 10)) {
-      out(piece);
-      piece.clear();
-    }
-  }
-  piece += "]}";
-  out(piece);
+  // ls --json streams the pieces.
+  jsontext::write_array(open_last_array(j), from, to, [this](std::string& doc, uint64_t i) { append_entry(doc, entry(i)); },
+                        out);
 }
 
 Result<std::string> Session::list_json(int image, const ListOptions& opt) const {

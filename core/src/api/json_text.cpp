@@ -115,6 +115,23 @@ void append_int(std::string& out, int64_t v) {
   out.append(b, r.ptr);
 }
 
+void write_array(std::string head, uint64_t from, uint64_t to,
+                 const std::function<void(std::string&, uint64_t)>& item,
+                 const std::function<void(std::string_view)>& out) {
+  std::string piece = std::move(head);
+  piece += '[';
+  for (uint64_t i = from; i < to; ++i) {
+    if (i > from) piece += ',';
+    item(piece, i);
+    if (piece.size() >= (64 << 10)) {
+      out(piece);
+      piece.clear();
+    }
+  }
+  piece += "]}";
+  out(piece);
+}
+
 OJson opt_str(const std::string& s) { return s.empty() ? OJson(nullptr) : OJson(text(s)); }
 
 std::string octal_mode(uint32_t m) {

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <string_view>
 
@@ -30,6 +31,14 @@ void append_text(std::string& out, std::string_view s);
 
 // Appends v in decimal, as dump() writes integers.
 void append_int(std::string& out, int64_t v);
+
+// A document whose last key holds an array, streamed: `head` (the document
+// before that array's "["), then items [from, to) written by `item` and separated
+// by commas, then "]}", handed to `out` in pieces of about 64 KiB (each ends
+// with the item that reaches 64 KiB; the first also holds the head).
+void write_array(std::string head, uint64_t from, uint64_t to,
+                 const std::function<void(std::string&, uint64_t)>& item,
+                 const std::function<void(std::string_view)>& out);
 
 // null for "", else text(s).
 OJson opt_str(const std::string& s);
