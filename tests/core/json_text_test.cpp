@@ -3,6 +3,7 @@
 // backslashes, DEL, C1 controls, valid and invalid UTF-8; and the listings
 // (ls pages, a path's history) written entry by entry are the documents the
 // json values made before, on the fixtures and on names no tool should write.
+#include <cstdio>
 #include <random>
 #include <string>
 #include <vector>
@@ -63,6 +64,14 @@ TEST(JsonText, AppendIntIsHowDumpWritesIntegers) {
     std::string out;
     jsontext::append_int(out, v);
     EXPECT_EQ(out, OJson(v).dump());
+  }
+}
+
+TEST(JsonText, OctalModeIsFourOctalDigitsOfThePermissionBits) {
+  for (uint32_t m = 0; m < 0200000; ++m) {
+    char b[16];
+    std::snprintf(b, sizeof b, "%04o", m & 07777);
+    ASSERT_EQ(jsontext::octal_mode(m), b) << m;
   }
 }
 

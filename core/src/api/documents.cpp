@@ -195,7 +195,7 @@ void append_entry(std::string& out, const ListedEntry& e) {
     out += ",\"size\":";
     append_int(out, e.size);
     out += ",\"mode\":\"";
-    for (int shift = 9; shift >= 0; shift -= 3) out += static_cast<char>('0' + ((e.mode >> shift) & 7));
+    out += octal_mode(e.mode);
     out += "\",\"uid\":";
     append_int(out, e.uid);
     out += ",\"gid\":";

@@ -1,7 +1,6 @@
 #include "api/json_text.h"
 
 #include <charconv>
-#include <cstdio>
 
 #include "layerscope/text.h"
 
@@ -135,9 +134,9 @@ void write_array(std::string head, uint64_t from, uint64_t to,
 OJson opt_str(const std::string& s) { return s.empty() ? OJson(nullptr) : OJson(text(s)); }
 
 std::string octal_mode(uint32_t m) {
-  char b[16];
-  std::snprintf(b, sizeof b, "%04o", m & 07777);
-  return b;
+  std::string out(4, '0');
+  for (int k = 0; k < 4; ++k) out[3 - k] = static_cast<char>('0' + ((m >> (3 * k)) & 7));
+  return out;
 }
 
 }  // namespace layerscope::jsontext
