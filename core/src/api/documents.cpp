@@ -185,18 +185,18 @@ void append_entry(std::string& out, const ListedEntry& e) {
   using jsontext::append_text;
   out += "{\"path\":";
   append_text(out, e.path);
-  out += ",\"type\":\"";
-  out += e.change == Change::kDeleted ? "deleted" : entry_type_name(e.type);
-  out += "\",\"change\":\"";
-  out += change_name(e.change);
-  out += "\",\"layer\":";
+  out += ",\"type\":";
+  append_text(out, e.change == Change::kDeleted ? "deleted" : entry_type_name(e.type));
+  out += ",\"change\":";
+  append_text(out, change_name(e.change));
+  out += ",\"layer\":";
   append_int(out, e.layer);
   if (e.change != Change::kDeleted) {
     out += ",\"size\":";
     append_int(out, e.size);
-    out += ",\"mode\":\"";
-    out += octal_mode(e.mode);
-    out += "\",\"uid\":";
+    out += ",\"mode\":";
+    append_text(out, octal_mode(e.mode));
+    out += ",\"uid\":";
     append_int(out, e.uid);
     out += ",\"gid\":";
     append_int(out, e.gid);

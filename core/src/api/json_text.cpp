@@ -11,25 +11,6 @@ std::string dump(const OJson& j, int indent) {
 }
 
 namespace {
-// The UTF-8 sequence at s[i] as text() judges it: its length, 0 when s[i] is an
-// invalid byte (written as "\xNN").
-size_t utf8_length(std::string_view s, size_t i) {
-  unsigned char c = static_cast<unsigned char>(s[i]);
-  size_t len = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 0;
-  bool ok = len > 0 && i + len <= s.size();
-  for (size_t k = 1; ok && k < len; ++k) ok = (static_cast<unsigned char>(s[i + k]) >> 6) == 2;
-  if (ok && len == 2 && c < 0xc2) ok = false;
-  if (ok && len == 3) {
-    unsigned char c1 = static_cast<unsigned char>(s[i + 1]);
-    if ((c == 0xe0 && c1 < 0xa0) || (c == 0xed && c1 >= 0xa0)) ok = false;
-  }
-  if (ok && len == 4) {
-    unsigned char c1 = static_cast<unsigned char>(s[i + 1]);
-    if (c > 0xf4 || (c == 0xf0 && c1 < 0x90) || (c == 0xf4 && c1 >= 0x90)) ok = false;
-  }
-  return ok ? len : 0;
-}
-
 constexpr char kHex[] = "0123456789abcdef";
 }  // namespace
 
@@ -43,7 +24,7 @@ std::string text(const std::string& s) {
     out.append(s, i, j - i);
     i = j;
     if (i == s.size()) break;
-    size_t len = utf8_length(s, i);
+    size_t len = utf8_sequence_length(s, i);
     if (len == 0) {
       unsigned char c = static_cast<unsigned char>(s[i]);
       out += "\\x";
@@ -73,7 +54,7 @@ void append_text(std::string& out, std::string_view s) {
     i = j;
     if (i == s.size()) break;
     unsigned char c = static_cast<unsigned char>(s[i]);
-    size_t len = utf8_length(s, i);
+    size_t len = utf8_sequence_length(s, i);
     if (len == 0) {  // text()'s "\xNN", its backslash escaped by dump
       out += "\\\\x";
       out += kHex[c >> 4];

@@ -15,6 +15,19 @@ size_t plain_run(std::string_view s, size_t i, size_t room) {
 
 }  // namespace
 
+size_t utf8_sequence_length(std::string_view s, size_t i) {
+  unsigned char c = static_cast<unsigned char>(s[i]);
+  size_t len = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 0;
+  if (len == 0 || i + len > s.size()) return 0;
+  for (size_t k = 1; k < len; ++k)
+    if ((static_cast<unsigned char>(s[i + k]) >> 6) != 2) return 0;
+  unsigned char c1 = len > 1 ? static_cast<unsigned char>(s[i + 1]) : 0;
+  if (len == 2 && c < 0xc2) return 0;                                                // overlong
+  if (len == 3 && ((c == 0xe0 && c1 < 0xa0) || (c == 0xed && c1 >= 0xa0))) return 0;  // overlong, surrogates
+  if (len == 4 && (c > 0xf4 || (c == 0xf0 && c1 < 0x90) || (c == 0xf4 && c1 >= 0x90))) return 0;
+  return len;
+}
+
 std::string escape_text(std::string_view s, size_t max) {
   std::string out;
   out.reserve(std::min(s.size(), max));
@@ -26,13 +39,9 @@ std::string escape_text(std::string_view s, size_t max) {
       continue;
     }
     unsigned char c = static_cast<unsigned char>(s[i]);
-    size_t len = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 0;
-    bool ok = len > 0 && c >= 0x20 && c != 0x7f && i + len <= s.size() && !(len == 2 && c < 0xc2);
-    for (size_t k = 1; ok && k < len; ++k) ok = (static_cast<unsigned char>(s[i + k]) >> 6) == 2;
-    unsigned char c1 = ok && len > 1 ? static_cast<unsigned char>(s[i + 1]) : 0;
-    if (ok && len == 2 && c == 0xc2 && c1 < 0xa0) ok = false;  // C1 controls
-    if (ok && len == 3 && ((c == 0xe0 && c1 < 0xa0) || (c == 0xed && c1 >= 0xa0))) ok = false;  // overlong, surrogates
-    if (ok && len == 4 && (c > 0xf4 || (c == 0xf0 && c1 < 0x90) || (c == 0xf4 && c1 >= 0x90))) ok = false;
+    size_t len = utf8_sequence_length(s, i);
+    bool ok = len > 0 && c >= 0x20 && c != 0x7f;  // not C0 nor DEL
+    if (ok && len == 2 && c == 0xc2 && static_cast<unsigned char>(s[i + 1]) < 0xa0) ok = false;  // C1 controls
     if (!ok) {
       static const char* hx = "0123456789abcdef";
       out += "\\x";
