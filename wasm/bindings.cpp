@@ -8,6 +8,9 @@
 //        requestRaw(type, argsJson, source, progress) ─> JsSource : ByteSource ─> Dispatcher::dispatch
 //        source.readInto(offset, ptr, len) <───────── read_at() copies a slice into the heap at ptr
 //        source.willRead?(offset, len) <───────────── will_read(): a run about to be read in order
+//   Module.request('write', {…}, {sink, scratch, progress})
+//        sink.write(ptr, len), sink.finish() <──────── JsSink : ByteSink (the output)
+//        scratch.write(at, ptr, len), readInto(…) <── JsScratchFile: recompressed layers kept once
 //   Module.request('list', {archive, image, …})  ───> requestRaw(…) ──────────────> Dispatcher::dispatch
 //        <── {json: envelope text, data?: Uint8Array} ─ one copy out of the heap (typed_memory_view + slice)
 //
@@ -86,6 +89,98 @@ class JsSink final : public ByteSink {
   Status failed_ = Status::Ok();
 };
 
+// Scratch storage for a write request's recompressed layers (SaveOptions::
+// scratch): one file of the JS side's (wasm/io/opfs-sink.ts openOpfsScratch)
+// in which each layer's compressed bytes take the next region, so a layer is
+// compressed once, not once to measure it and again to write it.
+// scratch.write(at, ptr, len) stores HEAPU8[ptr, ptr+len) at `at` and answers
+// true or an error message; scratch.readInto(at, ptr, len) copies back and
+// returns the count (negative: failed). The browser build runs a save's
+// layers one after the other, so one region is written at a time: a second
+// one asked for before the first is finished is an internal error.
+class JsScratchFile : public std::enable_shared_from_this<JsScratchFile> {
+ public:
+  explicit JsScratchFile(val js) : js_(std::move(js)) {}
+  Result<std::unique_ptr<Scratch>> open(const std::string& name);
+
+ private:
+  class Region;
+  class RegionSource;
+  val js_;
+  uint64_t end_ = 0;      // the bytes of the finished regions
+  bool writing_ = false;  // a region is being written (it starts at end_)
+};
+
+// A finished region read back (the writer copies it into the output). It holds
+// the file: the Scratch that wrote it is gone by then.
+class JsScratchFile::RegionSource final : public ByteSource {
+ public:
+  RegionSource(std::shared_ptr<JsScratchFile> file, uint64_t start, uint64_t size, std::string name)
+      : file_(std::move(file)), start_(start), size_(size), name_(std::move(name)) {}
+  uint64_t size() const override { return size_; }
+  std::string name() const override { return name_; }
+  Result<size_t> read_at(uint64_t offset, void* buf, size_t n) override {
+    if (offset >= size_) return size_t{0};
+    if (n > size_ - offset) n = static_cast<size_t>(size_ - offset);
+    double got = file_->js_.call<double>("readInto", static_cast<double>(start_ + offset),
+                                         static_cast<double>(reinterpret_cast<uintptr_t>(buf)), static_cast<double>(n));
+    if (got != static_cast<double>(n)) return make_error(Code::kIo, "the browser could not read back a kept layer", name_);
+    count(offset, n);
+    return n;
+  }
+
+ private:
+  std::shared_ptr<JsScratchFile> file_;
+  uint64_t start_, size_;
+  std::string name_;
+};
+
+class JsScratchFile::Region final : public Scratch, public ByteSink {
+ public:
+  Region(std::shared_ptr<JsScratchFile> file, std::string name)
+      : file_(std::move(file)), start_(file_->end_), name_("scratch for " + std::move(name)) {}
+  ~Region() override {
+    if (!finished_) file_->writing_ = false;  // abandoned: the next region starts where this one did
+  }
+  ByteSink& sink() override { return *this; }
+  Result<std::shared_ptr<ByteSource>> source() override {
+    if (!finished_) return make_error(Code::kInternal, "scratch read before it was finished", name_);
+    return std::shared_ptr<ByteSource>(std::make_shared<RegionSource>(file_, start_, size_, name_));
+  }
+  Status write(const void* data, size_t n) override {
+    if (finished_) return make_error(Code::kInternal, "scratch written after it was finished", name_);
+    val r = file_->js_.call<val>("write", static_cast<double>(start_ + size_),
+                                 static_cast<double>(reinterpret_cast<uintptr_t>(data)), static_cast<double>(n));
+    if (!r.isTrue())
+      return make_error(Code::kIo, r.isString() ? r.as<std::string>() : std::string("the browser could not keep a layer"),
+                        name_);
+    size_ += n;
+    return Status::Ok();
+  }
+  Status finish() override {
+    if (!finished_) {
+      finished_ = true;
+      file_->end_ = start_ + size_;
+      file_->writing_ = false;
+    }
+    return Status::Ok();
+  }
+  std::string name() const override { return name_; }
+
+ private:
+  std::shared_ptr<JsScratchFile> file_;
+  uint64_t start_;
+  uint64_t size_ = 0;
+  bool finished_ = false;
+  std::string name_;
+};
+
+Result<std::unique_ptr<Scratch>> JsScratchFile::open(const std::string& name) {
+  if (writing_) return make_error(Code::kInternal, "a second scratch region before the first was finished", name);
+  writing_ = true;
+  return std::unique_ptr<Scratch>(std::make_unique<Region>(shared_from_this(), name));
+}
+
 // One dispatcher per wasm instance: its handles live as long as the instance.
 Dispatcher& dispatcher() {
   static Dispatcher d;
@@ -93,10 +188,11 @@ Dispatcher& dispatcher() {
 }
 
 // source: {size, name, readInto, willRead?} or null/undefined; sink: {name, write,
-// finish} or null/undefined (write only); progress: (phase, done,
+// finish} or null/undefined (write only); scratch: {write, readInto} or
+// null/undefined (write only: JsScratchFile); progress: (phase, done,
 // total, detail) => boolean (false cancels) or null/undefined.
 // Returns {json: string, data?: Uint8Array}.
-val requestRaw(std::string type, std::string args, val source, val progress, val sink) {
+val requestRaw(std::string type, std::string args, val source, val progress, val sink, val scratch) {
   DispatchRequest req;
   req.type = type;
   req.args = args;
@@ -107,6 +203,11 @@ val requestRaw(std::string type, std::string args, val source, val progress, val
   if (!sink.isUndefined() && !sink.isNull()) {
     std::string name = sink["name"].isString() ? sink["name"].as<std::string>() : std::string("output");
     req.sink = std::make_shared<JsSink>(sink, std::move(name));
+  }
+  std::shared_ptr<JsScratchFile> scratch_file;  // the regions' sources hold it too
+  if (!scratch.isUndefined() && !scratch.isNull()) {
+    scratch_file = std::make_shared<JsScratchFile>(scratch);
+    req.scratch = [f = scratch_file](const std::string& name) { return f->open(name); };
   }
   if (!progress.isUndefined() && !progress.isNull()) {
     req.progress = [progress](const Progress& p) {

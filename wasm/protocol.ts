@@ -293,6 +293,12 @@ export interface OpfsTarget {
   name: string;
 }
 
+/** Where a save or strip keeps the layers it recompresses while it writes
+ *  (each compressed once): a file of this directory named as the target. The
+ *  worker removes it when the write ends; after a cancel (the worker is
+ *  stopped) the page removes it with the target. */
+export const SCRATCH_DIR = 'layerscope-scratch';
+
 /** Writes something of an open archive (dispatch.h `write`): what = save (the
  *  images, default all, as a docker- or oci-archive, layers copied or
  *  recompressed), squash (one image as one layer), strip (one image without
@@ -587,6 +593,9 @@ export interface WriteResult {
   bytes: number;
   image_id?: string;
   rewritten?: number[];
+  /** Bytes the worker kept in its scratch file meanwhile: each layer it
+   *  recompressed, once (io/opfs-sink.ts openOpfsScratch). */
+  scratchBytes?: number;
 }
 
 export interface WarningsResult {

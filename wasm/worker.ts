@@ -12,13 +12,13 @@
 // core are synchronous; cancelling one means the page terminates this worker
 // (see client.ts).
 import createLayerscope from 'layerscope-core-glue';
-import type { ByteSinkJs, ByteSourceJs, CoreModule } from 'layerscope-core-glue';
+import type { ByteSinkJs, ByteSourceJs, CoreModule, ScratchJs } from 'layerscope-core-glue';
 import { fileByteSource, sourceProblem } from './io/file-source';
 import { FileStream } from './io/file-stream';
 import type { StreamMessage } from './io/stream-reader';
 import { hashRanges } from './io/host-hash';
 import { urlByteSource } from './io/http-source';
-import { openOpfsSink, storageProblem } from './io/opfs-sink';
+import { openOpfsScratch, openOpfsSink, storageProblem, type OpfsScratch } from './io/opfs-sink';
 import { concat, memorySource } from './io/memory';
 import { warmDecoders, warmUp } from './warm-up';
 import type { ReadAhead } from './io/read-ahead';
@@ -114,7 +114,7 @@ function loadModule(): Promise<CoreModule> {
 type ProgressCb = (phase: string, done: number, total: number, detail: string) => boolean;
 
 /** One request to the core; its error envelope becomes a RequestError. */
-function core(mod: CoreModule, type: string, args: object, opts: { source?: ByteSourceJs; progress?: ProgressCb; sink?: ByteSinkJs } = {}): { value: unknown; data?: Uint8Array } {
+function core(mod: CoreModule, type: string, args: object, opts: { source?: ByteSourceJs; progress?: ProgressCb; sink?: ByteSinkJs; scratch?: ScratchJs } = {}): { value: unknown; data?: Uint8Array } {
   const e = mod.request(type, args, opts);
   // A remote read that failed said why (changed file, refused range, CORS…):
   // that sentence replaces the core's generic "could not read". Taken from every
@@ -434,7 +434,10 @@ async function hashFileRanges(id: number, req: HashRangesRequest): Promise<{ dig
 }
 
 /** Writes into the file of the origin-private file system the page named
- *  (io/opfs-sink.ts); the page removes it if this fails or is cancelled. */
+ *  (io/opfs-sink.ts); the page removes it if this fails or is cancelled. A save
+ *  or strip keeps the layers it recompresses in a scratch file of that file
+ *  system meanwhile (compressed once, not twice); without one (it cannot be
+ *  made) they are compressed twice, as before. */
 async function write(id: number, mod: CoreModule, req: WriteRequest): Promise<WriteResult> {
   const { v: _v, id: _id, type: _type, target, ...args } = req as WriteRequest & { v: number; id: number };
   let out;
@@ -443,10 +446,14 @@ async function write(id: number, mod: CoreModule, req: WriteRequest): Promise<Wr
   } catch (e) {
     throw new RequestError({ code: 'io', message: storageProblem(e), where: target.name });
   }
+  let scratch: OpfsScratch | undefined;
+  if (args.what === 'save' || args.what === 'strip') scratch = await openOpfsScratch(target, () => mod.HEAPU8).catch(() => undefined);
   try {
-    return core(mod, 'write', args, { sink: out.sink, progress: progressPoster(id, performance.now()) }).value as WriteResult;
+    const result = core(mod, 'write', args, { sink: out.sink, scratch: scratch?.scratch, progress: progressPoster(id, performance.now()) }).value as WriteResult;
+    return scratch ? { ...result, scratchBytes: scratch.written() } : result;
   } finally {
     out.close();
+    await scratch?.dispose();
   }
 }
 

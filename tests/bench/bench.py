@@ -43,6 +43,8 @@ the same File (web/bench/peers.js), alternately, medians:
   page: layer read (after index)     the last file of the biggest gzip/zstd layer (one inflate from
                                      the layer's start) vs DecompressionStream of that blob and
                                      native zcat / zstd -dc (target >= 0.8x)
+  page: save oci+gzip                the export dialog's Write (oci-archive, gzip layers, into the
+                                     page's storage) vs the native re-export rows (skopeo, our CLI)
 Every page row carries the renderer's peak RSS (page + workers, sampled from /proc), the wasm
 instance's memory, the page's JS heap after the merged tree, and the longest main-thread task.
 """
@@ -307,6 +309,13 @@ def browser(archives, a, g, bigs):
             n = native_ours("diff two images (--against)", f)
             add("page: compare two images", o["compare_ms"], "layerscope diff --against (native)", n * 1e3 if n else None,
                 open_other_ms=round(o["compare_open_ms"]), compare_rss_peak_mib=round(o["compare_rss_peak_kib"] / 1024))
+        if o.get("save_ms"):
+            mb = r["size"] / 1e6
+            n = native_peer("save oci+gzip (MB/s of the archive)", f, "skopeo copy (gzip)")
+            add("page: save oci+gzip", o["save_ms"], "skopeo copy (gzip) (native)", n * 1e3 if n else None, mb,
+                written_bytes=o.get("save_bytes"))
+            n = native_ours("save oci+gzip (MB/s of the archive)", f)
+            add("page: save oci+gzip", o["save_ms"], "layerscope save (native)", n * 1e3 if n else None, mb)
         big = bigs.get(f)
         if o.get("read_ms") and big:
             mb = big["raw"] / 1e6

@@ -89,3 +89,77 @@ test('wasm bindings: a source with willRead hears each compressed blob announced
     mod.request('close', { archive: r.value.archive });
   }
 });
+
+test('wasm bindings: a save with scratch storage keeps each recompressed layer once, in order, and writes the same bytes; a failing scratch fails the write with its words', async () => {
+  const { execFileSync } = await import('node:child_process');
+  const crypto = await import('node:crypto');
+  const { archive, close } = open('docker20-save-features.tar');
+  const save = (scratch, sinkFinished = { v: false }) => {
+    const parts = [];
+    const sink = { name: 'out', write: (p, n) => { parts.push(mod.HEAPU8.slice(p, p + n)); return true; }, finish: () => { sinkFinished.v = true; return true; } };
+    const r = mod.request('write', { archive, what: 'save', format: 'oci', compress: 'gzip' }, { sink, scratch });
+    return { r, bytes: Buffer.concat(parts) };
+  };
+  // An in-memory scratch that records what the core asks of it.
+  const memScratch = () => {
+    let buf = Buffer.alloc(0);
+    const s = {
+      writes: 0, reads: 0, buf: () => buf,
+      write(at, p, n) {
+        assert.equal(at, buf.length, 'regions follow one another, each written in order');
+        buf = Buffer.concat([buf, Buffer.from(mod.HEAPU8.subarray(p, p + n))]);
+        s.writes++;
+        return true;
+      },
+      readInto(at, p, n) {
+        mod.HEAPU8.set(buf.subarray(at, at + n), p);
+        s.reads++;
+        return Math.min(n, buf.length - at);
+      },
+    };
+    return s;
+  };
+  const plain = save(undefined);
+  ok(plain.r);
+  const mem = memScratch();
+  const kept = save(mem);
+  ok(kept.r);
+  assert.ok(mem.writes > 0 && mem.reads > 0);
+  assert.equal(crypto.createHash('sha256').update(kept.bytes).digest('hex'), crypto.createHash('sha256').update(plain.bytes).digest('hex'));
+  assert.equal(kept.r.value.bytes, plain.bytes.length);
+  // The scratch holds the output's layer blobs, one after the other, as GNU tar reads them from the output.
+  const out = path.join(fs.mkdtempSync('/tmp/ls-scratch-'), 'out.tar');
+  fs.writeFileSync(out, kept.bytes);
+  const blob = (d) => execFileSync('tar', ['-xOf', out, `blobs/sha256/${d.slice(7)}`], { maxBuffer: 1 << 28 });
+  const index = JSON.parse(execFileSync('tar', ['-xOf', out, 'index.json'], { encoding: 'utf8' }));
+  const manifest = JSON.parse(blob(index.manifests[0].digest).toString());
+  const seen = new Set();
+  const layers = manifest.layers.filter((l) => !seen.has(l.digest) && seen.add(l.digest));
+  assert.ok(layers.length >= 2);
+  assert.ok(layers.every((l) => l.mediaType.endsWith('.tar+gzip')));
+  assert.deepEqual(mem.buf(), Buffer.concat(layers.map((l) => blob(l.digest))));
+  fs.rmSync(path.dirname(out), { recursive: true });
+
+  // Storage that fills up: the write fails with the scratch's words, the output unfinished.
+  const full = memScratch();
+  const fullWrite = full.write;
+  full.write = (at, p, n) => (full.writes >= 3 ? 'the browser\'s storage for this site is full (test)' : fullWrite(at, p, n));
+  const finished = { v: false };
+  const failed = save(full, finished).r;
+  assert.equal(failed.ok, false);
+  assert.equal(failed.code, 'io');
+  assert.match(failed.message, /storage for this site is full \(test\)/);
+  assert.match(failed.where, /^scratch for /);
+  assert.equal(finished.v, false);
+  // A scratch that cannot read back what it kept.
+  const lost = memScratch();
+  lost.readInto = () => -1;
+  const unreadable = save(lost, finished).r;
+  assert.equal(unreadable.ok, false);
+  assert.equal(unreadable.code, 'io');
+  assert.match(unreadable.message, /could not read back a kept layer/);
+  assert.equal(finished.v, false);
+  // The archive is still usable after both failures.
+  ok(save(memScratch()).r);
+  close();
+});

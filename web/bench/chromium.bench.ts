@@ -17,6 +17,9 @@
 //   verify    Verify digests clicked -> the verify table's verdict
 //   space, compare  the Space tab's figures; a second archive picked in the Compare
 //             tab (change event) -> opened -> compared
+//   save      (the archive that is verified) the export dialog: oci-archive with gzip
+//             layers, Write clicked -> written into the page's storage (as
+//             `layerscope save --format oci --compress gzip`; the output discarded)
 //   memory    peak RSS of the renderer processes (page + its workers) sampled every
 //             50 ms from /proc over the whole run, its growth over the idle page, the
 //             wasm instance's memory (data-wasm-bytes) and the page's JS heap (CDP)
@@ -194,6 +197,9 @@ interface OursRun {
   compare_summary?: string;
   /** renderer peak while comparing (both archives open in one worker) */
   compare_rss_peak_kib?: number;
+  /** the export dialog's Write (oci-archive, gzip layers) -> written; its size */
+  save_ms?: number;
+  save_bytes?: number;
 }
 
 async function ours(browser: Browser, a: PlanArchive): Promise<OursRun> {
@@ -270,6 +276,17 @@ async function ours(browser: Browser, a: PlanArchive): Promise<OursRun> {
     }
     run.rss_peak_kib = mem.stop();
     run.rss_growth_kib = run.rss_peak_kib - idle;
+    if (a.verify) {
+      await page.locator('#export-open').click();
+      await page.locator('#export-format').selectOption('oci');
+      await page.locator('#export-compress').selectOption('gzip');
+      run.save_ms = await timedClick(page, '#export-start', '#export-result[data-status="done"], #export-result[data-status="error"]');
+      if ((await page.locator('#export-result').getAttribute('data-status')) !== 'done')
+        throw new Error(`the page's save failed: ${await page.locator('#export-result').textContent()}`);
+      run.save_bytes = Number(await page.locator('#export-result').getAttribute('data-bytes'));
+      await page.locator('#export-discard').click();
+      await page.locator('#export-dialog .close').click();
+    }
     if (a.compareWith) {
       run.space_ms = await timedClick(page, '#tab-space', '#space-summary');
       const cmem = sampler();

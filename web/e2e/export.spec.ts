@@ -7,7 +7,7 @@ import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { fixture, openFile, shot, tmp, truth } from './util';
+import { fixture, openFile, repo, shot, tmp, truth } from './util';
 
 const NAME = 'docker20-save-features';
 
@@ -32,15 +32,15 @@ async function openDialogOnConfigIni(page: Page): Promise<void> {
   await page.locator('#export-open').click();
 }
 
-/** Names of the files in the page's origin-private export directory. */
-function storedOutputs(page: Page): Promise<string[]> {
-  return page.evaluate(async () => {
+/** Names of the files in the page's origin-private export directory (or its scratch directory). */
+function storedOutputs(page: Page, dirName = 'layerscope-exports'): Promise<string[]> {
+  return page.evaluate(async (dirName) => {
     const root = await navigator.storage.getDirectory();
-    const dir = await root.getDirectoryHandle('layerscope-exports', { create: true });
+    const dir = await root.getDirectoryHandle(dirName, { create: true });
     const names: string[] = [];
     for await (const [n] of dir as unknown as AsyncIterable<[string, FileSystemHandle]>) names.push(n);
     return names;
-  });
+  }, dirName);
 }
 
 /** The config of the only image of an oci-archive, read with GNU tar. */
@@ -152,11 +152,15 @@ with tarfile.open(sys.argv[1], 'w') as out:
   const bar = page.locator('#export-progress [role="progressbar"]');
   await expect(bar).toBeVisible();
   await expect.poll(() => storedOutputs(page)).toHaveLength(1);
+  // The layer being recompressed is kept in a scratch file named as the output.
+  const outputs = await storedOutputs(page);
+  await expect.poll(() => storedOutputs(page, 'layerscope-scratch')).toEqual(outputs);
   await shot(page, 'export-progress');
   await page.locator('#cancel-export-progress').click();
   await expect(page.locator('#export-result')).toHaveAttribute('data-status', 'cancelled');
-  // The terminated worker releases the file's lock when the browser has torn it down: seconds under load.
+  // The terminated worker releases the files' locks when the browser has torn it down: seconds under load.
   await expect.poll(() => storedOutputs(page), { timeout: 40_000 }).toEqual([]);
+  await expect.poll(() => storedOutputs(page, 'layerscope-scratch'), { timeout: 40_000 }).toEqual([]);
   // Browsing goes on: the archive is still open and answers.
   await expect(page.locator('#tags .chip')).toHaveText(['random:1']);
   await page.locator('#export-dialog .close').click();
@@ -218,4 +222,57 @@ test('save to a file the user picks: it holds the same bytes as the download, no
   await page.locator('#export-reopen').click();
   await expect(page.locator('#archive-panel .archive-name')).toHaveText(`chosen-${NAME}-oci.tar`);
   await expect(page.locator('#tags .chip')).toHaveText(im.repo_tags ?? []);
+});
+
+test('the command the dialog shows writes the same bytes as the page: gzip and zstd re-export, strip, squash', async ({ page }) => {
+  // The dialog says "Same with the CLI: layerscope …". Its command is run here
+  // by the native CLI of this build, on the same fixture, and the two outputs
+  // must be equal byte for byte (the page and the CLI compress with the same
+  // zlib and libzstd at the same levels, and write the same tar headers).
+  const cli = resolve(repo, 'build/native/cli/layerscope');
+  expect(existsSync(cli), `${cli} (make test builds it before the browser tests)`).toBe(true);
+  await openDialogOnConfigIni(page);
+  const cases: { what: string; format?: string; compress?: string }[] = [
+    { what: 'save', format: 'oci', compress: 'gzip' },
+    { what: 'save', format: 'docker', compress: 'zstd' },
+    { what: 'strip', format: 'oci', compress: 'gzip' },
+    { what: 'squash', format: 'docker' },
+  ];
+  const sha = (f: string) => createHash('sha256').update(readFileSync(f)).digest('hex');
+  for (const c of cases) {
+    await page.locator(`input[name="what"][value="${c.what}"]`).check();
+    if (c.format) await page.locator('#export-format').selectOption(c.format);
+    if (c.compress) await page.locator('#export-compress').selectOption(c.compress);
+    const command = (await page.locator('#export-cli').textContent())!.trim();
+    const words = command.split(/\s+/);
+    expect(words.slice(0, 3), command).toEqual(['layerscope', c.what, `${NAME}.tar`]);
+    expect(words.slice(-2, -1), command).toEqual(['-o']);
+    if (c.compress) expect(command).toContain(`--compress ${c.compress}`);
+    const downloaded = await writeAndDownload(page, words[words.length - 1]);
+    const byCli = resolve(tmp, 'export', `${Date.now()}-cli-${words[words.length - 1]}`);
+    // The shown command with the fixture's path for its name and a new output;
+    // every other word (the image, the paths, the flags) as the dialog wrote it.
+    const args = [c.what, fixture(NAME), ...words.slice(3, -2).map((w) => w.replace(/^'(.*)'$/, '$1')), '-o', byCli];
+    execFileSync(cli, args, { stdio: ['ignore', 'ignore', 'pipe'] });
+    expect(readFileSync(downloaded).length, `${command}: size`).toBe(readFileSync(byCli).length);
+    expect(sha(downloaded), `${command}: bytes`).toBe(sha(byCli));
+    // Each recompressed layer was compressed once, into the scratch file, and
+    // copied from there: for a save, exactly the output's layer blobs.
+    const kept = Number(await page.locator('#export-result').getAttribute('data-scratch-bytes'));
+    if (c.what === 'save' && c.format === 'oci') {
+      const index = JSON.parse(execFileSync('tar', ['-xOf', downloaded, 'index.json'], { encoding: 'utf8' }));
+      const manifest = JSON.parse(execFileSync('tar', ['-xOf', downloaded, `blobs/sha256/${index.manifests[0].digest.slice(7)}`], { encoding: 'utf8' }));
+      const sizes = new Map<string, number>(manifest.layers.map((l: { digest: string; size: number }) => [l.digest, l.size]));
+      expect(kept, command).toBe([...sizes.values()].reduce((a, b) => a + b, 0));
+    } else if (c.compress) {
+      expect(kept, command).toBeGreaterThan(0);
+      expect(kept, command).toBeLessThan(readFileSync(downloaded).length);
+    } else {
+      expect(kept, command).toBe(0);
+    }
+  }
+  // The page compressed each layer once, into a scratch file of its storage
+  // (wasm/io/opfs-sink.ts openOpfsScratch), and removed it afterwards.
+  const scratchLeft = await storedOutputs(page, 'layerscope-scratch');
+  expect(scratchLeft).toEqual([]);
 });

@@ -140,6 +140,10 @@ struct DispatchRequest {
   std::shared_ptr<ByteSource> source;  // "open": where the archive's bytes come from; "index": its reads
   ProgressFn progress;                 // open, index, verify: optional; returning false cancels
   std::shared_ptr<ByteSink> sink;      // "write" only: where the output goes (finished on success only)
+  // "write" only, optional: where a save or strip keeps each layer it
+  // recompresses between measuring and writing it (SaveOptions::scratch), so
+  // it is compressed once; none: compressed twice.
+  ScratchFactory scratch;
 };
 
 struct DispatchReply {

@@ -610,6 +610,7 @@ struct Dispatcher::Impl {
       SaveOptions o;
       LS_ASSIGN_OR_RETURN(o.images, a.indexes("images"));
       LS_RETURN_IF_ERROR(write_format(a, &o.format, &o.recompress, &o.compression));
+      o.scratch = req.scratch;
       LS_RETURN_IF_ERROR(session.save(o, out, req.progress));
     } else if (what == "squash") {
       SquashOptions o;
@@ -624,6 +625,7 @@ struct Dispatcher::Impl {
       LS_ASSIGN_OR_RETURN(o.paths, a.strings("paths"));
       if (o.paths.empty()) return a.bad("paths", "strip needs at least one path");
       LS_RETURN_IF_ERROR(write_format(a, &o.format, &o.recompress, &o.compression));
+      o.scratch = req.scratch;
       LS_ASSIGN_OR_RETURN(WriteSummary w, session.strip(o, out, req.progress));
       extra["image_id"] = w.image_id;
       extra["rewritten"] = w.rewritten;

@@ -6,7 +6,7 @@
 import { spawnWorker, SINGLE_FILE } from '#spawn-worker';
 import { ArchiveClient, CoreError, FileCursor, isCancelled, WorkerConnection, type ArchiveClientOptions } from '../../../wasm/client';
 import { workersWanted } from '../../../wasm/parallel';
-import { AHEAD_WORKER_NAME } from '../../../wasm/protocol';
+import { AHEAD_WORKER_NAME, SCRATCH_DIR } from '../../../wasm/protocol';
 import { EngineArchive, type OpenOptions } from './archive';
 import type {
   EntryPage,
@@ -28,7 +28,7 @@ export { EngineArchive };
 export { VERIFY_CODES, withVerification } from './verified';
 export type { OpenOptions };
 
-export { CoreError, isCancelled, SINGLE_FILE, FileCursor, WorkerConnection };
+export { CoreError, isCancelled, SINGLE_FILE, FileCursor, WorkerConnection, SCRATCH_DIR };
 export type { EntryPage, IndexResult, InspectDocument, ProgressEvent, ReadResult, OpenResult, ErrorEnvelope, PathHistory, VerifyResult, SourceDescriptor, WriteRequest, WriteResult, OpfsTarget };
 export type {
   ImageDoc,

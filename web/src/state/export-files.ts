@@ -3,7 +3,7 @@
 // into a file the user picked (showSaveFilePicker, streamed), or downloads it
 // (an object URL of the OPFS file: the bytes stay on disk). Outputs are kept
 // until the user discards them or a later visit finds them a day old.
-import type { OpfsTarget } from '../engine';
+import { SCRATCH_DIR, type OpfsTarget } from '../engine';
 import { EXPORT_DIR } from './exports';
 
 const DAY_MS = 24 * 3600 * 1000;
@@ -55,15 +55,23 @@ export async function streamIntoTarget(t: OpfsTarget, name: string, body: Readab
   return targetFile(t, name);
 }
 
-/** Removes an output (a failed or cancelled write's partial file too). A worker
- *  that was just terminated holds its file's lock until the browser has torn
- *  it down (seconds on a busy machine): tried again for up to half a minute;
- *  what still stays is swept on a later visit (sweepOldOutputs). */
+/** Removes an output (a failed or cancelled write's partial file too), and
+ *  the scratch file of its write if one is left (a cancel stops the worker
+ *  before it removes its own). A worker that was just terminated holds its
+ *  files' locks until the browser has torn it down (seconds on a busy
+ *  machine): tried again for up to half a minute; what still stays is swept on
+ *  a later visit (sweepOldOutputs) or by the next write (scratch). */
 export async function removeTarget(t: OpfsTarget): Promise<boolean> {
-  const dir = await exportDir();
+  const root = await navigator.storage.getDirectory();
+  const scratch = await root.getDirectoryHandle(SCRATCH_DIR, { create: true });
+  const [output, kept] = await Promise.all([removeEntry(await exportDir(), t.name), removeEntry(scratch, t.name)]);
+  return output && kept;
+}
+
+async function removeEntry(dir: FileSystemDirectoryHandle, name: string): Promise<boolean> {
   for (let wait = 50, waited = 0; ; waited += wait, wait = Math.min(2 * wait, 2000)) {
     try {
-      await dir.removeEntry(t.name);
+      await dir.removeEntry(name);
       return true;
     } catch (e) {
       if (e instanceof DOMException && e.name === 'NotFoundError') return true;

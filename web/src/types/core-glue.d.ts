@@ -18,6 +18,14 @@ declare module 'layerscope-core-glue' {
     write(ptr: number, len: number): true | string;
     finish(): true | string;
   }
+  /** Where a write request keeps the layers it recompresses, once each, in
+   *  regions one after the other: write(at, ptr, len) stores HEAPU8[ptr,
+   *  ptr+len) at `at` and answers true or an error message; readInto(at, ptr,
+   *  len) copies them back and returns the count (negative: failed). */
+  export interface ScratchJs {
+    write(at: number, ptr: number, len: number): true | string;
+    readInto(at: number, ptr: number, len: number): number;
+  }
   export interface RequestOptions {
     /** open (and verify with reopen): the archive's bytes. */
     source?: ByteSourceJs;
@@ -25,6 +33,8 @@ declare module 'layerscope-core-glue' {
     progress?: (phase: string, done: number, total: number, detail: string) => boolean;
     /** write: where the output goes (finished only when it is complete). */
     sink?: ByteSinkJs;
+    /** write: scratch storage for recompressed layers (else each is compressed twice). */
+    scratch?: ScratchJs;
   }
   export type Envelope =
     | { ok: true; value: unknown; data?: Uint8Array }
