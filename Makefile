@@ -73,7 +73,7 @@ test-wasm: wasm web-deps
 # Node unit tests (vitest) of the page side of the worker protocol:
 # wasm/client.ts and web/src/engine against a scripted fake worker.
 test-client: web-deps
-	@cd web && npx vitest run --globals --environment node --root .. tests/wasm/client.test.ts tests/wasm/http-source.test.ts tests/wasm/file-stream.test.ts tests/wasm/sequential-reader.test.ts tests/wasm/warm-up.test.ts
+	@cd web && npx vitest run --globals --environment node --root .. tests/wasm/client.test.ts tests/wasm/http-source.test.ts tests/wasm/file-stream.test.ts tests/wasm/sequential-reader.test.ts tests/wasm/warm-up.test.ts tests/wasm/opfs-sink.test.ts
 
 # web/node_modules, installed (npm ci) when missing or package-lock.json changed
 # (the same stamp as web/build.sh).

@@ -21,6 +21,62 @@ export function storageProblem(e: unknown): string {
   return `the browser could not write the output: ${e instanceof Error ? e.message : String(e)}`;
 }
 
+/** What a sync access handle's write costs in Chromium whatever its size:
+ *  ~0.7-1.2 ms a call (156, 2 cores), so the 10 KiB pieces a tar writer hands
+ *  out cost more than the bytes (a 135 MB gzip save of the 0.4 GB bench set:
+ *  13,164 writes of the output, 10.0 s; 2,065 of the scratch, 2.5 s). Writes are
+ *  gathered into pieces of this size first. */
+export const WRITE_PIECE = 4 << 20;
+
+/** Writes to `handle` gathered into WRITE_PIECE pieces: a write that follows
+ *  the gathered bytes joins them, any other flushes them first. */
+export interface PieceWriter {
+  /** Stores `view` at `at` (copied before returning); throws what the handle throws. */
+  write(view: Uint8Array, at: number): void;
+  /** Writes the gathered bytes. */
+  flush(): void;
+}
+
+export function pieceWriter(handle: FileSystemSyncAccessHandle, piece = WRITE_PIECE): PieceWriter {
+  let buf: Uint8Array | null = null;
+  let start = 0; // the file offset of buf[0]
+  let filled = 0;
+  const put = (view: Uint8Array, at: number) => {
+    let done = 0;
+    while (done < view.length) {
+      const n = handle.write(view.subarray(done), { at: at + done });
+      if (n <= 0) throw new Error(`no byte was written at offset ${at + done}`);
+      done += n;
+    }
+  };
+  const flush = () => {
+    if (!filled) return;
+    const n = filled;
+    filled = 0;
+    put(buf!.subarray(0, n), start);
+  };
+  return {
+    write(view, at) {
+      if (filled && at !== start + filled) flush();
+      let off = 0;
+      while (off < view.length) {
+        if (!filled && view.length - off >= piece) {
+          put(view.subarray(off), at + off); // a piece or more of its own: as it is
+          return;
+        }
+        if (!filled) start = at + off;
+        buf ??= new Uint8Array(piece);
+        const n = Math.min(piece - filled, view.length - off);
+        buf.set(view.subarray(off, off + n), filled);
+        filled += n;
+        off += n;
+        if (filled === piece) flush();
+      }
+    },
+    flush,
+  };
+}
+
 /** Opens (creates or truncates) target and returns a sink over it. */
 export async function openOpfsSink(target: OpfsTarget, heap: () => Uint8Array): Promise<OpfsSink> {
   const storage = (self as unknown as WorkerGlobalScope).navigator.storage;
@@ -31,6 +87,7 @@ export async function openOpfsSink(target: OpfsTarget, heap: () => Uint8Array): 
   const file = await dir.getFileHandle(target.name, { create: true });
   const handle = await file.createSyncAccessHandle();
   handle.truncate(0);
+  const out = pieceWriter(handle);
   let at = 0;
   let open = true;
   const close = () => {
@@ -42,14 +99,8 @@ export async function openOpfsSink(target: OpfsTarget, heap: () => Uint8Array): 
     name: target.name,
     write(ptr, len) {
       try {
-        // The view is used before returning: a heap growth cannot move it meanwhile.
-        const view = heap().subarray(ptr, ptr + len);
-        let done = 0;
-        while (done < len) {
-          const n = handle.write(view.subarray(done), { at: at + done });
-          if (n <= 0) return storageProblem(new Error(`no byte was written at offset ${at + done}`));
-          done += n;
-        }
+        // The view is copied before returning: a heap growth cannot move it meanwhile.
+        out.write(heap().subarray(ptr, ptr + len), at);
         at += len;
         return true;
       } catch (e) {
@@ -58,6 +109,7 @@ export async function openOpfsSink(target: OpfsTarget, heap: () => Uint8Array): 
     },
     finish() {
       try {
+        out.flush();
         handle.flush();
         close();
         return true;
@@ -98,18 +150,13 @@ export async function openOpfsScratch(target: OpfsTarget, heap: () => Uint8Array
   }
   const name = target.name;
   const handle = await (await dir.getFileHandle(name, { create: true })).createSyncAccessHandle();
+  const out = pieceWriter(handle);
   let open = true;
   let written = 0;
   const scratch: ScratchJs = {
     write(at, ptr, len) {
       try {
-        const view = heap().subarray(ptr, ptr + len);
-        let done = 0;
-        while (done < len) {
-          const n = handle.write(view.subarray(done), { at: at + done });
-          if (n <= 0) return storageProblem(new Error(`no byte was written at offset ${at + done}`));
-          done += n;
-        }
+        out.write(heap().subarray(ptr, ptr + len), at);
         written += len;
         return true;
       } catch (e) {
@@ -118,6 +165,7 @@ export async function openOpfsScratch(target: OpfsTarget, heap: () => Uint8Array
     },
     readInto(at, ptr, len) {
       try {
+        out.flush(); // what is read back may still be gathered
         const view = heap().subarray(ptr, ptr + len);
         let done = 0;
         while (done < len) {

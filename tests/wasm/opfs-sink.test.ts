@@ -1,0 +1,95 @@
+// The writes of an export to the browser's storage (wasm/io/opfs-sink.ts
+// pieceWriter), against a fake sync access handle: a sync access handle's write
+// costs about a millisecond whatever its size, so the pieces a tar writer hands
+// out are gathered first. What must hold: the file holds what a write-through
+// would hold, for any mix of sizes and offsets; few handle writes; a failing
+// handle's error reaches the caller.
+import { describe, expect, it } from 'vitest';
+import { pieceWriter } from '../../wasm/io/opfs-sink';
+
+/** A file in memory with the two calls pieceWriter makes; it may write less than asked. */
+function fakeHandle(opts: { short?: number; failAt?: number } = {}) {
+  let file = new Uint8Array(0);
+  const calls: { at: number; length: number }[] = [];
+  const handle = {
+    write(view: Uint8Array, o: { at: number }) {
+      if (opts.failAt !== undefined && calls.length === opts.failAt) throw new DOMException('quota', 'QuotaExceededError');
+      const n = opts.short ? Math.min(view.length, opts.short) : view.length;
+      calls.push({ at: o.at, length: n });
+      if (o.at + n > file.length) {
+        const grown = new Uint8Array(o.at + n);
+        grown.set(file);
+        file = grown;
+      }
+      file.set(view.subarray(0, n), o.at);
+      return n;
+    },
+  };
+  return { handle: handle as unknown as FileSystemSyncAccessHandle, calls, file: () => file };
+}
+
+/** A deterministic byte pattern. */
+function bytes(n: number, seed: number): Uint8Array {
+  const b = new Uint8Array(n);
+  let x = seed * 2654435761;
+  for (let i = 0; i < n; i++) {
+    x = (x * 1103515245 + 12345) >>> 0;
+    b[i] = x >>> 24;
+  }
+  return b;
+}
+
+describe('pieceWriter', () => {
+  it('holds what writing through would hold, for runs of small, large and out-of-order writes', () => {
+    const piece = 64 << 10;
+    const sizes = [1, 10240, 10240, 512, 70000, 3, piece - 1, piece, piece + 1, 200000, 10240, 7];
+    for (const short of [0, 4097]) {
+      const gathered = fakeHandle({ short });
+      const through = fakeHandle();
+      const w = pieceWriter(gathered.handle, piece);
+      let at = 0;
+      sizes.forEach((n, k) => {
+        const b = bytes(n, k + 1);
+        w.write(b, at);
+        through.handle.write(b, { at });
+        at += n;
+        // once in a while a write elsewhere (a header patched, a region read back)
+        if (k === 4 || k === 9) {
+          const back = bytes(300, 100 + k);
+          w.write(back, 1000 * k);
+          through.handle.write(back, { at: 1000 * k });
+        }
+      });
+      w.flush();
+      expect(gathered.file()).toEqual(through.file());
+      if (!short) {
+        // 14 writes, 2 of them elsewhere, 743 KB in all: a handle write per
+        // piece, and at most two more per jump (what was gathered, the jump's own).
+        const total = sizes.reduce((a, b) => a + b, 0) + 600;
+        expect(gathered.calls.length).toBeLessThanOrEqual(Math.ceil(total / piece) + 2 * 2 + 1);
+        expect(through.calls.length).toBe(14);
+      }
+    }
+  });
+
+  it('copies what it gathers: the caller may reuse its buffer (the wasm heap) at once', () => {
+    const h = fakeHandle();
+    const w = pieceWriter(h.handle, 1 << 20);
+    const buf = new Uint8Array(1000).fill(7);
+    w.write(buf, 0);
+    buf.fill(9);
+    w.write(buf, 1000);
+    w.flush();
+    expect(h.file().subarray(0, 1000).every((b) => b === 7)).toBe(true);
+    expect(h.file().subarray(1000).every((b) => b === 9)).toBe(true);
+    expect(h.calls).toEqual([{ at: 0, length: 2000 }]);
+  });
+
+  it("passes on the handle's failure, at the write or the flush that meets it", () => {
+    const h = fakeHandle({ failAt: 1 });
+    const w = pieceWriter(h.handle, 4096);
+    w.write(bytes(4096, 1), 0); // a whole piece: written at once (call 0)
+    w.write(bytes(100, 2), 4096); // gathered
+    expect(() => w.flush()).toThrow(/quota/);
+  });
+});
