@@ -18,7 +18,7 @@ import { FileStream } from './io/file-stream';
 import type { StreamMessage } from './io/stream-reader';
 import { hashRanges } from './io/host-hash';
 import { urlByteSource } from './io/http-source';
-import { openOpfsScratch, openOpfsSink, storageProblem, type OpfsScratch } from './io/opfs-sink';
+import { openOpfsScratch, openOpfsSink, roomForScratch, storageProblem, type OpfsScratch } from './io/opfs-sink';
 import { concat, memorySource } from './io/memory';
 import { warmDecoders, warmUp } from './warm-up';
 import type { ReadAhead } from './io/read-ahead';
@@ -436,8 +436,8 @@ async function hashFileRanges(id: number, req: HashRangesRequest): Promise<{ dig
 /** Writes into the file of the origin-private file system the page named
  *  (io/opfs-sink.ts); the page removes it if this fails or is cancelled. A save
  *  or strip keeps the layers it recompresses in a scratch file of that file
- *  system meanwhile (compressed once, not twice); without one (it cannot be
- *  made) they are compressed twice, as before. */
+ *  system meanwhile (compressed once, not twice); without one (no room for it,
+ *  or it cannot be made) they are compressed twice, as before. */
 async function write(id: number, mod: CoreModule, req: WriteRequest): Promise<WriteResult> {
   const { v: _v, id: _id, type: _type, target, ...args } = req as WriteRequest & { v: number; id: number };
   let out;
@@ -447,7 +447,8 @@ async function write(id: number, mod: CoreModule, req: WriteRequest): Promise<Wr
     throw new RequestError({ code: 'io', message: storageProblem(e), where: target.name });
   }
   let scratch: OpfsScratch | undefined;
-  if (args.what === 'save' || args.what === 'strip') scratch = await openOpfsScratch(target, () => mod.HEAPU8).catch(() => undefined);
+  if ((args.what === 'save' || args.what === 'strip') && (await roomForScratch(archives.get(args.archive)?.summary.archive.size ?? Infinity)))
+    scratch = await openOpfsScratch(target, () => mod.HEAPU8).catch(() => undefined);
   try {
     const result = core(mod, 'write', args, { sink: out.sink, scratch: scratch?.scratch, progress: progressPoster(id, performance.now()) }).value as WriteResult;
     return scratch ? { ...result, scratchBytes: scratch.written() } : result;

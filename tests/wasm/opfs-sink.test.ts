@@ -5,7 +5,7 @@
 // would hold, for any mix of sizes and offsets; few handle writes; a failing
 // handle's error reaches the caller.
 import { describe, expect, it } from 'vitest';
-import { pieceWriter } from '../../wasm/io/opfs-sink';
+import { pieceWriter, roomForScratch } from '../../wasm/io/opfs-sink';
 
 /** A file in memory with the two calls pieceWriter makes; it may write less than asked. */
 function fakeHandle(opts: { short?: number; failAt?: number } = {}) {
@@ -91,5 +91,21 @@ describe('pieceWriter', () => {
     w.write(bytes(4096, 1), 0); // a whole piece: written at once (call 0)
     w.write(bytes(100, 2), 4096); // gathered
     expect(() => w.flush()).toThrow(/quota/);
+  });
+});
+
+describe('roomForScratch', () => {
+  const est = (quota?: number, usage?: number) => () => Promise.resolve({ quota, usage } as StorageEstimate);
+  it('keeps layers in scratch only where the output and the scratch, each as big as the archive, fit', async () => {
+    const GB = 1e9;
+    expect(await roomForScratch(1 * GB, est(10 * GB, 0))).toBe(true);
+    expect(await roomForScratch(1 * GB, est(10 * GB, 7.9 * GB))).toBe(true);
+    expect(await roomForScratch(1 * GB, est(10 * GB, 8.1 * GB))).toBe(false);
+    expect(await roomForScratch(1 * GB, est(1.5 * GB, 0))).toBe(false);
+    expect(await roomForScratch(Infinity, est(10 * GB, 0))).toBe(false); // size unknown
+  });
+  it('does not use scratch where the browser cannot say', async () => {
+    expect(await roomForScratch(1000, est(undefined, 0))).toBe(false);
+    expect(await roomForScratch(1000, () => Promise.reject(new Error('no storage')))).toBe(false);
   });
 });

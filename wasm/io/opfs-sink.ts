@@ -121,6 +121,23 @@ export async function openOpfsSink(target: OpfsTarget, heap: () => Uint8Array): 
   return { sink, close };
 }
 
+/** Whether the storage has room for an export's output and a scratch file
+ *  beside it, each taken as big as the archive (the scratch holds the
+ *  recompressed layers until the output is written): the scratch doubles what
+ *  an export needs there, so where that does not fit (or the browser cannot
+ *  say) the layers are compressed twice instead, as without one. */
+export async function roomForScratch(
+  archiveSize: number,
+  estimate: () => Promise<StorageEstimate> = () => (self as unknown as WorkerGlobalScope).navigator.storage.estimate(),
+): Promise<boolean> {
+  try {
+    const est = await estimate();
+    return est.quota !== undefined && est.quota - (est.usage ?? 0) > 2 * archiveSize;
+  } catch {
+    return false;
+  }
+}
+
 export interface OpfsScratch {
   scratch: ScratchJs;
   /** The bytes stored so far. */
