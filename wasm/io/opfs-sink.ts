@@ -77,6 +77,18 @@ export function pieceWriter(handle: FileSystemSyncAccessHandle, piece = WRITE_PI
   };
 }
 
+/** A write of the core's (a view of the wasm heap, copied before this
+ *  returns, so a heap growth cannot move it meanwhile): true, or what went
+ *  wrong in plain words. */
+function store(out: PieceWriter, view: Uint8Array, at: number): true | string {
+  try {
+    out.write(view, at);
+    return true;
+  } catch (e) {
+    return storageProblem(e);
+  }
+}
+
 /** Opens (creates or truncates) target and returns a sink over it. */
 export async function openOpfsSink(target: OpfsTarget, heap: () => Uint8Array): Promise<OpfsSink> {
   const storage = (self as unknown as WorkerGlobalScope).navigator.storage;
@@ -98,14 +110,9 @@ export async function openOpfsSink(target: OpfsTarget, heap: () => Uint8Array): 
   const sink: ByteSinkJs = {
     name: target.name,
     write(ptr, len) {
-      try {
-        // The view is copied before returning: a heap growth cannot move it meanwhile.
-        out.write(heap().subarray(ptr, ptr + len), at);
-        at += len;
-        return true;
-      } catch (e) {
-        return storageProblem(e);
-      }
+      const r = store(out, heap().subarray(ptr, ptr + len), at);
+      if (r === true) at += len;
+      return r;
     },
     finish() {
       try {
@@ -172,13 +179,9 @@ export async function openOpfsScratch(target: OpfsTarget, heap: () => Uint8Array
   let written = 0;
   const scratch: ScratchJs = {
     write(at, ptr, len) {
-      try {
-        out.write(heap().subarray(ptr, ptr + len), at);
-        written += len;
-        return true;
-      } catch (e) {
-        return storageProblem(e);
-      }
+      const r = store(out, heap().subarray(ptr, ptr + len), at);
+      if (r === true) written += len;
+      return r;
     },
     readInto(at, ptr, len) {
       try {
