@@ -97,7 +97,7 @@
 //               (docs/schema/findings.schema.json; secret values masked)
 //   verifyRows  {archive} (+ progress)  -> <verify document> (docs/schema/verify.schema.json):
 //               one row per blob, as `layerscope verify --json`.
-//   write       {archive, what, image=0, …} + sink (+ progress) -> {bytes, …}:
+//   write       {archive, what, image=0, …} + sink (+ scratch, progress) -> {bytes, …}:
 //               what = save {images=[] (all), format="docker"|"oci", compress=""|"none"|"gzip"|"zstd"}
 //               | squash {image, format} | strip {image, paths, format, compress} -> also {image_id, rewritten}
 //               | export {image, layer=-1, path=""} (a plain tar) | file {image, layer=-1, path} (its bytes).
