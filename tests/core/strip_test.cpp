@@ -88,6 +88,39 @@ TEST(ExportStrip, RemovesTheBytesAndKeepsHardLinksValid) {
   EXPECT_EQ(back->archive().blobs[img.layers[1].blob].compression, Compression::kGzip) << "kept as its source";
 }
 
+// With --compress, the layers strip rewrites are compressed only as rewritten:
+// only the untouched layer goes through the scratch (it was compressed and
+// kept there too, then thrown away), and the output is the one without scratch.
+TEST(ExportStrip, OnlyTheLayersKeptAsTheyAreAreRecompressedIntoScratch) {
+  auto s = Session::open(make_memory_source(secret_archive(), "in"));
+  ASSERT_TRUE(s.ok());
+  StripOptions o;
+  o.paths = {"/etc/secret/", "dir"};  // layers 0 and 1
+  o.recompress = true;
+  o.compression = Compression::kZstd;
+  std::vector<uint8_t> twice;
+  auto sink = make_memory_sink(&twice);
+  auto w = s.value()->strip(o, *sink);
+  ASSERT_TRUE(w.ok()) << w.error().to_string();
+  EXPECT_EQ(w->rewritten, (std::vector<int>{0, 1}));
+  std::vector<std::string> kept;
+  o.scratch = [&](const std::string& name) {
+    kept.push_back(name);
+    return open_temp_scratch(name);
+  };
+  std::vector<uint8_t> once;
+  auto sink2 = make_memory_sink(&once);
+  w = s.value()->strip(o, *sink2);
+  ASSERT_TRUE(w.ok()) << w.error().to_string();
+  EXPECT_EQ(once, twice);
+  const Image& img = s.value()->archive().images.at(0);
+  EXPECT_EQ(kept, std::vector<std::string>{s.value()->archive().blobs[img.layers[2].blob].member});
+  auto back = reopen(once);
+  ASSERT_TRUE(back);
+  for (const Layer& l : back->archive().images.at(0).layers)
+    EXPECT_EQ(back->archive().blobs[l.blob].compression, Compression::kZstd);
+}
+
 TEST(ExportStrip, APathNoLayerHoldsFailsBeforeWriting) {
   auto s = Session::open(make_memory_source(secret_archive(), "in"));
   ASSERT_TRUE(s.ok());

@@ -40,7 +40,7 @@ Status check_source(Session& s, const Loaded& L, const char* job, const Progress
 Status Session::save(const SaveOptions& options, ByteSink& sink, const ProgressFn& progress) {
   Loaded& L = *impl_->L;
   LS_RETURN_IF_ERROR(check_source(*this, L, "save", progress));
-  SaveLayers how{options.recompress, options.compression, progress, options.drop_tags, options.scratch, options.run};
+  SaveLayers how{options.recompress, options.compression, progress, options.drop_tags, options.scratch, options.run, {}};
   LS_ASSIGN_OR_RETURN(LayoutPlan plan, plan_save(L, options.images, options.format == SaveFormat::kDocker, how));
   BlobOpener open = [&L](const std::string& member) { return L.member_source(member); };
   return write_image_layout(plan, open, L.options.limits, sink, progress);

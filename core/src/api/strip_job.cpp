@@ -124,7 +124,9 @@ Result<WriteSummary> Session::strip(const StripOptions& o, ByteSink& sink, const
   LS_ASSIGN_OR_RETURN(std::vector<std::string> paths, normalised(o.paths));
   LS_ASSIGN_OR_RETURN(std::vector<bool> hit, layers_holding(L, img, paths, o.paths));
   LS_RETURN_IF_ERROR(check_source(*this, L, "strip", progress));
-  SaveLayers how{o.recompress, o.compression, progress, {}, o.scratch, o.run};
+  SaveLayers how{o.recompress, o.compression, progress, {}, o.scratch, o.run, {}};
+  for (size_t i = 0; i < hit.size(); ++i)
+    if (hit[i]) how.replaced.push_back(img.layers[i].blob);  // rewritten below: not recompressed as they are
   LS_ASSIGN_OR_RETURN(LayoutPlan plan, plan_save(L, {o.image}, o.format == SaveFormat::kDocker, how));
   std::string shown;
   for (const std::string& p : paths) shown += (shown.empty() ? "/" : " /") + p;

@@ -106,6 +106,7 @@ Result<LayoutPlan> plan_save(const Loaded& L, const std::vector<int>& images, bo
       if (l.blob < 0 || done.find(l.blob) == done.end()) {
         bool wait = false;
         LS_ASSIGN_OR_RETURN(LayerOut lo, layer_out(L, img, l, how, &wait));
+        if (std::find(how.replaced.begin(), how.replaced.end(), l.blob) != how.replaced.end()) wait = false;
         // (a layer with no blob fails above, so the key is a real blob)
         LayerOut& kept = done.emplace(l.blob, std::move(lo)).first->second;
         if (wait) pending.push_back(&kept);

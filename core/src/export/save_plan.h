@@ -22,6 +22,9 @@ struct SaveLayers {
   std::vector<std::string> drop_tags;  // tags left out
   ScratchFactory scratch;  // set: a recompressed layer is compressed once, into it (else twice)
   TaskRunner run;          // set: the layers to recompress are measured through it (maybe at once)
+  // Blobs whose layers the caller replaces once the plan is made (strip's
+  // rewritten layers): planned as stored, never measured nor kept in scratch.
+  std::vector<int> replaced;
 };
 Result<LayoutPlan> plan_save(const Loaded& L, const std::vector<int>& images, bool docker_manifest,
                              const SaveLayers& layers = {});
