@@ -5,12 +5,12 @@
 //   JS (worker.ts / node test)                      C++ (this file)              core/
 //   ──────────────────────────                      ───────────────              ─────
 //   Module.request('open', {verify}, {source, progress})
-//        requestRaw(type, argsJson, source, progress) ─> JsSource : ByteSource ─> Dispatcher::dispatch
+//        requestRaw(type, argsJson, source, progress, sink, scratch) ─> JsSource : ByteSource ─> Dispatcher::dispatch
 //        source.readInto(offset, ptr, len) <───────── read_at() copies a slice into the heap at ptr
 //        source.willRead?(offset, len) <───────────── will_read(): a run about to be read in order
 //   Module.request('write', {…}, {sink, scratch, progress})
 //        sink.write(ptr, len), sink.finish() <──────── JsSink : ByteSink (the output)
-//        scratch.write(at, ptr, len), readInto(…) <── JsScratchFile: recompressed layers kept once
+//        scratch.write/flush/readInto(…) <────────── JsScratchFile: recompressed layers kept once
 //   Module.request('list', {archive, image, …})  ───> requestRaw(…) ──────────────> Dispatcher::dispatch
 //        <── {json: envelope text, data?: Uint8Array} ─ one copy out of the heap (typed_memory_view + slice)
 //
@@ -94,8 +94,9 @@ class JsSink final : public ByteSink {
 // in which each layer's compressed bytes take the next region, so a layer is
 // compressed once, not once to measure it and again to write it.
 // scratch.write(at, ptr, len) stores HEAPU8[ptr, ptr+len) at `at` and answers
-// true or an error message; scratch.readInto(at, ptr, len) copies back and
-// returns the count (negative: failed). The browser build runs a save's
+// true or an error message, scratch.flush() (at a region's end) likewise;
+// scratch.readInto(at, ptr, len) copies back and returns the count (negative:
+// failed). The browser build runs a save's
 // layers one after the other, so one region is written at a time: a second
 // one asked for before the first is finished is an internal error.
 class JsScratchFile : public std::enable_shared_from_this<JsScratchFile> {
@@ -157,12 +158,17 @@ class JsScratchFile::Region final : public Scratch, public ByteSink {
     size_ += n;
     return Status::Ok();
   }
+  // The JS side may gather writes (wasm/io/opfs-sink.ts pieceWriter): they are
+  // stored now, so a full disk is reported here, in its own words.
   Status finish() override {
-    if (!finished_) {
-      finished_ = true;
-      file_->end_ = start_ + size_;
-      file_->writing_ = false;
-    }
+    if (finished_) return Status::Ok();
+    val r = file_->js_.call<val>("flush");
+    if (!r.isTrue())
+      return make_error(Code::kIo, r.isString() ? r.as<std::string>() : std::string("the browser could not keep a layer"),
+                        name_);
+    finished_ = true;
+    file_->end_ = start_ + size_;
+    file_->writing_ = false;
     return Status::Ok();
   }
   std::string name() const override { return name_; }

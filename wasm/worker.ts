@@ -447,7 +447,10 @@ async function write(id: number, mod: CoreModule, req: WriteRequest): Promise<Wr
     throw new RequestError({ code: 'io', message: storageProblem(e), where: target.name });
   }
   let scratch: OpfsScratch | undefined;
-  if ((args.what === 'save' || args.what === 'strip') && (await roomForScratch(archives.get(args.archive)?.summary.archive.size ?? Infinity)))
+  // Only layers compressed anew go there: decoding a layer twice (--compress
+  // none) costs little, and its decoded bytes could be many times the archive.
+  const recompressing = (args.what === 'save' || args.what === 'strip') && (args.compress === 'gzip' || args.compress === 'zstd');
+  if (recompressing && (await roomForScratch(archives.get(args.archive)?.summary.archive.size ?? Infinity)))
     scratch = await openOpfsScratch(target, () => mod.HEAPU8).catch(() => undefined);
   try {
     const result = core(mod, 'write', args, { sink: out.sink, scratch: scratch?.scratch, progress: progressPoster(id, performance.now()) }).value as WriteResult;

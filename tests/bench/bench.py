@@ -311,11 +311,13 @@ def browser(archives, a, g, bigs):
                 open_other_ms=round(o["compare_open_ms"]), compare_rss_peak_mib=round(o["compare_rss_peak_kib"] / 1024))
         if o.get("save_ms"):
             mb = r["size"] / 1e6
+            # Memory: the renderer's peak while saving; the export worker's wasm memory is not sampled.
+            smem = {"ours_rss_kib": o.get("save_rss_peak_kib", 0), "rss_growth_mib": None, "wasm_mib": None, "js_heap_mib": None}
             n = native_peer("save oci+gzip (MB/s of the archive)", f, "skopeo copy (gzip)")
             add("page: save oci+gzip", o["save_ms"], "skopeo copy (gzip) (native)", n * 1e3 if n else None, mb,
-                written_bytes=o.get("save_bytes"))
+                written_bytes=o.get("save_bytes"), **smem)
             n = native_ours("save oci+gzip (MB/s of the archive)", f)
-            add("page: save oci+gzip", o["save_ms"], "layerscope save (native)", n * 1e3 if n else None, mb)
+            add("page: save oci+gzip", o["save_ms"], "layerscope save (native)", n * 1e3 if n else None, mb, **smem)
         big = bigs.get(f)
         if o.get("read_ms") and big:
             mb = big["raw"] / 1e6
@@ -345,7 +347,7 @@ def main():
         peer = f"{r['peer_s']:.2f} s" + (f" ({r['peer_mb_s']} MB/s)" if "peer_mb_s" in r else "") if r["peer"] else "–"
         ratio = f"{r['ratio']:.2f}×" if r["ratio"] is not None else "–"
         mem = f"{r['ours_rss_kib'] // 1024} MB"
-        if "wasm_mib" in r:  # the page: the renderer's peak RSS (page + workers), of which wasm memory and JS heap
+        if r.get("wasm_mib") is not None:  # the page: the renderer's peak RSS (page + workers), of which wasm memory and JS heap
             mem += f" (wasm {r['wasm_mib']}, JS heap {r['js_heap_mib']} MiB)"
         print(f"| {r['figure']} | {r['archive']} | {ours} | {r['peer'] or '–'} | {peer} | {ratio} | {mem} |")
     print(f"\nwritten: {OUT}")

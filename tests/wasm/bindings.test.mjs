@@ -104,7 +104,11 @@ test('wasm bindings: a save with scratch storage keeps each recompressed layer o
   const memScratch = () => {
     let buf = Buffer.alloc(0);
     const s = {
-      writes: 0, reads: 0, buf: () => buf,
+      writes: 0, reads: 0, flushes: 0, buf: () => buf,
+      flush() {
+        s.flushes++;
+        return true;
+      },
       write(at, p, n) {
         assert.equal(at, buf.length, 'regions follow one another, each written in order');
         buf = Buffer.concat([buf, Buffer.from(mod.HEAPU8.subarray(p, p + n))]);
@@ -119,26 +123,34 @@ test('wasm bindings: a save with scratch storage keeps each recompressed layer o
     };
     return s;
   };
+  // The output's distinct layer blobs, as GNU tar reads them from an oci-archive.
+  const layerBlobs = (bytes) => {
+    const out = path.join(fs.mkdtempSync('/tmp/ls-scratch-'), 'out.tar');
+    fs.writeFileSync(out, bytes);
+    const blob = (d) => execFileSync('tar', ['-xOf', out, `blobs/sha256/${d.slice(7)}`], { maxBuffer: 1 << 28 });
+    const index = JSON.parse(execFileSync('tar', ['-xOf', out, 'index.json'], { encoding: 'utf8' }));
+    const manifest = JSON.parse(blob(index.manifests[0].digest).toString());
+    const seen = new Set();
+    const layers = manifest.layers.filter((l) => !seen.has(l.digest) && seen.add(l.digest));
+    const blobs = layers.map((l) => ({ mediaType: l.mediaType, bytes: blob(l.digest) }));
+    fs.rmSync(path.dirname(out), { recursive: true });
+    return blobs;
+  };
+  const layersIn = (bytes) => layerBlobs(bytes).length;
   const plain = save(undefined);
   ok(plain.r);
   const mem = memScratch();
   const kept = save(mem);
   ok(kept.r);
   assert.ok(mem.writes > 0 && mem.reads > 0);
+  assert.equal(mem.flushes, layersIn(kept.bytes), 'one flush at the end of each kept layer');
   assert.equal(crypto.createHash('sha256').update(kept.bytes).digest('hex'), crypto.createHash('sha256').update(plain.bytes).digest('hex'));
   assert.equal(kept.r.value.bytes, plain.bytes.length);
   // The scratch holds the output's layer blobs, one after the other, as GNU tar reads them from the output.
-  const out = path.join(fs.mkdtempSync('/tmp/ls-scratch-'), 'out.tar');
-  fs.writeFileSync(out, kept.bytes);
-  const blob = (d) => execFileSync('tar', ['-xOf', out, `blobs/sha256/${d.slice(7)}`], { maxBuffer: 1 << 28 });
-  const index = JSON.parse(execFileSync('tar', ['-xOf', out, 'index.json'], { encoding: 'utf8' }));
-  const manifest = JSON.parse(blob(index.manifests[0].digest).toString());
-  const seen = new Set();
-  const layers = manifest.layers.filter((l) => !seen.has(l.digest) && seen.add(l.digest));
+  const layers = layerBlobs(kept.bytes);
   assert.ok(layers.length >= 2);
   assert.ok(layers.every((l) => l.mediaType.endsWith('.tar+gzip')));
-  assert.deepEqual(mem.buf(), Buffer.concat(layers.map((l) => blob(l.digest))));
-  fs.rmSync(path.dirname(out), { recursive: true });
+  assert.deepEqual(mem.buf(), Buffer.concat(layers.map((l) => l.bytes)));
 
   // Storage that fills up: the write fails with the scratch's words, the output unfinished.
   const full = memScratch();
@@ -150,6 +162,14 @@ test('wasm bindings: a save with scratch storage keeps each recompressed layer o
   assert.equal(failed.code, 'io');
   assert.match(failed.message, /storage for this site is full \(test\)/);
   assert.match(failed.where, /^scratch for /);
+  assert.equal(finished.v, false);
+  // Storage that fills up when gathered writes are stored at a layer's end: its own words again.
+  const late = memScratch();
+  late.flush = () => 'the browser\'s storage for this site is full (at flush, test)';
+  const lateFailed = save(late, finished).r;
+  assert.equal(lateFailed.ok, false);
+  assert.equal(lateFailed.code, 'io');
+  assert.match(lateFailed.message, /full \(at flush, test\)/);
   assert.equal(finished.v, false);
   // A scratch that cannot read back what it kept.
   const lost = memScratch();

@@ -129,17 +129,18 @@ export async function openOpfsSink(target: OpfsTarget, heap: () => Uint8Array): 
 }
 
 /** Whether the storage has room for an export's output and a scratch file
- *  beside it, each taken as big as the archive (the scratch holds the
- *  recompressed layers until the output is written): the scratch doubles what
- *  an export needs there, so where that does not fit (or the browser cannot
- *  say) the layers are compressed twice instead, as without one. */
+ *  beside it, with room to spare: three times the archive's size (the scratch
+ *  holds the layers recompressed as gzip or zstd until the output is written,
+ *  about as big as the output; gzip from zstd layers is ~15 % bigger). Where
+ *  that does not fit, or the browser cannot say, the layers are compressed
+ *  twice instead, as without a scratch. */
 export async function roomForScratch(
   archiveSize: number,
   estimate: () => Promise<StorageEstimate> = () => (self as unknown as WorkerGlobalScope).navigator.storage.estimate(),
 ): Promise<boolean> {
   try {
     const est = await estimate();
-    return est.quota !== undefined && est.quota - (est.usage ?? 0) > 2 * archiveSize;
+    return est.quota !== undefined && est.quota - (est.usage ?? 0) > 3 * archiveSize;
   } catch {
     return false;
   }
@@ -183,9 +184,17 @@ export async function openOpfsScratch(target: OpfsTarget, heap: () => Uint8Array
       if (r === true) written += len;
       return r;
     },
+    flush() {
+      try {
+        out.flush();
+        return true;
+      } catch (e) {
+        return storageProblem(e);
+      }
+    },
     readInto(at, ptr, len) {
       try {
-        out.flush(); // what is read back may still be gathered
+        out.flush(); // (flushed at each region's end already)
         const view = heap().subarray(ptr, ptr + len);
         let done = 0;
         while (done < len) {

@@ -200,6 +200,8 @@ interface OursRun {
   /** the export dialog's Write (oci-archive, gzip layers) -> written; its size */
   save_ms?: number;
   save_bytes?: number;
+  /** renderer peak while saving (the export's own worker included) */
+  save_rss_peak_kib?: number;
 }
 
 async function ours(browser: Browser, a: PlanArchive): Promise<OursRun> {
@@ -280,9 +282,11 @@ async function ours(browser: Browser, a: PlanArchive): Promise<OursRun> {
       await page.locator('#export-open').click();
       await page.locator('#export-format').selectOption('oci');
       await page.locator('#export-compress').selectOption('gzip');
+      const smem = sampler();
       run.save_ms = await timedClick(page, '#export-start', '#export-result[data-status="done"], #export-result[data-status="error"]');
       if ((await page.locator('#export-result').getAttribute('data-status')) !== 'done')
         throw new Error(`the page's save failed: ${await page.locator('#export-result').textContent()}`);
+      run.save_rss_peak_kib = smem.stop();
       run.save_bytes = Number(await page.locator('#export-result').getAttribute('data-bytes'));
       await page.locator('#export-discard').click();
       await page.locator('#export-dialog .close').click();

@@ -81,8 +81,16 @@ async function removeEntry(dir: FileSystemDirectoryHandle, name: string): Promis
   }
 }
 
-/** Removes outputs of earlier visits that are older than a day (best effort). */
+/** Removes outputs of earlier visits that are older than a day, and every
+ *  scratch file left by an export that was stopped (one still in use by a
+ *  write in another tab cannot be removed, and stays) (best effort). */
 export async function sweepOldOutputs(now = Date.now()): Promise<void> {
+  try {
+    const scratch = await (await navigator.storage.getDirectory()).getDirectoryHandle(SCRATCH_DIR, { create: true });
+    for await (const [name] of scratch as unknown as AsyncIterable<[string, FileSystemHandle]>) await scratch.removeEntry(name).catch(() => undefined);
+  } catch {
+    /* no OPFS */
+  }
   try {
     const dir = await exportDir();
     for await (const [name, h] of (dir as unknown as AsyncIterable<[string, FileSystemHandle]>)) {

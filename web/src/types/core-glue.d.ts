@@ -20,10 +20,12 @@ declare module 'layerscope-core-glue' {
   }
   /** Where a write request keeps the layers it recompresses, once each, in
    *  regions one after the other: write(at, ptr, len) stores HEAPU8[ptr,
-   *  ptr+len) at `at` and answers true or an error message; readInto(at, ptr,
-   *  len) copies them back and returns the count (negative: failed). */
+   *  ptr+len) at `at` and answers true or an error message; flush() (at a
+   *  region's end) stores what was gathered, likewise; readInto(at, ptr, len)
+   *  copies them back and returns the count (negative: failed). */
   export interface ScratchJs {
     write(at: number, ptr: number, len: number): true | string;
+    flush(): true | string;
     readInto(at: number, ptr: number, len: number): number;
   }
   export interface RequestOptions {
