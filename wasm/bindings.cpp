@@ -194,7 +194,7 @@ Dispatcher& dispatcher() {
 }
 
 // source: {size, name, readInto, willRead?} or null/undefined; sink: {name, write,
-// finish} or null/undefined (write only); scratch: {write, readInto} or
+// finish} or null/undefined (write only); scratch: {write, flush, readInto} or
 // null/undefined (write only: JsScratchFile); progress: (phase, done,
 // total, detail) => boolean (false cancels) or null/undefined.
 // Returns {json: string, data?: Uint8Array}.

@@ -18,7 +18,7 @@ import { FileStream } from './io/file-stream';
 import type { StreamMessage } from './io/stream-reader';
 import { hashRanges } from './io/host-hash';
 import { urlByteSource } from './io/http-source';
-import { openOpfsScratch, openOpfsSink, roomForScratch, storageProblem, type OpfsScratch } from './io/opfs-sink';
+import { openOpfsScratch, openOpfsSink, retryWithoutScratch, roomForScratch, storageProblem, type OpfsScratch } from './io/opfs-sink';
 import { concat, memorySource } from './io/memory';
 import { warmDecoders, warmUp } from './warm-up';
 import type { ReadAhead } from './io/read-ahead';
@@ -437,7 +437,8 @@ async function hashFileRanges(id: number, req: HashRangesRequest): Promise<{ dig
  *  (io/opfs-sink.ts); the page removes it if this fails or is cancelled. A save
  *  or strip keeps the layers it recompresses in a scratch file of that file
  *  system meanwhile (compressed once, not twice); without one (no room for it,
- *  or it cannot be made) they are compressed twice, as before. */
+ *  it cannot be made, or it failed: then the write runs again without it) they
+ *  are compressed twice, as before. */
 async function write(id: number, mod: CoreModule, req: WriteRequest): Promise<WriteResult> {
   const { v: _v, id: _id, type: _type, target, ...args } = req as WriteRequest & { v: number; id: number };
   let out;
@@ -453,8 +454,15 @@ async function write(id: number, mod: CoreModule, req: WriteRequest): Promise<Wr
   if (recompressing && (await roomForScratch(archives.get(args.archive)?.summary.archive.size ?? Infinity)))
     scratch = await openOpfsScratch(target, () => mod.HEAPU8).catch(() => undefined);
   try {
-    const result = core(mod, 'write', args, { sink: out.sink, scratch: scratch?.scratch, progress: progressPoster(id, performance.now()) }).value as WriteResult;
-    return scratch ? { ...result, scratchBytes: scratch.written() } : result;
+    const progress = progressPoster(id, performance.now());
+    const o = out;
+    const { result, keptInScratch } = retryWithoutScratch(
+      (s) => core(mod, 'write', args, { sink: o.sink, scratch: s, progress }).value as WriteResult,
+      scratch,
+      () => o.reset(),
+      (e) => e instanceof RequestError && e.envelope.code === 'io' && e.envelope.where.startsWith('scratch for '),
+    );
+    return keptInScratch ? { ...result, scratchBytes: scratch!.written() } : result;
   } finally {
     out.close();
     await scratch?.dispose();

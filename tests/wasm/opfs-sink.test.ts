@@ -5,7 +5,7 @@
 // would hold, for any mix of sizes and offsets; few handle writes; a failing
 // handle's error reaches the caller.
 import { describe, expect, it } from 'vitest';
-import { pieceWriter, roomForScratch } from '../../wasm/io/opfs-sink';
+import { pieceWriter, retryWithoutScratch, roomForScratch } from '../../wasm/io/opfs-sink';
 
 /** A file in memory with the two calls pieceWriter makes; it may write less than asked. */
 function fakeHandle(opts: { short?: number; failAt?: number } = {}) {
@@ -107,5 +107,63 @@ describe('roomForScratch', () => {
   it('does not use scratch where the browser cannot say', async () => {
     expect(await roomForScratch(1000, est(undefined, 0))).toBe(false);
     expect(await roomForScratch(1000, () => Promise.reject(new Error('no storage')))).toBe(false);
+  });
+});
+
+describe('retryWithoutScratch', () => {
+  class Failure extends Error {
+    constructor(readonly where: string) {
+      super(`failed at ${where}`);
+    }
+  }
+  const isScratchFailure = (e: unknown) => e instanceof Failure && e.where.startsWith('scratch for ');
+  const fakeScratch = () => {
+    const s = { scratch: { write: () => true as const, flush: () => true as const, readInto: () => 0 }, released: 0, release: () => void s.released++ };
+    return s;
+  };
+
+  it('runs once, with the scratch, when it works', () => {
+    const sc = fakeScratch();
+    let restarts = 0;
+    const seen: unknown[] = [];
+    const r = retryWithoutScratch((s) => (seen.push(s), 'written'), sc, () => restarts++, isScratchFailure);
+    expect(r).toEqual({ result: 'written', keptInScratch: true });
+    expect(seen).toEqual([sc.scratch]);
+    expect([sc.released, restarts]).toEqual([0, 0]);
+  });
+
+  it('runs again without it, the scratch emptied and the output restarted, when the scratch failed', () => {
+    const sc = fakeScratch();
+    const order: string[] = [];
+    const r = retryWithoutScratch(
+      (s) => {
+        order.push(s ? 'with' : 'without');
+        if (s) throw new Failure('scratch for blobs/sha256/ab');
+        return 'written twice-compressed';
+      },
+      { ...sc, release: () => order.push('release') },
+      () => order.push('restart'),
+      isScratchFailure,
+    );
+    expect(r).toEqual({ result: 'written twice-compressed', keptInScratch: false });
+    expect(order).toEqual(['with', 'release', 'restart', 'without']);
+  });
+
+  it("passes the write's own failures on, and a failure of the run without scratch too", () => {
+    const sc = fakeScratch();
+    let runs = 0;
+    expect(() => retryWithoutScratch(() => { runs++; throw new Failure('layer 2'); }, sc, () => undefined, isScratchFailure)).toThrow('failed at layer 2');
+    expect([runs, sc.released]).toEqual([1, 0]);
+    runs = 0;
+    expect(() =>
+      retryWithoutScratch((s) => { runs++; throw new Failure(s ? 'scratch for x' : 'out.tar'); }, sc, () => undefined, isScratchFailure),
+    ).toThrow('failed at out.tar');
+    expect(runs).toBe(2);
+  });
+
+  it('runs once without a scratch when there is none', () => {
+    const seen: unknown[] = [];
+    expect(retryWithoutScratch((s) => (seen.push(s), 1), undefined, () => undefined, isScratchFailure)).toEqual({ result: 1, keptInScratch: false });
+    expect(seen).toEqual([undefined]);
   });
 });

@@ -10,6 +10,8 @@ import { SCRATCH_DIR, type OpfsTarget } from '../protocol';
 
 export interface OpfsSink {
   sink: ByteSinkJs;
+  /** Empties the file, for the output to be written again from its start. */
+  reset(): void;
   /** Closes the handle (after a failure the page removes the file). */
   close(): void;
 }
@@ -99,9 +101,14 @@ export async function openOpfsSink(target: OpfsTarget, heap: () => Uint8Array): 
   const file = await dir.getFileHandle(target.name, { create: true });
   const handle = await file.createSyncAccessHandle();
   handle.truncate(0);
-  const out = pieceWriter(handle);
+  let out = pieceWriter(handle);
   let at = 0;
   let open = true;
+  const reset = () => {
+    out = pieceWriter(handle); // what was gathered is dropped
+    at = 0;
+    handle.truncate(0);
+  };
   const close = () => {
     if (!open) return;
     open = false;
@@ -125,7 +132,7 @@ export async function openOpfsSink(target: OpfsTarget, heap: () => Uint8Array): 
       }
     },
   };
-  return { sink, close };
+  return { sink, reset, close };
 }
 
 /** Whether the storage has room for an export's output and a scratch file
@@ -150,6 +157,8 @@ export interface OpfsScratch {
   scratch: ScratchJs;
   /** The bytes stored so far. */
   written(): number;
+  /** Empties the file and drops what was gathered: the room goes back to the storage. */
+  release(): void;
   /** Closes the handle and removes the file. */
   dispose(): Promise<void>;
 }
@@ -175,7 +184,7 @@ export async function openOpfsScratch(target: OpfsTarget, heap: () => Uint8Array
   }
   const name = target.name;
   const handle = await (await dir.getFileHandle(name, { create: true })).createSyncAccessHandle();
-  const out = pieceWriter(handle);
+  let out = pieceWriter(handle);
   let open = true;
   let written = 0;
   const scratch: ScratchJs = {
@@ -211,6 +220,15 @@ export async function openOpfsScratch(target: OpfsTarget, heap: () => Uint8Array
   return {
     scratch,
     written: () => written,
+    release() {
+      out = pieceWriter(handle);
+      written = 0;
+      try {
+        handle.truncate(0);
+      } catch {
+        // removed with the file at dispose
+      }
+    },
     async dispose() {
       if (!open) return;
       open = false;
@@ -218,4 +236,28 @@ export async function openOpfsScratch(target: OpfsTarget, heap: () => Uint8Array
       await dir.removeEntry(name).catch(() => undefined);
     },
   };
+}
+
+/**
+ * Runs a write with the scratch, and once more without it when the scratch
+ * failed (`isScratchFailure`: an io error "where" a scratch region is, e.g. the
+ * storage filled up): the scratch is emptied (`scratch.release`), the output
+ * too (`restart`), and the layers are compressed twice, as without a scratch,
+ * in the room it took. Other failures are the write's own and pass on as they are.
+ */
+export function retryWithoutScratch<T>(
+  run: (scratch?: ScratchJs) => T,
+  scratch: Pick<OpfsScratch, 'scratch' | 'release'> | undefined,
+  restart: () => void,
+  isScratchFailure: (e: unknown) => boolean,
+): { result: T; keptInScratch: boolean } {
+  if (!scratch) return { result: run(undefined), keptInScratch: false };
+  try {
+    return { result: run(scratch.scratch), keptInScratch: true };
+  } catch (e) {
+    if (!isScratchFailure(e)) throw e;
+    scratch.release();
+    restart();
+    return { result: run(undefined), keptInScratch: false };
+  }
 }
