@@ -34,8 +34,8 @@ namespace {
 // (negative: the read failed).
 class JsSource final : public ByteSource {
  public:
-  JsSource(val src, double size, std::string name)
-      : src_(std::move(src)), size_(static_cast<uint64_t>(size)), name_(std::move(name)) {
+  JsSource(val src, double size, std::string name, std::string failure = "the browser could not read the file")
+      : src_(std::move(src)), size_(static_cast<uint64_t>(size)), name_(std::move(name)), failure_(std::move(failure)) {
     advised_ = src_["willRead"].typeOf().as<std::string>() == "function";
   }
   uint64_t size() const override { return size_; }
@@ -45,7 +45,7 @@ class JsSource final : public ByteSource {
     if (n > size_ - offset) n = static_cast<size_t>(size_ - offset);
     double got = src_.call<double>("readInto", static_cast<double>(offset),
                                    static_cast<double>(reinterpret_cast<uintptr_t>(buf)), static_cast<double>(n));
-    if (got < 0) return make_error(Code::kIo, "the browser could not read the file", name_);
+    if (got < 0) return make_error(Code::kIo, failure_, name_);
     count(offset, static_cast<size_t>(got));
     return static_cast<size_t>(got);
   }
@@ -59,6 +59,7 @@ class JsSource final : public ByteSource {
   bool advised_ = false;
   uint64_t size_;
   std::string name_;
+  std::string failure_;  // the message of a failed read
 };
 
 // A ByteSink whose writes call back into JS: sink.write(ptr, len) must take
@@ -106,34 +107,9 @@ class JsScratchFile : public std::enable_shared_from_this<JsScratchFile> {
 
  private:
   class Region;
-  class RegionSource;
   val js_;
   uint64_t end_ = 0;      // the bytes of the finished regions
   bool writing_ = false;  // a region is being written (it starts at end_)
-};
-
-// A finished region read back (the writer copies it into the output). It holds
-// the file: the Scratch that wrote it is gone by then.
-class JsScratchFile::RegionSource final : public ByteSource {
- public:
-  RegionSource(std::shared_ptr<JsScratchFile> file, uint64_t start, uint64_t size, std::string name)
-      : file_(std::move(file)), start_(start), size_(size), name_(std::move(name)) {}
-  uint64_t size() const override { return size_; }
-  std::string name() const override { return name_; }
-  Result<size_t> read_at(uint64_t offset, void* buf, size_t n) override {
-    if (offset >= size_) return size_t{0};
-    if (n > size_ - offset) n = static_cast<size_t>(size_ - offset);
-    double got = file_->js_.call<double>("readInto", static_cast<double>(start_ + offset),
-                                         static_cast<double>(reinterpret_cast<uintptr_t>(buf)), static_cast<double>(n));
-    if (got != static_cast<double>(n)) return make_error(Code::kIo, "the browser could not read back a kept layer", name_);
-    count(offset, n);
-    return n;
-  }
-
- private:
-  std::shared_ptr<JsScratchFile> file_;
-  uint64_t start_, size_;
-  std::string name_;
 };
 
 class JsScratchFile::Region final : public Scratch, public ByteSink {
@@ -146,7 +122,11 @@ class JsScratchFile::Region final : public Scratch, public ByteSink {
   ByteSink& sink() override { return *this; }
   Result<std::shared_ptr<ByteSource>> source() override {
     if (!finished_) return make_error(Code::kInternal, "scratch read before it was finished", name_);
-    return std::shared_ptr<ByteSource>(std::make_shared<RegionSource>(file_, start_, size_, name_));
+    // Read back through scratch.readInto as the archive is through source.readInto
+    // (the JS object lives as long as the source), its region a window of the file.
+    auto file = std::make_shared<JsSource>(file_->js_, static_cast<double>(start_ + size_), name_,
+                                           "the browser could not read back a kept layer");
+    return make_window_source(std::move(file), start_, size_, name_);
   }
   Status write(const void* data, size_t n) override {
     if (finished_) return make_error(Code::kInternal, "scratch written after it was finished", name_);
