@@ -5,12 +5,13 @@
 //   JS (worker.ts / node test)                      C++ (this file)              core/
 //   ──────────────────────────                      ───────────────              ─────
 //   Module.request('open', {verify}, {source, progress})
-//        requestRaw(type, argsJson, source, progress, sink, scratch) ─> JsSource : ByteSource ─> Dispatcher::dispatch
+//        requestRaw(type, argsJson, source, progress, sink, scratch, kept) ─> JsSource : ByteSource ─> Dispatcher::dispatch
 //        source.readInto(offset, ptr, len) <───────── read_at() copies a slice into the heap at ptr
 //        source.willRead?(offset, len) <───────────── will_read(): a run about to be read in order
-//   Module.request('write', {…}, {sink, scratch, progress})
+//   Module.request('write', {…, recompressed?}, {sink, scratch, kept, progress})
 //        sink.write(ptr, len), sink.finish() <──────── JsSink : ByteSink (the output)
 //        scratch.write/flush/readInto(…) <────────── JsScratchFile: recompressed layers kept once
+//        kept.readInto(offset, ptr, len) <─────────── JsSource: layers compressed anew by helper workers
 //   Module.request('list', {archive, image, …})  ───> requestRaw(…) ──────────────> Dispatcher::dispatch
 //        <── {json: envelope text, data?: Uint8Array} ─ one copy out of the heap (typed_memory_view + slice)
 //
@@ -175,10 +176,12 @@ Dispatcher& dispatcher() {
 
 // source: {size, name, readInto, willRead?} or null/undefined; sink: {name, write,
 // finish} or null/undefined (write only); scratch: {write, flush, readInto} or
-// null/undefined (write only: JsScratchFile); progress: (phase, done,
-// total, detail) => boolean (false cancels) or null/undefined.
+// null/undefined (write and recompress: JsScratchFile); kept: {size, name,
+// readInto} or null/undefined (write only: the bytes its args' "recompressed"
+// layers lie in); progress: (phase, done, total, detail) => boolean (false
+// cancels) or null/undefined.
 // Returns {json: string, data?: Uint8Array}.
-val requestRaw(std::string type, std::string args, val source, val progress, val sink, val scratch) {
+val requestRaw(std::string type, std::string args, val source, val progress, val sink, val scratch, val kept) {
   DispatchRequest req;
   req.type = type;
   req.args = args;
@@ -194,6 +197,11 @@ val requestRaw(std::string type, std::string args, val source, val progress, val
   if (!scratch.isUndefined() && !scratch.isNull()) {
     scratch_file = std::make_shared<JsScratchFile>(scratch);
     req.scratch = [f = scratch_file](const std::string& name) { return f->open(name); };
+  }
+  if (!kept.isUndefined() && !kept.isNull()) {
+    std::string name = kept["name"].isString() ? kept["name"].as<std::string>() : std::string("kept layers");
+    req.kept = std::make_shared<JsSource>(kept, kept["size"].as<double>(), std::move(name),
+                                          "the browser could not read back a layer compressed by a helper");
   }
   if (!progress.isUndefined() && !progress.isNull()) {
     req.progress = [progress](const Progress& p) {

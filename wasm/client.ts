@@ -21,9 +21,11 @@
 //                     their work over more workers (parallel.ts).
 //   FileCursor        an open file of an archive (openFile): several can be read
 //                     alternately without re-decoding; re-opened after a respawn.
-import { CoreError, WorkerConnection, isStale, type CallOptions, type SpawnWorker } from './connection';
-import { IndexHelpers, hashInParallel } from './parallel';
+import { CoreError, WorkerConnection, isCancelled, isStale, type CallOptions, type SpawnWorker } from './connection';
+import { roomForScratch } from './io/opfs-sink';
+import { IndexHelpers, hashInParallel, recompressInParallel } from './parallel';
 import {
+  type RecompressResult,
   type IndexResult,
   type OpenRequest,
   type OpenResult,
@@ -46,7 +48,7 @@ import {
 } from './protocol';
 
 export { CoreError, WorkerConnection, isCancelled, isStale, type CallOptions, type ConnectionCallOptions, type SpawnWorker } from './connection';
-export { PARALLEL_HASH_MIN, PARALLEL_INDEX_MIN, compressedAsAWhole, hashGroups } from './parallel';
+export { PARALLEL_EXPORT_MIN, PARALLEL_HASH_MIN, PARALLEL_INDEX_MIN, compressedAsAWhole, hashGroups } from './parallel';
 
 export interface ArchiveClientOptions {
   /** Called with progress of an automatic re-open after a cancel or a crash. */
@@ -63,6 +65,13 @@ export interface ArchiveClientOptions {
    *  (IndexHelpers.index; the archive's own among them); default: the machine's
    *  cores, at most 4. */
   indexWorkers?: number;
+  /** Workers that compress the layers of a save or strip anew at once in
+   *  write() (recompressInParallel); default: the machine's cores, at most 4. */
+  exportWorkers?: number;
+  /** Whether the storage has room for the layers those workers compress beside
+   *  the output; default: navigator.storage.estimate() leaves three times the
+   *  archive's size (roomForScratch). */
+  roomForHelpers?: () => Promise<boolean>;
   /** A connection to share with other archives (one worker, several archives);
    *  by default the archive gets a worker of its own. */
   connection?: WorkerConnection;
@@ -445,15 +454,38 @@ export class ArchiveClient {
     const conn = new WorkerConnection(this.spawn);
     const onAbort = () => conn.terminate('cancelled', 'cancelled');
     opts.signal?.addEventListener('abort', onAbort, { once: true });
+    const onAbortHelpers = () => {
+      for (const h of this.recompressors.running) h.terminate('cancelled', 'cancelled');
+    };
+    opts.signal?.addEventListener('abort', onAbortHelpers, { once: true });
     try {
       const { archive } = await conn.call({ type: 'open', source: this.source }, { onProgress: opts.onProgress });
-      return await conn.call({ type: 'write', archive, ...req }, { onProgress: opts.onProgress });
+      // The layers it compresses anew, by helper workers at once where that pays.
+      let recompressed: RecompressResult[] | undefined;
+      try {
+        recompressed = await recompressInParallel(conn, archive, req, this.source, this.spawn, this.options.exportWorkers, this.recompressors, this.options.roomForHelpers ?? (() => this.roomBeside()), opts.onProgress);
+      } catch (e) {
+        if (isCancelled(e) || opts.signal?.aborted) throw e;
+        recompressed = undefined; // (the write compresses them itself, and meets the same failure if it is the archive's)
+      }
+      return await conn.call({ type: 'write', archive, ...req, ...(recompressed?.length ? { recompressed } : {}) }, { onProgress: opts.onProgress });
     } finally {
       this.writersSpawned += conn.spawned;
       opts.signal?.removeEventListener('abort', onAbort);
+      opts.signal?.removeEventListener('abort', onAbortHelpers);
       conn.terminate('cancelled', 'write ended');
     }
   }
+
+  /** roomForScratch of the page's storage for this archive. */
+  private roomBeside(): Promise<boolean> {
+    const size = this.source.kind === 'file' ? this.source.file.size : this.source.size;
+    if (typeof navigator === 'undefined' || !navigator.storage?.estimate) return Promise.resolve(false);
+    return roomForScratch(size, () => navigator.storage.estimate());
+  }
+
+  /** Helper workers of write() running now, and how many ended so far. */
+  readonly recompressors: { running: WorkerConnection[]; spawnedEnded: number } = { running: [], spawnedEnded: 0 };
 
   /** Workers started to write outputs of this archive so far. */
   get writeWorkersSpawned(): number {

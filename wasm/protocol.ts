@@ -18,7 +18,9 @@
 // compressed layer from its start again), manifest (raw manifest text),
 // pathHistory (every layer that touched a path), warnings (what concerns an
 // image as of a layer: for the views with no answer of their own), verify (hash every blob and
-// layer; progress; cancel = terminate), resolve, stats, close. Each one is a
+// layer; progress; cancel = terminate), write (an output into an
+// origin-private file), writePlan / recompress (a write's layers compressed
+// anew by helper workers), resolve, stats, close. Each one is a
 // request of the core's dispatcher (core/include/layerscope/dispatch.h) of the
 // same name and arguments; the worker only reshapes some results (columns,
 // transferable buffers). A new request = a handler in the dispatcher + its
@@ -74,8 +76,12 @@
  * 11: indexing spread over workers: `indexPlan` (the blobs `index` has yet to
  *     read), `readLayer` (a blob read on its own by another worker holding the
  *     same archive: bytes), `index` takes `blobs` (those only) and `reads`
- *     (those bytes, adopted instead of read). */
-export const PROTOCOL_VERSION = 11;
+ *     (those bytes, adopted instead of read).
+ * 12: export spread over workers: `writePlan` (the layers a save or strip
+ *     compresses anew), `recompress` (one such layer compressed anew by
+ *     another worker holding the same archive, into a file of SCRATCH_DIR),
+ *     `write` takes `recompressed` (those files, copied instead of compressed). */
+export const PROTOCOL_VERSION = 12;
 
 /** The name (WorkerOptions.name) of a worker started only to hash byte
  *  ranges (`hashRanges`): it loads the wasm core only if asked for more. */
@@ -316,6 +322,28 @@ export interface WriteRequest {
   layer?: number;
   path?: string;
   paths?: string[];
+  /** save / strip: layers another worker compressed anew (`recompress`), each
+   *  in a file of SCRATCH_DIR holding its bytes only; the write copies them
+   *  instead of compressing those layers itself, and removes the files. */
+  recompressed?: RecompressResult[];
+}
+
+/** The layers a `write` with the same arguments (save or strip) would compress
+ *  anew, largest first (WritePlan). Reads nothing. */
+export interface WritePlanRequest extends Omit<WriteRequest, 'type' | 'target' | 'recompressed'> {
+  type: 'writePlan';
+}
+
+/** The layer stored as `member` decoded and compressed anew as `compress`,
+ *  into the file `name` of SCRATCH_DIR (created, or emptied; removed if this
+ *  fails), for a `write` of the same archive in another worker. Progress
+ *  "measure". */
+export interface RecompressRequest {
+  type: 'recompress';
+  archive: number;
+  member: string;
+  compress: 'none' | 'gzip' | 'zstd';
+  file: string;
 }
 
 /** The verify document (docs/schema/verify.schema.json, what `layerscope verify
@@ -361,6 +389,8 @@ export type Request =
   | VerifyPlanRequest
   | HashRangesRequest
   | WriteRequest
+  | WritePlanRequest
+  | RecompressRequest
   | VerifyRowsRequest
   | IndexPlanRequest
   | ReadLayerRequest
@@ -388,6 +418,8 @@ export const REQUEST_TYPES = [
   'indexPlan',
   'readLayer',
   'write',
+  'writePlan',
+  'recompress',
   'verifyRows',
   'resolve',
   'stats',
@@ -596,6 +628,22 @@ export interface WriteResult {
   /** Bytes the worker kept in its scratch file meanwhile: each layer it
    *  recompressed, once (io/opfs-sink.ts openOpfsScratch). */
   scratchBytes?: number;
+  /** Bytes of the layers helper workers compressed that the write copied
+   *  (WriteRequest.recompressed). */
+  recompressedBytes?: number;
+}
+
+/** The layers a write compresses anew (WritePlanRequest): the blob's member, its stored size. */
+export interface WritePlan {
+  layers: { member: string; size: number }[];
+}
+
+/** A layer compressed anew (RecompressRequest): its bytes fill `file` (in SCRATCH_DIR). */
+export interface RecompressResult {
+  member: string;
+  digest: string;
+  size: number;
+  file: string;
 }
 
 export interface WarningsResult {
@@ -620,6 +668,8 @@ export interface ResultMap {
   indexPlan: IndexPlan;
   readLayer: LayerRead;
   write: WriteResult;
+  writePlan: WritePlan;
+  recompress: RecompressResult;
   verifyRows: VerifyDocument;
   resolve: number;
   stats: StatsResult;

@@ -18,7 +18,17 @@ import { FileStream } from './io/file-stream';
 import type { StreamMessage } from './io/stream-reader';
 import { hashRanges } from './io/host-hash';
 import { urlByteSource } from './io/http-source';
-import { openOpfsScratch, openOpfsSink, retryWithoutScratch, roomForScratch, storageProblem, type OpfsScratch } from './io/opfs-sink';
+import {
+  openOpfsKept,
+  openOpfsScratch,
+  openOpfsSink,
+  openRecompressFile,
+  retryWithoutScratch,
+  roomForScratch,
+  storageProblem,
+  type OpfsKept,
+  type OpfsScratch,
+} from './io/opfs-sink';
 import { concat, memorySource } from './io/memory';
 import { warmDecoders, warmUp } from './warm-up';
 import type { ReadAhead } from './io/read-ahead';
@@ -52,6 +62,8 @@ import {
   type Warning,
   type WriteRequest,
   type WriteResult,
+  type RecompressRequest,
+  type RecompressResult,
 } from './protocol';
 
 const scope = self as unknown as DedicatedWorkerGlobalScope;
@@ -114,7 +126,7 @@ function loadModule(): Promise<CoreModule> {
 type ProgressCb = (phase: string, done: number, total: number, detail: string) => boolean;
 
 /** One request to the core; its error envelope becomes a RequestError. */
-function core(mod: CoreModule, type: string, args: object, opts: { source?: ByteSourceJs; progress?: ProgressCb; sink?: ByteSinkJs; scratch?: ScratchJs } = {}): { value: unknown; data?: Uint8Array } {
+function core(mod: CoreModule, type: string, args: object, opts: { source?: ByteSourceJs; progress?: ProgressCb; sink?: ByteSinkJs; scratch?: ScratchJs; kept?: ByteSourceJs } = {}): { value: unknown; data?: Uint8Array } {
   const e = mod.request(type, args, opts);
   // A remote read that failed said why (changed file, refused range, CORS…):
   // that sentence replaces the core's generic "could not read". Taken from every
@@ -440,11 +452,16 @@ async function hashFileRanges(id: number, req: HashRangesRequest): Promise<{ dig
  *  it cannot be made, or it failed: then the write runs again without it) they
  *  are compressed twice, as before. */
 async function write(id: number, mod: CoreModule, req: WriteRequest): Promise<WriteResult> {
-  const { v: _v, id: _id, type: _type, target, ...args } = req as WriteRequest & { v: number; id: number };
+  const { v: _v, id: _id, type: _type, target, recompressed, ...args } = req as WriteRequest & { v: number; id: number };
+  // Layers helper workers compressed (exportInParallel): opened first, so the
+  // scratch's sweep of left-overs passes them by.
+  let kept: OpfsKept | undefined;
+  if (recompressed?.length) kept = await openOpfsKept(recompressed, () => mod.HEAPU8).catch(() => undefined);
   let out;
   try {
     out = await openOpfsSink(target, () => mod.HEAPU8);
   } catch (e) {
+    await kept?.dispose();
     throw new RequestError({ code: 'io', message: storageProblem(e), where: target.name });
   }
   let scratch: OpfsScratch | undefined;
@@ -452,20 +469,48 @@ async function write(id: number, mod: CoreModule, req: WriteRequest): Promise<Wr
   // none) costs little, and its decoded bytes could be many times the archive.
   const recompressing = (args.what === 'save' || args.what === 'strip') && (args.compress === 'gzip' || args.compress === 'zstd');
   if (recompressing && (await roomForScratch(archives.get(args.archive)?.summary.archive.size ?? Infinity)))
-    scratch = await openOpfsScratch(target, () => mod.HEAPU8).catch(() => undefined);
+    scratch = await openOpfsScratch(target, () => mod.HEAPU8, recompressed?.map((r) => r.file)).catch(() => undefined);
   try {
     const progress = progressPoster(id, performance.now());
     const o = out;
+    const coreArgs = kept?.layers.length ? { ...args, recompressed: kept.layers } : args;
     const { result, keptInScratch } = retryWithoutScratch(
-      (s) => core(mod, 'write', args, { sink: o.sink, scratch: s, progress }).value as WriteResult,
+      (s) => core(mod, 'write', coreArgs, { sink: o.sink, scratch: s, progress, kept: kept?.source }).value as WriteResult,
       scratch,
       () => o.reset(),
       (e) => e instanceof RequestError && e.envelope.code === 'io' && e.envelope.where.startsWith('scratch for '),
     );
-    return keptInScratch ? { ...result, scratchBytes: scratch!.written() } : result;
+    const extra = { ...(keptInScratch ? { scratchBytes: scratch!.written() } : {}), ...(kept?.layers.length ? { recompressedBytes: kept.source.size } : {}) };
+    return { ...result, ...extra };
   } finally {
     out.close();
     await scratch?.dispose();
+    await kept?.dispose();
+  }
+}
+
+/** Compresses one layer anew for a write in another worker (RecompressRequest):
+ *  into its file of SCRATCH_DIR, kept when this succeeds, removed when not. */
+async function recompress(id: number, mod: CoreModule, req: RecompressRequest): Promise<RecompressResult> {
+  const { v: _v, id: _id, type: _type, file, ...args } = req as RecompressRequest & { v: number; id: number };
+  let s: OpfsScratch;
+  try {
+    s = await openRecompressFile(file, () => mod.HEAPU8);
+  } catch (e) {
+    throw new RequestError({ code: 'io', message: storageProblem(e), where: file });
+  }
+  let done = false;
+  try {
+    const r = core(mod, 'recompress', args, { scratch: s.scratch, progress: progressPoster(id, performance.now()) }).value as Omit<RecompressResult, 'file'>;
+    try {
+      s.close();
+    } catch (e) {
+      throw new RequestError({ code: 'io', message: storageProblem(e), where: file });
+    }
+    done = true;
+    return { ...r, file };
+  } finally {
+    if (!done) await s.dispose();
   }
 }
 
@@ -500,6 +545,8 @@ async function serve(msg: RequestMessage): Promise<Shaped> {
       return { result: await verify(msg.id, await loadModule(), msg) };
     case 'write':
       return { result: await write(msg.id, await loadModule(), msg) };
+    case 'recompress':
+      return { result: await recompress(msg.id, await loadModule(), msg) };
     case 'hashRanges':
       return { result: await hashFileRanges(msg.id, msg) };
     default: {

@@ -13,6 +13,18 @@ namespace {
 
 const char* kDocker = "docker20-save-features";
 
+// Scratch storage in memory whose bytes the test keeps (the helper's file in the page).
+class MemoryScratch final : public Scratch {
+ public:
+  explicit MemoryScratch(std::vector<uint8_t>* into) : into_(into), sink_(make_memory_sink(into, "scratch")) {}
+  ByteSink& sink() override { return *sink_; }
+  Result<std::shared_ptr<ByteSource>> source() override { return make_memory_source(*into_, "scratch"); }
+
+ private:
+  std::vector<uint8_t>* into_;
+  std::unique_ptr<ByteSink> sink_;
+};
+
 class DispatchWrite : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -155,6 +167,135 @@ TEST_F(DispatchWrite, BadArguments) {
   EXPECT_TRUE(out.empty());
   DispatchReply r = d_.dispatch({"write", json({{"archive", archive_}, {"what", "save"}}).dump(), nullptr, {}});
   EXPECT_EQ(json::parse(r.json)["where"], "write.sink");
+}
+
+// The page's parallel export (wasm/parallel.ts exportInParallel): writePlan
+// names the layers a write compresses anew; other dispatchers (each its own
+// open of the same archive, as helper workers are) compress them with
+// "recompress" into their scratch; the write takes those bytes (args
+// "recompressed" + kept) and writes byte for byte what it writes alone,
+// without compressing any layer itself.
+TEST_F(DispatchWrite, LayersCompressedElsewhereGiveTheSameBytes) {
+  for (std::string compress : {"gzip", "zstd"}) {
+    for (json what : {json{{"what", "save"}, {"format", "oci"}},
+                      json{{"what", "strip"}, {"paths", {"/etc/app/config.ini"}}, {"format", "docker"}}}) {
+      what["compress"] = compress;
+      SCOPED_TRACE(what.dump());
+      std::vector<uint8_t> alone;
+      json env = write(what, &alone);
+      ASSERT_TRUE(env["ok"].get<bool>()) << env.dump();
+      json plan_args = what;
+      plan_args["archive"] = archive_;
+      json plan = json::parse(d_.dispatch({"writePlan", plan_args.dump(), nullptr, {}}).json);
+      ASSERT_TRUE(plan["ok"].get<bool>()) << plan.dump();
+      const json& layers = plan["value"]["layers"];
+      // save: every layer of the fixture (all stored plain), largest first; strip:
+      // all but the layers holding the path (0 and 4), which it rewrites.
+      const size_t n = truth_["images"][0]["layers"].size();
+      size_t want = what["what"] == "save" ? n : n - 2;
+      ASSERT_EQ(layers.size(), want) << plan.dump();
+      for (size_t k = 1; k < layers.size(); ++k)
+        EXPECT_GE(layers[k - 1]["size"].get<uint64_t>(), layers[k]["size"].get<uint64_t>());
+      // Two "helpers", the layers dealt between them.
+      std::vector<uint8_t> kept;
+      json recompressed = json::array();
+      Dispatcher helpers[2];
+      uint64_t handles[2];
+      for (int h = 0; h < 2; ++h) {
+        auto src = open_file_source(fixture_tar(kDocker));
+        ASSERT_TRUE(src.ok());
+        DispatchReply r = helpers[h].dispatch({"open", "{\"layers\":\"headers\"}", src.value(), {}});
+        ASSERT_TRUE(r.ok) << r.json;
+        handles[h] = json::parse(r.json)["value"]["archive"].get<uint64_t>();
+      }
+      for (size_t k = 0; k < layers.size(); ++k) {
+        std::vector<uint8_t> bytes;
+        DispatchRequest req{"recompress", "", nullptr, {}};
+        std::string text =
+            json{{"archive", handles[k % 2]}, {"member", layers[k]["member"]}, {"compress", compress}}.dump();
+        req.args = text;
+        req.scratch = [&](const std::string& name) -> Result<std::unique_ptr<Scratch>> {
+          EXPECT_EQ(name, layers[k]["member"].get<std::string>());
+          return std::unique_ptr<Scratch>(std::make_unique<MemoryScratch>(&bytes));
+        };
+        json r = json::parse(helpers[k % 2].dispatch(req).json);
+        ASSERT_TRUE(r["ok"].get<bool>()) << r.dump();
+        EXPECT_EQ(r["value"]["member"], layers[k]["member"]);
+        EXPECT_EQ(r["value"]["size"].get<uint64_t>(), bytes.size());
+        recompressed.push_back({{"member", layers[k]["member"]}, {"digest", r["value"]["digest"]},
+                                {"size", r["value"]["size"]}, {"at", kept.size()}});
+        kept.insert(kept.end(), bytes.begin(), bytes.end());
+      }
+      json args = what;
+      args["recompressed"] = recompressed;
+      args["archive"] = archive_;
+      std::string text = args.dump();
+      std::vector<uint8_t> out;
+      DispatchRequest req{"write", text, nullptr, {}};
+      req.sink = std::shared_ptr<ByteSink>(make_memory_sink(&out, "out.tar"));
+      req.kept = make_memory_source(kept, "kept");
+      int compressed_here = 0;  // layers the write still compresses itself (into its scratch)
+      req.scratch = [&](const std::string& name) {
+        ++compressed_here;
+        return open_temp_scratch(name);
+      };
+      env = json::parse(d_.dispatch(req).json);
+      ASSERT_TRUE(env["ok"].get<bool>()) << env.dump();
+      EXPECT_EQ(compressed_here, 0);
+      EXPECT_TRUE(out == alone) << "the output differs from the write's own";
+      // One layer left out: the write compresses that one itself, same bytes.
+      args["recompressed"].erase(0);
+      text = args.dump();
+      req.args = text;
+      out.clear();
+      req.sink = std::shared_ptr<ByteSink>(make_memory_sink(&out, "out.tar"));
+      env = json::parse(d_.dispatch(req).json);
+      ASSERT_TRUE(env["ok"].get<bool>()) << env.dump();
+      EXPECT_EQ(compressed_here, 1);
+      EXPECT_TRUE(out == alone);
+    }
+  }
+}
+
+// What the writer is handed is checked before anything is written: bytes
+// that lie past the kept bytes, a digest that is none, no kept bytes at all.
+TEST_F(DispatchWrite, RecompressedLayersOutsideTheKeptBytesAreRefused) {
+  std::vector<uint8_t> kept(100, 0);
+  auto refuse = [&](json layer, bool with_kept = true) {
+    json args = {{"archive", archive_}, {"what", "save"}, {"compress", "gzip"}, {"recompressed", {layer}}};
+    std::string text = args.dump();
+    std::vector<uint8_t> out;
+    DispatchRequest req{"write", text, nullptr, {}};
+    req.sink = std::shared_ptr<ByteSink>(make_memory_sink(&out, "out.tar"));
+    if (with_kept) req.kept = make_memory_source(kept, "kept");
+    json env = json::parse(d_.dispatch(req).json);
+    EXPECT_TRUE(out.empty());
+    return env;
+  };
+  std::string digest = "sha256:" + std::string(64, 'a');
+  json l = {{"member", "x"}, {"digest", digest}, {"size", 60}, {"at", 50}};
+  json e = refuse(l);
+  EXPECT_EQ(e["code"], "invalid-argument");
+  EXPECT_EQ(e["where"], "write.recompressed[0].at");
+  l["at"] = 40;
+  l["digest"] = "md5:0";
+  EXPECT_EQ(refuse(l)["where"], "write.recompressed[0].digest");
+  l["digest"] = digest;
+  EXPECT_EQ(refuse(l, false)["where"], "write.recompressed[0].at");
+  EXPECT_EQ(refuse(json(3))["where"], "write.recompressed[0]");
+  // recompress: only a layer's member, and only into scratch.
+  std::string args = json{{"archive", archive_}, {"member", "manifest.json"}, {"compress", "gzip"}}.dump();
+  DispatchRequest req{"recompress", args, nullptr, {}};
+  json r = json::parse(d_.dispatch(req).json);
+  EXPECT_EQ(r["where"], "recompress.scratch");
+  std::vector<uint8_t> bytes;
+  req.scratch = [&](const std::string&) -> Result<std::unique_ptr<Scratch>> {
+    return std::unique_ptr<Scratch>(std::make_unique<MemoryScratch>(&bytes));
+  };
+  r = json::parse(d_.dispatch(req).json);
+  EXPECT_EQ(r["code"], "not-found") << r.dump();
+  EXPECT_EQ(r["where"], "manifest.json");
+  EXPECT_TRUE(bytes.empty());
 }
 
 }  // namespace

@@ -183,3 +183,55 @@ test('wasm bindings: a save with scratch storage keeps each recompressed layer o
   ok(save(memScratch()).r);
   close();
 });
+
+test('wasm bindings: layers compressed anew by "recompress" in another open (the page\'s helper workers) are copied by the write from `kept`: the same bytes as the write alone', () => {
+  const crypto = require('node:crypto');
+  const sha = (b) => crypto.createHash('sha256').update(b).digest('hex');
+  const writer = open('docker20-save-features.tar');
+  const helper = open('docker20-save-features.tar');
+  try {
+    const args = { what: 'save', format: 'oci', compress: 'zstd' };
+    const write = (extra, opts) => {
+      const parts = [];
+      const sink = { name: 'out', write: (p, n) => { parts.push(mod.HEAPU8.slice(p, p + n)); return true; }, finish: () => true };
+      const r = mod.request('write', { archive: writer.archive, ...args, ...extra }, { sink, ...opts });
+      return { r, bytes: Buffer.concat(parts) };
+    };
+    const alone = write({}, {});
+    ok(alone.r);
+    const plan = ok(mod.request('writePlan', { archive: writer.archive, ...args })).value;
+    assert.ok(plan.layers.length >= 2, JSON.stringify(plan));
+    // Each layer compressed by the helper's open into a scratch of its own.
+    const files = plan.layers.map((l) => {
+      let buf = Buffer.alloc(0);
+      const scratch = {
+        write: (at, p, n) => { buf = Buffer.concat([buf.subarray(0, at), Buffer.from(mod.HEAPU8.subarray(p, p + n))]); return true; },
+        flush: () => true,
+        readInto: (at, p, n) => { mod.HEAPU8.set(buf.subarray(at, at + n), p); return Math.min(n, buf.length - at); },
+      };
+      const r = ok(mod.request('recompress', { archive: helper.archive, member: l.member, compress: 'zstd' }, { scratch })).value;
+      assert.equal(r.member, l.member);
+      assert.equal(r.size, buf.length);
+      assert.equal(r.digest, `sha256:${sha(buf)}`);
+      return { ...r, buf };
+    });
+    let at = 0;
+    const recompressed = files.map((f) => ({ member: f.member, digest: f.digest, size: f.size, at: (at += f.size) - f.size }));
+    const all = Buffer.concat(files.map((f) => f.buf));
+    let read = 0;
+    const kept = { name: 'kept', size: all.length, readInto: (o, p, n) => { read += n; mod.HEAPU8.set(all.subarray(o, o + n), p); return Math.min(n, all.length - o); } };
+    const together = write({ recompressed }, { kept });
+    ok(together.r);
+    assert.equal(sha(together.bytes), sha(alone.bytes));
+    assert.equal(read, all.length, 'each kept layer read once, whole');
+    // A kept source that fails: the write fails in its words, naming the layer.
+    const failing = { name: 'kept', size: all.length, readInto: () => -1 };
+    const bad = write({ recompressed }, { kept: failing });
+    assert.equal(bad.r.ok, false);
+    assert.equal(bad.r.code, 'io');
+    assert.match(bad.r.message, /compressed by a helper/);
+  } finally {
+    writer.close();
+    helper.close();
+  }
+});

@@ -5,7 +5,7 @@
 // re-open from the source descriptor, shared workers, cursors, verify.
 //
 //   make test-client    (cd web && npx vitest run --globals --environment node --root .. tests/wasm/)
-import { ArchiveClient, CoreError, FileCursor, PARALLEL_HASH_MIN, PARALLEL_INDEX_MIN, WorkerConnection, compressedAsAWhole, hashGroups, isCancelled } from '../../wasm/client';
+import { ArchiveClient, CoreError, FileCursor, PARALLEL_EXPORT_MIN, PARALLEL_HASH_MIN, PARALLEL_INDEX_MIN, WorkerConnection, compressedAsAWhole, hashGroups, isCancelled } from '../../wasm/client';
 import { HASH_WORKER_NAME, PROTOCOL_VERSION, type RequestMessage, type ResponseMessage, type SourceDescriptor } from '../../wasm/protocol';
 import { EngineArchive } from '../../web/src/engine/archive';
 import { fileByteSource, sourceProblem } from '../../wasm/io/file-source';
@@ -785,6 +785,107 @@ describe('ArchiveClient', () => {
     expect(await client.write({ target, what: 'file', path: 'etc/a' })).toEqual({ bytes: 42 });
     expect(workers[2].terminated).toBe(true); // each write's worker ends with it
     expect(client.writeWorkersSpawned).toBe(2);
+  });
+
+  it('write: the layers a gzip/zstd save compresses anew are compressed by helper workers at once (groups of about equal bytes, files named after the target) while the writer verifies, then copied by the write; a helper that fails leaves its layers to the write', async () => {
+    const MiB = 1 << 20;
+    const layers = [
+      { member: 'blobs/sha256/aa', size: 40 * MiB },
+      { member: 'blobs/sha256/bb', size: 30 * MiB },
+      { member: 'blobs/sha256/cc', size: 20 * MiB },
+    ];
+    let failing = '';
+    let plan = layers;
+    const { workers, spawn } = harness((msg, reply, w) => {
+      if (msg.type === 'writePlan') return { layers: plan };
+      if (msg.type === 'recompress') {
+        if (msg.member === failing) {
+          reply({ v: PROTOCOL_VERSION, id: msg.id, type: 'error', error: { code: 'io', message: 'full', where: msg.file } });
+          return undefined;
+        }
+        reply({ v: PROTOCOL_VERSION, id: msg.id, type: 'progress', progress: { phase: 'measure', done: 5, total: 10, rate: 1, detail: msg.member } });
+        return { member: msg.member, digest: `sha256:${msg.member.slice(-2)}`, size: 7, file: msg.file };
+      }
+      if (msg.type === 'write') return { bytes: 99 };
+      return standard(msg, reply, w);
+    });
+    const big: SourceDescriptor = { kind: 'file', file: { size: 100 * MiB } as Blob, name: 'big.tar' };
+    const client = new ArchiveClient(spawn, big, { exportWorkers: 2, roomForHelpers: async () => true });
+    await client.open();
+    const target = { kind: 'opfs' as const, dir: 'd', name: 'n.tar' };
+    const phases = new Set<string>();
+    expect(await client.write({ target, what: 'save', format: 'oci', compress: 'gzip' }, { onProgress: (p) => phases.add(p.phase) })).toEqual({ bytes: 99 });
+    const writer = workers[1];
+    expect(writer.sent.map((m) => m.type)).toEqual(['open', 'writePlan', 'verifyRows', 'write']);
+    expect(writer.sent[1]).toMatchObject({ type: 'writePlan', archive: 1, what: 'save', format: 'oci', compress: 'gzip' });
+    expect(writer.sent[1]).not.toHaveProperty('target');
+    // two helpers: [40 MiB] and [30 + 20 MiB], each opening the file headers only
+    const helpers = workers.slice(2);
+    expect(helpers).toHaveLength(2);
+    expect(helpers.map((h) => h.sent.map((m) => (m.type === 'recompress' ? m.member : m.type)))).toEqual([
+      ['open', 'blobs/sha256/aa'],
+      ['open', 'blobs/sha256/bb', 'blobs/sha256/cc'],
+    ]);
+    expect(helpers[0].sent[0]).toMatchObject({ type: 'open', layers: 'headers', source: big });
+    expect(helpers[1].sent[2]).toMatchObject({ type: 'recompress', archive: 1, compress: 'gzip', file: 'n.tar.part2' });
+    expect(helpers.every((h) => h.terminated)).toBe(true);
+    const write = writer.sent[3] as Extract<RequestMessage, { type: 'write' }>;
+    expect(write.recompressed).toEqual(
+      layers.map((l, i) => ({ member: l.member, digest: `sha256:${l.member.slice(-2)}`, size: 7, file: `n.tar.part${i}` })),
+    );
+    expect(phases.has('measure')).toBe(true);
+    expect(client.recompressors.spawnedEnded).toBe(2);
+    expect(client.recompressors.running).toEqual([]);
+
+    // a helper that fails on a layer: that one and the rest of its group are the write's
+    failing = 'blobs/sha256/bb';
+    await client.write({ target, what: 'strip', image: 0, paths: ['/etc/x'], format: 'docker', compress: 'zstd' });
+    const w2 = workers[4];
+    expect(w2.sent.map((m) => m.type)).toEqual(['open', 'writePlan', 'verifyRows', 'write']);
+    expect((w2.sent[3] as Extract<RequestMessage, { type: 'write' }>).recompressed?.map((r) => r.member)).toEqual(['blobs/sha256/aa']);
+    expect(workers[6].sent.map((m) => (m.type === 'recompress' ? m.member : m.type))).toEqual(['open', 'blobs/sha256/bb']);
+    failing = '';
+
+    // not for: layers copied as stored, one worker, no room, an archive under PARALLEL_EXPORT_MIN
+    const before = workers.length;
+    await client.write({ target, what: 'save', format: 'oci', compress: '' });
+    await client.write({ target, what: 'squash', format: 'oci', compress: 'gzip' });
+    expect(workers.length).toBe(before + 2);
+    expect(workers[before].sent.map((m) => m.type)).toEqual(['open', 'write']);
+    const one = new ArchiveClient(spawn, big, { exportWorkers: 1, roomForHelpers: async () => true });
+    await one.open();
+    await one.write({ target, what: 'save', compress: 'gzip' });
+    expect(workers[workers.length - 1].sent.map((m) => m.type)).toEqual(['open', 'write']);
+    const full = new ArchiveClient(spawn, big, { exportWorkers: 4, roomForHelpers: async () => false });
+    await full.open();
+    await full.write({ target, what: 'save', compress: 'gzip' });
+    expect(workers[workers.length - 1].sent.map((m) => m.type)).toEqual(['open', 'writePlan', 'write']);
+    expect((workers[workers.length - 1].sent[2] as Extract<RequestMessage, { type: 'write' }>).recompressed).toBeUndefined();
+    plan = [{ member: 'x', size: PARALLEL_EXPORT_MIN / 2 }, { member: 'y', size: PARALLEL_EXPORT_MIN / 2 - 1 }];
+    const n = workers.length;
+    await client.write({ target, what: 'save', compress: 'gzip' });
+    expect(workers.length).toBe(n + 1);
+    expect(workers[n].sent.map((m) => m.type)).toEqual(['open', 'writePlan', 'write']);
+  });
+
+  it('write: a cancel while helpers compress ends them all, and the write fails as cancelled', async () => {
+    const MiB = 1 << 20;
+    const { workers, spawn } = harness((msg, reply, w) => {
+      if (msg.type === 'writePlan') return { layers: [{ member: 'a', size: 40 * MiB }, { member: 'b', size: 40 * MiB }] };
+      if (msg.type === 'recompress') return undefined; // compressing on
+      return standard(msg, reply, w);
+    });
+    const big: SourceDescriptor = { kind: 'file', file: { size: 100 * MiB } as Blob, name: 'big.tar' };
+    const client = new ArchiveClient(spawn, big, { exportWorkers: 2, roomForHelpers: async () => true });
+    await client.open();
+    const ac = new AbortController();
+    const w = client.write({ target: { kind: 'opfs', dir: 'd', name: 'n' }, what: 'save', compress: 'zstd' }, { signal: ac.signal });
+    w.catch(() => undefined);
+    await vi.waitFor(() => expect(workers.slice(2).map((h) => h.sent.map((m) => m.type))).toEqual([['open', 'recompress'], ['open', 'recompress']]));
+    ac.abort();
+    await expect(w).rejects.toSatisfy(isCancelled);
+    expect(workers.slice(1).every((x) => x.terminated)).toBe(true);
+    expect(workers[1].sent.map((m) => m.type)).not.toContain('write');
   });
 });
 

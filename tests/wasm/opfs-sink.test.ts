@@ -5,7 +5,7 @@
 // would hold, for any mix of sizes and offsets; few handle writes; a failing
 // handle's error reaches the caller.
 import { describe, expect, it } from 'vitest';
-import { pieceWriter, retryWithoutScratch, roomForScratch } from '../../wasm/io/opfs-sink';
+import { keptSource, pieceWriter, retryWithoutScratch, roomForScratch, type KeptPart } from '../../wasm/io/opfs-sink';
 
 /** A file in memory with the two calls pieceWriter makes; it may write less than asked. */
 function fakeHandle(opts: { short?: number; failAt?: number } = {}) {
@@ -165,5 +165,44 @@ describe('retryWithoutScratch', () => {
     const seen: unknown[] = [];
     expect(retryWithoutScratch((s) => (seen.push(s), 1), undefined, () => undefined, isScratchFailure)).toEqual({ result: 1, keptInScratch: false });
     expect(seen).toEqual([undefined]);
+  });
+});
+
+describe('keptSource', () => {
+  // The files helper workers compressed layers into, read by the write as one
+  // source: each part a file of its own, the layers one after the other.
+  const bytes = (n: number, seed: number) => Uint8Array.from({ length: n }, (_, i) => (i * 7 + seed) & 255);
+  const part = (start: number, data: Uint8Array, opts: { short?: boolean; fail?: boolean } = {}): KeptPart => ({
+    start,
+    size: data.length,
+    read(view, at) {
+      if (opts.fail) throw new DOMException('gone', 'NotFoundError');
+      const n = Math.min(view.length, data.length - at) - (opts.short ? 1 : 0);
+      view.set(data.subarray(at, at + n));
+      return n;
+    },
+  });
+  const a = bytes(10, 1);
+  const b = bytes(5, 2);
+  const c = bytes(7, 3);
+  const all = new Uint8Array([...a, ...b, ...c]);
+
+  it('reads every range of the parts as of one file, across their ends', () => {
+    const heap = new Uint8Array(64);
+    const src = keptSource([part(0, a), part(10, b), part(15, c)], 'kept', () => heap);
+    expect(src.size).toBe(22);
+    for (let off = 0; off < 22; ++off)
+      for (let len = 1; off + len <= 22; ++len) {
+        heap.fill(0);
+        expect(src.readInto(off, 8, len)).toBe(len);
+        expect(Array.from(heap.subarray(8, 8 + len))).toEqual(Array.from(all.subarray(off, off + len)));
+      }
+  });
+
+  it('answers -1 when a part reads short or throws (the core reports it, never a wrong byte)', () => {
+    const heap = new Uint8Array(64);
+    expect(keptSource([part(0, a), part(10, b, { short: true })], 'kept', () => heap).readInto(8, 0, 4)).toBe(-1);
+    expect(keptSource([part(0, a, { fail: true })], 'kept', () => heap).readInto(0, 0, 4)).toBe(-1);
+    expect(keptSource([], 'kept', () => heap).size).toBe(0);
   });
 });

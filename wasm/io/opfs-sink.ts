@@ -5,8 +5,8 @@
 // dedicated worker, and straight to disk, so an export of gigabytes never
 // lives in memory. The page names the file and takes it from there (downloads
 // it, or copies it to a file the user picked); on a failure it removes it.
-import type { ByteSinkJs, ScratchJs } from 'layerscope-core-glue';
-import { SCRATCH_DIR, type OpfsTarget } from '../protocol';
+import type { ByteSinkJs, ByteSourceJs, ScratchJs } from 'layerscope-core-glue';
+import { SCRATCH_DIR, type OpfsTarget, type RecompressResult } from '../protocol';
 
 export interface OpfsSink {
   sink: ByteSinkJs;
@@ -159,8 +159,15 @@ export interface OpfsScratch {
   written(): number;
   /** Empties the file and drops what was gathered: the room goes back to the storage. */
   release(): void;
+  /** Closes the handle, the file kept (a helper's layer, for the write to copy). */
+  close(): void;
   /** Closes the handle and removes the file. */
   dispose(): Promise<void>;
+}
+
+async function scratchDir(): Promise<FileSystemDirectoryHandle> {
+  const root = await (self as unknown as WorkerGlobalScope).navigator.storage.getDirectory();
+  return root.getDirectoryHandle(SCRATCH_DIR, { create: true });
 }
 
 /**
@@ -169,21 +176,31 @@ export interface OpfsScratch {
  * it, so the layer is compressed once, not twice (the 0.4 GB bench set's gzip
  * save in wasm: 16.0 -> 9.5 s; zstd 7.8 -> 3.5 s). Left-overs of earlier writes
  * are removed first (a file still open in another worker cannot be, and is
- * left to it).
+ * left to it), but not the layers helper workers compressed for this write
+ * (`keep`: their files, opened by the write already).
  */
-export async function openOpfsScratch(target: OpfsTarget, heap: () => Uint8Array): Promise<OpfsScratch> {
-  const storage = (self as unknown as WorkerGlobalScope).navigator.storage;
-  const root = await storage.getDirectory();
-  const dir = await root.getDirectoryHandle(SCRATCH_DIR, { create: true });
+export async function openOpfsScratch(target: OpfsTarget, heap: () => Uint8Array, keep: readonly string[] = []): Promise<OpfsScratch> {
+  const dir = await scratchDir();
   for await (const [name] of dir as unknown as AsyncIterable<[string, FileSystemHandle]>) {
+    if (keep.includes(name)) continue;
     try {
       await dir.removeEntry(name);
     } catch {
       // in use by another worker's write
     }
   }
-  const name = target.name;
+  return openScratchFile(dir, target.name, heap);
+}
+
+/** A file of SCRATCH_DIR (created or emptied) as the core's scratch: where a
+ *  helper worker's `recompress` keeps the layer it compresses for a write. */
+export async function openRecompressFile(name: string, heap: () => Uint8Array): Promise<OpfsScratch> {
+  return openScratchFile(await scratchDir(), name, heap);
+}
+
+async function openScratchFile(dir: FileSystemDirectoryHandle, name: string, heap: () => Uint8Array): Promise<OpfsScratch> {
   const handle = await (await dir.getFileHandle(name, { create: true })).createSyncAccessHandle();
+  handle.truncate(0);
   let out = pieceWriter(handle);
   let open = true;
   let written = 0;
@@ -204,18 +221,18 @@ export async function openOpfsScratch(target: OpfsTarget, heap: () => Uint8Array
     readInto(at, ptr, len) {
       try {
         out.flush(); // (flushed at each region's end already)
-        const view = heap().subarray(ptr, ptr + len);
-        let done = 0;
-        while (done < len) {
-          const n = handle.read(view.subarray(done), { at: at + done });
-          if (n <= 0) return -1;
-          done += n;
-        }
-        return done;
+        return readFully(handle, heap().subarray(ptr, ptr + len), at);
       } catch {
         return -1;
       }
     },
+  };
+  const close = () => {
+    if (!open) return;
+    open = false;
+    out.flush();
+    handle.flush();
+    handle.close();
   };
   return {
     scratch,
@@ -229,11 +246,100 @@ export async function openOpfsScratch(target: OpfsTarget, heap: () => Uint8Array
         // removed with the file at dispose
       }
     },
+    close,
     async dispose() {
-      if (!open) return;
-      open = false;
-      handle.close();
+      if (open) {
+        open = false;
+        handle.close();
+      }
       await dir.removeEntry(name).catch(() => undefined);
+    },
+  };
+}
+
+/** Reads view.length bytes at `at`: the count, or -1 when the file ends first. */
+function readFully(handle: Pick<FileSystemSyncAccessHandle, 'read'>, view: Uint8Array, at: number): number {
+  let done = 0;
+  while (done < view.length) {
+    const n = handle.read(view.subarray(done), { at: at + done });
+    if (n <= 0) return -1;
+    done += n;
+  }
+  return done;
+}
+
+/** Byte ranges of several files read as one source: part i holds [start, start+size). */
+export interface KeptPart {
+  start: number;
+  size: number;
+  read(view: Uint8Array, at: number): number;
+}
+
+/** The parts as one ByteSourceJs; a read may cross from one part into the next. */
+export function keptSource(parts: readonly KeptPart[], name: string, heap: () => Uint8Array): ByteSourceJs {
+  const size = parts.reduce((n, p) => n + p.size, 0);
+  return {
+    size,
+    name,
+    readInto(offset, ptr, len) {
+      const view = heap().subarray(ptr, ptr + len);
+      let done = 0;
+      let i = parts.findIndex((p) => offset < p.start + p.size);
+      try {
+        for (; i >= 0 && i < parts.length && done < len; ++i) {
+          const p = parts[i];
+          const at = offset + done - p.start;
+          const want = Math.min(len - done, p.size - at);
+          const n = p.read(view.subarray(done, done + want), at);
+          if (n !== want) return -1;
+          done += n;
+        }
+      } catch {
+        return -1;
+      }
+      return done;
+    },
+  };
+}
+
+export interface OpfsKept {
+  /** The kept layers' bytes, one after the other (RequestOptions.kept). */
+  source: ByteSourceJs;
+  /** The write's `recompressed` argument: where each layer lies in `source`. */
+  layers: { member: string; digest: string; size: number; at: number }[];
+  /** Closes the files and removes them (those that could not be opened too). */
+  dispose(): Promise<void>;
+}
+
+/**
+ * The files helper workers compressed layers into (RecompressResult, in
+ * SCRATCH_DIR), opened for a write to copy. A file that is gone or not of its
+ * layer's size is left out: the write compresses that layer itself.
+ */
+export async function openOpfsKept(files: readonly RecompressResult[], heap: () => Uint8Array): Promise<OpfsKept> {
+  const dir = await scratchDir();
+  const handles: FileSystemSyncAccessHandle[] = [];
+  const parts: KeptPart[] = [];
+  const layers: OpfsKept['layers'] = [];
+  let at = 0;
+  for (const f of files) {
+    try {
+      const h = await (await dir.getFileHandle(f.file)).createSyncAccessHandle();
+      handles.push(h);
+      if (h.getSize() !== f.size) continue;
+      parts.push({ start: at, size: f.size, read: (view, where) => readFully(h, view, where) });
+      layers.push({ member: f.member, digest: f.digest, size: f.size, at });
+      at += f.size;
+    } catch {
+      // gone (another tab's export swept it): compressed by the write itself
+    }
+  }
+  return {
+    source: keptSource(parts, 'layers compressed by helper workers', heap),
+    layers,
+    async dispose() {
+      for (const h of handles) h.close();
+      for (const f of files) await dir.removeEntry(f.file).catch(() => undefined);
     },
   };
 }

@@ -5,7 +5,7 @@
 // test-results/large-archive.json (no timing assertions: see DESIGN.md).
 import { expect, test } from '@playwright/test';
 import { execFileSync } from 'node:child_process';
-import { existsSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { repo, shot, tmp } from './util';
 
@@ -203,6 +203,59 @@ test('verify digests runs beside browsing, shows progress and can be cancelled',
   // stopped: it may be started again (a finished one keeps its verdict instead)
   if (running) await expect(page.locator('#verify')).toHaveText(/Verify again/);
   else await expect(page.locator('#verify')).toHaveCount(0);
+});
+
+test('a zstd re-export compresses the layers in several workers at once and writes byte for byte what the CLI writes', async ({ page }) => {
+  const cli = resolve(repo, 'build/native/cli/layerscope');
+  expect(existsSync(cli), `${cli} (make test builds it before the browser tests)`).toBe(true);
+  await page.goto('./');
+  await page.locator('#file').setInputFiles(big);
+  await expect(page.locator('#archive-panel')).toBeVisible({ timeout: 180_000 });
+  await page.locator('#export-open').click();
+  await page.locator('#export-format').selectOption('oci');
+  await page.locator('#export-compress').selectOption('zstd');
+  const words = (await page.locator('#export-cli').textContent())!.trim().split(/\s+/);
+  const name = words[words.length - 1];
+  const t = Date.now();
+  const [download] = await Promise.all([page.waitForEvent('download', { timeout: 180_000 }), page.locator('#export-start').click()]);
+  mkdirSync(resolve(tmp, 'export'), { recursive: true });
+  const byPage = resolve(tmp, 'export', `${Date.now()}-${name}`);
+  await download.saveAs(byPage);
+  const result = page.locator('#export-result');
+  await expect(result).toHaveAttribute('data-status', 'done');
+  figures.export_zstd_ms = Date.now() - t;
+  const byCli = resolve(tmp, 'export', `${Date.now()}-cli-${name}`);
+  const t2 = Date.now();
+  execFileSync(cli, ['save', big, ...words.slice(3, -2), '-o', byCli], { stdio: ['ignore', 'ignore', 'pipe'] });
+  figures.export_zstd_cli_ms = Date.now() - t2;
+  const sha = (f: string) => execFileSync('sha256sum', [f], { encoding: 'utf8' }).split(' ')[0];
+  expect(statSync(byPage).size).toBe(statSync(byCli).size);
+  expect(sha(byPage)).toBe(sha(byCli));
+  // Every layer was compressed by a helper (one per core, at most 4) and copied
+  // by the writer: the bytes it copied are the output's layer blobs.
+  const helpers = await page.evaluate(() => {
+    const e = document.querySelector('layer-scope-app')!.current!.engine;
+    return { spawned: e.exportWorkersSpawned, cores: navigator.hardwareConcurrency };
+  });
+  figures.export_workers = helpers.spawned;
+  const index = JSON.parse(execFileSync('tar', ['-xOf', byPage, 'index.json'], { encoding: 'utf8' }));
+  const manifest = JSON.parse(execFileSync('tar', ['-xOf', byPage, `blobs/sha256/${index.manifests[0].digest.slice(7)}`], { encoding: 'utf8' }));
+  const layerBytes = manifest.layers.reduce((n: number, l: { size: number }) => n + l.size, 0);
+  if (helpers.cores >= 2) {
+    expect(helpers.spawned).toBe(Math.min(4, helpers.cores));
+    expect(Number(await result.getAttribute('data-recompressed-bytes'))).toBe(layerBytes);
+    expect(Number(await result.getAttribute('data-scratch-bytes'))).toBe(0);
+  }
+  // Nothing left in the scratch directory: the helpers' files were removed with the write.
+  const left = await page.evaluate(async () => {
+    const dir = await (await navigator.storage.getDirectory()).getDirectoryHandle('layerscope-scratch', { create: true });
+    const names: string[] = [];
+    for await (const [n] of dir as unknown as AsyncIterable<[string, FileSystemHandle]>) names.push(n);
+    return names;
+  });
+  expect(left).toEqual([]);
+  rmSync(byPage);
+  rmSync(byCli);
 });
 
 test('verify hashes the plain layers in several workers at once: all match; one byte changed fails that layer only', async ({ page }) => {

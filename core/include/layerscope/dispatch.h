@@ -103,6 +103,14 @@
 //               | export {image, layer=-1, path=""} (a plain tar) | file {image, layer=-1, path} (its bytes).
 //               The sink is finished only when the whole output was written; on
 //               an error it is left unfinished, for the transport to discard.
+//               save / strip also take recompressed=[{member, digest, size, at}] +
+//               kept: layers compressed anew elsewhere, copied from kept, not compressed.
+//   writePlan   {archive, what, …as write} -> {layers: [{member, size}]}: the layers
+//               that write compresses anew, largest first (reads nothing).
+//   recompress  {archive, member, compress} + scratch (+ progress) -> {member, digest, size}:
+//               one such layer compressed anew into the scratch (its first region),
+//               for a write of the same archive in another instance (the page's
+//               helper workers: wasm/parallel.ts recompressInParallel).
 //   stats       {archive?}              -> {bytes_read} (of that archive; of
 //               all open archives without one)
 //   close       {archive}               -> null
@@ -144,6 +152,9 @@ struct DispatchRequest {
   // recompresses between measuring and writing it (SaveOptions::scratch), so
   // it is compressed once; none: compressed twice.
   ScratchFactory scratch;
+  // "write" only, optional: the bytes of layers compressed anew elsewhere
+  // (args "recompressed": [{member, digest, size, at}], SaveOptions::recompressed).
+  std::shared_ptr<ByteSource> kept;
 };
 
 struct DispatchReply {

@@ -49,6 +49,25 @@ struct VerifyReport {
 
 enum class SaveFormat { kDocker, kOci };
 
+// A layer compressed anew beforehand, elsewhere: the page measures the layers
+// of a save in helper workers at once, each with its own instance
+// (Session::recompress_layer), then hands them to the one instance that
+// writes. A save or strip that would compress `member` into `compression`
+// copies `bytes` instead (when their size is `size`).
+struct RecompressedLayer {
+  std::string member;  // the source blob's member (LayerToRecompress::member)
+  Compression compression = Compression::kNone;
+  std::string digest;  // "sha256:<hex>" of `bytes`
+  uint64_t size = 0;
+  std::shared_ptr<ByteSource> bytes;
+};
+
+// A layer a save or strip compresses anew: its blob's member and stored size.
+struct LayerToRecompress {
+  std::string member;
+  uint64_t size = 0;
+};
+
 struct SaveOptions {
   std::vector<int> images;              // indexes into archive().images; empty = all
   SaveFormat format = SaveFormat::kDocker;
@@ -60,6 +79,8 @@ struct SaveOptions {
   ScratchFactory scratch;
   // Runs the recompression of different layers (into scratch) at once; none: one by one.
   TaskRunner run;
+  // Layers compressed anew elsewhere: copied, not compressed here.
+  std::vector<RecompressedLayer> recompressed;
 };
 
 // squash: the image as one layer holding its merged filesystem; the config
@@ -91,6 +112,7 @@ struct StripOptions {
   Compression compression = Compression::kNone;
   ScratchFactory scratch;  // as SaveOptions::scratch, for the layers recompressed as they are
   TaskRunner run;          // as SaveOptions::run
+  std::vector<RecompressedLayer> recompressed;  // as SaveOptions::recompressed
 };
 
 // What strip and import wrote (for the line the CLI prints).

@@ -21,6 +21,7 @@
 #include <string_view>
 #include <vector>
 
+#include "layerscope/byte_sink.h"
 #include "layerscope/byte_source.h"
 #include "layerscope/model.h"
 #include "layerscope/options.h"
@@ -67,6 +68,8 @@ struct ExportOptions;   // layerscope/export.h
 struct SquashOptions;   // layerscope/export.h
 struct StripOptions;    // layerscope/export.h
 struct WriteSummary;    // layerscope/export.h
+struct LayerToRecompress;  // layerscope/export.h
+struct RecompressedLayer;  // layerscope/export.h
 class ByteSink;         // layerscope/byte_sink.h: an image's per-layer change sets
 
 // The items of one listing (a layer's change set or a merged tree, filtered by
@@ -405,6 +408,18 @@ class Session {
   // The image without options.paths, written as save writes (verified first;
   // kNotFound naming a path no layer of the image holds, before any byte).
   Result<WriteSummary> strip(const StripOptions& options, ByteSink& sink, const ProgressFn& progress = {});
+  // The layers save / strip with these options would compress anew (reads
+  // nothing; strip's paths must be indexed), largest first. For writers that
+  // spread that work: each layer compressed by recompress_layer (in any
+  // instance that opened the same archive), the results handed to the write
+  // in options.recompressed.
+  Result<std::vector<LayerToRecompress>> layers_to_recompress(const SaveOptions& options) const;
+  Result<std::vector<LayerToRecompress>> layers_to_recompress(const StripOptions& options) const;
+  // The layer stored as `member` decoded and compressed as `compression`, into
+  // scratch storage (one region); progress "measure" counts the source bytes read.
+  // Does not verify the source: the write that uses it does.
+  Result<RecompressedLayer> recompress_layer(const std::string& member, Compression compression,
+                                             const ScratchFactory& scratch, const ProgressFn& progress = {}) const;
 
  private:
   struct Impl;

@@ -103,6 +103,19 @@ class Args {
     }
     return out;
   }
+  // A JSON array of objects, each read through its own Args named
+  // "<type>.<name>[i]" (none when absent or null).
+  Status objects(const char* name, const std::function<Status(const Args&)>& each) const {
+    if (!has(name)) return Status::Ok();
+    if (!j_[name].is_array()) return bad(name, std::string("argument '") + name + "' must be an array of objects");
+    size_t i = 0;
+    for (const json& v : j_[name]) {
+      std::string at = std::string(type_) + "." + name + "[" + std::to_string(i++) + "]";
+      if (!v.is_object()) return make_error(Code::kInvalidArgument, "must be an object", at);
+      LS_RETURN_IF_ERROR(each(Args(at, v)));
+    }
+    return Status::Ok();
+  }
   Result<bool> boolean(const char* name, bool def) const {
     if (!has(name)) return def;
     if (!j_[name].is_boolean()) return bad(name, std::string("argument '") + name + "' must be true or false");
@@ -594,6 +607,74 @@ struct Dispatcher::Impl {
     return verify_report_json(rep);
   }
 
+  // The layers a write compressed anew elsewhere (args "recompressed": [{member,
+  // digest, size, at}], each `size` bytes of req.kept from `at`), for
+  // SaveOptions::recompressed. The write checks only that they lie in req.kept.
+  Result<std::vector<RecompressedLayer>> recompressed(const Args& a, const DispatchRequest& req, Compression c) {
+    std::vector<RecompressedLayer> out;
+    LS_RETURN_IF_ERROR(a.objects("recompressed", [&](const Args& r) -> Status {
+      if (!req.kept) return r.bad("at", "layers compressed elsewhere need their bytes (kept)");
+      RecompressedLayer l;
+      l.compression = c;
+      LS_ASSIGN_OR_RETURN(l.member, r.string("member"));
+      LS_ASSIGN_OR_RETURN(l.digest, r.string("digest"));
+      if (l.digest.rfind("sha256:", 0) != 0 || l.digest.size() != 71) return r.bad("digest", "not a sha256 digest");
+      LS_ASSIGN_OR_RETURN(int64_t size, r.integer("size", std::nullopt, 0));
+      LS_ASSIGN_OR_RETURN(int64_t at, r.integer("at", std::nullopt, 0));
+      if (static_cast<uint64_t>(at) > req.kept->size() || static_cast<uint64_t>(size) > req.kept->size() - at)
+        return r.bad("at", "lies past the end of the kept bytes");
+      l.size = static_cast<uint64_t>(size);
+      l.bytes = make_window_source(req.kept, static_cast<uint64_t>(at), l.size, "compressed anew: " + l.member);
+      out.push_back(std::move(l));
+      return Status::Ok();
+    }));
+    return out;
+  }
+
+  // writePlan {archive, what: save | strip, …as write}: the layers that write
+  // would compress anew, largest first ({layers: [{member, size}]}); reads nothing.
+  Value write_plan(const Args& a) {
+    LS_ASSIGN_OR_RETURN(ArchiveSlot * s, archive(a));
+    LS_ASSIGN_OR_RETURN(std::string what, a.string("what"));
+    std::vector<LayerToRecompress> layers;
+    if (what == "save") {
+      SaveOptions o;
+      LS_ASSIGN_OR_RETURN(o.images, a.indexes("images"));
+      LS_RETURN_IF_ERROR(write_format(a, &o.format, &o.recompress, &o.compression));
+      LS_ASSIGN_OR_RETURN(layers, s->session->layers_to_recompress(o));
+    } else if (what == "strip") {
+      StripOptions o;
+      LS_ASSIGN_OR_RETURN(o.image, a.small_int("image", 0, 0));
+      LS_ASSIGN_OR_RETURN(o.paths, a.strings("paths"));
+      if (o.paths.empty()) return a.bad("paths", "strip needs at least one path");
+      LS_RETURN_IF_ERROR(write_format(a, &o.format, &o.recompress, &o.compression));
+      LS_ASSIGN_OR_RETURN(layers, s->session->layers_to_recompress(o));
+    } else if (what != "squash" && what != "export" && what != "file") {
+      return a.bad("what", "what is save, squash, strip, export or file, not '" + what + "'");
+    }
+    json out = json::object();
+    out["layers"] = json::array();
+    for (const LayerToRecompress& l : layers) out["layers"].push_back({{"member", l.member}, {"size", l.size}});
+    return dump(out);
+  }
+
+  // recompress {archive, member, compress} + scratch: the layer stored as
+  // `member` compressed anew into the scratch ({member, digest, size}; its
+  // bytes are the scratch's first region). Progress "measure".
+  Value recompress(const Args& a, const DispatchRequest& req) {
+    if (!req.scratch) return a.bad("scratch", "recompress needs scratch storage");
+    LS_ASSIGN_OR_RETURN(ArchiveSlot * s, archive(a));
+    LS_ASSIGN_OR_RETURN(std::string member, a.string("member"));
+    SaveFormat f;
+    bool again = false;
+    Compression c = Compression::kNone;
+    LS_RETURN_IF_ERROR(write_format(a, &f, &again, &c));
+    if (!again) return a.bad("compress", "missing argument 'compress'");
+    LS_ASSIGN_OR_RETURN(RecompressedLayer l, s->session->recompress_layer(member, c, req.scratch, req.progress));
+    json out = {{"member", l.member}, {"digest", l.digest}, {"size", l.size}};
+    return dump(out);
+  }
+
   // write {archive, what, …} + sink: what = save {images, format, compress} |
   // squash {image, format} | strip {image, paths, format, compress} |
   // export {image, layer, path} | file {image, layer, path}. The sink is
@@ -611,6 +692,7 @@ struct Dispatcher::Impl {
       LS_ASSIGN_OR_RETURN(o.images, a.indexes("images"));
       LS_RETURN_IF_ERROR(write_format(a, &o.format, &o.recompress, &o.compression));
       o.scratch = req.scratch;
+      LS_ASSIGN_OR_RETURN(o.recompressed, recompressed(a, req, o.compression));
       LS_RETURN_IF_ERROR(session.save(o, out, req.progress));
     } else if (what == "squash") {
       SquashOptions o;
@@ -626,6 +708,7 @@ struct Dispatcher::Impl {
       if (o.paths.empty()) return a.bad("paths", "strip needs at least one path");
       LS_RETURN_IF_ERROR(write_format(a, &o.format, &o.recompress, &o.compression));
       o.scratch = req.scratch;
+      LS_ASSIGN_OR_RETURN(o.recompressed, recompressed(a, req, o.compression));
       LS_ASSIGN_OR_RETURN(WriteSummary w, session.strip(o, out, req.progress));
       extra["image_id"] = w.image_id;
       extra["rewritten"] = w.rewritten;
@@ -729,6 +812,8 @@ DispatchReply Dispatcher::dispatch(const DispatchRequest& req) {
       {"findings", [](Impl& m, const Args& a, R r, DispatchReply*) { return m.findings(a, r); }},
       {"verifyRows", [](Impl& m, const Args& a, R r, DispatchReply*) { return m.verify_rows(a, r); }},
       {"write", [](Impl& m, const Args& a, R r, DispatchReply*) { return m.write(a, r); }},
+      {"writePlan", [](Impl& m, const Args& a, R, DispatchReply*) { return m.write_plan(a); }},
+      {"recompress", [](Impl& m, const Args& a, R r, DispatchReply*) { return m.recompress(a, r); }},
       {"stats", [](Impl& m, const Args& a, R, DispatchReply*) { return m.stats(a); }},
       {"warnings", [](Impl& m, const Args& a, R, DispatchReply*) { return m.warnings(a); }},
       {"history", [](Impl& m, const Args& a, R, DispatchReply*) { return m.history(a); }},

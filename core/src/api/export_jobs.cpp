@@ -40,10 +40,59 @@ Status check_source(Session& s, const Loaded& L, const char* job, const Progress
 Status Session::save(const SaveOptions& options, ByteSink& sink, const ProgressFn& progress) {
   Loaded& L = *impl_->L;
   LS_RETURN_IF_ERROR(check_source(*this, L, "save", progress));
-  SaveLayers how{options.recompress, options.compression, progress, options.drop_tags, options.scratch, options.run, {}};
+  SaveLayers how{options.recompress, options.compression, progress, options.drop_tags, options.scratch, options.run, {},
+                 measured_elsewhere(options.recompressed, options.compression)};
   LS_ASSIGN_OR_RETURN(LayoutPlan plan, plan_save(L, options.images, options.format == SaveFormat::kDocker, how));
   BlobOpener open = [&L](const std::string& member) { return L.member_source(member); };
   return write_image_layout(plan, open, L.options.limits, sink, progress);
+}
+
+std::function<std::optional<LayerMeasure>(const std::string&)> measured_elsewhere(
+    const std::vector<RecompressedLayer>& layers, Compression compression) {
+  if (layers.empty()) return nullptr;
+  return [layers, compression](const std::string& member) -> std::optional<LayerMeasure> {
+    for (const RecompressedLayer& r : layers)
+      if (r.member == member && r.compression == compression) return LayerMeasure{r.digest, "", r.size, r.bytes};
+    return std::nullopt;
+  };
+}
+
+std::vector<LayerToRecompress> to_recompress(const std::vector<PendingLayer>& pending) {
+  std::vector<LayerToRecompress> out;
+  for (const PendingLayer& p : pending) out.push_back({p.member, p.size});
+  return out;
+}
+
+Result<std::vector<LayerToRecompress>> Session::layers_to_recompress(const SaveOptions& options) const {
+  SaveLayers how;
+  how.recompress = options.recompress;
+  how.compression = options.compression;
+  LS_ASSIGN_OR_RETURN(auto pending, layers_to_measure(*impl_->L, options.images, how));
+  return to_recompress(pending);
+}
+
+Result<RecompressedLayer> Session::recompress_layer(const std::string& member, Compression compression,
+                                                    const ScratchFactory& scratch, const ProgressFn& progress) const {
+  const Loaded& L = *impl_->L;
+  if (!scratch) return make_error(Code::kInvalidArgument, "a layer compressed anew needs scratch storage", member);
+  if (compression != Compression::kNone && compression != Compression::kGzip && compression != Compression::kZstd)
+    return make_error(Code::kUnsupported, "layers are compressed anew as none, gzip or zstd only", member);
+  if (!L.random_access)
+    return make_error(Code::kUnsupported, "layers are read by offset: decompress the archive first (e.g. gunzip)",
+                      L.archive.name);
+  bool layer = false;  // only a layer blob of the archive is decoded as one
+  for (const Image& img : L.archive.images)
+    for (const Layer& l : img.layers)
+      if (l.blob >= 0 && L.archive.blobs[l.blob].present && L.archive.blobs[l.blob].member == member) layer = true;
+  if (!layer) return make_error(Code::kNotFound, "no layer of the archive is stored as this member", member);
+  LS_ASSIGN_OR_RETURN(auto src, L.member_source(member));
+  LayerBytes lb{true, compression, L.options.limits, {}};
+  const uint64_t total = src->size();
+  lb.tick = [&](uint64_t n) { return !progress || progress(Progress{"measure", n, total, member}); };
+  LS_ASSIGN_OR_RETURN(std::unique_ptr<Scratch> kept, scratch(member));
+  LS_ASSIGN_OR_RETURN(LayerMeasure m, measure_layer(src, lb, member, kept.get()));
+  if (!m.kept) return make_error(Code::kInternal, "the scratch kept nothing", member);
+  return RecompressedLayer{member, compression, m.digest, m.size, m.kept};
 }
 
 namespace {

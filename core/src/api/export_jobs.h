@@ -4,6 +4,10 @@
 // sink unfinished (nothing behind).
 #pragma once
 
+#include <functional>
+#include <optional>
+
+#include "export/save_plan.h"
 #include "image/loader.h"
 #include "layerscope/export.h"
 #include "layerscope/session.h"
@@ -16,5 +20,12 @@ Error verify_failure(const VerifyRow& row);
 // Before a writer copies from the archive: it must be random-access and every
 // blob must verify (`job` names the writer in the error).
 Status check_source(Session& s, const Loaded& L, const char* job, const ProgressFn& progress);
+
+// SaveLayers::measured over the layers a caller compressed elsewhere (those
+// compressed as `compression`); null when there are none.
+std::function<std::optional<LayerMeasure>(const std::string&)> measured_elsewhere(
+    const std::vector<RecompressedLayer>& layers, Compression compression);
+// plan_save's pending layers as the API names them.
+std::vector<LayerToRecompress> to_recompress(const std::vector<PendingLayer>& pending);
 
 }  // namespace layerscope

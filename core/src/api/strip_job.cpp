@@ -116,6 +116,22 @@ Result<LayerOut> rewritten_layer(const Loaded& L, const Blob& b, StripJob job, c
 
 }  // namespace
 
+Result<std::vector<LayerToRecompress>> Session::layers_to_recompress(const StripOptions& o) const {
+  const Loaded& L = *impl_->L;
+  if (o.image < 0 || o.image >= static_cast<int>(L.archive.images.size()))
+    return make_error(Code::kInvalidArgument, "no image #" + std::to_string(o.image));
+  const Image& img = L.archive.images[o.image];
+  LS_ASSIGN_OR_RETURN(std::vector<std::string> paths, normalised(o.paths));
+  LS_ASSIGN_OR_RETURN(std::vector<bool> hit, layers_holding(L, img, paths, o.paths));
+  SaveLayers how;
+  how.recompress = o.recompress;
+  how.compression = o.compression;
+  for (size_t i = 0; i < hit.size(); ++i)
+    if (hit[i]) how.replaced.push_back(img.layers[i].blob);
+  LS_ASSIGN_OR_RETURN(auto pending, layers_to_measure(L, {o.image}, how));
+  return to_recompress(pending);
+}
+
 Result<WriteSummary> Session::strip(const StripOptions& o, ByteSink& sink, const ProgressFn& progress) {
   Loaded& L = *impl_->L;
   if (o.image < 0 || o.image >= static_cast<int>(L.archive.images.size()))
@@ -124,7 +140,7 @@ Result<WriteSummary> Session::strip(const StripOptions& o, ByteSink& sink, const
   LS_ASSIGN_OR_RETURN(std::vector<std::string> paths, normalised(o.paths));
   LS_ASSIGN_OR_RETURN(std::vector<bool> hit, layers_holding(L, img, paths, o.paths));
   LS_RETURN_IF_ERROR(check_source(*this, L, "strip", progress));
-  SaveLayers how{o.recompress, o.compression, progress, {}, o.scratch, o.run, {}};
+  SaveLayers how{o.recompress, o.compression, progress, {}, o.scratch, o.run, {}, measured_elsewhere(o.recompressed, o.compression)};
   for (size_t i = 0; i < hit.size(); ++i)
     if (hit[i]) how.replaced.push_back(img.layers[i].blob);  // rewritten below: not recompressed as they are
   LS_ASSIGN_OR_RETURN(LayoutPlan plan, plan_save(L, {o.image}, o.format == SaveFormat::kDocker, how));

@@ -31,6 +31,12 @@ Status measure(const Loaded& L, const SaveLayers& how, LayerOut* o, const std::f
   return Status::Ok();
 }
 
+// Whether blob `blob` (b) is compressed anew: measured before it is written.
+bool anew(const Blob& b, int blob, const SaveLayers& how) {
+  return how.recompress && b.compression != how.compression &&
+         std::find(how.replaced.begin(), how.replaced.end(), blob) == how.replaced.end();
+}
+
 // The layer as it will be written; `*pending` set: it is recompressed and must be measured first.
 Result<LayerOut> layer_out(const Loaded& L, const Image& img, const Layer& l, const SaveLayers& how, bool* pending) {
   std::string where = image_name(img) + " layer " + std::to_string(l.index);
@@ -43,8 +49,8 @@ Result<LayerOut> layer_out(const Loaded& L, const Image& img, const Layer& l, co
   o.size = b.stored_size;
   o.source = b.member;
   o.media_type = oci_layer_media_type(b.compression);
-  *pending = how.recompress && b.compression != how.compression;
-  if (*pending) return o;
+  *pending = anew(b, l.blob, how);
+  if (how.recompress && b.compression != how.compression) return o;  // (planned anew, or replaced by the caller)
   if (o.media_type.empty())
     return make_error(Code::kUnsupported,
                       std::string("a ") + compression_name(b.compression) +
@@ -55,7 +61,22 @@ Result<LayerOut> layer_out(const Loaded& L, const Image& img, const Layer& l, co
 
 // Measures the pending layers, through how.run when given (maybe at once), with
 // one progress over all of them ("measure": bytes of their sources read).
-Status measure_all(const Loaded& L, const SaveLayers& how, const std::vector<LayerOut*>& pending) {
+Status measure_all(const Loaded& L, const SaveLayers& how, std::vector<LayerOut*> pending) {
+  // Those compressed anew elsewhere are taken as they are.
+  if (how.measured)
+    pending.erase(std::remove_if(pending.begin(), pending.end(),
+                                 [&](LayerOut* o) {
+                                   std::optional<LayerMeasure> m = how.measured(o->source);
+                                   if (!m || !m->kept || m->kept->size() != m->size || m->digest.empty()) return false;
+                                   o->made = m->kept;
+                                   o->recompress = true;
+                                   o->compression = how.compression;
+                                   o->digest = m->digest;
+                                   o->size = m->size;
+                                   o->media_type = oci_layer_media_type(how.compression);
+                                   return true;
+                                 }),
+                  pending.end());
   if (pending.empty()) return Status::Ok();
   uint64_t total = 0;
   for (LayerOut* o : pending) {
@@ -85,6 +106,28 @@ Status measure_all(const Loaded& L, const SaveLayers& how, const std::vector<Lay
 
 }  // namespace
 
+Result<std::vector<PendingLayer>> layers_to_measure(const Loaded& L, const std::vector<int>& images,
+                                                         const SaveLayers& how) {
+  std::vector<int> chosen = images;
+  if (chosen.empty())
+    for (int i = 0; i < static_cast<int>(L.archive.images.size()); ++i) chosen.push_back(i);
+  std::vector<int> seen;
+  std::vector<PendingLayer> out;
+  for (int i : chosen) {
+    if (i < 0 || i >= static_cast<int>(L.archive.images.size()))
+      return make_error(Code::kInvalidArgument, "no image #" + std::to_string(i));
+    for (const Layer& l : L.archive.images[i].layers) {
+      if (l.blob < 0 || !L.archive.blobs[l.blob].present) continue;  // (plan_save fails on it)
+      if (std::find(seen.begin(), seen.end(), l.blob) != seen.end()) continue;
+      seen.push_back(l.blob);
+      const Blob& b = L.archive.blobs[l.blob];
+      if (anew(b, l.blob, how)) out.push_back({b.member, b.stored_size});
+    }
+  }
+  std::stable_sort(out.begin(), out.end(), [](const auto& x, const auto& y) { return x.size > y.size; });
+  return out;
+}
+
 Result<LayoutPlan> plan_save(const Loaded& L, const std::vector<int>& images, bool docker_manifest,
                              const SaveLayers& how) {
   std::map<int, LayerOut> done;  // each blob planned (and measured) once
@@ -106,7 +149,6 @@ Result<LayoutPlan> plan_save(const Loaded& L, const std::vector<int>& images, bo
       if (l.blob < 0 || done.find(l.blob) == done.end()) {
         bool wait = false;
         LS_ASSIGN_OR_RETURN(LayerOut lo, layer_out(L, img, l, how, &wait));
-        if (std::find(how.replaced.begin(), how.replaced.end(), l.blob) != how.replaced.end()) wait = false;
         // (a layer with no blob fails above, so the key is a real blob)
         LayerOut& kept = done.emplace(l.blob, std::move(lo)).first->second;
         if (wait) pending.push_back(&kept);

@@ -5,6 +5,10 @@
 #include <vector>
 
 #include "export/image_layout.h"
+#include <functional>
+#include <optional>
+
+#include "export/layer_bytes.h"
 #include "image/loader.h"
 
 namespace layerscope {
@@ -25,7 +29,19 @@ struct SaveLayers {
   // Blobs whose layers the caller replaces once the plan is made (strip's
   // rewritten layers): planned as stored, never measured nor kept in scratch.
   std::vector<int> replaced;
+  // Set: a pending layer it answers for (by member; compressed as `compression`
+  // elsewhere, SaveOptions::recompressed) is taken as measured, bytes in `kept`.
+  std::function<std::optional<LayerMeasure>(const std::string& member)> measured;
 };
+
+// A layer plan_save measures: its blob's member and stored size.
+struct PendingLayer {
+  std::string member;
+  uint64_t size = 0;
+};
+// The layers plan_save would measure (each blob once), largest first; reads nothing.
+Result<std::vector<PendingLayer>> layers_to_measure(const Loaded& L, const std::vector<int>& images,
+                                                         const SaveLayers& layers);
 Result<LayoutPlan> plan_save(const Loaded& L, const std::vector<int>& images, bool docker_manifest,
                              const SaveLayers& layers = {});
 

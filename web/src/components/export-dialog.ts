@@ -122,7 +122,7 @@ export class ExportDialog extends LitElement {
           : nothing}
       </div>`;
     const r = job.result!;
-    return html`<div class="outcome" id="export-result" data-status="done" data-bytes=${r.bytes} data-scratch-bytes=${r.scratchBytes ?? 0} role="status">
+    return html`<div class="outcome" id="export-result" data-status="done" data-bytes=${r.bytes} data-scratch-bytes=${r.scratchBytes ?? 0} data-recompressed-bytes=${r.recompressedBytes ?? 0} role="status">
       <p>
         ✓ Wrote <strong>${job.name}</strong> (${formatBytes(r.bytes)}) in ${formatDuration(job.elapsedMs)}${job.savedTo ? ' to the file you chose' : ' — downloading'}.
         ${r.image_id ? html`<br />New image ID <span class="mono">${r.image_id}</span>; layers rewritten: ${(r.rewritten ?? []).join(', ')}.` : nothing}

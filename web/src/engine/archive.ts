@@ -191,6 +191,11 @@ export class EngineArchive {
     return this.client.indexWorkersSpawned;
   }
 
+  /** Workers started by write to compress layers anew beside the writer's own. */
+  get exportWorkersSpawned(): number {
+    return this.client.recompressors.spawnedEnded + this.client.recompressors.running.length;
+  }
+
   /** Writes an output of the archive into an origin-private file (WriteRequest),
    *  in a worker of its own; the signal stops that worker only. */
   write(req: Omit<WriteRequest, 'type' | 'archive'>, onProgress?: (p: ProgressEvent) => void, signal?: AbortSignal): Promise<WriteResult> {

@@ -64,8 +64,11 @@ export async function streamIntoTarget(t: OpfsTarget, name: string, body: Readab
 export async function removeTarget(t: OpfsTarget): Promise<boolean> {
   const root = await navigator.storage.getDirectory();
   const scratch = await root.getDirectoryHandle(SCRATCH_DIR, { create: true });
-  const [output, kept] = await Promise.all([removeEntry(await exportDir(), t.name), removeEntry(scratch, t.name)]);
-  return output && kept;
+  // The write's scratch, and the layers its helper workers compressed (`<name>.part<i>`).
+  const names = [t.name];
+  for await (const [name] of scratch as unknown as AsyncIterable<[string, FileSystemHandle]>) if (name.startsWith(`${t.name}.part`)) names.push(name);
+  const [output, ...kept] = await Promise.all([removeEntry(await exportDir(), t.name), ...names.map((n) => removeEntry(scratch, n))]);
+  return output && kept.every(Boolean);
 }
 
 async function removeEntry(dir: FileSystemDirectoryHandle, name: string): Promise<boolean> {

@@ -37,6 +37,9 @@ declare module 'layerscope-core-glue' {
     sink?: ByteSinkJs;
     /** write: scratch storage for recompressed layers (else each is compressed twice). */
     scratch?: ScratchJs;
+    /** write: the bytes in which its args' `recompressed` layers lie (each
+     *  `size` bytes from `at`): layers compressed anew by helper workers. */
+    kept?: ByteSourceJs;
   }
   export type Envelope =
     | { ok: true; value: unknown; data?: Uint8Array }
