@@ -46,6 +46,19 @@ export function hashGroups<T extends { offset: number; size: number }>(blobs: re
   return groups.map((g) => g.blobs.sort((x, y) => x.offset - y.offset)).filter((g) => g.length > 0);
 }
 
+/** One progress over groups that several workers run at once: report(i, done,
+ *  detail) gives group i's bytes done; the event counts all of them, of `total`. */
+function groupProgress(n: number, total: number, phase: string, onProgress?: (p: ProgressEvent) => void): (i: number, done: number, detail: string) => void {
+  const t0 = performance.now();
+  const done = new Array<number>(n).fill(0);
+  return (i, d, detail) => {
+    done[i] = d;
+    const sum = done.reduce((x, y) => x + y, 0);
+    const secs = (performance.now() - t0) / 1000;
+    onProgress?.({ phase, done: sum, total, rate: secs > 0 ? sum / secs : 0, detail });
+  };
+}
+
 /** Workers to run at once: `asked`, else the machine's cores (2 when unknown), at most 4. */
 export function workersWanted(asked: number | undefined): number {
   const cores = typeof navigator !== 'undefined' && navigator.hardwareConcurrency > 0 ? navigator.hardwareConcurrency : 2;
@@ -153,13 +166,7 @@ export class IndexHelpers {
     const groups = hashGroups(plan.blobs, k);
     if (groups.length < 2 || bytes < PARALLEL_INDEX_MIN) return whole();
     const t0 = performance.now();
-    const done = groups.map(() => 0);
-    const report = (i: number, d: number, detail: string) => {
-      done[i] = d;
-      const sum = done.reduce((n, x) => n + x, 0);
-      const secs = (performance.now() - t0) / 1000;
-      onProgress({ phase: 'index', done: sum, total: bytes, rate: secs > 0 ? sum / secs : 0, detail });
-    };
+    const report = groupProgress(groups.length, bytes, 'index', onProgress);
     // The helpers started with the open, or new ones; each opens the file now.
     const helpers = groups.slice(1).map(() => this.take());
     this.drop();
@@ -263,8 +270,7 @@ export async function hashInParallel(
   const bytes = plan.blobs.reduce((n, b) => n + b.size, 0);
   const groups = hashGroups(plan.blobs, k);
   if (groups.length < 2 || bytes < PARALLEL_HASH_MIN) return undefined;
-  const t0 = performance.now();
-  const done = groups.map(() => 0);
+  const report = groupProgress(groups.length, bytes, 'verify', onProgress);
   const workers = [conn];
   for (let i = 1; i < groups.length; ++i) {
     const h = new WorkerConnection(() => spawn(HASH_WORKER_NAME));
@@ -275,14 +281,7 @@ export async function hashInParallel(
     groups.map((g, i) =>
       workers[i].call(
         { type: 'hashRanges', file, ranges: g.map((b) => ({ offset: b.offset, size: b.size, label: b.member })) },
-        {
-          onProgress: (p) => {
-            done[i] = p.done;
-            const sum = done.reduce((n, d) => n + d, 0);
-            const secs = (performance.now() - t0) / 1000;
-            onProgress?.({ phase: 'verify', done: sum, total: bytes, rate: secs > 0 ? sum / secs : 0, detail: p.detail });
-          },
-        },
+        { onProgress: (p) => report(i, p.done, p.detail) },
       ),
     ),
   );
@@ -346,14 +345,7 @@ export async function recompressInParallel(
     k,
   );
   if (plan.layers.length < 2 || bytes < PARALLEL_EXPORT_MIN || !(await room())) return undefined;
-  const t0 = performance.now();
-  const done = groups.map(() => 0);
-  const report = (i: number, d: number, detail: string) => {
-    done[i] = d;
-    const sum = done.reduce((n, x) => n + x, 0);
-    const secs = (performance.now() - t0) / 1000;
-    onProgress?.({ phase: 'measure', done: sum, total: bytes, rate: secs > 0 ? sum / secs : 0, detail });
-  };
+  const report = groupProgress(groups.length, bytes, 'measure', onProgress);
   const workers = groups.map(() => {
     const h = new WorkerConnection(spawn);
     helpers.running.push(h);
