@@ -635,7 +635,9 @@ export interface WriteResult {
 
 /** The layers a write compresses anew (WritePlanRequest): the blob's member, its stored size. */
 export interface WritePlan {
-  layers: { member: string; size: number }[];
+  /** blob: the core's number of the blob (as VerifyPlan's); plain: stored
+   *  uncompressed (its digest is the diff_id `recompress` computes). */
+  layers: { member: string; size: number; blob: number; plain: boolean }[];
 }
 
 /** A layer compressed anew (RecompressRequest): its bytes fill `file` (in SCRATCH_DIR). */
@@ -644,6 +646,8 @@ export interface RecompressResult {
   digest: string;
   size: number;
   file: string;
+  /** The decoded layer's digest (of a plain layer, its blob's digest too). */
+  diff_id: string;
 }
 
 export interface WarningsResult {

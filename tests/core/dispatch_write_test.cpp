@@ -222,6 +222,13 @@ TEST_F(DispatchWrite, LayersCompressedElsewhereGiveTheSameBytes) {
         ASSERT_TRUE(r["ok"].get<bool>()) << r.dump();
         EXPECT_EQ(r["value"]["member"], layers[k]["member"]);
         EXPECT_EQ(r["value"]["size"].get<uint64_t>(), bytes.size());
+        // The fixture's layers are stored plain: the decoded layer's digest (one of the
+        // truth's diff_ids) is the stored blob's, which the page hands to verify.
+        EXPECT_TRUE(layers[k]["plain"].get<bool>());
+        EXPECT_GE(layers[k]["blob"].get<int>(), 0);
+        bool known = false;
+        for (const json& d : truth_["images"][0]["diff_ids"]) known |= d == r["value"]["diff_id"];
+        EXPECT_TRUE(known) << r.dump();
         recompressed.push_back({{"member", layers[k]["member"]}, {"digest", r["value"]["digest"]},
                                 {"size", r["value"]["size"]}, {"at", kept.size()}});
         kept.insert(kept.end(), bytes.begin(), bytes.end());

@@ -790,9 +790,9 @@ describe('ArchiveClient', () => {
   it('write: the layers a gzip/zstd save compresses anew are compressed by helper workers at once (groups of about equal bytes, files named after the target) while the writer verifies, then copied by the write; a helper that fails leaves its layers to the write', async () => {
     const MiB = 1 << 20;
     const layers = [
-      { member: 'blobs/sha256/aa', size: 40 * MiB },
-      { member: 'blobs/sha256/bb', size: 30 * MiB },
-      { member: 'blobs/sha256/cc', size: 20 * MiB },
+      { member: 'blobs/sha256/aa', size: 40 * MiB, blob: 3, plain: true },
+      { member: 'blobs/sha256/bb', size: 30 * MiB, blob: 1, plain: false },
+      { member: 'blobs/sha256/cc', size: 20 * MiB, blob: 2, plain: true },
     ];
     let failing = '';
     let plan = layers;
@@ -804,7 +804,7 @@ describe('ArchiveClient', () => {
           return undefined;
         }
         reply({ v: PROTOCOL_VERSION, id: msg.id, type: 'progress', progress: { phase: 'measure', done: 5, total: 10, rate: 1, detail: msg.member } });
-        return { member: msg.member, digest: `sha256:${msg.member.slice(-2)}`, size: 7, file: msg.file };
+        return { member: msg.member, digest: `sha256:${msg.member.slice(-2)}`, size: 7, file: msg.file, diff_id: `sha256:diff-${msg.member.slice(-2)}` };
       }
       if (msg.type === 'write') return { bytes: 99 };
       return standard(msg, reply, w);
@@ -816,7 +816,13 @@ describe('ArchiveClient', () => {
     const phases = new Set<string>();
     expect(await client.write({ target, what: 'save', format: 'oci', compress: 'gzip' }, { onProgress: (p) => phases.add(p.phase) })).toEqual({ bytes: 99 });
     const writer = workers[1];
-    expect(writer.sent.map((m) => m.type)).toEqual(['open', 'writePlan', 'verifyRows', 'write']);
+    expect(writer.sent.map((m) => m.type)).toEqual(['open', 'writePlan', 'verify', 'write']);
+    // verified after the helpers, the plain layers' digests theirs (not hashed again)
+    expect(writer.sent[2]).toMatchObject({ type: 'verify', archive: 1, hostHash: true });
+    const given = (writer.sent[2] as Extract<RequestMessage, { type: 'verify' }>).digests!;
+    expect(given.blobs.map((b, i) => [b, given.digests[i]]).sort()).toEqual([[2, 'sha256:diff-cc'], [3, 'sha256:diff-aa']]);
+    expect(given.bytes).toBe(60 * MiB);
+    expect(writer.sent[0]).toMatchObject({ type: 'open', layers: 'headers' }); // a save reads no layer's files
     expect(writer.sent[1]).toMatchObject({ type: 'writePlan', archive: 1, what: 'save', format: 'oci', compress: 'gzip' });
     expect(writer.sent[1]).not.toHaveProperty('target');
     // two helpers: [40 MiB] and [30 + 20 MiB], each opening the file headers only
@@ -831,7 +837,7 @@ describe('ArchiveClient', () => {
     expect(helpers.every((h) => h.terminated)).toBe(true);
     const write = writer.sent[3] as Extract<RequestMessage, { type: 'write' }>;
     expect(write.recompressed).toEqual(
-      layers.map((l, i) => ({ member: l.member, digest: `sha256:${l.member.slice(-2)}`, size: 7, file: `n.tar.part${i}` })),
+      layers.map((l, i) => ({ member: l.member, digest: `sha256:${l.member.slice(-2)}`, size: 7, file: `n.tar.part${i}`, diff_id: `sha256:diff-${l.member.slice(-2)}` })),
     );
     expect(phases.has('measure')).toBe(true);
     expect(client.recompressors.spawnedEnded).toBe(2);
@@ -841,7 +847,8 @@ describe('ArchiveClient', () => {
     failing = 'blobs/sha256/bb';
     await client.write({ target, what: 'strip', image: 0, paths: ['/etc/x'], format: 'docker', compress: 'zstd' });
     const w2 = workers[4];
-    expect(w2.sent.map((m) => m.type)).toEqual(['open', 'writePlan', 'verifyRows', 'write']);
+    expect(w2.sent.map((m) => m.type)).toEqual(['open', 'writePlan', 'verify', 'write']);
+    expect(w2.sent[0]).not.toHaveProperty('layers'); // strip reads the files: every layer indexed
     expect((w2.sent[3] as Extract<RequestMessage, { type: 'write' }>).recompressed?.map((r) => r.member)).toEqual(['blobs/sha256/aa']);
     expect(workers[6].sent.map((m) => (m.type === 'recompress' ? m.member : m.type))).toEqual(['open', 'blobs/sha256/bb']);
     failing = '';
@@ -861,7 +868,7 @@ describe('ArchiveClient', () => {
     await full.write({ target, what: 'save', compress: 'gzip' });
     expect(workers[workers.length - 1].sent.map((m) => m.type)).toEqual(['open', 'writePlan', 'write']);
     expect((workers[workers.length - 1].sent[2] as Extract<RequestMessage, { type: 'write' }>).recompressed).toBeUndefined();
-    plan = [{ member: 'x', size: PARALLEL_EXPORT_MIN / 2 }, { member: 'y', size: PARALLEL_EXPORT_MIN / 2 - 1 }];
+    plan = [{ member: 'x', size: PARALLEL_EXPORT_MIN / 2, blob: 0, plain: true }, { member: 'y', size: PARALLEL_EXPORT_MIN / 2 - 1, blob: 1, plain: true }];
     const n = workers.length;
     await client.write({ target, what: 'save', compress: 'gzip' });
     expect(workers.length).toBe(n + 1);
@@ -871,7 +878,7 @@ describe('ArchiveClient', () => {
   it('write: a cancel while helpers compress ends them all, and the write fails as cancelled', async () => {
     const MiB = 1 << 20;
     const { workers, spawn } = harness((msg, reply, w) => {
-      if (msg.type === 'writePlan') return { layers: [{ member: 'a', size: 40 * MiB }, { member: 'b', size: 40 * MiB }] };
+      if (msg.type === 'writePlan') return { layers: [{ member: 'a', size: 40 * MiB, blob: 0, plain: true }, { member: 'b', size: 40 * MiB, blob: 1, plain: true }] };
       if (msg.type === 'recompress') return undefined; // compressing on
       return standard(msg, reply, w);
     });

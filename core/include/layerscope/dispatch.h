@@ -105,9 +105,9 @@
 //               an error it is left unfinished, for the transport to discard.
 //               save / strip also take recompressed=[{member, digest, size, at}] +
 //               kept: layers compressed anew elsewhere, copied from kept, not compressed.
-//   writePlan   {archive, what, …as write} -> {layers: [{member, size}]}: the layers
-//               that write compresses anew, largest first (reads nothing).
-//   recompress  {archive, member, compress} + scratch (+ progress) -> {member, digest, size}:
+//   writePlan   {archive, what, …as write} -> {layers: [{member, size, blob, plain}]}: the
+//               layers that write compresses anew, largest first (reads nothing).
+//   recompress  {archive, member, compress} + scratch (+ progress) -> {member, digest, size, diff_id}:
 //               one such layer compressed anew into the scratch (its first region),
 //               for a write of the same archive in another instance (the page's
 //               helper workers: wasm/parallel.ts recompressInParallel).

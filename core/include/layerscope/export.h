@@ -60,12 +60,16 @@ struct RecompressedLayer {
   std::string digest;  // "sha256:<hex>" of `bytes`
   uint64_t size = 0;
   std::shared_ptr<ByteSource> bytes;
+  std::string diff_id;  // "sha256:<hex>" of the decoded layer (recompress_layer)
 };
 
-// A layer a save or strip compresses anew: its blob's member and stored size.
+// A layer a save or strip compresses anew: its blob (index into
+// archive().blobs), member, stored size and compression.
 struct LayerToRecompress {
   std::string member;
   uint64_t size = 0;
+  int blob = -1;
+  Compression stored = Compression::kNone;
 };
 
 struct SaveOptions {

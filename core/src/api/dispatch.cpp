@@ -632,7 +632,9 @@ struct Dispatcher::Impl {
   }
 
   // writePlan {archive, what: save | strip, …as write}: the layers that write
-  // would compress anew, largest first ({layers: [{member, size}]}); reads nothing.
+  // would compress anew, largest first ({layers: [{member, size, blob, plain}]};
+  // plain: stored uncompressed, so the diff_id recompress gives is the blob's
+  // digest, for verify {blobs, digests}); reads nothing.
   Value write_plan(const Args& a) {
     LS_ASSIGN_OR_RETURN(ArchiveSlot * s, archive(a));
     LS_ASSIGN_OR_RETURN(std::string what, a.string("what"));
@@ -654,12 +656,16 @@ struct Dispatcher::Impl {
     }
     json out = json::object();
     out["layers"] = json::array();
-    for (const LayerToRecompress& l : layers) out["layers"].push_back({{"member", l.member}, {"size", l.size}});
+    for (const LayerToRecompress& l : layers)
+      out["layers"].push_back({{"member", l.member},
+                               {"size", l.size},
+                               {"blob", l.blob},
+                               {"plain", l.stored == Compression::kNone}});
     return dump(out);
   }
 
   // recompress {archive, member, compress} + scratch: the layer stored as
-  // `member` compressed anew into the scratch ({member, digest, size}; its
+  // `member` compressed anew into the scratch ({member, digest, size, diff_id}; its
   // bytes are the scratch's first region). Progress "measure".
   Value recompress(const Args& a, const DispatchRequest& req) {
     if (!req.scratch) return a.bad("scratch", "recompress needs scratch storage");
@@ -671,7 +677,7 @@ struct Dispatcher::Impl {
     LS_RETURN_IF_ERROR(write_format(a, &f, &again, &c));
     if (!again) return a.bad("compress", "missing argument 'compress'");
     LS_ASSIGN_OR_RETURN(RecompressedLayer l, s->session->recompress_layer(member, c, req.scratch, req.progress));
-    json out = {{"member", l.member}, {"digest", l.digest}, {"size", l.size}};
+    json out = {{"member", l.member}, {"digest", l.digest}, {"size", l.size}, {"diff_id", l.diff_id}};
     return dump(out);
   }
 

@@ -52,14 +52,14 @@ std::function<std::optional<LayerMeasure>(const std::string&)> measured_elsewher
   if (layers.empty()) return nullptr;
   return [layers, compression](const std::string& member) -> std::optional<LayerMeasure> {
     for (const RecompressedLayer& r : layers)
-      if (r.member == member && r.compression == compression) return LayerMeasure{r.digest, "", r.size, r.bytes};
+      if (r.member == member && r.compression == compression) return LayerMeasure{r.digest, r.diff_id, r.size, r.bytes};
     return std::nullopt;
   };
 }
 
-std::vector<LayerToRecompress> to_recompress(const std::vector<PendingLayer>& pending) {
+std::vector<LayerToRecompress> to_recompress(const Loaded& L, const std::vector<PendingLayer>& pending) {
   std::vector<LayerToRecompress> out;
-  for (const PendingLayer& p : pending) out.push_back({p.member, p.size});
+  for (const PendingLayer& p : pending) out.push_back({p.member, p.size, p.blob, L.archive.blobs[p.blob].compression});
   return out;
 }
 
@@ -68,7 +68,7 @@ Result<std::vector<LayerToRecompress>> Session::layers_to_recompress(const SaveO
   how.recompress = options.recompress;
   how.compression = options.compression;
   LS_ASSIGN_OR_RETURN(auto pending, layers_to_measure(*impl_->L, options.images, how));
-  return to_recompress(pending);
+  return to_recompress(*impl_->L, pending);
 }
 
 Result<RecompressedLayer> Session::recompress_layer(const std::string& member, Compression compression,
@@ -92,7 +92,7 @@ Result<RecompressedLayer> Session::recompress_layer(const std::string& member, C
   LS_ASSIGN_OR_RETURN(std::unique_ptr<Scratch> kept, scratch(member));
   LS_ASSIGN_OR_RETURN(LayerMeasure m, measure_layer(src, lb, member, kept.get()));
   if (!m.kept) return make_error(Code::kInternal, "the scratch kept nothing", member);
-  return RecompressedLayer{member, compression, m.digest, m.size, m.kept};
+  return RecompressedLayer{member, compression, m.digest, m.size, m.kept, m.diff_id};
 }
 
 namespace {

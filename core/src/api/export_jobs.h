@@ -26,6 +26,6 @@ Status check_source(Session& s, const Loaded& L, const char* job, const Progress
 std::function<std::optional<LayerMeasure>(const std::string&)> measured_elsewhere(
     const std::vector<RecompressedLayer>& layers, Compression compression);
 // plan_save's pending layers as the API names them.
-std::vector<LayerToRecompress> to_recompress(const std::vector<PendingLayer>& pending);
+std::vector<LayerToRecompress> to_recompress(const Loaded& L, const std::vector<PendingLayer>& pending);
 
 }  // namespace layerscope

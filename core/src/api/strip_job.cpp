@@ -129,7 +129,7 @@ Result<std::vector<LayerToRecompress>> Session::layers_to_recompress(const Strip
   for (size_t i = 0; i < hit.size(); ++i)
     if (hit[i]) how.replaced.push_back(img.layers[i].blob);
   LS_ASSIGN_OR_RETURN(auto pending, layers_to_measure(L, {o.image}, how));
-  return to_recompress(pending);
+  return to_recompress(L, pending);
 }
 
 Result<WriteSummary> Session::strip(const StripOptions& o, ByteSink& sink, const ProgressFn& progress) {

@@ -121,7 +121,7 @@ Result<std::vector<PendingLayer>> layers_to_measure(const Loaded& L, const std::
       if (std::find(seen.begin(), seen.end(), l.blob) != seen.end()) continue;
       seen.push_back(l.blob);
       const Blob& b = L.archive.blobs[l.blob];
-      if (anew(b, l.blob, how)) out.push_back({b.member, b.stored_size});
+      if (anew(b, l.blob, how)) out.push_back({b.member, b.stored_size, l.blob});
     }
   }
   std::stable_sort(out.begin(), out.end(), [](const auto& x, const auto& y) { return x.size > y.size; });

@@ -38,6 +38,7 @@ struct SaveLayers {
 struct PendingLayer {
   std::string member;
   uint64_t size = 0;
+  int blob = -1;
 };
 // The layers plan_save would measure (each blob once), largest first; reads nothing.
 Result<std::vector<PendingLayer>> layers_to_measure(const Loaded& L, const std::vector<int>& images,
