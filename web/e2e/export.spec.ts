@@ -7,7 +7,7 @@ import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { fixture, openFile, repo, shot, tmp, truth } from './util';
+import { fixture, openFile, repo, shot, storedOutputs, tmp, truth } from './util';
 
 const NAME = 'docker20-save-features';
 
@@ -30,17 +30,6 @@ async function openDialogOnConfigIni(page: Page): Promise<void> {
   await page.locator('#filter').fill('config.ini');
   await page.locator('.r[data-path="etc/app/config.ini"]').click();
   await page.locator('#export-open').click();
-}
-
-/** Names of the files in the page's origin-private export directory (or its scratch directory). */
-function storedOutputs(page: Page, dirName = 'layerscope-exports'): Promise<string[]> {
-  return page.evaluate(async (dirName) => {
-    const root = await navigator.storage.getDirectory();
-    const dir = await root.getDirectoryHandle(dirName, { create: true });
-    const names: string[] = [];
-    for await (const [n] of dir as unknown as AsyncIterable<[string, FileSystemHandle]>) names.push(n);
-    return names;
-  }, dirName);
 }
 
 /** The config of the only image of an oci-archive, read with GNU tar. */

@@ -7,7 +7,7 @@ import { expect, test } from '@playwright/test';
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { repo, shot, tmp } from './util';
+import { repo, shot, storedOutputs, tmp } from './util';
 
 const big = process.env.LAYERSCOPE_LARGE_ARCHIVE ?? resolve(tmp, 'large-400.tar');
 const results = resolve(repo, 'test-results/large-archive.json');
@@ -205,7 +205,7 @@ test('verify digests runs beside browsing, shows progress and can be cancelled',
   else await expect(page.locator('#verify')).toHaveCount(0);
 });
 
-test('a zstd re-export compresses the layers in several workers at once and writes byte for byte what the CLI writes', async ({ page }) => {
+test('a zstd re-export compresses the layers in several workers at once and writes byte for byte what the CLI writes; a cancel while they compress leaves nothing', async ({ page }) => {
   const cli = resolve(repo, 'build/native/cli/layerscope');
   expect(existsSync(cli), `${cli} (make test builds it before the browser tests)`).toBe(true);
   await page.goto('./');
@@ -247,15 +247,26 @@ test('a zstd re-export compresses the layers in several workers at once and writ
     expect(Number(await result.getAttribute('data-scratch-bytes'))).toBe(0);
   }
   // Nothing left in the scratch directory: the helpers' files were removed with the write.
-  const left = await page.evaluate(async () => {
-    const dir = await (await navigator.storage.getDirectory()).getDirectoryHandle('layerscope-scratch', { create: true });
-    const names: string[] = [];
-    for await (const [n] of dir as unknown as AsyncIterable<[string, FileSystemHandle]>) names.push(n);
-    return names;
-  });
-  expect(left).toEqual([]);
+  expect(await storedOutputs(page, 'layerscope-scratch')).toEqual([]);
   rmSync(byPage);
   rmSync(byCli);
+
+  // Cancelled while the helpers compress (gzip: slower): the output, the
+  // helpers' files and the workers are all gone; browsing goes on.
+  await page.locator('#export-discard').click();
+  await page.locator('#export-dialog .close').click();
+  await page.locator('#export-open').click();
+  await page.locator('#export-format').selectOption('oci');
+  await page.locator('#export-compress').selectOption('gzip');
+  await page.locator('#export-start').click();
+  await expect.poll(async () => (await storedOutputs(page, 'layerscope-scratch')).filter((n) => /\.part\d+$/.test(n)).length, { timeout: 60_000 }).toBeGreaterThan(0);
+  const spawned = await page.evaluate(() => document.querySelector('layer-scope-app')!.current!.engine.exportWorkersSpawned);
+  await page.locator('#cancel-export-progress').click();
+  await expect(result).toHaveAttribute('data-status', 'cancelled');
+  await expect.poll(() => storedOutputs(page), { timeout: 40_000 }).toEqual([]);
+  await expect.poll(() => storedOutputs(page, 'layerscope-scratch'), { timeout: 40_000 }).toEqual([]);
+  expect(spawned).toBeGreaterThan(helpers.spawned);
+  await expect(page.locator('#tags .chip')).toHaveText([/(^|\/)big\/image:1$/]);
 });
 
 test('verify hashes the plain layers in several workers at once: all match; one byte changed fails that layer only', async ({ page }) => {

@@ -54,6 +54,17 @@ export async function filter(page: Page, text: string, kind: 'text' | 'glob' | '
   await page.locator('#filter').fill(text);
 }
 
+/** Names of the files in the page's origin-private export directory (or its scratch directory). */
+export function storedOutputs(page: Page, dirName = 'layerscope-exports'): Promise<string[]> {
+  return page.evaluate(async (dirName) => {
+    const root = await navigator.storage.getDirectory();
+    const dir = await root.getDirectoryHandle(dirName, { create: true });
+    const names: string[] = [];
+    for await (const [n] of dir as unknown as AsyncIterable<[string, FileSystemHandle]>) names.push(n);
+    return names;
+  }, dirName);
+}
+
 export async function shot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: resolve(shots, `${name}.png`) });
 }
