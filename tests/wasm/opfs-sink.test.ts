@@ -85,6 +85,18 @@ describe('pieceWriter', () => {
     expect(h.calls).toEqual([{ at: 0, length: 2000 }]);
   });
 
+  it('drops what it gathered at reset (the file is being emptied): nothing of it reaches the handle', () => {
+    const f = fakeHandle();
+    const w = pieceWriter(f.handle, 1024);
+    w.write(new Uint8Array(100).fill(7), 0);
+    w.reset();
+    w.flush();
+    expect(f.calls).toEqual([]);
+    w.write(new Uint8Array([1, 2, 3]), 0);
+    w.flush();
+    expect(Array.from(f.file())).toEqual([1, 2, 3]);
+  });
+
   it("passes on the handle's failure, at the write or the flush that meets it", () => {
     const h = fakeHandle({ failAt: 1 });
     const w = pieceWriter(h.handle, 4096);

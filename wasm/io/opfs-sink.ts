@@ -37,6 +37,8 @@ export interface PieceWriter {
   write(view: Uint8Array, at: number): void;
   /** Writes the gathered bytes. */
   flush(): void;
+  /** Drops the gathered bytes (the file is being emptied). */
+  reset(): void;
 }
 
 export function pieceWriter(handle: FileSystemSyncAccessHandle, piece = WRITE_PIECE): PieceWriter {
@@ -76,6 +78,25 @@ export function pieceWriter(handle: FileSystemSyncAccessHandle, piece = WRITE_PI
       }
     },
     flush,
+    reset() {
+      filled = 0;
+    },
+  };
+}
+
+/** A file of `dir` (created, or emptied) with a sync access handle and a
+ *  PieceWriter over it; empty() empties both again. */
+async function openEmptied(dir: FileSystemDirectoryHandle, name: string): Promise<{ handle: FileSystemSyncAccessHandle; out: PieceWriter; empty(): void }> {
+  const handle = await (await dir.getFileHandle(name, { create: true })).createSyncAccessHandle();
+  handle.truncate(0);
+  const out = pieceWriter(handle);
+  return {
+    handle,
+    out,
+    empty() {
+      out.reset();
+      handle.truncate(0);
+    },
   };
 }
 
@@ -98,16 +119,12 @@ export async function openOpfsSink(target: OpfsTarget, heap: () => Uint8Array): 
     throw new Error('this browser offers no origin-private file system to write to (use the CLI: layerscope save/export -o FILE)');
   const root = await storage.getDirectory();
   const dir = await root.getDirectoryHandle(target.dir, { create: true });
-  const file = await dir.getFileHandle(target.name, { create: true });
-  const handle = await file.createSyncAccessHandle();
-  handle.truncate(0);
-  let out = pieceWriter(handle);
+  const { handle, out, empty } = await openEmptied(dir, target.name);
   let at = 0;
   let open = true;
   const reset = () => {
-    out = pieceWriter(handle); // what was gathered is dropped
+    empty(); // what was gathered is dropped
     at = 0;
-    handle.truncate(0);
   };
   const close = () => {
     if (!open) return;
@@ -199,9 +216,7 @@ export async function openRecompressFile(name: string, heap: () => Uint8Array): 
 }
 
 async function openScratchFile(dir: FileSystemDirectoryHandle, name: string, heap: () => Uint8Array): Promise<OpfsScratch> {
-  const handle = await (await dir.getFileHandle(name, { create: true })).createSyncAccessHandle();
-  handle.truncate(0);
-  let out = pieceWriter(handle);
+  const { handle, out, empty } = await openEmptied(dir, name);
   let open = true;
   let written = 0;
   const scratch: ScratchJs = {
@@ -238,10 +253,9 @@ async function openScratchFile(dir: FileSystemDirectoryHandle, name: string, hea
     scratch,
     written: () => written,
     release() {
-      out = pieceWriter(handle);
       written = 0;
       try {
-        handle.truncate(0);
+        empty();
       } catch {
         // removed with the file at dispose
       }

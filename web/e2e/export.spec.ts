@@ -161,6 +161,29 @@ with tarfile.open(sys.argv[1], 'w') as out:
   await expect(page.locator('#export-file')).toHaveText('/random.bin');
 });
 
+test('the page removes on load the scratch files a stopped export left (a worker torn down before it could), keeping outputs of the last day', async ({ page }) => {
+  // Left while no page of the app runs (a page of the same origin that is not the app).
+  await page.goto('./favicon.svg');
+  const put = (dir: string, name: string) =>
+    page.evaluate(
+      async ([dir, name]) => {
+        const d = await (await navigator.storage.getDirectory()).getDirectoryHandle(dir, { create: true });
+        const w = await (await d.getFileHandle(name, { create: true })).createWritable();
+        await w.write('left');
+        await w.close();
+      },
+      [dir, name],
+    );
+  await put('layerscope-scratch', 'x-out.tar');
+  await put('layerscope-scratch', 'x-out.tar.part3');
+  await put('layerscope-exports', 'x-out.tar');
+  expect((await storedOutputs(page, 'layerscope-scratch')).sort()).toEqual(['x-out.tar', 'x-out.tar.part3']);
+  await page.goto('./');
+  await expect(page.locator('#file')).toBeAttached();
+  await expect.poll(() => storedOutputs(page, 'layerscope-scratch')).toEqual([]);
+  expect(await storedOutputs(page)).toEqual(['x-out.tar']); // an output of today stays (it may be downloaded again)
+});
+
 test('save to a file the user picks: it holds the same bytes as the download, nothing stays in the browser’s storage; a cancelled pick writes nothing', async ({ page }) => {
   // The save picker stands in for the browser's dialog (headless Chromium cannot show
   // one): it hands out a real file handle of the origin-private file system.
