@@ -454,16 +454,10 @@ export class ArchiveClient {
     const conn = new WorkerConnection(this.spawn);
     const onAbort = () => conn.terminate('cancelled', 'cancelled');
     opts.signal?.addEventListener('abort', onAbort, { once: true });
-    const onAbortHelpers = () => {
-      for (const h of this.recompressors.running) h.terminate('cancelled', 'cancelled');
-    };
-    opts.signal?.addEventListener('abort', onAbortHelpers, { once: true });
     try {
-      // A save copies blobs and never reads the layers' files: the summary is
-      // enough (a 0.4 GB archive: its writer's open ~1.8 s -> ~0.1 s). The
-      // other writes read the files (strip finds its paths, squash and export merge).
-      const layers = req.what === 'save' ? ({ layers: 'headers' } as const) : {};
-      const { archive } = await conn.call({ type: 'open', source: this.source, ...layers }, { onProgress: opts.onProgress });
+      // Every layer indexed, a save's too: a plain layer whose tar is damaged
+      // is refused as the CLI refuses it (its digest alone would pass).
+      const { archive } = await conn.call({ type: 'open', source: this.source }, { onProgress: opts.onProgress });
       // The layers it compresses anew, by helper workers at once where that pays.
       let recompressed: RecompressResult[] | undefined;
       try {
@@ -476,7 +470,6 @@ export class ArchiveClient {
     } finally {
       this.writersSpawned += conn.spawned;
       opts.signal?.removeEventListener('abort', onAbort);
-      opts.signal?.removeEventListener('abort', onAbortHelpers);
       conn.terminate('cancelled', 'write ended');
     }
   }

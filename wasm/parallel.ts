@@ -2,7 +2,7 @@
 // indexed (IndexHelpers, for ArchiveClient's indexing of a summary-first open)
 // and its plain blobs hashed (hashInParallel, for verify()), each worker a
 // group of whole blobs of about equal bytes (hashGroups).
-import { WorkerConnection, isCancelled, type SpawnWorker } from './connection';
+import { CoreError, WorkerConnection, isCancelled, type SpawnWorker } from './connection';
 import {
   HASH_WORKER_NAME,
   type IndexResult,
@@ -339,23 +339,29 @@ export async function recompressInParallel(
   const k = workersWanted(asked);
   if (k < 2) return undefined;
   const { target, recompressed: _r, ...args } = req;
-  const plan = await conn.call({ type: 'writePlan', archive, ...args });
-  const bytes = plan.layers.reduce((n, l) => n + l.size, 0);
-  const groups = hashGroups(
-    plan.layers.map((l, i) => ({ ...l, offset: i })),
-    k,
-  );
-  if (plan.layers.length < 2 || bytes < PARALLEL_EXPORT_MIN || !(await room())) return undefined;
-  const report = groupProgress(groups.length, bytes, 'measure', onProgress);
-  const workers = groups.map(() => {
-    const h = new WorkerConnection(spawn);
-    helpers.running.push(h);
-    return h;
-  });
+  // The writer terminated (a cancel) ends its helpers, and stops this before
+  // any starts (it may come while the plan or the room is asked for).
+  const workers: WorkerConnection[] = [];
+  let ended: CoreError | undefined;
   const unlisten = conn.onTerminate((code, message) => {
+    ended ??= new CoreError({ code, message, where: 'client' });
     for (const h of workers) h.terminate(code, message);
   });
   try {
+    const plan = await conn.call({ type: 'writePlan', archive, ...args });
+    const bytes = plan.layers.reduce((n, l) => n + l.size, 0);
+    const groups = hashGroups(
+      plan.layers.map((l, i) => ({ ...l, offset: i })),
+      k,
+    );
+    if (plan.layers.length < 2 || bytes < PARALLEL_EXPORT_MIN || !(await room())) return undefined;
+    if (ended) throw ended;
+    const report = groupProgress(groups.length, bytes, 'measure', onProgress);
+    for (const _ of groups) {
+      const h = new WorkerConnection(spawn);
+      helpers.running.push(h);
+      workers.push(h);
+    }
     const theirs = workers.map(async (h, i) => {
       const { archive: mine } = await h.call({ type: 'open', source, layers: 'headers' });
       const out: RecompressResult[] = [];
@@ -379,6 +385,7 @@ export async function recompressInParallel(
     });
     const settled = await Promise.allSettled(theirs);
     for (const r of settled) if (r.status === 'rejected' && isCancelled(r.reason)) throw r.reason;
+    if (ended) throw ended; // (the writer is gone: nothing to verify or write with)
     const made = settled.flatMap((r) => (r.status === 'fulfilled' ? r.value : []));
     // Then the writer checks the archive (kept by its open: the write's own
     // check reads nothing more), its plain blobs hashed by the worker from

@@ -787,7 +787,7 @@ describe('ArchiveClient', () => {
     expect(client.writeWorkersSpawned).toBe(2);
   });
 
-  it('write: the layers a gzip/zstd save compresses anew are compressed by helper workers at once (groups of about equal bytes, files named after the target) while the writer verifies, then copied by the write; a helper that fails leaves its layers to the write', async () => {
+  it('write: the layers a gzip/zstd save compresses anew are compressed by helper workers at once (groups of about equal bytes, files named after the target), then the writer verifies taking the digests of their plain layers and copies them; a helper that fails leaves its layers to the write', async () => {
     const MiB = 1 << 20;
     const layers = [
       { member: 'blobs/sha256/aa', size: 40 * MiB, blob: 3, plain: true },
@@ -822,7 +822,7 @@ describe('ArchiveClient', () => {
     const given = (writer.sent[2] as Extract<RequestMessage, { type: 'verify' }>).digests!;
     expect(given.blobs.map((b, i) => [b, given.digests[i]]).sort()).toEqual([[2, 'sha256:diff-cc'], [3, 'sha256:diff-aa']]);
     expect(given.bytes).toBe(60 * MiB);
-    expect(writer.sent[0]).toMatchObject({ type: 'open', layers: 'headers' }); // a save reads no layer's files
+    expect(writer.sent[0]).not.toHaveProperty('layers'); // every layer indexed: a damaged plain layer is refused as by the CLI
     expect(writer.sent[1]).toMatchObject({ type: 'writePlan', archive: 1, what: 'save', format: 'oci', compress: 'gzip' });
     expect(writer.sent[1]).not.toHaveProperty('target');
     // two helpers: [40 MiB] and [30 + 20 MiB], each opening the file headers only
@@ -848,7 +848,6 @@ describe('ArchiveClient', () => {
     await client.write({ target, what: 'strip', image: 0, paths: ['/etc/x'], format: 'docker', compress: 'zstd' });
     const w2 = workers[4];
     expect(w2.sent.map((m) => m.type)).toEqual(['open', 'writePlan', 'verify', 'write']);
-    expect(w2.sent[0]).not.toHaveProperty('layers'); // strip reads the files: every layer indexed
     expect((w2.sent[3] as Extract<RequestMessage, { type: 'write' }>).recompressed?.map((r) => r.member)).toEqual(['blobs/sha256/aa']);
     expect(workers[6].sent.map((m) => (m.type === 'recompress' ? m.member : m.type))).toEqual(['open', 'blobs/sha256/bb']);
     failing = '';
@@ -893,6 +892,23 @@ describe('ArchiveClient', () => {
     await expect(w).rejects.toSatisfy(isCancelled);
     expect(workers.slice(1).every((x) => x.terminated)).toBe(true);
     expect(workers[1].sent.map((m) => m.type)).not.toContain('write');
+
+    // cancelled while the storage is asked for room: no helper starts, no worker is started again
+    let answerRoom: (b: boolean) => void = () => undefined;
+    const asking = new ArchiveClient(spawn, big, { exportWorkers: 2, roomForHelpers: () => new Promise((r) => (answerRoom = r)) });
+    await asking.open();
+    const n = workers.length;
+    const ac2 = new AbortController();
+    const w2 = asking.write({ target: { kind: 'opfs', dir: 'd', name: 'n2' }, what: 'save', compress: 'gzip' }, { signal: ac2.signal });
+    w2.catch(() => undefined);
+    await vi.waitFor(() => expect(workers[n]?.sent.map((m) => m.type)).toEqual(['open', 'writePlan']));
+    await new Promise((res) => setTimeout(res, 10));
+    ac2.abort();
+    answerRoom(true);
+    await expect(w2).rejects.toSatisfy(isCancelled);
+    await new Promise((res) => setTimeout(res, 10));
+    expect(workers).toHaveLength(n + 1);
+    expect(workers[n].terminated).toBe(true);
   });
 });
 

@@ -245,9 +245,12 @@ async function openScratchFile(dir: FileSystemDirectoryHandle, name: string, hea
   const close = () => {
     if (!open) return;
     open = false;
-    out.flush();
-    handle.flush();
-    handle.close();
+    try {
+      out.flush();
+      handle.flush();
+    } finally {
+      handle.close(); // (even when the storage is full: the file can then be removed)
+    }
   };
   return {
     scratch,

@@ -108,6 +108,8 @@ Status measure_all(const Loaded& L, const SaveLayers& how, std::vector<LayerOut*
 
 Result<std::vector<PendingLayer>> layers_to_measure(const Loaded& L, const std::vector<int>& images,
                                                          const SaveLayers& how) {
+  // Without random access no layer is read on its own (the writers refuse).
+  if (!L.random_access) return std::vector<PendingLayer>{};
   std::vector<int> chosen = images;
   if (chosen.empty())
     for (int i = 0; i < static_cast<int>(L.archive.images.size()); ++i) chosen.push_back(i);

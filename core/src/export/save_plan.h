@@ -40,7 +40,8 @@ struct PendingLayer {
   uint64_t size = 0;
   int blob = -1;
 };
-// The layers plan_save would measure (each blob once), largest first; reads nothing.
+// The layers plan_save would measure (each blob once), largest first; none
+// without random access (the writers refuse such an archive); reads nothing.
 Result<std::vector<PendingLayer>> layers_to_measure(const Loaded& L, const std::vector<int>& images,
                                                          const SaveLayers& layers);
 Result<LayoutPlan> plan_save(const Loaded& L, const std::vector<int>& images, bool docker_manifest,
