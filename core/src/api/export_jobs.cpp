@@ -25,12 +25,16 @@ Result<VerifyReport> Session::verify_report(const ProgressFn& progress) {
   return build_verify_report(*impl_->L);
 }
 
+Status need_random_access(const Loaded& L, const char* job) {
+  if (L.random_access) return Status::Ok();
+  return make_error(Code::kUnsupported,
+                    std::string(job) + " reads layers by offset: decompress the archive first (e.g. gunzip)",
+                    L.archive.name);
+}
+
 // Writers read layers by offset, and copy only what verifies.
 Status check_source(Session& s, const Loaded& L, const char* job, const ProgressFn& progress) {
-  if (!L.random_access)
-    return make_error(Code::kUnsupported,
-                      std::string(job) + " reads layers by offset: decompress the archive first (e.g. gunzip)",
-                      L.archive.name);
+  LS_RETURN_IF_ERROR(need_random_access(L, job));
   LS_ASSIGN_OR_RETURN(VerifyReport rep, s.verify_report(progress));
   for (const VerifyRow& r : rep.rows)
     if (r.state != VerifyState::kOk) return verify_failure(r);
@@ -77,20 +81,17 @@ Result<RecompressedLayer> Session::recompress_layer(const std::string& member, C
   if (!scratch) return make_error(Code::kInvalidArgument, "a layer compressed anew needs scratch storage", member);
   if (compression != Compression::kNone && compression != Compression::kGzip && compression != Compression::kZstd)
     return make_error(Code::kUnsupported, "layers are compressed anew as none, gzip or zstd only", member);
-  if (!L.random_access)
-    return make_error(Code::kUnsupported, "layers are read by offset: decompress the archive first (e.g. gunzip)",
-                      L.archive.name);
+  LS_RETURN_IF_ERROR(need_random_access(L, "recompress"));
   bool layer = false;  // only a layer blob of the archive is decoded as one
   for (const Image& img : L.archive.images)
     for (const Layer& l : img.layers)
       if (l.blob >= 0 && L.archive.blobs[l.blob].present && L.archive.blobs[l.blob].member == member) layer = true;
   if (!layer) return make_error(Code::kNotFound, "no layer of the archive is stored as this member", member);
   LS_ASSIGN_OR_RETURN(auto src, L.member_source(member));
-  LayerBytes lb{true, compression, L.options.limits, {}};
   const uint64_t total = src->size();
-  lb.tick = [&](uint64_t n) { return !progress || progress(Progress{"measure", n, total, member}); };
-  LS_ASSIGN_OR_RETURN(std::unique_ptr<Scratch> kept, scratch(member));
-  LS_ASSIGN_OR_RETURN(LayerMeasure m, measure_layer(src, lb, member, kept.get()));
+  LS_ASSIGN_OR_RETURN(LayerMeasure m, measure_member(L, member, compression, scratch, [&](uint64_t n) {
+                        return !progress || progress(Progress{"measure", n, total, member});
+                      }));
   if (!m.kept) return make_error(Code::kInternal, "the scratch kept nothing", member);
   return RecompressedLayer{member, compression, m.digest, m.size, m.kept, m.diff_id};
 }
@@ -114,9 +115,7 @@ Status export_layer_bytes(const Loaded& L, const Layer& l, ByteSink& sink, const
 
 Status Session::export_tar(const ExportOptions& o, ByteSink& sink, const ProgressFn& progress) const {
   const Loaded& L = *impl_->L;
-  if (!L.random_access)
-    return make_error(Code::kUnsupported, "export reads layers by offset: decompress the archive first (e.g. gunzip)",
-                      L.archive.name);
+  LS_RETURN_IF_ERROR(need_random_access(L, "export"));
   if (o.image < 0 || o.image >= static_cast<int>(L.archive.images.size()))
     return make_error(Code::kInvalidArgument, "no image #" + std::to_string(o.image));
   const Image& img = L.archive.images[o.image];

@@ -20,6 +20,8 @@ Error verify_failure(const VerifyRow& row);
 // Before a writer copies from the archive: it must be random-access and every
 // blob must verify (`job` names the writer in the error).
 Status check_source(Session& s, const Loaded& L, const char* job, const ProgressFn& progress);
+// kUnsupported unless L's layers can be read by offset ("<job> reads layers by offset: …").
+Status need_random_access(const Loaded& L, const char* job);
 
 // SaveLayers::measured over the layers a caller compressed elsewhere (those
 // compressed as `compression`); null when there are none.

@@ -11,30 +11,32 @@ namespace {
 
 std::string image_name(const Image& img) { return img.tags.empty() ? img.source : img.tags.front(); }
 
+// A layer compressed anew as `c`, measured (here or elsewhere): written from `m.kept` when set.
+void adopt(LayerOut* o, const LayerMeasure& m, Compression c) {
+  o->made = m.kept;
+  o->recompress = true;
+  o->compression = c;
+  o->digest = m.digest;
+  o->size = m.size;
+  o->media_type = oci_layer_media_type(c);
+}
+
 // Pass 1 of a recompressed layer: its digest and size as it will be written.
 // `tick` reports the bytes of the source read so far (false cancels).
 Status measure(const Loaded& L, const SaveLayers& how, LayerOut* o, const std::function<bool(uint64_t)>& tick) {
-  LS_ASSIGN_OR_RETURN(auto src, L.member_source(o->source));
-  LayerBytes lb{true, how.compression, L.options.limits, {}};
-  lb.tick = tick;
-  std::unique_ptr<Scratch> scratch;
-  if (how.scratch) {
-    LS_ASSIGN_OR_RETURN(scratch, how.scratch(o->source));
-  }
-  LS_ASSIGN_OR_RETURN(LayerMeasure m, measure_layer(src, lb, o->source, scratch.get()));
-  o->made = m.kept;
-  o->recompress = true;
-  o->compression = how.compression;
-  o->digest = m.digest;
-  o->size = m.size;
-  o->media_type = oci_layer_media_type(how.compression);
+  LS_ASSIGN_OR_RETURN(LayerMeasure m, measure_member(L, o->source, how.compression, how.scratch, tick));
+  adopt(o, m, how.compression);
   return Status::Ok();
+}
+
+// Whether blob `b` is written in another compression than stored.
+bool changes_compression(const Blob& b, const SaveLayers& how) {
+  return how.recompress && b.compression != how.compression;
 }
 
 // Whether blob `blob` (b) is compressed anew: measured before it is written.
 bool anew(const Blob& b, int blob, const SaveLayers& how) {
-  return how.recompress && b.compression != how.compression &&
-         std::find(how.replaced.begin(), how.replaced.end(), blob) == how.replaced.end();
+  return changes_compression(b, how) && std::find(how.replaced.begin(), how.replaced.end(), blob) == how.replaced.end();
 }
 
 // The layer as it will be written; `*pending` set: it is recompressed and must be measured first.
@@ -50,13 +52,24 @@ Result<LayerOut> layer_out(const Loaded& L, const Image& img, const Layer& l, co
   o.source = b.member;
   o.media_type = oci_layer_media_type(b.compression);
   *pending = anew(b, l.blob, how);
-  if (how.recompress && b.compression != how.compression) return o;  // (planned anew, or replaced by the caller)
+  if (changes_compression(b, how)) return o;  // (planned anew, or replaced by the caller)
   if (o.media_type.empty())
     return make_error(Code::kUnsupported,
                       std::string("a ") + compression_name(b.compression) +
                           " layer has no OCI media type; save it with --compress none|gzip|zstd",
                       where);
   return o;
+}
+
+// `images` (empty: all of the archive's), each checked.
+Result<std::vector<int>> chosen_images(const Loaded& L, const std::vector<int>& images) {
+  std::vector<int> chosen = images;
+  if (chosen.empty())
+    for (int i = 0; i < static_cast<int>(L.archive.images.size()); ++i) chosen.push_back(i);
+  for (int i : chosen)
+    if (i < 0 || i >= static_cast<int>(L.archive.images.size()))
+      return make_error(Code::kInvalidArgument, "no image #" + std::to_string(i));
+  return chosen;
 }
 
 // Measures the pending layers, through how.run when given (maybe at once), with
@@ -68,12 +81,7 @@ Status measure_all(const Loaded& L, const SaveLayers& how, std::vector<LayerOut*
                                  [&](LayerOut* o) {
                                    std::optional<LayerMeasure> m = how.measured(o->source);
                                    if (!m || !m->kept || m->kept->size() != m->size || m->digest.empty()) return false;
-                                   o->made = m->kept;
-                                   o->recompress = true;
-                                   o->compression = how.compression;
-                                   o->digest = m->digest;
-                                   o->size = m->size;
-                                   o->media_type = oci_layer_media_type(how.compression);
+                                   adopt(o, *m, how.compression);
                                    return true;
                                  }),
                   pending.end());
@@ -106,18 +114,26 @@ Status measure_all(const Loaded& L, const SaveLayers& how, std::vector<LayerOut*
 
 }  // namespace
 
+Result<LayerMeasure> measure_member(const Loaded& L, const std::string& member, Compression compression,
+                                    const ScratchFactory& scratch, const std::function<bool(uint64_t)>& tick) {
+  LS_ASSIGN_OR_RETURN(auto src, L.member_source(member));
+  LayerBytes lb{true, compression, L.options.limits, {}};
+  lb.tick = tick;
+  std::unique_ptr<Scratch> kept;
+  if (scratch) {
+    LS_ASSIGN_OR_RETURN(kept, scratch(member));
+  }
+  return measure_layer(src, lb, member, kept.get());
+}
+
 Result<std::vector<PendingLayer>> layers_to_measure(const Loaded& L, const std::vector<int>& images,
                                                          const SaveLayers& how) {
   // Without random access no layer is read on its own (the writers refuse).
   if (!L.random_access) return std::vector<PendingLayer>{};
-  std::vector<int> chosen = images;
-  if (chosen.empty())
-    for (int i = 0; i < static_cast<int>(L.archive.images.size()); ++i) chosen.push_back(i);
+  LS_ASSIGN_OR_RETURN(std::vector<int> chosen, chosen_images(L, images));
   std::vector<int> seen;
   std::vector<PendingLayer> out;
   for (int i : chosen) {
-    if (i < 0 || i >= static_cast<int>(L.archive.images.size()))
-      return make_error(Code::kInvalidArgument, "no image #" + std::to_string(i));
     for (const Layer& l : L.archive.images[i].layers) {
       if (l.blob < 0 || !L.archive.blobs[l.blob].present) continue;  // (plan_save fails on it)
       if (std::find(seen.begin(), seen.end(), l.blob) != seen.end()) continue;
@@ -136,15 +152,10 @@ Result<LayoutPlan> plan_save(const Loaded& L, const std::vector<int>& images, bo
   std::vector<LayerOut*> pending;
   LayoutPlan plan;
   plan.docker_manifest = docker_manifest;
-  std::vector<int> chosen = images;
-  if (chosen.empty())
-    for (int i = 0; i < static_cast<int>(L.archive.images.size()); ++i) chosen.push_back(i);
+  LS_ASSIGN_OR_RETURN(std::vector<int> chosen, chosen_images(L, images));
   std::vector<std::vector<int>> blobs_of(chosen.size());
   for (size_t k = 0; k < chosen.size(); ++k) {
-    int i = chosen[k];
-    if (i < 0 || i >= static_cast<int>(L.archive.images.size()))
-      return make_error(Code::kInvalidArgument, "no image #" + std::to_string(i));
-    const Image& img = L.archive.images[i];
+    const Image& img = L.archive.images[chosen[k]];
     if (img.config_json.empty())
       return make_error(Code::kNotFound, "the image's config is not stored in the archive", image_name(img));
     for (const Layer& l : img.layers) {

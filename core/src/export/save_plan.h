@@ -40,6 +40,12 @@ struct PendingLayer {
   uint64_t size = 0;
   int blob = -1;
 };
+// Pass 1 of a layer compressed anew as `compression`: its blob `member` read,
+// compressed into a hashing sink (and into `scratch`'s storage when given: then
+// `kept` holds the bytes). `tick`: bytes of the member read so far (false cancels).
+Result<LayerMeasure> measure_member(const Loaded& L, const std::string& member, Compression compression,
+                                    const ScratchFactory& scratch, const std::function<bool(uint64_t)>& tick);
+
 // The layers plan_save would measure (each blob once), largest first; none
 // without random access (the writers refuse such an archive); reads nothing.
 Result<std::vector<PendingLayer>> layers_to_measure(const Loaded& L, const std::vector<int>& images,
