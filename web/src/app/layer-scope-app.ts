@@ -28,6 +28,7 @@ import { FileDrop } from './file-drop';
 import { cycleTheme, readSavedTheme, saveTheme, themeToggleLabel } from './theme';
 import { layerScopeAppStyles } from './layer-scope-app.styles';
 import { warmFonts } from '../styles/font-warm';
+import { warmViewStyles } from '../components/archive-view';
 
 @customElement('layer-scope-app')
 export class LayerScopeApp extends LitElement {
@@ -69,11 +70,13 @@ export class LayerScopeApp extends LitElement {
     if (!this.noHash) this.startFromHash();
     // While the user picks a file: start the first archive's worker and compile the
     // core, and draw the faces the archive's views use (styles/font-warm.ts), so
-    // none of it is on the path from the chosen file to its summary.
+    // none of it is on the path from the chosen file to its summary; and build the
+    // views' style sheets.
     const ahead = () => {
       prewarmWorker();
       const box = this.renderRoot.querySelector<HTMLElement>('#font-warm');
       if (box) warmFonts(box);
+      warmViewStyles();
     };
     const idle = (globalThis as { requestIdleCallback?: (cb: () => void, o?: { timeout: number }) => number }).requestIdleCallback;
     if (idle) idle(ahead, { timeout: 1000 });

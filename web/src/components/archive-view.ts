@@ -1,7 +1,7 @@
 // One open archive: a sidebar (archive, image, layers: archive-sidebar.ts) and
 // the main views (files, history, config). Every value from the archive is rendered through
 // Lit text bindings: names and labels are text, never markup.
-import { LitElement, html, nothing } from 'lit';
+import { CSSResult, LitElement, html, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import { live } from 'lit/directives/live.js';
 import type { ArchiveSession, CompareRequest } from '../state/session';
@@ -30,6 +30,25 @@ import { T_DIR, hasKids, type TreeModel } from '../state/tree';
 const TAB_NAMES: Record<Tab, string> = { files: 'Files', history: 'History', config: 'Config', compare: 'Compare', space: 'Space', findings: 'Findings' };
 /** archive-view.styles.ts stacks the sidebar, the tree and the viewer at this width and below */
 const STACKED_WIDTH = 820;
+/** The steps of the first render after the summary (ArchiveView.stage). */
+const STAGE_PANELS = 0;
+const STAGE_LAYERS = 1;
+const STAGE_TAB = 2;
+const STAGE_VIEWER = 3;
+const STAGE_ALL = 4;
+
+/**
+ * Builds the style sheets of the archive's views ahead, while the page waits
+ * for a file (layer-scope-app.ts): Lit builds an element's sheets when its
+ * first instance connects, which is otherwise in the first render of an
+ * archive (27 sheets, 2-10 ms).
+ */
+export function warmViewStyles(): void {
+  for (const tag of ['ls-archive-view', 'ls-file-tree', 'ls-file-viewer', 'ls-virtual-list', 'ls-view-warnings', 'ls-copy', 'ls-export-dialog', 'ls-history-view', 'ls-config-view']) {
+    const view = customElements.get(tag) as typeof LitElement | undefined;
+    for (const sheet of view?.elementStyles ?? []) if (sheet instanceof CSSResult) void sheet.styleSheet;
+  }
+}
 
 @customElement('ls-archive-view')
 export class ArchiveView extends LitElement {
@@ -82,9 +101,14 @@ export class ArchiveView extends LitElement {
     if (s?.tab === 'space' && s.summary && !s.imageRead(s.image) && !s.indexError && !s.readImageError(s.image)) s.readImage(s.image);
     const files = this.renderRoot.querySelector('.files') as HTMLElement | null;
     if (files && ArchiveView.treeWidth && !files.style.getPropertyValue('--tree-cols')) files.style.setProperty('--tree-cols', `${ArchiveView.treeWidth}px`);
-    if (!this.tabReady && s?.summary && !this.tabPending) {
-      this.tabPending = true;
-      requestAnimationFrame(() => setTimeout(() => (this.tabReady = true), 0));
+    if (this.stage < STAGE_ALL && s?.summary && !this.stagePending) {
+      this.stagePending = true;
+      requestAnimationFrame(() =>
+        setTimeout(() => {
+          this.stagePending = false;
+          this.stage++;
+        }, 0),
+      );
     }
   }
 
@@ -113,7 +137,13 @@ export class ArchiveView extends LitElement {
     const i = model && s.path ? model.byPath.get(s.path) : undefined;
     const isDir = !!model && i !== undefined && (model.type[i] === T_DIR || hasKids(model, i));
     const layer = s.view === 'layer' || what === 'file' ? s.layer : -1;
-    this.renderRoot.querySelector<ExportDialog>('ls-export-dialog')?.show({ what, path: i === undefined ? '' : s.path, isDir, layer });
+    const show = () => this.renderRoot.querySelector<ExportDialog>('ls-export-dialog')?.show({ what, path: i === undefined ? '' : s.path, isDir, layer });
+    if (this.stage >= STAGE_ALL) show();
+    else {
+      // asked for before the first render's last step (the dialog is drawn in it)
+      this.stage = STAGE_ALL;
+      void this.updateComplete.then(show);
+    }
   }
 
   selectLayer(i: number, opts: { tab?: Tab; view?: TreeView } = {}): void {
@@ -129,10 +159,16 @@ export class ArchiveView extends LitElement {
     this.renderRoot.querySelector<HTMLElement>(`#tab-${TABS[to]}`)?.focus();
   }
 
-  /** The tab's view is first rendered one frame after the summary's panels:
-   *  two main-thread tasks instead of one of ~90 ms (issue 13: none over 50 ms). */
-  @state() private tabReady = false;
-  private tabPending = false;
+  /**
+   * The first render after the summary comes in steps, one a frame (issue 13:
+   * no main-thread task over 50 ms). In one step it took 90-140 ms on a loaded
+   * 2-core machine, mostly Lit creating the DOM of elements drawn for the
+   * first time. STAGE_PANELS: the archive and image panels and the tabs;
+   * STAGE_LAYERS: the layer list; STAGE_TAB: the tab's view (the file tree);
+   * STAGE_VIEWER: the file viewer; STAGE_ALL: the export dialog.
+   */
+  @state() private stage = STAGE_PANELS;
+  private stagePending = false;
 
   render() {
     const s = this.session;
@@ -140,7 +176,7 @@ export class ArchiveView extends LitElement {
     if (!doc) return nothing;
     const img = s.currentImage;
     return html`<aside>
-        ${archivePanel(s)} ${imagePanel(s)} ${img ? layerList(s, img, (i) => this.selectLayer(i, { tab: 'files' }), () => this.focusPane('tree')) : nothing}
+        ${archivePanel(s)} ${imagePanel(s)} ${img && this.stage >= STAGE_LAYERS ? layerList(s, img, (i) => this.selectLayer(i, { tab: 'files' }), () => this.focusPane('tree')) : nothing}
       </aside>
       <section class="main">
         <nav class="views" role="tablist" aria-label="Views">
@@ -191,9 +227,11 @@ export class ArchiveView extends LitElement {
                 <button class="btn small" id="index-now" @click=${() => s.indexNow()} title="Index every layer now">Index now</button>
               </div>`
             : nothing}
-        ${img ? (this.tabReady ? this.renderTab(img) : nothing) : html`<div class="empty">This archive holds no image.</div>`}
+        ${img ? (this.stage >= STAGE_TAB ? this.renderTab(img) : nothing) : html`<div class="empty">This archive holds no image.</div>`}
       </section>
-      <ls-export-dialog .session=${s} .version=${this.version} @ls-export=${(e: Event) => e.stopPropagation()}></ls-export-dialog>`;
+      ${this.stage >= STAGE_ALL
+        ? html`<ls-export-dialog .session=${s} .version=${this.version} @ls-export=${(e: Event) => e.stopPropagation()}></ls-export-dialog>`
+        : nothing}`;
   }
 
   private renderTab(img: ImageDoc) {
@@ -361,7 +399,13 @@ export class ArchiveView extends LitElement {
             }
           }}
         ></div>
-        <ls-file-viewer
+        ${this.stage >= STAGE_VIEWER ? this.renderViewer(model, node) : nothing}
+      </div>`;
+  }
+
+  private renderViewer(model: TreeModel | null, node: number) {
+    const s = this.session;
+    return html`<ls-file-viewer
           .session=${s}
           .image=${s.image}
           .layer=${s.layer}
@@ -375,8 +419,7 @@ export class ArchiveView extends LitElement {
             this.set({ path: e.detail.path, ...(e.detail.layer !== undefined ? { layer: e.detail.layer } : {}), ...(e.detail.view ? { view: e.detail.view } : {}) });
             (this.renderRoot.querySelector('ls-file-tree') as FileTree | null)?.revealSelected(e.detail.path);
           }}
-        ></ls-file-viewer>
-      </div>`;
+    ></ls-file-viewer>`;
   }
 }
 
