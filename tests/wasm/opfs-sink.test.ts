@@ -65,7 +65,7 @@ describe('pieceWriter', () => {
       // 10 s on a loaded machine)
       const [a, b] = [gathered.file(), through.file()];
       expect(a.length).toBe(b.length);
-      expect(Buffer.compare(a, b), 'first differing byte at ' + a.findIndex((x, i) => x !== b[i])).toBe(0);
+      if (Buffer.compare(a, b) !== 0) expect.fail(`the files differ first at byte ${a.findIndex((x, i) => x !== b[i])}`);
       if (!short) {
         // 14 writes, 2 of them elsewhere, 743 KB in all: a handle write per
         // piece, and at most two more per jump (what was gathered, the jump's own).

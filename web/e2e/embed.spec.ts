@@ -134,6 +134,14 @@ test('two elements on one page: selection attributes deep-link each, follow the 
   await shot(page, 'embed-two-elements');
 });
 
+test('focusMain() in a ready handler focuses the selected layer (drawn at once if the first render is still in its steps)', async ({ page }) => {
+  await embed(page, {});
+  const el = page.locator('layer-scope');
+  await el.evaluate((e) => e.addEventListener('layerscope-ready', () => (e as unknown as { focusMain(): void }).focusMain(), { once: true }));
+  await page.locator('#pick').setInputFiles(resolve(web, 'dist/examples/demo.tar'));
+  await expect(el.locator('#layers .layer[aria-pressed="true"]')).toBeFocused();
+});
+
 test('selection attributes: what the element wrote for one archive does not place the next; select() in a ready handler moves', async ({ page }) => {
   await embed(page, { src: 'examples/demo.tar' });
   const el = page.locator('layer-scope');

@@ -114,6 +114,13 @@ export class ArchiveView extends LitElement {
 
   /** Moves the keyboard focus to a pane: the layer list (its selected card), the file tree, the viewer. */
   focusPane(pane: 'layers' | 'tree' | 'viewer'): void {
+    const needs = pane === 'layers' ? STAGE_LAYERS : pane === 'tree' ? STAGE_TAB : STAGE_VIEWER;
+    if (this.stage < needs) {
+      // asked for during the first render's steps (e.g. focusMain on layerscope-ready): drawn now
+      this.stage = needs;
+      void this.updateComplete.then(() => this.focusPane(pane));
+      return;
+    }
     const root = this.renderRoot;
     if (pane === 'layers') root.querySelector<HTMLElement>('#layers .layer[aria-pressed="true"]')?.focus();
     else if (pane === 'tree') (root.querySelector('ls-file-tree') as FileTree | null)?.focusTree();

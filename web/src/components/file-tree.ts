@@ -42,8 +42,8 @@ export class FileTree extends LitElement {
   @state() private filterText = '';
   @state() private expandTick = 0;
   /**
-   * The warnings and the list are first drawn a frame after the filter bar and
-   * the column heads: the first render of the tree in one main-thread task took
+   * The warnings, the column heads and the list are first drawn a frame after
+   * the filter bar: the first render of the tree in one main-thread task took
    * 50-90 ms on a loaded 2-core machine (issue 13: none over 50 ms).
    */
   @state() private listReady = false;
@@ -80,8 +80,10 @@ export class FileTree extends LitElement {
   }
 
   focusTree(): void {
-    this.list?.focus();
+    if (this.list) this.list.focus();
+    else this.focusWanted = true; // the list is drawn a frame after the bar (listReady)
   }
+  private focusWanted = false;
 
   private onGlobalKey = (e: KeyboardEvent): void => {
     if (e.key !== '/' || e.ctrlKey || e.metaKey || e.altKey) return;
@@ -123,6 +125,10 @@ export class FileTree extends LitElement {
   }
 
   protected updated(): void {
+    if (this.focusWanted && this.list) {
+      this.focusWanted = false;
+      this.list.focus();
+    }
     if (this.pendingReveal && this.model && this.listReady) {
       this.pendingReveal = false;
       const r = this.view.rowOfPath(this.selectedPath);
