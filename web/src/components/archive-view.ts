@@ -26,6 +26,7 @@ import type { GotoDetail } from './space-view';
 import { uniqueWarnings, verifiedWarnings } from '../state/view-warnings';
 import type { FileTree } from './file-tree';
 import { T_DIR, hasKids, type TreeModel } from '../state/tree';
+import { afterNextFrame } from './next-frame';
 
 const TAB_NAMES: Record<Tab, string> = { files: 'Files', history: 'History', config: 'Config', compare: 'Compare', space: 'Space', findings: 'Findings' };
 /** archive-view.styles.ts stacks the sidebar, the tree and the viewer at this width and below */
@@ -103,28 +104,28 @@ export class ArchiveView extends LitElement {
     if (files && ArchiveView.treeWidth && !files.style.getPropertyValue('--tree-cols')) files.style.setProperty('--tree-cols', `${ArchiveView.treeWidth}px`);
     if (this.stage < STAGE_ALL && s?.summary && !this.stagePending) {
       this.stagePending = true;
-      requestAnimationFrame(() =>
-        setTimeout(() => {
-          this.stagePending = false;
-          this.stage++;
-        }, 0),
-      );
+      afterNextFrame(() => {
+        this.stagePending = false;
+        this.stage++;
+      });
     }
   }
 
   /** Moves the keyboard focus to a pane: the layer list (its selected card), the file tree, the viewer. */
   focusPane(pane: 'layers' | 'tree' | 'viewer'): void {
-    const needs = pane === 'layers' ? STAGE_LAYERS : pane === 'tree' ? STAGE_TAB : STAGE_VIEWER;
-    if (this.stage < needs) {
-      // asked for during the first render's steps (e.g. focusMain on layerscope-ready): drawn now
-      this.stage = needs;
-      void this.updateComplete.then(() => this.focusPane(pane));
-      return;
-    }
     const root = this.renderRoot;
-    if (pane === 'layers') root.querySelector<HTMLElement>('#layers .layer[aria-pressed="true"]')?.focus();
-    else if (pane === 'tree') (root.querySelector('ls-file-tree') as FileTree | null)?.focusTree();
-    else root.querySelector('ls-file-viewer')?.focusContent();
+    if (pane === 'layers') this.withStage(STAGE_LAYERS, () => root.querySelector<HTMLElement>('#layers .layer[aria-pressed="true"]')?.focus());
+    else if (pane === 'tree') this.withStage(STAGE_TAB, () => (root.querySelector('ls-file-tree') as FileTree | null)?.focusTree());
+    else this.withStage(STAGE_VIEWER, () => root.querySelector('ls-file-viewer')?.focusContent());
+  }
+
+  /** Runs `then` once the first render's steps have drawn `stage`: at once, or
+   *  after drawing up to it now (asked for during the steps, e.g. focusMain on
+   *  layerscope-ready, or Export…). */
+  private withStage(stage: number, then: () => void): void {
+    if (this.stage >= stage) return then();
+    this.stage = stage;
+    void this.updateComplete.then(then);
   }
 
   /**
@@ -144,13 +145,7 @@ export class ArchiveView extends LitElement {
     const i = model && s.path ? model.byPath.get(s.path) : undefined;
     const isDir = !!model && i !== undefined && (model.type[i] === T_DIR || hasKids(model, i));
     const layer = s.view === 'layer' || what === 'file' ? s.layer : -1;
-    const show = () => this.renderRoot.querySelector<ExportDialog>('ls-export-dialog')?.show({ what, path: i === undefined ? '' : s.path, isDir, layer });
-    if (this.stage >= STAGE_ALL) show();
-    else {
-      // asked for before the first render's last step (the dialog is drawn in it)
-      this.stage = STAGE_ALL;
-      void this.updateComplete.then(show);
-    }
+    this.withStage(STAGE_ALL, () => this.renderRoot.querySelector<ExportDialog>('ls-export-dialog')?.show({ what, path: i === undefined ? '' : s.path, isDir, layer }));
   }
 
   selectLayer(i: number, opts: { tab?: Tab; view?: TreeView } = {}): void {

@@ -21,6 +21,7 @@ import { setStyle } from './set-style';
 import { fileTreeStyles, TREE_ROW_H } from './file-tree.styles';
 import './virtual-list';
 import type { VirtualList } from './virtual-list';
+import { afterNextFrame } from './next-frame';
 
 @customElement('ls-file-tree')
 export class FileTree extends LitElement {
@@ -121,7 +122,7 @@ export class FileTree extends LitElement {
   }
 
   protected firstUpdated(): void {
-    requestAnimationFrame(() => setTimeout(() => (this.listReady = true), 0));
+    afterNextFrame(() => (this.listReady = true));
   }
 
   protected updated(): void {
