@@ -85,12 +85,15 @@ export class FileTree extends LitElement {
     else this.focusWanted = true; // the list is drawn a frame after the bar (listReady)
   }
   private focusWanted = false;
+  /** Enter in the filter before the listing arrived: select the first row once it has */
+  private firstRowWanted = false;
 
   private onGlobalKey = (e: KeyboardEvent): void => {
     if (e.key !== '/' || e.ctrlKey || e.metaKey || e.altKey) return;
     const t = e.composedPath()[0] as HTMLElement | undefined;
     if (t && (t.tagName === 'INPUT' || t.tagName === 'TEXTAREA' || t.tagName === 'SELECT' || t.isContentEditable)) return;
-    if (!this.isConnected || !this.model) return;
+    // While the listing loads too: the filter applies when it arrives.
+    if (!this.isConnected || !this.load) return;
     e.preventDefault();
     this.filterInput?.focus();
     this.filterInput?.select();
@@ -126,6 +129,10 @@ export class FileTree extends LitElement {
   }
 
   protected updated(): void {
+    if (this.firstRowWanted && this.model) {
+      this.firstRowWanted = false;
+      this.selectFirstUnlessShown();
+    }
     if (this.focusWanted && this.list) {
       this.focusWanted = false;
       this.list.focus();
@@ -141,6 +148,12 @@ export class FileTree extends LitElement {
     if (!this.model) return;
     const path = this.model.paths[i];
     this.dispatchEvent(new CustomEvent(open ? 'ls-open-path' : 'ls-select-path', { detail: path, bubbles: true, composed: true }));
+  }
+
+  /** the first row, unless the selected path is one of the rows */
+  private selectFirstUnlessShown(): void {
+    const cur = this.selectedPath ? this.model?.byPath.get(this.selectedPath) : undefined;
+    if (this.rows.length && (cur === undefined || !this.view.rowOf.has(cur))) this.select(this.rows[0]);
   }
 
   private toggle(i: number, force?: boolean): void {
@@ -197,8 +210,8 @@ export class FileTree extends LitElement {
               } else if (e.key === 'ArrowDown' || e.key === 'Enter') {
                 e.preventDefault();
                 this.focusTree();
-                const cur = this.selectedPath ? this.model?.byPath.get(this.selectedPath) : undefined;
-                if (this.rows.length && (cur === undefined || !this.view.rowOf.has(cur))) this.select(this.rows[0]);
+                if (!this.model) this.firstRowWanted = true;
+                else this.selectFirstUnlessShown();
               }
             }}
           />
