@@ -104,6 +104,12 @@ async function onceMoreIfStale<T>(signal: AbortSignal | undefined, attempt: () =
 const staleAsCancelled = () =>
   new CoreError({ code: 'cancelled', message: 'cancelled: the worker was replaced while the request was on its way', where: 'client' });
 
+/** index()'s options: a call's, and when the helper workers may start reading
+ *  (IndexHelpers.index: the archive's own worker starts at once). */
+export interface IndexOptions extends CallOptions {
+  helpersAfter?: Promise<unknown>;
+}
+
 /** One archive, served by a worker (its own unless options.connection is given). */
 export class ArchiveClient {
   private readonly conn: WorkerConnection;
@@ -202,11 +208,11 @@ export class ArchiveClient {
 
   /** Indexes every layer of an archive opened for its summary only (at once
    *  when it is indexed already, e.g. re-opened after a cancel). */
-  index(opts: CallOptions = {}): Promise<IndexResult> {
+  index(opts: IndexOptions = {}): Promise<IndexResult> {
     this.paused = false;
     return onceMoreIfStale(opts.signal, async () => {
       const { archive, generation } = await this.current(opts, false);
-      return this.withSignal(opts.signal, () => this.indexIn(archive, generation));
+      return this.withSignal(opts.signal, () => this.indexIn(archive, generation, opts.helpersAfter));
     });
   }
 
@@ -226,11 +232,11 @@ export class ArchiveClient {
 
   /** The one index request of worker `generation`, shared by every caller (a
    *  worker replaced since gets its own once its archive is re-opened). */
-  private indexIn(archive: number, generation: number): Promise<IndexResult> {
+  private indexIn(archive: number, generation: number, helpersAfter?: Promise<unknown>): Promise<IndexResult> {
     if (this.indexRun?.generation !== generation) {
       const run = {
         generation,
-        promise: this.helpers.index(this.conn, archive, generation, (p) => this.options.onIndex?.({ progress: p })).then(
+        promise: this.helpers.index(this.conn, archive, generation, (p) => this.options.onIndex?.({ progress: p }), helpersAfter).then(
           (r) => {
             if (this.generation === generation) {
               this.indexedGeneration = generation;

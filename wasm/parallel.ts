@@ -149,8 +149,20 @@ export class IndexHelpers {
    * one worker, one blob or little to read, or the source is a URL (its
    * requests are the cost, not the reading). Progress "index": bytes read by
    * all, of the unread blobs' sum.
+   *
+   * `helpersAfter`: the helpers open the file at once but read their groups
+   * only once it settles (the archive's worker starts on its group at once):
+   * the page passes its first render's end, so that on two cores the render's
+   * steps do not share them with two decoding workers (issue 13: main-thread
+   * tasks over 50 ms while opening).
    */
-  async index(conn: WorkerConnection, archive: number, generation: number, onProgress: (p: ProgressEvent) => void): Promise<IndexResult> {
+  async index(
+    conn: WorkerConnection,
+    archive: number,
+    generation: number,
+    onProgress: (p: ProgressEvent) => void,
+    helpersAfter?: Promise<unknown>,
+  ): Promise<IndexResult> {
     const whole = () => {
       this.drop();
       return conn.call({ type: 'index', archive }, { generation, onProgress });
@@ -181,6 +193,7 @@ export class IndexHelpers {
       const theirs = helpers.map(async (h, i) => {
         const g = groups[i + 1];
         const opened = await h.opened;
+        await helpersAfter?.catch(() => undefined);
         const reads: LayerRead[] = [];
         let base = 0;
         for (const b of g) {

@@ -686,6 +686,40 @@ describe('ArchiveClient', () => {
     expect(PARALLEL_INDEX_MIN).toBeGreaterThan(10);
   });
 
+  it('index\'s helpers open the file at once but read only once helpersAfter settles (the page\'s first render); the archive\'s worker reads its group meanwhile', async () => {
+    const MiB = 1 << 20;
+    const blobs = [
+      { blob: 0, member: 'a.tar', offset: 1000, size: 40 * MiB },
+      { blob: 1, member: 'b.tar', offset: 1000 + 40 * MiB, size: 40 * MiB },
+    ];
+    const big: SourceDescriptor = { kind: 'file', file: { size: 100 * MiB } as Blob, name: 'big.tar' };
+    const { workers, spawn } = harness((msg, reply, w) => {
+      if (msg.type === 'indexPlan') return { blobs };
+      if (msg.type === 'readLayer') return { blob: msg.blob, data: new Uint8Array([msg.blob]) };
+      if (msg.type === 'stats') return { bytesRead: 1 };
+      return standard(msg, reply, w);
+    });
+    const client = new ArchiveClient(spawn, big, { indexWorkers: 2 });
+    await client.open({ layers: 'headers' });
+    let drawn!: () => void;
+    const p = client.index({ helpersAfter: new Promise<void>((r) => (drawn = r)) });
+    await vi.waitFor(() => expect(workers[0].sent.map((m) => m.type)).toEqual(['open', 'indexPlan', 'index']));
+    await new Promise((r) => setTimeout(r, 30));
+    expect(workers[1].sent.map((m) => m.type)).toEqual(['open']);
+    drawn();
+    const r = await p;
+    expect(r.indexed).toBe(true);
+    expect(workers[1].sent.map((m) => m.type)).toEqual(['open', 'readLayer', 'stats']);
+    expect((workers[0].sent.at(-1) as { reads: { blob: number }[] }).reads.map((x) => x.blob)).toEqual([(workers[1].sent[1] as { blob: number }).blob]);
+
+    // a gate that fails lets them read too (it only says when)
+    const n = workers.length;
+    const again = new ArchiveClient(spawn, big, { indexWorkers: 2 });
+    await again.open({ layers: 'headers' });
+    await again.index({ helpersAfter: Promise.reject(new Error('no view')) });
+    expect(workers[n + 1].sent.map((m) => m.type)).toEqual(['open', 'readLayer', 'stats']);
+  });
+
   it('an archive indexed on another archive\'s connection (the Compare tab\'s): when that one cancels while only its helpers read, they end with the worker and its index fails as cancelled, re-opening nothing', async () => {
     const MiB = 1 << 20;
     const blobs = [

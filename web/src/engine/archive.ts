@@ -48,9 +48,10 @@ export class EngineArchive {
   /** Indexes every layer after a summary-first open; a view of files asked
    *  before that starts it (or waits for it) by itself. `summary` becomes the
    *  indexed one. Progress and the end go to the onIndex option. A cancel
-   *  stops it (the worker is replaced; the next view of files re-indexes). */
-  async index(signal?: AbortSignal): Promise<IndexResult> {
-    const r = await this.client.index({ signal });
+   *  stops it (the worker is replaced; the next view of files re-indexes).
+   *  `helpersAfter`: when its helper workers may start reading (ArchiveClient). */
+  async index(signal?: AbortSignal, helpersAfter?: Promise<unknown>): Promise<IndexResult> {
+    const r = await this.client.index({ signal, helpersAfter });
     this.summary = r.summary;
     return r;
   }

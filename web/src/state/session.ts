@@ -66,6 +66,9 @@ export interface VerifyState {
   verified: InspectDocument | null;
 }
 
+/** How long the indexing's helper workers wait for the first render at most (ArchiveSession.drawn). */
+const FIRST_RENDER_WAIT_MS = 1000;
+
 export class ArchiveSession {
   readonly id = nextId++;
   readonly engine: EngineArchive;
@@ -182,6 +185,17 @@ export class ArchiveSession {
   /** A re-render for new progress only (throttled: state/progress-render.ts). */
   private readonly progressed: () => void;
 
+  /**
+   * Says the first render after the summary is drawn (ArchiveView's steps
+   * call it; more calls change nothing). The indexing started with the
+   * summary lets its helper workers read only then, or FIRST_RENDER_WAIT_MS
+   * after it began (no view drew it): on two cores, the render's steps shared
+   * the cores with two decoding workers and took 50-90 ms of main thread
+   * each (issue 13).
+   */
+  drawn!: () => void;
+  private readonly firstDrawn = new Promise<void>((resolve) => (this.drawn = resolve));
+
   get name(): string {
     return this.file ? this.file.name : this.remote!.name;
   }
@@ -220,8 +234,9 @@ export class ArchiveSession {
       this.onSummary?.(summary);
       this.applyLink(this.pending ?? {});
       this.pending = null;
-      // A local file's layers are indexed at once, in the background.
-      if (this.file) this.indexNow();
+      // A local file's layers are indexed at once, in the background (its
+      // helper workers once the summary's render is drawn).
+      if (this.file) this.indexNow(true);
     } catch (e) {
       this.status = isCancelled(e) ? 'cancelled' : 'error';
       this.error = toEnvelope(e, 'Opening was cancelled.');
@@ -321,7 +336,7 @@ export class ArchiveSession {
 
   /** Indexes the layers now: after a Stop (the views of files said "stopped"
    *  meanwhile: they ask again), or a hosted archive's before a view needs it. */
-  indexNow(): void {
+  indexNow(afterFirstRender = false): void {
     if (this.status !== 'ready' || this.indexed || this.indexing) return;
     this.readImageErrors.clear();
     this.trees.forgetStopped();
@@ -330,7 +345,8 @@ export class ArchiveSession {
     this.indexing = { phase: 'index', done: 0, total: this.size, rate: 0, detail: '' };
     this.indexError = null;
     this.changed();
-    this.engine.index().catch(() => undefined);
+    const drawn = afterFirstRender ? Promise.race([this.firstDrawn, new Promise((r) => setTimeout(r, FIRST_RENDER_WAIT_MS))]) : undefined;
+    this.engine.index(undefined, drawn).catch(() => undefined);
   }
 
   /** What the file's first bytes say it is, when it failed to open (state/errors.ts whatFileIs). */
