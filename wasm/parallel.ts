@@ -59,6 +59,26 @@ function groupProgress(n: number, total: number, phase: string, onProgress?: (p:
   };
 }
 
+/** Settles when `gate` does (kept or broken: it only says when), or fails
+ *  with the code of `conn`'s terminate() if that comes first (a Stop, the
+ *  archive closed): a helper ended while it waited must not call again (a
+ *  call would start a new worker that nothing ends). */
+function gateOrEnd(conn: WorkerConnection, gate: Promise<unknown> | undefined): Promise<void> {
+  if (!gate) return Promise.resolve();
+  if (!conn.alive) return Promise.reject(new CoreError({ code: 'cancelled', message: 'the helper ended', where: 'client' }));
+  return new Promise<void>((resolve, reject) => {
+    const off = conn.onTerminate((code, message) => {
+      off();
+      reject(new CoreError({ code, message, where: 'client' }));
+    });
+    const go = () => {
+      off();
+      resolve();
+    };
+    gate.then(go, go);
+  });
+}
+
 /** Workers to run at once: `asked`, else the machine's cores (2 when unknown), at most 4. */
 export function workersWanted(asked: number | undefined): number {
   const cores = typeof navigator !== 'undefined' && navigator.hardwareConcurrency > 0 ? navigator.hardwareConcurrency : 2;
@@ -151,7 +171,8 @@ export class IndexHelpers {
    * all, of the unread blobs' sum.
    *
    * `helpersAfter`: the helpers open the file at once but read their groups
-   * only once it settles (the archive's worker starts on its group at once):
+   * only once it settles, kept or broken, or end if a cancel comes first (the
+   * archive's worker starts on its group at once):
    * the page passes its first render's end, so that on two cores the render's
    * steps do not share them with two decoding workers (issue 13: main-thread
    * tasks over 50 ms while opening).
@@ -193,7 +214,7 @@ export class IndexHelpers {
       const theirs = helpers.map(async (h, i) => {
         const g = groups[i + 1];
         const opened = await h.opened;
-        await helpersAfter?.catch(() => undefined);
+        await gateOrEnd(h.conn, helpersAfter);
         const reads: LayerRead[] = [];
         let base = 0;
         for (const b of g) {

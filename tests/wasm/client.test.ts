@@ -718,6 +718,22 @@ describe('ArchiveClient', () => {
     await again.open({ layers: 'headers' });
     await again.index({ helpersAfter: Promise.reject(new Error('no view')) });
     expect(workers[n + 1].sent.map((m) => m.type)).toEqual(['open', 'readLayer', 'stats']);
+
+    // a cancel while they wait ends them; the gate settling later starts no worker
+    const k = workers.length;
+    const third = new ArchiveClient(spawn, big, { indexWorkers: 2 });
+    await third.open({ layers: 'headers' });
+    let late!: () => void;
+    const p3 = third.index({ helpersAfter: new Promise<void>((r) => (late = r)) });
+    await vi.waitFor(() => expect(workers[k].sent.map((m) => m.type)).toEqual(['open', 'indexPlan', 'index']));
+    third.cancel();
+    await expect(p3).rejects.toSatisfy(isCancelled);
+    const spawned = workers.length;
+    late();
+    await new Promise((r) => setTimeout(r, 30));
+    expect(workers.length).toBe(spawned);
+    expect(workers[k + 1].sent.map((m) => m.type)).toEqual(['open']);
+    expect(workers[k + 1].terminated).toBe(true);
   });
 
   it('an archive indexed on another archive\'s connection (the Compare tab\'s): when that one cancels while only its helpers read, they end with the worker and its index fails as cancelled, re-opening nothing', async () => {

@@ -85,21 +85,27 @@ export class FileTree extends LitElement {
     else this.focusWanted = true; // the list is drawn a frame after the bar (listReady)
   }
   private focusWanted = false;
-  /** Enter in the filter before the listing arrived: select the first row once it has */
-  private firstRowWanted = false;
+  /** Enter in the filter before the listing arrived: that load, whose first
+   *  row is selected when it arrives (forgotten on another load, its failure,
+   *  Escape or more typing) */
+  private firstRowFor: TreeLoad | null = null;
 
   private onGlobalKey = (e: KeyboardEvent): void => {
     if (e.key !== '/' || e.ctrlKey || e.metaKey || e.altKey) return;
     const t = e.composedPath()[0] as HTMLElement | undefined;
     if (t && (t.tagName === 'INPUT' || t.tagName === 'TEXTAREA' || t.tagName === 'SELECT' || t.isContentEditable)) return;
-    // While the listing loads too: the filter applies when it arrives.
-    if (!this.isConnected || !this.load) return;
+    // While the listing loads too (the filter applies when it arrives); not
+    // for a key another handler took, nor for a tree not shown (several
+    // <layer-scope> elements on one page each have theirs).
+    if (e.defaultPrevented || !this.isConnected || !this.load) return;
+    if (typeof this.checkVisibility === 'function' && !this.checkVisibility()) return;
     e.preventDefault();
     this.filterInput?.focus();
     this.filterInput?.select();
   };
 
   protected willUpdate(changed: PropertyValues<this>): void {
+    if (this.firstRowFor && (this.load !== this.firstRowFor || this.load.error)) this.firstRowFor = null;
     if (this.view.useModel(this.load?.model ?? null)) {
       this.pendingReveal = true;
       const m = this.model;
@@ -129,8 +135,8 @@ export class FileTree extends LitElement {
   }
 
   protected updated(): void {
-    if (this.firstRowWanted && this.model) {
-      this.firstRowWanted = false;
+    if (this.firstRowFor && this.model) {
+      this.firstRowFor = null;
       this.selectFirstUnlessShown();
     }
     if (this.focusWanted && this.list) {
@@ -202,15 +208,19 @@ export class FileTree extends LitElement {
             placeholder=${this.filterKind === 'glob' ? 'Glob, e.g. *.conf or etc/**/*.ini' : this.filterKind === 'regex' ? 'Regular expression' : 'Filter paths…'}
             aria-label="Filter paths"
             .value=${this.filterText}
-            @input=${(e: Event) => (this.filterText = (e.target as HTMLInputElement).value)}
+            @input=${(e: Event) => {
+              this.firstRowFor = null;
+              this.filterText = (e.target as HTMLInputElement).value;
+            }}
             @keydown=${(e: KeyboardEvent) => {
               if (e.key === 'Escape') {
+                this.firstRowFor = null;
                 this.filterText = '';
                 this.focusTree();
               } else if (e.key === 'ArrowDown' || e.key === 'Enter') {
                 e.preventDefault();
                 this.focusTree();
-                if (!this.model) this.firstRowWanted = true;
+                if (!this.model) this.firstRowFor = this.load && !this.load.error ? this.load : null;
                 else this.selectFirstUnlessShown();
               }
             }}

@@ -334,8 +334,12 @@ export class ArchiveSession {
     if (this.indexing) this.engine.pauseIndexing();
   }
 
-  /** Indexes the layers now: after a Stop (the views of files said "stopped"
-   *  meanwhile: they ask again), or a hosted archive's before a view needs it. */
+  /** Indexes the layers now: a local file's once its summary is there
+   *  (`afterFirstRender`: its helper workers read once the summary's render is
+   *  drawn, see drawn; an archive opened in the background, not shown, waits
+   *  the whole FIRST_RENDER_WAIT_MS), after a Stop (the views of files said
+   *  "stopped" meanwhile: they ask again), or a hosted archive's before a view
+   *  needs it. */
   indexNow(afterFirstRender = false): void {
     if (this.status !== 'ready' || this.indexed || this.indexing) return;
     this.readImageErrors.clear();
