@@ -107,6 +107,18 @@ const standard: Script = (msg, reply, w) => {
   }
 };
 
+/** A local file of 100 MiB whose index plan is two unread layers of 40 MiB
+ *  (only its size is read: the fake workers answer for its content). */
+function twoLayerFile(name: string) {
+  const MiB = 1 << 20;
+  const blobs = [
+    { blob: 0, member: 'a.tar', offset: 1000, size: 40 * MiB },
+    { blob: 1, member: 'b.tar', offset: 1000 + 40 * MiB, size: 40 * MiB },
+  ];
+  const big: SourceDescriptor = { kind: 'file', file: { size: 100 * MiB } as Blob, name };
+  return { blobs, big };
+}
+
 function harness(script: Script = standard, onSpawn?: (w: FakeWorker, n: number) => void) {
   const workers: FakeWorker[] = [];
   const spawn = (name?: string) => {
@@ -687,12 +699,7 @@ describe('ArchiveClient', () => {
   });
 
   it('index\'s helpers open the file at once but read only once helpersAfter settles (the page\'s first render); the archive\'s worker reads its group meanwhile', async () => {
-    const MiB = 1 << 20;
-    const blobs = [
-      { blob: 0, member: 'a.tar', offset: 1000, size: 40 * MiB },
-      { blob: 1, member: 'b.tar', offset: 1000 + 40 * MiB, size: 40 * MiB },
-    ];
-    const big: SourceDescriptor = { kind: 'file', file: { size: 100 * MiB } as Blob, name: 'big.tar' };
+    const { blobs, big } = twoLayerFile('big.tar');
     const { workers, spawn } = harness((msg, reply, w) => {
       if (msg.type === 'indexPlan') return { blobs };
       if (msg.type === 'readLayer') return { blob: msg.blob, data: new Uint8Array([msg.blob]) };
@@ -737,12 +744,7 @@ describe('ArchiveClient', () => {
   });
 
   it('an archive indexed on another archive\'s connection (the Compare tab\'s): when that one cancels while only its helpers read, they end with the worker and its index fails as cancelled, re-opening nothing', async () => {
-    const MiB = 1 << 20;
-    const blobs = [
-      { blob: 0, member: 'a.tar', offset: 1000, size: 40 * MiB },
-      { blob: 1, member: 'b.tar', offset: 1000 + 40 * MiB, size: 40 * MiB },
-    ];
-    const big: SourceDescriptor = { kind: 'file', file: { size: 100 * MiB } as Blob, name: 'other.tar' };
+    const { blobs, big } = twoLayerFile('other.tar');
     let planHangs = false;
     const { workers, spawn } = harness((msg, reply, w) => {
       if (msg.type === 'indexPlan') return planHangs ? undefined : { blobs };
