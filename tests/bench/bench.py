@@ -46,7 +46,9 @@ the same File (web/bench/peers.js), alternately, medians:
   page: save oci+gzip                the export dialog's Write (oci-archive, gzip layers, into the
                                      page's storage) vs the native re-export rows (skopeo, our CLI)
 Every page row carries the renderer's peak RSS (page + workers, sampled from /proc), the wasm
-instance's memory, the page's JS heap after the merged tree, and the longest main-thread task.
+instance's memory, the page's JS heap after the merged tree, and the longest main-thread task
+while opening (target 50 ms); the summary row says where it fell and what ran in it (the long
+animation frame holding it) and how many of the opens had one.
 """
 import json
 import os
@@ -284,7 +286,11 @@ def browser(archives, a, g, bigs):
 
         add("page: summary (change event → panel)", o["summary_ms"], None, None,
             summary_bytes=o["summary_bytes"], summary_in_worker_ms=round(o.get("summary_in_worker_ms", 0)),
-            wasm_load_ms=round(o.get("load_ms", 0)), target_s=0.3)
+            wasm_load_ms=round(o.get("load_ms", 0)), target_s=0.3,
+            longest_task_where=o.get("longest_task_where") or None, opens_with_long_task=o.get("opens_with_long_task"))
+        if o["longest_task_ms"] > 50:
+            print(f"    longest main-thread task {round(o['longest_task_ms'])} ms (target 50; "
+                  f"{o.get('opens_with_long_task')} of {r['runs']} opens had one): {o.get('longest_task_where')}", flush=True)
         add("page: index every layer", o["index_ms"], "libarchive.js list (Chromium)", p.get("libarchive_ms"),
             bytes_read=o["bytes_read"], peer_entries=p.get("libarchive_entries"), peer_error=p.get("libarchive_error"))
         add("page: index every layer", o["index_ms"], "reading the whole file (Chromium)", p.get("read_ms"))

@@ -23,7 +23,9 @@
 //   memory    peak RSS of the renderer processes (page + its workers) sampled every
 //             50 ms from /proc over the whole run, its growth over the idle page, the
 //             wasm instance's memory (data-wasm-bytes) and the page's JS heap (CDP)
-//   longest main-thread task (PerformanceObserver 'longtask') while opening.
+//   longest main-thread task (PerformanceObserver 'longtask') while opening, where
+//             it fell and what ran in it (the long animation frame holding it: its
+//             scripts and style and layout), and how many of the opens had one.
 import { test, type Browser, type Page } from '@playwright/test';
 import { copyFileSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -88,11 +90,37 @@ const median = (xs: number[]) => {
   return s.length ? s[Math.floor((s.length - 1) / 2)] : NaN;
 };
 
+/** What armWatch recorded (page times in ms). */
+interface Watched {
+  t0: number;
+  summary: number;
+  indexed: number;
+  longest: number;
+  longestAt: number;
+  longTasks: number;
+  /** long animation frames (over 50 ms) between the change event and the index's end */
+  frames: { at: number; dur: number; style: number; scripts: string[] }[];
+}
+
+/** Where the longest task fell and the long animation frame that held it, e.g.
+ *  "+247 ms, in a 124 ms frame: Worker.onmessage 91 ms, style and layout 22 ms"
+ *  (empty: no long task). */
+function longestWhere(b: Watched): string {
+  if (!b.longest) return '';
+  const at = `+${Math.round(b.longestAt - b.t0)} ms`;
+  const f = b.frames.find((x) => x.at <= b.longestAt + 1 && b.longestAt < x.at + x.dur);
+  if (!f) return `${at}: no long animation frame holds it`;
+  const parts = [...f.scripts];
+  if (f.style >= 1) parts.push(`style and layout ${Math.round(f.style)} ms`);
+  return `${at}, in a ${Math.round(f.dur)} ms frame: ${parts.join(', ') || 'no script'}`;
+}
+
 /** Installs the page-side watch: the change event's time (captured before the app's
  *  own listener), the summary panel's and the indexed panel's, long tasks. */
 async function armWatch(page: Page) {
   await page.evaluate(() => {
-    type Bench = { t0: number; summary: number; indexed: number; longest: number; longTasks: number };
+    type Frame = { at: number; dur: number; style: number; scripts: string[] };
+    type Bench = { t0: number; summary: number; indexed: number; longest: number; longestAt: number; longTasks: number; frames: Frame[] };
     const deep = (root: Document | ShadowRoot, sel: string): Element | null => {
       const hit = root.querySelector(sel);
       if (hit) return hit;
@@ -104,16 +132,43 @@ async function armWatch(page: Page) {
       }
       return null;
     };
-    const b: Bench = { t0: 0, summary: 0, indexed: 0, longest: 0, longTasks: 0 };
+    const b: Bench = { t0: 0, summary: 0, indexed: 0, longest: 0, longestAt: 0, longTasks: 0, frames: [] };
     // the page's elements live in shadow roots; later evaluates find them through this
     Object.assign(window, { __bench: b, __benchDeep: deep });
     new PerformanceObserver((l) => {
       for (const e of l.getEntries()) {
         if (!b.t0 || b.indexed) continue;
-        b.longest = Math.max(b.longest, e.duration);
+        if (e.duration > b.longest) {
+          b.longest = e.duration;
+          b.longestAt = e.startTime;
+        }
         b.longTasks++;
       }
     }).observe({ type: 'longtask' });
+    // Which work a long task was: the long animation frame holding it, with its
+    // scripts (what called them, how long each ran) and its style and layout.
+    // Chromium >= 123; elsewhere the row says it has no attribution.
+    type Loaf = PerformanceEntry & {
+      renderStart: number;
+      styleAndLayoutStart: number;
+      scripts: { invoker: string; duration: number; sourceFunctionName: string }[];
+    };
+    if (PerformanceObserver.supportedEntryTypes.includes('long-animation-frame')) {
+      new PerformanceObserver((l) => {
+        for (const e of l.getEntries() as Loaf[]) {
+          if (!b.t0 || b.indexed) continue;
+          const end = e.startTime + e.duration;
+          b.frames.push({
+            at: e.startTime,
+            dur: e.duration,
+            style: e.styleAndLayoutStart ? end - e.styleAndLayoutStart : 0,
+            scripts: e.scripts
+              .filter((x) => x.duration >= 1)
+              .map((x) => `${x.invoker}${x.sourceFunctionName ? ` (${x.sourceFunctionName})` : ''} ${Math.round(x.duration)} ms`),
+          });
+        }
+      }).observe({ type: 'long-animation-frame' });
+    }
     const input = deep(document, '#file') as HTMLInputElement;
     let panel: Element | null = null;
     const poll = () => {
@@ -186,6 +241,8 @@ interface OursRun {
   rss_peak_kib: number;
   rss_growth_kib: number;
   longest_task_ms: number;
+  /** where the longest task fell and what ran in it (longestWhere) */
+  longest_task_where: string;
   long_tasks: number;
   /** the Space tab: click -> its figures shown */
   space_ms?: number;
@@ -222,7 +279,7 @@ async function ours(browser: Browser, a: PlanArchive): Promise<OursRun> {
     await armWatch(page);
     await picker.setFiles(a.path);
     await page.waitForFunction(() => (window as unknown as { __bench: { indexed: number } }).__bench.indexed > 0, null, { timeout: 60 * 60_000, polling: 100 });
-    const b = await page.evaluate(() => (window as unknown as { __bench: Record<string, number> }).__bench);
+    const b = await page.evaluate(() => (window as unknown as { __bench: Watched }).__bench);
     const panel = page.locator('#archive-panel');
     const attr = async (n: string) => Number(await panel.getAttribute(n));
     const run: OursRun = {
@@ -239,6 +296,7 @@ async function ours(browser: Browser, a: PlanArchive): Promise<OursRun> {
       rss_peak_kib: 0,
       rss_growth_kib: 0,
       longest_task_ms: b.longest,
+      longest_task_where: longestWhere(b),
       long_tasks: b.longTasks,
     };
     run.merged_ms = await timedClick(page, '#view-merged', '#tree-info', 'paths');
@@ -438,8 +496,8 @@ test('layerscope in Chromium against its peers in the same Chromium', async ({ b
     size: archive.size,
     chromium,
     runs: o.length,
-    ours: Object.fromEntries(
-      Object.keys(o[0]).map((k) => [
+    ours: Object.fromEntries([
+      ...Object.keys(o[0]).map((k) => [
         k,
         typeof o[0][k as keyof OursRun] === 'string'
           ? o[0][k as keyof OursRun]
@@ -447,7 +505,10 @@ test('layerscope in Chromium against its peers in the same Chromium', async ({ b
             ? Math.max(...o.map((x) => Number(x[k as keyof OursRun] ?? 0)))
             : med(o, (x) => x[k as keyof OursRun] as number),
       ]),
-    ),
+      // the longest task's attribution is the run's that had it; how many opens had one
+      ['longest_task_where', o.reduce((a, x) => (x.longest_task_ms > a.longest_task_ms ? x : a)).longest_task_where],
+      ['opens_with_long_task', o.filter((x) => x.long_tasks > 0).length],
+    ]),
     peers: {
       read_ms: med(p, (x) => x.read_ms),
       libarchive_ms: med(p, (x) => x.libarchive_ms),

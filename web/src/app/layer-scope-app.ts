@@ -89,6 +89,7 @@ export class LayerScopeApp extends LitElement {
     window.removeEventListener('hashchange', this.onHashChange);
     window.removeEventListener('keydown', this.onKeyDown);
     window.removeEventListener('beforeunload', this.onBeforeUnload);
+    this.hash.cancel();
   }
 
   /**
@@ -96,6 +97,7 @@ export class LayerScopeApp extends LitElement {
    * archives open, the browser asks first (its own wording; pages cannot set it).
    */
   private onBeforeUnload = (e: BeforeUnloadEvent): void => {
+    this.hash.flush(); // a move made just now is in the address a reload opens
     if (this.sessions.length < 2) return;
     e.preventDefault();
     e.returnValue = '';

@@ -109,6 +109,7 @@ export class LayerScope extends LitElement {
   disconnectedCallback(): void {
     super.disconnectedCallback();
     window.removeEventListener('hashchange', this.onHashChange);
+    this.hash.cancel();
   }
 
   /** Shows the last of `files` (one archive at a time). */
