@@ -20,6 +20,7 @@ import { fetchFile, fetchedSource, type FetchProgress } from '../state/fetch';
 import { sweepOldOutputs } from '../state/export-files';
 import { icons } from '../components/icons';
 import { HashSync } from '../element/routing';
+import { UpdateApart } from '../element/update-apart';
 import type { Theme } from '../element/layer-scope';
 import '../element/layer-scope';
 import '../components/key-sheet';
@@ -50,6 +51,8 @@ export class LayerScopeApp extends LitElement {
   @query('input[type=file]') private fileInput!: HTMLInputElement;
   @query('ls-key-sheet') private keySheet?: KeySheet;
   private hash = new HashSync();
+  /** the render showing a just-opened archive waits for a task of its own */
+  private apart = new UpdateApart();
   private drop = new FileDrop(
     (on) => {
       this.dragging = on;
@@ -119,7 +122,13 @@ export class LayerScopeApp extends LitElement {
       this.sessions = [...this.sessions, s];
       this.currentId = s.id;
       void s.open();
+      this.apart.arm();
     }
+  }
+
+  protected override scheduleUpdate(): void | Promise<unknown> {
+    const wait = this.apart.gate();
+    return wait ? wait.then(() => super.scheduleUpdate()) : super.scheduleUpdate();
   }
 
   /** Opens an archive by URL (the example, or a deep link's src: this origin or, as

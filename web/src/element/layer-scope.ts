@@ -49,6 +49,7 @@ import { findImage, phaseText } from '../state/labels';
 import { phasePercent, type PhaseProgress } from '../state/progress';
 import { setStyle } from '../components/set-style';
 import { HashSync } from './routing';
+import { UpdateApart } from './update-apart';
 import { layerScopeStyles } from './layer-scope.styles';
 import '../components/archive-view';
 
@@ -83,6 +84,8 @@ export class LayerScope extends LitElement {
   @state() private fetchError = '';
 
   private hash = new HashSync();
+  /** the render showing a just-opened archive waits for a task of its own (update-apart.ts) */
+  private apart = new UpdateApart();
   /** what was last announced, so each event fires once */
   private announced = new WeakMap<ArchiveSession, string>();
   private lastHash = '';
@@ -203,6 +206,12 @@ export class LayerScope extends LitElement {
       if (i >= 0) s.pending = { ...(s.pending ?? {}), image: i };
     };
     void s.open();
+    this.apart.arm();
+  }
+
+  protected override scheduleUpdate(): void | Promise<unknown> {
+    const wait = this.apart.gate();
+    return wait ? wait.then(() => super.scheduleUpdate()) : super.scheduleUpdate();
   }
 
   protected willUpdate(changed: PropertyValues<this>): void {
