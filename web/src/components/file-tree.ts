@@ -127,7 +127,13 @@ export class FileTree extends LitElement {
   }
 
   private computeRows(): void {
-    this.view.computeRows(this.load?.key, this.sort, this.filterKind, this.filterText, this.expandTick);
+    const v = this.view;
+    if (!v.computeRows(this.load?.key, this.sort, this.filterKind, this.filterText, this.expandTick) || !v.partial) return;
+    // the first screenful is drawn; the rest in a task after that frame
+    const key = v.rowsKey;
+    afterNextFrame(() => {
+      if (v.completeRows(key)) this.requestUpdate();
+    });
   }
 
   protected firstUpdated(): void {
@@ -135,7 +141,8 @@ export class FileTree extends LitElement {
   }
 
   protected updated(): void {
-    if (this.firstRowFor && this.model) {
+    // (both wait for the whole of partial rows: the path may be further down)
+    if (this.firstRowFor && this.model && !this.view.partial) {
       this.firstRowFor = null;
       this.selectFirstUnlessShown();
     }
@@ -143,7 +150,7 @@ export class FileTree extends LitElement {
       this.focusWanted = false;
       this.list.focus();
     }
-    if (this.pendingReveal && this.model && this.listReady) {
+    if (this.pendingReveal && this.model && this.listReady && !this.view.partial) {
       this.pendingReveal = false;
       const r = this.view.rowOfPath(this.selectedPath);
       if (r !== undefined) requestAnimationFrame(() => this.list?.scrollToIndex(r, 'center'));

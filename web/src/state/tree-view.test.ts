@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { buildTree } from './tree';
-import { TreeViewState } from './tree-view';
+import { FIRST_ROWS, TreeViewState } from './tree-view';
 import { page } from './testing';
 
 const model = (merged = true) =>
@@ -51,6 +51,41 @@ describe('TreeViewState', () => {
     v.computeRows('k', 'name', 'regex', '([', 0);
     expect(v.filterError).toMatch(/Invalid regular expression/);
     expect(v.mask).toBeNull();
+  });
+  it('filters a big listing: its first rows at once, the same as the whole; the rest on completeRows', () => {
+    // 30 directories of 1,000 files: every 'lib' file matches (10,000 of 30,030 paths)
+    const entries: { path: string; type?: 'dir'; size?: number }[] = [];
+    for (let d = 0; d < 30; d++) {
+      entries.push({ path: `d${d}`, type: 'dir' });
+      for (let f = 0; f < 1000; f++) entries.push({ path: `d${d}/${f % 3 === 0 ? 'lib' : 'x'}${f}`, size: f });
+    }
+    const big = () => buildTree([page(entries)], true, 0);
+    const whole = new TreeViewState();
+    whole.useModel(big());
+    whole.computeRows('k', 'name', 'text', '', 0);
+    expect(whole.partial).toBe(false); // no filter: the whole listing (30 rows)
+    const v = new TreeViewState();
+    v.useModel(big());
+    expect(v.computeRows('k', 'name', 'text', 'lib', 0)).toBe(true);
+    expect(v.partial).toBe(true);
+    expect(v.rows.length).toBe(FIRST_ROWS);
+    expect(v.matchCount).toBe(30 * 334); // the count is the whole filter's at once
+    expect(v.computeRows('k', 'name', 'text', 'lib', 0)).toBe(false); // nothing changed
+    expect(v.completeRows('stale key')).toBe(false);
+    const first = rows(v);
+    expect(v.completeRows(v.rowsKey)).toBe(true);
+    expect(v.partial).toBe(false);
+    const all = rows(v);
+    expect(all.length).toBe(30 + 30 * 334);
+    expect(all.slice(0, FIRST_ROWS)).toEqual(first);
+    expect(all.at(-1)).toBe('d29/lib999'); // natural order
+    expect(v.rowOfPath('d29/lib999')).toBe(all.length - 1);
+    expect(v.completeRows(v.rowsKey)).toBe(false); // once
+    // a small listing is never partial
+    const s = new TreeViewState();
+    s.useModel(model());
+    s.computeRows('k', 'name', 'text', 's', 0);
+    expect(s.partial).toBe(false);
   });
   it('keys: arrows move and clamp, → opens then enters, ← closes then goes up, Enter opens files', () => {
     const v = new TreeViewState();

@@ -17,6 +17,11 @@ export type TreeKeyAction =
   | { kind: 'consume' }
   | null;
 
+/** Filtered listings with more nodes than this show their first rows first (computeRows). */
+const PARTIAL_FROM = 20_000;
+/** The rows a partial listing holds: a tall viewport's rows and the list's margins, several times over. */
+export const FIRST_ROWS = 500;
+
 export class TreeViewState {
   model: TreeModel | null = null;
   expanded = new Set<number>();
@@ -30,6 +35,9 @@ export class TreeViewState {
   filterError = '';
   /** identifies the rows computed last */
   rowsKey = '';
+  /** `rows` holds only the first FIRST_ROWS of a filtered listing; completeRows() computes the rest */
+  partial = false;
+  private rowsSort: SortMode = 'name';
 
   /** Switches to another listing; returns whether it changed. Expansion carries over by path. */
   useModel(model: TreeModel | null): boolean {
@@ -63,16 +71,18 @@ export class TreeViewState {
     return i === undefined ? undefined : this.rowOf.get(i);
   }
 
-  /** Recomputes the rows when anything they depend on changed (`tick`: expansion changed). */
-  computeRows(loadKey: string | undefined, sort: SortMode, kind: FilterKind, text: string, tick: number): void {
+  /** Recomputes the rows when anything they depend on changed (`tick`: expansion
+   *  changed); returns whether it did. */
+  computeRows(loadKey: string | undefined, sort: SortMode, kind: FilterKind, text: string, tick: number): boolean {
     const m = this.model;
     const key = `${loadKey}|${m ? m.n : -1}|${sort}|${kind}|${text}|${tick}`;
-    if (key === this.rowsKey) return;
+    if (key === this.rowsKey) return false;
     this.rowsKey = key;
+    this.partial = false;
     if (!m) {
       this.rows = new Int32Array(0);
       this.rowOf = new RowIndex(this.rows, 0);
-      return;
+      return true;
     }
     const f = compileFilter(kind, text);
     this.filterError = '';
@@ -84,8 +94,26 @@ export class TreeViewState {
       this.mask = r.mask;
       this.matchCount = r.matches;
     }
-    this.rows = sort === 'largest' ? largestFiles(m, this.mask) : flatten(m, this.expanded, sort, this.mask);
+    // A filter over a big listing shows its first screenful at once and the rest
+    // a frame later (completeRows): the whole depth-first walk and its row index
+    // were 6-17 ms of the 34-43 ms from a keystroke to the frame over 160,395 paths.
+    const first = this.mask && sort !== 'largest' && m.n > PARTIAL_FROM ? FIRST_ROWS : Infinity;
+    this.rows = sort === 'largest' ? largestFiles(m, this.mask) : flatten(m, this.expanded, sort, this.mask, first);
+    this.rowsSort = sort;
+    this.partial = this.rows.length >= first;
     this.rowOf = new RowIndex(this.rows, m.n);
+    return true;
+  }
+
+  /** Computes the rest of partial rows (see computeRows) if `key` still names
+   *  them; returns whether the rows changed. */
+  completeRows(key: string): boolean {
+    const m = this.model;
+    if (!this.partial || key !== this.rowsKey || !m) return false;
+    this.partial = false;
+    this.rows = flatten(m, this.expanded, this.rowsSort, this.mask);
+    this.rowOf = new RowIndex(this.rows, m.n);
+    return true;
   }
 
   isOpen(i: number): boolean {

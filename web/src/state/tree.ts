@@ -378,13 +378,14 @@ export function largestFiles(t: TreeModel, mask: Uint8Array | null): Int32Array 
 }
 
 /** The visible rows: depth-first over expanded directories (or over the filter's
- *  kept nodes; a matching directory the user expands shows all of its content). */
-export function flatten(t: TreeModel, expanded: Set<number>, sort: SortMode, mask: Uint8Array | null): Int32Array {
+ *  kept nodes; a matching directory the user expands shows all of its content);
+ *  at most `limit` of them (the first rows, the same as the whole listing's). */
+export function flatten(t: TreeModel, expanded: Set<number>, sort: SortMode, mask: Uint8Array | null, limit = Infinity): Int32Array {
   const out: number[] = [];
   const stack: Int32Array[] = [sortedKids(t, 0, sort)];
   const pos: number[] = [0];
   const unmasked: boolean[] = [mask === null];
-  while (stack.length) {
+  while (stack.length && out.length < limit) {
     const top = stack.length - 1;
     const ks = stack[top];
     if (pos[top] >= ks.length) {
