@@ -16,7 +16,7 @@ export class HashSync {
   private following = true; // the first write (the place a page opens at) replaces
   private lastPathMove = 0;
   /** the write waiting for its own task (see write) */
-  private pending: LinkState | null = null;
+  private pending: { link: LinkState; hash: string } | null = null;
   private timer: ReturnType<typeof setTimeout> | undefined;
 
   /** The hash changed by the user's hand (Back/Forward, a link): the write that answers it
@@ -36,16 +36,17 @@ export class HashSync {
    * entry.
    */
   write(link: LinkState): void {
-    if (this.pending && formatHash(this.pending) !== formatHash(link)) this.flush();
-    this.pending = link;
+    const hash = formatHash(link);
+    if (this.pending && this.pending.hash !== hash) this.flush();
+    this.pending = { link, hash };
     this.timer ??= setTimeout(() => this.flush(), 0);
   }
 
   /** Writes the waiting link now (none: nothing to do). */
   flush(): void {
-    const link = this.pending;
+    const p = this.pending;
     this.cancel();
-    if (link) this.writeNow(link);
+    if (p) this.writeNow(p.link, p.hash);
   }
 
   /** Drops the waiting write (the element or page goes away, or the user moved). */
@@ -55,8 +56,7 @@ export class HashSync {
     this.pending = null;
   }
 
-  private writeNow(link: LinkState): void {
-    const h = formatHash(link);
+  private writeNow(link: LinkState, h: string): void {
     const following = this.following;
     this.following = false;
     if (h === location.hash || (h === '' && location.hash === '#')) return;
