@@ -161,7 +161,7 @@ with tarfile.open(sys.argv[1], 'w') as out:
   await expect(page.locator('#export-file')).toHaveText('/random.bin');
 });
 
-test('the page removes on load the scratch files a stopped export left (a worker torn down before it could), keeping outputs of the last day', async ({ page }) => {
+test('the page removes on load the scratch files a stopped export left (a worker torn down before it could), keeping outputs of the last day and a write running in another tab', async ({ page }) => {
   // Left while no page of the app runs (a page of the same origin that is not the app).
   await page.goto('./favicon.svg');
   const put = (dir: string, name: string) =>
@@ -177,11 +177,30 @@ test('the page removes on load the scratch files a stopped export left (a worker
   await put('layerscope-scratch', 'x-out.tar');
   await put('layerscope-scratch', 'x-out.tar.part3');
   await put('layerscope-exports', 'x-out.tar');
-  expect((await storedOutputs(page, 'layerscope-scratch')).sort()).toEqual(['x-out.tar', 'x-out.tar.part3']);
-  await page.goto('./');
-  await expect(page.locator('#file')).toBeAttached();
-  await expect.poll(() => storedOutputs(page, 'layerscope-scratch')).toEqual([]);
-  expect(await storedOutputs(page)).toEqual(['x-out.tar']); // an output of today stays (it may be downloaded again)
+  // A write running in another tab: it holds its Web Lock (EngineArchive.write); its
+  // scratch and a helper's finished part (no handle open on it) wait for the writer.
+  await put('layerscope-scratch', 'y-out.tar');
+  await put('layerscope-scratch', 'y-out.tar.part0');
+  await page.evaluate(
+    () =>
+      new Promise<void>((granted) => {
+        void navigator.locks.request('layerscope-write:y-out.tar', () => {
+          granted();
+          return new Promise((release) => Object.assign(window, { releaseWrite: release }));
+        });
+      }),
+  );
+  expect((await storedOutputs(page, 'layerscope-scratch')).sort()).toEqual(['x-out.tar', 'x-out.tar.part3', 'y-out.tar', 'y-out.tar.part0']);
+  const app = await page.context().newPage();
+  await app.goto('./');
+  await expect(app.locator('#file')).toBeAttached();
+  await expect.poll(() => storedOutputs(app, 'layerscope-scratch').then((n) => n.sort())).toEqual(['y-out.tar', 'y-out.tar.part0']);
+  expect(await storedOutputs(app)).toEqual(['x-out.tar']); // an output of today stays (it may be downloaded again)
+  // the write ended (its own removal did not come: a torn-down worker): the next visit sweeps them
+  await page.evaluate(() => (window as unknown as { releaseWrite: () => void }).releaseWrite());
+  await app.reload();
+  await expect(app.locator('#file')).toBeAttached();
+  await expect.poll(() => storedOutputs(app, 'layerscope-scratch')).toEqual([]);
 });
 
 test('save to a file the user picks: it holds the same bytes as the download, nothing stays in the browser’s storage; a cancelled pick writes nothing', async ({ page }) => {

@@ -217,7 +217,16 @@ test('a zstd re-export compresses the layers in several workers at once and writ
   const words = (await page.locator('#export-cli').textContent())!.trim().split(/\s+/);
   const name = words[words.length - 1];
   const t = Date.now();
-  const [download] = await Promise.all([page.waitForEvent('download', { timeout: 180_000 }), page.locator('#export-start').click()]);
+  const downloaded = page.waitForEvent('download', { timeout: 180_000 });
+  await page.locator('#export-start').click();
+  // While it writes, it holds the Web Lock that keeps another tab's sweep off its scratch files.
+  const locked = () =>
+    page.evaluate(async () => {
+      const job = document.querySelector('layer-scope-app')!.current!.exportJob;
+      return !!job && ((await navigator.locks.query()).held ?? []).some((l) => l.name === `layerscope-write:${job.target.name}`);
+    });
+  await expect.poll(locked).toBe(true);
+  const download = await downloaded;
   mkdirSync(resolve(tmp, 'export'), { recursive: true });
   const byPage = resolve(tmp, 'export', `${Date.now()}-${name}`);
   await download.saveAs(byPage);

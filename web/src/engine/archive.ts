@@ -198,9 +198,14 @@ export class EngineArchive {
   }
 
   /** Writes an output of the archive into an origin-private file (WriteRequest),
-   *  in a worker of its own; the signal stops that worker only. */
+   *  in a worker of its own; the signal stops that worker only. A Web Lock named
+   *  by writeLockName(target) is held while it runs: a page opened meanwhile (this
+   *  tab or another) sweeps leftover scratch files, but not this write's. */
   write(req: Omit<WriteRequest, 'type' | 'archive'>, onProgress?: (p: ProgressEvent) => void, signal?: AbortSignal): Promise<WriteResult> {
-    return this.client.write(req, { signal, onProgress });
+    const run = () => this.client.write(req, { signal, onProgress });
+    const locks = typeof navigator === 'undefined' ? undefined : navigator.locks;
+    // (request resolves with what the callback's promise resolves with; lib.dom types it unflattened)
+    return locks ? (locks.request(writeLockName(req.target.name), run) as unknown as Promise<WriteResult>) : run();
   }
 
   resolveImage(ref: string): Promise<number> {
@@ -221,3 +226,8 @@ export class EngineArchive {
   }
 }
 
+/** The Web Lock a write into OPFS file `target` holds while it runs (EngineArchive.write). */
+export function writeLockName(target: string): string {
+  return `${WRITE_LOCK_PREFIX}${target}`;
+}
+export const WRITE_LOCK_PREFIX = 'layerscope-write:';

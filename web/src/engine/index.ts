@@ -7,7 +7,7 @@ import { spawnWorker, SINGLE_FILE } from '#spawn-worker';
 import { ArchiveClient, CoreError, FileCursor, isCancelled, WorkerConnection, type ArchiveClientOptions } from '../../../wasm/client';
 import { workersWanted } from '../../../wasm/parallel';
 import { AHEAD_WORKER_NAME, SCRATCH_DIR } from '../../../wasm/protocol';
-import { EngineArchive, type OpenOptions } from './archive';
+import { EngineArchive, WRITE_LOCK_PREFIX, writeLockName, type OpenOptions } from './archive';
 import type {
   EntryPage,
   ErrorEnvelope,
@@ -24,7 +24,7 @@ import type {
   OpfsTarget,
 } from '../../../wasm/protocol';
 
-export { EngineArchive };
+export { EngineArchive, WRITE_LOCK_PREFIX, writeLockName };
 export { VERIFY_CODES, withVerification } from './verified';
 export type { OpenOptions };
 

@@ -3,7 +3,7 @@
 // into a file the user picked (showSaveFilePicker, streamed), or downloads it
 // (an object URL of the OPFS file: the bytes stay on disk). Outputs are kept
 // until the user discards them or a later visit finds them a day old.
-import { SCRATCH_DIR, type OpfsTarget } from '../engine';
+import { SCRATCH_DIR, WRITE_LOCK_PREFIX, type OpfsTarget } from '../engine';
 import { EXPORT_DIR } from './exports';
 
 const DAY_MS = 24 * 3600 * 1000;
@@ -85,12 +85,18 @@ async function removeEntry(dir: FileSystemDirectoryHandle, name: string): Promis
 }
 
 /** Removes outputs of earlier visits that are older than a day, and every
- *  scratch file left by an export that was stopped (one still in use by a
- *  write in another tab cannot be removed, and stays) (best effort). */
+ *  scratch file left by an export that was stopped. A write running in another
+ *  tab (or this one) holds its Web Lock (EngineArchive.write): its scratch and
+ *  its helpers' `.part` files stay, also those no handle has open while they
+ *  wait for the writer to copy them (best effort). */
 export async function sweepOldOutputs(now = Date.now()): Promise<void> {
   try {
     const scratch = await (await navigator.storage.getDirectory()).getDirectoryHandle(SCRATCH_DIR, { create: true });
-    for await (const [name] of scratch as unknown as AsyncIterable<[string, FileSystemHandle]>) await scratch.removeEntry(name).catch(() => undefined);
+    const running = await runningWrites();
+    const inUse = (name: string) => running.some((t) => name === t || name.startsWith(`${t}.part`));
+    for await (const [name] of scratch as unknown as AsyncIterable<[string, FileSystemHandle]>) {
+      if (!inUse(name)) await scratch.removeEntry(name).catch(() => undefined);
+    }
   } catch {
     /* no OPFS */
   }
@@ -104,6 +110,13 @@ export async function sweepOldOutputs(now = Date.now()): Promise<void> {
   } catch {
     /* no OPFS, or it is in use: nothing to sweep */
   }
+}
+
+/** The targets of the writes running in this origin's pages (their Web Locks). */
+async function runningWrites(): Promise<string[]> {
+  if (!navigator.locks) return [];
+  const { held = [], pending = [] } = await navigator.locks.query();
+  return [...held, ...pending].map((l) => l.name ?? '').filter((n) => n.startsWith(WRITE_LOCK_PREFIX)).map((n) => n.slice(WRITE_LOCK_PREFIX.length));
 }
 
 /** Starts a download of `file` (an OPFS-backed File: the browser streams it from disk). */
