@@ -169,6 +169,35 @@ test('several archives open, one current', async ({ page }) => {
   await expect(page.locator('#archive-panel .archive-name')).toHaveText('skopeo-oci-archive-zstd-features.tar');
 });
 
+test('opening a file: the opening view renders in a task after the change event, not inside it', async ({ page }) => {
+  // A capture listener on the file input runs before the app's; its setTimeout 0
+  // runs before the app's own (timers of one delay run in order), so the view
+  // is not there yet; 200 ms later it is.
+  await page.goto('./');
+  await page.evaluate(() => {
+    const app = document.querySelector('layer-scope-app')!;
+    const root = app.shadowRoot!;
+    const seen: string[] = [];
+    (window as unknown as { seen: string[] }).seen = seen;
+    const look = (when: string) => seen.push(`${when}: ${root.querySelectorAll('layer-scope').length} view, ${root.querySelectorAll('.tab').length} tabs`);
+    root.querySelector('#file')!.addEventListener(
+      'change',
+      () => {
+        setTimeout(() => look('next task'), 0);
+        setTimeout(() => look('later'), 200);
+      },
+      { capture: true },
+    );
+    // the event bubbles to the shadow root after the app's listener and the
+    // microtasks it queued (Lit's update ran there before the change)
+    root.addEventListener('change', () => look('after the listeners'));
+  });
+  await openFile(page, fixture('docker20-save-features'));
+  await expect
+    .poll(() => page.evaluate(() => (window as unknown as { seen: string[] }).seen))
+    .toEqual(['after the listeners: 0 view, 0 tabs', 'next task: 0 view, 0 tabs', 'later: 1 view, 1 tabs']);
+});
+
 test('cancel terminates the worker; the next request respawns it and re-indexes', async ({ page }) => {
   await page.goto('./');
   await openFile(page, fixture('docker20-save-features'));

@@ -127,8 +127,7 @@ export class LayerScopeApp extends LitElement {
   }
 
   protected override scheduleUpdate(): void | Promise<unknown> {
-    const wait = this.apart.gate();
-    return wait ? wait.then(() => super.scheduleUpdate()) : super.scheduleUpdate();
+    return this.apart.schedule(() => super.scheduleUpdate());
   }
 
   /** Opens an archive by URL (the example, or a deep link's src: this origin or, as

@@ -210,8 +210,7 @@ export class LayerScope extends LitElement {
   }
 
   protected override scheduleUpdate(): void | Promise<unknown> {
-    const wait = this.apart.gate();
-    return wait ? wait.then(() => super.scheduleUpdate()) : super.scheduleUpdate();
+    return this.apart.schedule(() => super.scheduleUpdate());
   }
 
   protected willUpdate(changed: PropertyValues<this>): void {

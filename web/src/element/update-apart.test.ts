@@ -23,4 +23,22 @@ describe('UpdateApart', () => {
     expect(ran).toBe(true);
     expect(apart.gate()).toBeUndefined(); // the update after it runs at once
   });
+
+  it('schedule runs the update at once, or after the next task when armed', async () => {
+    const apart = new UpdateApart();
+    let runs = 0;
+    const update = () => {
+      runs++;
+    };
+    expect(apart.schedule(update)).toBeUndefined();
+    expect(runs).toBe(1);
+    apart.arm();
+    const later = apart.schedule(update);
+    expect(later).toBeInstanceOf(Promise);
+    await Promise.resolve();
+    expect(runs).toBe(1);
+    await vi.runAllTimersAsync();
+    await later;
+    expect(runs).toBe(2);
+  });
 });

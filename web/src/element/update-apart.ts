@@ -25,4 +25,14 @@ export class UpdateApart {
     this.armed = false;
     return new Promise((resolve) => setTimeout(resolve, 0));
   }
+
+  /**
+   * The whole of an element's `scheduleUpdate` override:
+   * `return this.apart.schedule(() => super.scheduleUpdate());` runs Lit's
+   * update now, or in the next task when armed.
+   */
+  schedule(update: () => void | Promise<unknown>): void | Promise<unknown> {
+    const wait = this.gate();
+    return wait ? wait.then(update) : update();
+  }
 }

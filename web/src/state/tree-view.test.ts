@@ -73,6 +73,9 @@ describe('TreeViewState', () => {
     expect(v.computeRows('k', 'name', 'text', 'lib', 0)).toBe(false); // nothing changed
     expect(v.completeRows('stale key')).toBe(false);
     const first = rows(v);
+    // the first rows' index (a map of 500 rows) finds them, not the rows to come
+    expect(v.rowOfPath(first[FIRST_ROWS - 1])).toBe(FIRST_ROWS - 1);
+    expect(v.rowOfPath('d29/lib999')).toBeUndefined();
     expect(v.completeRows(v.rowsKey)).toBe(true);
     expect(v.partial).toBe(false);
     const all = rows(v);
@@ -86,6 +89,31 @@ describe('TreeViewState', () => {
     s.useModel(model());
     s.computeRows('k', 'name', 'text', 's', 0);
     expect(s.partial).toBe(false);
+  });
+  it('a big listing whose filter leaves exactly the first rows is whole; one row more is partial', () => {
+    // d0 holds `hits` matching files (d0 itself is a row: hits + 1 rows); 21,000 other paths
+    const listing = (hits: number) => {
+      const entries: { path: string; type?: 'dir'; size?: number }[] = [];
+      for (let d = 0; d < 21; d++) {
+        entries.push({ path: `d${d}`, type: 'dir' });
+        for (let f = 0; f < 1000; f++) entries.push({ path: `d${d}/${d === 0 && f < hits ? 'hit' : 'x'}${f}` });
+      }
+      const v = new TreeViewState();
+      v.useModel(buildTree([page(entries)], true, 0));
+      v.computeRows('k', 'name', 'text', 'hit', 0);
+      return v;
+    };
+    const exact = listing(FIRST_ROWS - 1);
+    expect(exact.rows.length).toBe(FIRST_ROWS);
+    expect(exact.partial).toBe(false);
+    expect(exact.completeRows(exact.rowsKey)).toBe(false);
+    const more = listing(FIRST_ROWS);
+    expect(more.rows.length).toBe(FIRST_ROWS);
+    expect(more.partial).toBe(true);
+    expect(more.completeRows(more.rowsKey)).toBe(true);
+    expect(more.rows.length).toBe(FIRST_ROWS + 1);
+    expect(rows(more).at(-1)).toBe(`d0/hit${FIRST_ROWS - 1}`);
+    expect(more.rowOfPath(`d0/hit${FIRST_ROWS - 1}`)).toBe(FIRST_ROWS);
   });
   it('keys: arrows move and clamp, → opens then enters, ← closes then goes up, Enter opens files', () => {
     const v = new TreeViewState();

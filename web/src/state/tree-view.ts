@@ -97,10 +97,13 @@ export class TreeViewState {
     // A filter over a big listing shows its first screenful at once and the rest
     // a frame later (completeRows): the whole depth-first walk and its row index
     // were 6-17 ms of the 34-43 ms from a keystroke to the frame over 160,395 paths.
+    // One row past the first tells whether more follow (a listing of exactly
+    // FIRST_ROWS rows is whole).
     const first = this.mask && sort !== 'largest' && m.n > PARTIAL_FROM ? FIRST_ROWS : Infinity;
-    this.rows = sort === 'largest' ? largestFiles(m, this.mask) : flatten(m, this.expanded, sort, this.mask, first);
+    this.rows = sort === 'largest' ? largestFiles(m, this.mask) : flatten(m, this.expanded, sort, this.mask, first + 1);
     this.rowsSort = sort;
-    this.partial = this.rows.length >= first;
+    this.partial = this.rows.length > first;
+    if (this.partial) this.rows = this.rows.subarray(0, first);
     this.rowOf = new RowIndex(this.rows, m.n);
     return true;
   }
@@ -200,18 +203,31 @@ export class TreeViewState {
   }
 }
 
-/** Node -> its row among `rows` (a Map of 100,000 rows cost ~50 ms to build per
- *  filter keystroke; this is one typed array). */
+/** Rows up to this many are indexed by a Map; more by a typed array over every node. */
+const FEW_ROWS = 4096;
+
+/** Node -> its row among `rows`. A Map of 100,000 rows cost ~50 ms to build per
+ *  filter keystroke, so many rows get one typed array over every node; a few rows
+ *  (a partial listing's first ones) a Map, as the array over 160,395 nodes alone
+ *  was 3-5 ms of the keystroke. */
 export class RowIndex {
-  private readonly at: Int32Array;
+  private readonly at: Int32Array | null = null;
+  private readonly few: Map<number, number> | null = null;
   constructor(rows: Int32Array, n: number) {
-    this.at = new Int32Array(n).fill(-1);
-    for (let k = 0; k < rows.length; k++) this.at[rows[k]] = k;
+    if (rows.length <= FEW_ROWS) {
+      this.few = new Map();
+      for (let k = 0; k < rows.length; k++) this.few.set(rows[k], k);
+    } else {
+      this.at = new Int32Array(n).fill(-1);
+      for (let k = 0; k < rows.length; k++) this.at[rows[k]] = k;
+    }
   }
   has(i: number): boolean {
-    return i >= 0 && i < this.at.length && this.at[i] >= 0;
+    if (this.few) return this.few.has(i);
+    return i >= 0 && i < this.at!.length && this.at![i] >= 0;
   }
   get(i: number): number | undefined {
-    return this.has(i) ? this.at[i] : undefined;
+    if (this.few) return this.few.get(i);
+    return this.has(i) ? this.at![i] : undefined;
   }
 }
