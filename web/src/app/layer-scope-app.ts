@@ -20,7 +20,7 @@ import { fetchFile, fetchedSource, type FetchProgress } from '../state/fetch';
 import { sweepOldOutputs } from '../state/export-files';
 import { icons } from '../components/icons';
 import { HashSync } from '../element/routing';
-import { UpdateApart } from '../element/update-apart';
+import { UpdateApart } from '../components/update-apart';
 import type { Theme } from '../element/layer-scope';
 import '../element/layer-scope';
 import '../components/key-sheet';

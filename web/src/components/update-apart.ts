@@ -7,6 +7,10 @@
 // main thread on a loaded two-core machine (27-61 ms of script in `make bench`'s
 // attribution). The state changes at once (`current`, `sessions`); only the
 // render waits for the next task.
+//
+// The same splits an element's first render from the parent's render that
+// created it (Lit runs it as a microtask of the parent's task): `<layer-scope>`
+// in the app, `ls-file-tree` in the archive view's step that shows the Files tab.
 
 export class UpdateApart {
   private armed = false;
