@@ -374,6 +374,7 @@ export class ArchiveView extends LitElement {
       </div>
       <div class="files" @ls-compare=${this.compareFromFile} @ls-export=${(e: CustomEvent<ExportWhat>) => this.openExport(e.detail)} @ls-focus-pane=${(e: CustomEvent<'layers' | 'tree' | 'viewer'>) => this.focusPane(e.detail)}>
         <ls-file-tree
+          .firstRenderApart=${this.stage < STAGE_ALL}
           .load=${load}
           .warnings=${load ? uniqueWarnings([...load.warnings, ...verifiedWarnings(s.summary?.warnings ?? [], img.layers.slice(0, s.layer + 1))]) : []}
           .below=${s.treeBelow()?.model ?? null}

@@ -67,13 +67,15 @@ export class FileTree extends LitElement {
 
   /** the first render waits for a task of its own (update-apart.ts) */
   private apart = new UpdateApart();
+  /** Set by the archive view while it draws an archive's first render in steps:
+   *  the tree's own first render (its bar, the listing's rows; 2-15 ms) then
+   *  comes in a task after the step that creates it. Not when the Files tab
+   *  comes back later (its bar would be a frame late). */
+  firstRenderApart = false;
 
   connectedCallback(): void {
     super.connectedCallback();
-    // The archive view's render that creates the tree is a step of the first
-    // render after the summary; the tree's own first render (its bar, the
-    // listing's rows) was 2-14 ms more of that step's task.
-    this.apart.arm();
+    if (this.firstRenderApart) this.apart.arm();
     window.addEventListener('keydown', this.onGlobalKey);
   }
 

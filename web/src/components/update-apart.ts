@@ -10,7 +10,8 @@
 //
 // The same splits an element's first render from the parent's render that
 // created it (Lit runs it as a microtask of the parent's task): `<layer-scope>`
-// in the app, `ls-file-tree` in the archive view's step that shows the Files tab.
+// in the app, `ls-file-tree` in the archive view's step that shows the Files tab
+// (only in an archive's first render: `FileTree.firstRenderApart`).
 
 export class UpdateApart {
   private armed = false;
