@@ -20,7 +20,7 @@ import { fetchFile, fetchedSource, type FetchProgress } from '../state/fetch';
 import { sweepOldOutputs } from '../state/export-files';
 import { icons } from '../components/icons';
 import { HashSync } from '../element/routing';
-import { UpdateApart } from '../components/update-apart';
+import { RenderApart } from '../components/update-apart';
 import type { Theme } from '../element/layer-scope';
 import '../element/layer-scope';
 import '../components/key-sheet';
@@ -32,7 +32,7 @@ import { warmFonts } from '../styles/font-warm';
 import { warmViewStyles } from '../components/archive-view';
 
 @customElement('layer-scope-app')
-export class LayerScopeApp extends LitElement {
+export class LayerScopeApp extends RenderApart(LitElement) {
   static styles = layerScopeAppStyles;
 
   @property({ reflect: true }) theme: Theme = 'auto';
@@ -51,8 +51,6 @@ export class LayerScopeApp extends LitElement {
   @query('input[type=file]') private fileInput!: HTMLInputElement;
   @query('ls-key-sheet') private keySheet?: KeySheet;
   private hash = new HashSync();
-  /** the render showing a just-opened archive waits for a task of its own */
-  private apart = new UpdateApart();
   private drop = new FileDrop(
     (on) => {
       this.dragging = on;
@@ -126,9 +124,6 @@ export class LayerScopeApp extends LitElement {
     }
   }
 
-  protected override scheduleUpdate(): void | Promise<unknown> {
-    return this.apart.schedule(() => super.scheduleUpdate());
-  }
 
   /** Opens an archive by URL (the example, or a deep link's src: this origin or, as
    *  ?src=, the one connect-policy.js allowed when the page loaded). */

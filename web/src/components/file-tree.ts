@@ -22,10 +22,10 @@ import { fileTreeStyles, TREE_ROW_H } from './file-tree.styles';
 import './virtual-list';
 import type { VirtualList } from './virtual-list';
 import { afterNextFrame } from './next-frame';
-import { UpdateApart } from './update-apart';
+import { RenderApart } from './update-apart';
 
 @customElement('ls-file-tree')
-export class FileTree extends LitElement {
+export class FileTree extends RenderApart(LitElement) {
   static styles = fileTreeStyles;
 
   @property({ attribute: false }) load: TreeLoad | null = null;
@@ -65,8 +65,6 @@ export class FileTree extends LitElement {
   /** set by revealSelected(path): once that path is selected, a filter that hides it is cleared */
   private showPath: string | null = null;
 
-  /** the first render waits for a task of its own (update-apart.ts) */
-  private apart = new UpdateApart();
   /** Set by the archive view while it draws an archive's first render in steps:
    *  the tree's own first render (its bar, the listing's rows; 2-15 ms) then
    *  comes in a task after the step that creates it. Not when the Files tab
@@ -79,9 +77,6 @@ export class FileTree extends LitElement {
     window.addEventListener('keydown', this.onGlobalKey);
   }
 
-  protected override scheduleUpdate(): void | Promise<unknown> {
-    return this.apart.schedule(() => super.scheduleUpdate());
-  }
   disconnectedCallback(): void {
     super.disconnectedCallback();
     window.removeEventListener('keydown', this.onGlobalKey);

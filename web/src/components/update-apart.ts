@@ -12,6 +12,10 @@
 // created it (Lit runs it as a microtask of the parent's task): `<layer-scope>`
 // in the app, `ls-file-tree` in the archive view's step that shows the Files tab
 // (only in an archive's first render: `FileTree.firstRenderApart`).
+//
+// `RenderApart(LitElement)` is the element side: an `apart` to arm and the
+// `scheduleUpdate` that waits for it.
+import type { ReactiveElement } from 'lit';
 
 export class UpdateApart {
   private armed = false;
@@ -31,13 +35,23 @@ export class UpdateApart {
     return new Promise((resolve) => setTimeout(resolve, 0));
   }
 
-  /**
-   * The whole of an element's `scheduleUpdate` override:
-   * `return this.apart.schedule(() => super.scheduleUpdate());` runs Lit's
-   * update now, or in the next task when armed.
-   */
+  /** Runs `update` (Lit's scheduleUpdate) now, or in the next task when armed. */
   schedule(update: () => void | Promise<unknown>): void | Promise<unknown> {
     const wait = this.gate();
     return wait ? wait.then(update) : update();
   }
+}
+
+type ElementClass = abstract new (...args: any[]) => ReactiveElement;
+
+/** `Base` whose updates wait for a task of their own while its `apart` is armed. */
+export function RenderApart<T extends ElementClass>(Base: T) {
+  abstract class RenderApartElement extends Base {
+    /** arm() before a change: the update it brings runs in the next task */
+    protected readonly apart = new UpdateApart();
+    protected override scheduleUpdate(): void | Promise<unknown> {
+      return this.apart.schedule(() => super.scheduleUpdate());
+    }
+  }
+  return RenderApartElement;
 }

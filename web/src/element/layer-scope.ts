@@ -49,7 +49,7 @@ import { findImage, phaseText } from '../state/labels';
 import { phasePercent, type PhaseProgress } from '../state/progress';
 import { setStyle } from '../components/set-style';
 import { HashSync } from './routing';
-import { UpdateApart } from '../components/update-apart';
+import { RenderApart } from '../components/update-apart';
 import { layerScopeStyles } from './layer-scope.styles';
 import '../components/archive-view';
 
@@ -60,7 +60,7 @@ const SELECTION = ['image', 'layer', 'view', 'path', 'tab'] as const;
 type SelectionKey = (typeof SELECTION)[number];
 
 @customElement('layer-scope')
-export class LayerScope extends LitElement {
+export class LayerScope extends RenderApart(LitElement) {
   static styles = layerScopeStyles;
 
   @property() src = '';
@@ -84,8 +84,6 @@ export class LayerScope extends LitElement {
   @state() private fetchError = '';
 
   private hash = new HashSync();
-  /** the render showing a just-opened archive, and the first, wait for a task of their own (update-apart.ts) */
-  private apart = new UpdateApart();
   /** what was last announced, so each event fires once */
   private announced = new WeakMap<ArchiveSession, string>();
   private lastHash = '';
@@ -212,9 +210,6 @@ export class LayerScope extends LitElement {
     this.apart.arm();
   }
 
-  protected override scheduleUpdate(): void | Promise<unknown> {
-    return this.apart.schedule(() => super.scheduleUpdate());
-  }
 
   protected willUpdate(changed: PropertyValues<this>): void {
     // The page's changes only: a value the element wrote back itself is not one.

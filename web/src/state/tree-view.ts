@@ -211,23 +211,26 @@ const FEW_ROWS = 4096;
  *  (a partial listing's first ones) a Map, as the array over 160,395 nodes alone
  *  was 3-5 ms of the keystroke. */
 export class RowIndex {
-  private readonly at: Int32Array | null = null;
-  private readonly few: Map<number, number> | null = null;
+  /** node -> row: a Map over few rows, else a typed array over every node (-1: no row) */
+  private readonly index: Map<number, number> | Int32Array;
   constructor(rows: Int32Array, n: number) {
     if (rows.length <= FEW_ROWS) {
-      this.few = new Map();
-      for (let k = 0; k < rows.length; k++) this.few.set(rows[k], k);
+      const few = new Map<number, number>();
+      for (let k = 0; k < rows.length; k++) few.set(rows[k], k);
+      this.index = few;
     } else {
-      this.at = new Int32Array(n).fill(-1);
-      for (let k = 0; k < rows.length; k++) this.at[rows[k]] = k;
+      const at = new Int32Array(n).fill(-1);
+      for (let k = 0; k < rows.length; k++) at[rows[k]] = k;
+      this.index = at;
     }
   }
   has(i: number): boolean {
-    if (this.few) return this.few.has(i);
-    return i >= 0 && i < this.at!.length && this.at![i] >= 0;
+    return this.get(i) !== undefined;
   }
   get(i: number): number | undefined {
-    if (this.few) return this.few.get(i);
-    return this.has(i) ? this.at![i] : undefined;
+    const index = this.index;
+    if (index instanceof Map) return index.get(i);
+    const row = i >= 0 && i < index.length ? index[i] : -1;
+    return row >= 0 ? row : undefined;
   }
 }
