@@ -48,7 +48,11 @@ the same File (web/bench/peers.js), alternately, medians:
 Every page row carries the renderer's peak RSS (page + workers, sampled from /proc), the wasm
 instance's memory, the page's JS heap after the merged tree, and the longest main-thread task
 while opening (target 50 ms); the summary row says where it fell and what ran in it (the long
-animation frame holding it) and how many of the opens had one.
+animation frame holding it) and how many of the opens had one. BENCH_TRACE=1 also traces
+each open with Chromium's tracing and prints, per open, the longest main-thread task's wall
+and CPU time and the trace events' self time in it by name (GC, script, layout, ...): the
+long-animation-frame attribution names scripts only. BENCH_PEERS=0 runs the page alone (no
+browser peers, no ratio rows for them): a probe of its own figures.
 """
 import json
 import os
@@ -287,10 +291,13 @@ def browser(archives, a, g, bigs):
         add("page: summary (change event → panel)", o["summary_ms"], None, None,
             summary_bytes=o["summary_bytes"], summary_in_worker_ms=round(o.get("summary_in_worker_ms", 0)),
             wasm_load_ms=round(o.get("load_ms", 0)), target_s=0.3,
-            longest_task_where=o.get("longest_task_where") or None, opens_with_long_task=o.get("opens_with_long_task"))
+            longest_task_where=o.get("longest_task_where") or None, opens_with_long_task=o.get("opens_with_long_task"),
+            **({"longest_task_traces": o["longest_task_traces"]} if "longest_task_traces" in o else {}))
         if o["longest_task_ms"] > 50:
             print(f"    longest main-thread task {round(o['longest_task_ms'])} ms (target 50; "
                   f"{o.get('opens_with_long_task')} of {r['runs']} opens had one): {o.get('longest_task_where')}", flush=True)
+        for i, t in enumerate(o.get("longest_task_traces", [])):
+            print(f"    traced, open {i + 1}: {t}", flush=True)
         add("page: index every layer", o["index_ms"], "libarchive.js list (Chromium)", p.get("libarchive_ms"),
             bytes_read=o["bytes_read"], peer_entries=p.get("libarchive_entries"), peer_error=p.get("libarchive_error"))
         add("page: index every layer", o["index_ms"], "reading the whole file (Chromium)", p.get("read_ms"))

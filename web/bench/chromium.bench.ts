@@ -57,6 +57,83 @@ interface Plan {
 const IDLE_MS = Number(process.env.BENCH_IDLE_MS ?? 2000);
 const plan = JSON.parse(readFileSync(process.env.BENCH_PLAN ?? '', 'utf8')) as Plan;
 
+/** BENCH_TRACE=1: each open (change event -> indexed) is traced with Chromium's
+ *  tracing, and the longest main-thread task's row says what filled it (traceLongest);
+ *  the traces are kept in test-results/bench-traces/ (ARCHIVE-N.json).
+ *  Off by default: tracing costs the page time of its own. */
+const TRACE = process.env.BENCH_TRACE === '1';
+/** BENCH_PEERS=0: ours only (a probe of the page's own figures; no ratio rows). */
+const PEERS = process.env.BENCH_PEERS !== '0';
+
+interface TraceEvent {
+  ph: string;
+  name: string;
+  pid: number;
+  tid: number;
+  ts: number;
+  dur?: number;
+  tdur?: number;
+  args?: { name?: string; data?: { type?: string } };
+}
+
+/**
+ * The longest task on the page's main thread (CrRendererMain) in a Chromium trace,
+ * and what filled it: its wall and thread (CPU) time — a task whose CPU time is far
+ * below its wall time waited for a core — and the trace events' self time within it
+ * by name (V8.GC*, FunctionCall, v8.deserialize..., UpdateLayoutTree, Layout, ...),
+ * e.g. "+562 ms: task 66 ms, CPU 24 ms; FunctionCall 12 ms, MajorGC 9 ms, ..." (from
+ * the change event's dispatch). Empty: no task in the trace.
+ */
+export function traceLongest(events: TraceEvent[]): string {
+  const mains = new Set(events.filter((e) => e.ph === 'M' && e.name === 'thread_name' && e.args?.name === 'CrRendererMain').map((e) => `${e.pid}:${e.tid}`));
+  const on = new Map<string, TraceEvent[]>();
+  for (const e of events) {
+    if (e.ph !== 'X' || e.dur === undefined) continue;
+    const k = `${e.pid}:${e.tid}`;
+    if (!mains.has(k)) continue;
+    (on.get(k) ?? on.set(k, []).get(k)!).push(e);
+  }
+  // the page's main thread: the one with the most work
+  let thread: TraceEvent[] = [];
+  for (const xs of on.values()) if (xs.reduce((n, e) => n + e.dur!, 0) > thread.reduce((n, e) => n + e.dur!, 0)) thread = xs;
+  const tasks = thread.filter((e) => e.name === 'RunTask' || e.name === 'ThreadControllerImpl::RunTask');
+  if (!tasks.length) return '';
+  const task = tasks.reduce((a, e) => (e.dur! > a.dur! ? e : a));
+  // when: from the file input's change event (its dispatch on this thread)
+  const change = thread.find((e) => e.name === 'EventDispatch' && e.args?.data?.type === 'change');
+  const end = task.ts + task.dur!;
+  const inner = thread
+    .filter((e) => e !== task && e.ts >= task.ts && e.ts + e.dur! <= end)
+    .sort((a, b) => a.ts - b.ts || b.dur! - a.dur!);
+  // self time: an event's duration less its children's (events nest on one thread)
+  const self = new Map<string, number>();
+  const stack: { e: TraceEvent; child: number }[] = [];
+  const close = (upTo: number) => {
+    while (stack.length && stack[stack.length - 1].e.ts + stack[stack.length - 1].e.dur! <= upTo) {
+      const { e, child } = stack.pop()!;
+      self.set(e.name, (self.get(e.name) ?? 0) + e.dur! - child);
+      if (stack.length) stack[stack.length - 1].child += e.dur!;
+    }
+  };
+  let top = 0;
+  for (const e of inner) {
+    close(e.ts);
+    if (!stack.length) top += e.dur!;
+    stack.push({ e, child: 0 });
+  }
+  close(Infinity);
+  self.set('(task itself)', task.dur! - top);
+  const ms = (us: number) => Math.round(us / 1000);
+  const parts = [...self].filter(([, us]) => us >= 1000).sort((a, b) => b[1] - a[1]).slice(0, 8);
+  const cpu = task.tdur !== undefined ? `, CPU ${ms(task.tdur)} ms` : '';
+  const at = change ? `${task.ts < change.ts ? '-' : '+'}${ms(Math.abs(task.ts - change.ts))} ms: ` : '';
+  return `${at}task ${ms(task.dur!)} ms${cpu}; ${parts.map(([n, us]) => `${n} ${ms(us)} ms`).join(', ')}`;
+}
+
+const TRACE_DIR = resolve(web, '../test-results/bench-traces');
+let traced = 0;
+const TRACE_CATEGORIES = ['toplevel', 'devtools.timeline', 'disabled-by-default-devtools.timeline', 'v8', 'v8.execute', 'disabled-by-default-v8.gc', 'blink', 'ipc'];
+
 /** Sum of VmRSS (KiB) of chromium's renderer processes (this run's only pages and workers). */
 function rendererRssKib(): number {
   let sum = 0;
@@ -248,6 +325,8 @@ interface OursRun {
   /** where the longest task fell and what ran in it (longestWhere) */
   longest_task_where: string;
   long_tasks: number;
+  /** BENCH_TRACE=1: the traced longest main-thread task and what filled it (traceLongest) */
+  longest_task_trace?: string;
   /** the Space tab: click -> its figures shown */
   space_ms?: number;
   /** the Compare tab: the other archive picked -> opened in this archive's worker (its whole index) */
@@ -281,8 +360,33 @@ async function ours(browser: Browser, a: PlanArchive): Promise<OursRun> {
     const idle = rendererRssKib();
     const mem = sampler();
     await armWatch(page);
+    if (TRACE) await browser.startTracing(page, { categories: TRACE_CATEGORIES });
     await picker.setFiles(a.path);
-    await page.waitForFunction(() => (window as unknown as { __bench: { indexed: number } }).__bench.indexed > 0, null, { timeout: 60 * 60_000, polling: 100 });
+    // Waited for in the page, by a plain evaluate: Playwright's waitForFunction
+    // evaluates its injected script (330 KB) in the page on first use, a main-thread
+    // task of 36-94 ms (traced: EvaluateScript of a DevTools message) that fell
+    // 60-150 ms after the change event, in the open being measured.
+    await page.evaluate(
+      (timeoutMs) =>
+        new Promise<void>((done, fail) => {
+          const t = performance.now();
+          const check = () => {
+            if ((window as unknown as { __bench: { indexed: number } }).__bench.indexed > 0) done();
+            else if (performance.now() - t > timeoutMs) fail(new Error(`not indexed within ${timeoutMs} ms`));
+            else setTimeout(check, 100);
+          };
+          check();
+        }),
+      60 * 60_000,
+    );
+    let trace: string | undefined;
+    if (TRACE) {
+      const raw = await browser.stopTracing();
+      // kept for Chromium's Performance panel (Load profile) or a closer look
+      mkdirSync(TRACE_DIR, { recursive: true });
+      writeFileSync(resolve(TRACE_DIR, `${a.label}-${++traced}.json`), raw);
+      trace = traceLongest((JSON.parse(raw.toString('utf8')) as { traceEvents: TraceEvent[] }).traceEvents);
+    }
     const b = await page.evaluate(() => (window as unknown as { __bench: Watched }).__bench);
     const panel = page.locator('#archive-panel');
     const attr = async (n: string) => Number(await panel.getAttribute(n));
@@ -302,6 +406,7 @@ async function ours(browser: Browser, a: PlanArchive): Promise<OursRun> {
       longest_task_ms: b.longest,
       longest_task_where: longestWhere(b),
       long_tasks: b.longTasks,
+      ...(trace !== undefined ? { longest_task_trace: trace } : {}),
     };
     run.merged_ms = await timedClick(page, '#view-merged', '#tree-info', 'paths');
     run.filter_ms = await page.evaluate(async () => {
@@ -478,7 +583,7 @@ test('layerscope in Chromium against its peers in the same Chromium', async ({ b
       const r = { archive: a, chromium: browser.version(), ours: [] as OursRun[], peers: [] as PeersRun[] };
       for (let k = 0; k < plan.runs; k++) {
         r.ours.push(await ours(browser, a));
-        r.peers.push(await peers(browser, server.url, a));
+        if (PEERS) r.peers.push(await peers(browser, server.url, a));
         const o = r.ours.at(-1)!;
         console.log(
           `  ${a.label}: summary ${o.summary_ms.toFixed(0)} ms, index ${o.index_ms.toFixed(0)} ms, wasm ${(o.wasm_bytes / 2 ** 20).toFixed(0)} MiB, ` +
@@ -502,7 +607,7 @@ test('layerscope in Chromium against its peers in the same Chromium', async ({ b
     runs: o.length,
     ours: Object.fromEntries([
       ...Object.keys(o[0])
-        .filter((k) => k !== 'longest_task_where')
+        .filter((k) => k !== 'longest_task_where' && k !== 'longest_task_trace')
         .map((k) => [
           k,
           typeof o[0][k as keyof OursRun] === 'string'
@@ -513,6 +618,7 @@ test('layerscope in Chromium against its peers in the same Chromium', async ({ b
         ]),
       // the longest task's attribution is the run's that had it; how many opens had one
       ['longest_task_where', o.reduce((a, x) => (x.longest_task_ms > a.longest_task_ms ? x : a)).longest_task_where],
+      ...(TRACE ? [['longest_task_traces', o.map((x) => x.longest_task_trace ?? '')]] : []),
       ['opens_with_long_task', o.filter((x) => x.long_tasks > 0).length],
     ]),
     peers: {
