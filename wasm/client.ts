@@ -48,7 +48,7 @@ import {
 } from './protocol';
 
 export { CoreError, WorkerConnection, isCancelled, isStale, type CallOptions, type ConnectionCallOptions, type SpawnWorker } from './connection';
-export { PARALLEL_EXPORT_MIN, PARALLEL_HASH_MIN, PARALLEL_INDEX_MIN, compressedAsAWhole, hashGroups } from './parallel';
+export { PARALLEL_EXPORT_MIN, PARALLEL_HASH_MIN, PARALLEL_INDEX_MIN, compressedAsAWhole, hashGroups, indexWorkersWanted } from './parallel';
 
 export interface ArchiveClientOptions {
   /** Called with progress of an automatic re-open after a cancel or a crash. */

@@ -5,7 +5,7 @@
 // re-open from the source descriptor, shared workers, cursors, verify.
 //
 //   make test-client    (cd web && npx vitest run --globals --environment node --root .. tests/wasm/)
-import { ArchiveClient, CoreError, FileCursor, PARALLEL_EXPORT_MIN, PARALLEL_HASH_MIN, PARALLEL_INDEX_MIN, WorkerConnection, compressedAsAWhole, hashGroups, isCancelled } from '../../wasm/client';
+import { ArchiveClient, CoreError, FileCursor, PARALLEL_EXPORT_MIN, PARALLEL_HASH_MIN, PARALLEL_INDEX_MIN, WorkerConnection, compressedAsAWhole, hashGroups, indexWorkersWanted, isCancelled } from '../../wasm/client';
 import { HASH_WORKER_NAME, PROTOCOL_VERSION, type RequestMessage, type ResponseMessage, type SourceDescriptor } from '../../wasm/protocol';
 import { EngineArchive } from '../../web/src/engine/archive';
 import { fileByteSource, sourceProblem } from '../../wasm/io/file-source';
@@ -785,6 +785,28 @@ describe('ArchiveClient', () => {
     await expect(asking).rejects.toSatisfy(isCancelled);
     expect(idle.sent.map((m) => m.type)).toEqual(['open']); // (its own open, started with it; no layer read)
     expect(idle.terminated).toBe(true);
+  });
+
+  it('indexWorkersWanted leaves a core to the page: two cores index with one worker, no helper starts with the open', async () => {
+    expect([1, 2, 3, 4, 8].map((cores) => indexWorkersWanted(undefined, cores))).toEqual([1, 1, 2, 3, 4]);
+    expect(indexWorkersWanted(3, 2)).toBe(3); // asked for: as asked
+    const MiB = 1 << 20;
+    const big: SourceDescriptor = { kind: 'file', file: { size: 200 * MiB } as Blob, name: 'big.tar' };
+    const onCores = async (cores: number) => {
+      vi.stubGlobal('navigator', { hardwareConcurrency: cores });
+      try {
+        const { workers, spawn } = harness();
+        const client = new ArchiveClient(spawn, big, {});
+        await client.open({ layers: 'headers' });
+        await new Promise((r) => setTimeout(r, 20));
+        client.dispose();
+        return workers.length;
+      } finally {
+        vi.unstubAllGlobals();
+      }
+    };
+    expect(await onCores(2)).toBe(1); // the archive's worker alone
+    expect(await onCores(3)).toBe(2); // and one helper, opened with the summary
   });
 
   it('hashGroups: whole blobs, about equal bytes, file order in each; one worker or under the threshold hashes alone', async () => {

@@ -5,7 +5,7 @@
 // layers' versions of one file, each continuing where it stopped).
 import { spawnWorker, SINGLE_FILE } from '#spawn-worker';
 import { ArchiveClient, CoreError, FileCursor, isCancelled, WorkerConnection, type ArchiveClientOptions } from '../../../wasm/client';
-import { workersWanted } from '../../../wasm/parallel';
+import { indexWorkersWanted } from '../../../wasm/parallel';
 import { AHEAD_WORKER_NAME, SCRATCH_DIR } from '../../../wasm/protocol';
 import { EngineArchive, WRITE_LOCK_PREFIX, writeLockName, type OpenOptions } from './archive';
 import type {
@@ -78,7 +78,7 @@ const spares: Worker[] = [];
 /** How many: the archive's worker, and (`choosing`: a file is being chosen,
  *  so a local archive comes) one helper where its index will want one. */
 function sparesWanted(choosing: boolean): number {
-  return choosing && workersWanted(undefined) > 1 ? 2 : 1;
+  return choosing && indexWorkersWanted(undefined) > 1 ? 2 : 1;
 }
 
 /** Starts the workers (and their wasm cores) for the next archive, as far as
