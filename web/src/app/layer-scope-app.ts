@@ -124,7 +124,6 @@ export class LayerScopeApp extends RenderApart(LitElement) {
     }
   }
 
-
   /** Opens an archive by URL (the example, or a deep link's src: this origin or, as
    *  ?src=, the one connect-policy.js allowed when the page loaded). */
   async openUrl(url: string): Promise<void> {

@@ -210,7 +210,6 @@ export class LayerScope extends RenderApart(LitElement) {
     this.apart.arm();
   }
 
-
   protected willUpdate(changed: PropertyValues<this>): void {
     // The page's changes only: a value the element wrote back itself is not one.
     const selection = SELECTION.filter((k) => changed.has(k) && this[k] !== this.written[k]);
