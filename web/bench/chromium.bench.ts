@@ -84,7 +84,7 @@ interface TraceEvent {
  * e.g. "+562 ms: task 66 ms, CPU 24 ms; FunctionCall 12 ms, MajorGC 9 ms, ..." (from
  * the change event's dispatch). Empty: no task in the trace.
  */
-export function traceLongest(events: TraceEvent[]): string {
+function traceLongest(events: TraceEvent[]): string {
   const mains = new Set(events.filter((e) => e.ph === 'M' && e.name === 'thread_name' && e.args?.name === 'CrRendererMain').map((e) => `${e.pid}:${e.tid}`));
   const on = new Map<string, TraceEvent[]>();
   for (const e of events) {
