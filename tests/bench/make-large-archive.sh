@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Generates a large, realistic container image archive for benchmarks, with
-# real tools that are independent of layerscope (umoci builds an OCI image
-# layer by layer from files copied off this machine, skopeo writes the archive).
+# real tools that are independent of layerscope (GNU tar writes each layer from
+# files of this machine, umoci adds them to an OCI image, skopeo writes the archive).
 #
 # Usage: tests/bench/make-large-archive.sh [--gzip] OUT.tar [SIZE_MB]
 #
@@ -14,24 +14,28 @@
 # SIZE_MB (default 400) is the approximate total size of the uncompressed
 # layers. The output is never meant to be committed: write it under /tmp.
 #
-# Image layout (layers, in order):
-#   1 base    /usr/bin, /usr/sbin, /usr/libexec (+ /etc/bench/*, /opt/legacy/*)
-#   2 libs    /usr/lib
-#   3 data    /usr/share
-#   4 devel   /usr/include, then more of /usr/lib and /usr/share
-#   5 changes /etc/bench/config.ini modified, whiteouts for
-#             /etc/bench/obsolete.conf, for a whole directory that layer 2
-#             added (e.g. /usr/lib/apt) and for the old /opt/legacy content
-# Files are taken in sorted path order until each layer's share of SIZE_MB
+# Image layout: 12 layers, as a Dockerfile with a dozen steps writes them.
+# Files come from four places, each spread over consecutive layers in sorted
+# path order (as package installs add ranges of paths):
+#   1-2   base    /usr/bin, /usr/sbin, /usr/libexec (+ /etc/bench/*, /opt/legacy/* in 1)
+#   3-5   libs    /usr/lib
+#   6-8   data    /usr/share
+#   9-10  devel   /usr/include, then more of /usr/lib and /usr/share
+#   11    changes /etc/bench/config.ini modified, whiteouts for
+#                 /etc/bench/obsolete.conf, for a whole directory that layer 3-5
+#                 added (e.g. /usr/lib/apt) and for the old /opt/legacy content
+#   12    upgrade the first 64 files of /usr/lib written again, unchanged but for
+#                 their times: bytes an image carries twice (wasted space)
+# Files are taken in sorted path order until each place's share of SIZE_MB
 # (12/33/30/25 %) is used up; files over 32 MB / 4 MB / 64 KB / 64 KB are
-# skipped in layers 1 / 2 / 3 / 4. On Debian 12 (2 cores) 400 MB gives ~35,000
-# files and takes ~50 s; 1000 MB gives ~110,000 files in ~2 min.
+# skipped in base / libs / data / devel. On Debian 12 (2 cores) 400 MB gives
+# ~35,000 files and 1800 MB ~135,000 (the machine's /usr runs out at ~1.5 GB).
 #
-# Needs: umoci, skopeo, GNU coreutils/findutils/awk (Debian 12: apt-get install -y umoci skopeo).
+# Needs: umoci, skopeo, GNU tar/coreutils/findutils/awk (Debian 12: apt-get install -y umoci skopeo).
 # Env: TMPDIR (work dir, default /tmp), KEEP_WORK=1 to keep the work dir.
 set -euo pipefail
 
-usage() { sed -n '2,31p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
+usage() { sed -n '2,34p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
 
 gzip_mode=0
 args=()
@@ -84,9 +88,10 @@ candidates() {
 } | awk -F '\t' -v total="$((size_mb * 1024 * 1024))" -v dir="$work" '
     BEGIN {
         K = 1024; M = 1024 * 1024
-        # share of the total per data layer (percent); unused budget carries over
+        # share of the total per place (percent); unused budget carries over
         share[1] = 12; share[2] = 33; share[3] = 30; share[4] = 25
-        # largest file taken per layer: big binaries in 1, many small files in 3-4
+        name[1] = "base"; name[2] = "libs"; name[3] = "data"; name[4] = "devel"
+        # largest file taken per place: big binaries in base, many small files in data and devel
         cap[1] = 32 * M; cap[2] = 4 * M; cap[3] = 64 * K; cap[4] = 64 * K
         cur = 0; budget = 0; used = 0
     }
@@ -104,64 +109,100 @@ candidates() {
         n[l]++; b[l] += sz
     }
     END {
-        for (l = 1; l <= 4; l++) printf "layer %d: %d files, %.1f MB\n", l, n[l], b[l] / 1048576 > "/dev/stderr"
+        for (l = 1; l <= 4; l++) printf "%s: %d files, %.1f MB\n", name[l], n[l], b[l] / 1048576 > "/dev/stderr"
     }'
 for l in 1 2 3 4; do touch "$work/list$l"; done
 
-# --- build the image with umoci ----------------------------------------------
-# umoci unpack/repack: each repack turns the changes made in the bundle's
-# rootfs into one new layer (`umoci insert` is not used: umoci 0.4.7 writes
-# inserted layers without the tar end-of-archive blocks).
+# --- build the image: each layer a tar written by GNU tar, added by umoci ----
+# Deterministic for the same files: names sorted, owners 0:0, every time the same
+# (the upgrade layer's a day later), history dated. Each layer carries the
+# directories above its files, as layers written by docker and buildah do.
 umoci init --layout "$oci"
 umoci new --image "$img"
-umoci unpack --image "$img" "$work/bundle" >/dev/null
-rootfs="$work/bundle/rootfs"
-chmod 0755 "$rootfs"
-repack() { # repack "created_by"
-    umoci repack --refresh-bundle --image "$img" --history.created_by "$1" "$work/bundle"
-    log "layer: $1"
-}
-
-# Hard links into the rootfs are instant when the work dir and /usr share a
-# file system; otherwise copy. (Only generated files are ever written to.)
-if [ "$(stat -c %d /usr)" = "$(stat -c %d "$work")" ]; then cpflags=(-a -l); else cpflags=(-a); fi
-stage() { # stage N: add layer N's files to the rootfs
-    if [ -s "$work/list$1" ]; then
-        # relative paths from / (cp -l --parents mishandles absolute ones)
-        (cd / && sed 's|^/||' "$work/list$1" | xargs -d '\n' cp "${cpflags[@]}" --parents -t "$rootfs")
+epoch=1700000000
+created="$(date -u -d "@$epoch" +%Y-%m-%dT%H:%M:%SZ)"
+nlayers=0
+layer_tar() { # layer_tar TAR MTIME LIST [GENDIR]: the listed paths (relative to /, no recursion), then GENDIR's tree
+    local tar_common=(--format=gnu --sort=name --owner=0 --group=0 --numeric-owner --mtime="@$2")
+    if [ -n "${4:-}" ]; then
+        tar -cf "$1" "${tar_common[@]}" --no-recursion -C / -T "$3" --recursion -C "$4" .
+    else
+        tar -cf "$1" "${tar_common[@]}" --no-recursion -C / -T "$3"
     fi
 }
+add_layer() { # add_layer TAR "created_by"
+    umoci raw add-layer --image "$img" --history.created "$created" --history.created_by "$2" "$1"
+    rm -f "$1"
+    nlayers=$((nlayers + 1))
+    log "$2"
+}
+with_parents() { # with_parents LIST > OUT: the list's paths and every directory above them, relative, sorted
+    awk '{ sub("^/", ""); n = split($0, c, "/"); p = ""; for (i = 1; i < n; i++) { p = p (i > 1 ? "/" : "") c[i]; print p } print }' "$1" |
+        LC_ALL=C sort -u
+}
 
-# Layer 1 also gets small generated files: a config that layer 5 modifies, a
-# file and a directory that layer 5 deletes.
-stage 1
-mkdir -p "$rootfs/etc/bench" "$rootfs/opt/legacy/lib" "$rootfs/opt/legacy/share"
-printf '[bench]\nversion = 1\nmode = legacy\n' >"$rootfs/etc/bench/config.ini"
-printf 'this file is deleted in layer 5\n' >"$rootfs/etc/bench/obsolete.conf"
-printf 'legacy 1.0\n' >"$rootfs/opt/legacy/VERSION"
-head -c 65536 /dev/zero >"$rootfs/opt/legacy/lib/libold.so"
-printf 'old data\n' >"$rootfs/opt/legacy/share/old.txt"
-chmod 0755 "$rootfs/etc" "$rootfs/etc/bench" "$rootfs/opt" "$rootfs/opt/legacy" "$rootfs/opt/legacy/lib" "$rootfs/opt/legacy/share"
-repack "layer 1: base /usr/bin /usr/sbin /usr/libexec + /etc/bench + /opt/legacy"
-stage 2
-repack "layer 2: libraries from /usr/lib"
-stage 3
-repack "layer 3: data from /usr/share"
-stage 4
-repack "layer 4: /usr/include + more /usr/lib, /usr/share"
+# Each place's list is cut into consecutive parts, a layer each.
+split_list() { # split_list N PARTS: list<N> -> list<N>.part1 .. list<N>.partPARTS
+    split -n "l/$2" -d -a 1 "$work/list$1" "$work/list$1."
+    local i
+    for ((i = 0; i < $2; i++)); do with_parents "$work/list$1.$i" >"$work/list$1.part$((i + 1))"; rm "$work/list$1.$i"; done
+}
+split_list 1 2; split_list 2 3; split_list 3 3; split_list 4 2
+empty="$work/empty"; : >"$empty"
 
-# Layer 5: modify a file, delete a file, delete a directory that layer 2 added
-# (the first one two levels below /usr/lib) and replace /opt/legacy's content.
-printf '[bench]\nversion = 2\nmode = modern\n; modified in layer 5\n' >"$rootfs/etc/bench/config.ini"
-rm "$rootfs/etc/bench/obsolete.conf"
+# Layer 1 also gets small generated files: a config that layer 11 modifies, a
+# file and a directory that layer 11 deletes.
+g="$work/gen1"
+mkdir -p "$g/etc/bench" "$g/opt/legacy/lib" "$g/opt/legacy/share"
+printf '[bench]\nversion = 1\nmode = legacy\n' >"$g/etc/bench/config.ini"
+printf 'this file is deleted in layer 11\n' >"$g/etc/bench/obsolete.conf"
+printf 'legacy 1.0\n' >"$g/opt/legacy/VERSION"
+head -c 65536 /dev/zero >"$g/opt/legacy/lib/libold.so"
+printf 'old data\n' >"$g/opt/legacy/share/old.txt"
+chmod -R u=rwX,go=rX "$g"
+layer_tar "$work/l.tar" "$epoch" "$work/list1.part1" "$g"
+add_layer "$work/l.tar" "layer 1: base, part 1 of 2 + /etc/bench + /opt/legacy"
+layer_tar "$work/l.tar" "$epoch" "$work/list1.part2"
+add_layer "$work/l.tar" "layer 2: base, part 2 of 2"
+for k in 1 2 3; do
+    layer_tar "$work/l.tar" "$epoch" "$work/list2.part$k"
+    add_layer "$work/l.tar" "layer $((2 + k)): libraries from /usr/lib, part $k of 3"
+done
+for k in 1 2 3; do
+    layer_tar "$work/l.tar" "$epoch" "$work/list3.part$k"
+    add_layer "$work/l.tar" "layer $((5 + k)): data from /usr/share, part $k of 3"
+done
+for k in 1 2; do
+    layer_tar "$work/l.tar" "$epoch" "$work/list4.part$k"
+    add_layer "$work/l.tar" "layer $((8 + k)): /usr/include + more /usr/lib, /usr/share, part $k of 2"
+done
+
+# Layer 11: modify a file, delete a file, delete a directory that layers 3-5
+# added (the first one two levels below /usr/lib) and replace /opt/legacy's
+# content: whiteouts (.wh.NAME) as the OCI image spec writes them.
+g="$work/gen11"
+mkdir -p "$g/etc/bench" "$g/opt/legacy"
+printf '[bench]\nversion = 2\nmode = modern\n; modified in layer 11\n' >"$g/etc/bench/config.ini"
+: >"$g/etc/bench/.wh.obsolete.conf"
 victim="$(awk -F/ 'NF > 5 { print "/" $2 "/" $3 "/" $4; exit }' "$work/list2")"
-[ -z "$victim" ] || rm -rf "${rootfs:?}$victim"
-rm -rf "$rootfs/opt/legacy/lib" "$rootfs/opt/legacy/share"
-printf 'legacy 2.0 (replaced in layer 5)\n' >"$rootfs/opt/legacy/VERSION.new"
-mv "$rootfs/opt/legacy/VERSION.new" "$rootfs/opt/legacy/VERSION"
-repack "layer 5: modify /etc/bench/config.ini, delete obsolete.conf ${victim:+and $victim,} replace /opt/legacy"
+if [ -n "$victim" ]; then mkdir -p "$g$(dirname "$victim")" && : >"$g$(dirname "$victim")/.wh.$(basename "$victim")"; fi
+: >"$g/opt/legacy/.wh.lib"
+: >"$g/opt/legacy/.wh.share"
+printf 'legacy 2.0 (replaced in layer 11)\n' >"$g/opt/legacy/VERSION"
+chmod -R u=rwX,go=rX "$g"
+layer_tar "$work/l.tar" "$epoch" "$empty" "$g"
+add_layer "$work/l.tar" "layer 11: modify /etc/bench/config.ini, delete obsolete.conf ${victim:+and $victim,} replace /opt/legacy"
 
-umoci config --image "$img" \
+# Layer 12: regular files of /usr/lib under 256 KiB that survived layer 11
+# written again, unchanged but for their time.
+awk -v v="${victim:-/nonexistent}/" 'index($0, v) != 1' "$work/list2" | while IFS= read -r p; do
+    [ -f "$p" ] && [ ! -L "$p" ] && [ "$(stat -c %s "$p")" -lt 262144 ] && printf '%s\n' "$p"
+done | head -n 64 >"$work/list12" || true
+with_parents "$work/list12" >"$work/list12.part1"
+layer_tar "$work/l.tar" "$((epoch + 86400))" "$work/list12.part1"
+add_layer "$work/l.tar" "layer 12: upgrade: $(wc -l <"$work/list12") files of /usr/lib written again"
+
+umoci config --image "$img" --created "$created" --history.created "$created" \
     --history.created_by "umoci config: entrypoint, env, labels" \
     --config.entrypoint /usr/bin/bash --config.cmd -l \
     --config.env PATH=/usr/local/bin:/usr/bin:/bin --config.env BENCH=1 \
