@@ -32,10 +32,12 @@
 # ~35,000 files and 1800 MB ~135,000 (the machine's /usr runs out at ~1.5 GB).
 #
 # Needs: umoci, skopeo, GNU tar/coreutils/findutils/awk (Debian 12: apt-get install -y umoci skopeo).
-# Env: TMPDIR (work dir, default /tmp), KEEP_WORK=1 to keep the work dir.
+# Env: TMPDIR (work dir, default /tmp), KEEP_WORK=1 to keep the work dir,
+# SOURCE_DATE_EPOCH (every time in the image, default 1700000000: two builds of
+# the recipe at different times differ in every layer, not in any file's content).
 set -euo pipefail
 
-usage() { sed -n '2,34p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
+usage() { sed -n '2,37p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
 
 gzip_mode=0
 args=()
@@ -119,7 +121,8 @@ for l in 1 2 3 4; do touch "$work/list$l"; done
 # directories above its files, as layers written by docker and buildah do.
 umoci init --layout "$oci"
 umoci new --image "$img"
-epoch=1700000000
+epoch="${SOURCE_DATE_EPOCH:-1700000000}"
+[[ "$epoch" =~ ^[0-9]+$ ]] || { echo "SOURCE_DATE_EPOCH must be whole seconds" >&2; exit 2; }
 created="$(date -u -d "@$epoch" +%Y-%m-%dT%H:%M:%SZ)"
 nlayers=0
 layer_tar() { # layer_tar TAR MTIME LIST [GENDIR]: the listed paths (relative to /, no recursion), then GENDIR's tree
