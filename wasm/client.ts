@@ -105,7 +105,8 @@ const staleAsCancelled = () =>
   new CoreError({ code: 'cancelled', message: 'cancelled: the worker was replaced while the request was on its way', where: 'client' });
 
 /** index()'s options: a call's, and when the helper workers may start reading
- *  (IndexHelpers.index: the archive's own worker starts at once; a promise
+ *  (IndexHelpers.index: the archive's own worker starts at once beside them,
+ *  and waits too only when it reads a big file alone; a promise
  *  that never settles holds the helpers' layers, and so the index, until a
  *  cancel). The first call of a worker's index sets it: later callers join
  *  that run. */

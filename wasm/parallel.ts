@@ -194,7 +194,15 @@ export class IndexHelpers {
    * archive's worker starts on its group at once):
    * the page passes its first render's end, so that on two cores the render's
    * steps do not share them with two decoding workers (issue 13: main-thread
-   * tasks over 50 ms while opening).
+   * tasks over 50 ms while opening). With one worker in all (two cores: a core
+   * left to the page) the archive's worker waits for it too, on a file of
+   * PARALLEL_INDEX_MIN bytes or more: its one decoding thread, the browser's
+   * file reads and the compositor still stretched the render's steps (~10-15
+   * ms of CPU each) to 50-80 ms on the 12-layer bench sets. Alternated opens
+   * on two cores, 0.4 and 1.57 GB, plain and zstd layers: 1 of 30 opens had a
+   * task over 50 ms, 0 of 80 with the wait; traced (tracing loads the cores)
+   * 6 of 12 had one of 53-73 ms, 0 of 12 with the wait (longest 43 ms). The
+   * index ends ~50-90 ms later (0.4 GB plain: 0.97 s -> 1.05 s, medians of 5).
    */
   async index(
     conn: WorkerConnection,
@@ -203,12 +211,14 @@ export class IndexHelpers {
     onProgress: (p: ProgressEvent) => void,
     helpersAfter?: Promise<unknown>,
   ): Promise<IndexResult> {
-    const whole = () => {
+    // One worker reads every layer: a big local file's waits for the gate too.
+    const whole = async (big: boolean) => {
       this.drop();
+      if (big) await gateOrEnd(conn, helpersAfter);
       return conn.call({ type: 'index', archive }, { generation, onProgress });
     };
     const k = this.count;
-    if (k < 2) return whole();
+    if (k < 2) return whole(this.source.kind === 'file' && this.source.file.size >= PARALLEL_INDEX_MIN);
     // (failed, or cancelled on its way: the helpers started ahead will not be taken)
     const plan = await conn.call({ type: 'indexPlan', archive }, { generation }).catch((e: unknown) => {
       this.drop();
@@ -216,7 +226,7 @@ export class IndexHelpers {
     });
     const bytes = plan.blobs.reduce((n, b) => n + b.size, 0);
     const groups = hashGroups(plan.blobs, k);
-    if (groups.length < 2 || bytes < PARALLEL_INDEX_MIN) return whole();
+    if (groups.length < 2 || bytes < PARALLEL_INDEX_MIN) return whole(bytes >= PARALLEL_INDEX_MIN);
     const t0 = performance.now();
     const report = groupProgress(groups.length, bytes, 'index', onProgress);
     // The helpers started with the open, or new ones; each opens the file now.

@@ -741,6 +741,36 @@ describe('ArchiveClient', () => {
     expect(workers.length).toBe(spawned);
     expect(workers[k + 1].sent.map((m) => m.type)).toEqual(['open']);
     expect(workers[k + 1].terminated).toBe(true);
+
+    // One index worker (two cores: a core left to the page) and a big file: the
+    // archive's own worker waits for the gate too, then reads every layer.
+    const j = workers.length;
+    const one = new ArchiveClient(spawn, big, { indexWorkers: 1 });
+    await one.open({ layers: 'headers' });
+    let shown!: () => void;
+    const p4 = one.index({ helpersAfter: new Promise<void>((r) => (shown = r)) });
+    await new Promise((r) => setTimeout(r, 30));
+    expect(workers[j].sent.map((m) => m.type)).toEqual(['open']);
+    shown();
+    expect((await p4).indexed).toBe(true);
+    expect(workers[j].sent.map((m) => m.type)).toEqual(['open', 'index']);
+    expect(workers.length).toBe(j + 1);
+    // a cancel while it waits: cancelled, and the gate settling later sends nothing
+    const five = new ArchiveClient(spawn, big, { indexWorkers: 1 });
+    await five.open({ layers: 'headers' });
+    let never!: () => void;
+    const p5 = five.index({ helpersAfter: new Promise<void>((r) => (never = r)) });
+    await new Promise((r) => setTimeout(r, 10));
+    five.cancel();
+    await expect(p5).rejects.toSatisfy(isCancelled);
+    never();
+    await new Promise((r) => setTimeout(r, 30));
+    expect(workers[j + 1].sent.map((m) => m.type)).toEqual(['open']);
+    // a small file's one worker does not wait (its render and index are short)
+    const small = new ArchiveClient(spawn, fileSource('small.tar'), { indexWorkers: 1 });
+    await small.open({ layers: 'headers' });
+    const held = small.index({ helpersAfter: new Promise<void>(() => undefined) });
+    expect((await held).indexed).toBe(true);
   });
 
   it('an archive indexed on another archive\'s connection (the Compare tab\'s): when that one cancels while only its helpers read, they end with the worker and its index fails as cancelled, re-opening nothing', async () => {

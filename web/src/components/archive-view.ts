@@ -103,8 +103,9 @@ export class ArchiveView extends LitElement {
     if (s?.tab === 'space' && s.summary && !s.imageRead(s.image) && !s.indexError && !s.readImageError(s.image)) s.readImage(s.image);
     const files = this.renderRoot.querySelector('.files') as HTMLElement | null;
     if (files && ArchiveView.treeWidth && !files.style.getPropertyValue('--tree-cols')) files.style.setProperty('--tree-cols', `${ArchiveView.treeWidth}px`);
-    // (the index's helper workers wait for this: ArchiveSession.drawn)
-    if (this.stage >= STAGE_ALL && s?.summary) s.drawn();
+    // (the index's workers wait for this: ArchiveSession.drawn; from here on
+    // the steps are small: the viewer with nothing chosen, the export dialog)
+    if (this.stage >= STAGE_VIEWER && s?.summary) s.drawn();
     if (this.stage < STAGE_ALL && s?.summary && !this.stagePending) {
       this.stagePending = true;
       afterNextFrame(() => {

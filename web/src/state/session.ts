@@ -187,11 +187,12 @@ export class ArchiveSession {
 
   /**
    * Says the first render after the summary is drawn (ArchiveView's steps
-   * call it; more calls change nothing). The indexing started with the
-   * summary lets its helper workers read only then, or FIRST_RENDER_WAIT_MS
-   * after it began (no view drew it): on two cores, the render's steps shared
-   * the cores with two decoding workers and took 50-90 ms of main thread
-   * each (issue 13).
+   * call it once the tab's view is painted; more calls change nothing). The
+   * indexing started with the summary lets its helper workers read only then
+   * (and the archive's own worker, when it reads a big file alone: two
+   * cores), or FIRST_RENDER_WAIT_MS after it began (no view drew it): on two
+   * cores, the render's steps shared the cores with the decoding workers and
+   * took 50-90 ms of main thread each (issue 13; wasm/parallel.ts).
    */
   drawn!: () => void;
   private readonly firstDrawn = new Promise<void>((resolve) => (this.drawn = resolve));
