@@ -535,10 +535,15 @@ describe('ArchiveClient', () => {
       { blob: 2, member: 'b.tar', offset: 3000 + 90 * MiB, size: 10 * MiB },
     ];
     let hang = false;
+    let slow = false;
     const { workers, spawn } = harness((msg, reply, w) => {
       if (msg.type === 'verifyPlan') return { blobs };
       if (msg.type !== 'hashRanges') return standard(msg, reply, w);
       if (hang && w.name === HASH_WORKER_NAME) return undefined;
+      if (slow && w.name !== HASH_WORKER_NAME) {
+        setTimeout(() => reply({ v: PROTOCOL_VERSION, id: msg.id, type: 'result', result: { digests: msg.ranges.map((r) => `sha256:at-${r.offset}`) } as never }), 50);
+        return undefined;
+      }
       const total = msg.ranges.reduce((n, r) => n + r.size, 0);
       reply({ v: PROTOCOL_VERSION, id: msg.id, type: 'progress', progress: { phase: 'verify', done: total, total, rate: 1, detail: msg.ranges[0].label ?? '' } });
       return { digests: msg.ranges.map((r) => `sha256:at-${r.offset}`) };
@@ -550,16 +555,24 @@ describe('ArchiveClient', () => {
     expect(r.rows.ok).toBe(true);
     // the browsing worker, the verify worker, two that only hash (named so: no core)
     expect(workers.map((w) => w.name)).toEqual(['layerscope-core', 'layerscope-core', HASH_WORKER_NAME, HASH_WORKER_NAME]);
-    expect(workers[1].sent.map((m) => m.type)).toEqual(['open', 'verifyPlan', 'hashRanges', 'verify', 'verifyRows']);
+    const types = workers[1].sent.map((m) => m.type);
+    expect(types.slice(0, 3)).toEqual(['open', 'verifyPlan', 'hashRanges']);
+    expect(types.slice(-2)).toEqual(['verify', 'verifyRows']);
+    expect(types.slice(2, -2).every((t) => t === 'hashRanges')).toBe(true);
     for (const w of workers.slice(2)) {
-      expect(w.sent.map((m) => m.type)).toEqual(['hashRanges']);
+      expect(w.sent.length).toBeGreaterThan(0);
+      expect(w.sent.every((m) => m.type === 'hashRanges')).toBe(true);
       expect(w.terminated).toBe(true);
     }
-    // every blob hashed once, whole, by one worker, each worker's in file order
-    const asked = workers.slice(1).map((w) => (w.sent.find((m) => m.type === 'hashRanges') as { ranges: { offset: number; size: number }[] }).ranges);
-    expect(asked.flat().map((x) => x.offset).sort((a, b) => a - b)).toEqual(blobs.map((b) => b.offset).sort((a, b) => a - b));
-    for (const rs of asked) expect(rs.map((x) => x.offset)).toEqual([...rs.map((x) => x.offset)].sort((a, b) => a - b));
-    expect(asked.map((rs) => Math.round(rs.reduce((n, x) => n + x.size, 0) / MiB)).sort((a, b) => a - b)).toEqual([30, 30, 40]);
+    // every blob hashed once, whole, one per request; the largest first: the
+    // three workers' first requests are the three largest blobs, and each
+    // worker's blobs come largest first
+    const asked = workers.slice(1).map((w) => w.sent.filter((m) => m.type === 'hashRanges').map((m) => (m as { ranges: { offset: number; size: number }[] }).ranges));
+    for (const rs of asked.flat()) expect(rs).toHaveLength(1);
+    const sizes = asked.map((calls) => calls.map((rs) => rs[0].size / MiB));
+    expect(asked.flat(2).map((x) => x.offset).sort((a, b) => a - b)).toEqual(blobs.map((b) => b.offset).sort((a, b) => a - b));
+    expect(sizes.map((x) => x[0]).sort((a, b) => a - b)).toEqual([20, 30, 40]);
+    for (const x of sizes) expect(x).toEqual([...x].sort((a, b) => b - a));
     // the digests go to the core by blob number, each the one of that blob's range
     const v = workers[1].sent.find((m) => m.type === 'verify') as { hostHash: boolean; digests: { blobs: number[]; digests: string[]; bytes: number } };
     expect(v.hostHash).toBe(true);
@@ -571,6 +584,18 @@ describe('ArchiveClient', () => {
     expect(client.verifyWorkersSpawned).toBe(1);
     expect(client.hashWorkersSpawned).toBe(2);
     expect(workers[0].sent.some((m) => m.type === 'hashRanges' || m.type === 'verify')).toBe(false);
+
+    // a slower worker takes fewer blobs: the verify worker answers its first
+    // request late, the one hashing worker takes every other blob meanwhile
+    slow = true;
+    const m = workers.length;
+    const paced = new ArchiveClient(spawn, fileSource(), { hashWorkers: 2 });
+    await paced.open();
+    await paced.verify();
+    const took = (w: (typeof workers)[number]) => w.sent.filter((x) => x.type === 'hashRanges').map((x) => (x as { ranges: { size: number }[] }).ranges[0].size / MiB);
+    expect(took(workers[m + 1])).toEqual([40]);
+    expect(took(workers[m + 2])).toEqual([30, 20, 10, 300 / MiB]);
+    slow = false;
 
     // cancelVerify stops the hashing workers too; browsing is left alone
     hang = true;

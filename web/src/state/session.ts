@@ -3,7 +3,7 @@
 // the tree listings (tree-loads.ts), manifests and path histories already
 // fetched, the state of a digest verification, the archives it is compared
 // with (comparers.ts) and its last export (export-job.ts).
-import { createArchiveFrom, withVerification, type EngineArchive, type UrlSource, type InspectDocument, type ProgressEvent, isCancelled } from '../engine';
+import { createArchiveFrom, keepSpareWorker, withVerification, type EngineArchive, type UrlSource, type InspectDocument, type ProgressEvent, isCancelled } from '../engine';
 import type { OpenResult, DiffDocument, ErrorEnvelope, IndexResult, FindingsDocument, PathHistory, VerifyDocument, Warning } from '../engine';
 import type { ExportChoice } from './exports';
 import { newExportJob, runExport, type ExportJob } from './export-job';
@@ -274,6 +274,7 @@ export class ArchiveSession {
       this.indexError = null;
       this.indexing = null;
       this.indexingPart = null;
+      keepSpareWorker(); // (for what the user does next: a verification, a comparison, the next archive)
     } else {
       this.indexError = toEnvelope(e.error, 'Indexing was cancelled.');
       this.indexing = null;
