@@ -97,7 +97,7 @@ export function prewarmWorker(choosing = false): void {
  * next request wanting a worker of its own (a verification, the archive a
  * comparison opens, an export's writer, the next archive) does not wait for a
  * worker's start. On the 0.4 GB bench set the verify worker's start and open
- * took 0.19-0.23 s of the verification's 1.9 s; ~0.02 s with a spare. It runs
+ * took 0.19-0.23 s of the verification's 1.9 s, 0.07-0.09 s with a spare. It runs
  * the open path's warm-up only, not the decoders' (the page is in use).
  */
 export function keepSpareWorker(): void {
