@@ -24,8 +24,8 @@
 #   11    changes /etc/bench/config.ini modified, whiteouts for
 #                 /etc/bench/obsolete.conf, for a whole directory that layer 3-5
 #                 added (e.g. /usr/lib/apt) and for the old /opt/legacy content
-#   12    upgrade the first 64 files of /usr/lib written again, unchanged but for
-#                 their times: bytes an image carries twice (wasted space)
+#   12    upgrade 64 regular files of /usr/lib under 256 KiB (the first in path
+#                 order left by 11) again, only their times changed: wasted space
 # Files are taken in sorted path order until each place's share of SIZE_MB
 # (12/33/30/25 %) is used up; files over 32 MB / 4 MB / 64 KB / 64 KB are
 # skipped in base / libs / data / devel. On Debian 12 (2 cores) 400 MB gives
