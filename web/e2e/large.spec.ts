@@ -176,8 +176,13 @@ test('verify digests runs beside browsing, shows progress and can be cancelled',
             };
             return q(s) ?? walk(document);
           };
-          const pct = Number(deep('#verify-progress [role="progressbar"]')?.getAttribute('aria-valuenow') ?? 0);
-          return pct > 0 && /\bof\b/.test(deep('#verify-bytes')?.textContent ?? '') && /\/s/.test(deep('#verify-rate')?.textContent ?? '');
+          const bar = deep('#verify-progress [role="progressbar"]');
+          const pct = Number(bar?.getAttribute('aria-valuenow') ?? 0);
+          // the fill shows that much of the bar (it is slid left, clipped by the bar)
+          const b = bar?.getBoundingClientRect();
+          const f = (bar?.firstElementChild as HTMLElement | null)?.getBoundingClientRect();
+          const shown = b && f && b.width > 0 ? (100 * (Math.min(f.right, b.right) - Math.max(f.left, b.left))) / b.width : -1;
+          return pct > 0 && Math.abs(shown - pct) <= 1.5 && /\bof\b/.test(deep('#verify-bytes')?.textContent ?? '') && /\/s/.test(deep('#verify-rate')?.textContent ?? '');
         }),
       { timeout: 60_000, intervals: [20] },
     )

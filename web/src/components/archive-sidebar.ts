@@ -10,6 +10,7 @@ import { layerChecks, verifyTally, verifyVerdict, VERIFY_WARNINGS, type Check } 
 import { toInstruction } from '../state/dockerfile';
 import { warningTitle } from '../state/words';
 import { imageTitle } from '../state/labels';
+import { barFill } from '../styles/controls';
 import { setStyle } from './set-style';
 import { verifyTable } from './verify-table';
 import { icons } from './icons';
@@ -87,7 +88,7 @@ function verifyBlock(s: ArchiveSession) {
     return html`<div class="verify" id="verify-progress" role="status" aria-live="polite">
       <div class="row"><strong>Verifying digests…</strong><span class="hint">browsing goes on meanwhile (it runs in a worker of its own)</span></div>
       <div class="bar" role="progressbar" aria-label="Verification" aria-valuemin="0" aria-valuemax="100" aria-valuenow=${Math.round(frac * 100)}>
-        <div ${setStyle({ width: `${(frac * 100).toFixed(1)}%` })}></div>
+        <div ${setStyle(barFill(frac))}></div>
       </div>
       <div class="numbers">
         ${p

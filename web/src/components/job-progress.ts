@@ -3,6 +3,7 @@
 import { css, html } from 'lit';
 import type { ProgressEvent } from '../engine';
 import { phaseText } from '../state/labels';
+import { barFill } from '../styles/controls';
 import { setStyle } from './set-style';
 
 /** Styles of the progress line, and of a view's own row of controls (class job-row) laid out alike. */
@@ -19,8 +20,11 @@ export const jobRowStyles = css`
     .progress .bar {
       flex: 1 1 160px;
       height: 8px;
+      overflow: hidden;
     }
     .progress .bar > div {
+      flex: none;
+      width: 100%;
       height: 100%;
       background: var(--ls-accent);
     }
@@ -31,7 +35,7 @@ export function jobProgress(id: string, doing: string, p: ProgressEvent | null, 
   return html`<div class="progress" id=${id} role="status" aria-live="polite">
     <span>${doing}… ${p ? `${phaseText(p.phase, '')} ${Math.floor(frac * 100)}%` : ''}</span>
     <div class="bar" role="progressbar" aria-label=${doing} aria-valuemin="0" aria-valuemax="100" aria-valuenow=${Math.round(frac * 100)}>
-      <div ${setStyle({ width: `${(frac * 100).toFixed(1)}%` })}></div>
+      <div ${setStyle(barFill(frac))}></div>
     </div>
     <button class="btn small" id=${`cancel-${id}`} @click=${cancel}>Cancel</button>
   </div>`;

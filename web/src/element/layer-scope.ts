@@ -48,6 +48,7 @@ import type { UrlSource } from '../engine';
 import { findImage, phaseText } from '../state/labels';
 import { phasePercent, type PhaseProgress } from '../state/progress';
 import { setStyle } from '../components/set-style';
+import { barFill } from '../styles/controls';
 import { HashSync } from './routing';
 import { RenderApart } from '../components/update-apart';
 import { layerScopeStyles } from './layer-scope.styles';
@@ -372,7 +373,7 @@ export class LayerScope extends RenderApart(LitElement) {
     return html`<div class="phase" data-phase=${p.phase} data-complete=${p.complete ? 'true' : 'false'}>
       <div class="phase-name">${phaseText(p.phase, '')}${p.complete ? ' — done' : ''}</div>
       <div class="bar" role="progressbar" aria-label=${phaseText(p.phase, '')} aria-valuemin="0" aria-valuemax="100" aria-valuenow=${pct}>
-        <div ${setStyle({ width: `${pct}%` })}></div>
+        <div ${setStyle(barFill(pct / 100))}></div>
       </div>
       <div class="numbers">
         <span class="pct">${formatBytes(p.done)} of ${formatBytes(p.total)} (${pct}%)</span>
