@@ -864,7 +864,7 @@ describe('ArchiveClient', () => {
     expect(await onCores(3)).toBe(2); // and one helper, opened with the summary
   });
 
-  it('hashGroups: whole blobs, about equal bytes, file order in each; one worker or under the threshold hashes alone', async () => {
+  it('hashGroups (the split of the index and the export helpers): whole blobs, about equal bytes, file order in each; verify with one hashing worker asked for hashes alone', async () => {
     const b = (offset: number, size: number) => ({ offset, size });
     expect(hashGroups([b(0, 5), b(5, 1), b(6, 1), b(7, 3)], 2)).toEqual([[b(0, 5)], [b(5, 1), b(6, 1), b(7, 3)]]);
     expect(hashGroups([b(0, 5), b(5, 1)], 4)).toHaveLength(2);

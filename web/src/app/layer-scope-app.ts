@@ -9,7 +9,7 @@
 // Properties: current (the ArchiveSession shown), openFiles(files), openUrl(url).
 import { LitElement, html, nothing } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
-import { SINGLE_FILE, prewarmWorker, type UrlSource } from '../engine';
+import { SINGLE_FILE, prewarmWorker, whenIdle, type UrlSource } from '../engine';
 import { ArchiveSession } from '../state/session';
 import { linkTargets, parseHash, routeHash, routeStart, type LinkState } from '../state/hash';
 import { formatBytes } from '../state/format';
@@ -79,9 +79,7 @@ export class LayerScopeApp extends RenderApart(LitElement) {
       if (box) warmFonts(box);
       warmViewStyles();
     };
-    const idle = (globalThis as { requestIdleCallback?: (cb: () => void, o?: { timeout: number }) => number }).requestIdleCallback;
-    if (idle) idle(ahead, { timeout: 1000 });
-    else setTimeout(ahead, 200);
+    whenIdle(ahead, 1000, 200);
   }
 
   disconnectedCallback(): void {

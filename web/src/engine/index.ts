@@ -8,6 +8,7 @@ import { ArchiveClient, CoreError, FileCursor, isCancelled, WorkerConnection, ty
 import { indexWorkersWanted } from '../../../wasm/parallel';
 import { AHEAD_WORKER_NAME, SCRATCH_DIR } from '../../../wasm/protocol';
 import { EngineArchive, WRITE_LOCK_PREFIX, writeLockName, type OpenOptions } from './archive';
+import { whenIdle } from './idle';
 import type {
   EntryPage,
   ErrorEnvelope,
@@ -27,6 +28,7 @@ import type {
 export { EngineArchive, WRITE_LOCK_PREFIX, writeLockName };
 export { VERIFY_CODES, withVerification } from './verified';
 export type { OpenOptions };
+export { whenIdle };
 
 export { CoreError, isCancelled, SINGLE_FILE, FileCursor, WorkerConnection, SCRATCH_DIR };
 export type { EntryPage, IndexResult, InspectDocument, ProgressEvent, ReadResult, OpenResult, ErrorEnvelope, PathHistory, VerifyResult, SourceDescriptor, WriteRequest, WriteResult, OpfsTarget };
@@ -101,18 +103,15 @@ export function prewarmWorker(choosing = false): void {
  * the open path's warm-up only, not the decoders' (the page is in use).
  */
 export function keepSpareWorker(): void {
-  const start = () => {
-    if (spares.length === 0) spares.push(spawnWorker());
-  };
-  const idle = (globalThis as { requestIdleCallback?: (cb: () => void, o?: { timeout: number }) => number }).requestIdleCallback;
   if (spares.length > 0) return;
-  if (idle) idle(start, { timeout: 1000 });
-  else setTimeout(start, 100);
+  whenIdle(() => {
+    if (spares.length === 0) spares.push(spawnWorker());
+  });
 }
 
 /** A worker for a client: a spare for a core worker; one that only hashes
- *  (named) is started as such, without the core. */
-function spawn(name?: string): Worker {
+ *  (named) is started as such, without the core. (Exported for its tests.) */
+export function spawn(name?: string): Worker {
   if (name) return spawnWorker(name);
   return spares.shift() ?? spawnWorker();
 }
