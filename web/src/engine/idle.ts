@@ -1,5 +1,5 @@
 // Work for when the page is idle: requestIdleCallback with a deadline, or a
-// short timer where the browser has none (Safari before 18, node).
+// short timer where there is none (Safari has none by default; node).
 
 /** Runs `fn` once the page is idle, at the latest `timeoutMs` later; where
  *  there is no requestIdleCallback, after `fallbackMs`. */
