@@ -9,13 +9,15 @@ const port = Number(process.env.LAYERSCOPE_E2E_PORT ?? 4173);
 
 export default defineConfig({
   testDir: 'e2e',
+  testMatch: '*.spec.ts', // (e2e/*.test.ts are unit tests: vitest)
   outputDir: resolve(here, '../test-results/playwright'),
   timeout: 60_000,
   expect: { timeout: 15_000 },
   fullyParallel: false,
   workers: 2,
   retries: 0,
-  reporter: [['list']],
+  // failure-tail: each failure's cause again at the very end (CI keeps the log's tail)
+  reporter: [['list'], [resolve(here, 'e2e/failure-tail.ts')]], // (a path, not './…': bench/playwright.config.ts spreads this one)
   use: {
     baseURL: `http://127.0.0.1:${port}/`,
     viewport: { width: 1440, height: 900 },

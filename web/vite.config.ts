@@ -214,8 +214,8 @@ export default defineConfig(({ mode }) => {
       modulePreload: { polyfill: false },
     },
     server: { fs: { allow: [repo, wasmDir] } },
-    // Unit tests of state/ in node (make test-web-unit): pure logic, no DOM, no worker.
-    test: { include: ['src/**/*.test.ts'], environment: 'node' },
+    // Unit tests in node (make test-web-unit): pure logic, no DOM, no worker.
+    test: { include: ['src/**/*.test.ts', 'e2e/*.test.ts'], environment: 'node' },
     plugins: single ? [viteSingleFile({ removeViteModuleLoader: true }), cspSingle()] : [exampleArchive(), cspMeta()],
   };
 });
