@@ -200,20 +200,22 @@ async function armWatch(page: Page) {
   await page.evaluate(() => {
     type Frame = { at: number; dur: number; style: number; scripts: string[] };
     type Bench = { t0: number; summary: number; indexed: number; longest: number; longestAt: number; longTasks: number; frames: Frame[] };
+    // `root` and every shadow root under it, in document order
+    const shadowRoots = (root: Document | ShadowRoot, out: (Document | ShadowRoot)[] = []): (Document | ShadowRoot)[] => {
+      out.push(root);
+      for (const el of root.querySelectorAll('*')) if (el.shadowRoot) shadowRoots(el.shadowRoot, out);
+      return out;
+    };
     const deep = (root: Document | ShadowRoot, sel: string): Element | null => {
-      const hit = root.querySelector(sel);
-      if (hit) return hit;
-      for (const el of root.querySelectorAll('*')) {
-        if (el.shadowRoot) {
-          const h = deep(el.shadowRoot, sel);
-          if (h) return h;
-        }
+      for (const r of shadowRoots(root)) {
+        const hit = r.querySelector(sel);
+        if (hit) return hit;
       }
       return null;
     };
     const b: Bench = { t0: 0, summary: 0, indexed: 0, longest: 0, longestAt: 0, longTasks: 0, frames: [] };
     // the page's elements live in shadow roots; later evaluates find them through this
-    Object.assign(window, { __bench: b, __benchDeep: deep });
+    Object.assign(window, { __bench: b, __benchDeep: deep, __benchRoots: shadowRoots });
     new PerformanceObserver((l) => {
       for (const e of l.getEntries()) {
         if (!b.t0 || b.indexed) continue;
@@ -277,6 +279,7 @@ async function armWatch(page: Page) {
  *  (installed with the page), the picked comparison's change time. */
 interface BenchWindow {
   __benchDeep: (root: Document | ShadowRoot, sel: string) => Element | null;
+  __benchRoots: (root: Document | ShadowRoot) => (Document | ShadowRoot)[];
   __compareT0: number;
 }
 
@@ -291,34 +294,30 @@ interface BenchWindow {
 async function timedClick(page: Page, click: string, done: string, text = '', timeoutMs = 60 * 60_000): Promise<number> {
   return page.evaluate(
     async ([click, done, text, timeoutMs]) => {
-      const deep = (window as unknown as BenchWindow).__benchDeep;
-      const el = deep(document, click) as HTMLElement | null;
+      const w = window as unknown as BenchWindow;
+      const el = w.__benchDeep(document, click) as HTMLElement | null;
       if (!el) throw new Error(`nothing to click: ${click}`);
       let changed = true;
       const watch = new MutationObserver(() => (changed = true));
-      const rootsOf = (root: Document | ShadowRoot, out: (Document | ShadowRoot)[] = []) => {
-        out.push(root);
-        watch.observe(root, { childList: true, subtree: true });
-        for (const e of root.querySelectorAll('*')) if (e.shadowRoot) rootsOf(e.shadowRoot, out);
-        return out;
-      };
       let roots: (Document | ShadowRoot)[] = [];
       const t = performance.now();
       el.click();
-      for (;;) {
-        if (changed) {
-          changed = false;
-          watch.disconnect();
-          roots = rootsOf(document);
+      try {
+        for (;;) {
+          if (changed) {
+            changed = false;
+            watch.disconnect();
+            roots = w.__benchRoots(document);
+            for (const r of roots) watch.observe(r, { childList: true, subtree: true });
+          }
+          let hit: Element | null = null;
+          for (const r of roots) if ((hit = r.querySelector(done))) break;
+          if (hit && (!text || (hit.textContent ?? '').includes(text))) return performance.now() - t;
+          if (performance.now() - t > timeoutMs) throw new Error(`${done} did not appear within ${timeoutMs} ms of clicking ${click}`);
+          await new Promise((r) => setTimeout(r, 4));
         }
-        let hit: Element | null = null;
-        for (const r of roots) if ((hit = r.querySelector(done))) break;
-        if (hit && (!text || (hit.textContent ?? '').includes(text))) {
-          watch.disconnect();
-          return performance.now() - t;
-        }
-        if (performance.now() - t > timeoutMs) throw new Error(`${done} did not appear within ${timeoutMs} ms of clicking ${click}`);
-        await new Promise((r) => setTimeout(r, 4));
+      } finally {
+        watch.disconnect();
       }
     },
     [click, done, text, timeoutMs] as const,
