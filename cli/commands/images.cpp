@@ -1,5 +1,7 @@
-// layerscope images ARCHIVE [-a] [-q] [--no-trunc] [-f FILTER]... [--platform P] [--json]:
+// layerscope images ARCHIVE [-a] [-q] [-s] [--no-trunc] [-f FILTER]... [--platform P] [--json]:
 // docker's `images` table (one row per tag), its IDs (-q), or the images document.
+// Only the documents and each layer's first bytes are read: a compressed layer's
+// uncompressed size is unknown until it is decoded, which -s/--size asks for.
 #include <algorithm>
 #include <cstdio>
 
@@ -10,7 +12,16 @@
 namespace lscli {
 namespace {
 
-void print_table(const Session& s, const std::vector<ImageSummary>& rows, bool no_trunc) {
+// The SIZE cell: the uncompressed size, or when that is not known (a compressed
+// layer not decoded) the stored size marked '*', which the footnote explains.
+std::string size_cell(const ImageSummary& img) {
+  if (img.size >= 0) return human_size(img.size);
+  if (img.content_size >= 0) return human_size(img.content_size) + "*";
+  return "?";
+}
+
+// Returns whether a row showed a stored size in place of the uncompressed one.
+bool print_table(const Session& s, const std::vector<ImageSummary>& rows, bool no_trunc) {
   const Archive& ar = s.archive();
   // A PLATFORM column when the archive holds more than one platform (a multi-platform
   // index lists the same tag once per platform).
@@ -19,8 +30,10 @@ void print_table(const Session& s, const std::vector<ImageSummary>& rows, bool n
     platforms = platforms || ar.images[i].platform.to_string() != ar.images[0].platform.to_string();
   std::printf(platforms ? "%-40s %-16s %-20s %-20s %-10s PLATFORM\n" : "%-40s %-16s %-20s %-20s %s\n", "REPOSITORY",
               "TAG", "IMAGE ID", "CREATED", "SIZE");
+  bool stored = false;
   for (const ImageSummary& img : rows) {
     std::string id = short_id(img.id, no_trunc);
+    stored = stored || img.size < 0;
     std::vector<std::string> tags = img.tags;
     if (tags.empty()) tags.push_back("<none>:<none>");
     for (auto& t : tags) {
@@ -28,10 +41,11 @@ void print_table(const Session& s, const std::vector<ImageSummary>& rows, bool n
       if (t == "<none>:<none>") { repo = "<none>"; tag = "<none>"; }
       else split_tag(t, &repo, &tag);
       std::printf(platforms ? "%-40s %-16s %-20s %-20s %-10s " : "%-40s %-16s %-20s %-20s %s", escape_text(repo).c_str(),
-                  escape_text(tag).c_str(), id.c_str(), ago(img.created).c_str(), human_size(img.size).c_str());
+                  escape_text(tag).c_str(), id.c_str(), ago(img.created).c_str(), size_cell(img).c_str());
       std::printf("%s\n", platforms ? escape_text(img.platform.to_string()).c_str() : "");
     }
   }
+  return stored;
 }
 
 int run(const Context& ctx, const Args& a) {
@@ -42,9 +56,10 @@ int run(const Context& ctx, const Args& a) {
   q.filters = std::move(filters).value();
   q.platform = a.value("--platform");
   q.all = a.has("--all");
-  // -q prints only IDs: no layer is read (sizes need compressed layers decoded).
-  const bool ids_only = a.has("--quiet") && !a.has("--json");
-  auto opened = ids_only ? ctx.open_headers(a.archives[0]) : ctx.open_summary(a.archives[0]);
+  // No layer is decoded unless --size asks: a compressed layer's uncompressed
+  // size is all that would need it (-q prints only IDs and never does).
+  const bool decode = a.has("--size") && !(a.has("--quiet") && !a.has("--json"));
+  auto opened = decode ? ctx.open_summary(a.archives[0]) : ctx.open_headers(a.archives[0]);
   if (!opened.ok()) return fail(opened.error());
   const Session& s = *opened.value();
   if (a.has("--json")) {
@@ -58,7 +73,10 @@ int run(const Context& ctx, const Args& a) {
   bool no_trunc = a.has("--no-trunc");
   print_warnings(s.images_warnings(rows.value()));
   if (!a.has("--quiet")) {
-    print_table(s, rows.value(), no_trunc);
+    if (print_table(s, rows.value(), no_trunc))
+      std::fprintf(stderr,
+                   "*: stored size (compressed layers); their uncompressed size needs them decoded: "
+                   "images --size\n");
     return 0;
   }
   std::vector<std::string> seen;
@@ -76,10 +94,13 @@ int run(const Context& ctx, const Args& a) {
 
 const Command& images_command() {
   static const Command c{
-      "images", "ARCHIVE [-a] [-q] [--no-trunc] [-f FILTER]... [--platform P] [--json]",
+      "images", "ARCHIVE [-a] [-q] [-s] [--no-trunc] [-f FILTER]... [--platform P] [--json]",
       "the images of the archive, one row per tag, as docker images shows them", 1,
       {{{"-a", "--all"}, nullptr, "also the intermediate images a legacy docker save records (<layer-id>/json)"},
        {{"-q", "--quiet"}, nullptr, "only the image IDs, once each"},
+       {{"-s", "--size"}, nullptr,
+        "decode compressed layers for the uncompressed SIZE (without it their size is the stored one, marked *; "
+        "in --json, size is null)"},
        {{"--no-trunc"}, nullptr, "whole image IDs"},
        {{"-f", "--filter"}, "FILTER",
         "dangling=true|false, label=KEY[=VALUE], before=IMAGE, since=IMAGE (repeatable: all must hold)"},

@@ -15,6 +15,7 @@ BENCH_SIZES (MB, default "400"; "400 1800" for the issue's pair):
   C  A compressed as a whole                      (gzip -1)
 Rows:
   summary (tags, config, history)   layerscope images --json   vs skopeo inspect --config
+                                     (and images --size for compressed layers, decoded for their sizes; no peer)
   index every layer                  layerscope inspect         vs tar -tvf of the archive and each layer
   verify (MB/s of the archive)       layerscope verify          vs sha256sum, openssl dgst -sha256 (one pass over the file)
   gzip / zstd layer read (MB/s)      layerscope cat of the last file of the biggest layer
@@ -181,6 +182,8 @@ def bench(size):
         skopeo_ref = None if f.endswith(".tar.gz") else (f"docker-archive:{f}" if f == a else f"oci-archive:{f}")
         peers = {"skopeo inspect --config": f"skopeo inspect --config {q(skopeo_ref)}"} if skopeo_ref and have("skopeo") else {}
         row("summary (images)", f, alternate(f"{cli} images {q(f)} --json", peers), bool(peers))
+        if f in (g, z):  # compressed layers: --size decodes them for their uncompressed sizes (skopeo shows none)
+            row("summary with sizes (images --size)", f, alternate(f"{cli} images {q(f)} --json --size", {}), False)
         by_hand = (f"d=$(mktemp -d); tar -tvf {q(f)} >/dev/null; tar -xf {q(f)} -C $d; "
                    "for l in $(find $d -type f \\( -name '*.tar' -o -size +100k \\)); do tar -tvf $l >/dev/null 2>&1; done; rm -rf $d")
         row("index every layer (inspect)", f, alternate(f"{cli} inspect {q(f)}", {"tar -tvf by hand": by_hand}), True)

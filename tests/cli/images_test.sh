@@ -6,18 +6,22 @@ source "$(dirname "$0")/lib.sh"
 shopt -s nullglob
 ALL=("$FIX"/*.tar)
 
+# Without --size no layer is decoded: an image with a compressed layer has size
+# null; with --size every size is the truth's sum of uncompressed layers. Both
+# give content_size, the sum of the layers' stored sizes.
 for f in "${ALL[@]}"; do
+ for sized in "" --size; do
   name=$(basename "$f" .tar)
-  if ! "$BIN" images "$f" --json >"$TMP/$name.json" 2>"$TMP/err"; then
-    bad "images --json $name failed: $(head -c 300 "$TMP/err")"; continue
+  if ! "$BIN" images "$f" --json $sized >"$TMP/$name.json" 2>"$TMP/err"; then
+    bad "images --json $sized $name failed: $(head -c 300 "$TMP/err")"; continue
   fi
-  if msg=$($PY - "$TMP/$name.json" "$FIX/$name.truth.json" <<'PYEOF'
+  if msg=$($PY - "$TMP/$name.json" "$FIX/$name.truth.json" "$sized" <<'PYEOF'
 import json, sys
-j = json.load(open(sys.argv[1])); t = json.load(open(sys.argv[2]))
+j = json.load(open(sys.argv[1])); t = json.load(open(sys.argv[2])); sized = sys.argv[3] == "--size"
 errs = []
 def check(c, m):
     if not c: errs.append(m)
-check(j.get("schema_version") == 1, "schema_version %r" % j.get("schema_version"))
+check(j.get("schema_version") == 2, "schema_version %r" % j.get("schema_version"))
 ims = j.get("images", [])
 check(len(ims) == t["image_count"], "%d images, want %d" % (len(ims), t["image_count"]))
 check(all(not i["intermediate"] for i in ims), "intermediate images without -a")
@@ -29,15 +33,39 @@ for ti in t["images"]:
     check(set(i["tags"]) == set(ti.get("repo_tags") or ti.get("ref_names") or []), "tags %r" % i["tags"])
     check(i["id"] == ti["config_digest"][7:19], "id %r" % i["id"])
     check(i["created"] == ti.get("created"), "created %r, want %r" % (i["created"], ti.get("created")))
-    check(i["size"] == sum(l["uncompressed_size"] for l in ti["layers"]), "size %r" % i["size"])
+    compressed = any(l["compression"] not in (None, "none") for l in ti["layers"])
+    want = sum(l["uncompressed_size"] for l in ti["layers"]) if sized or not compressed else None
+    check(i["size"] == want, "size %r, want %r" % (i["size"], want))
+    check(i["content_size"] == sum(l["stored_size"] for l in ti["layers"]),
+          "content_size %r, want %r" % (i["content_size"], sum(l["stored_size"] for l in ti["layers"])))
     check(i["platform"]["os"] == ti.get("os") and i["platform"]["architecture"] == ti.get("architecture"),
           "platform %r" % i["platform"])
 print("; ".join(errs))
 sys.exit(1 if errs else 0)
 PYEOF
-  ); then ok "images --json $name matches the truth"
-  else bad "images --json $name: $msg"; fi
+  ); then ok "images --json $sized $name matches the truth"
+  else bad "images --json $sized $name: $msg"; fi
+ done
 done
+
+# The table marks a stored size '*' and says so on stderr; --size shows the
+# decoded one unmarked (the truth's sum, as docker prints it: 5.44MB).
+f="$FIX/skopeo-oci-archive-zstd-features.tar"
+if [ -f "$f" ]; then
+  "$BIN" images "$f" >"$TMP/t1" 2>"$TMP/t1.err"
+  "$BIN" images "$f" --size >"$TMP/t2" 2>"$TMP/t2.err"
+  want=$($PY -c "import json,sys; t=json.load(open(sys.argv[1])); print(sum(l['uncompressed_size'] for l in t['images'][0]['layers']))" "${f%.tar}.truth.json")
+  stored=$($PY -c "import json,sys; t=json.load(open(sys.argv[1])); print(sum(l['stored_size'] for l in t['images'][0]['layers']))" "${f%.tar}.truth.json")
+  human() { $PY -c "import sys; n=float(sys.argv[1]); u=['B','kB','MB','GB']; i=0
+while n >= 1000 and i < 3: n/=1000; i+=1
+print(('%.3g' % n) + u[i])" "$1"; }
+  if tail -n1 "$TMP/t1" | grep -q " $(human "$stored")\*\$" && grep -q -- "--size" "$TMP/t1.err"; then
+    ok "images of compressed layers: the stored size $(human "$stored") marked *, explained on stderr"
+  else bad "images table: $(tail -n1 "$TMP/t1") / $(head -c 200 "$TMP/t1.err"), want $(human "$stored")*"; fi
+  if tail -n1 "$TMP/t2" | grep -q " $(human "$want")\$" && [ ! -s "$TMP/t2.err" ]; then
+    ok "images --size: the uncompressed size $(human "$want"), unmarked"
+  else bad "images --size table: $(tail -n1 "$TMP/t2") / $(head -c 200 "$TMP/t2.err"), want $(human "$want")"; fi
+fi
 
 # The v1 records of a legacy save, read with tarfile: every <64 hex>/json, the
 # image tops (the directory of each manifest.json entry's last layer), and each
@@ -121,8 +149,8 @@ for f in "$FIX"/skopeo-oci-archive-zstd-features.tar "$FIX"/containerd16-export-
 done
 
 # -q prints only IDs, so it reads no layer: with the biggest zstd layer damaged
-# in its middle, images (which decodes it for its SIZE) warns about that layer,
-# images -q prints the same IDs and nothing about it.
+# in its middle, images --size (which decodes it for its SIZE) warns about that
+# layer and gives no size, images -q prints the same IDs and nothing about it.
 f="$FIX/skopeo-oci-archive-zstd-features.tar"
 if [ -f "$f" ]; then
   $PY - "$f" "$TMP/damaged.tar" <<'PYEOF'
@@ -135,11 +163,15 @@ mid = m.offset_data + m.size // 2
 b[mid:mid + 64] = bytes(64)
 open(sys.argv[2], "wb").write(b)
 PYEOF
-  "$BIN" images "$TMP/damaged.tar" >"$TMP/table" 2>"$TMP/table.err"
+  "$BIN" images "$TMP/damaged.tar" --size >"$TMP/table" 2>"$TMP/table.err"
+  "$BIN" images "$TMP/damaged.tar" --size --json >"$TMP/sized.json" 2>/dev/null
   "$BIN" images "$TMP/damaged.tar" -q >"$TMP/ids" 2>"$TMP/ids.err"
   "$BIN" images "$f" -q >"$TMP/ids.good"
-  if grep -q "blobs/sha256" "$TMP/table.err"; then ok "images of a damaged zstd layer warns about it (it decodes it for its size)"
-  else bad "images of a damaged zstd layer: no warning naming the blob: $(head -c 300 "$TMP/table.err")"; fi
+  if grep -q "blobs/sha256" "$TMP/table.err"; then ok "images --size of a damaged zstd layer warns about it (it decodes it for its size)"
+  else bad "images --size of a damaged zstd layer: no warning naming the blob: $(head -c 300 "$TMP/table.err")"; fi
+  if $PY -c "import json,sys; j=json.load(open(sys.argv[1])); sys.exit(0 if j['images'][0]['size'] is None and j['images'][0]['content_size'] > 0 else 1)" "$TMP/sized.json"; then
+    ok "images --size --json of it: size null (that layer's is unknown), content_size given"
+  else bad "images --size --json of a damaged layer: $(head -c 300 "$TMP/sized.json")"; fi
   if cmp -s "$TMP/ids" "$TMP/ids.good" && [ -s "$TMP/ids" ] && ! grep -q "blobs/sha256" "$TMP/ids.err"; then
     ok "images -q of it: the same IDs, and no layer read (no warning about it)"
   else bad "images -q of a damaged layer: ids $(tr '\n' ' ' <"$TMP/ids") vs $(tr '\n' ' ' <"$TMP/ids.good"); stderr $(head -c 300 "$TMP/ids.err")"; fi

@@ -29,7 +29,7 @@ export function failureLines(where: string, title: string, message: string, cont
     .replace(ansi, '')
     .split('\n')
     .map((l) => l.trimEnd())
-    .filter((l) => l.trim() !== '' && !/^\s*at /.test(l) && !/^\s*\d+ \|/.test(l) && !/^\s*> \d+ \|/.test(l))
+    .filter((l) => l.trim() !== '' && !/^\s*at /.test(l) && !/^\s*>?\s*\d+ \|/.test(l))
     .slice(0, MAX_ERROR_LINES);
   const page = pageLines(context);
   return [`FAILED ${where} › ${title}`, ...err.map((l) => `    ${l}`), ...(page.length ? ['    the page:', ...page.map((l) => `      ${l}`)] : [])];
@@ -39,7 +39,8 @@ export default class FailureTail implements Reporter {
   private readonly failed: string[][] = [];
 
   onTestEnd(test: TestCase, result: TestResult): void {
-    if (result.status === 'passed' || result.status === 'skipped' || test.outcome() === 'flaky') return;
+    // Playwright's own test of a failure: a test marked test.fail() that fails is as expected.
+    if (result.status === test.expectedStatus) return;
     const where = `${relative(process.cwd(), test.location.file)}:${test.location.line}`;
     const message = result.errors.map((e) => e.message ?? e.value ?? '').join('\n') || result.status;
     let context = '';
@@ -49,7 +50,7 @@ export default class FailureTail implements Reporter {
     } catch {
       context = '';
     }
-    this.failed.push(failureLines(where, test.titlePath().slice(-1)[0] ?? '', message, context));
+    this.failed.push(failureLines(where, test.title, message, context));
   }
 
   onEnd(_result: FullResult): void {

@@ -34,6 +34,9 @@ namespace layerscope {
 // images_json, history_json).
 // Bump on any incompatible change; document in docs/json-schema.md.
 inline constexpr int kSchemaVersion = 1;
+// The images document's own version: 2 since its `size` may be null (a
+// compressed layer not decoded) and `content_size` was added.
+inline constexpr int kImagesSchemaVersion = 2;
 
 struct ListOptions {
   int layer = -1;       // image layer; -1 = the top layer
@@ -150,7 +153,13 @@ struct ImageSummary {
   std::string id;                 // "sha256:<hex>": the config digest, or an intermediate's v1 ID; "" unknown
   std::vector<std::string> tags;  // empty: untagged
   std::string created;            // as recorded, "" when not
-  int64_t size = 0;               // uncompressed bytes of its layers and those below (docker's SIZE)
+  // Uncompressed bytes of its layers and those below (docker's SIZE); -1 when a
+  // present layer's is not known: a compressed layer not decoded (the open's
+  // LayerReading kHeadersOnly) or one that could not be decoded.
+  int64_t size = 0;
+  // Bytes of its layer blobs as stored (docker's CONTENT SIZE: compressed
+  // layers count compressed); -1 for an intermediate image.
+  int64_t content_size = 0;
   Platform platform;              // an intermediate recording none takes its image's
   std::string v1_id, parent;      // legacy saves: its <layer-id> and the parent's ("" when none)
   std::string error;              // an intermediate whose json could not be read: why

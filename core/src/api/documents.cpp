@@ -272,7 +272,7 @@ OJson short_id(const std::string& digest) {
 Result<std::string> Session::images_json(const ImagesQuery& query) const {
   LS_ASSIGN_OR_RETURN(auto rows, images(query));
   OJson j;
-  j["schema_version"] = kSchemaVersion;
+  j["schema_version"] = kImagesSchemaVersion;
   OJson arr = OJson::array();
   for (auto& r : rows) {
     OJson x;
@@ -284,7 +284,8 @@ Result<std::string> Session::images_json(const ImagesQuery& query) const {
     for (auto& t : r.tags) tags.push_back(text(t));
     x["tags"] = tags;
     x["created"] = opt_str(r.created);
-    x["size"] = r.size;
+    x["size"] = r.size >= 0 ? OJson(r.size) : OJson(nullptr);
+    x["content_size"] = r.content_size >= 0 ? OJson(r.content_size) : OJson(nullptr);
     x["platform"] = platform_json(r.platform);
     x["v1_id"] = opt_str(r.v1_id);
     x["parent"] = opt_str(r.parent);

@@ -57,12 +57,25 @@ std::optional<std::string> config_label(const Image& img, const std::string& key
   return l ? label_in(*l, key) : std::nullopt;
 }
 
+// Uncompressed bytes of an image's present layers; -1 when one of them is not
+// sized (compressed and not decoded, or undecodable). An absent layer adds
+// nothing (its incomplete-image warning says so).
 int64_t image_size(const Archive& a, const Image& img) {
   int64_t size = 0;
   for (auto& l : img.layers) {
     const Blob* b = l.blob >= 0 ? &a.blobs[l.blob] : nullptr;
-    if (b && b->uncompressed_size > 0) size += b->uncompressed_size;
+    if (!b) continue;
+    if (b->uncompressed_size < 0) return -1;
+    size += b->uncompressed_size;
   }
+  return size;
+}
+
+// Bytes of an image's present layer blobs as the archive stores them.
+int64_t image_content_size(const Archive& a, const Image& img) {
+  int64_t size = 0;
+  for (auto& l : img.layers)
+    if (l.blob >= 0) size += static_cast<int64_t>(a.blobs[l.blob].stored_size);
   return size;
 }
 
@@ -113,6 +126,7 @@ Result<std::vector<ImageSummary>> list_images(const Loaded& L, const std::vector
     r.tags = img.tags;
     r.created = img.created;
     r.size = image_size(a, img);
+    r.content_size = image_content_size(a, img);
     r.platform = img.platform;
     if (!legacy.empty()) {
       r.v1_id = legacy_top_id(img, depth);
@@ -181,6 +195,7 @@ Result<std::vector<ImageSummary>> list_images(const Loaded& L, const std::vector
       const LegacyV1Image& rec = legacy[k];
       ImageSummary r;
       r.intermediate = true;
+      r.content_size = -1;
       r.id = "sha256:" + rec.id;
       r.created = rec.created;
       r.platform = rec.platform.architecture.empty() && inherited ? *inherited : rec.platform;
