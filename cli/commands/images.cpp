@@ -74,9 +74,9 @@ int run(const Context& ctx, const Args& a) {
   print_warnings(s.images_warnings(rows.value()));
   if (!a.has("--quiet")) {
     if (print_table(s, rows.value(), no_trunc))
-      std::fprintf(stderr,
-                   "*: stored size (compressed layers); their uncompressed size needs them decoded: "
-                   "images --size\n");
+      std::fprintf(stderr, decode ? "*: stored size: a layer could not be decoded for its size (see the warnings)\n"
+                                  : "*: stored size (compressed layers); their uncompressed size needs them decoded: "
+                                    "images --size\n");
     return 0;
   }
   std::vector<std::string> seen;
