@@ -14,14 +14,22 @@ namespace {
 
 // The SIZE cell: the uncompressed size, or when that is not known (a compressed
 // layer not decoded) the stored size marked '*', which the footnote explains.
+// SIZE: the uncompressed size; else the stored one marked "*" (an image with
+// a compressed layer not decoded); else "?" (an intermediate image, whose
+// stored size is not counted, above such a layer).
 std::string size_cell(const ImageSummary& img) {
   if (img.size >= 0) return human_size(img.size);
   if (img.content_size >= 0) return human_size(img.content_size) + "*";
   return "?";
 }
 
-// Returns whether a row showed a stored size in place of the uncompressed one.
-bool print_table(const Session& s, const std::vector<ImageSummary>& rows, bool no_trunc) {
+// Which marks the SIZE column showed, for the footnotes.
+struct SizeMarks {
+  bool stored = false;   // "*"
+  bool unknown = false;  // "?"
+};
+
+SizeMarks print_table(const Session& s, const std::vector<ImageSummary>& rows, bool no_trunc) {
   const Archive& ar = s.archive();
   // A PLATFORM column when the archive holds more than one platform (a multi-platform
   // index lists the same tag once per platform).
@@ -30,10 +38,10 @@ bool print_table(const Session& s, const std::vector<ImageSummary>& rows, bool n
     platforms = platforms || ar.images[i].platform.to_string() != ar.images[0].platform.to_string();
   std::printf(platforms ? "%-40s %-16s %-20s %-20s %-10s PLATFORM\n" : "%-40s %-16s %-20s %-20s %s\n", "REPOSITORY",
               "TAG", "IMAGE ID", "CREATED", "SIZE");
-  bool stored = false;
+  SizeMarks marks;
   for (const ImageSummary& img : rows) {
     std::string id = short_id(img.id, no_trunc);
-    stored = stored || img.size < 0;
+    if (img.size < 0) (img.content_size >= 0 ? marks.stored : marks.unknown) = true;
     std::vector<std::string> tags = img.tags;
     if (tags.empty()) tags.push_back("<none>:<none>");
     for (auto& t : tags) {
@@ -45,7 +53,7 @@ bool print_table(const Session& s, const std::vector<ImageSummary>& rows, bool n
       std::printf("%s\n", platforms ? escape_text(img.platform.to_string()).c_str() : "");
     }
   }
-  return stored;
+  return marks;
 }
 
 int run(const Context& ctx, const Args& a) {
@@ -73,10 +81,16 @@ int run(const Context& ctx, const Args& a) {
   bool no_trunc = a.has("--no-trunc");
   print_warnings(s.images_warnings(rows.value()));
   if (!a.has("--quiet")) {
-    if (print_table(s, rows.value(), no_trunc))
+    const SizeMarks marks = print_table(s, rows.value(), no_trunc);
+    if (marks.stored)
       std::fprintf(stderr, decode ? "*: stored size: a layer could not be decoded for its size (see the warnings)\n"
                                   : "*: stored size (compressed layers); their uncompressed size needs them decoded: "
                                     "images --size\n");
+    if (marks.unknown)
+      std::fprintf(stderr, decode ? "?: size unknown: a layer at or below this intermediate image could not be decoded "
+                                    "(see the warnings)\n"
+                                  : "?: size unknown: a layer at or below this intermediate image is compressed; "
+                                    "images --size decodes it\n");
     return 0;
   }
   std::vector<std::string> seen;

@@ -57,26 +57,25 @@ std::optional<std::string> config_label(const Image& img, const std::string& key
   return l ? label_in(*l, key) : std::nullopt;
 }
 
-// Uncompressed bytes of an image's present layers; -1 when one of them is not
-// sized (compressed and not decoded, or undecodable). An absent layer adds
-// nothing (its incomplete-image warning says so).
-int64_t image_size(const Archive& a, const Image& img) {
+// An image's sizes, in one walk of its layers: `size`, the uncompressed bytes
+// of its present layers, -1 when one of them is not sized (compressed and not
+// decoded, or undecodable); `content`, the bytes of its present layer blobs as
+// the archive stores them. An absent layer adds nothing to either (its
+// incomplete-image warning says so).
+struct ImageSizes {
   int64_t size = 0;
-  for (auto& l : img.layers) {
-    const Blob* b = l.blob >= 0 ? &a.blobs[l.blob] : nullptr;
-    if (!b) continue;
-    if (b->uncompressed_size < 0) return -1;
-    size += b->uncompressed_size;
-  }
-  return size;
-}
+  int64_t content = 0;
+};
 
-// Bytes of an image's present layer blobs as the archive stores them.
-int64_t image_content_size(const Archive& a, const Image& img) {
-  int64_t size = 0;
-  for (auto& l : img.layers)
-    if (l.blob >= 0) size += static_cast<int64_t>(a.blobs[l.blob].stored_size);
-  return size;
+ImageSizes image_sizes(const Archive& a, const Image& img) {
+  ImageSizes s;
+  for (auto& l : img.layers) {
+    if (l.blob < 0) continue;
+    const Blob& b = a.blobs[l.blob];
+    s.content += static_cast<int64_t>(b.stored_size);
+    if (s.size >= 0) s.size = b.uncompressed_size < 0 ? -1 : s.size + b.uncompressed_size;
+  }
+  return s;
 }
 
 }  // namespace
@@ -125,8 +124,9 @@ Result<std::vector<ImageSummary>> list_images(const Loaded& L, const std::vector
     r.id = img.config_digest;
     r.tags = img.tags;
     r.created = img.created;
-    r.size = image_size(a, img);
-    r.content_size = image_content_size(a, img);
+    const ImageSizes sizes = image_sizes(a, img);
+    r.size = sizes.size;
+    r.content_size = sizes.content;
     r.platform = img.platform;
     if (!legacy.empty()) {
       r.v1_id = legacy_top_id(img, depth);
@@ -140,15 +140,19 @@ Result<std::vector<ImageSummary>> list_images(const Loaded& L, const std::vector
     std::set<std::string> tops;
     for (auto& r : rows)
       if (!r.v1_id.empty()) tops.insert(r.v1_id);
-    // A layer's size: its indexed blob's uncompressed size, else its member's size.
+    // A layer's size: its blob's uncompressed size (-1 when it is not sized,
+    // as an image's size is then unknown: image_sizes), else, for a member no
+    // image uses as a layer, the member's size.
     std::unordered_map<std::string, int64_t> blob_size;
     for (auto& b : a.blobs)
-      if (b.uncompressed_size >= 0 && !b.member.empty()) blob_size.emplace(b.member, b.uncompressed_size);
+      if (!b.member.empty()) blob_size.emplace(b.member, b.uncompressed_size < 0 ? -1 : b.uncompressed_size);
     auto layer_size = [&](const LegacyV1Image& r) -> int64_t {
       if (r.layer_member.empty()) return 0;
       auto it = blob_size.find(r.layer_member);
       return it != blob_size.end() ? it->second : static_cast<int64_t>(r.layer_size);
     };
+    // A sum of layer sizes: -1 (unknown) once one of them is.
+    auto plus = [](int64_t sum, int64_t size) -> int64_t { return sum < 0 || size < 0 ? -1 : sum + size; };
     // Each record's size with every layer below it, memoised: one pass over a
     // chain however deep (a walk per record was quadratic). A parent loop ends
     // at the first repeat, as a walk from any of its records would: each record
@@ -170,7 +174,7 @@ Result<std::vector<ImageSummary>> list_images(const Loaded& L, const std::vector
           size_t at = 0;
           while (walk[at] != c) ++at;
           int64_t loop = 0;
-          for (size_t i = at; i < walk.size(); ++i) loop += layer_size(legacy[walk[i]]);
+          for (size_t i = at; i < walk.size(); ++i) loop = plus(loop, layer_size(legacy[walk[i]]));
           for (size_t i = at; i < walk.size(); ++i) { cumulative[walk[i]] = loop; state[walk[i]] = 2; }
           walk.resize(at);
           below = loop;
@@ -183,7 +187,7 @@ Result<std::vector<ImageSummary>> list_images(const Loaded& L, const std::vector
         c = *p;
       }
       for (size_t i = walk.size(); i-- > 0;) {
-        below += layer_size(legacy[walk[i]]);
+        below = plus(below, layer_size(legacy[walk[i]]));
         cumulative[walk[i]] = below;
         state[walk[i]] = 2;
       }
@@ -203,7 +207,7 @@ Result<std::vector<ImageSummary>> list_images(const Loaded& L, const std::vector
       r.parent = rec.parent;
       r.error = rec.error;
       // Its layer and every one below it (a parent loop ends at the first repeat).
-      r.size += chain_size(k);
+      r.size = chain_size(k);
       Json labels = nullptr;
       if (!rec.labels_json.empty()) {
         auto j = parse_json(rec.labels_json, "", depth);
