@@ -7,8 +7,11 @@ import { withVerification } from './verified';
 import type { EntryPage, IndexResult, InspectDocument, OpenResult, PathHistory, ProgressEvent, ReadResult, VerifyResult, Warning, FindingsDocument, DiffDocument, WriteRequest, WriteResult } from '../../../wasm/protocol';
 
 /** Entries per list request: few round trips, and a page (its message, its
- *  part of the tree: TreeBuilder.add) is one main-thread task well under 50 ms. */
-export const LIST_PAGE = 16_384;
+ *  part of the tree: TreeBuilder.add) is one main-thread task well under 50 ms
+ *  even with the cores shared. 16,384 took tasks of 27-45 ms of CPU on the 0.4 GB
+ *  bench archive's listings (traced, three opens), 8,192 at most 20-27 with the
+ *  tree's finish() in a task of its own (TreeLoads.listing). */
+export const LIST_PAGE = 8_192;
 /** Bytes per read request of readAll: the core keeps the file open between
  *  requests, so chunks only bound the memory a request holds (wasm heap + copy). */
 export const READ_CHUNK = 16 << 20;

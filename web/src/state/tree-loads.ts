@@ -64,6 +64,8 @@ export class TreeLoads {
         this.changed();
       });
       load.warnings = uniqueWarnings(pages.flatMap((p) => p.warnings ?? []));
+      // (in a task of its own, not after the last page's: issue 13)
+      await new Promise((r) => setTimeout(r, 0));
       return (tree ?? new TreeBuilder(merged, layer)).finish();
     });
   }

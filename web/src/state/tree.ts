@@ -51,7 +51,8 @@ export interface TreeModel {
  * Builds a TreeModel page by page: the page takes each listing page as it
  * arrives (one main-thread task per page, not one for the whole listing: the
  * 0.4 GB bench archive's first listing took one 50-60 ms task), then finish()
- * computes the aggregates and the children, O(n) over typed arrays.
+ * computes the aggregates and the children, O(n) over typed arrays (in a task
+ * after the last page's: TreeLoads.listing).
  */
 export class TreeBuilder {
   private cap: number;
