@@ -12,8 +12,6 @@
 namespace lscli {
 namespace {
 
-// The SIZE cell: the uncompressed size, or when that is not known (a compressed
-// layer not decoded) the stored size marked '*', which the footnote explains.
 // SIZE: the uncompressed size; else the stored one marked "*" (an image with
 // a compressed layer not decoded); else "?" (an intermediate image, whose
 // stored size is not counted, above such a layer).
@@ -113,8 +111,8 @@ const Command& images_command() {
       {{{"-a", "--all"}, nullptr, "also the intermediate images a legacy docker save records (<layer-id>/json)"},
        {{"-q", "--quiet"}, nullptr, "only the image IDs, once each"},
        {{"-s", "--size"}, nullptr,
-        "decode compressed layers for the uncompressed SIZE (without it their size is the stored one, marked *; "
-        "in --json, size is null)"},
+        "decode compressed layers for the uncompressed SIZE (without it their size is the stored one, marked *, "
+        "an -a intermediate's is ?; in --json, size is null)"},
        {{"--no-trunc"}, nullptr, "whole image IDs"},
        {{"-f", "--filter"}, "FILTER",
         "dangling=true|false, label=KEY[=VALUE], before=IMAGE, since=IMAGE (repeatable: all must hold)"},
