@@ -174,37 +174,6 @@ export function warmLayers(files: number, bytes: number): [Uint8Array, Uint8Arra
   return [tinyTar(lower), tinyTar(upper)];
 }
 
-/**
- * A zstd frame of `head` (one raw block), then `zeros` zero bytes (RLE blocks
- * of 128 KiB), declaring an 8 MiB window (window descriptor 0x68, as the
- * frames of skopeo and containerd do) and neither its content size nor a
- * checksum: a decoder of it writes every byte of an 8 MiB window once the
- * frame has more than that (warmDecoders, below).
- */
-export function zstdWindowFrame(head: Uint8Array, zeros: number): Uint8Array {
-  const B = 128 << 10;
-  const blocks = Math.ceil(zeros / B);
-  const out = new Uint8Array(6 + 3 + head.length + blocks * 4);
-  new DataView(out.buffer).setUint32(0, 0xfd2fb528, true);
-  out[4] = 0x00; // frame header descriptor: no content size, multi-segment, no checksum, no dictionary
-  out[5] = 0x68; // window descriptor: 2^(10+13) = 8 MiB
-  let at = 6;
-  const block = (last: boolean, type: 0 | 1, size: number) => {
-    const h = size * 8 + type * 2 + (last ? 1 : 0);
-    out[at++] = h & 0xff;
-    out[at++] = (h >>> 8) & 0xff;
-    out[at++] = (h >>> 16) & 0xff;
-  };
-  block(blocks === 0, 0, head.length);
-  out.set(head, at);
-  at += head.length;
-  for (let i = 0; i < blocks; ++i) {
-    block(i === blocks - 1, 1, Math.min(B, zeros - i * B));
-    out[at++] = 0;
-  }
-  return out;
-}
-
 async function sha256Hex(bytes: Uint8Array): Promise<string> {
   const d = new Uint8Array(await crypto.subtle.digest('SHA-256', bytes as Uint8Array<ArrayBuffer>));
   return Array.from(d, (b) => b.toString(16).padStart(2, '0')).join('');
@@ -294,29 +263,7 @@ export async function warmDecoders(mod: CoreModule, stop: () => boolean): Promis
     const out = memorySink(mod);
     request('write', { archive: a, what: 'save', format: 'oci', compress: 'zstd' }, { sink: out.sink });
     if (await step('saved zstd')) return done;
-    if (await readAndAdopt(openBytes(out.bytes()), 'zstd')) return done;
-    // A zstd layer of one 9 MiB file, in a frame with skopeo's 8 MiB window,
-    // indexed and its file read to its last byte: the core keeps a thread's
-    // last zstd decoder (archive/direct_decoders.cpp), so this worker's first
-    // read of a real zstd layer finds that window's pages written, not fresh
-    // pages it would fault in one by one while the page's reader copies the
-    // layer's bytes on the other core. Page, 0.4 GB bench set, the last file of
-    // its 24 MB zstd layer read once after the index, six opens each, alternated
-    // with a build without the kept decoder and this step: 88-114 ms (median
-    // 106) without, 87-104 (median 100) with. The rest of that read's excess
-    // over node's is the scheduler's (see the session notes): Chromium's I/O
-    // threads, feeding the read, preempt the decoding thread on two cores.
-    const big = tinyTar([['warm/window', new Uint8Array(9 << 20)]]);
-    const windowed = tinyTar([
-      ['manifest.json', enc.encode(JSON.stringify([{ Config: 'config.json', RepoTags: ['warm:window'], Layers: ['zstd/layer.tar'] }]))],
-      ['config.json', enc.encode(JSON.stringify({ architecture: 'amd64', os: 'linux', config: {}, rootfs: { type: 'layers', diff_ids: [`sha256:${await sha256Hex(big)}`] } }))],
-      ['zstd/layer.tar', zstdWindowFrame(big.subarray(0, 512), big.length - 512)],
-    ]);
-    const w = request<{ archive: number }>('open', { verify: false, layers: 'all' }, { source: memorySource(mod, windowed, 'warm-up.tar') }).value.archive;
-    open.push(w);
-    if (await step('window indexed')) return done;
-    request('read', { archive: w, image: 0, layer: 0, path: 'warm/window', offset: (9 << 20) - 1, length: 1 });
-    await step('window read');
+    await readAndAdopt(openBytes(out.bytes()), 'zstd');
   } catch (e) {
     done.push(`failed: ${e instanceof Error ? e.message : String(e)}`);
   } finally {

@@ -9,7 +9,6 @@
 #include <map>
 #include <set>
 
-#include "archive/direct_decoders.h"
 #include "archive/tar_reader.h"
 #include "archive_builder.h"
 #include "layerscope/byte_sink.h"
@@ -1130,59 +1129,6 @@ TEST(CompressedFileReads, ZstdChecksumsAreCheckedByReadersToTheEnd) {
   const Archive& a = again.value()->archive();
   const std::string& error = a.blobs.at(a.images.at(0).layers.at(0).blob).error;
   EXPECT_NE(error.find("checksum"), std::string::npos) << "'" << error << "'";
-}
-
-// A thread keeps its last zstd decoder for the next layer (direct_decoders.cpp):
-// what one reader set or left does not reach the next. A reader that may stop
-// early skips the frame's checksum; the next reader to the end, on the same
-// thread, checks it again; one abandoned mid-frame, or stopped by corrupt data,
-// leaves nothing behind for the next stream.
-TEST(CompressedFileReads, KeptZstdDecoderStartsEachStreamAfresh) {
-  std::string data;
-  for (int i = 0; data.size() < (3u << 20); ++i) data += "line " + std::to_string(i * 7919 % 100003) + " of the layer\n";
-  const std::string good = through("zstd -q -c --check", data);
-  std::string bad = good;
-  bad.back() ^= 0x5a;  // the frame's checksum (its last 4 bytes)
-  auto decode = [](const std::string& blob, bool partial, size_t stop_after) -> Result<std::string> {
-    size_t given = 0;
-    RawInput in{[&blob, &given](const void** d) -> Result<size_t> {
-                  const size_t n = std::min<size_t>(64 << 10, blob.size() - given);
-                  *d = blob.data() + given;
-                  given += n;
-                  return n;
-                },
-                [&given] { return static_cast<uint64_t>(given); }};
-    LS_ASSIGN_OR_RETURN(auto dec, make_direct_decoder(Compression::kZstd, partial, std::move(in), "blob"));
-    if (!dec) return std::string("(no direct zstd decoder in this build)");
-    std::string out;
-    for (;;) {
-      const void* p = nullptr;
-      LS_ASSIGN_OR_RETURN(size_t n, dec->block(&p));
-      if (n == 0) break;
-      out.append(static_cast<const char*>(p), n);
-      if (out.size() >= stop_after) break;  // (abandoned mid-frame)
-    }
-    return out;
-  };
-  auto probe = decode(good, false, SIZE_MAX);
-  ASSERT_TRUE(probe.ok()) << probe.error().to_string();
-  if (probe.value() != data) GTEST_SKIP() << probe.value().substr(0, 80);
-  for (int round = 0; round < 2; ++round) {
-    SCOPED_TRACE(round);
-    auto skipped = decode(bad, true, SIZE_MAX);  // a file read: the checksum is not computed
-    ASSERT_TRUE(skipped.ok()) << skipped.error().to_string();
-    EXPECT_EQ(skipped.value(), data);
-    auto checked = decode(bad, false, SIZE_MAX);  // an index: it is
-    ASSERT_FALSE(checked.ok());
-    EXPECT_EQ(checked.error().code, Code::kCorrupt);
-    EXPECT_NE(checked.error().message.find("checksum"), std::string::npos) << checked.error().to_string();
-    auto again = decode(good, false, SIZE_MAX);  // after that error, a whole stream again
-    ASSERT_TRUE(again.ok()) << again.error().to_string();
-    EXPECT_EQ(again.value(), data);
-    auto part = decode(good, true, 300 << 10);  // abandoned mid-frame
-    ASSERT_TRUE(part.ok()) << part.error().to_string();
-    EXPECT_EQ(part.value(), data.substr(0, part.value().size()));
-  }
 }
 
 // The header check before a compressed file is read from its indexed offset:

@@ -9,7 +9,7 @@ import { createRequire } from 'node:module';
 import { beforeAll, describe, expect, test } from 'vitest';
 import type { CoreModule } from 'layerscope-core-glue';
 import { memorySource } from '../../wasm/io/memory';
-import { textFiles, tinyTar, warmDecoders, warmLayers, warmUp, zstdWindowFrame } from '../../wasm/warm-up';
+import { textFiles, tinyTar, warmDecoders, warmLayers, warmUp } from '../../wasm/warm-up';
 
 const repo = path.resolve(__dirname, '../..');
 const modulePath = process.env.LAYERSCOPE_WASM_MODULE ?? path.join(repo, 'build/wasm/wasm/node/layerscope_core.js');
@@ -81,23 +81,6 @@ describe('warm-up', () => {
     }
   });
 
-  test('zstdWindowFrame: zstd decodes it to the bytes it stands for, and names its 8 MiB window', () => {
-    const tar = tinyTar([['warm/window', new Uint8Array((1 << 20) + 77)]]);
-    const frame = zstdWindowFrame(tar.subarray(0, 512), tar.length - 512);
-    expect(frame.length).toBeLessThan(1000);
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ls-warm-'));
-    try {
-      fs.writeFileSync(path.join(dir, 'w.zst'), frame);
-      expect(Buffer.from(execFileSync('zstd', ['-dc', path.join(dir, 'w.zst')], { maxBuffer: 16 << 20 })).equals(Buffer.from(tar))).toBe(true);
-      const info = execFileSync('zstd', ['-lv', path.join(dir, 'w.zst')]).toString();
-      expect(info).toMatch(/Window Size: 8\.00 MiB \(8388608 B\)/);
-      expect(info).toMatch(/Check: None/);
-      expect(execFileSync('tar', ['-tvf', path.join(dir, 'w.zst'), '--zstd']).toString()).toContain(` ${(1 << 20) + 77} `);
-    } finally {
-      fs.rmSync(dir, { recursive: true, force: true });
-    }
-  });
-
   test('warmDecoders runs every step on archives the core reads whole, and leaves nothing open', async () => {
     warmUp(mod);
     const before = openHandles();
@@ -112,8 +95,6 @@ describe('warm-up', () => {
       'zstd readLayer 0',
       'zstd readLayer 1',
       'zstd adopted',
-      'window indexed',
-      'window read',
     ]);
     expect(openHandles()).toBe(before);
   });

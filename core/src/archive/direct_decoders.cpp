@@ -1,7 +1,6 @@
 #include "archive/direct_decoders.h"
 
 #include <cstdio>
-#include <memory>
 
 #ifdef LAYERSCOPE_HAVE_ISAL
 #include <isa-l/igzip_lib.h>
@@ -114,21 +113,10 @@ class IsalDecoder final : public DirectDecoder {
 // wasm); a reader to the end checks them. Frames (and skippable frames) follow
 // one another to the end of the blob; anything else after a frame is corrupt
 // data, and a frame cut short is a truncated stream, as with libarchive's filter.
-//
-// Each thread keeps the decoder state of its last zstd layer for the next one
-// (kept_dstream): its window buffer (8 MiB for skopeo's frames) is then memory
-// already written, where a fresh one is fresh pages the first decode faults in
-// one by one. Reading the last file of a 24 MB zstd layer after the index, in
-// wasm (node, one process): 70-72 ms the first time and 59-63 after without
-// it, 64-66 the first time with it; 105 ms against 94 the first time while
-// another process copied memory on the second core (as the page's reader does).
 class ZstdDecoder final : public DirectDecoder {
  public:
   ZstdDecoder(ZSTD_DStream* z, RawInput in, std::string where) : z_(z), in_(std::move(in)), where_(std::move(where)) {}
-  ~ZstdDecoder() override { keep_dstream(z_); }
-
-  // This thread's kept decoder state, reset (nullptr: none kept, or in use).
-  static ZSTD_DStream* kept_dstream() { return kept_.release(); }
+  ~ZstdDecoder() override { ZSTD_freeDStream(z_); }
 
   Result<size_t> block(const void** data) override {
     ZSTD_outBuffer out{out_.get(), kOut, 0};
@@ -153,24 +141,6 @@ class ZstdDecoder final : public DirectDecoder {
 
  private:
   static constexpr size_t kOut = 256 << 10;
-  // A window of up to 16 MiB is kept (zstd's default largest is 128 MiB: an
-  // archive's frames may ask for that, and no thread should hold it after).
-  static constexpr size_t kKeepAtMost = (16 << 20) + (1 << 20);
-  // Reset to its defaults (the checksum checked again, whatever the last
-  // reader asked), else freed.
-  static void keep_dstream(ZSTD_DStream* z) {
-    if (kept_ || ZSTD_sizeof_DStream(z) > kKeepAtMost ||
-        ZSTD_isError(ZSTD_DCtx_reset(z, ZSTD_reset_session_and_parameters))) {
-      ZSTD_freeDStream(z);
-      return;
-    }
-    kept_.reset(z);
-  }
-  struct FreeDStream {
-    void operator()(ZSTD_DStream* z) const { ZSTD_freeDStream(z); }
-  };
-  // (freed with its thread: a worker's or the process's end)
-  static thread_local std::unique_ptr<ZSTD_DStream, FreeDStream> kept_;
   std::string at() const { return where_ + " (compressed byte " + std::to_string(in_.consumed()) + ")"; }
   ZSTD_DStream* z_;
   RawInput in_;
@@ -179,7 +149,6 @@ class ZstdDecoder final : public DirectDecoder {
   ZSTD_inBuffer zin_{nullptr, 0, 0};
   bool in_frame_ = false;
 };
-thread_local std::unique_ptr<ZSTD_DStream, ZstdDecoder::FreeDStream> ZstdDecoder::kept_;
 #endif
 
 }  // namespace
@@ -191,8 +160,7 @@ Result<std::unique_ptr<DirectDecoder>> make_direct_decoder(Compression c, bool p
 #endif
 #ifdef LAYERSCOPE_HAVE_ZSTD
   if (c == Compression::kZstd) {
-    ZSTD_DStream* z = ZstdDecoder::kept_dstream();
-    if (!z) z = ZSTD_createDStream();
+    ZSTD_DStream* z = ZSTD_createDStream();
     if (!z) return make_error(Code::kInternal, "out of memory", where);
     if (partial) ZSTD_DCtx_setParameter(z, ZSTD_d_forceIgnoreChecksum, ZSTD_d_ignoreChecksum);
     return std::unique_ptr<DirectDecoder>(new ZstdDecoder(z, std::move(in), std::move(where)));
