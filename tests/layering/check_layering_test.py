@@ -17,7 +17,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)
 CHECKER = os.path.join(ROOT, "scripts", "check_layering.py")
 COPY = ["docs/design.md", "core/src/base", "core/src/tree", "core/src/image", "core/src/manifest",
         "core/src/archive", "core/include", "web/src/state", "web/src/engine", "web/src/components", "web/src/types",
-        "core/src/digest", "core/src/io", "wasm/client.ts", "wasm/connection.ts", "wasm/parallel.ts", "wasm/protocol.ts", "wasm/schema-types.gen.ts", "wasm/worker.ts", "wasm/warm-up.ts",
+        "core/src/digest", "core/src/io", "wasm/client.ts", "wasm/connection.ts", "wasm/parallel.ts", "wasm/protocol.ts", "wasm/protocol-results.ts", "wasm/schema-types.gen.ts", "wasm/worker.ts", "wasm/warm-up.ts",
         "wasm/io"]
 
 
