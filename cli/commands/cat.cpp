@@ -14,7 +14,7 @@ int run(const Context& ctx, const Args& a) {
   int layer = -1;
   if (int rc = layer_option(a, &layer); rc != kContinue) return rc;
   ImagePath ip;
-  if (int rc = open_image_path(ctx, a, true, &ip, layer); rc != kContinue) return rc;
+  if (int rc = open_image_path(ctx, a, true, &ip, layer, /*keep_file=*/true); rc != kContinue) return rc;
   const Session& s = *ip.session;
   const int im = ip.image;
   const std::string& path = ip.path;

@@ -797,6 +797,54 @@ TEST_P(FixtureTest, LayersReadOneAtATime) {
   EXPECT_EQ(src->bytes_read(), before);
 }
 
+// What `layerscope cat` does (index_layers keeping the path's content, then
+// read_file): the bytes are a full open's, and a regular file of at most 8 MiB
+// (not a hard link: its content is its target's) is served from what the index
+// kept, so reading it reads nothing more of the archive, whatever its layer's
+// compression. Files changed by several layers are among those read: the view's
+// own is served. A second read of the path (nothing kept now) reads its layer
+// again and gives the same bytes.
+TEST_P(FixtureTest, CatKeepsTheFileWhileIndexing) {
+  if (truth_.value("outer_compression", "none") != "none") GTEST_SKIP() << "compressed as a whole: one pass";
+  const Archive& full = session_->archive();
+  int served = 0;
+  for (int im = 0; im < static_cast<int>(full.images.size()); ++im) {
+    auto merged = session_->list(im, ListOptions{.layer = -1, .merged = true});
+    ASSERT_TRUE(merged.ok()) << merged.error().to_string();
+    // a few files: modified ones first (in several layers), then others, and the hard links
+    std::vector<ListedEntry> picks, links;
+    for (const ListedEntry& e : merged.value())
+      if (e.type == EntryType::kFile && e.change == Change::kModified && picks.size() < 3) picks.push_back(e);
+    for (const ListedEntry& e : merged.value())
+      if (e.type == EntryType::kFile && e.change != Change::kModified && picks.size() < 6) picks.push_back(e);
+    for (const ListedEntry& e : merged.value())
+      if (e.type == EntryType::kHardlink && links.size() < 2) links.push_back(e);
+    picks.insert(picks.end(), links.begin(), links.end());
+    for (const ListedEntry& e : picks) {
+      std::shared_ptr<ByteSource> src;
+      auto s = headers_only(GetParam(), &src);
+      ASSERT_TRUE(s != nullptr);
+      Status st = s->index_layers(im, -1, {}, e.path);
+      ASSERT_TRUE(st.ok()) << st.error().to_string();
+      const uint64_t indexed = src->bytes_read();
+      std::string got, want, again;
+      ASSERT_TRUE(read_all(*session_, im, -1, e.path, &want).ok()) << e.path;
+      st = read_all(*s, im, -1, e.path, &got);
+      ASSERT_TRUE(st.ok()) << e.path << ": " << st.error().to_string();
+      EXPECT_EQ(got, want) << e.path;
+      if (e.type == EntryType::kFile && e.size <= static_cast<int64_t>(8u << 20)) {
+        EXPECT_EQ(src->bytes_read(), indexed) << e.path << " (layer " << e.layer << ") was read again after the index";
+        ++served;
+      }
+      st = read_all(*s, im, -1, e.path, &again);
+      ASSERT_TRUE(st.ok()) << e.path << ": " << st.error().to_string();
+      EXPECT_EQ(again, want) << e.path << " (read a second time)";
+    }
+  }
+  // (every fixture has regular files in its top view)
+  EXPECT_GT(served, 0);
+}
+
 // kHeadersOnly (for a summary shown before any layer is decoded): nothing past
 // each blob's first block is read, whatever the compression; a plain layer's
 // size is known (its stored size), a compressed one's is not (-1), and its

@@ -308,6 +308,11 @@ class Session {
   // Layers already read are not read again; those read before a cancel stay
   // read. Views open meanwhile (listings, file readers) stay valid.
   Status index_layers(int image = -1, int layer = -1, const ProgressFn& progress = {});
+  // The same, keeping as it reads the layers the content of the regular-file
+  // entries at `keep_path` (up to 8 MiB each, 16 MiB in all): a read_file of
+  // that path then serves the one the view shows from memory instead of
+  // decoding its compressed layer a second time (what `layerscope cat` reads).
+  Status index_layers(int image, int layer, const ProgressFn& progress, std::string_view keep_path);
 
   // Layers read by several instances of the core at once (the page's workers,
   // each a Session of the same archive). The present blobs not read yet, as the
@@ -345,7 +350,8 @@ class Session {
 
   // Streams the content of `path` as it is at `layer` (-1 = top) in the merged
   // view. Symlinks are not followed (their target is reported by list());
-  // hardlinks are. Fails with kNotFound / kInvalidArgument (a directory).
+  // hardlinks are. Fails with kNotFound / kInvalidArgument (a directory). The
+  // content an index_layers with `keep_path` kept is served once, from memory.
   Status read_file(int image, int layer, std::string_view path, const ChunkSink& sink,
                    const ProgressFn& progress = {}) const;
 

@@ -13,9 +13,10 @@
 namespace layerscope {
 
 // The reader of `path` as it is at `layer` (-1 = top) of `image` in the merged
-// view (hardlinks followed, symlinks refused). Valid while `loaded` lives.
+// view (hardlinks followed, symlinks refused). Valid while `loaded` lives. With
+// `kept`, content it kept for that entry is taken and read from memory.
 Result<std::unique_ptr<FileReader>> open_file_reader(const Loaded& loaded, Listings& listings, int image, int layer,
-                                                     std::string_view path);
+                                                     std::string_view path, KeptFiles* kept = nullptr);
 
 // The reader of regular-file entry `entry` of image layer `layer` (the index of
 // that layer's LayerIndex): no path lookup, no hardlink following.

@@ -99,6 +99,14 @@ Status Session::index_layers(int image, int layer, const ProgressFn& progress) {
   return index_more(*impl_->L, blobs, progress);
 }
 
+Status Session::index_layers(int image, int layer, const ProgressFn& progress, std::string_view keep_path) {
+  impl_->kept = KeptFiles::for_path(keep_path);
+  impl_->L->keep = impl_->kept;
+  Status st = index_layers(image, layer, progress);
+  impl_->L->keep.reset();  // (later reads keep nothing)
+  return st;
+}
+
 Result<std::vector<ChangeCounts>> Session::change_counts(int image) const {
   return impl_->listings.change_counts(image);
 }
@@ -123,7 +131,7 @@ Result<std::unique_ptr<FileReader>> Session::open_file(int image, int layer, std
 
 Status Session::read_file(int image, int layer, std::string_view path, const ChunkSink& sink,
                           const ProgressFn& progress) const {
-  LS_ASSIGN_OR_RETURN(auto r, open_file(image, layer, path));
+  LS_ASSIGN_OR_RETURN(auto r, open_file_reader(*impl_->L, impl_->listings, image, layer, path, impl_->kept.get()));
   return drain_reader(*r, sink, progress, path);
 }
 

@@ -19,6 +19,8 @@ struct Session::Impl {
   explicit Impl(std::unique_ptr<Loaded> loaded) : L(std::move(loaded)), listings(*L) {}
   std::unique_ptr<Loaded> L;
   Listings listings;  // change sets and listings, cached
+  // What the last index_layers with a path to keep kept (read_file takes it).
+  std::shared_ptr<KeptFiles> kept;
 
   // The legacy v1 records (<layer-id>/json), read on first use.
   const std::vector<LegacyV1Image>& legacy();

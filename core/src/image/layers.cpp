@@ -21,7 +21,8 @@
 
 namespace layerscope {
 
-Status index_layer(LayerStream& stream, PathTable& paths, LayerIndex* index, uint64_t* budget, const Limits& lim) {
+Status index_layer(LayerStream& stream, PathTable& paths, LayerIndex* index, uint64_t* budget, const Limits& lim,
+                   KeptFiles* keep, const std::string& member) {
   LayerIndexer indexer(paths, index, budget, lim);
   TarHeader h;
   for (;;) {
@@ -40,6 +41,18 @@ Status index_layer(LayerStream& stream, PathTable& paths, LayerIndex* index, uin
     e.hardlink = h.hardlink;
     e.data_offset = h.data_offset;
     LS_RETURN_IF_ERROR(indexer.add(e));
+    if (keep && h.type == EntryType::kFile && h.size >= 0 && keep->reserve(h.path, static_cast<uint64_t>(h.size))) {
+      const uint64_t size = static_cast<uint64_t>(h.size);
+      std::string bytes(static_cast<size_t>(size), '\0');
+      size_t got = 0;
+      while (got < bytes.size()) {
+        auto n = stream.read(bytes.data() + got, bytes.size() - got);
+        if (!n.ok() || n.value() == 0) break;  // (next() meets what stopped it, as without keeping)
+        got += n.value();
+      }
+      if (got == bytes.size()) keep->put(member, h.data_offset, std::move(bytes));
+      else keep->release(size);
+    }
   }
   return stream.finish();
 }
@@ -94,7 +107,7 @@ BlobRead read_blob(const Loaded& L, const Blob& b, const Limits& lim, PathTable&
     return out;
   }
   auto ls = std::move(r).value();
-  out.st = index_layer(*ls, paths, index, budget, lim);
+  out.st = index_layer(*ls, paths, index, budget, lim, L.keep.get(), b.member);
   if (out.st.ok()) record_blob_result(out.found, *ls);
   return out;
 }

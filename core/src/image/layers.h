@@ -14,8 +14,10 @@ class LayerStream;
 struct LoadContext;
 
 // Reads one layer's entries into `index`. `stream` is positioned at the start.
+// With `keep`, the content of the entries it wants is kept in it, under
+// `member` (the blob's) and the entry's data offset.
 Status index_layer(LayerStream& stream, PathTable& paths, LayerIndex* index, uint64_t* entry_budget,
-                   const Limits& limits);
+                   const Limits& limits, KeptFiles* keep = nullptr, const std::string& member = {});
 
 // What indexing learnt about a blob (compression, sizes, digests when hashed).
 void record_blob_result(Blob& b, const LayerStream& ls);

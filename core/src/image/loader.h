@@ -20,6 +20,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "image/kept_files.h"
 #include "image/members.h"
 #include "layerscope/byte_source.h"
 #include "layerscope/model.h"
@@ -50,6 +51,9 @@ struct Loaded {
   std::unordered_map<std::string, uint64_t> warn_counts;
   // Sets of blobs (sorted) index_more refused for the archive-wide entry limits.
   std::map<std::vector<int>, Error> refused_reads;
+  // Set while Session::index_layers keeps one path's content as it reads the
+  // layers (image/kept_files.h); the blobs' readers add to it.
+  std::shared_ptr<KeptFiles> keep;
 
   // Follows symlinks/hardlinks between members (at most 16 hops).
   const Member* resolve(const std::string& path, std::string* resolved = nullptr, bool* via_link = nullptr) const;
