@@ -1258,3 +1258,52 @@ TEST(CompressedFileReads, CompareFingerprintsASparseFileInItsPlace) {
   for (uint64_t i = 0; i < d.value()->size(); ++i) changed.insert(d.value()->entry(i).path);
   EXPECT_EQ(changed, (std::set<std::string>{"p.txt"}));
 }
+
+// cat's keeping (Session::index_layers with a path to keep): the entry served
+// is the one the view shows — of a path stored twice in one layer the later
+// (as a tar extracts), of a path the upper layer changed the upper one, at a
+// lower layer's view the lower one — and reading it reads nothing more; a
+// deleted path is not found; a file over KeptFiles::kMaxFile (8 MiB) is not
+// kept and is read from its layer, with the same bytes.
+TEST(CompressedFileReads, KeptFileIsTheViewsEntry) {
+  const std::string big(9u << 20, 'b');
+  TLayer lower{{F("etc/x", "lower\n"), F("etc/gone", "g\n"), F("big.bin", big)}};
+  lower.filter = Filter::kGzip;
+  TLayer upper{{F("etc/x", "first\n"), F("etc/x", "second\n"), F("etc/.wh.gone")}};
+  upper.filter = Filter::kZstd;
+  const std::vector<uint8_t> archive = build_oci_archive({TImage{{"edge/keep:1"}, {lower, upper}}});
+  struct Case {
+    std::string path;
+    int layer;
+    std::string want;  // empty: not found
+    bool kept;
+  };
+  const Case cases[] = {{"etc/x", -1, "second\n", true},
+                        {"/etc/./x", 1, "second\n", true},
+                        {"etc/x", 0, "lower\n", true},
+                        {"etc/gone", 0, "g\n", true},
+                        {"etc/gone", -1, "", false},
+                        {"big.bin", -1, big, false}};
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.path + " @ " + std::to_string(c.layer));
+    std::shared_ptr<ByteSource> src = make_memory_source(archive, "t.tar");
+    OpenOptions o;
+    o.layers = LayerReading::kHeadersOnly;
+    auto s = Session::open(src, o);
+    ASSERT_TRUE(s.ok()) << s.error().to_string();
+    Status st = s.value()->index_layers(0, c.layer, {}, c.path);
+    ASSERT_TRUE(st.ok()) << st.error().to_string();
+    const uint64_t indexed = src->bytes_fetched();  // (every byte fetched, again or not)
+    std::string got;
+    st = read_all(*s.value(), 0, c.layer, c.path, &got);
+    if (c.want.empty()) {
+      ASSERT_FALSE(st.ok());
+      EXPECT_EQ(st.error().code, Code::kNotFound);
+      continue;
+    }
+    ASSERT_TRUE(st.ok()) << st.error().to_string();
+    EXPECT_TRUE(got == c.want) << got.size() << " bytes: " << got.substr(0, 20);
+    if (c.kept) EXPECT_EQ(src->bytes_fetched(), indexed) << "read again after the index";
+    else EXPECT_GT(src->bytes_fetched(), indexed) << "a file over 8 MiB is read from its layer";
+  }
+}

@@ -826,14 +826,14 @@ TEST_P(FixtureTest, CatKeepsTheFileWhileIndexing) {
       ASSERT_TRUE(s != nullptr);
       Status st = s->index_layers(im, -1, {}, e.path);
       ASSERT_TRUE(st.ok()) << st.error().to_string();
-      const uint64_t indexed = src->bytes_read();
+      const uint64_t indexed = src->bytes_fetched();  // (every byte fetched, again or not)
       std::string got, want, again;
       ASSERT_TRUE(read_all(*session_, im, -1, e.path, &want).ok()) << e.path;
       st = read_all(*s, im, -1, e.path, &got);
       ASSERT_TRUE(st.ok()) << e.path << ": " << st.error().to_string();
       EXPECT_EQ(got, want) << e.path;
       if (e.type == EntryType::kFile && e.size <= static_cast<int64_t>(8u << 20)) {
-        EXPECT_EQ(src->bytes_read(), indexed) << e.path << " (layer " << e.layer << ") was read again after the index";
+        EXPECT_EQ(src->bytes_fetched(), indexed) << e.path << " (layer " << e.layer << ") was read again after the index";
         ++served;
       }
       st = read_all(*s, im, -1, e.path, &again);

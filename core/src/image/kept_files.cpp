@@ -14,6 +14,10 @@ std::shared_ptr<KeptFiles> KeptFiles::for_path(std::string_view path) {
 
 bool KeptFiles::reserve(std::string_view stored_path, uint64_t size) {
   if (size > kMaxFile) return false;
+  // (most entries differ in their last name: no normalising for those; a
+  // stored name whose tail normalising would change is only not kept)
+  const std::string_view last = std::string_view(path_).substr(path_.rfind('/') + 1);
+  if (stored_path.size() < last.size() || stored_path.substr(stored_path.size() - last.size()) != last) return false;
   std::string norm;
   if (!normalize_path(stored_path, &norm) || norm != path_) return false;
   std::lock_guard<std::mutex> lk(mu_);
