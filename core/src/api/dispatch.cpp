@@ -198,10 +198,7 @@ Dispatcher::Impl::Value Dispatcher::Impl::index(const Args& a, const DispatchReq
 
 Dispatcher::Impl::Value Dispatcher::Impl::index_plan(const Args& a) {
   LS_ASSIGN_OR_RETURN(ArchiveSlot * s, archive(a));
-  json blobs = json::array();
-  for (const Session::UnreadBlob& b : s->session->unread_blobs())
-    blobs.push_back({{"blob", b.blob}, {"member", s->session->archive().blobs[b.blob].member}, {"offset", b.offset}, {"size", b.size}});
-  return json{{"blobs", std::move(blobs)}}.dump();
+  return blob_ranges_value(*s->session, s->session->unread_blobs());
 }
 
 Dispatcher::Impl::Value Dispatcher::Impl::read_layer(const Args& a, const DispatchRequest& req, DispatchReply* reply) {

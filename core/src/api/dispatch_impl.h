@@ -144,6 +144,15 @@ Status write_format(const Args& a, SaveFormat* format, bool* recompress, Compres
 Status copy_file(FileReader& r, ByteSink& sink, const std::string& path, const ProgressFn& progress);
 // A read's value: {eof, size, warnings}.
 std::string read_value(bool eof, uint64_t size, const std::string& warnings);
+// {"blobs": [{blob, member, offset, size}]}: byte ranges of an archive's blobs
+// (Session::UnreadBlob for indexPlan, Session::PlainBlob for verifyPlan).
+template <class Ranges>
+std::string blob_ranges_value(const Session& s, const Ranges& ranges) {
+  json blobs = json::array();
+  for (const auto& b : ranges)
+    blobs.push_back({{"blob", b.blob}, {"member", s.archive().blobs[b.blob].member}, {"offset", b.offset}, {"size", b.size}});
+  return json{{"blobs", std::move(blobs)}}.dump();
+}
 
 }  // namespace dispatch_internal
 

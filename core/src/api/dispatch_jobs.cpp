@@ -8,10 +8,7 @@ using namespace dispatch_internal;
 
 Dispatcher::Impl::Value Dispatcher::Impl::verify_plan(const Args& a) {
   LS_ASSIGN_OR_RETURN(ArchiveSlot * s, archive(a));
-  json blobs = json::array();
-  for (const Session::PlainBlob& b : s->session->plain_blobs())
-    blobs.push_back({{"blob", b.blob}, {"member", s->session->archive().blobs[b.blob].member}, {"offset", b.offset}, {"size", b.size}});
-  return json{{"blobs", std::move(blobs)}}.dump();
+  return blob_ranges_value(*s->session, s->session->plain_blobs());
 }
 
 Dispatcher::Impl::Value Dispatcher::Impl::verify(const Args& a, const DispatchRequest& req) {
