@@ -46,26 +46,6 @@ class DirectFileReader final : public FileReader {
   std::string where_;
 };
 
-// An entry's content kept in memory while its layer was indexed (image/kept_files.h).
-class KeptFileReader final : public FileReader {
- public:
-  explicit KeptFileReader(std::string bytes) : bytes_(std::move(bytes)) { size_ = bytes_.size(); }
-  Result<size_t> read(void* buf, size_t n) override {
-    n = static_cast<size_t>(std::min<uint64_t>(n, size_ - pos_));
-    if (n) std::memcpy(buf, bytes_.data() + pos_, n);
-    pos_ += n;
-    return n;
-  }
-  Status seek(uint64_t offset) override {
-    if (offset > size_) return make_error(Code::kInvalidArgument, "seek past the end of the file");
-    pos_ = offset;
-    return Status::Ok();
-  }
-
- private:
-  std::string bytes_;
-};
-
 // Compressed layer, or any layer of a compressed archive: a decoder positioned at the entry.
 //
 // The index knows where the entry's bytes start in the decoded stream, so the
@@ -302,8 +282,10 @@ Result<std::unique_ptr<FileReader>> open_file_reader(const Loaded& L, Listings& 
   if (en->type != EntryType::kFile) return make_error(Code::kInvalidArgument, "is not a regular file", where);
   if (kept) {
     const Blob& b = L.archive.blobs[img.layers[hit->layer].blob];
+    // (kept while its layer was indexed: image/kept_files.h)
     if (auto bytes = kept->take(b.member, en->data_offset, static_cast<uint64_t>(en->size)))
-      return std::unique_ptr<FileReader>(new KeptFileReader(std::move(*bytes)));
+      return std::unique_ptr<FileReader>(
+          new DirectFileReader(make_memory_source(std::move(*bytes), where), 0, static_cast<uint64_t>(en->size), where));
   }
   return open_entry(L, img, hit->layer, *en, std::move(where));
 }

@@ -31,18 +31,18 @@ void KeptFiles::release(uint64_t size) {
   total_ -= std::min(total_, size);
 }
 
-void KeptFiles::put(const std::string& member, uint64_t data_offset, std::string bytes) {
+void KeptFiles::put(const std::string& member, uint64_t data_offset, std::vector<uint8_t> bytes) {
   std::lock_guard<std::mutex> lk(mu_);
   auto [it, fresh] = files_.try_emplace({member, data_offset});
   if (!fresh) total_ -= std::min<uint64_t>(total_, it->second.size());  // (the same blob read again)
   it->second = std::move(bytes);
 }
 
-std::optional<std::string> KeptFiles::take(const std::string& member, uint64_t data_offset, uint64_t size) {
+std::optional<std::vector<uint8_t>> KeptFiles::take(const std::string& member, uint64_t data_offset, uint64_t size) {
   std::lock_guard<std::mutex> lk(mu_);
   auto it = files_.find({member, data_offset});
   if (it == files_.end() || it->second.size() != size) return std::nullopt;
-  std::string out = std::move(it->second);
+  std::vector<uint8_t> out = std::move(it->second);
   files_.erase(it);
   total_ -= std::min<uint64_t>(total_, out.size());
   return out;

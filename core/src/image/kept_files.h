@@ -17,6 +17,7 @@
 #include <string>
 #include <string_view>
 #include <utility>
+#include <vector>
 
 namespace layerscope {
 
@@ -35,16 +36,16 @@ class KeptFiles {
   void release(uint64_t size);
   // The content of the entry whose payload starts at `data_offset` of blob
   // `member`'s decoded stream (a reservation of its size).
-  void put(const std::string& member, uint64_t data_offset, std::string bytes);
+  void put(const std::string& member, uint64_t data_offset, std::vector<uint8_t> bytes);
   // The kept content of that entry (then no longer kept), if it is `size` bytes.
-  std::optional<std::string> take(const std::string& member, uint64_t data_offset, uint64_t size);
+  std::optional<std::vector<uint8_t>> take(const std::string& member, uint64_t data_offset, uint64_t size);
 
  private:
   explicit KeptFiles(std::string path) : path_(std::move(path)) {}
   const std::string path_;  // normalised
   std::mutex mu_;
   uint64_t total_ = 0;  // bytes reserved or kept
-  std::map<std::pair<std::string, uint64_t>, std::string> files_;
+  std::map<std::pair<std::string, uint64_t>, std::vector<uint8_t>> files_;
 };
 
 }  // namespace layerscope

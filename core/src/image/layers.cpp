@@ -43,7 +43,7 @@ Status index_layer(LayerStream& stream, PathTable& paths, LayerIndex* index, uin
     LS_RETURN_IF_ERROR(indexer.add(e));
     if (keep && h.type == EntryType::kFile && h.size >= 0 && keep->reserve(h.path, static_cast<uint64_t>(h.size))) {
       const uint64_t size = static_cast<uint64_t>(h.size);
-      std::string bytes(static_cast<size_t>(size), '\0');
+      std::vector<uint8_t> bytes(static_cast<size_t>(size));
       size_t got = 0;
       while (got < bytes.size()) {
         auto n = stream.read(bytes.data() + got, bytes.size() - got);
