@@ -282,6 +282,29 @@ describe('a file source with a stream', () => {
     expect(src.readInto(file.length, 16, 100)).toBe(0);
   });
 
+  it("reads a layer's first bytes after the header scan from the windows the scan kept, not again", () => {
+    const file = fileBytes(40 * C + 5);
+    const r = reader(file);
+    r.ready();
+    const stream = new FileStream(file.length, r.port, r.mem);
+    const fetched: number[] = [];
+    const ahead = new ReadAhead({ size: file.length, fetch: (o, n) => (fetched.push(o), file.slice(o, o + n)) });
+    ahead.capWindow(C);
+    const heap = new Uint8Array(1 << 16);
+    const src = aheadByteSource(ahead, file.length, 't.tar', () => heap, (e) => {
+      throw e;
+    }, stream);
+    const headers = Array.from({ length: 12 }, (_, k) => k * 3 * C + 1024);
+    for (const h of headers) expect(src.readInto(h, 0, 512)).toBe(512);
+    expect(fetched).toEqual(headers);
+    for (const h of headers) {
+      expect(src.readInto(h + 512, 16, 512)).toBe(512);
+      expect(firstDiff(heap.subarray(16, 16 + 512), file.subarray(h + 512, h + 1024))).toBe(-1);
+    }
+    expect(fetched).toEqual(headers);
+    expect(stream.stats.streams).toBe(0);
+  });
+
   it('starts the stream where the core announces a long run (willRead): no synchronous read, or only what sniffed its start', () => {
     const file = fileBytes(12 * C + 77);
     const setup = () => {

@@ -205,6 +205,64 @@ describe('ReadAhead with a cost model', () => {
   });
 });
 
+describe('ReadAhead keeping the small windows it read before', () => {
+  // An open scans a docker-archive's member headers (each layer's one window
+  // away), then reads each layer's first bytes: from the windows kept, as long
+  // as they are small and few enough.
+  const SIZE = 256 << 20;
+  const scripted = () => {
+    const asked: [number, number][] = [];
+    const ra = new ReadAhead({
+      size: SIZE,
+      fetch: (o: number, n: number) => {
+        asked.push([o, n]);
+        return bytes(o, Math.min(o + n, SIZE) - 1);
+      },
+    });
+    return { ra, asked };
+  };
+  const same = (got: Uint8Array, at: number) => expect([...got]).toEqual([...bytes(at, at + got.length - 1)]);
+
+  it('serves a read going back into an earlier window without a fetch, with its bytes', () => {
+    const { ra, asked } = scripted();
+    const headers = Array.from({ length: 12 }, (_, k) => k * (7 << 20) + 3 * 512);
+    for (const h of headers) same(ra.read(h, 512), h);
+    expect(asked).toHaveLength(12);
+    for (const h of headers) {
+      same(ra.read(h + 512, 512), h + 512); // the layer's first bytes, after its header
+      same((ra.peek(h + 100, 8) ?? ra.recall(h + 100, 8)) as Uint8Array, h + 100); // (the last one is still the window)
+    }
+    expect(asked).toHaveLength(12);
+    // A read only partly in a kept window is fetched.
+    const last = asked[11];
+    same(ra.read(last[0] + last[1] - 100, 512), last[0] + last[1] - 100);
+    expect(asked).toHaveLength(13);
+    expect(ra.recall(last[0] + last[1] - 100, 512)).toBeNull();
+  });
+
+  it('keeps no window larger than KEEP_ONE, and no more than KEEP_BYTES in all (the oldest go first)', () => {
+    const { ra, asked } = scripted();
+    // An announced run reads in the largest windows: none of them is kept.
+    ra.advise(0, 3 * ReadAhead.MAX);
+    for (let at = 0; at < 3 * ReadAhead.MAX; at += 1 << 20) ra.read(at, 1 << 20);
+    ra.read(200 << 20, 512);
+    const before = asked.length;
+    same(ra.read(100, 512), 100);
+    expect(asked).toHaveLength(before + 1);
+    // Windows of MIN bytes, each far from the one before: KEEP_BYTES / MIN of them are kept.
+    const { ra: rb, asked: askedB } = scripted();
+    const n = ReadAhead.KEEP_BYTES / ReadAhead.MIN + 4;
+    const at = (k: number) => 1000 + k * (1 << 20);
+    for (let k = 0; k < n; k++) rb.read(at(k), 512);
+    expect(askedB.every(([, len]) => len === ReadAhead.MIN)).toBe(true);
+    expect(askedB).toHaveLength(n);
+    for (let k = n - 1 - ReadAhead.KEEP_BYTES / ReadAhead.MIN; k < n - 1; k++) same(rb.read(at(k) + 600, 16), at(k) + 600);
+    expect(askedB).toHaveLength(n);
+    same(rb.read(at(0) + 600, 16), at(0) + 600); // the oldest: gone, fetched again
+    expect(askedB).toHaveLength(n + 1);
+  });
+});
+
 describe('sourceProblem (url)', () => {
   it('accepts a complete url descriptor and names what is missing', () => {
     expect(sourceProblem(desc)).toBeNull();

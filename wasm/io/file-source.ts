@@ -80,7 +80,7 @@ export function aheadByteSource(
       let done = 0;
       while (done < len) {
         const at = offset + done;
-        const held = ahead.peek(at, len - done);
+        const held = ahead.peek(at, len - done) ?? ahead.recall(at, len - done);
         if (held) {
           h.set(held, ptr + done);
           done += held.length;
