@@ -80,7 +80,9 @@ export function aheadByteSource(
       let done = 0;
       while (done < len) {
         const at = offset + done;
-        const held = ahead.peek(at, len - done) ?? ahead.recall(at, len - done);
+        // (an earlier window's bytes only where the stream does not hold them:
+        // an index's every header read is the stream's, and would look in vain)
+        const held = ahead.peek(at, len - done) ?? (stream.holds(at) ? null : ahead.recall(at, len - done));
         if (held) {
           h.set(held, ptr + done);
           done += held.length;
