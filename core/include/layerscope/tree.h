@@ -78,15 +78,15 @@ struct PathFacts {
 // holds a component named "..". Returns false if nothing remains (the root).
 bool normalize_path(std::string_view in, std::string* out, PathFacts* facts = nullptr);
 
-struct Entry {
+struct Entry {  // fields ordered for no padding: 48 bytes, one per entry of every layer
   PathId path = kNoPath;
-  EntryType type = EntryType::kOther;
   uint32_t mode = 0;  // permission + type bits as in the tar header
   uint32_t uid = 0, gid = 0;
-  int64_t size = 0;   // content bytes (0 for non-files)
-  int64_t mtime = 0;
   uint32_t link = 0xffffffffu;  // symlink target: index into LayerIndex::strings;
                                 // hardlink: PathId of the target
+  EntryType type = EntryType::kOther;
+  int64_t size = 0;   // content bytes (0 for non-files)
+  int64_t mtime = 0;
   uint64_t data_offset = 0;     // offset of content in the uncompressed layer stream
 };
 
@@ -112,11 +112,11 @@ struct LayerIndex {
 };
 
 // One path of a merged tree or of a layer's change set.
-struct TreeItem {
+struct TreeItem {  // 16 bytes: one per path of a merged tree or change set
   PathId path = kNoPath;
-  Change change = Change::kNone;  // what `layer` did to it
   int layer = -1;                 // image layer index that wrote (or deleted) it
   uint32_t entry = 0xffffffffu;   // index into that layer's entries; none for implicit dirs / deletions
+  Change change = Change::kNone;  // what `layer` did to it
   bool implicit = false;          // a parent directory no layer wrote explicitly
 };
 

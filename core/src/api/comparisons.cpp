@@ -35,7 +35,7 @@ Status check_point(const Loaded& L, int image, int layer, bool empty_allowed) {
 TreeSide side_of(const ComparePoint& p) {
   TreeSide s;
   s.paths = &p.loaded->paths;
-  s.layers = p.listings->changes(p.image)->layers;
+  s.layers = p.listings->layer_indexes(p.image);
   for (const Layer& l : p.loaded->archive.images[p.image].layers) s.layer_keys.push_back(l.diff_id);
   s.upto = p.upto;
   return s;

@@ -350,13 +350,8 @@ Status drain_reader(FileReader& reader, const ChunkSink& sink, const ProgressFn&
 
 namespace {
 
-std::string fingerprint_hex(SipHash128& h) {
-  const auto d = h.finish();
-  return to_hex(d.data(), d.size());
-}
-
 // Fingerprints `n` bytes of the entry a stream is positioned at.
-Status hash_entry(LayerStream& ls, uint64_t n, std::vector<uint8_t>& buf, std::string* digest,
+Status hash_entry(LayerStream& ls, uint64_t n, std::vector<uint8_t>& buf, Fingerprint* digest,
                   const std::function<bool(uint64_t)>& advance, const std::string& where) {
   SipHash128 h(process_fingerprint_key());
   while (n > 0) {
@@ -366,16 +361,16 @@ Status hash_entry(LayerStream& ls, uint64_t n, std::vector<uint8_t>& buf, std::s
     n -= got;
     if (!advance(got)) return make_error(Code::kCancelled, "cancelled", where);
   }
-  *digest = fingerprint_hex(h);
+  *digest = h.finish();
   return Status::Ok();
 }
 
 }  // namespace
 
-Result<std::vector<std::string>> fingerprint_entries(const Loaded& L, int image, int layer,
+Result<std::vector<Fingerprint>> fingerprint_entries(const Loaded& L, int image, int layer,
                                                      const std::vector<uint32_t>& entries, const ProgressFn& progress) {
   const Archive& a = L.archive;
-  std::vector<std::string> out(entries.size());
+  std::vector<Fingerprint> out(entries.size());
   std::string where = "image " + std::to_string(image) + " layer " + std::to_string(layer);
   if (image < 0 || image >= static_cast<int>(a.images.size()) || layer < 0 ||
       layer >= static_cast<int>(a.images[image].layers.size()) || a.images[image].layers[layer].blob < 0)
@@ -405,7 +400,7 @@ Result<std::vector<std::string>> fingerprint_entries(const Loaded& L, int image,
       LS_RETURN_IF_ERROR(drain_reader(*r, [&](const uint8_t* d, size_t n) { h.update(d, n); return go = advance(n); },
                                       {}, where));
       if (!go) return make_error(Code::kCancelled, "cancelled", where);
-      out[i] = fingerprint_hex(h);
+      out[i] = h.finish();
     }
     return out;
   }

@@ -7,6 +7,7 @@
 #include <string_view>
 
 #include "api/listings.h"
+#include "base/siphash.h"
 #include "image/loader.h"
 #include "layerscope/session.h"
 
@@ -23,12 +24,12 @@ Result<std::unique_ptr<FileReader>> open_file_reader(const Loaded& loaded, Listi
 Result<std::unique_ptr<FileReader>> open_entry_reader(const Loaded& loaded, int image, int layer, uint32_t entry);
 
 // Fingerprints of regular-file entries `entries` of image layer `layer`, in
-// their order: SipHash-128 under the process's key (base/siphash.h), in hex:
+// their order: SipHash-128 under the process's key (base/siphash.h):
 // equal for equal bytes within this process, never shown (not a digest to
 // compare with anything outside it). Positional reads in an uncompressed layer
 // of a seekable archive, else ONE pass over the decoded layer (never a decode
 // from the start per file). Progress "read": bytes of those entries hashed.
-Result<std::vector<std::string>> fingerprint_entries(const Loaded& loaded, int image, int layer,
+Result<std::vector<Fingerprint>> fingerprint_entries(const Loaded& loaded, int image, int layer,
                                                      const std::vector<uint32_t>& entries, const ProgressFn& progress);
 
 // Drains `reader` into `sink` (false from the sink stops early, not an error),

@@ -67,16 +67,22 @@ std::shared_ptr<const ImageTreeCache> Listings::changes(int image, int upto) {
   if (n < img.layers.size()) key.push_back(-2);  // a part: never taken for a whole stack of the same blobs
   if (auto hit = lru_get(lru_, key)) return hit;
   auto c = std::make_shared<ImageTreeCache>();
-  for (size_t i = 0; i < n; ++i) {
-    const Layer& l = img.layers[i];
-    const Blob* b = l.blob >= 0 ? &L_.archive.blobs[l.blob] : nullptr;
-    c->layers.push_back(b && b->present && b->indexed ? &L_.indexes[l.blob] : nullptr);
-  }
+  c->layers = layer_indexes(image);
+  c->layers.resize(n);
   if (!c->layers.empty()) merge_layers(L_.paths, c->layers, static_cast<int>(c->layers.size()) - 1, &c->changes);
   c->counts = count_changes(*c);
   lru_.emplace_front(std::move(key), c);
   if (lru_.size() > kCacheSlots) lru_.pop_back();
   return c;
+}
+
+std::vector<const LayerIndex*> Listings::layer_indexes(int image) const {
+  std::vector<const LayerIndex*> out;
+  for (const Layer& l : L_.archive.images[image].layers) {
+    const Blob* b = l.blob >= 0 ? &L_.archive.blobs[l.blob] : nullptr;
+    out.push_back(b && b->present && b->indexed ? &L_.indexes[l.blob] : nullptr);
+  }
+  return out;
 }
 
 Result<std::vector<ChangeCounts>> Listings::change_counts(int image) {

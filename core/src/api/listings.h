@@ -37,6 +37,10 @@ class Listings {
   // summary open), only that part of the stack is merged, under its own key.
   // The caller has checked that what it merges is read (Loaded::layers_readable).
   std::shared_ptr<const ImageTreeCache> changes(int image, int upto = -1);
+  // The indexes of `image`'s layers (a valid index), nullptr for one absent or
+  // not indexed, without merging them: what a comparison needs (it merges its
+  // own sides), where changes() would also build and keep every layer's change set.
+  std::vector<const LayerIndex*> layer_indexes(int image) const;
   Result<std::shared_ptr<const Listing>> listing(int image, const ListOptions& opt);
   Result<std::vector<ChangeCounts>> change_counts(int image);
   // The counts of the layers read so far from the bottom (all of them once the

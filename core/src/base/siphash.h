@@ -11,6 +11,10 @@
 
 namespace layerscope {
 
+// A SipHash-128 result, kept as its 16 bytes (a compare holds one per pending
+// copy: 16 bytes each, where a hex string cost ~80 with its allocation).
+using Fingerprint = std::array<uint8_t, 16>;
+
 class SipHash128 {
  public:
   explicit SipHash128(const std::array<uint8_t, 16>& key);

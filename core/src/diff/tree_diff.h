@@ -26,6 +26,7 @@
 #include "layerscope/options.h"
 #include "layerscope/status.h"
 #include "layerscope/tree.h"
+#include "base/siphash.h"
 
 namespace layerscope {
 
@@ -96,7 +97,7 @@ TreeDiff diff_trees(const TreeSide& a, const TreeSide& b, std::string_view prefi
 // hash: api/file_readers.h fingerprint_entries), reporting progress over
 // their bytes (done/total of this call). One call per (side, layer), so a
 // compressed layer can be read in one pass.
-using DigestFn = std::function<Result<std::vector<std::string>>(int side, int layer,
+using DigestFn = std::function<Result<std::vector<Fingerprint>>(int side, int layer,
                                                                 const std::vector<uint32_t>& entries,
                                                                 const ProgressFn& progress)>;
 

@@ -54,6 +54,7 @@ Status index_layer(LayerStream& stream, PathTable& paths, LayerIndex* index, uin
       else keep->release(size);
     }
   }
+  index->entries.shrink_to_fit();  // the growth's slack (up to half) would stay for the session
   return stream.finish();
 }
 

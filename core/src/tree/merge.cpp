@@ -53,7 +53,7 @@ struct State {
   }
   void record(PathId id, Change c, uint32_t e, bool impl) {
     if (!changes) return;
-    TreeItem it{id, c, static_cast<int>(cur) - 1, e, impl};
+    TreeItem it{id, static_cast<int>(cur) - 1, e, c, impl};
     if (change_stamp[id] == cur) {
       (*changes)[change_idx[id]] = it;
     } else {
@@ -138,7 +138,7 @@ MergedTree merge_layers(const PathTable& paths, const std::vector<const LayerInd
   MergedTree out;
   for (PathId id = 1; id < paths.size(); ++id) {
     if (st.layer[id] == 0) continue;
-    out.items.push_back(TreeItem{id, Change::kNone, static_cast<int>(st.layer[id]) - 1, st.entry[id],
+    out.items.push_back(TreeItem{id, static_cast<int>(st.layer[id]) - 1, st.entry[id], Change::kNone,
                                  st.implicit[id] != 0});
   }
   std::sort(out.items.begin(), out.items.end(), by_rank);
