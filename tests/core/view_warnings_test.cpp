@@ -3,6 +3,8 @@
 // and the warnings every view of an image carries (Session::warnings_for, the
 // ls / log / history / images documents, the dispatcher's answers).
 #include <algorithm>
+#include <cstring>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -165,6 +167,56 @@ TEST(BytesRead, EachByteOfTheSourceCountsOnce) {
   ASSERT_TRUE(read_exact(*src, 400, buf, 100).ok());
   ASSERT_TRUE(read_exact(*src, 800, buf, 200).ok());
   EXPECT_EQ(src->bytes_read(), 1000u);
+}
+
+// Many disjoint reads in a scrambled order, some overlapping or touching
+// others (~95,000 regions: folds of the recent reads at 4,096 and at a quarter
+// of the regions), the count asked for between them: the same figure as a
+// reference merge of every range read.
+TEST(BytesRead, ScrambledDisjointReadsCountAsAReferenceMerge) {
+  // A 1 GB source that reads as zeros and keeps nothing.
+  struct Zeros : ByteSource {
+    uint64_t size() const override { return 1ull << 30; }
+    Result<size_t> read_at(uint64_t offset, void* buf, size_t n) override {
+      n = static_cast<size_t>(std::min<uint64_t>(n, size() - std::min(offset, size())));
+      std::memset(buf, 0, n);
+      count(offset, n);
+      return n;
+    }
+  } src;
+  std::map<uint64_t, uint64_t> ref;  // start -> end, merged as the reads come
+  auto add = [&ref](uint64_t lo, uint64_t hi) {
+    auto it = ref.upper_bound(lo);
+    if (it != ref.begin() && std::prev(it)->second >= lo) --it;
+    while (it != ref.end() && it->first <= hi) {
+      lo = std::min(lo, it->first);
+      hi = std::max(hi, it->second);
+      it = ref.erase(it);
+    }
+    ref.emplace(lo, hi);
+  };
+  auto total = [&ref] {
+    uint64_t n = 0;
+    for (auto& [lo, hi] : ref) n += hi - lo;
+    return n;
+  };
+  std::vector<uint8_t> buf(3000);
+  uint64_t state = 12345;
+  auto next = [&state](uint64_t m) {
+    state = state * 6364136223846793005ull + 1442695040888963407ull;
+    return (state >> 33) % m;
+  };
+  for (int i = 0; i < 100000; ++i) {
+    // Mostly 512-byte "headers" 1 KiB apart, sometimes a read across several.
+    const uint64_t at = next(1u << 20) * 1024 + (i % 7 == 0 ? next(1024) : 0);
+    const size_t n = i % 11 == 0 ? 3000 : 512;
+    ASSERT_TRUE(read_exact(src, at, buf.data(), n).ok());
+    add(at, at + n);
+    if (i % 9973 == 0) ASSERT_EQ(src.bytes_read(), total()) << "after read " << i;
+  }
+  EXPECT_GT(ref.size(), 50000u);
+  EXPECT_EQ(src.bytes_read(), total());
+  EXPECT_EQ(src.read_calls(), 100000u);
 }
 
 // The figure users quote never exceeds the archive: inspect, every image's

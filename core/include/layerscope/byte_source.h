@@ -15,6 +15,7 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "layerscope/status.h"
@@ -55,9 +56,17 @@ class ByteSource {
   void count(uint64_t offset, size_t n);
 
  private:
+  using Range = std::pair<uint64_t, uint64_t>;  // [start, end)
+  // Merges `recent_` into `ranges_` and sets `distinct_` (ranges_mu_ held).
+  void fold() const;
   mutable std::mutex ranges_mu_;
-  std::map<uint64_t, uint64_t> ranges_;  // start -> end, disjoint, not touching
-  uint64_t distinct_ = 0;
+  // The ranges seen: `ranges_` sorted, disjoint, not touching; `recent_` the
+  // reads since the last fold, as they came (a read touching the one before
+  // extends it). Folded when `recent_` holds a quarter of `ranges_` (at least
+  // 4,096), so a read costs O(log) amortised, as in a tree, at 16 bytes a
+  // region where a tree's node took ~64 (142,000 regions in a 1.5 GB archive).
+  mutable std::vector<Range> ranges_, recent_;
+  mutable uint64_t distinct_ = 0;
   std::atomic<uint64_t> bytes_fetched_{0};
   std::atomic<uint64_t> read_calls_{0};
 };

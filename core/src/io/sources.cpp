@@ -13,26 +13,42 @@ namespace layerscope {
 
 uint64_t ByteSource::bytes_read() const {
   std::lock_guard<std::mutex> lock(ranges_mu_);
+  fold();
   return distinct_;
+}
+
+void ByteSource::fold() const {
+  if (recent_.empty()) return;
+  std::sort(recent_.begin(), recent_.end());
+  std::vector<Range> out;
+  out.reserve(ranges_.size() + recent_.size());
+  auto put = [&out](const Range& r) {
+    if (!out.empty() && out.back().second >= r.first) out.back().second = std::max(out.back().second, r.second);
+    else out.push_back(r);
+  };
+  size_t i = 0, j = 0;
+  while (i < ranges_.size() || j < recent_.size())
+    put(j == recent_.size() || (i < ranges_.size() && ranges_[i].first <= recent_[j].first) ? ranges_[i++] : recent_[j++]);
+  uint64_t n = 0;
+  for (const Range& r : out) n += r.second - r.first;
+  distinct_ = n;
+  ranges_.swap(out);
+  recent_.clear();
 }
 
 void ByteSource::count(uint64_t offset, size_t n) {
   read_calls_.fetch_add(1, std::memory_order_relaxed);
   bytes_fetched_.fetch_add(n, std::memory_order_relaxed);
   if (n == 0) return;
-  uint64_t lo = offset, hi = offset + n;
+  const uint64_t lo = offset, hi = offset + n;
   std::lock_guard<std::mutex> lock(ranges_mu_);
-  // Merge [lo, hi) with every range it overlaps or touches.
-  auto it = ranges_.upper_bound(lo);
-  if (it != ranges_.begin() && std::prev(it)->second >= lo) --it;
-  while (it != ranges_.end() && it->first <= hi) {
-    lo = std::min(lo, it->first);
-    hi = std::max(hi, it->second);
-    distinct_ -= it->second - it->first;
-    it = ranges_.erase(it);
+  if (!recent_.empty() && recent_.back().second >= lo && recent_.back().first <= hi) {
+    recent_.back().first = std::min(recent_.back().first, lo);
+    recent_.back().second = std::max(recent_.back().second, hi);
+    return;
   }
-  ranges_.emplace(lo, hi);
-  distinct_ += hi - lo;
+  recent_.emplace_back(lo, hi);
+  if (recent_.size() >= std::max<size_t>(4096, ranges_.size() / 4)) fold();
 }
 
 Status read_exact(ByteSource& src, uint64_t offset, void* buf, size_t n) {
