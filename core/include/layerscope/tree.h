@@ -89,6 +89,7 @@ struct Entry {  // fields ordered for no padding: 48 bytes, one per entry of eve
   int64_t mtime = 0;
   uint64_t data_offset = 0;     // offset of content in the uncompressed layer stream
 };
+static_assert(sizeof(Entry) == 48, "Entry grew: every entry of every layer pays for it");
 
 // Something odd about one entry of a layer (an escaping or absolute path, a
 // duplicate, a hard link to nothing, an entry skipped for a limit): a warning
@@ -119,6 +120,7 @@ struct TreeItem {  // 16 bytes: one per path of a merged tree or change set
   Change change = Change::kNone;  // what `layer` did to it
   bool implicit = false;          // a parent directory no layer wrote explicitly
 };
+static_assert(sizeof(TreeItem) == 16, "TreeItem grew: every path of a merged tree pays for it");
 
 // The result of applying layers [0, upto] of an image.
 struct MergedTree {

@@ -57,6 +57,7 @@ struct DiffRow {
   bool pending = false;           // equal-size files whose content is still to compare
   TreeItem before, after;         // before.path is in side 0's table, after.path in side 1's
 };
+static_assert(sizeof(DiffRow) == 36, "DiffRow grew: a comparison holds one per differing or pending path");
 
 struct TreeDiff {
   std::vector<DiffRow> rows;  // in tree order
