@@ -182,6 +182,7 @@ Status compare_contents(const TreeSide& a, const TreeSide& b, TreeDiff* diff, co
   struct Group {
     std::vector<uint32_t> entries;
     std::vector<Fingerprint> prints;
+    uint64_t bytes = 0;  // of those entries, for progress
   };
   std::map<std::pair<int, int>, Group> wanted;
   uint64_t total = 0, done = 0;
@@ -196,7 +197,8 @@ Status compare_contents(const TreeSide& a, const TreeSide& b, TreeDiff* diff, co
     g.entries.erase(std::unique(g.entries.begin(), g.entries.end()), g.entries.end());
     g.entries.shrink_to_fit();
     const TreeSide& s = key.first == 0 ? a : b;
-    for (uint32_t e : g.entries) total += static_cast<uint64_t>(s.layers[key.second]->entries[e].size);
+    for (uint32_t e : g.entries) g.bytes += static_cast<uint64_t>(s.layers[key.second]->entries[e].size);
+    total += g.bytes;
   }
   for (auto& [key, g] : wanted) {
     ProgressFn sub;
@@ -211,8 +213,7 @@ Status compare_contents(const TreeSide& a, const TreeSide& b, TreeDiff* diff, co
     }
     LS_ASSIGN_OR_RETURN(g.prints, digest(key.first, key.second, g.entries, sub));
     if (g.prints.size() != g.entries.size()) return make_error(Code::kInternal, "digest count mismatch");
-    const TreeSide& s = key.first == 0 ? a : b;
-    for (uint32_t e : g.entries) done += static_cast<uint64_t>(s.layers[key.second]->entries[e].size);
+    done += g.bytes;
   }
   auto print = [&wanted](int side, int layer, uint32_t entry) -> const Fingerprint& {
     const Group& g = wanted.find({side, layer})->second;
