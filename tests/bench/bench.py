@@ -384,11 +384,57 @@ def print_table(rows, sizes):
         print(f"| {figure} | {archive_label(r['archive'], sizes)} | {ours} | {r['peer'] or '–'} | {peer} | {ratio} | {mem} |")
 
 
+# Issue 13's targets, checked row by row from a run: what the page's rows carry
+# (target_s, target_ratio), the native ratios, the longest main-thread task,
+# and peak memory (natively <= 64 MiB RSS, in the page <= 128 MiB of wasm + JS).
+NATIVE_TARGETS = (("summary (images)", "skopeo inspect --config", 1.0),
+                  ("index every layer (inspect)", "tar -tvf by hand", 2.0),
+                  ("verify (MB/s of the archive)", "openssl dgst -sha256", 0.7))
+
+
+def check_targets(rows, sizes):
+    held, missed = 0, []
+
+    def check(ok, what):
+        nonlocal held
+        if ok:
+            held += 1
+        else:
+            missed.append(what)
+
+    seen = set()
+    for r in rows:
+        where = f"{r['figure']}, {archive_label(r['archive'], sizes)}"
+        if r.get("target_s") is not None:
+            check(r["ours_s"] < r["target_s"], f"{where}: {r['ours_s']:.2f} s (target < {r['target_s']} s)")
+        if r.get("target_ratio") is not None and r.get("ratio") is not None:
+            check(r["ratio"] >= round(r["target_ratio"], 2),
+                  f"{where}: {r['ratio']:.2f}x {r['peer']} (target >= {r['target_ratio']:.2f}x)")
+        for figure, peer, target in NATIVE_TARGETS:
+            if r["figure"] == figure and r.get("peer") == peer and r.get("ratio") is not None:
+                check(r["ratio"] >= target, f"{where}: {r['ratio']:.2f}x {peer} (target >= {target}x)")
+        key = (r["figure"], r["archive"])
+        if key in seen:  # one row per peer: memory and tasks once per figure
+            continue
+        seen.add(key)
+        if r.get("wasm_mib") is not None:
+            mib = r["wasm_mib"] + r["js_heap_mib"]
+            check(mib <= 128, f"{where}: wasm {r['wasm_mib']} + JS {r['js_heap_mib']} MiB (target <= 128 MiB)")
+        elif not r["figure"].startswith("page:") and r.get("ours_rss_kib"):
+            check(r["ours_rss_kib"] <= 64 * 1024, f"{where}: {r['ours_rss_kib'] // 1024} MiB RSS (target <= 64 MiB)")
+        if r["figure"].startswith("page: summary") and r.get("longest_task_ms") is not None:
+            check(r["longest_task_ms"] <= 50, f"{where}: a main-thread task of {r['longest_task_ms']} ms (target <= 50 ms)")
+    print(f"\nissue 13's targets in this run: {held} held, {len(missed)} missed" + (":" if missed else ""))
+    for m in missed:
+        print(f"  missed: {m}")
+
+
 def main():
     if sys.argv[1:2] == ["--table"]:  # reprint a run's table: bench.py --table test-results/bench.json
         with open(sys.argv[2]) as f:
             run = json.load(f)
         print_table(run["rows"], run["sizes_mb"])
+        check_targets(run["rows"], run["sizes_mb"])
         return
     if not os.access(CLI, os.X_OK):
         sys.exit(f"bench: no CLI at {CLI} (make build first)")
@@ -401,6 +447,7 @@ def main():
                    "date": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()), "rows": rows}, f, indent=2)
     print()
     print_table(rows, SIZES)
+    check_targets(rows, SIZES)
     print(f"\nwritten: {OUT}")
 
 
