@@ -298,3 +298,93 @@ TEST(Diff, DispatcherRequest) {
   EXPECT_FALSE(bad.ok);
   EXPECT_NE(bad.json.find("diff.from"), std::string::npos) << bad.json;
 }
+
+namespace {
+
+// Three layers of 40 files of 4,000 bytes each; `edited`: one byte changed in
+// d0/f03, d1/f10 and d2/f39, and every file a day newer, so that no layer is
+// shared and every file is an equal-size copy to read on both sides.
+TImage sized_image(bool edited) {
+  std::vector<TLayer> layers;
+  for (int l = 0; l < 3; ++l) {
+    TLayer layer;
+    layer.entries.push_back(D("d" + std::to_string(l)));
+    for (int f = 0; f < 40; ++f) {
+      std::string name = "d" + std::to_string(l) + "/f" + (f < 10 ? "0" : "") + std::to_string(f);
+      std::string data(4000, static_cast<char>('a' + (l * 40 + f) % 26));
+      for (size_t i = 0; i < data.size(); i += 97) data[i] = static_cast<char>('0' + (i / 97 + f) % 10);
+      if (edited && ((l == 0 && f == 3) || (l == 1 && f == 10) || (l == 2 && f == 39))) data[1234] = '#';
+      layer.entries.push_back(with(F(name, data), 0644, 0, edited ? 1700086400 : 1700000000));
+    }
+    layers.push_back(layer);
+  }
+  return TImage{{edited ? "sized:2" : "sized:1"}, layers};
+}
+
+struct Opened {
+  std::shared_ptr<ByteSource> src;
+  std::unique_ptr<Session> session;
+};
+
+Opened open_bytes(std::vector<uint8_t> bytes, OpenOptions opt = {}) {
+  Opened o;
+  o.src = make_memory_source(std::move(bytes));
+  auto s = Session::open(o.src, opt);
+  EXPECT_TRUE(s.ok()) << (s.ok() ? "" : s.error().to_string());
+  if (s.ok()) o.session = std::move(s).value();
+  return o;
+}
+
+}  // namespace
+
+// An image compared with one in an archive compressed as a whole (`docker
+// save | gzip`): the copies of all its layers are hashed in ONE pass over that
+// archive (it was one pass per layer), and the rows are those of the same
+// image uncompressed; on threads (natively) as one after another.
+TEST(Diff, ArchiveCompressedAsAWholeIsReadOncePerComparison) {
+  const auto plain_bytes = build_docker_legacy({sized_image(true)});
+  const auto whole_bytes = build_docker_legacy({sized_image(true)}, Filter::kGzip);
+  auto started = std::make_shared<std::atomic<int>>(0);
+  OpenOptions threaded;
+  threaded.start_thread = counting_thread_starter(started);
+  threaded.index_threads = 3;
+  std::map<std::string, DiffEntry> reference;
+  for (int k = 0; k < 4; ++k) {
+    const bool whole = k & 1, on_threads = k & 2;
+    SCOPED_TRACE(std::string(whole ? "compressed as a whole" : "plain") + (on_threads ? ", threads" : ""));
+    auto b = open_bytes(build_docker_legacy({sized_image(false)}), on_threads ? threaded : OpenOptions{});
+    auto after = open_bytes(whole ? whole_bytes : plain_bytes);
+    ASSERT_TRUE(b.session && after.session);
+    if (whole) EXPECT_EQ(after.session->archive().outer_compression, Compression::kGzip);
+    const uint64_t fetched = after.src->bytes_fetched();
+    uint64_t last = 0, total = 0;
+    int before_started = *started;
+    auto r = b.session->compare(0, *after.session, 0, {}, [&](const Progress& p) {
+      EXPECT_EQ(p.phase, "compare");
+      EXPECT_GE(p.done, last);
+      last = p.done, total = p.total;
+      return true;
+    });
+    ASSERT_TRUE(r.ok()) << r.error().to_string();
+    // Every file of both sides read: 120 copies of 4,000 bytes a side.
+    EXPECT_EQ(total, 2u * 120 * 4000);
+    EXPECT_EQ(last, total);
+    if (on_threads) EXPECT_GE(*started - before_started, 2);
+    // One pass: no byte of the compressed archive fetched twice (three passes, one per layer, before).
+    if (whole) EXPECT_LE(after.src->bytes_fetched() - fetched, after.src->size());
+    auto rows = rows_of(*r.value());
+    EXPECT_EQ(rows.size(), 3u);
+    for (const char* p : {"d0/f03", "d1/f10", "d2/f39"}) {
+      ASSERT_TRUE(rows.count(p)) << p;
+      EXPECT_EQ(rows[p].change, Change::kModified) << p;
+      EXPECT_EQ(rows[p].what, whats({"content"})) << p;
+    }
+    EXPECT_TRUE(r.value()->image_differences().shared_layers.empty());
+    if (k == 0) reference = rows;
+    else EXPECT_EQ(rows.size(), reference.size());
+    // A cancel stops it, on threads too.
+    auto c = b.session->compare(0, *after.session, 0, {}, [](const Progress&) { return false; });
+    ASSERT_FALSE(c.ok());
+    EXPECT_EQ(c.error().code, Code::kCancelled);
+  }
+}

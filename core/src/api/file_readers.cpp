@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstring>
 #include <functional>
+#include <map>
 #include <utility>
 #include <vector>
 
@@ -189,12 +190,17 @@ uint64_t likely_stored_bytes(const Blob& b, uint64_t end) {
 // when that is compressed as a whole), read up to a file (or the last entry
 // whose digest is wanted): partial, so only the blob's first `announce` bytes
 // are announced (likely_stored_bytes), not the whole blob.
-StreamFileReader::Opener layer_opener(const Loaded& L, const std::string& member, uint64_t announce) {
+LayerStreamOptions partial_stream_options(const Loaded& L, uint64_t announce) {
   LayerStreamOptions lo;
   lo.announce = announce;
   lo.max_expansion_floor = L.options.limits.max_expansion_floor;
   lo.max_expansion_ratio = L.options.limits.max_expansion_ratio;
   lo.partial = true;
+  return lo;
+}
+
+StreamFileReader::Opener layer_opener(const Loaded& L, const std::string& member, uint64_t announce) {
+  const LayerStreamOptions lo = partial_stream_options(L, announce);
   const Loaded* lp = &L;
   return [lp, member, lo](bool decoded) -> Result<std::pair<std::unique_ptr<TarReader>, std::unique_ptr<LayerStream>>> {
     std::pair<std::unique_ptr<TarReader>, std::unique_ptr<LayerStream>> out;
@@ -365,6 +371,47 @@ Status hash_entry(LayerStream& ls, uint64_t n, std::vector<uint8_t>& buf, Finger
   return Status::Ok();
 }
 
+// Fingerprints `entries` of layer index `li` (regular files) into `out`, in
+// their order, as the decoded layer `ls` (at its start) reaches them: one pass.
+Status hash_in_stream_order(LayerStream& ls, const LayerIndex& li, const std::vector<uint32_t>& entries,
+                            std::vector<Fingerprint>* out, std::vector<uint8_t>& buf,
+                            const std::function<bool(uint64_t)>& advance, const std::string& where) {
+  out->assign(entries.size(), Fingerprint{});
+  std::vector<size_t> order(entries.size());
+  for (size_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::sort(order.begin(), order.end(),
+            [&](size_t x, size_t y) {
+              return data_position(li.entries[entries[x]].data_offset) < data_position(li.entries[entries[y]].data_offset);
+            });
+  TarHeader h;
+  size_t k = 0;
+  while (k < order.size()) {
+    LS_ASSIGN_OR_RETURN(bool more, ls.next(&h));
+    if (!more) return make_error(Code::kNotFound, "entry vanished on the second pass", where);
+    while (k < order.size() && li.entries[entries[order[k]]].data_offset == h.data_offset) {
+      const Entry& en = li.entries[entries[order[k]]];
+      // The same entry asked twice: hashed once.
+      if (k > 0 && entries[order[k - 1]] == entries[order[k]]) (*out)[order[k]] = (*out)[order[k - 1]];
+      else LS_RETURN_IF_ERROR(hash_entry(ls, static_cast<uint64_t>(en.size), buf, &(*out)[order[k]], advance, where));
+      ++k;
+    }
+  }
+  return Status::Ok();
+}
+
+// Whether every one of `entries` is a regular file of `li`.
+Status check_files(const LayerIndex& li, const std::vector<uint32_t>& entries, const std::string& where) {
+  for (uint32_t e : entries)
+    if (e >= li.entries.size() || li.entries[e].type != EntryType::kFile)
+      return make_error(Code::kInvalidArgument, "not a regular file of this layer", where);
+  return Status::Ok();
+}
+
+bool is_image_layer(const Archive& a, int image, int layer) {
+  return image >= 0 && image < static_cast<int>(a.images.size()) && layer >= 0 &&
+         layer < static_cast<int>(a.images[image].layers.size()) && a.images[image].layers[layer].blob >= 0;
+}
+
 }  // namespace
 
 Result<std::vector<Fingerprint>> fingerprint_entries(const Loaded& L, int image, int layer,
@@ -372,17 +419,12 @@ Result<std::vector<Fingerprint>> fingerprint_entries(const Loaded& L, int image,
   const Archive& a = L.archive;
   std::vector<Fingerprint> out(entries.size());
   std::string where = "image " + std::to_string(image) + " layer " + std::to_string(layer);
-  if (image < 0 || image >= static_cast<int>(a.images.size()) || layer < 0 ||
-      layer >= static_cast<int>(a.images[image].layers.size()) || a.images[image].layers[layer].blob < 0)
-    return make_error(Code::kInvalidArgument, "no such image layer", where);
+  if (!is_image_layer(a, image, layer)) return make_error(Code::kInvalidArgument, "no such image layer", where);
   const Blob& b = a.blobs[a.images[image].layers[layer].blob];
   const LayerIndex& li = L.indexes[a.images[image].layers[layer].blob];
+  LS_RETURN_IF_ERROR(check_files(li, entries, where));
   uint64_t done = 0, total = 0;
-  for (uint32_t e : entries) {
-    if (e >= li.entries.size() || li.entries[e].type != EntryType::kFile)
-      return make_error(Code::kInvalidArgument, "not a regular file of this layer", where);
-    total += static_cast<uint64_t>(li.entries[e].size);
-  }
+  for (uint32_t e : entries) total += static_cast<uint64_t>(li.entries[e].size);
   auto advance = [&](uint64_t n) {
     done += n;
     Progress p;
@@ -404,35 +446,68 @@ Result<std::vector<Fingerprint>> fingerprint_entries(const Loaded& L, int image,
     }
     return out;
   }
-  // A compressed layer: one pass, the entries hashed as the stream reaches them.
-  std::vector<size_t> order(entries.size());
-  for (size_t i = 0; i < order.size(); ++i) order[i] = i;
-  std::sort(order.begin(), order.end(),
-            [&](size_t x, size_t y) {
-              return data_position(li.entries[entries[x]].data_offset) < data_position(li.entries[entries[y]].data_offset);
-            });
-  // Where the last entry asked for ends (entries do not overlap: the last by position ends last).
+  // A compressed layer: one pass, the entries hashed as the stream reaches them,
+  // read as far as the last of them ends.
   uint64_t end = 0;
-  if (!order.empty()) {
-    const Entry& last = li.entries[entries[order.back()]];
-    end = data_position(last.data_offset) + static_cast<uint64_t>(last.size);
-  }
+  for (uint32_t e : entries)
+    end = std::max(end, data_position(li.entries[e].data_offset) + static_cast<uint64_t>(li.entries[e].size));
   LS_ASSIGN_OR_RETURN(auto pair, layer_opener(L, b.member, likely_stored_bytes(b, end))(false));
-  LayerStream& ls = *pair.second;
-  TarHeader h;
-  size_t k = 0;
-  while (k < order.size()) {
-    LS_ASSIGN_OR_RETURN(bool more, ls.next(&h));
-    if (!more) return make_error(Code::kNotFound, "entry vanished on the second pass", where);
-    while (k < order.size() && li.entries[entries[order[k]]].data_offset == h.data_offset) {
-      const Entry& en = li.entries[entries[order[k]]];
-      // The same entry asked twice: hashed once.
-      if (k > 0 && entries[order[k - 1]] == entries[order[k]]) out[order[k]] = out[order[k - 1]];
-      else LS_RETURN_IF_ERROR(hash_entry(ls, static_cast<uint64_t>(en.size), buf, &out[order[k]], advance, where));
-      ++k;
-    }
-  }
+  LS_RETURN_IF_ERROR(hash_in_stream_order(*pair.second, li, entries, &out, buf, advance, where));
   return out;
+}
+
+Status fingerprint_layers_in_one_pass(const Loaded& L, int image, const std::vector<LayerPrints>& wants,
+                                      const std::function<bool(uint64_t)>& advance) {
+  const Archive& a = L.archive;
+  // The wants per layer member (several layers of an image may be one blob).
+  std::map<std::string, std::vector<size_t>> by_member;
+  for (size_t i = 0; i < wants.size(); ++i) {
+    const std::string where = "image " + std::to_string(image) + " layer " + std::to_string(wants[i].layer);
+    if (!is_image_layer(a, image, wants[i].layer)) return make_error(Code::kInvalidArgument, "no such image layer", where);
+    const int bi = a.images[image].layers[wants[i].layer].blob;
+    LS_RETURN_IF_ERROR(check_files(L.indexes[bi], *wants[i].entries, where));
+    if (!wants[i].entries->empty()) by_member[a.blobs[bi].member].push_back(i);
+    else wants[i].out->clear();
+  }
+  if (by_member.empty()) return Status::Ok();
+  LS_ASSIGN_OR_RETURN(auto tar, TarReader::open(L.src, L.src->name()));
+  TarHeader oh;
+  std::string on;
+  std::vector<uint8_t> buf(1 << 20);
+  while (!by_member.empty()) {
+    LS_ASSIGN_OR_RETURN(bool more, tar->next(&oh));
+    if (!more) return make_error(Code::kNotFound, "layer member vanished on the second pass", by_member.begin()->first);
+    normalize_path(oh.path, &on);
+    auto it = by_member.find(on);
+    if (it == by_member.end()) continue;
+    const std::vector<size_t>& mine = it->second;
+    const int bi = a.images[image].layers[wants[mine.front()].layer].blob;
+    const LayerIndex& li = L.indexes[bi];
+    // What every layer of this blob asks, hashed once.
+    std::vector<uint32_t> all;
+    uint64_t asked = 0;
+    for (size_t i : mine) {
+      all.insert(all.end(), wants[i].entries->begin(), wants[i].entries->end());
+      for (uint32_t e : *wants[i].entries) asked += static_cast<uint64_t>(li.entries[e].size);
+    }
+    std::sort(all.begin(), all.end());
+    all.erase(std::unique(all.begin(), all.end()), all.end());
+    uint64_t hashed = 0;
+    for (uint32_t e : all) hashed += static_cast<uint64_t>(li.entries[e].size);
+    LS_ASSIGN_OR_RETURN(auto ls, LayerStream::open_stream({}, tar->member_pull(), partial_stream_options(L, 0), on));
+    std::vector<Fingerprint> prints;
+    LS_RETURN_IF_ERROR(hash_in_stream_order(*ls, li, all, &prints, buf, advance, on));
+    for (size_t i : mine) {
+      std::vector<Fingerprint>& out = *wants[i].out;
+      out.clear();
+      for (uint32_t e : *wants[i].entries)
+        out.push_back(prints[std::lower_bound(all.begin(), all.end(), e) - all.begin()]);
+    }
+    // (bytes asked by two layers of one blob were hashed once: counted as asked)
+    if (asked > hashed && !advance(asked - hashed)) return make_error(Code::kCancelled, "cancelled", on);
+    by_member.erase(it);
+  }
+  return Status::Ok();
 }
 
 }  // namespace layerscope

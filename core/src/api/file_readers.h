@@ -32,6 +32,19 @@ Result<std::unique_ptr<FileReader>> open_entry_reader(const Loaded& loaded, int 
 Result<std::vector<Fingerprint>> fingerprint_entries(const Loaded& loaded, int image, int layer,
                                                      const std::vector<uint32_t>& entries, const ProgressFn& progress);
 
+// Fingerprints (as fingerprint_entries) of the entries several layers of
+// `image` ask, for an archive compressed as a whole: ONE pass over it, each
+// layer hashed as the pass reaches its member (fingerprint_entries would
+// decode the archive from its start for each layer). `advance` hears the bytes
+// hashed since its last call (false cancels).
+struct LayerPrints {
+  int layer = 0;
+  const std::vector<uint32_t>* entries = nullptr;  // regular files of that layer's index
+  std::vector<Fingerprint>* out = nullptr;         // their fingerprints, in that order
+};
+Status fingerprint_layers_in_one_pass(const Loaded& loaded, int image, const std::vector<LayerPrints>& wants,
+                                      const std::function<bool(uint64_t)>& advance);
+
 // Drains `reader` into `sink` (false from the sink stops early, not an error),
 // reporting "read" progress; `where` names the file in a cancellation.
 Status drain_reader(FileReader& reader, const ChunkSink& sink, const ProgressFn& progress, std::string_view where);

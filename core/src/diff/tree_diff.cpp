@@ -2,7 +2,11 @@
 #include "diff/tree_diff.h"
 
 #include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
 #include <map>
+#include <mutex>
 
 namespace layerscope {
 namespace {
@@ -173,8 +177,89 @@ TreeDiff diff_trees(const TreeSide& a, const TreeSide& b, std::string_view prefi
   return out;
 }
 
+namespace {
+
+// Runs `tasks` (see DigestTask), reporting "compare" progress over `total`.
+Status run_digest_tasks(std::vector<DigestTask>& tasks, uint64_t total, const ProgressFn& progress,
+                        const StartThread& start, unsigned threads) {
+  auto report = [&progress, total](uint64_t done) {
+    if (!progress) return true;
+    Progress q;
+    q.phase = "compare";
+    q.done = done;
+    q.total = total;
+    return progress(q);
+  };
+  if (!start || threads < 2 || tasks.size() < 2) {
+    uint64_t done = 0;
+    for (DigestTask& t : tasks)
+      LS_RETURN_IF_ERROR(t.run([&](uint64_t n) { return report(done += n); }));
+    return Status::Ok();
+  }
+  // Largest first, each thread taking the next; this thread sums their bytes
+  // for progress every 50 ms (a false stops each at its next step).
+  std::vector<size_t> order(tasks.size());
+  for (size_t k = 0; k < order.size(); ++k) order[k] = k;
+  std::stable_sort(order.begin(), order.end(), [&](size_t x, size_t y) { return tasks[x].bytes > tasks[y].bytes; });
+  std::vector<std::atomic<uint64_t>> done(tasks.size());
+  std::vector<Status> status(tasks.size(), Status::Ok());
+  std::atomic<size_t> next{0};
+  std::atomic<bool> stop{false};
+  std::mutex mu;
+  std::condition_variable cv;
+  size_t ended = 0;
+  auto work = [&] {
+    for (;;) {
+      const size_t k = next.fetch_add(1);
+      if (k >= order.size()) break;
+      const size_t i = order[k];
+      if (!stop.load()) {
+        status[i] = tasks[i].run([&, i](uint64_t n) {
+          done[i].fetch_add(n, std::memory_order_relaxed);
+          return !stop.load(std::memory_order_relaxed);
+        });
+        if (!status[i].ok()) stop.store(true);  // (the result is an error: the others need not finish)
+      }
+      {
+        std::lock_guard<std::mutex> lk(mu);
+        ++ended;
+      }
+      cv.notify_all();
+    }
+  };
+  std::vector<std::function<void()>> joins;
+  for (size_t t = 0; t < std::min<size_t>(threads, tasks.size()); ++t) joins.push_back(start(work));
+  bool cancelled = false;
+  for (;;) {
+    std::unique_lock<std::mutex> lk(mu);
+    const bool all = cv.wait_for(lk, std::chrono::milliseconds(50), [&] { return ended == tasks.size(); });
+    lk.unlock();
+    if (!cancelled && !stop.load()) {
+      uint64_t sum = 0;
+      for (auto& d : done) sum += d.load(std::memory_order_relaxed);
+      if (!report(sum)) {
+        cancelled = true;
+        stop.store(true);
+      }
+    }
+    if (all) break;
+  }
+  for (auto& join : joins)
+    if (join) join();
+  // A task's own error before a cancel's: a task stopped by another's error
+  // says "cancelled", so the first error that is not that, else a cancel.
+  for (const Status& st : status)
+    if (!st.ok() && st.error().code != Code::kCancelled) return st;
+  for (const Status& st : status)
+    if (!st.ok()) return st;
+  if (cancelled) return make_error(Code::kCancelled, "cancelled");
+  return Status::Ok();
+}
+
+}  // namespace
+
 Status compare_contents(const TreeSide& a, const TreeSide& b, TreeDiff* diff, const DigestFn& digest,
-                        const ProgressFn& progress) {
+                        const ProgressFn& progress, const StartThread& start, unsigned threads) {
   FactsReader fa(a), fb(b);
   // The entries to hash, per (side, layer), each once, sorted, with their
   // fingerprints beside them (found again by binary search): 20 bytes a copy,
@@ -182,39 +267,39 @@ Status compare_contents(const TreeSide& a, const TreeSide& b, TreeDiff* diff, co
   struct Group {
     std::vector<uint32_t> entries;
     std::vector<Fingerprint> prints;
-    uint64_t bytes = 0;  // of those entries, for progress
   };
   std::map<std::pair<int, int>, Group> wanted;
-  uint64_t total = 0, done = 0;
   for (const DiffRow& r : diff->rows) {
     if (!r.pending) continue;
     EntryFacts x = fa.facts(r.before), y = fb.facts(r.after);
     wanted[{0, x.layer}].entries.push_back(x.entry);
     wanted[{1, y.layer}].entries.push_back(y.entry);
   }
+  std::vector<DigestWant> wants[2];
   for (auto& [key, g] : wanted) {
     std::sort(g.entries.begin(), g.entries.end());
     g.entries.erase(std::unique(g.entries.begin(), g.entries.end()), g.entries.end());
     g.entries.shrink_to_fit();
     const TreeSide& s = key.first == 0 ? a : b;
-    for (uint32_t e : g.entries) g.bytes += static_cast<uint64_t>(s.layers[key.second]->entries[e].size);
-    total += g.bytes;
+    DigestWant w;
+    w.layer = key.second;
+    w.entries = &g.entries;
+    w.prints = &g.prints;
+    for (uint32_t e : g.entries) w.bytes += static_cast<uint64_t>(s.layers[key.second]->entries[e].size);
+    wants[key.first].push_back(w);
   }
-  for (auto& [key, g] : wanted) {
-    ProgressFn sub;
-    if (progress) {
-      sub = [&progress, base = done, total](const Progress& p) {
-        Progress q = p;
-        q.phase = "compare";
-        q.done = base + p.done;
-        q.total = total;
-        return progress(q);
-      };
+  std::vector<DigestTask> tasks;
+  uint64_t total = 0;
+  for (int side = 0; side < 2; ++side) {
+    if (wants[side].empty()) continue;
+    for (DigestTask& t : digest(side, wants[side])) {
+      total += t.bytes;
+      tasks.push_back(std::move(t));
     }
-    LS_ASSIGN_OR_RETURN(g.prints, digest(key.first, key.second, g.entries, sub));
-    if (g.prints.size() != g.entries.size()) return make_error(Code::kInternal, "digest count mismatch");
-    done += g.bytes;
   }
+  LS_RETURN_IF_ERROR(run_digest_tasks(tasks, total, progress, start, threads));
+  for (auto& [key, g] : wanted)
+    if (g.prints.size() != g.entries.size()) return make_error(Code::kInternal, "digest count mismatch");
   auto print = [&wanted](int side, int layer, uint32_t entry) -> const Fingerprint& {
     const Group& g = wanted.find({side, layer})->second;
     return g.prints[std::lower_bound(g.entries.begin(), g.entries.end(), entry) - g.entries.begin()];

@@ -93,20 +93,38 @@ class FactsReader {
 // `prefix` (a normalised path, "" = everything) and what is below it.
 TreeDiff diff_trees(const TreeSide& a, const TreeSide& b, std::string_view prefix);
 
-// Fingerprints of regular-file entries `entries` of layer `layer` of side
-// `side` (0 or 1), in that order, equal exactly when the bytes are (a keyed
-// hash: api/file_readers.h fingerprint_entries), reporting progress over
-// their bytes (done/total of this call). One call per (side, layer), so a
-// compressed layer can be read in one pass.
-using DigestFn = std::function<Result<std::vector<Fingerprint>>(int side, int layer,
-                                                                const std::vector<uint32_t>& entries,
-                                                                const ProgressFn& progress)>;
+// What compare_contents asks of one side for one of its layers: the
+// fingerprints of `entries` (sorted, each once) of layer `layer`, equal exactly
+// when the bytes are (a keyed hash: api/file_readers.h fingerprint_entries),
+// written into `prints` in that order.
+struct DigestWant {
+  int layer = 0;
+  const std::vector<uint32_t>* entries = nullptr;
+  std::vector<Fingerprint>* prints = nullptr;
+  uint64_t bytes = 0;  // the entries' sizes summed
+};
+
+// A piece of that work: it hashes `bytes` bytes, telling `advance` how many so
+// far (each call the bytes since the last; false from it cancels). Tasks run
+// one after another on the caller's thread, or at once on threads of their own.
+struct DigestTask {
+  uint64_t bytes = 0;
+  std::function<Status(const std::function<bool(uint64_t)>& advance)> run;
+};
+
+// The tasks that fill side `side`'s (0 or 1) wants: one per layer where the
+// layers are read apart, or one for them all where the archive is read in one
+// pass (compressed as a whole: one pass over it, not one per layer).
+using DigestFn = std::function<std::vector<DigestTask>(int side, const std::vector<DigestWant>& wants)>;
 
 // Settles the pending rows: reads both copies through `digest`; equal fingerprints
 // drop the row (unless something else changed), different ones mark content.
 // Progress: phase "compare", bytes hashed of all pending copies; false cancels.
+// With `start` and `threads` > 1, up to `threads` tasks run at once (largest
+// first), this thread reporting their progress; the first error in task order
+// is the result.
 Status compare_contents(const TreeSide& a, const TreeSide& b, TreeDiff* diff, const DigestFn& digest,
-                        const ProgressFn& progress);
+                        const ProgressFn& progress, const StartThread& start = nullptr, unsigned threads = 1);
 
 // Tree order of path `x` of table `tx` against path `y` of table `ty`: <0, 0, >0.
 int compare_paths(const PathTable& tx, PathId x, const PathTable& ty, PathId y);
