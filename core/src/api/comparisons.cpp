@@ -54,13 +54,9 @@ DigestFn digest_reader(const ComparePoint& a, const ComparePoint& b) {
     std::vector<DigestTask> tasks;
     if (!L->random_access) {
       DigestTask t;
-      std::vector<LayerPrints> lp;
-      for (const DigestWant& w : wants) {
-        lp.push_back({w.layer, w.entries, w.prints});
-        t.bytes += w.bytes;
-      }
-      t.run = [L, image, lp](const std::function<bool(uint64_t)>& advance) {
-        return fingerprint_layers_in_one_pass(*L, image, lp, advance);
+      for (const DigestWant& w : wants) t.bytes += w.bytes;
+      t.run = [L, image, wants](const std::function<bool(uint64_t)>& advance) {
+        return fingerprint_layers_in_one_pass(*L, image, wants, advance);
       };
       tasks.push_back(std::move(t));
       return tasks;

@@ -456,7 +456,7 @@ Result<std::vector<Fingerprint>> fingerprint_entries(const Loaded& L, int image,
   return out;
 }
 
-Status fingerprint_layers_in_one_pass(const Loaded& L, int image, const std::vector<LayerPrints>& wants,
+Status fingerprint_layers_in_one_pass(const Loaded& L, int image, const std::vector<DigestWant>& wants,
                                       const std::function<bool(uint64_t)>& advance) {
   const Archive& a = L.archive;
   // The wants per layer member (several layers of an image may be one blob).
@@ -467,7 +467,7 @@ Status fingerprint_layers_in_one_pass(const Loaded& L, int image, const std::vec
     const int bi = a.images[image].layers[wants[i].layer].blob;
     LS_RETURN_IF_ERROR(check_files(L.indexes[bi], *wants[i].entries, where));
     if (!wants[i].entries->empty()) by_member[a.blobs[bi].member].push_back(i);
-    else wants[i].out->clear();
+    else wants[i].prints->clear();
   }
   if (by_member.empty()) return Status::Ok();
   LS_ASSIGN_OR_RETURN(auto tar, TarReader::open(L.src, L.src->name()));
@@ -488,7 +488,7 @@ Status fingerprint_layers_in_one_pass(const Loaded& L, int image, const std::vec
     uint64_t asked = 0;
     for (size_t i : mine) {
       all.insert(all.end(), wants[i].entries->begin(), wants[i].entries->end());
-      for (uint32_t e : *wants[i].entries) asked += static_cast<uint64_t>(li.entries[e].size);
+      asked += wants[i].bytes;
     }
     std::sort(all.begin(), all.end());
     all.erase(std::unique(all.begin(), all.end()), all.end());
@@ -498,7 +498,7 @@ Status fingerprint_layers_in_one_pass(const Loaded& L, int image, const std::vec
     std::vector<Fingerprint> prints;
     LS_RETURN_IF_ERROR(hash_in_stream_order(*ls, li, all, &prints, buf, advance, on));
     for (size_t i : mine) {
-      std::vector<Fingerprint>& out = *wants[i].out;
+      std::vector<Fingerprint>& out = *wants[i].prints;
       out.clear();
       for (uint32_t e : *wants[i].entries)
         out.push_back(prints[std::lower_bound(all.begin(), all.end(), e) - all.begin()]);

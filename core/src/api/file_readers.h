@@ -8,6 +8,7 @@
 
 #include "api/listings.h"
 #include "base/siphash.h"
+#include "diff/tree_diff.h"
 #include "image/loader.h"
 #include "layerscope/session.h"
 
@@ -33,16 +34,12 @@ Result<std::vector<Fingerprint>> fingerprint_entries(const Loaded& loaded, int i
                                                      const std::vector<uint32_t>& entries, const ProgressFn& progress);
 
 // Fingerprints (as fingerprint_entries) of the entries several layers of
-// `image` ask, for an archive compressed as a whole: ONE pass over it, each
-// layer hashed as the pass reaches its member (fingerprint_entries would
-// decode the archive from its start for each layer). `advance` hears the bytes
-// hashed since its last call (false cancels).
-struct LayerPrints {
-  int layer = 0;
-  const std::vector<uint32_t>* entries = nullptr;  // regular files of that layer's index
-  std::vector<Fingerprint>* out = nullptr;         // their fingerprints, in that order
-};
-Status fingerprint_layers_in_one_pass(const Loaded& loaded, int image, const std::vector<LayerPrints>& wants,
+// `image` ask (diff/tree_diff.h DigestWant: each want's `prints` filled), for
+// an archive compressed as a whole: ONE pass over it, each layer hashed as the
+// pass reaches its member (fingerprint_entries would decode the archive from
+// its start for each layer). `advance` hears the bytes hashed since its last
+// call (false cancels).
+Status fingerprint_layers_in_one_pass(const Loaded& loaded, int image, const std::vector<DigestWant>& wants,
                                       const std::function<bool(uint64_t)>& advance);
 
 // Drains `reader` into `sink` (false from the sink stops early, not an error),

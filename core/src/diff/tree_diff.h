@@ -121,8 +121,8 @@ using DigestFn = std::function<std::vector<DigestTask>(int side, const std::vect
 // drop the row (unless something else changed), different ones mark content.
 // Progress: phase "compare", bytes hashed of all pending copies; false cancels.
 // With `start` and `threads` > 1, up to `threads` tasks run at once (largest
-// first), this thread reporting their progress; the first error in task order
-// is the result.
+// first), this thread reporting their progress; a task's error stops the
+// others and is the result (the first in task order that is not a cancel).
 Status compare_contents(const TreeSide& a, const TreeSide& b, TreeDiff* diff, const DigestFn& digest,
                         const ProgressFn& progress, const StartThread& start = nullptr, unsigned threads = 1);
 
