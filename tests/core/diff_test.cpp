@@ -3,6 +3,7 @@
 // checked against their truth files (umoci's unpacked filesystem, the configs'
 // diff_ids) and Python's difflib (the content diff of /etc/app/config.ini).
 #include <map>
+#include <thread>
 
 #include "archive_builder.h"
 #include "layerscope/dispatch.h"
@@ -369,7 +370,8 @@ TEST(Diff, ArchiveCompressedAsAWholeIsReadOncePerComparison) {
     // Every file of both sides read: 120 copies of 4,000 bytes a side.
     EXPECT_EQ(total, 2u * 120 * 4000);
     EXPECT_EQ(last, total);
-    if (on_threads) EXPECT_GE(*started - before_started, 2);
+    // (threads: no more than the cores, so a one-core machine runs them in turn)
+    if (on_threads && std::thread::hardware_concurrency() >= 2) EXPECT_GE(*started - before_started, 2);
     // One pass: no byte of the compressed archive fetched twice (three passes, one per layer, before).
     if (whole) EXPECT_LE(after.src->bytes_fetched() - fetched, after.src->size());
     auto rows = rows_of(*r.value());
